@@ -398,7 +398,17 @@ int main(int argc, char **argv) {
   if (!fail)
     fail = run(opts, out);
   if (fail) {
-    std::fprintf(stderr, "mx-quant: error: %s\n", fail->message.c_str());
+    // One line, whatever the arguments or input held: control characters
+    // (a newline in an argument, a NUL in a token) are written as \xNN.
+    std::string line;
+    for (char c : fail->message) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == 0x7f)
+        line += llvm::formatv("\\x{0:x-2}", unsigned(u)).str();
+      else
+        line += c;
+    }
+    std::fprintf(stderr, "mx-quant: error: %s\n", line.c_str());
     return 1;
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
