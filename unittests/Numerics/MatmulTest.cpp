@@ -249,20 +249,28 @@ TEST(MatmulTest, PlainTimesMxfp4RoundsProducts) {
   const float tenth = bitsToFloat(0x3dcccccdu); // f32(0.1)
   std::vector<float> av(64, 0.0f);
   av[0] = av[1] = av[40] = tenth;
-  QuantizedTensor b = makeQ("mxfp4", {64, 1}, {32, 1}, 0x7f);
-  b.elements[0] = 0x1;     // 0.5
-  b.elements[1] = 0x1;     // 0.5
-  b.elements[40] = 0x5;    // 3
-  b.scales = {0x80, 0x7e}; // 2, 0.5
+  QuantizedTensor b = makeQ("mxfp4", {64, 2}, {32, 1}, 0x7f);
+  b.elements[0 * 2 + 0] = 0x1;  // 0.5
+  b.elements[1 * 2 + 0] = 0x1;  // 0.5
+  b.elements[40 * 2 + 0] = 0x5; // 3
+  b.elements[0 * 2 + 1] = 0x1;  // 0.5
+  b.elements[1 * 2 + 1] = 0x5;  // 3
+  b.scales = {0x80, 0x7f,       // block 0: 2, 1
+              0x7e, 0x7f};      // block 1: 0.5, 1
   int64_t shapeA[] = {1, 64};
   MatmulResult r = unwrap(matmul(MatmulOperand(av, shapeA), b));
-  ASSERT_EQ(r.values.size(), 1u);
+  ASSERT_EQ(r.values.size(), 2u);
+  // Column 0:
   // block 0: (0.05 + 0.05) * 2 = f32(0.1) * 2 = 0x3e4ccccd (exact steps)
   // block 1: f32(0x3dcccccd * 3) = 0x3e99999a (rounded up) * 0.5
   //          = 0x3e19999a
   // out = f32(0x3e4ccccd + 0x3e19999a) = 0x3eb33334; the exactly rounded
   // sum would be 0x3eb33333.
   EXPECT_EQ(floatBits(r.values[0]), 0x3eb33334u);
+  // Column 1, both products in block 0: partial = f32(0x3d4ccccd +
+  // f32(0.1f * 3) = 0x3e99999a) = 0x3eb33334; adding the unrounded product
+  // (one rounding) would give 0x3eb33333.
+  EXPECT_EQ(floatBits(r.values[1]), 0x3eb33334u);
 }
 
 TEST(MatmulTest, E8M0ExponentSumsBeyondF32Range) {
