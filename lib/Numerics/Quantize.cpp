@@ -353,3 +353,15 @@ llvm::Expected<QuantizedTensor> mx::convert(const QuantizedTensor &q,
   std::vector<float> values = dequantize(q);
   return quantize(values, q.shape, block, format, options);
 }
+
+bool mx::isRequantizationIdentity(const Format &format, ScaleMode producerMode,
+                                  Rounding producerRounding, ScaleMode mode) {
+  if (format.scale != ScaleKind::E8M0 || format.tensorScale)
+    return false; // NVFP4 recomputes its tensor scale from the new amax.
+  if (mode != ScaleMode::Floor && mode != ScaleMode::Even)
+    return false; // ceil/rceil may move the scale of a canonical block.
+  // Stochastic rounding after an `even` scale may round the block maximum
+  // below 2^emax; floor keeps it at or above 2^emax with either rounding.
+  return producerMode == ScaleMode::Floor ||
+         (producerMode == ScaleMode::Even && producerRounding == Rounding::RNE);
+}

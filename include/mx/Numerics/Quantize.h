@@ -115,6 +115,18 @@ llvm::Expected<QuantizedTensor> convert(const QuantizedTensor &q,
                                         const Format &format,
                                         const QuantOptions &options = {});
 
+/// True when requantizing, into the same format and block shape with `mode`
+/// and RNE, every tensor that quantize produced with (`producerMode`,
+/// `producerRounding`) gives back exactly the same codes and scales. Such
+/// producers leave every finite block canonical: its largest element
+/// magnitude is in [2^emax, maxNorm] (or the scale sits at its 2^-127
+/// floor), so `floor` and `even` pick the same scale again and every element
+/// is exactly representable. Tensors assembled from arbitrary codes are not
+/// canonical (a scale larger than needed, E4M3 NaN codes, INT8 0x80), which
+/// is why the producer matters.
+bool isRequantizationIdentity(const Format &format, ScaleMode producerMode,
+                              Rounding producerRounding, ScaleMode mode);
+
 } // namespace mx
 
 #endif // MX_NUMERICS_QUANTIZE_H

@@ -1,0 +1,48 @@
+//===- MXAttributes.h - MX attributes ---------------------------*- C++ -*-===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_DIALECT_MX_MXATTRIBUTES_H
+#define MX_DIALECT_MX_MXATTRIBUTES_H
+
+#include "mlir/IR/Attributes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mx/Numerics/Format.h"
+#include "mx/Numerics/Packing.h"
+
+#include "mx/Dialect/MX/MXEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "mx/Dialect/MX/MXAttributes.h.inc"
+
+namespace mlir {
+namespace mx {
+/// The reference numerics library (namespace ::mx), seen from the dialect.
+namespace ref = ::mx;
+
+/// The element kind of an element type (f4E2M1FN ... f8E5M2, i8).
+std::optional<ref::ElemKind> getElemKind(Type type);
+/// The scale kind of a scale type (f8E8M0FNU, or f8E4M3FN read as UE4M3).
+std::optional<ref::ScaleKind> getScaleKind(Type type);
+/// The MLIR type of an element / scale kind.
+Type elemTypeFor(MLIRContext *ctx, ref::ElemKind kind);
+Type scaleTypeFor(MLIRContext *ctx, ref::ScaleKind kind);
+
+ref::ScaleMode toReference(ScaleMode mode);
+ref::Rounding toReference(Rounding rounding);
+ref::ScaleLayout toReference(ScaleLayout layout);
+
+/// The effective `#mx.policy` of `op`: the policies of `op` and all its
+/// ancestors merged field by field, innermost first. Null when none is set.
+PolicyAttr getEffectivePolicy(Operation *op);
+/// True when `value` counts as a weight: produced by a constant-like op, or
+/// a function argument with the unit attribute `mx.weight`.
+bool isWeight(Value value);
+} // namespace mx
+} // namespace mlir
+
+#endif // MX_DIALECT_MX_MXATTRIBUTES_H

@@ -1,0 +1,54 @@
+//===- MXEnums.td - MX enumerations ------------------------*- tablegen -*-===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_DIALECT_MX_MXENUMS_TD
+#define MX_DIALECT_MX_MXENUMS_TD
+
+include "mx/Dialect/MX/MXDialect.td"
+include "mlir/IR/EnumAttr.td"
+
+// Values match mx::ScaleMode in the reference library.
+def MX_ScaleModeAttr_ : I32EnumAttr<"ScaleMode", "block scale selection rule", [
+    I32EnumAttrCase<"floor", 0>,
+    I32EnumAttrCase<"rceil", 1>,
+    I32EnumAttrCase<"ceil", 2>,
+    I32EnumAttrCase<"even", 3>,
+    I32EnumAttrCase<"nvfp4", 4>
+  ]> {
+  let cppNamespace = "::mlir::mx";
+  let genSpecializedAttr = 0;
+}
+def MX_ScaleModeAttr : EnumAttr<MX_Dialect, MX_ScaleModeAttr_, "scale_mode"> {
+  let assemblyFormat = "$value";
+}
+
+// Values match mx::Rounding in the reference library.
+def MX_RoundingAttr_ : I32EnumAttr<"Rounding", "element rounding", [
+    I32EnumAttrCase<"rne", 0>,
+    I32EnumAttrCase<"stochastic", 1>
+  ]> {
+  let cppNamespace = "::mlir::mx";
+  let genSpecializedAttr = 0;
+}
+def MX_RoundingAttr : EnumAttr<MX_Dialect, MX_RoundingAttr_, "rounding"> {
+  let assemblyFormat = "$value";
+}
+
+// Values match mx::ScaleLayout in the reference library.
+def MX_ScaleLayoutAttr_ : I32EnumAttr<"ScaleLayout",
+    "physical layout of a block-scale tensor", [
+    I32EnumAttrCase<"row_major", 0>,
+    I32EnumAttrCase<"blackwell_128x4", 1>
+  ]> {
+  let cppNamespace = "::mlir::mx";
+  let genSpecializedAttr = 0;
+}
+def MX_ScaleLayoutAttr : EnumAttr<MX_Dialect, MX_ScaleLayoutAttr_,
+                                  "scale_layout"> {
+  let assemblyFormat = "$value";
+}
+
+#endif // MX_DIALECT_MX_MXENUMS_TD

@@ -1,0 +1,46 @@
+//===- InitAllDialects.h - Dialects an MX tool registers --------*- C++ -*-===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_INITALLDIALECTS_H
+#define MX_INITALLDIALECTS_H
+
+#include "mx/Dialect/MX/MXDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllExtensions.h"
+
+namespace mlir {
+namespace mx {
+
+/// The MX dialect and the upstream dialects MX programs and pipelines use,
+/// with their interface extensions (bufferization, inlining, ...).
+inline void registerAllDialects(DialectRegistry &registry) {
+  registry.insert<MXDialect, arith::ArithDialect,
+                  bufferization::BufferizationDialect, cf::ControlFlowDialect,
+                  func::FuncDialect, gpu::GPUDialect, LLVM::LLVMDialect,
+                  linalg::LinalgDialect, math::MathDialect,
+                  memref::MemRefDialect, NVVM::NVVMDialect, scf::SCFDialect,
+                  tensor::TensorDialect, vector::VectorDialect>();
+  mlir::registerAllExtensions(registry);
+}
+
+} // namespace mx
+} // namespace mlir
+
+#endif // MX_INITALLDIALECTS_H

@@ -1,0 +1,279 @@
+//===- MXAttributes.cpp - MX attributes -----------------------------------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Dialect/MX/MXAttributes.h"
+#include "mx/Dialect/MX/MXDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::mx;
+
+#include "mx/Dialect/MX/MXEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "mx/Dialect/MX/MXAttributes.cpp.inc"
+
+void MXDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "mx/Dialect/MX/MXAttributes.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Kind <-> type mapping
+//===----------------------------------------------------------------------===//
+
+std::optional<ref::ElemKind> mlir::mx::getElemKind(Type type) {
+  if (isa<Float4E2M1FNType>(type))
+    return ref::ElemKind::E2M1;
+  if (isa<Float6E2M3FNType>(type))
+    return ref::ElemKind::E2M3;
+  if (isa<Float6E3M2FNType>(type))
+    return ref::ElemKind::E3M2;
+  if (isa<Float8E4M3FNType>(type))
+    return ref::ElemKind::E4M3;
+  if (isa<Float8E5M2Type>(type))
+    return ref::ElemKind::E5M2;
+  if (type.isSignlessInteger(8))
+    return ref::ElemKind::INT8;
+  return std::nullopt;
+}
+
+std::optional<ref::ScaleKind> mlir::mx::getScaleKind(Type type) {
+  if (isa<Float8E8M0FNUType>(type))
+    return ref::ScaleKind::E8M0;
+  if (isa<Float8E4M3FNType>(type))
+    return ref::ScaleKind::UE4M3;
+  return std::nullopt;
+}
+
+Type mlir::mx::elemTypeFor(MLIRContext *ctx, ref::ElemKind kind) {
+  switch (kind) {
+  case ref::ElemKind::E2M1:
+    return Float4E2M1FNType::get(ctx);
+  case ref::ElemKind::E2M3:
+    return Float6E2M3FNType::get(ctx);
+  case ref::ElemKind::E3M2:
+    return Float6E3M2FNType::get(ctx);
+  case ref::ElemKind::E4M3:
+    return Float8E4M3FNType::get(ctx);
+  case ref::ElemKind::E5M2:
+    return Float8E5M2Type::get(ctx);
+  case ref::ElemKind::INT8:
+    return IntegerType::get(ctx, 8);
+  }
+  llvm_unreachable("covered switch");
+}
+
+Type mlir::mx::scaleTypeFor(MLIRContext *ctx, ref::ScaleKind kind) {
+  if (kind == ref::ScaleKind::E8M0)
+    return Float8E8M0FNUType::get(ctx);
+  return Float8E4M3FNType::get(ctx);
+}
+
+ref::ScaleMode mlir::mx::toReference(ScaleMode mode) {
+  return static_cast<ref::ScaleMode>(mode);
+}
+ref::Rounding mlir::mx::toReference(Rounding rounding) {
+  return static_cast<ref::Rounding>(rounding);
+}
+ref::ScaleLayout mlir::mx::toReference(ScaleLayout layout) {
+  return static_cast<ref::ScaleLayout>(layout);
+}
+
+//===----------------------------------------------------------------------===//
+// FormatAttr
+//===----------------------------------------------------------------------===//
+
+// Rule F1-F3 (docs/Dialect.md).
+LogicalResult
+FormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                   Type elementType, Type scaleType, int64_t blockSize,
+                   bool tensorScale) {
+  std::optional<ref::ElemKind> elem = getElemKind(elementType);
+  if (!elem) // F1
+    return emitError() << "element type must be one of f4E2M1FN, f6E2M3FN, "
+                          "f6E3M2FN, f8E4M3FN, f8E5M2, i8; got "
+                       << elementType;
+  std::optional<ref::ScaleKind> scale = getScaleKind(scaleType);
+  if (!scale) // F2
+    return emitError() << "scale type must be f8E8M0FNU or f8E4M3FN (read as "
+                          "UE4M3); got "
+                       << scaleType;
+  ref::Format f{*elem, *scale, tensorScale, blockSize};
+  if (std::optional<std::string> err = ref::checkFormat(f)) // F3
+    return emitError() << "invalid format: " << *err;
+  return success();
+}
+
+FormatAttr FormatAttr::get(MLIRContext *context, const ref::Format &format) {
+  return Base::get(context, elemTypeFor(context, format.elem),
+                   scaleTypeFor(context, format.scale), format.defaultBlock,
+                   format.tensorScale);
+}
+
+ref::Format FormatAttr::getFormat() const {
+  return ref::Format{*getElemKind(getElementType()),
+                     *getScaleKind(getScaleType()), getTensorScale(),
+                     getBlockSize()};
+}
+
+StringRef FormatAttr::getPresetName() const {
+  return ref::getPresetName(getFormat());
+}
+
+FailureOr<FormatAttr> FormatAttr::parseRef(AsmParser &parser) {
+  SMLoc loc = parser.getCurrentLocation();
+  StringRef name;
+  if (succeeded(parser.parseOptionalKeyword(&name))) {
+    std::optional<ref::Format> preset = ref::lookupPreset(name);
+    if (!preset) {
+      parser.emitError(loc) << "unknown format preset '" << name
+                            << "' (expected one of mxfp8_e4m3, mxfp8_e5m2, "
+                               "mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8, nvfp4, "
+                               "or #mx.format<...>)";
+      return failure();
+    }
+    return FormatAttr::get(parser.getContext(), *preset);
+  }
+  Attribute attr;
+  if (parser.parseAttribute(attr))
+    return failure();
+  auto format = dyn_cast<FormatAttr>(attr);
+  if (!format) {
+    parser.emitError(loc) << "expected a format preset or #mx.format<...>";
+    return failure();
+  }
+  return format;
+}
+
+void FormatAttr::printRef(AsmPrinter &printer) const {
+  StringRef preset = getPresetName();
+  if (!preset.empty())
+    printer << preset;
+  else
+    printer.printAttribute(*this);
+}
+
+// #mx.format<mxfp4> | #mx.format<elemType, scaleType, block = N
+//                                [, tensor_scale]>
+Attribute FormatAttr::parse(AsmParser &parser, Type) {
+  if (parser.parseLess())
+    return {};
+  SMLoc loc = parser.getCurrentLocation();
+  Type elementType;
+  OptionalParseResult hasType = parser.parseOptionalType(elementType);
+  if (!hasType.has_value()) {
+    StringRef name;
+    if (parser.parseKeyword(&name))
+      return {};
+    std::optional<ref::Format> preset = ref::lookupPreset(name);
+    if (!preset) {
+      parser.emitError(loc) << "unknown format preset '" << name << "'";
+      return {};
+    }
+    if (parser.parseGreater())
+      return {};
+    return FormatAttr::get(parser.getContext(), *preset);
+  }
+  if (failed(*hasType))
+    return {};
+  Type scaleType;
+  int64_t block;
+  if (parser.parseComma() || parser.parseType(scaleType) ||
+      parser.parseComma() || parser.parseKeyword("block") ||
+      parser.parseEqual() || parser.parseInteger(block))
+    return {};
+  bool tensorScale = false;
+  if (succeeded(parser.parseOptionalComma())) {
+    if (parser.parseKeyword("tensor_scale"))
+      return {};
+    tensorScale = true;
+  }
+  if (parser.parseGreater())
+    return {};
+  return FormatAttr::getChecked(
+      [&] { return parser.emitError(loc); }, parser.getContext(), elementType,
+      scaleType, block, tensorScale);
+}
+
+void FormatAttr::print(AsmPrinter &printer) const {
+  printer << "<";
+  StringRef preset = getPresetName();
+  if (!preset.empty()) {
+    printer << preset << ">";
+    return;
+  }
+  printer << getElementType() << ", " << getScaleType()
+          << ", block = " << getBlockSize();
+  if (getTensorScale())
+    printer << ", tensor_scale";
+  printer << ">";
+}
+
+//===----------------------------------------------------------------------===//
+// PolicyAttr
+//===----------------------------------------------------------------------===//
+
+// Rule A3: a policy's scale mode must suit each format it names.
+LogicalResult
+PolicyAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                   FormatAttr weights, FormatAttr activations,
+                   FormatAttr outputs, ScaleModeAttr scaleMode,
+                   RoundingAttr rounding) {
+  if (!scaleMode)
+    return success();
+  for (auto [name, format] :
+       {std::pair<StringRef, FormatAttr>{"weights", weights},
+        {"activations", activations},
+        {"outputs", outputs}}) {
+    if (!format)
+      continue;
+    if (std::optional<std::string> err = ref::checkScaleMode(
+            format.getFormat(), toReference(scaleMode.getValue())))
+      return emitError() << "policy " << name << ": " << *err;
+  }
+  return success();
+}
+
+PolicyAttr PolicyAttr::mergedWith(PolicyAttr inner) const {
+  if (!inner)
+    return *this;
+  auto pick = [](auto in, auto out) { return in ? in : out; };
+  return PolicyAttr::get(getContext(), pick(inner.getWeights(), getWeights()),
+                         pick(inner.getActivations(), getActivations()),
+                         pick(inner.getOutputs(), getOutputs()),
+                         pick(inner.getScaleMode(), getScaleMode()),
+                         pick(inner.getRounding(), getRounding()));
+}
+
+PolicyAttr mlir::mx::getEffectivePolicy(Operation *op) {
+  SmallVector<PolicyAttr> chain; // innermost first
+  for (Operation *cur = op; cur; cur = cur->getParentOp())
+    if (auto p = cur->getAttrOfType<PolicyAttr>(MXDialect::getPolicyAttrName()))
+      chain.push_back(p);
+  PolicyAttr result;
+  for (PolicyAttr p : llvm::reverse(chain))
+    result = result ? result.mergedWith(p) : p;
+  return result;
+}
+
+bool mlir::mx::isWeight(Value value) {
+  if (Operation *def = value.getDefiningOp())
+    return def->hasTrait<OpTrait::ConstantLike>();
+  auto arg = cast<BlockArgument>(value);
+  auto fn = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  if (!fn || arg.getOwner() != &fn.getFunctionBody().front())
+    return false;
+  return bool(fn.getArgAttr(arg.getArgNumber(), MXDialect::getWeightAttrName()));
+}

@@ -1,0 +1,73 @@
+//===- MXDialect.cpp - MX dialect -----------------------------------------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Dialect/MX/MXDialect.h"
+#include "mx/Dialect/MX/MXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace mlir::mx;
+
+#include "mx/Dialect/MX/MXDialect.cpp.inc"
+
+void MXDialect::initialize() {
+  registerAttributes();
+  registerTypes();
+  addOperations<
+#define GET_OP_LIST
+#include "mx/Dialect/MX/MXOps.cpp.inc"
+      >();
+}
+
+Operation *MXDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                          Type type, Location loc) {
+  if (auto bsType = dyn_cast<BlockScaledTensorType>(type)) {
+    auto parts = dyn_cast<ArrayAttr>(value);
+    if (!parts || failed(toReference(bsType, value)))
+      return nullptr;
+    return ConstantOp::create(
+        builder, loc, bsType, cast<ElementsAttr>(parts[0]),
+        cast<ElementsAttr>(parts[1]),
+        parts.size() > 2 ? cast<FloatAttr>(parts[2]) : FloatAttr());
+  }
+  // Components and decoded values of folded constants.
+  if (auto typed = dyn_cast<TypedAttr>(value))
+    if (arith::ConstantOp::isBuildableWith(typed, type))
+      return arith::ConstantOp::create(builder, loc, type, typed);
+  return nullptr;
+}
+
+// Rules A1-A2 (docs/Dialect.md).
+LogicalResult MXDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attr) {
+  if (attr.getName() == getPolicyAttrName()) {
+    if (!isa<PolicyAttr>(attr.getValue())) // A1
+      return op->emitError() << "'" << getPolicyAttrName()
+                             << "' must be a #mx.policy, got "
+                             << attr.getValue();
+    return success();
+  }
+  if (attr.getName() == getWeightAttrName()) // A2
+    return op->emitError() << "'" << getWeightAttrName()
+                           << "' is an argument attribute of a function";
+  return op->emitError() << "unknown MX attribute '" << attr.getName() << "'";
+}
+
+LogicalResult MXDialect::verifyRegionArgAttribute(Operation *op,
+                                                  unsigned regionIndex,
+                                                  unsigned argIndex,
+                                                  NamedAttribute attr) {
+  if (attr.getName() == getWeightAttrName()) {
+    if (!isa<UnitAttr>(attr.getValue())) // A2
+      return op->emitError() << "'" << getWeightAttrName()
+                             << "' must be a unit attribute";
+    return success();
+  }
+  return op->emitError() << "unknown MX argument attribute '"
+                         << attr.getName() << "'";
+}

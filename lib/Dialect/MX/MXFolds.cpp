@@ -1,0 +1,348 @@
+//===- MXFolds.cpp - MX folders -------------------------------------------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Constant folding runs the reference numerics library, so a folded constant
+// is bit-exact with what mx-quant and every lowering compute. A block-scaled
+// constant folds to ArrayAttr [elements, scales (row-major), tensor_scale?],
+// which the dialect materializes as an mx.constant.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Dialect/MX/MXOps.h"
+#include "mx/Numerics/Codec.h"
+#include "mx/Numerics/Packing.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::mx;
+
+//===----------------------------------------------------------------------===//
+// Codes <-> dense attributes
+//===----------------------------------------------------------------------===//
+
+/// One code per element (the bit pattern of a small float, or an i8), in
+/// row-major order.
+static FailureOr<std::vector<uint8_t>> readCodes(Attribute attr) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
+  if (!dense)
+    return failure();
+  Type elemType = dense.getElementType();
+  unsigned width = elemType.getIntOrFloatBitWidth();
+  if (width > 8 || width == 1)
+    return failure();
+  // Elements narrower than a byte are stored one per byte.
+  ArrayRef<char> raw = dense.getRawData();
+  int64_t n = dense.getNumElements();
+  std::vector<uint8_t> codes(n);
+  uint8_t mask = uint8_t((1u << width) - 1);
+  for (int64_t i = 0; i < n; ++i)
+    codes[i] = uint8_t(raw[dense.isSplat() ? 0 : i]) & mask;
+  return codes;
+}
+
+static DenseElementsAttr writeCodes(RankedTensorType type,
+                                    ArrayRef<uint8_t> codes) {
+  ArrayRef<char> raw(reinterpret_cast<const char *>(codes.data()),
+                     codes.size());
+  return DenseElementsAttr::getFromRawBuffer(type, raw);
+}
+
+FailureOr<ref::QuantizedTensor> mlir::mx::toReference(BlockScaledTensorType type,
+                                                      Attribute value) {
+  auto parts = dyn_cast_or_null<ArrayAttr>(value);
+  if (!parts || parts.size() != (type.hasTensorScale() ? 3u : 2u))
+    return failure();
+  auto elements = dyn_cast<DenseElementsAttr>(parts[0]);
+  auto scales = dyn_cast<DenseElementsAttr>(parts[1]);
+  if (!elements || !scales || elements.getType() != type.getElementsType() ||
+      scales.getType() != type.getScalesType())
+    return failure();
+  FailureOr<std::vector<uint8_t>> elemCodes = readCodes(elements);
+  FailureOr<std::vector<uint8_t>> scaleCodes = readCodes(scales);
+  if (failed(elemCodes) || failed(scaleCodes))
+    return failure();
+  ref::QuantizedTensor q;
+  q.format = type.getFormat().getFormat();
+  q.shape.assign(type.getShape().begin(), type.getShape().end());
+  q.block.assign(type.getBlock().begin(), type.getBlock().end());
+  q.elements = std::move(*elemCodes);
+  q.scales = std::move(*scaleCodes);
+  if (type.hasTensorScale()) {
+    auto ts = dyn_cast<FloatAttr>(parts[2]);
+    if (!ts || !ts.getType().isF32())
+      return failure();
+    q.tensorDecodeScale = ts.getValue().convertToFloat();
+  }
+  return q;
+}
+
+ArrayAttr mlir::mx::fromReference(BlockScaledTensorType type,
+                                  const ref::QuantizedTensor &q) {
+  MLIRContext *ctx = type.getContext();
+  SmallVector<Attribute, 3> parts = {
+      writeCodes(type.getElementsType(), q.elements),
+      writeCodes(type.getScalesType(), q.scales)};
+  if (type.hasTensorScale())
+    parts.push_back(FloatAttr::get(Float32Type::get(ctx), q.tensorDecodeScale));
+  return ArrayAttr::get(ctx, parts);
+}
+
+/// The scales of `q` in `layout`, as a dense attribute of `scalesType`.
+static DenseElementsAttr scalesInLayout(const ref::QuantizedTensor &q,
+                                        ScaleLayout layout,
+                                        RankedTensorType scalesType) {
+  if (layout == ScaleLayout::row_major)
+    return writeCodes(scalesType, q.scales);
+  SmallVector<int64_t, 4> grid = q.getBlockGrid();
+  int64_t m = grid[grid.size() - 2], k = grid.back();
+  int64_t batches = q.getNumBlocks() / (m * k);
+  std::vector<uint8_t> out;
+  for (int64_t b = 0; b < batches; ++b) {
+    std::vector<uint8_t> atoms = ref::toBlackwell128x4(
+        ArrayRef(q.scales).slice(b * m * k, m * k), m, k);
+    out.insert(out.end(), atoms.begin(), atoms.end());
+  }
+  return writeCodes(scalesType, out);
+}
+
+/// Row-major scales from a `layout` scales attribute (padding ignored).
+static FailureOr<std::vector<uint8_t>>
+scalesFromLayout(Attribute attr, ScaleLayout layout,
+                 BlockScaledTensorType type) {
+  FailureOr<std::vector<uint8_t>> codes = readCodes(attr);
+  if (failed(codes) || layout == ScaleLayout::row_major)
+    return codes;
+  SmallVector<int64_t> grid = type.getBlockGrid();
+  int64_t m = grid[grid.size() - 2], k = grid.back();
+  int64_t atomBytes = ref::getBlackwellScaleSize(m, k);
+  int64_t batches = int64_t(codes->size()) / atomBytes;
+  std::vector<uint8_t> out;
+  for (int64_t b = 0; b < batches; ++b) {
+    std::vector<uint8_t> rows = ref::fromBlackwell128x4(
+        ArrayRef(*codes).slice(b * atomBytes, atomBytes), m, k);
+    out.insert(out.end(), rows.begin(), rows.end());
+  }
+  return out;
+}
+
+static std::optional<std::vector<float>> readF32(Attribute attr) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
+  if (!dense || !dense.getElementType().isF32())
+    return std::nullopt;
+  auto values = dense.getValues<float>();
+  return std::vector<float>(values.begin(), values.end());
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+/// Reference options of a quantizing op whose operands fold to `tensorScale`
+/// and `randomBits`; nullopt when an operand is present but not constant.
+static std::optional<ref::QuantOptions>
+getOptions(std::optional<ScaleMode> mode, Rounding rounding, bool hasScale,
+           Attribute tensorScale, bool hasBits, Attribute randomBits,
+           std::vector<uint8_t> &bitsStorage) {
+  ref::QuantOptions opts;
+  if (mode)
+    opts.scaleMode = toReference(*mode);
+  opts.rounding = toReference(rounding);
+  if (hasScale) {
+    auto ts = dyn_cast_or_null<FloatAttr>(tensorScale);
+    if (!ts)
+      return std::nullopt;
+    opts.tensorDecodeScale = ts.getValue().convertToFloat();
+  }
+  if (hasBits) {
+    FailureOr<std::vector<uint8_t>> bits = readCodes(randomBits);
+    if (failed(bits))
+      return std::nullopt;
+    bitsStorage = std::move(*bits);
+    opts.randomBits = bitsStorage;
+  }
+  return opts;
+}
+
+OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
+  std::optional<std::vector<float>> values = readF32(adaptor.getInput());
+  if (!values)
+    return {};
+  std::vector<uint8_t> bits;
+  std::optional<ref::QuantOptions> opts = getOptions(
+      getScaleMode(), getRounding(), bool(getTensorScale()),
+      adaptor.getTensorScale(), bool(getRandomBits()), adaptor.getRandomBits(),
+      bits);
+  if (!opts)
+    return {};
+  BlockScaledTensorType type = getType();
+  llvm::Expected<ref::QuantizedTensor> q =
+      ref::quantize(*values, type.getShape(), type.getBlock(),
+                    type.getFormat().getFormat(), *opts);
+  if (!q) { // e.g. a calibrated tensor scale that is not positive
+    llvm::consumeError(q.takeError());
+    return {};
+  }
+  return fromReference(type, *q);
+}
+
+OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
+  BlockScaledTensorType type = getType();
+  ref::Format format = type.getFormat().getFormat();
+  ref::ScaleMode mode =
+      toReference(getScaleMode().value_or(static_cast<ScaleMode>(
+          format.defaultScaleMode())));
+  // Exact requantization of a canonical producer folds away.
+  if (getInput().getType() == type && getRounding() == Rounding::rne &&
+      !getTensorScale()) {
+    Operation *def = getInput().getDefiningOp();
+    std::optional<ScaleMode> producerMode;
+    Rounding producerRounding = Rounding::rne;
+    BlockScaledTensorType producerType;
+    if (auto q = dyn_cast_or_null<QuantizeOp>(def)) {
+      producerMode = q.getScaleMode();
+      producerRounding = q.getRounding();
+      producerType = q.getType();
+    } else if (auto c = dyn_cast_or_null<ConvertOp>(def)) {
+      producerMode = c.getScaleMode();
+      producerRounding = c.getRounding();
+      producerType = c.getType();
+    }
+    if (producerType) {
+      ref::ScaleMode pm = toReference(producerMode.value_or(
+          static_cast<ScaleMode>(format.defaultScaleMode())));
+      if (ref::isRequantizationIdentity(format, pm,
+                                        toReference(producerRounding), mode))
+        return getInput();
+    }
+  }
+  FailureOr<ref::QuantizedTensor> in =
+      toReference(getInput().getType(), adaptor.getInput());
+  if (failed(in))
+    return {};
+  std::vector<uint8_t> bits;
+  std::optional<ref::QuantOptions> opts = getOptions(
+      getScaleMode(), getRounding(), bool(getTensorScale()),
+      adaptor.getTensorScale(), bool(getRandomBits()), adaptor.getRandomBits(),
+      bits);
+  if (!opts)
+    return {};
+  llvm::Expected<ref::QuantizedTensor> q =
+      ref::convert(*in, type.getBlock(), format, *opts);
+  if (!q) {
+    llvm::consumeError(q.takeError());
+    return {};
+  }
+  return fromReference(type, *q);
+}
+
+OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
+  FailureOr<ref::QuantizedTensor> q =
+      toReference(getInput().getType(), adaptor.getInput());
+  if (failed(q))
+    return {};
+  RankedTensorType type = getType();
+  if (type.getElementType().isF32())
+    return DenseElementsAttr::get(type, ArrayRef(ref::dequantize(*q)));
+  // f16/bf16: round the exact value (a double holds it exactly) to nearest
+  // even, once.
+  const llvm::fltSemantics &sem =
+      cast<FloatType>(type.getElementType()).getFloatSemantics();
+  std::vector<APFloat> out;
+  out.reserve(q->elements.size());
+  std::vector<double> exact(q->elements.size());
+  ref::forEachBlock(
+      q->shape, q->block, [&](int64_t b, ArrayRef<int64_t> idx) {
+        uint8_t s = q->scales[b];
+        for (int64_t i : idx) {
+          if (ref::isNaNScale(q->format.scale, s)) {
+            exact[i] = NAN;
+            continue;
+          }
+          double p = ref::decodeElem(q->format.elem, q->elements[i]);
+          exact[i] = q->format.scale == ref::ScaleKind::E8M0
+                         ? std::ldexp(p, int(s) - 127)
+                         : p * ref::decodeScale(q->format.scale, s) *
+                               (q->format.tensorScale ? q->tensorDecodeScale
+                                                      : 1.0);
+        }
+      });
+  for (double v : exact) {
+    APFloat f(v);
+    bool lost;
+    f.convert(sem, APFloat::rmNearestTiesToEven, &lost);
+    out.push_back(f);
+  }
+  return DenseElementsAttr::get(type, out);
+}
+
+//===----------------------------------------------------------------------===//
+// Components
+//===----------------------------------------------------------------------===//
+
+ArrayAttr ConstantOp::getValueAttr() {
+  SmallVector<Attribute, 3> parts = {getElements(), getScales()};
+  if (FloatAttr ts = getTensorScaleAttr())
+    parts.push_back(ts);
+  return ArrayAttr::get(getContext(), parts);
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValueAttr(); }
+
+LogicalResult UnpackOp::fold(FoldAdaptor adaptor,
+                             SmallVectorImpl<OpFoldResult> &results) {
+  if (auto pack = getInput().getDefiningOp<PackOp>()) {
+    if (pack.getLayout() != getLayout())
+      return failure();
+    results.push_back(pack.getElements());
+    results.push_back(pack.getScales());
+    if (Value ts = pack.getTensorScale())
+      results.push_back(ts);
+    return success();
+  }
+  BlockScaledTensorType type = getInput().getType();
+  FailureOr<ref::QuantizedTensor> q = toReference(type, adaptor.getInput());
+  if (failed(q))
+    return failure();
+  auto parts = cast<ArrayAttr>(adaptor.getInput());
+  results.push_back(parts[0]);
+  results.push_back(scalesInLayout(
+      *q, getLayout(), cast<RankedTensorType>(getScales().getType())));
+  if (type.hasTensorScale())
+    results.push_back(parts[2]);
+  return success();
+}
+
+OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
+  // pack(unpack(x)) with the same layout is x.
+  if (auto unpack = getElements().getDefiningOp<UnpackOp>()) {
+    if (unpack.getInput().getType() == getType() &&
+        unpack.getLayout() == getLayout() &&
+        getElements() == unpack.getElements() &&
+        getScales() == unpack.getScales() &&
+        getTensorScale() == unpack.getTensorScale())
+      return unpack.getInput();
+  }
+  if (!adaptor.getElements() || !adaptor.getScales() ||
+      (getTensorScale() && !adaptor.getTensorScale()))
+    return {};
+  BlockScaledTensorType type = getType();
+  FailureOr<std::vector<uint8_t>> scales =
+      scalesFromLayout(adaptor.getScales(), getLayout(), type);
+  if (failed(scales) || failed(readCodes(adaptor.getElements())))
+    return {};
+  // A constant's UE4M3 scales must have the sign bit clear (rule K6); the
+  // runtime decode ignores it, but folding would not preserve the bytes.
+  if (type.getFormat().getFormat().scale == ref::ScaleKind::UE4M3 &&
+      llvm::any_of(*scales, [](uint8_t s) { return s & 0x80; }))
+    return {};
+  SmallVector<Attribute, 3> parts = {
+      adaptor.getElements(), writeCodes(type.getScalesType(), *scales)};
+  if (getTensorScale())
+    parts.push_back(adaptor.getTensorScale());
+  return ArrayAttr::get(getContext(), parts);
+}

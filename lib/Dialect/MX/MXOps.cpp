@@ -1,0 +1,232 @@
+//===- MXOps.cpp - MX operations ------------------------------------------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Verifiers and type inference. Each check cites its rule from
+// docs/Dialect.md; folders live in MXFolds.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Dialect/MX/MXOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::mx;
+
+#define GET_OP_CLASSES
+#include "mx/Dialect/MX/MXOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Quantization options (mx.quantize, mx.convert)
+//===----------------------------------------------------------------------===//
+
+// Rules Q1-Q4, shared by quantize (input is an f32 tensor) and convert.
+static LogicalResult verifyQuantizing(Operation *op, ArrayRef<int64_t> shape,
+                                      BlockScaledTensorType result,
+                                      Value tensorScale, Value randomBits,
+                                      std::optional<ScaleMode> scaleMode,
+                                      Rounding rounding) {
+  if (shape != result.getShape()) // Q1
+    return op->emitOpError() << "result shape [" << result.getShape()
+                             << "] does not match the input shape [" << shape
+                             << "]";
+  ref::Format format = result.getFormat().getFormat();
+  if (scaleMode) // Q2
+    if (std::optional<std::string> err =
+            ref::checkScaleMode(format, toReference(*scaleMode)))
+      return op->emitOpError() << *err;
+  bool stochastic = rounding == Rounding::stochastic;
+  if (stochastic && !randomBits) // Q3
+    return op->emitOpError()
+           << "stochastic rounding needs a random_bits operand";
+  if (!stochastic && randomBits) // Q3
+    return op->emitOpError() << "random_bits given without stochastic rounding";
+  if (randomBits &&
+      cast<RankedTensorType>(randomBits.getType()).getShape() != shape) // Q3
+    return op->emitOpError() << "random_bits must have the input's shape ["
+                             << shape << "], one byte per element";
+  if (tensorScale && !format.tensorScale) // Q4
+    return op->emitOpError() << "format " << format.str()
+                             << " has no tensor scale";
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  return verifyQuantizing(*this, getInput().getType().getShape(), getType(),
+                          getTensorScale(), getRandomBits(), getScaleMode(),
+                          getRounding());
+}
+
+LogicalResult ConvertOp::verify() {
+  return verifyQuantizing(*this, getInput().getType().getShape(), getType(),
+                          getTensorScale(), getRandomBits(), getScaleMode(),
+                          getRounding());
+}
+
+LogicalResult DequantizeOp::verify() {
+  if (getInput().getType().getShape() != getType().getShape()) // D1
+    return emitOpError() << "result shape [" << getType().getShape()
+                         << "] does not match the input shape ["
+                         << getInput().getType().getShape() << "]";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::verify() {
+  BlockScaledTensorType type = getType();
+  if (getElements().getType() != type.getElementsType()) // K1
+    return emitOpError() << "elements must have type "
+                         << type.getElementsType() << ", got "
+                         << getElements().getType();
+  if (getScales().getType() != type.getScalesType()) // K2
+    return emitOpError() << "scales must have type " << type.getScalesType()
+                         << " (row-major over the block grid), got "
+                         << getScales().getType();
+  if (type.hasTensorScale() != bool(getTensorScaleAttr())) // K3
+    return emitOpError() << (type.hasTensorScale()
+                                 ? "format needs a tensor_scale"
+                                 : "format has no tensor scale");
+  if (FloatAttr ts = getTensorScaleAttr()) {
+    APFloat v = ts.getValue();
+    if (!v.isFinite() || v.isNegative() || v.isZero()) // K4
+      return emitOpError() << "tensor_scale must be finite and positive";
+  }
+  // K5: the components must be dense (their codes are read by folders and
+  // lowerings).
+  FailureOr<ref::QuantizedTensor> q = toReference(type, getValueAttr());
+  if (failed(q))
+    return emitOpError() << "elements and scales must be dense constants";
+  if (type.getFormat().getFormat().scale == ref::ScaleKind::UE4M3) {
+    // K6: UE4M3 scale bytes are unsigned: the sign bit must be clear.
+    for (uint8_t s : q->scales)
+      if (s & 0x80)
+        return emitOpError() << "UE4M3 scale constants must have the sign "
+                                "bit clear";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// UnpackOp / PackOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult UnpackOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> location,
+    UnpackOp::Adaptor adaptor, SmallVectorImpl<Type> &inferredReturnTypes) {
+  auto type = dyn_cast<BlockScaledTensorType>(adaptor.getInput().getType());
+  if (!type)
+    return emitOptionalError(location, "expected a block-scaled tensor");
+  // The adaptor's attribute is null while parsing when the default applies.
+  ScaleLayoutAttr layoutAttr = adaptor.getLayoutAttr();
+  ScaleLayout layout =
+      layoutAttr ? layoutAttr.getValue() : ScaleLayout::row_major;
+  RankedTensorType scales = type.getScalesType(layout);
+  if (!scales) // U1
+    return emitOptionalError(location, "the blackwell_128x4 scale layout "
+                                       "needs a tensor of rank >= 2");
+  inferredReturnTypes.push_back(type.getElementsType());
+  inferredReturnTypes.push_back(scales);
+  if (type.hasTensorScale())
+    inferredReturnTypes.push_back(Float32Type::get(context));
+  return success();
+}
+
+LogicalResult PackOp::verify() {
+  BlockScaledTensorType type = getType();
+  if (getElements().getType() != type.getElementsType()) // P1
+    return emitOpError() << "elements must have type "
+                         << type.getElementsType() << ", got "
+                         << getElements().getType();
+  RankedTensorType scales = type.getScalesType(getLayout());
+  if (!scales) // U1
+    return emitOpError() << "the blackwell_128x4 scale layout needs a tensor "
+                            "of rank >= 2";
+  if (getScales().getType() != scales) // P2
+    return emitOpError() << "scales must have type " << scales
+                         << " for layout " << stringifyScaleLayout(getLayout())
+                         << ", got " << getScales().getType();
+  if (type.hasTensorScale() != bool(getTensorScale())) // P3
+    return emitOpError() << (type.hasTensorScale()
+                                 ? "format needs a tensor scale operand"
+                                 : "format has no tensor scale");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Shape and block shape of a matmul operand (block all ones when plain).
+struct OperandInfo {
+  ArrayRef<int64_t> shape;
+  SmallVector<int64_t> block;
+  bool blockScaled;
+};
+} // namespace
+
+static OperandInfo getOperandInfo(Type type) {
+  if (auto bs = dyn_cast<BlockScaledTensorType>(type))
+    return {bs.getShape(), SmallVector<int64_t>(bs.getBlock()), true};
+  auto t = cast<RankedTensorType>(type);
+  return {t.getShape(), SmallVector<int64_t>(t.getRank(), 1), false};
+}
+
+LogicalResult MatmulOp::verify() {
+  OperandInfo lhs = getOperandInfo(getLhs().getType());
+  OperandInfo rhs = getOperandInfo(getRhs().getType());
+  ArrayRef<int64_t> res = getType().getShape();
+  size_t rank = lhs.shape.size();
+  if (rank < 2 || rhs.shape.size() != rank || res.size() != rank) // M1
+    return emitOpError() << "operands and result must have the same rank "
+                            ">= 2, got "
+                         << rank << ", " << rhs.shape.size() << " and "
+                         << res.size();
+  size_t b = rank - 2;
+  if (lhs.shape.take_front(b) != rhs.shape.take_front(b) ||
+      res.take_front(b) != lhs.shape.take_front(b)) // M2
+    return emitOpError() << "batch dimensions must match";
+  int64_t m = lhs.shape[b], k = lhs.shape[b + 1], n = rhs.shape[b + 1];
+  if (rhs.shape[b] != k) // M3
+    return emitOpError() << "contraction sizes differ: lhs K = " << k
+                         << ", rhs K = " << rhs.shape[b];
+  if (res[b] != m || res[b + 1] != n) // M4
+    return emitOpError() << "result must be " << m << "x" << n << ", got "
+                         << res[b] << "x" << res[b + 1];
+  for (auto [name, info] : {std::pair<StringRef, OperandInfo *>{"lhs", &lhs},
+                            {"rhs", &rhs}})
+    for (size_t i = 0; i < b; ++i)
+      if (info->block[i] != 1) // M5
+        return emitOpError() << name << " block size along batch dimension "
+                             << i << " must be 1, got " << info->block[i];
+  int64_t kLhs = lhs.block[b + 1], kRhs = rhs.block[b];
+  if (lhs.blockScaled && rhs.blockScaled && kLhs != kRhs) // M6
+    return emitOpError() << "block sizes along K must match: lhs " << kLhs
+                         << ", rhs " << kRhs;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// HadamardOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult HadamardOp::verify() {
+  ArrayRef<int64_t> shape = getType().getShape();
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= int64_t(shape.size())) // H1
+    return emitOpError() << "axis " << axis << " is out of range for rank "
+                         << shape.size();
+  if (shape[axis] % int64_t(getSize()) != 0) // H2
+    return emitOpError() << "size " << getSize()
+                         << " does not divide dimension " << axis
+                         << " of size " << shape[axis];
+  return success();
+}
