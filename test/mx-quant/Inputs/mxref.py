@@ -32,6 +32,9 @@ import struct
 import sys
 from fractions import Fraction
 
+if hasattr(sys, 'set_int_max_str_digits'):    # long decimal literals
+    sys.set_int_max_str_digits(0)
+
 FLT_MAX = struct.unpack('<f', b'\xff\xff\x7f\x7f')[0]
 INF = float('inf')
 
@@ -398,18 +401,17 @@ def parse_value(tok):
     if not m:
         raise MxError("invalid value '%s'" % tok)
     ip, fp1, fp2, ex = m.group(2), m.group(3), m.group(4), m.group(5)
-    digits = (ip or '') + (fp1 or '') + (fp2 or '')
+    digits = ((ip or '') + (fp1 or '') + (fp2 or '')).lstrip('0')
     nfrac = len(fp1 or '') + len(fp2 or '')
     e10 = int(ex or '0') - nfrac
-    mant = int(digits)
-    if mant == 0:
+    if not digits:
         return -0.0 if neg else 0.0
-    mag10 = len(str(mant)) + e10          # value < 10^mag10
+    mag10 = len(digits) + e10             # value < 10^mag10
     if mag10 > 40:
         raise MxError("value '%s' overflows f32" % tok)
     if mag10 < -60:                        # far below half the least subnormal
         return -0.0 if neg else 0.0
-    q = Fraction(mant) * Fraction(10) ** e10
+    q = Fraction(int(digits)) * Fraction(10) ** e10
     v = f32_round(q)
     if math.isinf(v):
         raise MxError("value '%s' overflows f32" % tok)
