@@ -225,7 +225,9 @@ void FormatAttr::print(AsmPrinter &printer) const {
 // PolicyAttr
 //===----------------------------------------------------------------------===//
 
-// Rule A3: a policy's scale mode must suit each format it names.
+// Rule A3: a policy's scale mode applies to its E8M0-scaled formats (UE4M3
+// formats always use NVFP4's rule), so it must be an E8M0 mode that each of
+// them allows.
 LogicalResult
 PolicyAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    FormatAttr weights, FormatAttr activations,
@@ -233,11 +235,14 @@ PolicyAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    RoundingAttr rounding) {
   if (!scaleMode)
     return success();
+  if (scaleMode.getValue() == ScaleMode::nvfp4)
+    return emitError() << "a policy's scale_mode applies to E8M0-scaled "
+                          "formats; 'nvfp4' is implied for UE4M3 formats";
   for (auto [name, format] :
        {std::pair<StringRef, FormatAttr>{"weights", weights},
         {"activations", activations},
         {"outputs", outputs}}) {
-    if (!format)
+    if (!format || format.getFormat().scale != ref::ScaleKind::E8M0)
       continue;
     if (std::optional<std::string> err = ref::checkScaleMode(
             format.getFormat(), toReference(scaleMode.getValue())))

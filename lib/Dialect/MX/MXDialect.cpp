@@ -55,7 +55,8 @@ LogicalResult MXDialect::verifyOperationAttribute(Operation *op,
   if (attr.getName() == getWeightAttrName()) // A2
     return op->emitError() << "'" << getWeightAttrName()
                            << "' is an argument attribute of a function";
-  return op->emitError() << "unknown MX attribute '" << attr.getName() << "'";
+  return op->emitError() << "unknown MX attribute '"
+                         << attr.getName().getValue() << "'";
 }
 
 LogicalResult MXDialect::verifyRegionArgAttribute(Operation *op,
@@ -69,5 +70,5 @@ LogicalResult MXDialect::verifyRegionArgAttribute(Operation *op,
     return success();
   }
   return op->emitError() << "unknown MX argument attribute '"
-                         << attr.getName() << "'";
+                         << attr.getName().getValue() << "'";
 }

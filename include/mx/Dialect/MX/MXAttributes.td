@@ -106,7 +106,7 @@ def MX_PolicyAttr : MX_Attr<"Policy", "policy"> {
     MX_FormatRefParameter<1>:$weights,
     MX_FormatRefParameter<1>:$activations,
     MX_FormatRefParameter<1>:$outputs,
-    OptionalParameter<"::mlir::mx::ScaleModeAttr">:$scaleMode,
+    OptionalParameter<"::mlir::mx::ScaleModeAttr">:$scale_mode,
     OptionalParameter<"::mlir::mx::RoundingAttr">:$rounding
   );
   let assemblyFormat = "`<` struct(params) `>`";

@@ -29,7 +29,7 @@ def MX_MatmulOperand : AnyTypeOf<[MX_BlockScaledTensor, MX_FloatTensor]>;
 def MX_HadamardSize : AttrConstraint<
     CPred<"::llvm::is_contained({16, 32, 64, 128}, "
           "::llvm::cast<::mlir::IntegerAttr>($_self).getInt())">,
-    "16, 32, 64 or 128">;
+    "whose value is 16, 32, 64 or 128">;
 
 //===----------------------------------------------------------------------===//
 // Quantization

@@ -1,0 +1,192 @@
+// RUN: mx-opt %s --canonicalize --split-input-file | FileCheck %s
+// Folding runs the reference numerics library; every expected code below is
+// computed by hand from docs/Numerics.md.
+
+// OCP floor: amax = 1792 = 1.75 * 2^10, X = 10 - emax(E2M1) = 8, scale 2^8.
+// 1792 / 256 = 7 clips to 6 (the known floor clipping), -7/256 rounds to -0,
+// 100/256 = 0.39 rounds to 0.5, the rest to (signed) zero.
+// CHECK-LABEL: func.func @quantize_floor
+// CHECK-NEXT: %[[C:.*]] = mx.constant elements(dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 6.000000e+00, -0.000000e+00, 5.000000e-01, 0.000000e+00, -0.000000e+00]]> : tensor<1x8xf4E2M1FN>) scales(dense<2.560000e+02> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>>
+// CHECK-NEXT: %[[D:.*]] = arith.constant dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 1.536000e+03, -0.000000e+00, 1.280000e+02, 0.000000e+00, -0.000000e+00]]> : tensor<1x8xf32>
+// CHECK-NEXT: return %[[C]], %[[D]]
+func.func @quantize_floor() -> (!mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>>, tensor<1x8xf32>) {
+  %x = arith.constant dense<[[1.0, 2.0, 3.0, 1792.0, -7.0, 100.0, 0.1, -0.0]]> : tensor<1x8xf32>
+  %q = mx.quantize %x : tensor<1x8xf32> -> !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>>
+  %d = mx.dequantize %q : !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>> -> tensor<1x8xf32>
+  return %q, %d : !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>>, tensor<1x8xf32>
+}
+
+// -----
+
+// rceil: descale = f32(1792 * f32(1/6)) = 298.67 rounds up to 2^9; 1792/512
+// = 3.5 ties to the even code 4 (0x6); 100/512 = 0.195 rounds to 0.
+// CHECK-LABEL: func.func @quantize_rceil
+// CHECK-NEXT: mx.constant elements(dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 4.000000e+00, -0.000000e+00, 0.000000e+00, 0.000000e+00, -0.000000e+00]]> : tensor<1x8xf4E2M1FN>) scales(dense<5.120000e+02> : tensor<1x1xf8E8M0FNU>)
+func.func @quantize_rceil() -> !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>> {
+  %x = arith.constant dense<[[1.0, 2.0, 3.0, 1792.0, -7.0, 100.0, 0.1, -0.0]]> : tensor<1x8xf32>
+  %q = mx.quantize %x scale_mode = rceil : tensor<1x8xf32> -> !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>>
+  return %q : !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>>
+}
+
+// -----
+
+// NaN or Inf in a block: the NaN scale (0xFF), codes 0, decodes to NaN. The
+// second block (amax 3 = 1.5*2^1, X = 1 - 8 = -7 for E4M3) stores 1 * 2^7 and
+// -3 * 2^7 exactly.
+// CHECK-LABEL: func.func @quantize_nan_block
+// CHECK-NEXT: mx.constant elements(dense<{{\[}}[0.000000e+00, 0.000000e+00, 1.280000e+02, -3.840000e+02]]> : tensor<1x4xf8E4M3FN>) scales(dense<{{\[}}[0xFF, 7.812500e-03]]> : tensor<1x2xf8E8M0FNU>)
+// CHECK-NEXT: arith.constant dense<{{\[}}[0x7FC00000, 0x7FC00000, 1.000000e+00, -3.000000e+00]]> : tensor<1x4xf32>
+func.func @quantize_nan_block() -> (!mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 2>>, tensor<1x4xf32>) {
+  %x = arith.constant dense<[[0x7F800000, 1.0, 1.0, -3.0]]> : tensor<1x4xf32>
+  %q = mx.quantize %x : tensor<1x4xf32> -> !mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 2>>
+  %d = mx.dequantize %q : !mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 2>> -> tensor<1x4xf32>
+  return %q, %d : !mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 2>>, tensor<1x4xf32>
+}
+
+// -----
+
+// NVFP4: gamax = 1792, S_enc = 2688/1792 = 1.5, S_dec = f32(1/1.5)
+// = 0.666666686; block scale f32(1792 * f32(1.5 * f32(1/6))) = 448 (UE4M3
+// 0x7E); S_encb = f32(1/f32(448 * S_dec)); 1792 * S_encb = 6 (code 0x7);
+// everything else is below 0.25 and rounds to (signed) zero.
+// CHECK-LABEL: func.func @quantize_nvfp4
+// CHECK-NEXT: mx.constant elements(dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, -0.000000e+00, 0.000000e+00, -0.000000e+00, 6.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<1x16xf4E2M1FN>) scales(dense<4.480000e+02> : tensor<1x1xf8E4M3FN>) tensor_scale(0.666666686) : !mx.tensor<1x16xnvfp4>
+func.func @quantize_nvfp4() -> !mx.tensor<1x16xnvfp4> {
+  %x = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 0.1, -0.2, 0.3, -0.0, 1792.0, 0.25, 0.75, 1.75]]> : tensor<1x16xf32>
+  %q = mx.quantize %x : tensor<1x16xf32> -> !mx.tensor<1x16xnvfp4>
+  return %q : !mx.tensor<1x16xnvfp4>
+}
+
+// -----
+
+// A calibrated S_dec = 0.5 (S_enc = 2): block scale f32(6 * f32(2/6)) = 2
+// (UE4M3 exact), S_encb = 1/(2 * 0.5) = 1, so the elements are RNE(x):
+// 6 -> 6, 2.5 ties to 2 (even code 0x4), -0.75 ties to -1 (0xA), 0.25 ties to
+// 0. Decoded f32(f32(e * 2) * 0.5) = e.
+// CHECK-LABEL: func.func @quantize_nvfp4_calibrated
+// CHECK-NEXT: mx.constant elements(dense<{{\[}}[6.000000e+00, 2.000000e+00, -1.000000e+00, 0.000000e+00]]> : tensor<1x4xf4E2M1FN>) scales(dense<2.000000e+00> : tensor<1x1xf8E4M3FN>) tensor_scale(5.000000e-01)
+func.func @quantize_nvfp4_calibrated() -> !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E4M3FN, block = 4, tensor_scale>> {
+  %x = arith.constant dense<[[6.0, 2.5, -0.75, 0.25]]> : tensor<1x4xf32>
+  %s = arith.constant 0.5 : f32
+  %q = mx.quantize %x tensor_scale(%s) : tensor<1x4xf32> -> !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E4M3FN, block = 4, tensor_scale>>
+  return %q : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E4M3FN, block = 4, tensor_scale>>
+}
+
+// -----
+
+// Stochastic rounding with constant random bits folds too. Scale: amax 1.25,
+// X = 0 - 2 = -2, so x * 4 = [5, 1.5, 0.25, 0.25] in E2M1 units. 5 lies
+// half-way between 4 and 6 (quantum 2): +255/256 of a quantum rounds up to 6,
+// decoded 1.5. 1.5 is exact. 0.25 is half a quantum (0.5): +0/256 truncates
+// to 0, +128/256 reaches 0.5, decoded 0.125.
+// CHECK-LABEL: func.func @quantize_stochastic
+// CHECK-NEXT: arith.constant dense<{{\[}}[1.500000e+00, 3.750000e-01, 0.000000e+00, 1.250000e-01]]> : tensor<1x4xf32>
+func.func @quantize_stochastic() -> tensor<1x4xf32> {
+  %x = arith.constant dense<[[1.25, 0.375, 0.0625, 0.0625]]> : tensor<1x4xf32>
+  %r = arith.constant dense<[[255, 77, 0, -128]]> : tensor<1x4xi8>
+  %q = mx.quantize %x random_bits(%r : tensor<1x4xi8>) rounding = stochastic : tensor<1x4xf32> -> !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
+  %d = mx.dequantize %q : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>> -> tensor<1x4xf32>
+  return %d : tensor<1x4xf32>
+}
+
+// -----
+
+// f16 results round the exact value once; 448 * 2^10 overflows f16 to inf.
+// CHECK-LABEL: func.func @dequantize_f16
+// CHECK-NEXT: arith.constant dense<{{\[}}[0x7C00, -1.040000e+02]]> : tensor<1x2xf16>
+func.func @dequantize_f16() -> tensor<1x2xf16> {
+  %c = mx.constant elements(dense<[[448.0, -0.1015625]]> : tensor<1x2xf8E4M3FN>) scales(dense<1024.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x2x#mx.format<f8E4M3FN, f8E8M0FNU, block = 2>>
+  %d = mx.dequantize %c : !mx.tensor<1x2x#mx.format<f8E4M3FN, f8E8M0FNU, block = 2>> -> tensor<1x2xf16>
+  return %d : tensor<1x2xf16>
+}
+
+// -----
+
+// Requantizing what floor produced, with floor, is exact: the convert folds
+// away. From rceil it is not (the scale may move), so it stays.
+// CHECK-LABEL: func.func @convert_identity
+// CHECK-SAME: (%[[X:.*]]: tensor<4x64xf32>)
+// CHECK-NEXT: %[[Q:.*]] = mx.quantize %[[X]] : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+// CHECK-NEXT: %[[R:.*]] = mx.quantize %[[X]] scale_mode = rceil
+// CHECK-NEXT: %[[C:.*]] = mx.convert %[[R]] : !mx.tensor<4x64xmxfp4> -> !mx.tensor<4x64xmxfp4>
+// CHECK-NEXT: return %[[Q]], %[[C]]
+func.func @convert_identity(%x: tensor<4x64xf32>) -> (!mx.tensor<4x64xmxfp4>, !mx.tensor<4x64xmxfp4>) {
+  %q = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  %c = mx.convert %q : !mx.tensor<4x64xmxfp4> -> !mx.tensor<4x64xmxfp4>
+  %r = mx.quantize %x scale_mode = rceil : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  %c2 = mx.convert %r : !mx.tensor<4x64xmxfp4> -> !mx.tensor<4x64xmxfp4>
+  return %c, %c2 : !mx.tensor<4x64xmxfp4>, !mx.tensor<4x64xmxfp4>
+}
+
+// -----
+
+// A value assembled from arbitrary codes is not canonical (scale 2^0 with
+// elements <= 1): requantizing moves the scale, so nothing folds away. A
+// ceil requantization never folds either.
+// CHECK-LABEL: func.func @no_fold_convert
+// CHECK: mx.convert
+// CHECK: mx.convert
+func.func @no_fold_convert(%e: tensor<4x64xf4E2M1FN>, %s: tensor<4x2xf8E8M0FNU>, %x: tensor<4x64xf32>) -> (!mx.tensor<4x64xmxfp4>, !mx.tensor<4x64xmxfp4>) {
+  %p = mx.pack %e, %s : tensor<4x64xf4E2M1FN>, tensor<4x2xf8E8M0FNU> -> !mx.tensor<4x64xmxfp4>
+  %c = mx.convert %p : !mx.tensor<4x64xmxfp4> -> !mx.tensor<4x64xmxfp4>
+  %q = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  %c2 = mx.convert %q scale_mode = ceil : !mx.tensor<4x64xmxfp4> -> !mx.tensor<4x64xmxfp4>
+  return %c, %c2 : !mx.tensor<4x64xmxfp4>, !mx.tensor<4x64xmxfp4>
+}
+
+// -----
+
+// Converting a constant computes the new constant: E4M3 [448, -3, 0.5, 0]
+// under scale 2^0 dequantizes to itself; into E2M1 block 4: amax 448
+// = 1.75 * 2^8, X = 6, so [7 -> 6, -0.047 -> -0, 0.0078 -> 0, 0].
+// CHECK-LABEL: func.func @convert_constant
+// CHECK-NEXT: mx.constant elements(dense<{{\[}}[6.000000e+00, -0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<1x4xf4E2M1FN>) scales(dense<6.400000e+01> : tensor<1x1xf8E8M0FNU>)
+func.func @convert_constant() -> !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>> {
+  %c = mx.constant elements(dense<[[448.0, -3.0, 0.5, 0.0]]> : tensor<1x4xf8E4M3FN>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 4>>
+  %r = mx.convert %c : !mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 4>> -> !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
+  return %r : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
+}
+
+// -----
+
+// unpack of a constant gives its components; pack(unpack) and unpack(pack)
+// cancel; a 128x4 round trip restores the row-major scales.
+// CHECK-LABEL: func.func @components
+// CHECK-DAG: %[[E:.*]] = arith.constant dense<{{\[}}[1.000000e+00, -5.000000e-01], [6.000000e+00, 0.000000e+00]]> : tensor<2x2xf4E2M1FN>
+// CHECK-DAG: %[[S:.*]] = arith.constant dense<{{\[}}[2.000000e+00], [5.000000e-01]]> : tensor<2x1xf8E8M0FNU>
+// CHECK-DAG: %[[C:.*]] = mx.constant elements(dense<{{\[}}[1.000000e+00, -5.000000e-01], [6.000000e+00, 0.000000e+00]]> : tensor<2x2xf4E2M1FN>) scales(dense<{{\[}}[2.000000e+00], [5.000000e-01]]> : tensor<2x1xf8E8M0FNU>)
+// CHECK: return %[[E]], %[[S]], %[[C]], %[[C]]
+func.func @components() -> (tensor<2x2xf4E2M1FN>, tensor<2x1xf8E8M0FNU>, !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>, !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>) {
+  %c = mx.constant elements(dense<[[1.0, -0.5], [6.0, 0.0]]> : tensor<2x2xf4E2M1FN>) scales(dense<[[2.0], [0.5]]> : tensor<2x1xf8E8M0FNU>) : !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>
+  %e, %s = mx.unpack %c : !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>
+  %e2, %s2 = mx.unpack %c layout = blackwell_128x4 : !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>
+  %p = mx.pack %e2, %s2 layout = blackwell_128x4 : tensor<2x2xf4E2M1FN>, tensor<1x1x32x4x4xf8E8M0FNU> -> !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>
+  %p2 = mx.pack %e, %s : tensor<2x2xf4E2M1FN>, tensor<2x1xf8E8M0FNU> -> !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>
+  return %e, %s, %p, %p2 : tensor<2x2xf4E2M1FN>, tensor<2x1xf8E8M0FNU>, !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>, !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>
+}
+
+// -----
+
+// In the 128x4 layout, scale (m, k) sits at [m/128, k/4, m%32, (m%128)/32,
+// k%4]: rows 0 and 1 of the grid land at [0,0,0,0,0] and [0,0,1,0,0].
+// CHECK-LABEL: func.func @blackwell_layout
+// Bytes: 2.0 is E8M0 0x80 at offset 0, 0.5 is 0x7E at offset 16 (= 1*16),
+// and the padding is zero bytes.
+// CHECK-NEXT: arith.constant dense<"0x800000000000000000000000000000007E{{(00)+}}"> : tensor<1x1x32x4x4xf8E8M0FNU>
+func.func @blackwell_layout() -> tensor<1x1x32x4x4xf8E8M0FNU> {
+  %c = mx.constant elements(dense<[[1.0, -0.5], [6.0, 0.0]]> : tensor<2x2xf4E2M1FN>) scales(dense<[[2.0], [0.5]]> : tensor<2x1xf8E8M0FNU>) : !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>
+  %e, %s = mx.unpack %c layout = blackwell_128x4 : !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>
+  return %s : tensor<1x1x32x4x4xf8E8M0FNU>
+}
+
+// -----
+
+// Non-constant inputs do not fold.
+// CHECK-LABEL: func.func @no_fold
+// CHECK: mx.quantize
+// CHECK: mx.dequantize
+func.func @no_fold(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %q = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  %d = mx.dequantize %q : !mx.tensor<4x64xmxfp4> -> tensor<4x64xf32>
+  return %d : tensor<4x64xf32>
+}

@@ -1,0 +1,356 @@
+// RUN: mx-opt %s -split-input-file -verify-diagnostics
+// Every MX diagnostic, by rule (docs/Dialect.md).
+
+// F1
+// expected-error @+1 {{element type must be one of f4E2M1FN, f6E2M3FN, f6E3M2FN, f8E4M3FN, f8E5M2, i8; got 'f16'}}
+func.func private @f1() -> !mx.tensor<4x32x#mx.format<f16, f8E8M0FNU, block = 32>>
+
+// -----
+
+// F2
+// expected-error @+1 {{scale type must be f8E8M0FNU or f8E4M3FN (read as UE4M3); got 'f32'}}
+func.func private @f2() -> !mx.tensor<4x32x#mx.format<f4E2M1FN, f32, block = 32>>
+
+// -----
+
+// F3: an E8M0 scale takes no tensor scale.
+// expected-error @+1 {{invalid format: an E8M0 block scale takes no tensor scale}}
+func.func private @f3a() -> !mx.tensor<4x32x#mx.format<f4E2M1FN, f8E8M0FNU, block = 32, tensor_scale>>
+
+// -----
+
+// F3: UE4M3 scales need the tensor scale.
+// expected-error @+1 {{invalid format: UE4M3 block scales need an FP32 tensor scale}}
+func.func private @f3b() -> !mx.tensor<4x32x#mx.format<f4E2M1FN, f8E4M3FN, block = 16>>
+
+// -----
+
+// F3: UE4M3 scales only for E2M1 elements.
+// expected-error @+1 {{invalid format: element kind e4m3 cannot take UE4M3 block scales}}
+func.func private @f3c() -> !mx.tensor<4x32x#mx.format<f8E4M3FN, f8E4M3FN, block = 16, tensor_scale>>
+
+// -----
+
+// F3: block size.
+// expected-error @+1 {{invalid format: block size must be positive, got 0}}
+func.func private @f3d() -> !mx.tensor<4x32x#mx.format<f8E4M3FN, f8E8M0FNU, block = 0>>
+
+// -----
+
+// expected-error @+1 {{unknown format preset 'mxfp5'}}
+func.func private @preset() -> !mx.tensor<4x32xmxfp5>
+
+// -----
+
+// T1
+// expected-error @+1 {{dimensions must be static and positive, got 0}}
+func.func private @t1() -> !mx.tensor<0x32xmxfp4>
+
+// -----
+
+// T2
+// expected-error @+1 {{block size 32 does not divide dimension 1 of size 48}}
+func.func private @t2a() -> !mx.tensor<4x48xmxfp4>
+
+// -----
+
+// T2
+// expected-error @+1 {{block shape has rank 1 but the tensor has rank 2}}
+func.func private @t2b() -> !mx.tensor<4x64xmxfp4, block = [32]>
+
+// -----
+
+// T2
+// expected-error @+1 {{block size along dimension 0 must be positive, got 0}}
+func.func private @t2c() -> !mx.tensor<4x64xmxfp4, block = [0, 32]>
+
+// -----
+
+// A1
+// expected-error @+1 {{'mx.policy' must be a #mx.policy, got "mxfp4"}}
+module attributes {mx.policy = "mxfp4"} {}
+
+// -----
+
+// A2
+// expected-error @+1 {{'mx.weight' must be a unit attribute}}
+func.func private @a2(%w: tensor<4xf32> {mx.weight = 1 : i32})
+
+// -----
+
+// A2
+// expected-error @+1 {{'mx.weight' is an argument attribute of a function}}
+module attributes {mx.weight} {}
+
+// -----
+
+// expected-error @+1 {{unknown MX attribute 'mx.polcy'}}
+module attributes {mx.polcy = #mx.policy<weights = mxfp4>} {}
+
+// -----
+
+// A3
+// expected-error @+1 {{policy weights: scale mode 'even' is not valid for mxint8}}
+module attributes {mx.policy = #mx.policy<weights = mxint8, scale_mode = even>} {}
+
+// -----
+
+func.func @q1(%x: tensor<4x64xf32>) {
+  // expected-error @+1 {{result shape [4, 32] does not match the input shape [4, 64]}}
+  %q = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x32xmxfp4>
+  return
+}
+
+// -----
+
+func.func @q2(%x: tensor<4x64xf32>) {
+  // expected-error @+1 {{scale mode 'floor' is not valid for nvfp4 (allowed: nvfp4)}}
+  %q = mx.quantize %x scale_mode = floor : tensor<4x64xf32> -> !mx.tensor<4x64xnvfp4>
+  return
+}
+
+// -----
+
+func.func @q2b(%x: tensor<4x64xf32>) {
+  // expected-error @+1 {{scale mode 'nvfp4' is not valid for mxfp4 (allowed: floor, rceil, ceil, even)}}
+  %q = mx.quantize %x scale_mode = nvfp4 : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  return
+}
+
+// -----
+
+func.func @q2c(%x: tensor<4x64xf32>) {
+  // expected-error @+1 {{scale mode 'even' is not valid for mxint8 (allowed: floor, rceil, ceil)}}
+  %q = mx.quantize %x scale_mode = even : tensor<4x64xf32> -> !mx.tensor<4x64xmxint8>
+  return
+}
+
+// -----
+
+func.func @q3a(%x: tensor<4x64xf32>) {
+  // expected-error @+1 {{stochastic rounding needs a random_bits operand}}
+  %q = mx.quantize %x rounding = stochastic : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  return
+}
+
+// -----
+
+func.func @q3b(%x: tensor<4x64xf32>, %r: tensor<4x64xi8>) {
+  // expected-error @+1 {{random_bits given without stochastic rounding}}
+  %q = mx.quantize %x random_bits(%r : tensor<4x64xi8>) : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  return
+}
+
+// -----
+
+func.func @q3c(%x: tensor<4x64xf32>, %r: tensor<4x32xi8>) {
+  // expected-error @+1 {{random_bits must have the input's shape [4, 64], one byte per element}}
+  %q = mx.quantize %x random_bits(%r : tensor<4x32xi8>) rounding = stochastic : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  return
+}
+
+// -----
+
+func.func @q4(%x: tensor<4x64xf32>, %s: f32) {
+  // expected-error @+1 {{format mxfp4 has no tensor scale}}
+  %q = mx.quantize %x tensor_scale(%s) : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  return
+}
+
+// -----
+
+func.func @q_input(%x: tensor<4x64xf16>) {
+  // expected-error @+1 {{operand #0 must be statically shaped tensor of 32-bit float values}}
+  %q = "mx.quantize"(%x) <{operandSegmentSizes = array<i32: 1, 0, 0>}> : (tensor<4x64xf16>) -> !mx.tensor<4x64xmxfp4>
+  return
+}
+
+// -----
+
+func.func @c1(%q: !mx.tensor<4x64xmxfp8_e4m3>) {
+  // expected-error @+1 {{result shape [4, 32] does not match the input shape [4, 64]}}
+  %c = mx.convert %q : !mx.tensor<4x64xmxfp8_e4m3> -> !mx.tensor<4x32xmxfp4>
+  return
+}
+
+// -----
+
+func.func @c2(%q: !mx.tensor<4x64xmxfp8_e4m3>) {
+  // expected-error @+1 {{scale mode 'rceil' is not valid for nvfp4}}
+  %c = mx.convert %q scale_mode = rceil : !mx.tensor<4x64xmxfp8_e4m3> -> !mx.tensor<4x64xnvfp4>
+  return
+}
+
+// -----
+
+func.func @d1(%q: !mx.tensor<4x64xmxfp4>) {
+  // expected-error @+1 {{result shape [64, 4] does not match the input shape [4, 64]}}
+  %d = mx.dequantize %q : !mx.tensor<4x64xmxfp4> -> tensor<64x4xf32>
+  return
+}
+
+// -----
+
+func.func @d2(%q: !mx.tensor<4x64xmxfp4>) {
+  // expected-error @+1 {{result #0 must be statically shaped tensor of 32-bit float or 16-bit float or bfloat16 type values}}
+  %d = mx.dequantize %q : !mx.tensor<4x64xmxfp4> -> tensor<4x64xf64>
+  return
+}
+
+// -----
+
+func.func @k1() {
+  // expected-error @+1 {{elements must have type 'tensor<1x32xf4E2M1FN>', got 'tensor<1x32xf8E4M3FN>'}}
+  %c = mx.constant elements(dense<0.0> : tensor<1x32xf8E4M3FN>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x32xmxfp4>
+  return
+}
+
+// -----
+
+func.func @k2() {
+  // expected-error @+1 {{scales must have type 'tensor<1x1xf8E8M0FNU>' (row-major over the block grid), got 'tensor<1x2xf8E8M0FNU>'}}
+  %c = mx.constant elements(dense<0.0> : tensor<1x32xf4E2M1FN>) scales(dense<1.0> : tensor<1x2xf8E8M0FNU>) : !mx.tensor<1x32xmxfp4>
+  return
+}
+
+// -----
+
+func.func @k3a() {
+  // expected-error @+1 {{format needs a tensor_scale}}
+  %c = mx.constant elements(dense<0.0> : tensor<1x16xf4E2M1FN>) scales(dense<1.0> : tensor<1x1xf8E4M3FN>) : !mx.tensor<1x16xnvfp4>
+  return
+}
+
+// -----
+
+func.func @k3b() {
+  // expected-error @+1 {{format has no tensor scale}}
+  %c = mx.constant elements(dense<0.0> : tensor<1x32xf4E2M1FN>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) tensor_scale(1.0) : !mx.tensor<1x32xmxfp4>
+  return
+}
+
+// -----
+
+func.func @k4() {
+  // expected-error @+1 {{tensor_scale must be finite and positive}}
+  %c = mx.constant elements(dense<0.0> : tensor<1x16xf4E2M1FN>) scales(dense<1.0> : tensor<1x1xf8E4M3FN>) tensor_scale(-1.0) : !mx.tensor<1x16xnvfp4>
+  return
+}
+
+// -----
+
+func.func @k6() {
+  // expected-error @+1 {{UE4M3 scale constants must have the sign bit clear}}
+  %c = mx.constant elements(dense<0.0> : tensor<1x16xf4E2M1FN>) scales(dense<-2.0> : tensor<1x1xf8E4M3FN>) tensor_scale(1.0) : !mx.tensor<1x16xnvfp4>
+  return
+}
+
+// -----
+
+func.func @u1(%q: !mx.tensor<64xmxfp4>) {
+  // expected-error @+1 {{the blackwell_128x4 scale layout needs a tensor of rank >= 2}}
+  %e, %s = mx.unpack %q layout = blackwell_128x4 : !mx.tensor<64xmxfp4>
+  return
+}
+
+// -----
+
+func.func @p1(%e: tensor<4x64xf8E4M3FN>, %s: tensor<4x2xf8E8M0FNU>) {
+  // expected-error @+1 {{elements must have type 'tensor<4x64xf4E2M1FN>', got 'tensor<4x64xf8E4M3FN>'}}
+  %q = mx.pack %e, %s : tensor<4x64xf8E4M3FN>, tensor<4x2xf8E8M0FNU> -> !mx.tensor<4x64xmxfp4>
+  return
+}
+
+// -----
+
+func.func @p2(%e: tensor<4x64xf4E2M1FN>, %s: tensor<4x2xf8E8M0FNU>) {
+  // expected-error @+1 {{scales must have type 'tensor<1x1x32x4x4xf8E8M0FNU>' for layout blackwell_128x4, got 'tensor<4x2xf8E8M0FNU>'}}
+  %q = mx.pack %e, %s layout = blackwell_128x4 : tensor<4x64xf4E2M1FN>, tensor<4x2xf8E8M0FNU> -> !mx.tensor<4x64xmxfp4>
+  return
+}
+
+// -----
+
+func.func @p3(%e: tensor<4x64xf4E2M1FN>, %s: tensor<4x4xf8E4M3FN>) {
+  // expected-error @+1 {{format needs a tensor scale operand}}
+  %q = mx.pack %e, %s : tensor<4x64xf4E2M1FN>, tensor<4x4xf8E4M3FN> -> !mx.tensor<4x64xnvfp4>
+  return
+}
+
+// -----
+
+func.func @m1(%a: tensor<64xf32>, %b: tensor<64xf32>) {
+  // expected-error @+1 {{operands and result must have the same rank >= 2, got 1, 1 and 1}}
+  %c = mx.matmul %a, %b : tensor<64xf32>, tensor<64xf32> -> tensor<64xf32>
+  return
+}
+
+// -----
+
+func.func @m2(%a: tensor<2x4x64xf32>, %b: tensor<3x64x8xf32>) {
+  // expected-error @+1 {{batch dimensions must match}}
+  %c = mx.matmul %a, %b : tensor<2x4x64xf32>, tensor<3x64x8xf32> -> tensor<2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @m3(%a: !mx.tensor<4x64xmxfp4>, %b: !mx.tensor<32x8xmxfp4, block = [32, 1]>) {
+  // expected-error @+1 {{contraction sizes differ: lhs K = 64, rhs K = 32}}
+  %c = mx.matmul %a, %b : !mx.tensor<4x64xmxfp4>, !mx.tensor<32x8xmxfp4, block = [32, 1]> -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @m4(%a: !mx.tensor<4x64xmxfp4>, %b: tensor<64x8xf32>) {
+  // expected-error @+1 {{result must be 4x8, got 8x4}}
+  %c = mx.matmul %a, %b : !mx.tensor<4x64xmxfp4>, tensor<64x8xf32> -> tensor<8x4xf32>
+  return
+}
+
+// -----
+
+func.func @m5(%a: !mx.tensor<2x4x64xmxfp4, block = [2, 1, 32]>, %b: tensor<2x64x8xf32>) {
+  // expected-error @+1 {{lhs block size along batch dimension 0 must be 1, got 2}}
+  %c = mx.matmul %a, %b : !mx.tensor<2x4x64xmxfp4, block = [2, 1, 32]>, tensor<2x64x8xf32> -> tensor<2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @m6(%a: !mx.tensor<4x64xmxfp4>, %b: !mx.tensor<64x16xnvfp4, block = [16, 16]>) {
+  // expected-error @+1 {{block sizes along K must match: lhs 32, rhs 16}}
+  %c = mx.matmul %a, %b : !mx.tensor<4x64xmxfp4>, !mx.tensor<64x16xnvfp4, block = [16, 16]> -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @h1(%x: tensor<4x64xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %y = mx.hadamard %x axis(2) size(32) : tensor<4x64xf32>
+  return
+}
+
+// -----
+
+func.func @h2(%x: tensor<4x48xf32>) {
+  // expected-error @+1 {{size 32 does not divide dimension 1 of size 48}}
+  %y = mx.hadamard %x axis(1) size(32) : tensor<4x48xf32>
+  return
+}
+
+// -----
+
+func.func @h3(%x: tensor<4x48xf32>) {
+  // expected-error @+1 {{attribute 'size' failed to satisfy constraint: 64-bit signless integer attribute whose value is 16, 32, 64 or 128}}
+  %y = mx.hadamard %x axis(1) size(24) : tensor<4x48xf32>
+  return
+}
+
+// -----
+
+// A3
+// expected-error @+1 {{a policy's scale_mode applies to E8M0-scaled formats; 'nvfp4' is implied for UE4M3 formats}}
+module attributes {mx.policy = #mx.policy<weights = nvfp4, scale_mode = nvfp4>} {}
