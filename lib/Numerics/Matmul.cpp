@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 using namespace mx;
 
@@ -116,7 +117,7 @@ struct BlockScale {
 /// it.
 class Operand {
 public:
-  Operand(const MatmulOperand &x) {
+  explicit Operand(const MatmulOperand &x) {
     size_t rank = x.shape.size();
     rows = x.shape[rank - 2];
     cols = x.shape[rank - 1];
