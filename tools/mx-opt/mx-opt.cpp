@@ -16,11 +16,16 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+namespace mlir::mx::test {
+void registerTestPolicyPass();
+} // namespace mlir::mx::test
+
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::mx::registerAllDialects(registry);
   mlir::registerAllPasses();
   mlir::mx::registerAllPasses();
+  mlir::mx::test::registerTestPolicyPass();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "MX optimizer driver\n", registry));
 }

@@ -73,6 +73,13 @@ class MX_FormatRefParameter<bit optional = 0>
   let defaultValue = !if(optional, "::mlir::mx::FormatAttr()", "");
 }
 
+// An optional enum attribute inside #mx.policy, printed as its bare keyword
+// (the enum attribute's own printer leads with a space).
+class MX_PolicyEnumParameter<string enum>
+    : OptionalParameter<"::mlir::mx::" # enum # "Attr"> {
+  let printer = "$_printer << ::mlir::mx::stringify" # enum # "($_self.getValue())";
+}
+
 //===----------------------------------------------------------------------===//
 // PolicyAttr
 //===----------------------------------------------------------------------===//
@@ -106,8 +113,8 @@ def MX_PolicyAttr : MX_Attr<"Policy", "policy"> {
     MX_FormatRefParameter<1>:$weights,
     MX_FormatRefParameter<1>:$activations,
     MX_FormatRefParameter<1>:$outputs,
-    OptionalParameter<"::mlir::mx::ScaleModeAttr">:$scale_mode,
-    OptionalParameter<"::mlir::mx::RoundingAttr">:$rounding
+    MX_PolicyEnumParameter<"ScaleMode">:$scale_mode,
+    MX_PolicyEnumParameter<"Rounding">:$rounding
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

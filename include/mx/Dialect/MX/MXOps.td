@@ -82,7 +82,7 @@ def MX_QuantizeOp : MX_QuantizingOp<"quantize"> {
   let assemblyFormat = [{
     $input (`tensor_scale` `(` $tensor_scale^ `)`)?
     (`random_bits` `(` $random_bits^ `:` type($random_bits) `)`)?
-    (`scale_mode` `=` `` $scale_mode^)? (`rounding` `=` `` $rounding^)?
+    (`scale_mode` `=` $scale_mode^)? (`rounding` `=` $rounding^)?
     attr-dict `:` qualified(type($input)) `->` qualified(type($result))
   }];
 }
@@ -112,7 +112,7 @@ def MX_ConvertOp : MX_QuantizingOp<"convert"> {
   let assemblyFormat = [{
     $input (`tensor_scale` `(` $tensor_scale^ `)`)?
     (`random_bits` `(` $random_bits^ `:` type($random_bits) `)`)?
-    (`scale_mode` `=` `` $scale_mode^)? (`rounding` `=` `` $rounding^)?
+    (`scale_mode` `=` $scale_mode^)? (`rounding` `=` $rounding^)?
     attr-dict `:` qualified(type($input)) `->` qualified(type($result))
   }];
 }
@@ -206,7 +206,7 @@ def MX_UnpackOp : MX_Op<"unpack", [Pure, InferTypeOpAdaptor]> {
     Optional<F32>:$tensor_scale
   );
   let assemblyFormat = [{
-    $input (`layout` `=` `` $layout^)? attr-dict `:` qualified(type($input))
+    $input (`layout` `=` $layout^)? attr-dict `:` qualified(type($input))
   }];
   let hasFolder = 1;
 }
@@ -231,7 +231,7 @@ def MX_PackOp : MX_Op<"pack", [Pure]> {
   );
   let results = (outs MX_BlockScaledTensor:$result);
   let assemblyFormat = [{
-    $elements `,` $scales (`,` $tensor_scale^)? (`layout` `=` `` $layout^)?
+    $elements `,` $scales (`,` $tensor_scale^)? (`layout` `=` $layout^)?
     attr-dict `:` type($elements) `,` type($scales) `->` qualified(type($result))
   }];
   let hasVerifier = 1;
