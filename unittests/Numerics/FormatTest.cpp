@@ -132,8 +132,9 @@ TEST(FormatTest, ValidityTableExhaustive) {
         EXPECT_EQ(!err.has_value(), want)
             << f.str() << ": " << err.value_or("(valid)");
         EXPECT_EQ(lookupValidityRule(f) != nullptr, want) << f.str();
-        if (err)
+        if (err) {
           EXPECT_FALSE(err->empty());
+        }
         valid += want;
       }
   EXPECT_EQ(valid, 7u);

@@ -129,6 +129,28 @@ TEST(NVFP4Test, HandComputedBlocks) {
   }
 }
 
+TEST(NVFP4Test, BlockScaleUsesEncTimesSixthReciprocal) {
+  // sdb = bamax * f32(S_enc * f32(1/6)), not bamax * f32(S_enc / 6).
+  // gamax = 0x45308b4b (2824.7058): S_enc = f32(2688 / gamax); for bamax =
+  // 428.75 the product lands one ulp above the E4M3 midpoint 68 (between 64
+  // = 0x68 and 72 = 0x69), so RNE gives 72 (0x69); the S_enc / 6 variant
+  // gives exactly 68, a tie that goes to 64 (0x68).
+  float gamax = bitsToFloat(0x45308b4b);
+  float senc = 2688.0f / gamax;
+  float k = senc * (1.0f / 6.0f);
+  float sdb = 428.75f * k;
+  float sdbDiv = 428.75f * (senc / 6.0f);
+  ASSERT_GT(sdb, 68.0f);
+  ASSERT_EQ(sdbDiv, 68.0f);
+  std::vector<float> v(32, 0.0f);
+  v[0] = gamax;
+  v[16] = 428.75f;
+  QuantizedTensor q = mustQuantize(v, {32}, {16});
+  EXPECT_EQ(q.scales[1], 0x69);
+  // 428.75 / (72 * S_dec) = 5.95 -> 6 (c7).
+  EXPECT_EQ(q.elements[16], 0x7);
+}
+
 TEST(NVFP4Test, AllZeroTensor) {
   // gamax 0 -> S_enc = S_dec = 1; sdb = 0 -> scale 0x00; S_encb =
   // fminf(1/0, FLT_MAX) = FLT_MAX; 0 * FLT_MAX = 0 -> c0; -0 -> 0x8.

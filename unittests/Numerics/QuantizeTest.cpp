@@ -400,6 +400,18 @@ TEST(QuantizeTest, F32SubnormalInputsAndAmax) {
              {{0, 0x7, fb(std::ldexp(1.5f, -125))}});
 }
 
+TEST(QuantizeTest, RCeilMultipliesByReciprocal) {
+  // rceil computes descale = f32(amax * f32(1/max)), not f32(amax / max).
+  // INT8, amax = 0x007f0001 = 8323073 * 2^-149 (an f32 subnormal):
+  // f32(64/127) = 8454660 * 2^-24 (2^30/127 = 8454660.03 rounds down), so
+  // descale = 8323073 * 8454660 * 2^-24 ulps = 4194304.488 ulps of 2^-149
+  // -> 0x400000 = 2^-127 exactly -> code 0x00. (Dividing would give
+  // 8323073 * 64/127 = 4194304.504 -> 0x400001 > 2^-127 -> code 0x01.)
+  // Element: 8323073 * 2^-22 * 64 = 127.0000153 -> 127 -> 127 * 2^-133.
+  checkBlock("mxint8", ScaleMode::RCeil, {bitsToFloat(0x007f0001)}, 0x00,
+             {{0, 0x7f, fb(std::ldexp(127.0f, -133))}});
+}
+
 TEST(QuantizeTest, FltMax) {
   // floor E2M1: floor(log2 FLT_MAX) = 127 -> X = 125 -> 0xfc; FLT_MAX*2^-125
   // = 7.99999952 -> 6 -> 1.5*2^127.
