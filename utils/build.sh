@@ -11,4 +11,4 @@ if [[ ! -f $build/build.ninja ]]; then
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
     -DLLVM_USE_LINKER=lld
 fi
-cmake --build "$build" --target all MXUnitTests
+cmake --build "$build" --target all MXUnitTests mx-doc
