@@ -354,3 +354,19 @@ func.func @h3(%x: tensor<4x48xf32>) {
 // A3
 // expected-error @+1 {{a policy's scale_mode applies to E8M0-scaled formats; 'nvfp4' is implied for UE4M3 formats}}
 module attributes {mx.policy = #mx.policy<weights = nvfp4, scale_mode = nvfp4>} {}
+
+// -----
+
+func.func @k5() {
+  // expected-error @+1 {{elements and scales must be dense constants}}
+  %c = mx.constant elements(dense_resource<blob1> : tensor<1x4xf8E4M3FN>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 4>>
+  return
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      blob1: "0x0400000038383838"
+    }
+  }
+#-}
