@@ -7,12 +7,13 @@
 #ifndef MX_INITALLPASSES_H
 #define MX_INITALLPASSES_H
 
+#include "mx/Conversion/Passes.h"
+
 namespace mlir {
 namespace mx {
 
-/// Registers every MX pass and pipeline. (The transform and conversion
-/// passes land with their issues; this is the single place tools call.)
-inline void registerAllPasses() {}
+/// Registers every MX pass and pipeline; the single place tools call.
+inline void registerAllPasses() { registerMXConversionPasses(); }
 
 } // namespace mx
 } // namespace mlir

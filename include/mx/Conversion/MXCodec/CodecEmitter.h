@@ -1,0 +1,128 @@
+//===- CodecEmitter.h - Bit-exact MX codecs as arith IR ---------*- C++ -*-===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Emits the element and scale conversions of the reference library
+// (lib/Numerics/Codec.cpp, Quantize.cpp) as `arith`/`math` operations on the
+// f32 bit pattern, so every lowering (CPU emulation here, GPU emulation
+// later) computes exactly what the reference does. Everything is integer
+// arithmetic on i32 (i64 for stochastic rounding) except where the reference
+// itself rounds in f32 (NVFP4's scale chain, RCEIL's descale product).
+//
+// Upstream's arith-expand f4/E8M0 expansions and arith.truncf to small floats
+// are deliberately not used: they round ties away from zero or decode E8M0
+// 0x00 as 0 (NUMERICS.md §6).
+//
+// Values may be scalars or vectors: constants take the shape of the `like`
+// type given to the emitter, so the same code serves scalar loop bodies and
+// vectorized ones.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_CONVERSION_MXCODEC_CODECEMITTER_H
+#define MX_CONVERSION_MXCODEC_CODECEMITTER_H
+
+#include "mx/Numerics/Format.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Value.h"
+
+#include <utility>
+
+namespace mlir {
+namespace mx {
+
+/// Builds bit-exact codec sequences at an insertion point. Every integer
+/// operand and result is i32 (or a vector of i32 shaped like `like`), every
+/// float one f32.
+class CodecEmitter {
+public:
+  /// `like` is a scalar type or a vector type; only its shape matters.
+  CodecEmitter(OpBuilder &builder, Location loc, Type like = {});
+
+  OpBuilder &getBuilder() { return b; }
+  Location getLoc() const { return loc; }
+  Type getI32Type() const { return i32Ty; }
+  Type getF32Type() const { return f32Ty; }
+
+  // Constants shaped like the emitter's operands.
+  Value i32(int64_t v);
+  Value f32(float v);
+  Value f32Bits(uint32_t bits);
+
+  /// The element code (in the low bits of an i32) of `v * 2^-shiftExp`:
+  /// reference `encodeElem` (RNE, satfinite, sign of zero kept, NaN to the
+  /// canonical code), or `encodeElemStochastic` when `randomByte` (an i32
+  /// in [0, 255]) is given.
+  Value encodeElem(::mx::ElemKind kind, Value v, Value shiftExp,
+                   Value randomByte = {});
+  /// Reference `decodeElem` of an i32 code (only its low bits are read).
+  Value decodeElem(::mx::ElemKind kind, Value code);
+
+  /// Reference `selectE8M0Scale` for a finite, non-negative `amax` (f32):
+  /// the E8M0 code as an i32 in [0, 254].
+  Value selectE8M0Scale(::mx::ElemKind elem, ::mx::ScaleMode mode, Value amax);
+  /// Reference `encodeE8M0RoundUp` (cvt.rp.satfinite.ue8m0).
+  Value encodeE8M0RoundUp(Value v);
+  /// 2^(code - 127) as an f32 (exact; code 0 is the subnormal 2^-127).
+  /// Meaningless for the NaN code 0xff, which callers test first.
+  Value decodeE8M0(Value code);
+  /// True when the scale byte is the NaN code of `kind`.
+  Value isNaNScale(::mx::ScaleKind kind, Value code);
+
+  /// Reference `encodeUE4M3`: E4M3 RNE satfinite of |v|, sign bit clear.
+  Value encodeUE4M3(Value v);
+  /// Reference `decodeScale(UE4M3, code)`: the sign bit is ignored.
+  Value decodeUE4M3(Value code);
+
+  /// std::ldexp(v, e) for an i32 `e`: an exact exponent add on the bit
+  /// pattern, rounding (to nearest even) only into the subnormal range, to
+  /// +-Inf on overflow. 2^e is never materialized as a float.
+  Value ldexp(Value v, Value e);
+
+  /// NVFP4 tensor scales (reference `computeNVFP4TensorScales`) from the
+  /// tensor amax (NaN already ignored): {S_enc, S_dec}.
+  std::pair<Value, Value> nvfp4TensorScalesFromAmax(Value gamax);
+  /// Reference `nvfp4ScalesFromDecode` for a calibrated S_dec.
+  std::pair<Value, Value> nvfp4TensorScalesFromDecode(Value decode);
+  /// The UE4M3 code of an NVFP4 block whose (non-NaN) amax is `bamax`,
+  /// given f32(S_enc * f32(1/6)).
+  Value nvfp4BlockScale(Value bamax, Value encTimesInvMax);
+  /// S_encb = min(1 / (decode(code) * S_dec), FLT_MAX).
+  Value nvfp4BlockEncodeScale(Value code, Value decode);
+
+  // Small arithmetic helpers on i32 (public for the lowerings' glue code).
+  Value add(Value a, Value c);
+  Value sub(Value a, Value c);
+  Value andI(Value a, Value c);
+  Value orI(Value a, Value c);
+  Value shl(Value a, Value c);
+  Value lshr(Value a, Value c);
+  Value select(Value cond, Value t, Value f);
+  Value eq(Value a, Value c);
+  Value ne(Value a, Value c);
+  Value ult(Value a, Value c);
+  Value ugt(Value a, Value c);
+  Value sgt(Value a, Value c);
+  Value sle(Value a, Value c);
+  Value bitsOf(Value f);  ///< f32 -> i32 bit pattern
+  Value floatOf(Value i); ///< i32 bit pattern -> f32
+
+private:
+  Value encodeMagnitude(const ::mx::ElemInfo &info, Value absBits, Value shift,
+                        Value randomByte);
+  /// floor(log2(x)) of a positive finite f32 given its bits.
+  Value floorLog2Bits(Value absBits);
+  Value splat(Type scalarType, Attribute value);
+
+  OpBuilder &b;
+  Location loc;
+  Type i1Ty, i32Ty, i64Ty, f32Ty;
+};
+
+} // namespace mx
+} // namespace mlir
+
+#endif // MX_CONVERSION_MXCODEC_CODECEMITTER_H

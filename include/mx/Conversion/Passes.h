@@ -1,0 +1,21 @@
+//===- Passes.h - MX conversion passes --------------------------*- C++ -*-===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_CONVERSION_PASSES_H
+#define MX_CONVERSION_PASSES_H
+
+#include "mx/Conversion/MXToLinalg/MXToLinalg.h"
+
+namespace mlir {
+namespace mx {
+
+#define GEN_PASS_REGISTRATION
+#include "mx/Conversion/Passes.h.inc"
+
+} // namespace mx
+} // namespace mlir
+
+#endif // MX_CONVERSION_PASSES_H

@@ -1,0 +1,59 @@
+//===- Passes.td - MX conversion passes --------------------*- tablegen -*-===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_CONVERSION_PASSES_TD
+#define MX_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
+  let summary = "Lower MX ops to tensor/linalg/arith emulation, bit-exact";
+  let description = [{
+    Lowers every MX op to upstream dialects on tensors, bit-exact with the
+    reference numerics library (docs/Numerics.md). A 1:N type conversion
+    decomposes each `!mx.tensor` into its components:
+
+    * the packed elements, `tensor<d0 x ... x (dn * bits / 8) x i8>`: FP4 two
+      per byte (element 2i in the low nibble), FP6 a little-endian bit stream
+      (four in three bytes), FP8/INT8 one byte;
+    * the scale bytes, `tensor<(shape / block) x i8>`, row-major over the
+      block grid;
+    * the f32 tensor decode scale (`f32`), for formats that have one.
+
+    Function signatures, calls, returns, branches and `scf` structural ops
+    are converted too. Element and scale codecs are integer arithmetic on
+    the f32 bit pattern (no small-float `arith.truncf`/`extf`, no
+    `arith-expand` expansions, no APFloat calls). `mx.matmul` and
+    `mx.hadamard` keep the reference evaluation order.
+
+    A tensor whose last dimension does not fill whole bytes (FP4: odd; FP6:
+    not a multiple of 4) has no byte-aligned row layout and is rejected with
+    a diagnostic.
+
+    Example:
+
+    ```mlir
+    %q = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+    ```
+
+    becomes `linalg.generic` ops that compute the block amax, the E8M0
+    scales and the element codes, and pack them:
+
+    ```mlir
+    %elems  : tensor<4x32xi8>   // two E2M1 codes per byte
+    %scales : tensor<4x2xi8>    // E8M0 codes
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // MX_CONVERSION_PASSES_TD

@@ -1,0 +1,332 @@
+//===- LowerCompute.cpp - mx.matmul and mx.hadamard to linalg -------------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Both ops keep the reference evaluation order (include/mx/Numerics/Matmul.h
+// and Hadamard.h), so the lowered code is bit-exact: every f32 operation of
+// the reference appears once, with the same operands, and reductions run in
+// increasing index order (linalg iteration dims are ordered so the reduced
+// dim is innermost).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "mx/Conversion/MXCodec/CodecEmitter.h"
+#include "mx/Numerics/Hadamard.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::mx;
+using namespace mlir::mx::lowering;
+namespace ref = ::mx;
+
+namespace {
+
+/// One matmul operand on components.
+struct MatmulSide {
+  Value values; ///< decoded element values (f32), without block scales
+  Value scales; ///< i8 scale grid, or null for a plain operand
+  Value tensorScale;
+  ref::ScaleKind scaleKind = ref::ScaleKind::E8M0;
+  SmallVector<int64_t> block;
+};
+
+MatmulSide prepareSide(OpBuilder &b, Location loc, Type type,
+                       ValueRange comps) {
+  MatmulSide side;
+  if (auto bs = dyn_cast<BlockScaledTensorType>(type)) {
+    ref::Format format = bs.getFormat().getFormat();
+    side.values = decodeElementValues(b, loc, bs, comps[0]);
+    side.scales = comps[1];
+    side.scaleKind = format.scale;
+    side.block.assign(bs.getBlock().begin(), bs.getBlock().end());
+    if (format.tensorScale)
+      side.tensorScale = comps[2];
+    return side;
+  }
+  auto t = cast<RankedTensorType>(type);
+  side.values = comps[0];
+  if (!t.getElementType().isF32()) {
+    // f16/bf16 extend to f32 exactly.
+    AffineMap id = b.getMultiDimIdentityMap(t.getRank());
+    side.values =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{t.clone(b.getF32Type())}, ValueRange{comps[0]},
+            ValueRange{createEmpty(b, loc, t.getShape(), b.getF32Type())},
+            ArrayRef<AffineMap>{id, id}, parallelIterators(t.getRank()),
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              linalg::YieldOp::create(nb, nl,
+                                      Value(arith::ExtFOp::create(
+                                          nb, nl, nb.getF32Type(), args[0])));
+            })
+            .getResult(0);
+  }
+  return side;
+}
+
+/// Splits dimension `dim` of `tensor` into [n / kb, kb].
+Value splitDim(OpBuilder &b, Location loc, Value tensor, unsigned dim,
+               int64_t kb) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<ReassociationIndices> re;
+  int64_t out = 0;
+  for (auto [i, s] : llvm::enumerate(type.getShape())) {
+    if (i == dim) {
+      shape.append({s / kb, kb});
+      re.push_back({out, out + 1});
+      out += 2;
+    } else {
+      shape.push_back(s);
+      re.push_back({out++});
+    }
+  }
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), tensor, re);
+}
+
+struct MatmulLowering : OpConversionPattern<MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    MatmulSide a =
+        prepareSide(rewriter, loc, op.getLhs().getType(), adaptor.getLhs());
+    MatmulSide bSide =
+        prepareSide(rewriter, loc, op.getRhs().getType(), adaptor.getRhs());
+    ArrayRef<int64_t> outShape = op.getType().getShape();
+    unsigned rank = outShape.size(), nb = rank - 2;
+    Type lhsType = op.getLhs().getType();
+    int64_t k = isa<BlockScaledTensorType>(lhsType)
+                    ? cast<BlockScaledTensorType>(lhsType).getShape()[rank - 1]
+                    : cast<RankedTensorType>(lhsType).getShape()[rank - 1];
+    // The K block: both operands' (equal, rule M6), the scaled one's, or K.
+    int64_t kb = a.scales       ? a.block[rank - 1]
+                 : bSide.scales ? bSide.block[rank - 2]
+                                : k;
+    Type f32 = rewriter.getF32Type();
+
+    // Partial sums P[batch, m, n, j] = sum over kk of ea * eb, kk innermost
+    // and increasing: iteration dims (batch..., m, n, j, kk).
+    Value ae = splitDim(rewriter, loc, a.values, rank - 1, kb);
+    Value be = splitDim(rewriter, loc, bSide.values, rank - 2, kb);
+    unsigned nd = nb + 4;
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> batch;
+    for (unsigned i = 0; i < nb; ++i)
+      batch.push_back(d(i));
+    auto mapOf = [&](unsigned numDims, ArrayRef<AffineExpr> tail) {
+      SmallVector<AffineExpr> exprs(batch);
+      exprs.append(tail.begin(), tail.end());
+      return AffineMap::get(numDims, 0, exprs, ctx);
+    };
+    unsigned m = nb, n = nb + 1, j = nb + 2, kk = nb + 3;
+    SmallVector<int64_t> partialShape(outShape);
+    partialShape.push_back(k / kb);
+    Value zero =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
+    SmallVector<utils::IteratorType> its = parallelIterators(nd);
+    its.back() = utils::IteratorType::reduction;
+    Value partial =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{RankedTensorType::get(partialShape, f32)},
+            ValueRange{ae, be},
+            ValueRange{createFilled(rewriter, loc, partialShape, zero)},
+            ArrayRef<AffineMap>{mapOf(nd, {d(m), d(j), d(kk)}),
+                                mapOf(nd, {d(j), d(kk), d(n)}),
+                                mapOf(nd, {d(m), d(n), d(j)})},
+            its,
+            [&](OpBuilder &nb2, Location nl, ValueRange args) {
+              // f32(partial + f32(ea * eb)): two roundings, never fused.
+              Value p = arith::MulFOp::create(nb2, nl, args[0], args[1]);
+              linalg::YieldOp::create(
+                  nb2, nl, Value(arith::AddFOp::create(nb2, nl, args[2], p)));
+            })
+            .getResult(0);
+
+    // Scale each partial sum and accumulate over j (increasing):
+    // iteration dims (batch..., m, n, j).
+    unsigned sd = nb + 3;
+    SmallVector<Value> ins = {partial};
+    SmallVector<AffineMap> maps = {mapOf(sd, {d(m), d(n), d(j)})};
+    if (a.scales) {
+      ins.push_back(a.scales);
+      maps.push_back(mapOf(sd, {d(m).floorDiv(a.block[rank - 2]), d(j)}));
+    }
+    if (bSide.scales) {
+      ins.push_back(bSide.scales);
+      maps.push_back(mapOf(sd, {d(j), d(n).floorDiv(bSide.block[rank - 1])}));
+    }
+    maps.push_back(mapOf(sd, {d(m), d(n)}));
+    SmallVector<utils::IteratorType> sits = parallelIterators(sd);
+    sits.back() = utils::IteratorType::reduction;
+    Value acc =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{op.getType()}, ins,
+            ValueRange{createFilled(rewriter, loc, outShape, zero)}, maps, sits,
+            [&](OpBuilder &nb2, Location nl, ValueRange args) {
+              CodecEmitter e(nb2, nl);
+              Value v = args[0];
+              Value isNaN, u, exp;
+              unsigned next = 1;
+              for (MatmulSide *s : {&a, &bSide}) {
+                if (!s->scales)
+                  continue;
+                Value code = arith::ExtUIOp::create(nb2, nl, e.getI32Type(),
+                                                    args[next++]);
+                Value nan = e.isNaNScale(s->scaleKind, code);
+                isNaN = isNaN ? Value(arith::OrIOp::create(nb2, nl, isNaN, nan))
+                              : nan;
+                if (s->scaleKind == ref::ScaleKind::E8M0) {
+                  Value x = e.sub(code, e.i32(127));
+                  exp = exp ? e.add(exp, x) : x;
+                } else {
+                  // A product of two UE4M3 scales is exact in f32.
+                  Value f = e.decodeUE4M3(code);
+                  u = u ? Value(arith::MulFOp::create(nb2, nl, u, f)) : f;
+                }
+              }
+              if (u)
+                v = arith::MulFOp::create(nb2, nl, v, u);
+              if (exp) // exact exponent add: 2^(xa + xb) is never a float
+                v = e.ldexp(v, exp);
+              if (isNaN)
+                v = e.select(isNaN, e.f32Bits(0x7fc00000), v);
+              linalg::YieldOp::create(
+                  nb2, nl,
+                  Value(arith::AddFOp::create(nb2, nl, args.back(), v)));
+            })
+            .getResult(0);
+
+    // Tensor scales multiply the output: g = S_decA * S_decB or the one.
+    Value g = a.tensorScale;
+    if (bSide.tensorScale)
+      g = g ? Value(arith::MulFOp::create(rewriter, loc, g, bSide.tensorScale))
+            : bSide.tensorScale;
+    if (g) {
+      AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+      acc =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{op.getType()}, ValueRange{acc},
+              ValueRange{createEmpty(rewriter, loc, outShape, f32)},
+              ArrayRef<AffineMap>{id, id}, parallelIterators(rank),
+              [&](OpBuilder &nb2, Location nl, ValueRange args) {
+                linalg::YieldOp::create(
+                    nb2, nl, Value(arith::MulFOp::create(nb2, nl, args[0], g)));
+              })
+              .getResult(0);
+    }
+    rewriter.replaceOp(op, acc);
+    return success();
+  }
+};
+
+struct HadamardLowering : OpConversionPattern<HadamardOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(HadamardOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    unsigned rank = type.getRank();
+    int64_t axis = op.getAxis(), n = op.getSize();
+    bool inverse = op.getInverse();
+    std::optional<uint64_t> seed;
+    if (std::optional<uint64_t> s = op.getSeed())
+      seed = *s;
+    // The sign vector is a compile-time constant (the seed is an
+    // attribute), from the reference generator.
+    std::vector<int8_t> signs = ref::getHadamardSigns(seed, n);
+    bool anyNegative = llvm::is_contained(signs, int8_t(-1));
+    SmallVector<bool> negative;
+    for (int8_t s : signs)
+      negative.push_back(s < 0);
+    auto signType = RankedTensorType::get({n}, rewriter.getI1Type());
+    Value signTensor = arith::ConstantOp::create(
+        rewriter, loc, signType, DenseElementsAttr::get(signType, negative));
+    float c = *ref::getHadamardScale(n);
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    Type f32 = rewriter.getF32Type();
+
+    auto elementwise =
+        [&](Value in, function_ref<Value(OpBuilder &, Location, Value)> fn) {
+          return linalg::GenericOp::create(
+                     rewriter, loc, TypeRange{type}, ValueRange{in},
+                     ValueRange{
+                         createEmpty(rewriter, loc, type.getShape(), f32)},
+                     ArrayRef<AffineMap>{id, id}, parallelIterators(rank),
+                     [&](OpBuilder &nb, Location nl, ValueRange args) {
+                       linalg::YieldOp::create(nb, nl, fn(nb, nl, args[0]));
+                     })
+              .getResult(0);
+        };
+    // Sign flips are exact negations (negf, so NaN payloads follow too).
+    auto applySigns = [&](OpBuilder &nb, Location nl, Value v) -> Value {
+      Value pos = linalg::IndexOp::create(nb, nl, axis);
+      Value jj = arith::RemUIOp::create(
+          nb, nl, pos, arith::ConstantIndexOp::create(nb, nl, n));
+      Value neg = tensor::ExtractOp::create(nb, nl, signTensor, ValueRange{jj});
+      return arith::SelectOp::create(nb, nl, neg,
+                                     arith::NegFOp::create(nb, nl, v), v);
+    };
+    auto scale = [&](OpBuilder &nb, Location nl, Value v) -> Value {
+      return arith::MulFOp::create(
+          nb, nl, v, arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(c)));
+    };
+
+    Value t = adaptor.getInput().front();
+    if (!inverse && anyNegative)
+      t = elementwise(t, applySigns);
+    // Butterfly stages h = 1, 2, ..., n/2: position p pairs with p ^ h;
+    // (t_j, t_{j+h}) = (t_j + t_{j+h}, t_j - t_{j+h}).
+    for (int64_t h = 1; h < n; h *= 2) {
+      Value in = t;
+      t = linalg::GenericOp::create(
+              rewriter, loc, TypeRange{type}, ValueRange{in},
+              ValueRange{createEmpty(rewriter, loc, type.getShape(), f32)},
+              ArrayRef<AffineMap>{id, id}, parallelIterators(rank),
+              [&](OpBuilder &nb, Location nl, ValueRange args) {
+                SmallVector<Value> at;
+                for (unsigned i = 0; i < rank; ++i)
+                  at.push_back(linalg::IndexOp::create(nb, nl, i));
+                Value hc = arith::ConstantIndexOp::create(nb, nl, h);
+                Value pos = at[axis];
+                Value hasBit = arith::CmpIOp::create(
+                    nb, nl, arith::CmpIPredicate::ne,
+                    arith::AndIOp::create(nb, nl, pos, hc),
+                    arith::ConstantIndexOp::create(nb, nl, 0));
+                at[axis] = arith::XOrIOp::create(nb, nl, pos, hc);
+                Value other = tensor::ExtractOp::create(nb, nl, in, at);
+                Value self = args[0];
+                Value sum = arith::AddFOp::create(nb, nl, self, other);
+                Value diff = arith::SubFOp::create(nb, nl, other, self);
+                linalg::YieldOp::create(
+                    nb, nl,
+                    Value(arith::SelectOp::create(nb, nl, hasBit, diff, sum)));
+              })
+              .getResult(0);
+    }
+    t = elementwise(t, [&](OpBuilder &nb, Location nl, Value v) {
+      v = scale(nb, nl, v);
+      return (inverse && anyNegative) ? applySigns(nb, nl, v) : v;
+    });
+    rewriter.replaceOp(op, t);
+    return success();
+  }
+};
+
+} // namespace
+
+void lowering::populateComputePatterns(const TypeConverter &converter,
+                                       RewritePatternSet &patterns) {
+  patterns.add<MatmulLowering, HadamardLowering>(converter,
+                                                 patterns.getContext());
+}

@@ -1,0 +1,78 @@
+//===- Lowering.h - Shared pieces of the MX to linalg lowering --*- C++ -*-===//
+//
+// Part of the MX project. Private to lib/Conversion/MXToLinalg.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_LIB_CONVERSION_MXTOLINALG_LOWERING_H
+#define MX_LIB_CONVERSION_MXTOLINALG_LOWERING_H
+
+#include "mx/Dialect/MX/MXOps.h"
+
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir {
+namespace mx {
+namespace lowering {
+
+/// A tensor shape viewed block by block: dimension d is split into
+/// [grid_d, block_d], so the expanded rank is twice the rank. Iteration dims
+/// 2d are grid positions and 2d+1 positions inside a block; iterating the
+/// expanded tensor row-major visits blocks in the reference's order.
+struct BlockedShape {
+  BlockedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> block);
+
+  SmallVector<int64_t> shape, block, grid, expanded;
+  SmallVector<ReassociationIndices> reassociation;
+
+  unsigned getRank() const { return shape.size(); }
+  /// Identity over the expanded iteration space.
+  AffineMap getFullMap(MLIRContext *ctx) const;
+  /// Expanded iteration space -> block grid position.
+  AffineMap getGridMap(MLIRContext *ctx) const;
+  /// Grid dims parallel; block dims reductions when `reduceBlocks`.
+  SmallVector<utils::IteratorType> getIterators(bool reduceBlocks) const;
+  Value expand(OpBuilder &b, Location loc, Value tensor) const;
+  Value collapse(OpBuilder &b, Location loc, Value tensor) const;
+};
+
+Value createEmpty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                  Type elemType);
+Value createFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                   Value value);
+SmallVector<utils::IteratorType> parallelIterators(unsigned n);
+
+/// One code per byte (tensor<shape x i8>) from the packed elements.
+Value unpackCodes(OpBuilder &b, Location loc, ::mx::ElemKind kind, Value packed,
+                  ArrayRef<int64_t> shape);
+/// The packed elements from one code per byte.
+Value packCodes(OpBuilder &b, Location loc, ::mx::ElemKind kind, Value codes);
+
+/// The decoded element values P (without scales), tensor<shape x f32>.
+Value decodeElementValues(OpBuilder &b, Location loc,
+                          BlockScaledTensorType type, Value packed);
+/// mx.dequantize on components, to `outElem` (f32, f16 or bf16).
+Value dequantizeComponents(OpBuilder &b, Location loc,
+                           BlockScaledTensorType type, ValueRange components,
+                           Type outElem);
+/// mx.quantize of an f32 tensor into the components of `type`.
+SmallVector<Value> quantizeToComponents(OpBuilder &b, Location loc, Value input,
+                                        BlockScaledTensorType type,
+                                        std::optional<ScaleMode> scaleMode,
+                                        Rounding rounding, Value tensorScale,
+                                        Value randomBits);
+
+void populateQuantizationPatterns(const TypeConverter &converter,
+                                  RewritePatternSet &patterns);
+void populateComputePatterns(const TypeConverter &converter,
+                             RewritePatternSet &patterns);
+
+} // namespace lowering
+} // namespace mx
+} // namespace mlir
+
+#endif // MX_LIB_CONVERSION_MXTOLINALG_LOWERING_H

@@ -1,0 +1,157 @@
+//===- MXToLinalg.cpp - convert-mx-to-linalg pass -------------------------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The type conversion (!mx.tensor -> packed elements, scales, tensor scale),
+// the structural conversions (functions, calls, returns, branches, scf) and
+// the pass. The op patterns live in LowerQuantization.cpp and
+// LowerCompute.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Conversion/MXToLinalg/MXToLinalg.h"
+
+#include "Lowering.h"
+
+#include "mx/Dialect/MX/MXDialect.h"
+#include "mx/Dialect/MX/MXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+namespace mlir {
+namespace mx {
+#define GEN_PASS_DEF_CONVERTMXTOLINALGPASS
+#include "mx/Conversion/Passes.h.inc"
+} // namespace mx
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::mx;
+namespace ref = ::mx;
+
+std::optional<std::string>
+mlir::mx::checkMXToLinalgSupport(BlockScaledTensorType type) {
+  unsigned bits = ref::getElemInfo(type.getFormat().getFormat().elem).bits;
+  int64_t last = type.getShape().back();
+  if ((last * bits) % 8 == 0)
+    return std::nullopt;
+  return ("the last dimension (" + Twine(last) + ") of " +
+          Twine(bits == 4 ? "an FP4 tensor must be even"
+                          : "an FP6 tensor must be a multiple of 4") +
+          " so that packed rows are byte aligned")
+      .str();
+}
+
+LogicalResult mlir::mx::getMXComponentTypes(BlockScaledTensorType type,
+                                            SmallVectorImpl<Type> &types) {
+  if (checkMXToLinalgSupport(type))
+    return failure();
+  MLIRContext *ctx = type.getContext();
+  Type i8 = IntegerType::get(ctx, 8);
+  unsigned bits = ref::getElemInfo(type.getFormat().getFormat().elem).bits;
+  SmallVector<int64_t> packed(type.getShape());
+  packed.back() = packed.back() * bits / 8;
+  types.push_back(RankedTensorType::get(packed, i8));
+  types.push_back(RankedTensorType::get(type.getBlockGrid(), i8));
+  if (type.hasTensorScale())
+    types.push_back(Float32Type::get(ctx));
+  return success();
+}
+
+void mlir::mx::populateMXToLinalgTypeConversion(TypeConverter &converter) {
+  converter.addConversion([](Type type) { return type; });
+  converter.addConversion(
+      [](BlockScaledTensorType type,
+         SmallVectorImpl<Type> &results) -> std::optional<LogicalResult> {
+        return getMXComponentTypes(type, results);
+      });
+}
+
+void mlir::mx::populateMXToLinalgConversionPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  lowering::populateQuantizationPatterns(converter, patterns);
+  lowering::populateComputePatterns(converter, patterns);
+}
+
+namespace {
+
+/// Emits an error on `op` for every block-scaled type it uses that has no
+/// component form; returns failure if there was one.
+LogicalResult diagnoseUnsupported(Operation *op) {
+  auto check = [&](Type type) -> LogicalResult {
+    auto bs = dyn_cast<BlockScaledTensorType>(type);
+    if (!bs)
+      return success();
+    if (std::optional<std::string> why = checkMXToLinalgSupport(bs))
+      return op->emitOpError()
+             << "cannot be lowered to linalg: " << type << ": " << *why;
+    return success();
+  };
+  SmallVector<Type> types(op->getOperandTypes());
+  llvm::append_range(types, op->getResultTypes());
+  for (Region &region : op->getRegions())
+    for (Block &block : region)
+      llvm::append_range(types, block.getArgumentTypes());
+  if (auto fn = dyn_cast<FunctionOpInterface>(op)) {
+    llvm::append_range(types, fn.getArgumentTypes());
+    llvm::append_range(types, fn.getResultTypes());
+  }
+  for (Type t : types)
+    if (failed(check(t)))
+      return failure();
+  return success();
+}
+
+struct ConvertMXToLinalgPass
+    : ::mlir::mx::impl::ConvertMXToLinalgPassBase<ConvertMXToLinalgPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    bool unsupported = false;
+    module.walk([&](Operation *op) {
+      if (failed(diagnoseUnsupported(op)))
+        unsupported = true;
+    });
+    if (unsupported)
+      return signalPassFailure();
+
+    TypeConverter converter;
+    populateMXToLinalgTypeConversion(converter);
+    RewritePatternSet patterns(ctx);
+    populateMXToLinalgConversionPatterns(converter, patterns);
+
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<MXDialect>();
+    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                           math::MathDialect, tensor::TensorDialect>();
+    // Everything else (func, scf, cf, ...) is legal once its types are.
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType()) &&
+             converter.isLegal(&op.getBody());
+    });
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                   converter);
+    populateCallOpTypeConversionPattern(patterns, converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+    populateBranchOpInterfaceTypeConversionPattern(patterns, converter);
+    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                         target);
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
