@@ -24,5 +24,13 @@ llvm_config.use_default_substitutions()  # FileCheck, not, count, split-file
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixes=false"
 
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
-tools = ["mx-quant", "mx-opt", "mx-capi-test", "count", "split-file"]
+tools = ["mx-quant", "mx-opt", "mx-capi-test", "count", "split-file",
+         "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# CPU execution (test/Integration): mlir-runner's support libraries.
+llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(("%mlir_runner_utils", os.path.join(
+    llvm_lib_dir, "libmlir_runner_utils.so")))
+config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
+    llvm_lib_dir, "libmlir_c_runner_utils.so")))

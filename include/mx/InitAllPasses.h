@@ -8,12 +8,16 @@
 #define MX_INITALLPASSES_H
 
 #include "mx/Conversion/Passes.h"
+#include "mx/Pipelines/Pipelines.h"
 
 namespace mlir {
 namespace mx {
 
 /// Registers every MX pass and pipeline; the single place tools call.
-inline void registerAllPasses() { registerMXConversionPasses(); }
+inline void registerAllPasses() {
+  registerMXConversionPasses();
+  registerMXPipelines();
+}
 
 } // namespace mx
 } // namespace mlir
