@@ -14,6 +14,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CompiledEngine.h"
+
 #include "mx/Numerics/Codec.h"
 #include "mx/Numerics/ErrorMetrics.h"
 #include "mx/Numerics/Format.h"
@@ -53,6 +55,10 @@ OPTIONS:
   --emit=KIND            codes (default), packed or stats.
   --scale-layout=LAYOUT  rowmajor (default) or 128x4 (Blackwell scale-factor
                          atoms, zero padded); used by --emit=packed.
+  --engine=ENGINE        reference (default): the reference numerics library;
+                         compiled: MX's compiler (mx.quantize/mx.dequantize
+                         lowered by mx-cpu-pipeline and JIT-compiled). Both
+                         print exactly the same output.
   --help                 Prints this text.
 
 INPUT: whitespace-separated f32 values, each either 0x followed by exactly 8
@@ -89,7 +95,8 @@ struct Fail {
 enum class Emit { Codes, Packed, Stats };
 
 struct Options {
-  std::optional<std::string> format, scaleMode, shape, tile, emit, scaleLayout;
+  std::optional<std::string> format, scaleMode, shape, tile, emit, scaleLayout,
+      engine;
   bool help = false;
 };
 
@@ -125,6 +132,7 @@ std::optional<Fail> parseArgs(int argc, char **argv, Options &opts) {
             .Case("--tile", &opts.tile)
             .Case("--emit", &opts.emit)
             .Case("--scale-layout", &opts.scaleLayout)
+            .Case("--engine", &opts.engine)
             .Default(nullptr);
     if (!slot)
       return Fail{"unknown argument '" + arg.str() +
@@ -276,6 +284,15 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
     layout = *l;
   }
 
+  bool compiled = false;
+  if (opts.engine) {
+    if (*opts.engine == "compiled")
+      compiled = true;
+    else if (*opts.engine != "reference")
+      return Fail{"unknown engine '" + *opts.engine +
+                  "' (one of: reference, compiled)"};
+  }
+
   std::optional<std::pair<int64_t, int64_t>> shape, tile;
   if (opts.shape && !(shape = parseDims(*opts.shape)))
     return Fail{"invalid --shape '" + *opts.shape +
@@ -335,12 +352,21 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
       quantize(values, shapeArr, blockArr, *format, qopts);
   if (!q)
     return Fail{llvm::toString(q.takeError())};
+  // The compiled engine replaces the codes and the decoded values; the
+  // reference run above only validated the request (same errors).
+  std::vector<float> decoded;
+  if (compiled) {
+    if (auto err = quantizeCompiled(values, rows, cols, tileRows, tileCols,
+                                    *format, qopts.scaleMode, *q, decoded))
+      return Fail{*err};
+  } else if (emit == Emit::Codes) {
+    decoded = dequantize(*q);
+  }
 
   switch (emit) {
   case Emit::Codes: {
     if (format->tensorScale)
       out += "global\t" + hexFloat(q->tensorDecodeScale) + "\n";
-    std::vector<float> decoded = dequantize(*q);
     forEachBlock(shapeArr, blockArr,
                  [&](int64_t b, llvm::ArrayRef<int64_t> idx) {
                    uint8_t scale = q->scales[b];
