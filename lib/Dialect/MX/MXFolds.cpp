@@ -13,6 +13,8 @@
 
 #include "mx/Dialect/MX/MXOps.h"
 #include "mx/Numerics/Codec.h"
+#include "mx/Numerics/Hadamard.h"
+#include "mx/Numerics/Matmul.h"
 #include "mx/Numerics/Packing.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -136,6 +138,23 @@ static std::optional<std::vector<float>> readF32(Attribute attr) {
     return std::nullopt;
   auto values = dense.getValues<float>();
   return std::vector<float>(values.begin(), values.end());
+}
+
+/// The values of a dense f32, f16 or bf16 constant, widened exactly to f32.
+static std::optional<std::vector<float>> readFloats(Attribute attr) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
+  if (!dense || !isa<FloatType>(dense.getElementType()))
+    return std::nullopt;
+  if (dense.getElementType().isF32())
+    return readF32(attr);
+  std::vector<float> out;
+  out.reserve(dense.getNumElements());
+  for (APFloat v : dense.getValues<APFloat>()) {
+    bool lost;
+    v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+    out.push_back(v.convertToFloat());
+  }
+  return out;
 }
 
 //===----------------------------------------------------------------------===//
@@ -345,4 +364,71 @@ OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
   if (getTensorScale())
     parts.push_back(adaptor.getTensorScale());
   return ArrayAttr::get(getContext(), parts);
+}
+
+//===----------------------------------------------------------------------===//
+// Compute
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A constant matmul operand in the reference library's terms.
+struct ConstOperand {
+  std::vector<float> values;
+  SmallVector<int64_t> shape;
+  std::optional<ref::QuantizedTensor> quantized;
+
+  ref::MatmulOperand view() const {
+    if (quantized)
+      return ref::MatmulOperand(*quantized);
+    return ref::MatmulOperand(values, shape);
+  }
+};
+} // namespace
+
+static std::optional<ConstOperand> readOperand(Value operand, Attribute attr) {
+  ConstOperand op;
+  if (auto bs = dyn_cast<BlockScaledTensorType>(operand.getType())) {
+    FailureOr<ref::QuantizedTensor> q = toReference(bs, attr);
+    if (failed(q))
+      return std::nullopt;
+    op.quantized = std::move(*q);
+    return op;
+  }
+  std::optional<std::vector<float>> values = readFloats(attr);
+  if (!values)
+    return std::nullopt;
+  op.values = std::move(*values);
+  op.shape.assign(cast<RankedTensorType>(operand.getType()).getShape().begin(),
+                  cast<RankedTensorType>(operand.getType()).getShape().end());
+  return op;
+}
+
+OpFoldResult MatmulOp::fold(FoldAdaptor adaptor) {
+  std::optional<ConstOperand> lhs = readOperand(getLhs(), adaptor.getLhs());
+  std::optional<ConstOperand> rhs = readOperand(getRhs(), adaptor.getRhs());
+  if (!lhs || !rhs)
+    return {};
+  llvm::Expected<ref::MatmulResult> r = ref::matmul(lhs->view(), rhs->view());
+  if (!r) {
+    llvm::consumeError(r.takeError());
+    return {};
+  }
+  return DenseElementsAttr::get(getType(), ArrayRef(r->values));
+}
+
+OpFoldResult HadamardOp::fold(FoldAdaptor adaptor) {
+  std::optional<std::vector<float>> values = readF32(adaptor.getInput());
+  if (!values)
+    return {};
+  std::optional<uint64_t> seed;
+  if (std::optional<int64_t> s = getSeed())
+    seed = uint64_t(*s);
+  llvm::Expected<std::vector<float>> r =
+      ref::hadamard(*values, getType().getShape(), getAxis(), getSize(), seed,
+                    getInverse());
+  if (!r) {
+    llvm::consumeError(r.takeError());
+    return {};
+  }
+  return DenseElementsAttr::get(getType(), ArrayRef(*r));
 }

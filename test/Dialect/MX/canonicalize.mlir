@@ -190,3 +190,33 @@ func.func @no_fold(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
   %d = mx.dequantize %q : !mx.tensor<4x64xmxfp4> -> tensor<4x64xf32>
   return %d : tensor<4x64xf32>
 }
+
+// -----
+
+// Matmul of constants runs the reference order: K-block 0 sums 1*1 + 2*0.5
+// = 2, times its scale 2^1 = 4; K-block 1 sums 3*2 + 4*(-1) = 2, times 2^-2
+// = 0.5; the accumulator gives 4.5.
+// CHECK-LABEL: func.func @matmul_constant
+// CHECK-NEXT: %[[R:.*]] = arith.constant dense<4.500000e+00> : tensor<1x1xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @matmul_constant() -> tensor<1x1xf32> {
+  %a = arith.constant dense<[[1.0, 2.0, 3.0, 4.0]]> : tensor<1x4xf32>
+  %w = mx.constant elements(dense<[[1.0], [0.5], [2.0], [-1.0]]> : tensor<4x1xf4E2M1FN>) scales(dense<[[2.0], [0.25]]> : tensor<2x1xf8E8M0FNU>) : !mx.tensor<4x1x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>, block = [2, 1]>
+  %c = mx.matmul %a, %w : tensor<1x4xf32>, !mx.tensor<4x1x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>, block = [2, 1]> -> tensor<1x1xf32>
+  return %c : tensor<1x1xf32>
+}
+
+// -----
+
+// H16 of e0 is the all-ones column, times c_16 = 0.25; the inverse maps it
+// back to e0.
+// CHECK-LABEL: func.func @hadamard_constant
+// CHECK-DAG: %[[Y:.*]] = arith.constant dense<2.500000e-01> : tensor<1x16xf32>
+// CHECK-DAG: %[[X:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<1x16xf32>
+// CHECK: return %[[Y]], %[[X]]
+func.func @hadamard_constant() -> (tensor<1x16xf32>, tensor<1x16xf32>) {
+  %e0 = arith.constant dense<[[1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<1x16xf32>
+  %y = mx.hadamard %e0 axis(1) size(16) : tensor<1x16xf32>
+  %x = mx.hadamard %y axis(1) size(16) inverse : tensor<1x16xf32>
+  return %y, %x : tensor<1x16xf32>, tensor<1x16xf32>
+}

@@ -258,7 +258,8 @@ def MX_MatmulOp : MX_Op<"matmul", [Pure]> {
     operands have block size 1 on batch dimensions; lhs may be blocked along
     M and K, rhs along K and N (e.g. 32x1 blocks or 16x16 tiles); when both
     operands are block-scaled their block sizes along K are equal, so every
-    K-block has one scale per operand. Formats may differ.
+    K-block has one scale per operand. Formats may differ. With constant
+    operands the op folds, computed by the reference library.
 
     ```mlir
     %c = mx.matmul %a, %w : !mx.tensor<4x64xmxfp8_e4m3>,
@@ -267,6 +268,7 @@ def MX_MatmulOp : MX_Op<"matmul", [Pure]> {
   }];
   let arguments = (ins MX_MatmulOperand:$lhs, MX_MatmulOperand:$rhs);
   let results = (outs MX_F32Tensor:$result);
+  let hasFolder = 1;
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` qualified(type($lhs)) `,`
     qualified(type($rhs)) `->` qualified(type($result))
@@ -285,7 +287,7 @@ def MX_HadamardOp : MX_Op<"hadamard", [Pure, SameOperandsAndResultType]> {
     With `inverse`, applies x = S · c_n · H_n · y, so the transform followed
     by its inverse is the identity up to f32 rounding. The f32 evaluation
     order (a fast Walsh-Hadamard butterfly) is fixed by the reference
-    library.
+    library, which also folds the op on a constant.
 
     ```mlir
     %y = mx.hadamard %x axis(1) size(32) seed(42) : tensor<4x64xf32>
@@ -305,6 +307,7 @@ def MX_HadamardOp : MX_Op<"hadamard", [Pure, SameOperandsAndResultType]> {
     (`inverse` $inverse^)? attr-dict `:` qualified(type($input))
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 #endif // MX_DIALECT_MX_MXOPS_TD
