@@ -71,8 +71,9 @@ values inside a block in row-major order:
   <index><TAB><scale code><TAB><element codes><TAB><decoded values>
 scale code: 2 lowercase hex digits (E8M0, or the UE4M3 byte); element codes:
 comma-separated 2-digit lowercase hex (FP4 00-0f, FP6 00-3f, FP8/INT8 one
-byte), each '*' when the block's scale is NaN; decoded values: comma-separated
-f32 bit patterns (8 lowercase hex digits), NaN written 7fc00000.
+byte), or the single character '*' when the block's scale is NaN; decoded
+values: comma-separated f32 bit patterns (8 lowercase hex digits), NaN
+written 7fc00000.
 
 OUTPUT (--emit=packed):
   elements<TAB><packed element bytes, row-major over the tensor, hex>
@@ -371,14 +372,17 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
                  [&](int64_t b, llvm::ArrayRef<int64_t> idx) {
                    uint8_t scale = q->scales[b];
                    bool nanScale = isNaNScale(format->scale, scale);
-                   std::string codes, vals;
+                   // A NaN-scale block's codes are unspecified: the whole
+                   // field is the single character '*'.
+                   std::string codes = nanScale ? "*" : "", vals;
                    for (auto [k, i] : llvm::enumerate(idx)) {
                      if (k) {
-                       codes += ',';
+                       if (!nanScale)
+                         codes += ',';
                        vals += ',';
                      }
-                     codes += nanScale ? std::string("*")
-                                       : hexBytes(q->elements[i]);
+                     if (!nanScale)
+                       codes += hexBytes(q->elements[i]);
                      vals += hexFloat(decoded[i]);
                    }
                    out += llvm::formatv("{0}\t{1:x-2}\t{2}\t{3}\n", b, scale,

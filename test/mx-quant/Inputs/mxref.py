@@ -517,7 +517,9 @@ def run_checked(argv, data):
         if tensor_scale:
             out.append('global\t%s\n' % hex_f32(s_dec))
         for b, idx in enumerate(blocks):
-            cs = ','.join('*' if star[i] else '%02x' % codes[i] for i in idx)
+            # A NaN-scale block's codes are unspecified: the field is '*'.
+            cs = '*' if any(star[i] for i in idx) else ','.join(
+                '%02x' % codes[i] for i in idx)
             ds = ','.join(hex_f32(dec[i]) for i in idx)
             out.append('%d\t%02x\t%s\t%s\n' % (b, scales[b], cs, ds))
     elif emit == 'packed':
