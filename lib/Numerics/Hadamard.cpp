@@ -7,15 +7,14 @@
 #include "mx/Numerics/Hadamard.h"
 #include "mx/Numerics/Codec.h"
 
+#include "Support.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 
 using namespace mx;
-
-static llvm::Error makeError(const llvm::Twine &msg) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
-}
+using mx::detail::makeError;
+using mx::detail::product;
 
 int mx::hadamardSign(uint64_t seed, uint64_t j) {
   // Counter-based SplitMix64: output j of the generator seeded with `seed`.

@@ -7,6 +7,7 @@
 #include "mx/Numerics/Quantize.h"
 #include "mx/Numerics/Codec.h"
 
+#include "Support.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -14,17 +15,8 @@
 #include <cmath>
 
 using namespace mx;
-
-static llvm::Error makeError(const llvm::Twine &msg) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
-}
-
-static int64_t product(llvm::ArrayRef<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
-    n *= d;
-  return n;
-}
+using mx::detail::makeError;
+using mx::detail::product;
 
 int64_t QuantizedTensor::getNumElements() const { return product(shape); }
 
