@@ -8,6 +8,7 @@
 #define MX_INITALLPASSES_H
 
 #include "mx/Conversion/Passes.h"
+#include "mx/Dialect/MX/MXPasses.h"
 #include "mx/Pipelines/Pipelines.h"
 
 namespace mlir {
@@ -16,6 +17,7 @@ namespace mx {
 /// Registers every MX pass and pipeline; the single place tools call.
 inline void registerAllPasses() {
   registerMXConversionPasses();
+  registerMXPasses();
   registerMXPipelines();
 }
 

@@ -52,6 +52,12 @@ LogicalResult MXDialect::verifyOperationAttribute(Operation *op,
                              << attr.getValue();
     return success();
   }
+  if (attr.getName() == getNameAttrName()) {
+    if (!isa<StringAttr>(attr.getValue())) // A4
+      return op->emitError() << "'" << getNameAttrName()
+                             << "' must be a string, got " << attr.getValue();
+    return success();
+  }
   if (attr.getName() == getWeightAttrName()) // A2
     return op->emitError() << "'" << getWeightAttrName()
                            << "' is an argument attribute of a function";

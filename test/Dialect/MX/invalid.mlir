@@ -84,6 +84,12 @@ module attributes {mx.weight} {}
 
 // -----
 
+// A4
+// expected-error @+1 {{'mx.name' must be a string, got 3 : i64}}
+module attributes {mx.name = 3} {}
+
+// -----
+
 // expected-error @+1 {{unknown MX attribute 'mx.polcy'}}
 module attributes {mx.polcy = #mx.policy<weights = mxfp4>} {}
 

@@ -49,6 +49,11 @@ def MX_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getWeightAttrName() {
       return ::llvm::StringLiteral("mx.weight");
     }
+    /// Name of the discardable string attribute naming a value in reports
+    /// (`mx-run --report`).
+    static constexpr ::llvm::StringLiteral getNameAttrName() {
+      return ::llvm::StringLiteral("mx.name");
+    }
   private:
     void registerAttributes();
     void registerTypes();
