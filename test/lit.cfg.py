@@ -24,7 +24,7 @@ llvm_config.use_default_substitutions()  # FileCheck, not, count, split-file
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixes=false"
 
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
-tools = ["mx-quant", "mx-opt", "mx-capi-test", "count", "split-file",
+tools = ["mx-quant", "mx-opt", "mx-run", "mx-capi-test", "count", "split-file",
          "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
