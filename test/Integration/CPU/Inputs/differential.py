@@ -1,0 +1,628 @@
+#!/usr/bin/env python3
+"""Compiled code against the reference library, bit for bit.
+
+  differential.py gen SUITE    writes an MLIR module to stdout
+  differential.py check SUITE  reads mlir-runner's output from stdin
+
+Every case of SUITE (quantize, nvfp4, convert, matmul, hadamard) is one MX
+computation evaluated twice on the same inputs: folded at compile time in
+@main, where its operands are constants (mx-opt --canonicalize: the folders
+call the reference library), and by compiled code, in a function taking the
+inputs as arguments (mx-cpu-pipeline). Both print the same bit patterns
+(element codes, scale bytes, tensor scale, f32 results) through
+printMemrefI32, folded first; `check` compares them pairwise and prints one
+summary line. The inputs cover every edge category of docs/Numerics.md.
+"""
+import random
+import struct
+import sys
+
+NAN, INF, NINF, FMAX = 0x7FC00000, 0x7F800000, 0xFF800000, 0x7F7FFFFF
+SIGN = 0x80000000
+
+
+def bits(x):
+    return struct.unpack('<I', struct.pack('<f', x))[0]
+
+
+def pow2(e):
+    """Bits of 2^e for a normal f32 exponent."""
+    return (e + 127) << 23
+
+
+def scaled(b, e):
+    """f32(b * 2^e); exact unless it lands among the subnormals."""
+    return bits(struct.unpack('<f', struct.pack('<I', b))[0] * 2.0 ** e)
+
+
+# preset: element type, code bits, mantissa bits, bias, emax, max, modes
+PRESETS = {
+    'mxfp8_e4m3': ('f8E4M3FN', 8, 3, 7, 8, 448.0),
+    'mxfp8_e5m2': ('f8E5M2', 8, 2, 15, 15, 57344.0),
+    'mxfp6_e2m3': ('f6E2M3FN', 6, 3, 1, 2, 7.5),
+    'mxfp6_e3m2': ('f6E3M2FN', 6, 2, 3, 4, 28.0),
+    'mxfp4': ('f4E2M1FN', 4, 1, 1, 2, 6.0),
+    'mxint8': ('i8', 8, 6, 0, 0, 127 / 64),
+    'nvfp4': ('f4E2M1FN', 4, 1, 1, 2, 6.0),
+}
+E8M0_MODES = ['floor', 'rceil', 'ceil', 'even']
+
+
+def modes_of(preset):
+    if preset == 'nvfp4':
+        return [None]
+    return [m for m in E8M0_MODES if not (preset == 'mxint8' and m == 'even')]
+
+
+def gauss_row(rng, n, scale):
+    return [bits(rng.gauss(0.0, 1.0) * scale) for _ in range(n)]
+
+
+def ties(preset):
+    """Exact ties of the element grid under scale 1 (amax 2^emax)."""
+    _, _, m, bias, emax, _ = PRESETS[preset]
+    if preset == 'mxint8':
+        return [bits((k + 0.5) / 64) for k in range(64)]
+    out = [bits((k + 0.5) * 2.0 ** (1 - bias - m)) for k in range(2 ** m)]
+    for e in range(1 - bias, emax):
+        out += [bits(2.0 ** e * (1 + (k + 0.5) / 2 ** m)) for k in range(2 ** m)]
+    return out
+
+
+def edge_rows(preset, rng):
+    """Rows of 32 values; each row is a block (or two) of one category."""
+    emax, maxv = PRESETS[preset][4], PRESETS[preset][5]
+    rows = []
+
+    def add(vals):
+        vals = list(vals)[:32]
+        vals += gauss_row(rng, 32 - len(vals), 0.25)
+        rows.append(vals)
+
+    add([0] * 32)                                          # all zero
+    add([SIGN if i % 3 else 0 for i in range(32)])         # +-0 only
+    add([SIGN, 0] + gauss_row(rng, 30, 2.0))               # -0 in a block
+    add([rng.randint(1, 0x7FFFFF) | rng.choice([0, SIGN])  # f32 subnormals
+         for _ in range(32)])
+    add([1, SIGN | 1, 0x7FFFFF, 0x400000, 2, 0x800000, 0x800001,
+         SIGN | 0x7FFFFF] + [0] * 24)                      # subnormal edges
+    add([scaled(b, -120) for b in gauss_row(rng, 32, 1.0)])  # scale clamps
+    add([NAN] + gauss_row(rng, 31, 3.0))                   # NaN in a block
+    add(gauss_row(rng, 20, 1.0) + [0xFFC00001, 0x7F800001])  # NaN payloads
+    add(gauss_row(rng, 10, 1.0) + [INF])                   # +Inf
+    add([NINF] + [0] * 31)                                 # -Inf, zeros
+    add([INF, NAN, FMAX])                                  # Inf, NaN, max
+    for k in (emax, 0, -100, 100):                         # amax = 2^k
+        add([pow2(k)] + [scaled(b, k - 3) for b in gauss_row(rng, 31, 1.0)])
+        add([pow2(k) - 1] + [scaled(b, k - 3)              # one ulp below
+                             for b in gauss_row(rng, 31, 1.0)])
+    add([pow2(7) + 1, SIGN | pow2(7)])                     # one ulp above
+    add([FMAX] + gauss_row(rng, 15, 1e30) + gauss_row(rng, 16, 1.0))
+    add([SIGN | FMAX, 0x7EFFFFFF, 0x7F000000, 0x7F7FFFFE, 1])
+    add([rng.randint(0x7F000000, FMAX) | rng.choice([0, SIGN])
+         for _ in range(32)])                              # top binade
+    add([bits(1792.0), bits(-7.0), bits(100.0), bits(0.1)])  # README block
+    add([0x3FFFFFFF, bits(1.75), 0x3FC00001])              # clips (floor)
+    for k in (0, 20, -30):                                 # rceil edges
+        mb = scaled(bits(maxv), k)
+        add([mb, mb + 1, mb - 1, SIGN | (mb - 1)])
+        add([mb + 1] + [scaled(b, k) for b in gauss_row(rng, 31, 1.0)])
+    t = ties(preset)
+    t = [b | (SIGN if i % 2 else 0) for i, b in enumerate(t)]
+    rng.shuffle(t)
+    t = t[:93]
+    for i in range(0, len(t), 31):                         # ties, scale 1
+        add([pow2(emax)] + t[i:i + 31])
+    near = [b + d for b in t[:62] for d in (1, -1)]        # tie neighbours
+    for i in range(0, len(near), 31):
+        add([pow2(emax)] + near[i:i + 31])
+    for k in (-60, 90):                                    # ties elsewhere
+        add([pow2(emax + k)] + [scaled(b, k) for b in t[:31]])
+    for s in (1.0, 1e-3, 1e4):                             # random
+        add(gauss_row(rng, 32, s))
+    add([bits(rng.choice([-1, 1]) * 2.0 ** rng.randint(-40, 40) *
+              rng.uniform(1, 2)) for _ in range(32)])     # wide range
+    while len(rows) % 2:
+        add([])
+    return rows
+
+
+def hexdense(rows):
+    flat = [v for r in rows for v in r]
+    return '"0x' + ''.join(struct.pack('<I', v).hex().upper()
+                           for v in flat) + '"'
+
+
+def mxtype(shape, preset, block=None):
+    s = 'x'.join(map(str, shape))
+    fmt = preset if preset in PRESETS else preset
+    b = '' if block is None else ', block = [%s]' % ', '.join(map(str, block))
+    return '!mx.tensor<%sx%s%s>' % (s, fmt, b)
+
+
+def tt(shape, elem='f32'):
+    return 'tensor<%sx%s>' % ('x'.join(map(str, shape)), elem)
+
+
+class Module:
+    def __init__(self):
+        self.funcs = []
+        self.main = []
+        self.shows = {}
+        self.cases = []   # (name, number of printed arrays per side)
+        self.consts = {}
+        self.n = 0
+
+    def fresh(self, p='v'):
+        self.n += 1
+        return '%%%s%d' % (p, self.n)
+
+    def const(self, rows, shape):
+        key = (tuple(map(tuple, rows)), tuple(shape))
+        if key not in self.consts:
+            v = self.fresh('c')
+            self.main.append('  %s = arith.constant dense<%s> : %s'
+                             % (v, hexdense(rows), tt(shape)))
+            self.consts[key] = v
+        return self.consts[key]
+
+    def scalar(self, value_bits):
+        v = self.fresh('s')
+        self.main.append('  %s = arith.constant %s : f32'
+                         % (v, '0x%08X' % value_bits))
+        return v
+
+
+def print_lines(var, shape, elem, out, fresh):
+    """Lines that print tensor `var` (elements `elem`) as flat i32."""
+    n = 1
+    for d in shape:
+        n *= d
+    cur, cur_elem = var, elem
+    intw = {'f32': 32, 'f16': 16, 'bf16': 16, 'i8': 8, 'f8E4M3FN': 8,
+            'f8E5M2': 8, 'f8E8M0FNU': 8, 'f6E2M3FN': 6, 'f6E3M2FN': 6,
+            'f4E2M1FN': 4}[elem]
+    if not elem.startswith('i'):
+        v = fresh()
+        out.append('  %s = arith.bitcast %s : %s to %s'
+                   % (v, cur, tt(shape, elem), tt(shape, 'i%d' % intw)))
+        cur, cur_elem = v, 'i%d' % intw
+    if intw != 32:
+        v = fresh()
+        out.append('  %s = arith.extui %s : %s to %s'
+                   % (v, cur, tt(shape, cur_elem), tt(shape, 'i32')))
+        cur = v
+    if len(shape) > 1:
+        v = fresh()
+        out.append('  %s = tensor.collapse_shape %s [[%s]] : %s into %s'
+                   % (v, cur, ', '.join(map(str, range(len(shape)))),
+                      tt(shape, 'i32'), tt([n], 'i32')))
+        cur = v
+    v = fresh()
+    out.append('  %s = tensor.cast %s : %s to tensor<?xi32>'
+               % (v, cur, tt([n], 'i32')))
+    out.append('  call @print(%s) : (tensor<?xi32>) -> ()' % v)
+
+
+def show_mx(m, shape, preset, block):
+    """@show function of a block-scaled type: elements, scales, [tensor
+    scale]; returns (name, arrays printed)."""
+    ty = mxtype(shape, preset, block)
+    if ty in m.shows:
+        return m.shows[ty]
+    name = '@show%d' % len(m.shows)
+    elem = PRESETS[preset][0]
+    blk = block or ([1] * (len(shape) - 1) + [16 if preset == 'nvfp4' else 32])
+    grid = [s // b for s, b in zip(shape, blk)]
+    scale = 'f8E4M3FN' if preset == 'nvfp4' else 'f8E8M0FNU'
+    body = []
+    f = lambda: m.fresh('p')
+    ts = preset == 'nvfp4'
+    body.append('  %%e, %%s%s = mx.unpack %%q : %s' % (', %g' if ts else '', ty))
+    print_lines('%e', shape, elem, body, f)
+    print_lines('%s', grid, scale, body, f)
+    arrays = 2
+    if ts:
+        body.append('  %gb = arith.bitcast %g : f32 to i32')
+        body.append('  %gt = tensor.from_elements %gb : tensor<1xi32>')
+        body.append('  %gd = tensor.cast %gt : tensor<1xi32> to tensor<?xi32>')
+        body.append('  call @print(%gd) : (tensor<?xi32>) -> ()')
+        arrays += 1
+    m.funcs.append('func.func %s(%%q: %s) {\n%s\n  return\n}'
+                   % (name, ty, '\n'.join(body)))
+    m.shows[ty] = (name, arrays)
+    return m.shows[ty]
+
+
+def show_f32(m, var, shape, out, elem='f32'):
+    print_lines(var, shape, elem, out, lambda: m.fresh('p'))
+    return 1
+
+
+def quant_attrs(mode):
+    return '' if mode is None else ' scale_mode = %s' % mode
+
+
+def case_quantize(m, name, rows, shape, preset, mode, block, tscale=None,
+                  dq_elem='f32'):
+    """quantize + dequantize (to f32, or f16/bf16)."""
+    x = m.const(rows, shape)
+    ty = mxtype(shape, preset, block)
+    show, arrays = show_mx(m, shape, preset, block)
+    ts_arg = ', %t: f32' if tscale is not None else ''
+    ts_use = ' tensor_scale(%t)' if tscale is not None else ''
+    m.funcs.append(
+        'func.func @%s(%%x: %s%s) -> (%s, %s) {\n'
+        '  %%q = mx.quantize %%x%s%s : %s -> %s\n'
+        '  %%d = mx.dequantize %%q : %s -> %s\n'
+        '  return %%q, %%d : %s, %s\n}'
+        % (name, tt(shape), ts_arg, ty, tt(shape, dq_elem), ts_use,
+           quant_attrs(mode), tt(shape), ty, ty, tt(shape, dq_elem), ty,
+           tt(shape, dq_elem)))
+    t = m.scalar(tscale) if tscale is not None else None
+    for side in ('f', 'c'):
+        q, d = m.fresh(side + 'q'), m.fresh(side + 'd')
+        if side == 'f':
+            m.main.append('  %s = mx.quantize %s%s%s : %s -> %s'
+                          % (q, x, ' tensor_scale(%s)' % t if t else '',
+                             quant_attrs(mode), tt(shape), ty))
+            m.main.append('  %s = mx.dequantize %s : %s -> %s'
+                          % (d, q, ty, tt(shape, dq_elem)))
+        else:
+            m.main.append('  %s, %s = call @%s(%s%s) : (%s%s) -> (%s, %s)'
+                          % (q, d, name, x, ', ' + t if t else '', tt(shape),
+                             ', f32' if t else '', ty, tt(shape, dq_elem)))
+        m.main.append('  call %s(%s) : (%s) -> ()' % (show, q, ty))
+        show_f32(m, d, shape, m.main, dq_elem)
+    m.cases.append((name, arrays + 1))
+
+
+def case_convert(m, name, rows, shape, src, dst):
+    """quantize (src) -> convert (dst) -> dequantize."""
+    (sp, smode, sblock), (dp, dmode, dblock) = src, dst
+    x = m.const(rows, shape)
+    sty, dty = mxtype(shape, sp, sblock), mxtype(shape, dp, dblock)
+    show, arrays = show_mx(m, shape, dp, dblock)
+    m.funcs.append(
+        'func.func @%s(%%x: %s) -> (%s, %s) {\n'
+        '  %%a = mx.quantize %%x%s : %s -> %s\n'
+        '  %%q = mx.convert %%a%s : %s -> %s\n'
+        '  %%d = mx.dequantize %%q : %s -> %s\n'
+        '  return %%q, %%d : %s, %s\n}'
+        % (name, tt(shape), dty, tt(shape), quant_attrs(smode), tt(shape),
+           sty, quant_attrs(dmode), sty, dty, dty, tt(shape), dty, tt(shape)))
+    for side in ('f', 'c'):
+        q, d = m.fresh(side + 'q'), m.fresh(side + 'd')
+        if side == 'f':
+            a = m.fresh('fa')
+            m.main.append('  %s = mx.quantize %s%s : %s -> %s'
+                          % (a, x, quant_attrs(smode), tt(shape), sty))
+            m.main.append('  %s = mx.convert %s%s : %s -> %s'
+                          % (q, a, quant_attrs(dmode), sty, dty))
+            m.main.append('  %s = mx.dequantize %s : %s -> %s'
+                          % (d, q, dty, tt(shape)))
+        else:
+            m.main.append('  %s, %s = call @%s(%s) : (%s) -> (%s, %s)'
+                          % (q, d, name, x, tt(shape), dty, tt(shape)))
+        m.main.append('  call %s(%s) : (%s) -> ()' % (show, q, dty))
+        show_f32(m, d, shape, m.main)
+    m.cases.append((name, arrays + 1))
+
+
+def case_matmul(m, name, a_rows, a_shape, a_fmt, b_rows, b_shape, b_fmt,
+                out_shape):
+    """mx.matmul of two quantized (or plain f32) operands. *_fmt is None
+    (plain) or (preset, mode, block)."""
+    a, b = m.const(a_rows, a_shape), m.const(b_rows, b_shape)
+
+    def operand(var, shape, fmt, lines):
+        if fmt is None:
+            return var, tt(shape)
+        p, mode, block = fmt
+        ty = mxtype(shape, p, block)
+        q = m.fresh('mq')
+        lines.append('  %s = mx.quantize %s%s : %s -> %s'
+                     % (q, var, quant_attrs(mode), tt(shape), ty))
+        return q, ty
+
+    body = []
+    qa, ta = operand('%a', a_shape, a_fmt, body)
+    qb, tb = operand('%b', b_shape, b_fmt, body)
+    body.append('  %%r = mx.matmul %s, %s : %s, %s -> %s'
+                % (qa, qb, ta, tb, tt(out_shape)))
+    m.funcs.append('func.func @%s(%%a: %s, %%b: %s) -> %s {\n%s\n'
+                   '  return %%r : %s\n}'
+                   % (name, tt(a_shape), tt(b_shape), tt(out_shape),
+                      '\n'.join(body), tt(out_shape)))
+    qa, ta = operand(a, a_shape, a_fmt, m.main)
+    qb, tb = operand(b, b_shape, b_fmt, m.main)
+    r = m.fresh('fr')
+    m.main.append('  %s = mx.matmul %s, %s : %s, %s -> %s'
+                  % (r, qa, qb, ta, tb, tt(out_shape)))
+    show_f32(m, r, out_shape, m.main)
+    r = m.fresh('cr')
+    m.main.append('  %s = call @%s(%s, %s) : (%s, %s) -> %s'
+                  % (r, name, a, b, tt(a_shape), tt(b_shape), tt(out_shape)))
+    show_f32(m, r, out_shape, m.main)
+    m.cases.append((name, 1))
+
+
+def case_hadamard(m, name, rows, shape, axis, size, seed):
+    """Forward, inverse, and inverse of forward."""
+    x = m.const(rows, shape)
+    attrs = 'axis(%d) size(%d)%s' % (axis, size,
+                                      ' seed(%d)' % seed if seed is not None
+                                      else '')
+    t = tt(shape)
+
+    def ops(src, lines):
+        f, i, r = m.fresh('h'), m.fresh('h'), m.fresh('h')
+        lines.append('  %s = mx.hadamard %s %s : %s' % (f, src, attrs, t))
+        lines.append('  %s = mx.hadamard %s %s inverse : %s' % (i, src, attrs, t))
+        lines.append('  %s = mx.hadamard %s %s inverse : %s' % (r, f, attrs, t))
+        return f, i, r
+
+    body = []
+    f, i, r = ops('%x', body)
+    m.funcs.append('func.func @%s(%%x: %s) -> (%s, %s, %s) {\n%s\n'
+                   '  return %s, %s, %s : %s, %s, %s\n}'
+                   % (name, t, t, t, t, '\n'.join(body), f, i, r, t, t, t))
+    for v in ops(x, m.main):
+        show_f32(m, v, shape, m.main)
+    rs = [m.fresh('cr') for _ in range(3)]
+    m.main.append('  %s = call @%s(%s) : (%s) -> (%s, %s, %s)'
+                  % (', '.join(rs), name, x, t, t, t, t))
+    for v in rs:
+        show_f32(m, v, shape, m.main)
+    m.cases.append((name, 3))
+
+
+def reshape_rows(rows, width):
+    flat = [v for r in rows for v in r]
+    return [flat[i:i + width] for i in range(0, len(flat), width)]
+
+
+# --- Suites ----------------------------------------------------------------
+
+def suite_quantize(m):
+    """Every E8M0 preset, every allowed scale mode, 1x32 and 2x16 blocks,
+    with f16/bf16 decoding on two of them."""
+    for p in PRESETS:
+        if p == 'nvfp4':
+            continue
+        rng = random.Random(p)
+        rows = edge_rows(p, rng)
+        shape = [len(rows), 32]
+        for mode in modes_of(p):
+            case_quantize(m, 'q_%s_%s' % (p, mode), rows, shape, p, mode, None)
+        mode = 'even' if p != 'mxint8' else 'rceil'
+        case_quantize(m, 'q_%s_2x16' % p, rows, shape, p, mode, [2, 16])
+    rows = edge_rows('mxfp8_e4m3', random.Random('f16'))
+    case_quantize(m, 'q_e4m3_f16', rows, [len(rows), 32], 'mxfp8_e4m3',
+                  'floor', None, dq_elem='f16')
+    # bf16 results below 2^-126 are suite bf16_subnormal's.
+    rows = [r for r in rows if any(v & 0x7F800000 > pow2(-100) for v in r)]
+    rows = rows[:len(rows) // 2 * 2]
+    case_quantize(m, 'q_e5m2_bf16', rows, [len(rows), 32], 'mxfp8_e5m2',
+                  'rceil', None, dq_elem='bf16')
+
+
+def suite_bf16_subnormal(m):
+    """Decoded values that are bf16 subnormals (below 2^-126)."""
+    rng = random.Random('bf16')
+    rows = [[rng.randint(1, 0x7FFFFF) | rng.choice([0, SIGN])
+             for _ in range(32)] for _ in range(4)]
+    for p in ('mxfp8_e5m2', 'mxfp8_e4m3', 'mxfp4'):
+        case_quantize(m, 'b_%s' % p, rows, [4, 32], p, 'floor', None,
+                      dq_elem='bf16')
+
+
+def nvfp4_tensors():
+    """16x32 tensors: NVFP4's tensor amax couples the blocks, so each edge
+    category gets a tensor of its own."""
+    rng = random.Random('nvfp4')
+    out = {}
+    base = [[scaled(b, r - 8) for b in gauss_row(rng, 32, 1.0)]
+            for r in range(16)]
+    base[3] = [SIGN, 0] * 16
+    base[4] = [rng.randint(1, 0x7FFFFF) for _ in range(32)]
+    base[5] = [bits(v) for v in (6.0, 5.0, 3.5, 2.5, 1.25, 0.75, 0.25, -2.5,
+                                 -5.0, -0.0)] + gauss_row(rng, 22, 0.5)
+    out['mixed'] = base
+    out['nan'] = [r[:] for r in base]
+    out['nan'][7][9] = NAN
+    out['inf'] = [r[:] for r in base]
+    out['inf'][2][1], out['inf'][9][20] = INF, NINF
+    out['zero'] = [[0] * 32 for _ in range(16)]
+    out['subnormal'] = [[rng.randint(1, 0x7FFFFF) | rng.choice([0, SIGN])
+                         for _ in range(32)] for _ in range(16)]
+    out['fmax'] = [r[:] for r in base]
+    out['fmax'][0][0] = FMAX
+    out['tinyblocks'] = [[scaled(b, -40 if r % 2 else 10)
+                          for b in gauss_row(rng, 32, 1.0)] for r in range(16)]
+    out['ties'] = [[bits(v * 2.0 ** (r - 4)) for v in
+                    (6.0, 0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5.0) * 4]
+                   for r in range(16)]
+    return out
+
+
+def suite_nvfp4(m):
+    """NVFP4 with 1x16 blocks and 16x16 tiles on every category, and a
+    calibrated tensor scale."""
+    for key, rows in nvfp4_tensors().items():
+        case_quantize(m, 'n_%s_1x16' % key, rows, [16, 32], 'nvfp4', None,
+                      None)
+        case_quantize(m, 'n_%s_16x16' % key, rows, [16, 32], 'nvfp4', None,
+                      [16, 16])
+    t = nvfp4_tensors()
+    case_quantize(m, 'n_calibrated', t['mixed'], [16, 32], 'nvfp4', None,
+                  [16, 16], tscale=bits(0.00123))
+    case_quantize(m, 'n_calibrated_inf', t['inf'], [16, 32], 'nvfp4', None,
+                  None, tscale=bits(3.0))
+
+
+def suite_convert(m):
+    """Requantization between formats, modes and block shapes."""
+    pairs = [
+        (('mxfp8_e4m3', 'floor', None), ('mxfp4', 'rceil', None)),
+        (('mxfp4', 'floor', None), ('mxfp8_e5m2', 'even', None)),
+        (('mxint8', 'ceil', None), ('mxfp6_e3m2', 'ceil', None)),
+        (('mxfp6_e2m3', 'even', None), ('mxint8', 'floor', [2, 16])),
+        (('mxfp6_e3m2', 'rceil', [2, 16]), ('mxfp6_e2m3', 'floor', None)),
+        (('mxfp8_e5m2', 'floor', None), ('nvfp4', None, [16, 16])),
+        (('nvfp4', None, None), ('mxfp8_e4m3', 'rceil', None)),
+        (('nvfp4', None, [16, 16]), ('nvfp4', None, None)),
+        (('mxfp4', 'even', None), ('mxfp4', 'floor', [2, 16])),
+        (('mxfp8_e4m3', 'ceil', None), ('mxfp8_e4m3', 'floor', None)),
+    ]
+    rows = edge_rows('mxfp8_e4m3', random.Random('convert'))
+    rows = rows[:len(rows) // 16 * 16]
+    for i, (src, dst) in enumerate(pairs):
+        case_convert(m, 'cv%d_%s_%s' % (i, src[0], dst[0]), rows,
+                     [len(rows), 32], src, dst)
+
+
+def kblocks(rng, rows, cols, kb, axis, spread=4):
+    """Gaussian values whose K blocks (along `axis`) have distinct
+    magnitudes, so every block gets its own scale."""
+    out = []
+    for r in range(rows):
+        row = []
+        for c in range(cols):
+            k = c if axis == 1 else r
+            e = ((k // kb) * 3 + (c if axis == 0 else r) % spread) % 11 - 5
+            row.append(scaled(bits(rng.gauss(0, 1) or 1.0), e))
+        out.append(row)
+    return out
+
+
+def suite_matmul(m):
+    rng = random.Random('matmul')
+    M, K, N = 4, 128, 8
+    a = kblocks(rng, M, K, 32, 1)
+    b = kblocks(rng, K, N, 32, 0)
+    a_edge = [r[:] for r in a]
+    a_edge[1][40] = NAN                  # a NaN block scale in one K block
+    a_edge[2][0:32] = [0] * 32           # an all-zero block
+    a_edge[3][64:96] = [rng.randint(1, 0x7FFFFF) for _ in range(32)]
+    b_edge = [r[:] for r in b]
+    b_edge[100][5] = INF
+    cases = [
+        ('e4m3_x_fp4', a, ('mxfp8_e4m3', 'floor', None),
+         b, ('mxfp4', 'floor', [32, 1])),
+        ('e4m3_x_fp4_edges', a_edge, ('mxfp8_e4m3', 'rceil', None),
+         b_edge, ('mxfp4', 'even', [32, 1])),
+        ('int8_x_fp6', a, ('mxint8', 'ceil', None),
+         b, ('mxfp6_e2m3', 'floor', [32, 1])),
+        ('e3m2_x_e5m2', a_edge, ('mxfp6_e3m2', 'even', None),
+         b, ('mxfp8_e5m2', 'rceil', [32, 1])),
+        ('nvfp4_x_nvfp4', a, ('nvfp4', None, None),
+         b, ('nvfp4', None, [16, 1])),
+        ('f32_x_fp4', a_edge, None, b, ('mxfp4', 'floor', [32, 1])),
+        ('fp4_x_f32', a, ('mxfp4', 'rceil', None), b_edge, None),
+        ('e4m3b16_x_nvfp4', a, ('mxfp8_e4m3', 'floor', None), b,
+         ('nvfp4', None, [16, 1])),
+    ]
+    for name, av, af, bv, bf in cases:
+        if name == 'e4m3b16_x_nvfp4':
+            # E8M0 x UE4M3 scales: both with 16-element K blocks.
+            af = ('#mx.format<f8E4M3FN, f8E8M0FNU, block = 16>', 'floor', None)
+        case_matmul(m, 'mm_' + name, av, [M, K], af, bv, [K, N], bf, [M, N])
+    # 16x16 tiles on both operands, NVFP4 and MXFP8.
+    a16 = kblocks(rng, 16, 64, 16, 1)
+    b16 = kblocks(rng, 64, 16, 16, 0)
+    case_matmul(m, 'mm_nvfp4_tiles', a16, [16, 64], ('nvfp4', None, [16, 16]),
+                b16, [64, 16], ('nvfp4', None, [16, 16]), [16, 16])
+    case_matmul(m, 'mm_e4m3_tiles', a16, [16, 64],
+                ('mxfp8_e4m3', 'floor', [16, 32]), b16, [64, 16],
+                ('mxfp4', 'floor', [32, 16]), [16, 16])
+    # Batch dimensions.
+    ab = kblocks(rng, 2 * 4, 64, 32, 1)
+    bb = kblocks(rng, 2 * 64, 8, 32, 0)
+    case_matmul(m, 'mm_batch', ab, [2, 4, 64], ('mxfp8_e4m3', 'floor', None),
+                bb, [2, 64, 8], ('mxfp4', 'floor', [1, 32, 1]), [2, 4, 8])
+
+
+def suite_hadamard(m):
+    rng = random.Random('hadamard')
+    rows = [gauss_row(rng, 256, 1.0) for _ in range(4)]
+    rows[1][3], rows[1][200] = NAN, INF
+    rows[2] = [rng.randint(1, 0x7FFFFF) | rng.choice([0, SIGN])
+               for _ in range(256)]
+    rows[3][0:8] = [FMAX, SIGN | FMAX, pow2(126), 0, SIGN, 1, bits(1.0),
+                    bits(-3.0)]
+    for size in (16, 32, 64, 128):
+        for seed in (None, 42, 2 ** 40 + 3):
+            case_hadamard(m, 'h%d_%s' % (size, seed or 0), rows, [4, 256], 1,
+                          size, seed)
+    cols = reshape_rows(rows, 8)[:64]
+    case_hadamard(m, 'h_axis0', cols, [64, 8], 0, 64, 7)
+
+
+SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
+          'convert': suite_convert, 'matmul': suite_matmul,
+          'hadamard': suite_hadamard, 'bf16_subnormal': suite_bf16_subnormal}
+
+PRELUDE = '''// Generated by differential.py: each case folded (reference library)
+// and compiled, printed in that order.
+func.func private @printMemrefI32(memref<*xi32>)
+func.func @print(%t: tensor<?xi32>) {
+  %m = bufferization.to_buffer %t : tensor<?xi32> to memref<?xi32>
+  %u = memref.cast %m : memref<?xi32> to memref<*xi32>
+  call @printMemrefI32(%u) : (memref<*xi32>) -> ()
+  return
+}
+'''
+
+
+def build(suite):
+    m = Module()
+    SUITES[suite](m)
+    return m
+
+
+def gen(suite):
+    m = build(suite)
+    out = [PRELUDE] + m.funcs
+    out.append('func.func @main() {\n%s\n  return\n}\n' % '\n'.join(m.main))
+    sys.stdout.write('\n'.join(out))
+
+
+def check(suite):
+    m = build(suite)
+    lines = sys.stdin.read().splitlines()
+    arrays = [lines[i + 1] for i, l in enumerate(lines)
+              if l.rstrip().endswith('data =') and i + 1 < len(lines)]
+    want = sum(2 * n for _, n in m.cases)
+    if len(arrays) != want:
+        print('%s: %d arrays printed, expected %d' % (suite, len(arrays), want))
+        return 1
+    pos, values, bad = 0, 0, 0
+    for name, n in m.cases:
+        folded, compiled = arrays[pos:pos + n], arrays[pos + n:pos + 2 * n]
+        pos += 2 * n
+        for j, (f, c) in enumerate(zip(folded, compiled)):
+            fv, cv = f.strip('[] ').split(', '), c.strip('[] ').split(', ')
+            values += len(fv)
+            if fv != cv:
+                bad += 1
+                diff = [k for k in range(min(len(fv), len(cv)))
+                        if fv[k] != cv[k]]
+                k = diff[0] if diff else min(len(fv), len(cv))
+                print('MISMATCH %s array %d at %d: folded %s, compiled %s'
+                      % (name, j, k, fv[k:k + 4], cv[k:k + 4]))
+    if bad:
+        return 1
+    print('%s: %d cases, %d values: compiled == reference, bit for bit'
+          % (suite, len(m.cases), values))
+    return 0
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 3 or sys.argv[1] not in ('gen', 'check') or \
+            sys.argv[2] not in SUITES:
+        sys.exit('usage: differential.py gen|check %s' % '|'.join(SUITES))
+    if sys.argv[1] == 'gen':
+        gen(sys.argv[2])
+    else:
+        sys.exit(check(sys.argv[2]))
