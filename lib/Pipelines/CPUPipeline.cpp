@@ -16,6 +16,8 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -24,8 +26,12 @@
 
 using namespace mlir;
 
-void mlir::mx::buildMXCPUPipeline(OpPassManager &pm) {
-  pm.addPass(createConvertMXToLinalgPass());
+void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
+                                  const MXCPUPipelineOptions &options) {
+  ConvertMXToLinalgPassOptions mxOpts;
+  mxOpts.vectorize = options.vectorize;
+  mxOpts.tableLookup = options.tableLookup;
+  pm.addPass(createConvertMXToLinalgPass(mxOpts));
   // Elementwise arith on tensors (e.g. bitcasts of unpacked components).
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
@@ -35,9 +41,14 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm) {
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufOpts));
   pm.addPass(createConvertLinalgToLoopsPass());
+  // Transfers of more than one dimension to loops; 1-D ones (all the MX
+  // lowering emits) become (masked) vector loads and stores in
+  // convert-vector-to-llvm.
+  pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
@@ -48,9 +59,12 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm) {
 }
 
 void mlir::mx::registerMXPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<MXCPUPipelineOptions>(
       "mx-cpu-pipeline",
       "Lower MX and linalg on tensors to the LLVM dialect for CPU execution "
-      "(bit-exact emulation; see mx::buildMXCPUPipeline)",
-      [](OpPassManager &pm) { buildMXCPUPipeline(pm); });
+      "(bit-exact emulation, vectorized unless vectorize=false; see "
+      "mx::buildMXCPUPipeline)",
+      [](OpPassManager &pm, const MXCPUPipelineOptions &options) {
+        buildMXCPUPipeline(pm, options);
+      });
 }

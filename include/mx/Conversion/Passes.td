@@ -46,13 +46,35 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     %elems  : tensor<4x32xi8>   // two E2M1 codes per byte
     %scales : tensor<4x2xi8>    // E8M0 codes
     ```
+
+    With `vectorize`, `mx.matmul` with a block-scaled rhs and
+    `mx.dequantize` are instead lowered to `scf.for` loops over
+    `vector.transfer_read`/`transfer_write` on tensors, 16 f32 lanes along
+    the last dimension, still bit-exact: each lane keeps the reference order
+    (a matmul lane sums one output column's K block in increasing k, product
+    then add, then scales it and accumulates blocks in increasing order).
+    Shapes these patterns do not cover fall back to the linalg lowering.
+    With `table-lookup` (the default), an FP4 rhs is decoded by a 16-entry
+    product table `f32(a_k * value(code))` indexed by the codes (a dynamic
+    `vector.extract` per lane that x86 AVX-512 selects as one `vpermps`);
+    without it, by the same bit arithmetic as every other element kind.
   }];
+  let options = [
+    Option<"vectorize", "vectorize", "bool", /*default=*/"false",
+           "Lower mx.matmul (block-scaled rhs) and mx.dequantize to vector "
+           "loops where the shape allows">,
+    Option<"tableLookup", "table-lookup", "bool", /*default=*/"true",
+           "With vectorize: decode FP4 matmul operands with a per-row "
+           "product table instead of bit arithmetic">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

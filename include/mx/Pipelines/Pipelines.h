@@ -8,20 +8,37 @@
 #define MX_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
 namespace mx {
 
+/// Options of `mx-cpu-pipeline`.
+struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
+  Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Vectorized lowering of mx.matmul and mx.dequantize "
+                     "(convert-mx-to-linalg{vectorize})"),
+      llvm::cl::init(true)};
+  Option<bool> tableLookup{
+      *this, "table-lookup",
+      llvm::cl::desc("With vectorize: FP4 matmul operands through a per-row "
+                     "product table"),
+      llvm::cl::init(true)};
+};
+
 /// `mx-cpu-pipeline`: MX and linalg on tensors to the LLVM dialect, for
 /// mlir-runner or the ExecutionEngine:
-///   convert-mx-to-linalg, convert-elementwise-to-linalg, one-shot
-///   bufferization across function boundaries (identity layouts),
-///   linalg to loops, then arith/math/index/memref/scf/cf/func to LLVM and
-///   reconcile-unrealized-casts.
+///   convert-mx-to-linalg (vectorized by default), convert-elementwise-to-
+///   linalg, one-shot bufferization across function boundaries (identity
+///   layouts), linalg to loops, vector to SCF/LLVM, then
+///   arith/math/index/memref/scf/cf/func to LLVM and reconcile-unrealized-
+///   casts.
 /// The loops keep the order the MX lowering relies on for bit-exactness
-/// (reductions innermost and increasing); no pass in it reassociates float
-/// arithmetic.
-void buildMXCPUPipeline(OpPassManager &pm);
+/// (reductions in increasing order per output; vector lanes are distinct
+/// outputs); no pass in it reassociates or contracts float arithmetic.
+void buildMXCPUPipeline(OpPassManager &pm,
+                        const MXCPUPipelineOptions &options = {});
 
 /// Registers every MX pipeline with the pass registry.
 void registerMXPipelines();

@@ -26,19 +26,8 @@ using namespace mlir::mx;
 using namespace mlir::mx::lowering;
 namespace ref = ::mx;
 
-namespace {
-
-/// One matmul operand on components.
-struct MatmulSide {
-  Value values; ///< decoded element values (f32), without block scales
-  Value scales; ///< i8 scale grid, or null for a plain operand
-  Value tensorScale;
-  ref::ScaleKind scaleKind = ref::ScaleKind::E8M0;
-  SmallVector<int64_t> block;
-};
-
-MatmulSide prepareSide(OpBuilder &b, Location loc, Type type,
-                       ValueRange comps) {
+MatmulSide lowering::prepareMatmulSide(OpBuilder &b, Location loc, Type type,
+                                       ValueRange comps) {
   MatmulSide side;
   if (auto bs = dyn_cast<BlockScaledTensorType>(type)) {
     ref::Format format = bs.getFormat().getFormat();
@@ -70,6 +59,8 @@ MatmulSide prepareSide(OpBuilder &b, Location loc, Type type,
   return side;
 }
 
+namespace {
+
 /// Splits dimension `dim` of `tensor` into [n / kb, kb].
 Value splitDim(OpBuilder &b, Location loc, Value tensor, unsigned dim,
                int64_t kb) {
@@ -98,10 +89,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    MatmulSide a =
-        prepareSide(rewriter, loc, op.getLhs().getType(), adaptor.getLhs());
-    MatmulSide bSide =
-        prepareSide(rewriter, loc, op.getRhs().getType(), adaptor.getRhs());
+    MatmulSide a = prepareMatmulSide(rewriter, loc, op.getLhs().getType(),
+                                     adaptor.getLhs());
+    MatmulSide bSide = prepareMatmulSide(rewriter, loc, op.getRhs().getType(),
+                                         adaptor.getRhs());
     ArrayRef<int64_t> outShape = op.getType().getShape();
     unsigned rank = outShape.size(), nb = rank - 2;
     Type lhsType = op.getLhs().getType();

@@ -254,14 +254,21 @@ Value lowering::decodeElementValues(OpBuilder &b, Location loc,
 /// once: round to odd into f32 (exact or with a sticky last bit), then RNE.
 /// Round-to-odd keeps the second rounding correct since f32 has at least two
 /// more significand bits than f16/bf16.
-static Value roundExactProduct(OpBuilder &b, Location loc, Value a, Value g,
-                               Type outElem) {
-  CodecEmitter e(b, loc);
-  Type f64 = b.getF64Type();
+Value lowering::roundExactProduct(OpBuilder &b, Location loc, Value a, Value g,
+                                  Type outElem) {
+  // a and g may be vectors (of one shape); so is the result.
+  CodecEmitter e(b, loc, a.getType());
+  auto shaped = [&](Type elem) -> Type {
+    if (auto vt = dyn_cast<VectorType>(a.getType()))
+      return vt.clone(elem);
+    return elem;
+  };
+  Type f64 = shaped(b.getF64Type());
+  outElem = shaped(outElem);
   Value exact =
       arith::MulFOp::create(b, loc, arith::ExtFOp::create(b, loc, f64, a),
                             arith::ExtFOp::create(b, loc, f64, g));
-  Value t = arith::TruncFOp::create(b, loc, b.getF32Type(), exact);
+  Value t = arith::TruncFOp::create(b, loc, e.getF32Type(), exact);
   Value back = arith::ExtFOp::create(b, loc, f64, t);
   Value inexact =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ONE, back, exact);

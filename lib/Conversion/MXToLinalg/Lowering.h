@@ -59,6 +59,10 @@ Value decodeElementValues(OpBuilder &b, Location loc,
 Value dequantizeComponents(OpBuilder &b, Location loc,
                            BlockScaledTensorType type, ValueRange components,
                            Type outElem);
+/// The exact product a * g (f32 scalars or vectors) rounded once to
+/// `outElem` (f16 or bf16; the element type when vectors).
+Value roundExactProduct(OpBuilder &b, Location loc, Value a, Value g,
+                        Type outElem);
 /// mx.quantize of an f32 tensor into the components of `type`.
 SmallVector<Value> quantizeToComponents(OpBuilder &b, Location loc, Value input,
                                         BlockScaledTensorType type,
@@ -66,10 +70,30 @@ SmallVector<Value> quantizeToComponents(OpBuilder &b, Location loc, Value input,
                                         Rounding rounding, Value tensorScale,
                                         Value randomBits);
 
+/// One matmul operand on components.
+struct MatmulSide {
+  Value values; ///< decoded element values (f32), without block scales
+  Value scales; ///< i8 scale grid, or null for a plain operand
+  Value tensorScale;
+  ::mx::ScaleKind scaleKind = ::mx::ScaleKind::E8M0;
+  SmallVector<int64_t> block;
+};
+/// The f32 element values, scales and block of one matmul operand of
+/// `type` (f16/bf16 plain operands are extended to f32 exactly).
+MatmulSide prepareMatmulSide(OpBuilder &b, Location loc, Type type,
+                             ValueRange comps);
+
 void populateQuantizationPatterns(const TypeConverter &converter,
                                   RewritePatternSet &patterns);
 void populateComputePatterns(const TypeConverter &converter,
                              RewritePatternSet &patterns);
+/// The vector patterns (VectorMatmul.cpp, VectorQuantization.cpp), with a
+/// benefit above the linalg ones they fall back to.
+void populateVectorMatmulPatterns(const TypeConverter &converter,
+                                  RewritePatternSet &patterns,
+                                  bool tableLookup);
+void populateVectorQuantizationPatterns(const TypeConverter &converter,
+                                        RewritePatternSet &patterns);
 
 } // namespace lowering
 } // namespace mx

@@ -24,8 +24,10 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace mlir {
 namespace mx {
@@ -82,6 +84,13 @@ void mlir::mx::populateMXToLinalgConversionPatterns(
   lowering::populateComputePatterns(converter, patterns);
 }
 
+void mlir::mx::populateMXToVectorConversionPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    bool tableLookup) {
+  lowering::populateVectorMatmulPatterns(converter, patterns, tableLookup);
+  lowering::populateVectorQuantizationPatterns(converter, patterns);
+}
+
 namespace {
 
 /// Emits an error on `op` for every block-scaled type it uses that has no
@@ -130,11 +139,14 @@ struct ConvertMXToLinalgPass
     populateMXToLinalgTypeConversion(converter);
     RewritePatternSet patterns(ctx);
     populateMXToLinalgConversionPatterns(converter, patterns);
+    if (vectorize)
+      populateMXToVectorConversionPatterns(converter, patterns, tableLookup);
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<MXDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           math::MathDialect, tensor::TensorDialect,
+                           vector::VectorDialect>();
     // Everything else (func, scf, cf, ...) is legal once its types are.
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });

@@ -1,6 +1,10 @@
 // RUN: mx-opt %s --canonicalize --mx-cpu-pipeline | \
 // RUN:   mlir-runner -e main -entry-point-result=void \
 // RUN:     -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// The same with the scalar (linalg) lowering:
+// RUN: mx-opt %s --canonicalize --mx-cpu-pipeline=vectorize=false | \
+// RUN:   mlir-runner -e main -entry-point-result=void \
+// RUN:     -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 
 /// The compiled lowering against the constant folder, which runs the
 /// reference library: every op below is evaluated twice on the same inputs,

@@ -1,6 +1,10 @@
 // RUN: mx-opt %s --mx-cpu-pipeline | \
 // RUN:   mlir-runner -e main -entry-point-result=void \
 // RUN:     -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// The same with the scalar (linalg) lowering:
+// RUN: mx-opt %s --mx-cpu-pipeline=vectorize=false | \
+// RUN:   mlir-runner -e main -entry-point-result=void \
+// RUN:     -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 
 /// mx.quantize and mx.dequantize lowered by convert-mx-to-linalg and run on
 /// the CPU through mx-cpu-pipeline, checked bit for bit against the

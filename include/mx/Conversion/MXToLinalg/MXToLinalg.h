@@ -34,9 +34,15 @@ class LinalgDialect;
 namespace math {
 class MathDialect;
 } // namespace math
+namespace scf {
+class SCFDialect;
+} // namespace scf
 namespace tensor {
 class TensorDialect;
 } // namespace tensor
+namespace vector {
+class VectorDialect;
+} // namespace vector
 
 namespace mx {
 
@@ -63,6 +69,15 @@ void populateMXToLinalgTypeConversion(TypeConverter &converter);
 /// using a converter set up by populateMXToLinalgTypeConversion.
 void populateMXToLinalgConversionPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns);
+
+/// Adds the vectorized lowerings of mx.matmul (block-scaled rhs) and
+/// mx.dequantize (scf.for + vector ops on tensors, bit-exact), with a higher
+/// benefit than the linalg patterns, which remain the fallback for shapes
+/// they do not cover. `tableLookup`: decode FP4 matmul operands with a
+/// per-row product table (see the pass's `table-lookup` option).
+void populateMXToVectorConversionPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns,
+                                          bool tableLookup = true);
 
 } // namespace mx
 } // namespace mlir
