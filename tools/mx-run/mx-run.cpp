@@ -572,6 +572,19 @@ int main(int argc, char **argv) {
   // Check the entry before the (slower) compilation of anything.
   if (failed(lookupEntry(*module, opts.entry)))
     return 1;
+  // The JIT links nothing but the module: a call to a declaration would
+  // fail late, with the linker's own message.
+  WalkResult undefined = module->walk([&](func::CallOp call) {
+    auto callee = module->lookupSymbol<func::FuncOp>(call.getCallee());
+    if (callee && !callee.isDeclaration())
+      return WalkResult::advance();
+    call.emitError() << "calls @" << call.getCallee()
+                     << ", which has no body in this module (mx-run links "
+                        "nothing else)";
+    return WalkResult::interrupt();
+  });
+  if (undefined.wasInterrupted())
+    return 1;
 
   std::vector<QuantRecord> records;
   FoldTracker tracker;
