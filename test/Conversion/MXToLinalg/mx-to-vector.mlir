@@ -134,7 +134,6 @@ func.func @plain_rhs(%a: !mx.tensor<2x32xmxfp4>, %b: tensor<32x4xf32>) -> tensor
 // CHECK: vector.shuffle %[[B]], %[[B]] [0, 0, 0, 0, 3, 3, 3, 3, 6, 6, 6, 6, 9, 9, 9, 9]
 // CHECK: arith.shrui %{{.*}}, %{{.*}} : vector<16xi32>
 // CHECK: arith.mulf {{.*}} : vector<16xf32>
-// CHECK: arith.truncf {{.*}} : vector<16xf32> to vector<16xbf16>
 // CHECK: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xbf16>, tensor<1x4x64xbf16>
 func.func @dequantize_mxfp6_bf16(%q: !mx.tensor<4x64xmxfp6_e2m3>) -> tensor<4x64xbf16> {
   %d = mx.dequantize %q : !mx.tensor<4x64xmxfp6_e2m3> -> tensor<4x64xbf16>
