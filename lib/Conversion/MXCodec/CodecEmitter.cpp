@@ -100,6 +100,26 @@ Value CodecEmitter::floatOf(Value i) {
   return arith::BitcastOp::create(b, loc, f32Ty, i);
 }
 
+Value CodecEmitter::truncF32(Value v, Type outElem) {
+  if (outElem.isF32())
+    return v;
+  Type shaped = shapedLike(f32Ty, outElem);
+  if (!outElem.isBF16())
+    return arith::TruncFOp::create(b, loc, shaped, v);
+  // RNE on the bit pattern: add 0x7fff plus the lowest kept bit, keep the top
+  // 16 bits (carries into the exponent give the next binade or Inf). A NaN
+  // keeps its sign and top payload bits and is made quiet.
+  Value bits = bitsOf(v);
+  Value lsb = andI(lshr(bits, i32(16)), i32(1));
+  Value rounded = lshr(add(add(bits, i32(0x7fff)), lsb), i32(16));
+  Value quiet = orI(lshr(bits, i32(16)), i32(0x40));
+  Value isNaN = ugt(andI(bits, i32(0x7fffffff)), i32(0x7f800000));
+  Value r16 = arith::TruncIOp::create(
+      b, loc, shapedLike(f32Ty, b.getIntegerType(16)),
+      select(isNaN, quiet, rounded));
+  return arith::BitcastOp::create(b, loc, shaped, r16);
+}
+
 /// Clamps a signed i32 to [lo, hi].
 static Value clampSI(CodecEmitter &e, Value v, int64_t lo, int64_t hi) {
   OpBuilder &b = e.getBuilder();

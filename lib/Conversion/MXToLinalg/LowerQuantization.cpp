@@ -278,7 +278,7 @@ Value lowering::roundExactProduct(OpBuilder &b, Location loc, Value a, Value g,
   Value bits = e.bitsOf(t);
   bits = e.select(tooBig, e.sub(bits, e.i32(1)), bits);
   bits = e.select(inexact, e.orI(bits, e.i32(1)), bits);
-  return arith::TruncFOp::create(b, loc, outElem, e.floatOf(bits));
+  return e.truncF32(e.floatOf(bits), getElementTypeOrSelf(outElem));
 }
 
 Value lowering::dequantizeComponents(OpBuilder &b, Location loc,
@@ -304,9 +304,8 @@ Value lowering::dequantizeComponents(OpBuilder &b, Location loc,
         Value v;
         if (format.scale == ref::ScaleKind::E8M0) {
           // P * 2^X: exact (or +-Inf), as ldexp; 2^X is an f32 here.
-          v = arith::MulFOp::create(nb, nl, p, e.decodeE8M0(scale));
-          if (!isF32)
-            v = arith::TruncFOp::create(nb, nl, outElem, v);
+          v = e.truncF32(
+              arith::MulFOp::create(nb, nl, p, e.decodeE8M0(scale)), outElem);
         } else {
           Value ps = arith::MulFOp::create(nb, nl, p, e.decodeUE4M3(scale));
           if (isF32)
@@ -316,11 +315,9 @@ Value lowering::dequantizeComponents(OpBuilder &b, Location loc,
           else
             v = tensorScale
                     ? roundExactProduct(nb, nl, ps, tensorScale, outElem)
-                    : Value(arith::TruncFOp::create(nb, nl, outElem, ps));
+                    : e.truncF32(ps, outElem);
         }
-        Value nan = e.f32Bits(0x7fc00000);
-        if (!isF32)
-          nan = arith::TruncFOp::create(nb, nl, outElem, nan);
+        Value nan = e.truncF32(e.f32Bits(0x7fc00000), outElem);
         v = e.select(e.isNaNScale(format.scale, scale), nan, v);
         linalg::YieldOp::create(nb, nl, v);
       });

@@ -258,8 +258,7 @@ struct VectorDequantizeLowering : OpConversionPattern<DequantizeOp> {
       if (format.scale == ref::ScaleKind::E8M0) {
         // P * 2^X: exact (or +-Inf), as ldexp; 2^X is an f32 here.
         v = arith::MulFOp::create(nb, loc, p, e.decodeE8M0(scale));
-        if (!isF32)
-          v = arith::TruncFOp::create(nb, loc, f32v.clone(outElem), v);
+        v = e.truncF32(v, outElem);
       } else {
         Value ps = arith::MulFOp::create(nb, loc, p, e.decodeUE4M3(scale));
         Value ts =
@@ -270,12 +269,9 @@ struct VectorDequantizeLowering : OpConversionPattern<DequantizeOp> {
           v = ts ? Value(arith::MulFOp::create(nb, loc, ps, ts)) : ps;
         else
           v = ts ? roundExactProduct(nb, loc, ps, ts, outElem)
-                 : Value(arith::TruncFOp::create(nb, loc, f32v.clone(outElem),
-                                                 ps));
+                 : e.truncF32(ps, outElem);
       }
-      Value nan = e.f32Bits(0x7fc00000);
-      if (!isF32)
-        nan = arith::TruncFOp::create(nb, loc, f32v.clone(outElem), nan);
+      Value nan = e.truncF32(e.f32Bits(0x7fc00000), outElem);
       return e.select(e.isNaNScale(format.scale, scale), nan, v);
     };
 

@@ -129,13 +129,19 @@ func.func @dequantize_mxfp4(%q: !mx.tensor<2x64xmxfp4>) -> tensor<2x64xf32> {
 // -----
 
 /// NVFP4 to bf16: the exact value p * s * S_dec rounds once (round to odd
-/// into f32 through f64, then RNE).
+/// into f32 through f64, then RNE to bf16 on the bit pattern: add 0x7fff plus
+/// the lowest kept bit, keep the top 16 bits; no fptrunc to bfloat, which
+/// x86 lowers to a subnormal-flushing instruction).
 // CHECK-LABEL: func.func @dequantize_nvfp4_bf16
 // CHECK: arith.extf %{{.*}} : f32 to f64
 // CHECK: arith.mulf %{{.*}}, %{{.*}} : f64
 // CHECK: arith.truncf %{{.*}} : f64 to f32
 // CHECK: arith.ori
-// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// CHECK-DAG: %[[C7FFF:.*]] = arith.constant 32767 : i32
+// CHECK: arith.addi %{{.*}}, %[[C7FFF]] : i32
+// CHECK: %[[R16:.*]] = arith.trunci %{{.*}} : i32 to i16
+// CHECK: arith.bitcast %[[R16]] : i16 to bf16
+// CHECK-NOT: arith.truncf %{{.*}} : f32 to bf16
 func.func @dequantize_nvfp4_bf16(%q: !mx.tensor<2x32xnvfp4>) -> tensor<2x32xbf16> {
   %d = mx.dequantize %q : !mx.tensor<2x32xnvfp4> -> tensor<2x32xbf16>
   return %d : tensor<2x32xbf16>

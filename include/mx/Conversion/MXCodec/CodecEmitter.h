@@ -77,6 +77,12 @@ public:
   /// Reference `decodeScale(UE4M3, code)`: the sign bit is ignored.
   Value decodeUE4M3(Value code);
 
+  /// Rounds an f32 to `outElem` (f32, f16 or bf16; scalar element type) to
+  /// nearest even, keeping subnormals. bf16 is converted with integer
+  /// arithmetic: LLVM selects x86's vcvtneps2bf16 for `fptrunc` to bfloat,
+  /// which flushes subnormal inputs and results to zero.
+  Value truncF32(Value v, Type outElem);
+
   /// std::ldexp(v, e) for an i32 `e`: an exact exponent add on the bit
   /// pattern, rounding (to nearest even) only into the subnormal range, to
   /// +-Inf on overflow. 2^e is never materialized as a float.
