@@ -31,6 +31,7 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   ConvertMXToLinalgPassOptions mxOpts;
   mxOpts.vectorize = options.vectorize;
   mxOpts.tableLookup = options.tableLookup;
+  mxOpts.prefetchDistance = options.prefetchDistance;
   pm.addPass(createConvertMXToLinalgPass(mxOpts));
   // Elementwise arith on tensors (e.g. bitcasts of unpacked components).
   pm.addPass(createConvertElementwiseToLinalgPass());

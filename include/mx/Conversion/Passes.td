@@ -66,12 +66,17 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     Option<"tableLookup", "table-lookup", "bool", /*default=*/"true",
            "With vectorize: decode FP4 matmul operands with a per-row "
            "product table instead of bit arithmetic">,
+    Option<"prefetchDistance", "prefetch-distance", "int64_t",
+           /*default=*/"4",
+           "With vectorize: software-prefetch each weight row this many "
+           "column chunks ahead (0: none)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",

@@ -25,6 +25,11 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
       llvm::cl::desc("With vectorize: FP4 matmul operands through a per-row "
                      "product table"),
       llvm::cl::init(true)};
+  Option<int64_t> prefetchDistance{
+      *this, "prefetch-distance",
+      llvm::cl::desc("With vectorize: prefetch weight rows this many column "
+                     "chunks ahead (0: none)"),
+      llvm::cl::init(4)};
 };
 
 /// `mx-cpu-pipeline`: MX and linalg on tensors to the LLVM dialect, for

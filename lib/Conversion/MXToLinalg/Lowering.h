@@ -90,8 +90,8 @@ void populateComputePatterns(const TypeConverter &converter,
 /// The vector patterns (VectorMatmul.cpp, VectorQuantization.cpp), with a
 /// benefit above the linalg ones they fall back to.
 void populateVectorMatmulPatterns(const TypeConverter &converter,
-                                  RewritePatternSet &patterns,
-                                  bool tableLookup);
+                                  RewritePatternSet &patterns, bool tableLookup,
+                                  int64_t prefetchDistance);
 void populateVectorQuantizationPatterns(const TypeConverter &converter,
                                         RewritePatternSet &patterns);
 

@@ -24,6 +24,7 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -86,8 +87,9 @@ void mlir::mx::populateMXToLinalgConversionPatterns(
 
 void mlir::mx::populateMXToVectorConversionPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
-    bool tableLookup) {
-  lowering::populateVectorMatmulPatterns(converter, patterns, tableLookup);
+    bool tableLookup, int64_t prefetchDistance) {
+  lowering::populateVectorMatmulPatterns(converter, patterns, tableLookup,
+                                         prefetchDistance);
   lowering::populateVectorQuantizationPatterns(converter, patterns);
 }
 
@@ -140,13 +142,14 @@ struct ConvertMXToLinalgPass
     RewritePatternSet patterns(ctx);
     populateMXToLinalgConversionPatterns(converter, patterns);
     if (vectorize)
-      populateMXToVectorConversionPatterns(converter, patterns, tableLookup);
+      populateMXToVectorConversionPatterns(converter, patterns, tableLookup,
+                                           prefetchDistance);
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<MXDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect,
-                           vector::VectorDialect>();
+                           math::MathDialect, memref::MemRefDialect,
+                           tensor::TensorDialect, vector::VectorDialect>();
     // Everything else (func, scf, cf, ...) is legal once its types are.
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });

@@ -26,6 +26,12 @@
 // accumulator keep that lane order (the scratch accumulator is stored in
 // it); the final pass interleaves it back.
 //
+// The chunk loop walks kb rows at once, 64 bytes of each, so a core has kb
+// streams in flight and the out-of-order window alone does not cover the
+// DRAM latency: each row's read is preceded by a software prefetch of the
+// same row `prefetchDistance` chunks ahead (memref.prefetch on a read-only
+// view of the packed tensor; it never changes a value).
+//
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
@@ -35,6 +41,8 @@
 #include "mx/Numerics/Codec.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -49,9 +57,9 @@ namespace {
 
 struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
   VectorMatmulLowering(const TypeConverter &converter, MLIRContext *ctx,
-                       bool tableLookup)
+                       bool tableLookup, int64_t prefetchDistance)
       : OpConversionPattern(converter, ctx, /*benefit=*/2),
-        tableLookup(tableLookup) {}
+        tableLookup(tableLookup), prefetchDistance(prefetchDistance) {}
 
   LogicalResult
   matchAndRewrite(MatmulOp op, OneToNOpAdaptor adaptor,
@@ -102,6 +110,19 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
       table = e.decodeElem(bFormat.elem, intVector(b, loc, all));
     }
 
+    // A read-only buffer view of the packed rows, for prefetching only.
+    auto packedType = cast<RankedTensorType>(packed.getType());
+    int64_t rowBytes = packedType.getDimSize(2);
+    Value packedView;
+    if (prefetchDistance > 0)
+      packedView = bufferization::ToBufferOp::create(
+          b, loc,
+          MemRefType::get(packedType.getShape(), packedType.getElementType(),
+                          StridedLayoutAttr::get(
+                              b.getContext(), ShapedType::kDynamic,
+                              SmallVector<int64_t>(3, ShapedType::kDynamic))),
+          packed, /*read_only=*/true);
+
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
     Value zeroV = vector::BroadcastOp::create(b, loc, f32v, zero);
     Value c0 = indexConst(b, loc, 0), c1 = indexConst(b, loc, 1);
@@ -133,9 +154,27 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
         // product once, exactly as ldexp rounds (only below 2^-126).
         v = arith::MulFOp::create(nb, loc, v, e.decodeE8M0(e8m0[0]));
       } else if (e8m0.size() == 2) {
-        // The exponent sum may leave the f32 range of 2^x: exact add.
-        Value x = e.add(e.sub(e8m0[0], e.i32(127)), e.sub(e8m0[1], e.i32(127)));
-        v = e.ldexp(v, x);
+        // The exponent sum x lies in [-254, 254], beyond 2^x as an f32, but
+        // v * 2^x is exact in f64 (no overflow, no subnormal), so rounding
+        // it to f32 once is ldexp(v, x) (also its Inf on overflow).
+        Value x = e.add(e8m0[0], e8m0[1]);
+        VectorType i64v = laneType(nb, nb.getI64Type());
+        VectorType f64v = laneType(nb, nb.getF64Type());
+        auto c64 = [&](int64_t c) -> Value {
+          return arith::ConstantOp::create(nb, loc, i64v,
+                                           DenseElementsAttr::get(i64v, c));
+        };
+        // f64 exponent field of 2^(x - 254): x - 254 + 1023.
+        Value bits = arith::ShLIOp::create(
+            nb, loc,
+            arith::AddIOp::create(nb, loc,
+                                  arith::ExtUIOp::create(nb, loc, i64v, x),
+                                  c64(1023 - 254)),
+            c64(52));
+        Value pow2 = arith::BitcastOp::create(nb, loc, f64v, bits);
+        Value wide = arith::MulFOp::create(
+            nb, loc, arith::ExtFOp::create(nb, loc, f64v, v), pow2);
+        v = arith::TruncFOp::create(nb, loc, f32v, wide);
       }
       return e.select(isNaN, e.f32Bits(0x7fc00000), v);
     };
@@ -171,6 +210,21 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
                                                                    avv, table))
                                      : Value();
                         CodecEmitter e(kb2, loc, i32v);
+                        if (packedView && inBounds) {
+                          // Same row, prefetchDistance chunks ahead (clamped
+                          // to the row).
+                          Value ahead = addIdx(
+                              kb2, loc,
+                              divIdx(kb2, loc, mulIdx(kb2, loc, col0, bits), 8),
+                              prefetchDistance * step * bits / 8);
+                          ahead = arith::MinUIOp::create(
+                              kb2, loc, ahead,
+                              indexConst(kb2, loc, rowBytes - 1));
+                          memref::PrefetchOp::create(
+                              kb2, loc, packedView, ValueRange{bt, kIdx, ahead},
+                              /*isWrite=*/false, /*localityHint=*/3,
+                              /*isDataCache=*/true);
+                        }
                         SmallVector<Value> next;
                         for (int64_t u = 0; u < unroll; ++u) {
                           Value col = addIdx(kb2, loc, col0, u * sc.cols);
@@ -293,13 +347,15 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
 
 private:
   bool tableLookup;
+  int64_t prefetchDistance;
 };
 
 } // namespace
 
 void lowering::populateVectorMatmulPatterns(const TypeConverter &converter,
                                             RewritePatternSet &patterns,
-                                            bool tableLookup) {
+                                            bool tableLookup,
+                                            int64_t prefetchDistance) {
   patterns.add<VectorMatmulLowering>(converter, patterns.getContext(),
-                                     tableLookup);
+                                     tableLookup, prefetchDistance);
 }

@@ -108,10 +108,12 @@ func.func @gemv_nvfp4_tiles(%a: tensor<3x32xf32>, %b: !mx.tensor<32x48xnvfp4, bl
 }
 
 /// Both operands E8M0-scaled: the exponent sum can leave 2^[-127, 127], so
-/// the exact bit-pattern ldexp is used (no multiply by 2^X).
+/// the partial is scaled exactly in f64 and rounded to f32 once.
 // CHECK-LABEL: func.func @gemm_mxfp8_mxfp8
-// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK: math.ctlz {{.*}} : vector<16xi32>
+// CHECK: %[[PART:.*]]:4 = scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: %[[W:.*]] = arith.extf %[[PART]]#0 : vector<16xf32> to vector<16xf64>
+// CHECK: %[[M:.*]] = arith.mulf %[[W]], %{{.*}} : vector<16xf64>
+// CHECK: arith.truncf %[[M]] : vector<16xf64> to vector<16xf32>
 func.func @gemm_mxfp8_mxfp8(%a: !mx.tensor<2x64xmxfp8_e4m3>, %b: !mx.tensor<64x64xmxfp8_e4m3, block = [32, 1]>) -> tensor<2x64xf32> {
   %c = mx.matmul %a, %b : !mx.tensor<2x64xmxfp8_e4m3>, !mx.tensor<64x64xmxfp8_e4m3, block = [32, 1]> -> tensor<2x64xf32>
   return %c : tensor<2x64xf32>

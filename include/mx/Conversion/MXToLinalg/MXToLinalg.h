@@ -34,6 +34,9 @@ class LinalgDialect;
 namespace math {
 class MathDialect;
 } // namespace math
+namespace memref {
+class MemRefDialect;
+} // namespace memref
 namespace scf {
 class SCFDialect;
 } // namespace scf
@@ -74,10 +77,12 @@ void populateMXToLinalgConversionPatterns(const TypeConverter &converter,
 /// mx.dequantize (scf.for + vector ops on tensors, bit-exact), with a higher
 /// benefit than the linalg patterns, which remain the fallback for shapes
 /// they do not cover. `tableLookup`: decode FP4 matmul operands with a
-/// per-row product table (see the pass's `table-lookup` option).
+/// per-row product table (see the pass's `table-lookup` option);
+/// `prefetchDistance`: see `prefetch-distance`.
 void populateMXToVectorConversionPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns,
-                                          bool tableLookup = true);
+                                          bool tableLookup = true,
+                                          int64_t prefetchDistance = 4);
 
 } // namespace mx
 } // namespace mlir

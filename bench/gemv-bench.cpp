@@ -1,0 +1,576 @@
+//===- gemv-bench.cpp - Compiled MX GEMV and quantization throughput ------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Compiles mx.matmul GEMV kernels (f32 or quantized activations [1, K] times
+// block-scaled weights [K, N]) and mx.quantize kernels through
+// mx-cpu-pipeline and the ExecutionEngine at O3, runs them on 1 and 2
+// threads and reports ns/element, GB/s of weight traffic (packed elements +
+// scales) and that traffic as a fraction of the read bandwidth measured in
+// the same run with the same number of threads (MemoryBandwidth.h).
+//
+// Threads split N: each thread owns a column panel of every weight matrix,
+// stored contiguously (a load-time layout choice), and calls the kernel
+// compiled for [K, N / threads] on it; no synchronisation inside a pass.
+// Weights come from DRAM: enough random matrices are rotated that the
+// working set is at least --gib GiB (default 2, >= 4x the 480 MiB L3 that
+// lscpu reports here); the cache-resident figure repeats one matrix.
+// Each configuration is checked once against the reference mx::matmul /
+// mx::quantize bit for bit before it is timed.
+//
+// Usage: mx-bench-gemv [--gib=G] [--passes=P] [--k=K] [--n=N]
+//                      [--no-quantize] [--dump-object=FILE]
+//
+//===----------------------------------------------------------------------===//
+
+#include "MemoryBandwidth.h"
+
+#include "mx/InitAllDialects.h"
+#include "mx/Numerics/Format.h"
+#include "mx/Numerics/Matmul.h"
+#include "mx/Numerics/Packing.h"
+#include "mx/Numerics/Quantize.h"
+#include "mx/Pipelines/Pipelines.h"
+
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <malloc.h>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace mx;
+
+namespace {
+
+struct Options {
+  double gib = 2.0;
+  int passes = 3;
+  int64_t k = 4096, n = 14336;
+  bool quantize = true;
+  std::string dumpObject;
+};
+
+double now() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// xorshift64*: fast enough to fill gigabytes.
+struct Rng {
+  uint64_t s;
+  explicit Rng(uint64_t seed) : s(seed * 0x9e3779b97f4a7c15ull + 1) {}
+  uint64_t next() {
+    s ^= s >> 12;
+    s ^= s << 25;
+    s ^= s >> 27;
+    return s * 0x2545f4914f6cdd1dull;
+  }
+  float uniform() { return float(next() >> 40) * (1.0f / float(1 << 24)); }
+};
+
+/// A JIT-compiled module and its one entry point.
+struct Kernel {
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  void *fn = nullptr;
+};
+
+std::optional<Kernel> compile(mlir::MLIRContext &ctx, const std::string &src,
+                              llvm::StringRef name, llvm::TargetMachine *tm,
+                              const std::string &dumpObject) {
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(src, &ctx);
+  if (!module) {
+    llvm::errs() << "cannot parse:\n" << src;
+    return std::nullopt;
+  }
+  mlir::PassManager pm(&ctx);
+  mlir::mx::buildMXCPUPipeline(pm);
+  if (mlir::failed(pm.run(*module))) {
+    llvm::errs() << "lowering failed:\n" << src;
+    return std::nullopt;
+  }
+  mlir::ExecutionEngineOptions opts;
+  opts.transformer = mlir::makeOptimizingTransformer(3, 0, tm);
+  opts.enableObjectDump = !dumpObject.empty();
+  auto engine = mlir::ExecutionEngine::create(*module, opts);
+  if (!engine) {
+    llvm::errs() << "JIT: " << llvm::toString(engine.takeError()) << "\n";
+    return std::nullopt;
+  }
+  Kernel k;
+  k.engine = std::move(*engine);
+  if (!dumpObject.empty())
+    k.engine->dumpToObjectFile(dumpObject);
+  auto fn = k.engine->lookup(("_mlir_ciface_" + name).str());
+  if (!fn) {
+    llvm::errs() << "lookup: " << llvm::toString(fn.takeError()) << "\n";
+    return std::nullopt;
+  }
+  k.fn = *fn;
+  return k;
+}
+
+template <typename T>
+StridedMemRefType<T, 2> view2D(T *data, int64_t rows, int64_t cols) {
+  StridedMemRefType<T, 2> m;
+  m.basePtr = m.data = data;
+  m.offset = 0;
+  m.sizes[0] = rows;
+  m.sizes[1] = cols;
+  m.strides[0] = cols;
+  m.strides[1] = 1;
+  return m;
+}
+
+//===----------------------------------------------------------------------===//
+// GEMV
+//===----------------------------------------------------------------------===//
+
+struct GemvCase {
+  const char *weights; ///< preset name
+  int64_t kb, bn;      ///< weight block [kb, bn]
+  const char *acts;    ///< nullptr: f32 activations; else a preset
+};
+
+/// Weight storage of one matrix: `threads` column panels, each contiguous.
+struct Matrix {
+  std::vector<uint8_t> packed, scales;
+};
+
+using GemvFn = void (*)(StridedMemRefType<float, 2> *,
+                        StridedMemRefType<float, 2> *,
+                        StridedMemRefType<int8_t, 2> *,
+                        StridedMemRefType<int8_t, 2> *);
+using GemvFnTS = void (*)(StridedMemRefType<float, 2> *,
+                          StridedMemRefType<float, 2> *,
+                          StridedMemRefType<int8_t, 2> *,
+                          StridedMemRefType<int8_t, 2> *, float);
+
+std::string gemvModule(const GemvCase &c, int64_t k, int64_t n) {
+  std::string w = llvm::formatv("!mx.tensor<{0}x{1}x{2}, block = [{3}, {4}]>",
+                                k, n, c.weights, c.kb, c.bn);
+  std::string a = llvm::formatv("tensor<1x{0}xf32>", k);
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "func.func @gemv(%a: " << a << ", %w: " << w << ") -> tensor<1x" << n
+     << "xf32> attributes {llvm.emit_c_interface} {\n";
+  std::string lhs = "%a", lhsType = a;
+  if (c.acts) {
+    lhsType = llvm::formatv("!mx.tensor<1x{0}x{1}>", k, c.acts);
+    os << "  %qa = mx.quantize %a : " << a << " -> " << lhsType << "\n";
+    lhs = "%qa";
+  }
+  os << "  %c = mx.matmul " << lhs << ", %w : " << lhsType << ", " << w
+     << " -> tensor<1x" << n << "xf32>\n  return %c : tensor<1x" << n
+     << "xf32>\n}\n";
+  return s;
+}
+
+/// Random weight bytes: any element code; scales in a range that keeps
+/// products finite (E8M0 2^-8..2^8, UE4M3 positive non-NaN).
+void fillMatrix(Matrix &m, const Format &f, int64_t k, int64_t n, int64_t kb,
+                int64_t bn, uint64_t seed) {
+  unsigned bits = getElemInfo(f.elem).bits;
+  m.packed.resize(k * n * bits / 8);
+  m.scales.resize((k / kb) * (n / bn));
+  Rng r(seed);
+  size_t i = 0;
+  for (; i + 8 <= m.packed.size(); i += 8) {
+    uint64_t v = r.next();
+    std::memcpy(&m.packed[i], &v, 8);
+  }
+  for (; i < m.packed.size(); ++i)
+    m.packed[i] = uint8_t(r.next());
+  for (uint8_t &s : m.scales) {
+    uint64_t v = r.next() >> 32;
+    s = f.scale == ScaleKind::E8M0 ? uint8_t(119 + v % 17)
+                                   : uint8_t(0x28 + v % 0x30);
+  }
+}
+
+/// The reference QuantizedTensor of column panel `p` of `threads` panels.
+QuantizedTensor panelTensor(const Matrix &m, const Format &f, int64_t k,
+                            int64_t n, int64_t kb, int64_t bn, int threads,
+                            int p, float tensorScale) {
+  int64_t pn = n / threads;
+  unsigned bits = getElemInfo(f.elem).bits;
+  size_t pBytes = k * pn * bits / 8, sBytes = (k / kb) * (pn / bn);
+  QuantizedTensor q;
+  q.format = f;
+  q.shape = {k, pn};
+  q.block = {kb, bn};
+  q.elements = unpackElements(
+      f.elem, llvm::ArrayRef<uint8_t>(m.packed.data() + p * pBytes, pBytes),
+      k * pn);
+  q.scales.assign(m.scales.begin() + p * sBytes,
+                  m.scales.begin() + (p + 1) * sBytes);
+  q.tensorDecodeScale = f.tensorScale ? tensorScale : 1.0f;
+  return q;
+}
+
+struct GemvRunner {
+  const Kernel &kernel;
+  bool hasTS;
+  float tensorScale;
+  int64_t k, pn, kb, bn;
+  size_t pBytes, sBytes;
+  const std::vector<float> &act;
+
+  void call(const Matrix &m, int p, float *out) const {
+    auto a = view2D(const_cast<float *>(act.data()), 1, k);
+    auto pk = view2D(reinterpret_cast<int8_t *>(
+                         const_cast<uint8_t *>(m.packed.data() + p * pBytes)),
+                     k, int64_t(pBytes) / k);
+    auto sc = view2D(reinterpret_cast<int8_t *>(
+                         const_cast<uint8_t *>(m.scales.data() + p * sBytes)),
+                     k / kb, pn / bn);
+    StridedMemRefType<float, 2> res;
+    if (hasTS)
+      reinterpret_cast<GemvFnTS>(kernel.fn)(&res, &a, &pk, &sc, tensorScale);
+    else
+      reinterpret_cast<GemvFn>(kernel.fn)(&res, &a, &pk, &sc);
+    if (out)
+      std::memcpy(out, res.data, pn * sizeof(float));
+    std::free(res.basePtr);
+  }
+};
+
+double runPasses(int threads, int passes,
+                 const std::function<void(int)> &perThread) {
+  double best = 1e30;
+  for (int r = 0; r < passes; ++r) {
+    std::vector<std::thread> pool;
+    double t0 = now();
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back(perThread, t);
+    for (std::thread &th : pool)
+      th.join();
+    best = std::min(best, now() - t0);
+  }
+  return best;
+}
+
+bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
+               const Options &o, const GemvCase &c, int threads, double bw,
+               std::vector<Matrix> &mats, bool &dumped) {
+  Format f = *lookupPreset(c.weights);
+  int64_t k = o.k, n = o.n, pn = n / threads;
+  std::string name = std::string(c.weights) + " [" + std::to_string(c.kb) +
+                     "x" + std::to_string(c.bn) + "], acts " +
+                     (c.acts ? c.acts : "f32");
+  std::optional<Kernel> kernel = compile(ctx, gemvModule(c, k, pn), "gemv", tm,
+                                         dumped ? std::string() : o.dumpObject);
+  dumped = true;
+  if (!kernel)
+    return false;
+  unsigned bits = getElemInfo(f.elem).bits;
+  size_t pBytes = k * pn * bits / 8, sBytes = (k / c.kb) * (pn / c.bn);
+  float tensorScale = 0.0123f;
+  std::vector<float> act(k);
+  Rng r(7);
+  for (float &v : act)
+    v = (r.uniform() + r.uniform() + r.uniform() - 1.5f) * 2.0f;
+  GemvRunner run{*kernel, f.tensorScale, tensorScale, k,      pn,
+                 c.kb,    c.bn,          pBytes,      sBytes, act};
+
+  // Bit-exact check of every panel of matrix 0 against mx::matmul.
+  std::optional<QuantizedTensor> qa;
+  if (c.acts) {
+    int64_t shape[2] = {1, k};
+    auto q =
+        quantize(act, shape, getDefaultBlockShape(*lookupPreset(c.acts), shape),
+                 *lookupPreset(c.acts));
+    if (!q) {
+      llvm::errs() << llvm::toString(q.takeError()) << "\n";
+      return false;
+    }
+    qa = std::move(*q);
+  }
+  int64_t aShape[2] = {1, k};
+  for (int p = 0; p < threads; ++p) {
+    QuantizedTensor qb =
+        panelTensor(mats[0], f, k, n, c.kb, c.bn, threads, p, tensorScale);
+    MatmulOperand lhs = qa ? MatmulOperand(*qa) : MatmulOperand(act, aShape);
+    auto ref = matmul(lhs, MatmulOperand(qb));
+    if (!ref) {
+      llvm::errs() << llvm::toString(ref.takeError()) << "\n";
+      return false;
+    }
+    std::vector<float> got(pn);
+    run.call(mats[0], p, got.data());
+    for (int64_t i = 0; i < pn; ++i) {
+      uint32_t g, e;
+      std::memcpy(&g, &got[i], 4);
+      std::memcpy(&e, &ref->values[i], 4);
+      // NaN sign and payload are not part of the contract (x86 returns
+      // either operand's NaN and LLVM may commute an add): NaN == NaN.
+      if (g != e && !(std::isnan(got[i]) && std::isnan(ref->values[i]))) {
+        llvm::errs() << llvm::format(
+            "MISMATCH against mx::matmul: %s, panel %d column %lld: "
+            "0x%08x, reference 0x%08x\n",
+            name.c_str(), p, (long long)i, g, e);
+        return false;
+      }
+    }
+  }
+
+  auto dram = [&](int t) {
+    for (const Matrix &m : mats)
+      run.call(m, t, nullptr);
+  };
+  auto cached = [&](int t) {
+    for (size_t i = 0; i < mats.size(); ++i)
+      run.call(mats[0], t, nullptr);
+  };
+  runPasses(threads, 1, cached); // warm up (pages, caches, clocks)
+  double tD = runPasses(threads, o.passes, dram) / double(mats.size());
+  double tC = runPasses(threads, o.passes, cached) / double(mats.size());
+  double bytes = double(mats[0].packed.size() + mats[0].scales.size());
+  double elems = double(k) * double(n);
+  auto line = [&](const char *where, double t, bool frac) {
+    llvm::outs() << llvm::format(
+        "  %-38s %d thr %-6s %8.3f ms %7.4f ns/elem %6.2f GB/s", name.c_str(),
+        threads, where, t * 1e3, t * 1e9 / elems, bytes / t / 1e9);
+    if (frac)
+      llvm::outs() << llvm::format("  %5.1f%% of %.1f GB/s",
+                                   100.0 * bytes / t / 1e9 / bw, bw);
+    llvm::outs() << "\n";
+  };
+  line("DRAM", tD, true);
+  line("cache", tC, false);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+struct QuantResult {
+  StridedMemRefType<int8_t, 2> packed, scales;
+  float tensorScale;
+};
+using QuantFn = void (*)(QuantResult *, StridedMemRefType<float, 2> *);
+using QuantFnTS = void (*)(QuantResult *, StridedMemRefType<float, 2> *, float);
+
+bool benchQuantize(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
+                   const Options &o, const char *preset, int threads,
+                   const std::vector<std::vector<float>> &inputs) {
+  Format f = *lookupPreset(preset);
+  int64_t rows = o.k, cols = o.n, pr = rows / threads;
+  std::string ty = llvm::formatv("!mx.tensor<{0}x{1}x{2}>", pr, cols, preset);
+  std::string in = llvm::formatv("tensor<{0}x{1}xf32>", pr, cols);
+  std::string src;
+  llvm::raw_string_ostream os(src);
+  // NVFP4 with a calibrated tensor scale, so that row panels quantize
+  // exactly as the whole matrix does.
+  os << "func.func @quant(%x: " << in << (f.tensorScale ? ", %t: f32" : "")
+     << ") -> " << ty << " attributes {llvm.emit_c_interface} {\n"
+     << "  %q = mx.quantize %x" << (f.tensorScale ? " tensor_scale(%t)" : "")
+     << " : " << in << " -> " << ty << "\n  return %q : " << ty << "\n}\n";
+  std::optional<Kernel> kernel = compile(ctx, src, "quant", tm, "");
+  if (!kernel)
+    return false;
+  float dec = 0.0123f;
+  auto call = [&](const float *x, QuantResult &res) {
+    auto xin = view2D(const_cast<float *>(x), pr, cols);
+    if (f.tensorScale)
+      reinterpret_cast<QuantFnTS>(kernel->fn)(&res, &xin, dec);
+    else
+      reinterpret_cast<QuantFn>(kernel->fn)(&res, &xin);
+  };
+  // Check panel by panel against the reference on the whole matrix.
+  QuantOptions qo;
+  if (f.tensorScale)
+    qo.tensorDecodeScale = dec;
+  int64_t shape[2] = {rows, cols};
+  auto ref = quantize(inputs[0], shape, getDefaultBlockShape(f, shape), f, qo);
+  if (!ref) {
+    llvm::errs() << llvm::toString(ref.takeError()) << "\n";
+    return false;
+  }
+  std::vector<uint8_t> refPacked = packElements(f.elem, ref->elements);
+  size_t pBytes = refPacked.size() / threads,
+         sBytes = ref->scales.size() / threads;
+  for (int p = 0; p < threads; ++p) {
+    QuantResult res;
+    call(inputs[0].data() + p * pr * cols, res);
+    bool same =
+        !std::memcmp(res.packed.data, refPacked.data() + p * pBytes, pBytes) &&
+        !std::memcmp(res.scales.data, ref->scales.data() + p * sBytes,
+                     sBytes) &&
+        (!f.tensorScale || res.tensorScale == ref->tensorDecodeScale);
+    std::free(res.packed.basePtr);
+    std::free(res.scales.basePtr);
+    if (!same) {
+      llvm::errs() << "MISMATCH against mx::quantize: " << preset << "\n";
+      return false;
+    }
+  }
+  auto body = [&](int t) {
+    for (const std::vector<float> &x : inputs) {
+      QuantResult res;
+      call(x.data() + t * pr * cols, res);
+      std::free(res.packed.basePtr);
+      std::free(res.scales.basePtr);
+    }
+  };
+  runPasses(threads, 1, body);
+  double t = runPasses(threads, o.passes, body) / double(inputs.size());
+  double elems = double(rows) * double(cols);
+  llvm::outs() << llvm::format(
+      "  %-11s %d thr %8.1f ms/matrix %7.3f ns/elem %6.2f GB/s read\n", preset,
+      threads, t * 1e3, t * 1e9 / elems, elems * 4 / t / 1e9);
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef a(argv[i]);
+    if (a.consume_front("--gib=")) {
+      if (a.getAsDouble(o.gib) || o.gib <= 0)
+        return llvm::errs() << "bad --gib\n", 1;
+    } else if (a.consume_front("--passes=")) {
+      if (a.getAsInteger(10, o.passes) || o.passes <= 0)
+        return llvm::errs() << "bad --passes\n", 1;
+    } else if (a.consume_front("--k=")) {
+      if (a.getAsInteger(10, o.k) || o.k <= 0 || o.k % 32)
+        return llvm::errs() << "bad --k (a multiple of 32)\n", 1;
+    } else if (a.consume_front("--n=")) {
+      if (a.getAsInteger(10, o.n) || o.n <= 0 || o.n % 64)
+        return llvm::errs() << "bad --n (a multiple of 64)\n", 1;
+    } else if (a == "--no-quantize") {
+      o.quantize = false;
+    } else if (a.consume_front("--dump-object=")) {
+      o.dumpObject = a.str();
+    } else {
+      llvm::errs() << "usage: mx-bench-gemv [--gib=G] [--passes=P] [--k=K] "
+                      "[--n=N] [--no-quantize] [--dump-object=FILE]\n";
+      return 1;
+    }
+  }
+  // Results are malloc'ed by the compiled code and freed here: keep freed
+  // memory in the heap so repeated calls do not page-fault fresh mappings.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb)
+    return llvm::errs() << llvm::toString(jtmb.takeError()) << "\n", 1;
+  jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto tmOr = jtmb->createTargetMachine();
+  if (!tmOr)
+    return llvm::errs() << llvm::toString(tmOr.takeError()) << "\n", 1;
+  std::unique_ptr<llvm::TargetMachine> tm = std::move(*tmOr);
+
+  mlir::DialectRegistry registry;
+  mlir::mx::registerAllDialects(registry);
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerLLVMDialectTranslation(registry);
+  mlir::MLIRContext ctx(registry, mlir::MLIRContext::Threading::DISABLED);
+  ctx.loadAllAvailableDialects();
+
+  std::time_t t0 = std::time(nullptr);
+  char date[64];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&t0));
+  llvm::outs() << "mx-bench-gemv " << date << ", CPU "
+               << llvm::sys::getHostCPUName() << ", " << o.k << "x" << o.n
+               << " weights, batch 1, working set >= " << o.gib
+               << " GiB, best of " << o.passes << "\n";
+
+  size_t bwBytes = size_t(o.gib * (1ull << 30));
+  double bw[3] = {0, 0, 0};
+  for (int t = 1; t <= 2; ++t) {
+    bw[t] = bench::measureReadBandwidth(bwBytes, t);
+    llvm::outs() << llvm::format("read bandwidth, %d thread(s): %.1f GB/s\n", t,
+                                 bw[t]);
+  }
+
+  const GemvCase cases[] = {
+      {"mxfp4", 32, 1, nullptr},  {"mxfp4", 32, 1, "mxfp8_e4m3"},
+      {"mxfp4", 32, 1, "mxint8"}, {"nvfp4", 16, 1, nullptr},
+      {"nvfp4", 16, 16, nullptr}, {"mxfp8_e4m3", 32, 1, nullptr},
+  };
+  bool ok = true, dumped = false;
+  const char *lastFormat = "";
+  int64_t lastKb = 0, lastBn = 0;
+  std::vector<Matrix> mats;
+  for (const GemvCase &c : cases) {
+    Format f = *lookupPreset(c.weights);
+    if (std::strcmp(lastFormat, c.weights) || lastKb != c.kb ||
+        lastBn != c.bn) {
+      // Fresh random matrices filling the working set.
+      mats.clear();
+      Matrix one;
+      fillMatrix(one, f, o.k, o.n, c.kb, c.bn, 1);
+      double bytes = double(one.packed.size() + one.scales.size());
+      size_t count =
+          std::max<size_t>(1, size_t(std::ceil(double(bwBytes) / bytes)));
+      mats.push_back(std::move(one));
+      for (size_t i = 1; i < count; ++i) {
+        Matrix m;
+        fillMatrix(m, f, o.k, o.n, c.kb, c.bn, i + 1);
+        mats.push_back(std::move(m));
+      }
+      llvm::outs() << llvm::format(
+          "GEMV %s [%lldx%lld blocks]: %zu matrices of %.1f MB\n", c.weights,
+          (long long)c.kb, (long long)c.bn, count, bytes / 1e6);
+      lastFormat = c.weights;
+      lastKb = c.kb;
+      lastBn = c.bn;
+    }
+    for (int t = 1; t <= 2; ++t)
+      ok &= benchGemv(ctx, tm.get(), o, c, t, bw[t], mats, dumped);
+  }
+  mats.clear();
+  mats.shrink_to_fit();
+
+  if (o.quantize) {
+    // Two rotated inputs (2 x 235 MB at the default shape).
+    std::vector<std::vector<float>> inputs(2, std::vector<float>(o.k * o.n));
+    Rng r(11);
+    for (std::vector<float> &x : inputs)
+      for (float &v : x)
+        v = (r.uniform() + r.uniform() + r.uniform() - 1.5f) * 0.05f *
+            (r.uniform() < 0.001f ? 30.0f : 1.0f);
+    llvm::outs() << "compiled quantization, f32 " << o.k << "x" << o.n
+                 << " (row panels per thread):\n";
+    for (const char *p : {"mxfp4", "nvfp4"})
+      for (int t = 1; t <= 2; ++t)
+        ok &= benchQuantize(ctx, tm.get(), o, p, t, inputs);
+  }
+  return ok ? 0 : 1;
+}
