@@ -47,8 +47,9 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     %scales : tensor<4x2xi8>    // E8M0 codes
     ```
 
-    With `vectorize`, `mx.matmul` with a block-scaled rhs and
-    `mx.dequantize` are instead lowered to `scf.for` loops over
+    With `vectorize`, `mx.matmul` with a block-scaled rhs, `mx.dequantize`
+    and `mx.quantize` (blocks along the last dimension a multiple of 16, or
+    1) are instead lowered to `scf.for` loops over
     `vector.transfer_read`/`transfer_write` on tensors, 16 f32 lanes along
     the last dimension, still bit-exact: each lane keeps the reference order
     (a matmul lane sums one output column's K block in increasing k, product
@@ -61,8 +62,8 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"false",
-           "Lower mx.matmul (block-scaled rhs) and mx.dequantize to vector "
-           "loops where the shape allows">,
+           "Lower mx.matmul (block-scaled rhs), mx.dequantize and "
+           "mx.quantize to vector loops where the shape allows">,
     Option<"tableLookup", "table-lookup", "bool", /*default=*/"true",
            "With vectorize: decode FP4 matmul operands with a per-row "
            "product table instead of bit arithmetic">,

@@ -17,8 +17,8 @@ namespace mx {
 struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
   Option<bool> vectorize{
       *this, "vectorize",
-      llvm::cl::desc("Vectorized lowering of mx.matmul and mx.dequantize "
-                     "(convert-mx-to-linalg{vectorize})"),
+      llvm::cl::desc("Vectorized lowering of mx.matmul, mx.dequantize and "
+                     "mx.quantize (convert-mx-to-linalg{vectorize})"),
       llvm::cl::init(true)};
   Option<bool> tableLookup{
       *this, "table-lookup",

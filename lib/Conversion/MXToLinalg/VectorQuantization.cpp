@@ -1,12 +1,13 @@
-//===- VectorQuantization.cpp - mx.dequantize to vector loops -------------===//
+//===- VectorQuantization.cpp - mx.(de)quantize to vector loops -----------===//
 //
 // Part of the MX project.
 //
 //===----------------------------------------------------------------------===//
 //
 // The vector helpers shared with VectorMatmul.cpp (Vectorize.h) and the
-// vectorized mx.dequantize: 16 lanes along the last dimension, each lane
-// computing exactly the scalar lowering's (and the reference's) value.
+// vectorized mx.dequantize and mx.quantize: 16 lanes along the last
+// dimension, each lane computing exactly the scalar lowering's (and the
+// reference's) value with the same CodecEmitter sequences.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,7 @@
 #include "Vectorize.h"
 
 #include "mx/Conversion/MXCodec/CodecEmitter.h"
+#include "mx/Conversion/MXToLinalg/MXToLinalg.h"
 #include "mx/Numerics/Codec.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -326,9 +328,277 @@ struct VectorDequantizeLowering : OpConversionPattern<DequantizeOp> {
   }
 };
 
+/// Packs 16 element codes (i32 lanes, natural column order) into their
+/// bytes: FP4 8 (element 2i in the low nibble), FP6 12 (little-endian
+/// groups of four), 8-bit kinds 16.
+Value packLanes(OpBuilder &b, Location loc, ref::ElemKind kind, Value codes) {
+  unsigned bits = ref::getElemInfo(kind).bits;
+  auto shuffle = [&](Value x, Value y, ArrayRef<int64_t> mask) -> Value {
+    return vector::ShuffleOp::create(b, loc, x, y, mask);
+  };
+  auto splat = [&](Value like, int32_t c) -> Value {
+    auto type = cast<VectorType>(like.getType());
+    return arith::ConstantOp::create(
+        b, loc, type, DenseElementsAttr::get(type, b.getI32IntegerAttr(c)));
+  };
+  auto toBytes = [&](Value v) -> Value {
+    auto type = cast<VectorType>(v.getType());
+    return arith::TruncIOp::create(b, loc, type.clone(b.getI8Type()), v);
+  };
+  if (bits == 8)
+    return toBytes(codes);
+  if (bits == 4) {
+    Value even = shuffle(codes, codes, {0, 2, 4, 6, 8, 10, 12, 14});
+    Value odd = shuffle(codes, codes, {1, 3, 5, 7, 9, 11, 13, 15});
+    return toBytes(arith::OrIOp::create(
+        b, loc, even, arith::ShLIOp::create(b, loc, odd, splat(odd, 4))));
+  }
+  // FP6: word g = c[4g] | c[4g+1] << 6 | c[4g+2] << 12 | c[4g+3] << 18.
+  Value word;
+  for (int64_t i = 0; i < 4; ++i) {
+    Value q = shuffle(codes, codes, {i, 4 + i, 8 + i, 12 + i});
+    if (i)
+      q = arith::ShLIOp::create(b, loc, q, splat(q, int32_t(6 * i)));
+    word = word ? Value(arith::OrIOp::create(b, loc, word, q)) : q;
+  }
+  Value b1 = arith::ShRUIOp::create(b, loc, word, splat(word, 8));
+  Value b2 = arith::ShRUIOp::create(b, loc, word, splat(word, 16));
+  Value pairs = shuffle(word, b1, {0, 4, 1, 5, 2, 6, 3, 7});
+  Value b2x = shuffle(b2, b2, {0, 1, 2, 3, 0, 0, 0, 0});
+  return toBytes(shuffle(pairs, b2x, {0, 1, 8, 2, 3, 9, 4, 5, 10, 6, 7, 11}));
+}
+
+/// mx.quantize of [batch, R, C] with blocks [1, br, bc], 16 lanes along C,
+/// for bc a multiple of 16 (a block is br rows of bc / 16 vectors; its
+/// amax is a lane-wise then a horizontal integer max) or bc = 1 (each lane
+/// its own column block of br rows). Per lane, every value is the scalar
+/// lowering's: the same CodecEmitter sequences on vectors.
+struct VectorQuantizeLowering : OpConversionPattern<QuantizeOp> {
+  VectorQuantizeLowering(const TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    BlockScaledTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    ArrayRef<int64_t> block = type.getBlock(), shape = type.getShape();
+    for (int64_t d = 0; d + 2 < rank; ++d)
+      if (block[d] != 1)
+        return rewriter.notifyMatchFailure(op, "batch blocks: linalg");
+    int64_t br = rank > 1 ? block[rank - 2] : 1, bc = block[rank - 1];
+    int64_t rows = rank > 1 ? shape[rank - 2] : 1, cols = shape[rank - 1];
+    if (cols % kLanes != 0 || (bc % kLanes != 0 && bc != 1))
+      return rewriter.notifyMatchFailure(op, "blocks do not tile lanes");
+    int64_t batch = 1;
+    for (int64_t d : shape.drop_back(std::min<int64_t>(rank, 2)))
+      batch *= d;
+    SmallVector<Type> compTypes;
+    if (failed(getMXComponentTypes(type, compTypes)))
+      return failure();
+
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto first = [](ValueRange r) { return r.empty() ? Value() : r.front(); };
+    Value input = to3D(b, loc, first(adaptor.getInput()));
+    Value randomBits = first(adaptor.getRandomBits());
+    bool stochastic = op.getRounding() == Rounding::stochastic;
+    if (stochastic)
+      randomBits = to3D(b, loc, randomBits);
+    ref::Format format = type.getFormat().getFormat();
+    ref::ScaleMode mode = op.getScaleMode() ? toReference(*op.getScaleMode())
+                                            : format.defaultScaleMode();
+    bool nvfp4 = mode == ref::ScaleMode::NVFP4;
+    if (format.tensorScale != nvfp4)
+      return rewriter.notifyMatchFailure(op, "tensor scale without NVFP4");
+    unsigned bits = ref::getElemInfo(format.elem).bits;
+    Type i8 = b.getI8Type(), i32 = b.getI32Type();
+    VectorType f32v = laneType(b, b.getF32Type()), i32v = laneType(b, i32);
+    VectorType i8v = laneType(b, i8);
+    Value c0 = indexConst(b, loc, 0), c1 = indexConst(b, loc, 1);
+    int64_t nv = bc == 1 ? 1 : bc / kLanes;
+    int64_t groups = bc == 1 ? cols / kLanes : cols / bc;
+
+    // NVFP4 tensor scales: calibrated, or from the tensor amax (NaN
+    // ignored), an integer max over all lanes.
+    Value encTimesInvMax, decodeScale;
+    if (nvfp4) {
+      CodecEmitter top(b, loc);
+      Value enc, dec;
+      if (Value ts = first(adaptor.getTensorScale())) {
+        std::tie(enc, dec) = top.nvfp4TensorScalesFromDecode(ts);
+      } else {
+        Value zeroV = CodecEmitter(b, loc, i32v).i32(0);
+        auto loop = scf::ForOp::create(
+            b, loc, c0, indexConst(b, loc, batch * rows), c1, ValueRange{zeroV},
+            [&](OpBuilder &rb, Location, Value r, ValueRange rArgs) {
+              Value bt = divIdx(rb, loc, r, rows);
+              Value row =
+                  arith::RemUIOp::create(rb, loc, r, indexConst(rb, loc, rows));
+              auto cl = scf::ForOp::create(
+                  rb, loc, c0, indexConst(rb, loc, cols),
+                  indexConst(rb, loc, kLanes), rArgs,
+                  [&](OpBuilder &cb, Location, Value col, ValueRange cArgs) {
+                    CodecEmitter e(cb, loc, i32v);
+                    Value x = readVector(cb, loc, f32v, input,
+                                         ValueRange{bt, row, col}, true);
+                    Value abs = e.andI(e.bitsOf(x), e.i32(0x7fffffff));
+                    abs =
+                        e.select(e.ugt(abs, e.i32(0x7f800000)), e.i32(0), abs);
+                    scf::YieldOp::create(
+                        cb, loc,
+                        Value(arith::MaxSIOp::create(cb, loc, abs, cArgs[0])));
+                  });
+              scf::YieldOp::create(rb, loc, cl.getResults());
+            });
+        Value g = vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::MAXSI, loop.getResult(0));
+        std::tie(enc, dec) = top.nvfp4TensorScalesFromAmax(top.floatOf(g));
+      }
+      decodeScale = dec;
+      encTimesInvMax = arith::MulFOp::create(b, loc, enc, top.f32(1.0f / 6.0f));
+    }
+
+    auto comp3D = [&](Type t) {
+      auto rt = cast<RankedTensorType>(t);
+      SmallVector<int64_t> s3 = {batch, rank > 1 ? rt.getDimSize(rank - 2) : 1,
+                                 rt.getDimSize(rank - 1)};
+      return createEmpty(b, loc, s3, i8);
+    };
+    Value packed = comp3D(compTypes[0]), scales = comp3D(compTypes[1]);
+    int64_t rowGroups = rows / br;
+
+    // One block group: rows [rg*br, +br), columns [g*width, +width) where
+    // width = bc (bc % 16 == 0) or 16 (bc == 1).
+    auto body = [&](OpBuilder &gb, Value bt, Value rg, Value g, Value pk,
+                    Value sc) -> std::pair<Value, Value> {
+      int64_t width = nv * kLanes;
+      Value row0 = mulIdx(gb, loc, rg, br);
+      Value col0 = mulIdx(gb, loc, g, width);
+      auto colOf = [&](OpBuilder &ob, Value v) {
+        return arith::AddIOp::create(ob, loc, col0, mulIdx(ob, loc, v, kLanes))
+            .getResult();
+      };
+      // Lane-wise max |bits| over the block's rows and vectors.
+      Value zeroV = CodecEmitter(gb, loc, i32v).i32(0);
+      auto amaxLoop = scf::ForOp::create(
+          gb, loc, c0, indexConst(gb, loc, br * nv), c1, ValueRange{zeroV},
+          [&](OpBuilder &ab, Location, Value i, ValueRange args) {
+            Value row =
+                arith::AddIOp::create(ab, loc, row0, divIdx(ab, loc, i, nv));
+            Value v =
+                arith::RemUIOp::create(ab, loc, i, indexConst(ab, loc, nv));
+            CodecEmitter e(ab, loc, i32v);
+            Value x = readVector(ab, loc, f32v, input,
+                                 ValueRange{bt, row, colOf(ab, v)}, true);
+            Value abs = e.andI(e.bitsOf(x), e.i32(0x7fffffff));
+            scf::YieldOp::create(
+                ab, loc, Value(arith::MaxSIOp::create(ab, loc, abs, args[0])));
+          });
+      Value amax = amaxLoop.getResult(0);
+      if (bc != 1) // one block: its amax in every lane
+        amax = vector::BroadcastOp::create(
+            gb, loc, i32v,
+            vector::ReductionOp::create(gb, loc, vector::CombiningKind::MAXSI,
+                                        amax));
+      CodecEmitter e(gb, loc, i32v);
+      Value code, blockEnc;
+      if (!nvfp4) {
+        // NaN or Inf anywhere in the block: the NaN scale.
+        Value special = arith::CmpIOp::create(
+            gb, loc, arith::CmpIPredicate::sge, amax, e.i32(0x7f800000));
+        code = e.select(special, e.i32(0xff),
+                        e.selectE8M0Scale(format.elem, mode, e.floatOf(amax)));
+      } else {
+        Value hasNaN = e.ugt(amax, e.i32(0x7f800000));
+        Value encV = vector::BroadcastOp::create(gb, loc, f32v, encTimesInvMax);
+        Value decV = vector::BroadcastOp::create(gb, loc, f32v, decodeScale);
+        code = e.nvfp4BlockScale(e.floatOf(amax), encV);
+        code = e.select(hasNaN, e.i32(0x7f), code);
+        blockEnc = e.nvfp4BlockEncodeScale(code, decV);
+      }
+      Value scaleBytes = arith::TruncIOp::create(gb, loc, i8v, code);
+      if (bc == 1)
+        sc = vector::TransferWriteOp::create(gb, loc, scaleBytes, sc,
+                                             ValueRange{bt, rg, col0},
+                                             ArrayRef<bool>{true})
+                 .getResult();
+      else
+        sc = tensor::InsertOp::create(
+            gb, loc, vector::ExtractOp::create(gb, loc, scaleBytes, 0), sc,
+            ValueRange{bt, rg, g});
+      Value nanScale = e.isNaNScale(format.scale, code);
+      Value shift = nvfp4 ? e.i32(0) : e.sub(code, e.i32(127));
+      // Encode and pack every vector of the block.
+      auto encLoop = scf::ForOp::create(
+          gb, loc, c0, indexConst(gb, loc, br * nv), c1, ValueRange{pk},
+          [&](OpBuilder &eb, Location, Value i, ValueRange args) {
+            Value row =
+                arith::AddIOp::create(eb, loc, row0, divIdx(eb, loc, i, nv));
+            Value v =
+                arith::RemUIOp::create(eb, loc, i, indexConst(eb, loc, nv));
+            Value col = colOf(eb, v);
+            CodecEmitter ee(eb, loc, i32v);
+            Value x = readVector(eb, loc, f32v, input, ValueRange{bt, row, col},
+                                 true);
+            Value rbyte;
+            if (stochastic)
+              rbyte = arith::ExtUIOp::create(
+                  eb, loc, i32v,
+                  readVector(eb, loc, i8v, randomBits, ValueRange{bt, row, col},
+                             true));
+            Value c;
+            if (nvfp4) // q = cvt.rn.satfinite.e2m1(f32(x * S_encb))
+              c = ee.encodeElem(format.elem,
+                                arith::MulFOp::create(eb, loc, x, blockEnc),
+                                ee.i32(0), rbyte);
+            else
+              c = ee.encodeElem(format.elem, x, shift, rbyte);
+            // Codes of a NaN-scale block stay 0.
+            c = ee.select(nanScale, ee.i32(0), c);
+            Value bytes = packLanes(eb, loc, format.elem, c);
+            Value w =
+                vector::TransferWriteOp::create(
+                    eb, loc, bytes, args[0],
+                    ValueRange{bt, row,
+                               divIdx(eb, loc, mulIdx(eb, loc, col, bits), 8)},
+                    ArrayRef<bool>{true})
+                    .getResult();
+            scf::YieldOp::create(eb, loc, w);
+          });
+      return {encLoop.getResult(0), sc};
+    };
+
+    auto outer = scf::ForOp::create(
+        b, loc, c0, indexConst(b, loc, batch * rowGroups), c1,
+        ValueRange{packed, scales},
+        [&](OpBuilder &ob, Location, Value i, ValueRange oArgs) {
+          Value bt = divIdx(ob, loc, i, rowGroups);
+          Value rg = arith::RemUIOp::create(ob, loc, i,
+                                            indexConst(ob, loc, rowGroups));
+          auto inner = scf::ForOp::create(
+              ob, loc, c0, indexConst(ob, loc, groups), c1, oArgs,
+              [&](OpBuilder &gb, Location, Value g, ValueRange gArgs) {
+                auto [pk, sc] = body(gb, bt, rg, g, gArgs[0], gArgs[1]);
+                scf::YieldOp::create(gb, loc, ValueRange{pk, sc});
+              });
+          scf::YieldOp::create(ob, loc, inner.getResults());
+        });
+    SmallVector<Value> comps = {from3D(b, loc, outer.getResult(0),
+                                       cast<RankedTensorType>(compTypes[0])),
+                                from3D(b, loc, outer.getResult(1),
+                                       cast<RankedTensorType>(compTypes[1]))};
+    if (format.tensorScale)
+      comps.push_back(decodeScale);
+    rewriter.replaceOpWithMultiple(op, {comps});
+    return success();
+  }
+};
+
 } // namespace
 
 void lowering::populateVectorQuantizationPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<VectorDequantizeLowering>(converter, patterns.getContext());
+  patterns.add<VectorDequantizeLowering, VectorQuantizeLowering>(
+      converter, patterns.getContext());
 }

@@ -141,3 +141,40 @@ func.func @dequantize_mxfp6_bf16(%q: !mx.tensor<4x64xmxfp6_e2m3>) -> tensor<4x64
   %d = mx.dequantize %q : !mx.tensor<4x64xmxfp6_e2m3> -> tensor<4x64xbf16>
   return %d : tensor<4x64xbf16>
 }
+
+/// Quantize, blocks along the row (1x32): per block a lane-wise integer max
+/// of |bits| over its two vectors, then one horizontal max; the scale byte
+/// is inserted; codes are encoded per lane and packed two per byte.
+// CHECK-LABEL: func.func @quantize_mxfp4
+// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK: %[[AMAX:.*]] = scf.for {{.*}} -> (vector<16xi32>)
+// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x4x64xf32>, vector<16xf32>
+// CHECK: arith.maxsi {{.*}} : vector<16xi32>
+// CHECK: vector.reduction <maxsi>, %[[AMAX]] : vector<16xi32> into i32
+// CHECK: tensor.insert {{.*}} : tensor<1x4x2xi8>
+// CHECK: scf.for
+// CHECK: vector.shuffle %[[C:.*]], %[[C]] [0, 2, 4, 6, 8, 10, 12, 14] : vector<16xi32>, vector<16xi32>
+// CHECK: vector.shuffle %[[C]], %[[C]] [1, 3, 5, 7, 9, 11, 13, 15] : vector<16xi32>, vector<16xi32>
+// CHECK: %[[BYTES:.*]] = arith.trunci {{.*}} : vector<8xi32> to vector<8xi8>
+// CHECK: vector.transfer_write %[[BYTES]], {{.*}} {in_bounds = [true]} : vector<8xi8>, tensor<1x4x32xi8>
+func.func @quantize_mxfp4(%x: tensor<4x64xf32>) -> !mx.tensor<4x64xmxfp4> {
+  %q = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  return %q : !mx.tensor<4x64xmxfp4>
+}
+
+/// Quantize NVFP4 with 16x1 blocks (down the columns): the tensor amax is a
+/// vector max over everything (NaN ignored); each lane is its own block, so
+/// the 16 scale bytes of a row group are written as one vector.
+// CHECK-LABEL: func.func @quantize_nvfp4_columns
+// CHECK: %[[G:.*]] = scf.for {{.*}} -> (vector<16xi32>)
+// CHECK: vector.reduction <maxsi>, %[[G]] : vector<16xi32> into i32
+// CHECK: scf.for {{.*}} -> (tensor<1x32x16xi8>, tensor<1x2x32xi8>)
+// CHECK: scf.for {{.*}} -> (vector<16xi32>)
+// CHECK-NOT: vector.reduction
+// CHECK: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xi8>, tensor<1x2x32xi8>
+// CHECK: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<8xi8>, tensor<1x32x16xi8>
+func.func @quantize_nvfp4_columns(%x: tensor<32x32xf32>) -> !mx.tensor<32x32xnvfp4, block = [16, 1]> {
+  %q = mx.quantize %x : tensor<32x32xf32> -> !mx.tensor<32x32xnvfp4, block = [16, 1]>
+  return %q : !mx.tensor<32x32xnvfp4, block = [16, 1]>
+}

@@ -73,8 +73,9 @@ void populateMXToLinalgTypeConversion(TypeConverter &converter);
 void populateMXToLinalgConversionPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns);
 
-/// Adds the vectorized lowerings of mx.matmul (block-scaled rhs) and
-/// mx.dequantize (scf.for + vector ops on tensors, bit-exact), with a higher
+/// Adds the vectorized lowerings of mx.matmul (block-scaled rhs),
+/// mx.dequantize and mx.quantize (scf.for + vector ops on tensors,
+/// bit-exact), with a higher
 /// benefit than the linalg patterns, which remain the fallback for shapes
 /// they do not cover. `tableLookup`: decode FP4 matmul operands with a
 /// per-row product table (see the pass's `table-lookup` option);
