@@ -468,39 +468,65 @@ struct VectorQuantizeLowering : OpConversionPattern<QuantizeOp> {
     Value packed = comp3D(compTypes[0]), scales = comp3D(compTypes[1]);
     int64_t rowGroups = rows / br;
 
-    // One block group: rows [rg*br, +br), columns [g*width, +width) where
-    // width = bc (bc % 16 == 0) or 16 (bc == 1).
+    // Horizontal blocks are handled 16 at a time when they tile the row:
+    // lane i of the amax/scale vectors belongs to block g + i, so the scale
+    // arithmetic (an E4M3 encode and a division for NVFP4) runs once per 16
+    // blocks. Column blocks (bc = 1) have one block per lane already.
+    int64_t per = (bc != 1 && groups % kLanes == 0) ? kLanes : 1;
+    int64_t width = nv * kLanes;
+
+    // Blocks g .. g + per - 1 of rows [rg*br, +br) (bc % 16 == 0), or the
+    // 16 column blocks at columns [g*16, +16) (bc == 1).
     auto body = [&](OpBuilder &gb, Value bt, Value rg, Value g, Value pk,
                     Value sc) -> std::pair<Value, Value> {
-      int64_t width = nv * kLanes;
       Value row0 = mulIdx(gb, loc, rg, br);
-      Value col0 = mulIdx(gb, loc, g, width);
-      auto colOf = [&](OpBuilder &ob, Value v) {
-        return arith::AddIOp::create(ob, loc, col0, mulIdx(ob, loc, v, kLanes))
+      // Column of vector v of block g + blk.
+      auto colOf = [&](OpBuilder &ob, Value blk, Value v) {
+        Value grp = arith::AddIOp::create(ob, loc, g, blk);
+        return arith::AddIOp::create(ob, loc, mulIdx(ob, loc, grp, width),
+                                     mulIdx(ob, loc, v, kLanes))
             .getResult();
       };
-      // Lane-wise max |bits| over the block's rows and vectors.
-      Value zeroV = CodecEmitter(gb, loc, i32v).i32(0);
-      auto amaxLoop = scf::ForOp::create(
-          gb, loc, c0, indexConst(gb, loc, br * nv), c1, ValueRange{zeroV},
-          [&](OpBuilder &ab, Location, Value i, ValueRange args) {
-            Value row =
-                arith::AddIOp::create(ab, loc, row0, divIdx(ab, loc, i, nv));
-            Value v =
-                arith::RemUIOp::create(ab, loc, i, indexConst(ab, loc, nv));
-            CodecEmitter e(ab, loc, i32v);
-            Value x = readVector(ab, loc, f32v, input,
-                                 ValueRange{bt, row, colOf(ab, v)}, true);
-            Value abs = e.andI(e.bitsOf(x), e.i32(0x7fffffff));
-            scf::YieldOp::create(
-                ab, loc, Value(arith::MaxSIOp::create(ab, loc, abs, args[0])));
-          });
-      Value amax = amaxLoop.getResult(0);
-      if (bc != 1) // one block: its amax in every lane
-        amax = vector::BroadcastOp::create(
-            gb, loc, i32v,
-            vector::ReductionOp::create(gb, loc, vector::CombiningKind::MAXSI,
-                                        amax));
+      // Lane-wise max |bits| over a block's rows and vectors.
+      auto laneMax = [&](OpBuilder &lb, Value blk) {
+        Value zeroV = CodecEmitter(lb, loc, i32v).i32(0);
+        return scf::ForOp::create(
+                   lb, loc, c0, indexConst(lb, loc, br * nv), c1,
+                   ValueRange{zeroV},
+                   [&](OpBuilder &ab, Location, Value i, ValueRange args) {
+                     Value row = arith::AddIOp::create(ab, loc, row0,
+                                                       divIdx(ab, loc, i, nv));
+                     Value v = arith::RemUIOp::create(ab, loc, i,
+                                                      indexConst(ab, loc, nv));
+                     CodecEmitter e(ab, loc, i32v);
+                     Value x = readVector(
+                         ab, loc, f32v, input,
+                         ValueRange{bt, row, colOf(ab, blk, v)}, true);
+                     Value abs = e.andI(e.bitsOf(x), e.i32(0x7fffffff));
+                     scf::YieldOp::create(
+                         ab, loc,
+                         Value(arith::MaxSIOp::create(ab, loc, abs, args[0])));
+                   })
+            .getResult(0);
+      };
+      Value amax;
+      if (bc == 1) {
+        amax = laneMax(gb, c0);
+      } else {
+        Value zeroV = CodecEmitter(gb, loc, i32v).i32(0);
+        amax =
+            scf::ForOp::create(
+                gb, loc, c0, indexConst(gb, loc, per), c1, ValueRange{zeroV},
+                [&](OpBuilder &pb, Location, Value blk, ValueRange args) {
+                  Value m = vector::ReductionOp::create(
+                      pb, loc, vector::CombiningKind::MAXSI, laneMax(pb, blk));
+                  scf::YieldOp::create(
+                      pb, loc,
+                      Value(vector::InsertOp::create(pb, loc, m, args[0],
+                                                     OpFoldResult(blk))));
+                })
+                .getResult(0);
+      }
       CodecEmitter e(gb, loc, i32v);
       Value code, blockEnc;
       if (!nvfp4) {
@@ -518,10 +544,11 @@ struct VectorQuantizeLowering : OpConversionPattern<QuantizeOp> {
         blockEnc = e.nvfp4BlockEncodeScale(code, decV);
       }
       Value scaleBytes = arith::TruncIOp::create(gb, loc, i8v, code);
-      if (bc == 1)
-        sc = vector::TransferWriteOp::create(gb, loc, scaleBytes, sc,
-                                             ValueRange{bt, rg, col0},
-                                             ArrayRef<bool>{true})
+      if (bc == 1 || per == kLanes)
+        sc = vector::TransferWriteOp::create(
+                 gb, loc, scaleBytes, sc,
+                 ValueRange{bt, rg, bc == 1 ? mulIdx(gb, loc, g, kLanes) : g},
+                 ArrayRef<bool>{true})
                  .getResult();
       else
         sc = tensor::InsertOp::create(
@@ -529,44 +556,60 @@ struct VectorQuantizeLowering : OpConversionPattern<QuantizeOp> {
             ValueRange{bt, rg, g});
       Value nanScale = e.isNaNScale(format.scale, code);
       Value shift = nvfp4 ? e.i32(0) : e.sub(code, e.i32(127));
-      // Encode and pack every vector of the block.
-      auto encLoop = scf::ForOp::create(
-          gb, loc, c0, indexConst(gb, loc, br * nv), c1, ValueRange{pk},
-          [&](OpBuilder &eb, Location, Value i, ValueRange args) {
-            Value row =
-                arith::AddIOp::create(eb, loc, row0, divIdx(eb, loc, i, nv));
-            Value v =
-                arith::RemUIOp::create(eb, loc, i, indexConst(eb, loc, nv));
-            Value col = colOf(eb, v);
-            CodecEmitter ee(eb, loc, i32v);
-            Value x = readVector(eb, loc, f32v, input, ValueRange{bt, row, col},
-                                 true);
-            Value rbyte;
-            if (stochastic)
-              rbyte = arith::ExtUIOp::create(
-                  eb, loc, i32v,
-                  readVector(eb, loc, i8v, randomBits, ValueRange{bt, row, col},
-                             true));
-            Value c;
-            if (nvfp4) // q = cvt.rn.satfinite.e2m1(f32(x * S_encb))
-              c = ee.encodeElem(format.elem,
-                                arith::MulFOp::create(eb, loc, x, blockEnc),
-                                ee.i32(0), rbyte);
-            else
-              c = ee.encodeElem(format.elem, x, shift, rbyte);
-            // Codes of a NaN-scale block stay 0.
-            c = ee.select(nanScale, ee.i32(0), c);
-            Value bytes = packLanes(eb, loc, format.elem, c);
-            Value w =
-                vector::TransferWriteOp::create(
-                    eb, loc, bytes, args[0],
-                    ValueRange{bt, row,
-                               divIdx(eb, loc, mulIdx(eb, loc, col, bits), 8)},
-                    ArrayRef<bool>{true})
-                    .getResult();
-            scf::YieldOp::create(eb, loc, w);
+      // Encode and pack every vector of the blocks.
+      auto blockLoop = scf::ForOp::create(
+          gb, loc, c0, indexConst(gb, loc, per), c1, ValueRange{pk},
+          [&](OpBuilder &pb, Location, Value blk, ValueRange pArgs) {
+            // The block's scale values, in every lane (bc % 16 == 0).
+            auto lane = [&](Value v) -> Value {
+              if (!v || bc == 1)
+                return v;
+              return vector::BroadcastOp::create(
+                  pb, loc, v.getType(),
+                  vector::ExtractOp::create(pb, loc, v, OpFoldResult(blk)));
+            };
+            Value shiftB = lane(shift), encB = lane(blockEnc);
+            Value nanB = lane(nanScale);
+            auto encLoop = scf::ForOp::create(
+                pb, loc, c0, indexConst(pb, loc, br * nv), c1, pArgs,
+                [&](OpBuilder &eb, Location, Value i, ValueRange args) {
+                  Value row = arith::AddIOp::create(eb, loc, row0,
+                                                    divIdx(eb, loc, i, nv));
+                  Value v = arith::RemUIOp::create(eb, loc, i,
+                                                   indexConst(eb, loc, nv));
+                  Value col = colOf(eb, blk, v);
+                  CodecEmitter ee(eb, loc, i32v);
+                  Value x = readVector(eb, loc, f32v, input,
+                                       ValueRange{bt, row, col}, true);
+                  Value rbyte;
+                  if (stochastic)
+                    rbyte = arith::ExtUIOp::create(
+                        eb, loc, i32v,
+                        readVector(eb, loc, i8v, randomBits,
+                                   ValueRange{bt, row, col}, true));
+                  Value c;
+                  if (nvfp4) // q = cvt.rn.satfinite.e2m1(f32(x * S_encb))
+                    c = ee.encodeElem(format.elem,
+                                      arith::MulFOp::create(eb, loc, x, encB),
+                                      ee.i32(0), rbyte);
+                  else
+                    c = ee.encodeElem(format.elem, x, shiftB, rbyte);
+                  // Codes of a NaN-scale block stay 0.
+                  c = ee.select(nanB, ee.i32(0), c);
+                  Value bytes = packLanes(eb, loc, format.elem, c);
+                  Value w =
+                      vector::TransferWriteOp::create(
+                          eb, loc, bytes, args[0],
+                          ValueRange{
+                              bt, row,
+                              divIdx(eb, loc, mulIdx(eb, loc, col, bits), 8)},
+                          ArrayRef<bool>{true})
+                          .getResult();
+                  scf::YieldOp::create(eb, loc, w);
+                });
+            scf::YieldOp::create(pb, loc, encLoop.getResults());
           });
-      return {encLoop.getResult(0), sc};
+      return {blockLoop.getResult(0), sc};
     };
 
     auto outer = scf::ForOp::create(
@@ -577,7 +620,8 @@ struct VectorQuantizeLowering : OpConversionPattern<QuantizeOp> {
           Value rg = arith::RemUIOp::create(ob, loc, i,
                                             indexConst(ob, loc, rowGroups));
           auto inner = scf::ForOp::create(
-              ob, loc, c0, indexConst(ob, loc, groups), c1, oArgs,
+              ob, loc, c0, indexConst(ob, loc, groups),
+              indexConst(ob, loc, per), oArgs,
               [&](OpBuilder &gb, Location, Value g, ValueRange gArgs) {
                 auto [pk, sc] = body(gb, bt, rg, g, gArgs[0], gArgs[1]);
                 scf::YieldOp::create(gb, loc, ValueRange{pk, sc});
