@@ -38,11 +38,10 @@ inline float streamSum(const float *p, size_t n) {
   return s;
 }
 
-/// Best-of-`repeats` read bandwidth in GB/s over `bytes` of memory with
-/// `threads` threads, each reading its own contiguous part.
-inline double measureReadBandwidth(size_t bytes, int threads, int repeats = 5) {
-  size_t n = bytes / sizeof(float);
-  std::vector<float> buf(n, 1.0f);
+/// Best-of-`repeats` read bandwidth in GB/s over the `n` floats at `buf`
+/// with `threads` threads, each reading its own contiguous part.
+inline double measureReadBandwidth(const float *buf, size_t n, int threads,
+                                   int repeats = 5) {
   volatile float sink = 0;
   double best = 0;
   for (int r = 0; r < repeats; ++r) {
@@ -52,7 +51,7 @@ inline double measureReadBandwidth(size_t bytes, int threads, int repeats = 5) {
     for (int t = 0; t < threads; ++t)
       pool.emplace_back([&, t] {
         size_t lo = n * t / threads, hi = n * (t + 1) / threads;
-        partial[t] = streamSum(buf.data() + lo, hi - lo);
+        partial[t] = streamSum(buf + lo, hi - lo);
       });
     for (std::thread &th : pool)
       th.join();
@@ -64,6 +63,12 @@ inline double measureReadBandwidth(size_t bytes, int threads, int repeats = 5) {
     best = std::max(best, double(n * sizeof(float)) / s / 1e9);
   }
   return best;
+}
+
+/// The same over a fresh buffer of `bytes`.
+inline double measureReadBandwidth(size_t bytes, int threads, int repeats = 5) {
+  std::vector<float> buf(bytes / sizeof(float), 1.0f);
+  return measureReadBandwidth(buf.data(), buf.size(), threads, repeats);
 }
 
 } // namespace mx::bench
