@@ -23,6 +23,8 @@
 //
 // Usage: mx-bench-gemv [--gib=G] [--passes=P] [--k=K] [--n=N]
 //                      [--no-quantize] [--dump-object=FILE]
+//                      [--prefetch-distance=D] [--no-table-lookup]
+//                      [--no-vectorize]   (mx-cpu-pipeline options)
 //
 //===----------------------------------------------------------------------===//
 
@@ -77,6 +79,7 @@ struct Options {
   int64_t k = 4096, n = 14336;
   bool quantize = true;
   std::string dumpObject;
+  mlir::mx::MXCPUPipelineOptions pipeline;
 };
 
 double now() {
@@ -106,7 +109,8 @@ struct Kernel {
 
 std::optional<Kernel> compile(mlir::MLIRContext &ctx, const std::string &src,
                               llvm::StringRef name, llvm::TargetMachine *tm,
-                              const std::string &dumpObject) {
+                              const std::string &dumpObject,
+                              const mlir::mx::MXCPUPipelineOptions &pipeline) {
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(src, &ctx);
   if (!module) {
@@ -114,7 +118,7 @@ std::optional<Kernel> compile(mlir::MLIRContext &ctx, const std::string &src,
     return std::nullopt;
   }
   mlir::PassManager pm(&ctx);
-  mlir::mx::buildMXCPUPipeline(pm);
+  mlir::mx::buildMXCPUPipeline(pm, pipeline);
   if (mlir::failed(pm.run(*module))) {
     llvm::errs() << "lowering failed:\n" << src;
     return std::nullopt;
@@ -289,8 +293,9 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   std::string name = std::string(c.weights) + " [" + std::to_string(c.kb) +
                      "x" + std::to_string(c.bn) + "], acts " +
                      (c.acts ? c.acts : "f32");
-  std::optional<Kernel> kernel = compile(ctx, gemvModule(c, k, pn), "gemv", tm,
-                                         dumped ? std::string() : o.dumpObject);
+  std::optional<Kernel> kernel =
+      compile(ctx, gemvModule(c, k, pn), "gemv", tm,
+              dumped ? std::string() : o.dumpObject, o.pipeline);
   dumped = true;
   if (!kernel)
     return false;
@@ -404,7 +409,7 @@ bool benchQuantize(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
      << ") -> " << ty << " attributes {llvm.emit_c_interface} {\n"
      << "  %q = mx.quantize %x" << (f.tensorScale ? " tensor_scale(%t)" : "")
      << " : " << in << " -> " << ty << "\n  return %q : " << ty << "\n}\n";
-  std::optional<Kernel> kernel = compile(ctx, src, "quant", tm, "");
+  std::optional<Kernel> kernel = compile(ctx, src, "quant", tm, "", o.pipeline);
   if (!kernel)
     return false;
   float dec = 0.0123f;
@@ -478,13 +483,24 @@ int main(int argc, char **argv) {
     } else if (a.consume_front("--n=")) {
       if (a.getAsInteger(10, o.n) || o.n <= 0 || o.n % 64)
         return llvm::errs() << "bad --n (a multiple of 64)\n", 1;
+    } else if (a.consume_front("--prefetch-distance=")) {
+      int64_t d;
+      if (a.getAsInteger(10, d) || d < 0)
+        return llvm::errs() << "bad --prefetch-distance\n", 1;
+      o.pipeline.prefetchDistance = d;
+    } else if (a == "--no-table-lookup") {
+      o.pipeline.tableLookup = false;
+    } else if (a == "--no-vectorize") {
+      o.pipeline.vectorize = false;
     } else if (a == "--no-quantize") {
       o.quantize = false;
     } else if (a.consume_front("--dump-object=")) {
       o.dumpObject = a.str();
     } else {
       llvm::errs() << "usage: mx-bench-gemv [--gib=G] [--passes=P] [--k=K] "
-                      "[--n=N] [--no-quantize] [--dump-object=FILE]\n";
+                      "[--n=N] [--no-quantize] [--dump-object=FILE] "
+                      "[--prefetch-distance=D] [--no-table-lookup] "
+                      "[--no-vectorize]\n";
       return 1;
     }
   }
