@@ -23,6 +23,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <algorithm>
+
 using namespace mx;
 
 namespace {
@@ -143,9 +145,18 @@ mx::quantizeCompiled(llvm::ArrayRef<float> values, int64_t rows, int64_t cols,
         .str();
   };
 
+  // The lowering keeps rows of packed FP4/FP6 byte aligned; a row that does
+  // not fill whole bytes (e.g. FP4 with 1x3 blocks on 9 columns) gets whole
+  // blocks of zeros appended. Zero blocks change no other block, nor NVFP4's
+  // tensor amax, and are dropped from the results.
+  const int64_t bits = getElemInfo(format.elem).bits;
+  int64_t paddedCols = cols;
+  while ((paddedCols * bits) % 8 != 0)
+    paddedCols += tileCols;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(
-          buildModule(rows, cols, tileRows, tileCols, format, mode), &ctx);
+          buildModule(rows, paddedCols, tileRows, tileCols, format, mode),
+          &ctx);
   if (!module)
     return fail("cannot build the module");
   mlir::PassManager pm(&ctx);
@@ -163,16 +174,19 @@ mx::quantizeCompiled(llvm::ArrayRef<float> values, int64_t rows, int64_t cols,
     return fail("JIT compilation failed: " +
                 llvm::toString(engine.takeError()));
 
-  int64_t n = rows * cols;
-  int64_t gridRows = rows / tileRows, gridCols = cols / tileCols;
-  std::vector<float> input(values.begin(), values.end());
+  int64_t n = rows * paddedCols;
+  int64_t gridRows = rows / tileRows, gridCols = paddedCols / tileCols;
+  std::vector<float> input(n, 0.0f);
+  for (int64_t r = 0; r < rows; ++r)
+    std::copy_n(values.begin() + r * cols, cols,
+                input.begin() + r * paddedCols);
   std::vector<int8_t> codes(n), scales(gridRows * gridCols);
+  std::vector<float> paddedDecoded(n, 0.0f);
   float tensorScale = 1.0f;
-  decoded.assign(n, 0.0f);
-  auto in = view2D(input.data(), rows, cols);
-  auto codesRef = view2D(codes.data(), rows, cols);
+  auto in = view2D(input.data(), rows, paddedCols);
+  auto codesRef = view2D(codes.data(), rows, paddedCols);
   auto scalesRef = view2D(scales.data(), gridRows, gridCols);
-  auto decRef = view2D(decoded.data(), rows, cols);
+  auto decRef = view2D(paddedDecoded.data(), rows, paddedCols);
   StridedMemRefType<float, 1> tsRef;
   tsRef.basePtr = tsRef.data = &tensorScale;
   tsRef.offset = 0;
@@ -188,11 +202,22 @@ mx::quantizeCompiled(llvm::ArrayRef<float> values, int64_t rows, int64_t cols,
     return fail("cannot run the compiled code: " +
                 llvm::toString(std::move(err)));
 
+  // Drop the padding columns and blocks.
+  int64_t usedGridCols = cols / tileCols;
+  q.elements.resize(rows * cols);
+  decoded.resize(rows * cols);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) {
+      q.elements[r * cols + c] = uint8_t(codes[r * paddedCols + c]);
+      decoded[r * cols + c] = paddedDecoded[r * paddedCols + c];
+    }
+  q.scales.resize(gridRows * usedGridCols);
+  for (int64_t r = 0; r < gridRows; ++r)
+    for (int64_t c = 0; c < usedGridCols; ++c)
+      q.scales[r * usedGridCols + c] = uint8_t(scales[r * gridCols + c]);
   q.format = format;
   q.shape = {rows, cols};
   q.block = {tileRows, tileCols};
-  q.elements.assign(codes.begin(), codes.end());
-  q.scales.assign(scales.begin(), scales.end());
   q.tensorDecodeScale = format.tensorScale ? tensorScale : 1.0f;
   return std::nullopt;
 }
