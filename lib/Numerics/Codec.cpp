@@ -13,7 +13,6 @@
 
 using namespace mx;
 
-
 namespace {
 /// A positive finite f32 as sig * 2^exp with sig < 2^24.
 struct Decomposed {
@@ -75,7 +74,8 @@ enum class RoundKind { NearestEven, Stochastic };
 /// Rounds |v| * 2^-shift (v finite, bits without sign in `absBits`) to the
 /// magnitude code of `info`, saturating at maxCode.
 static inline uint8_t encodeMagnitude(const ElemInfo &info, uint32_t absBits,
-                               int shift, RoundKind round, uint8_t rbyte) {
+                                      int shift, RoundKind round,
+                                      uint8_t rbyte) {
   if (absBits == 0)
     return 0;
   Decomposed d = decompose(absBits);
@@ -183,29 +183,28 @@ static inline uint8_t encodeFast(const ElemInfo &info, float v, float scale) {
       mag = (uint32_t(re - 127 + info.bias) << info.mbits) |
             ((rb & 0x7fffffu) >> (23 - info.mbits));
     else // subnormal or zero: r = n * 2^(emin - mbits)
-      mag = uint32_t(r * bitsToFloat(uint32_t(127 + int(info.mbits) -
-                                              (eminBiased - 127))
-                                     << 23));
+      mag = uint32_t(
+          r * bitsToFloat(uint32_t(127 + int(info.mbits) - (eminBiased - 127))
+                          << 23));
   }
   return uint8_t(mag | (sign << (info.bits - 1)));
 }
 
 void mx::encodeElems(ElemKind kind, const float *in, uint8_t *out, int64_t n,
-                     int64_t stride, int shiftExp,
-                     const uint8_t *randomBytes) {
+                     int64_t stride, int shiftExp, const uint8_t *randomBytes) {
   const ElemInfo &info = getElemInfo(kind);
   if (randomBytes) {
     for (int64_t i = 0; i < n; ++i)
-      out[i * stride] = encodeImpl(info, in[i * stride], shiftExp,
-                                   RoundKind::Stochastic,
-                                   randomBytes[i * stride]);
+      out[i * stride] =
+          encodeImpl(info, in[i * stride], shiftExp, RoundKind::Stochastic,
+                     randomBytes[i * stride]);
     return;
   }
   int scaleExp = 127 - shiftExp;
   if (scaleExp < 1 || scaleExp > 254) { // 2^-shift is no normal f32
     for (int64_t i = 0; i < n; ++i)
-      out[i * stride] = encodeImpl(info, in[i * stride], shiftExp,
-                                   RoundKind::NearestEven, 0);
+      out[i * stride] =
+          encodeImpl(info, in[i * stride], shiftExp, RoundKind::NearestEven, 0);
     return;
   }
   float scale = bitsToFloat(uint32_t(scaleExp) << 23);

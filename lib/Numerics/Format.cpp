@@ -115,8 +115,7 @@ const ValidityRule *mx::lookupValidityRule(const Format &f) {
 
 std::optional<std::string> mx::checkFormat(const Format &f) {
   if (f.defaultBlock <= 0)
-    return llvm::formatv("block size must be positive, got {0}",
-                         f.defaultBlock)
+    return llvm::formatv("block size must be positive, got {0}", f.defaultBlock)
         .str();
   if (lookupValidityRule(f))
     return std::nullopt;
@@ -133,8 +132,7 @@ std::optional<std::string> mx::checkFormat(const Format &f) {
       .str();
 }
 
-std::optional<std::string> mx::checkScaleMode(const Format &f,
-                                              ScaleMode mode) {
+std::optional<std::string> mx::checkScaleMode(const Format &f, ScaleMode mode) {
   const ValidityRule *rule = lookupValidityRule(f);
   if (!rule)
     return checkFormat(f);

@@ -181,10 +181,11 @@ static bool isFinite(float v) {
   return (floatBits(v) & 0x7f800000u) != 0x7f800000u;
 }
 
-llvm::Expected<QuantizedTensor>
-mx::quantize(llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape,
-             llvm::ArrayRef<int64_t> block, const Format &format,
-             const QuantOptions &options) {
+llvm::Expected<QuantizedTensor> mx::quantize(llvm::ArrayRef<float> values,
+                                             llvm::ArrayRef<int64_t> shape,
+                                             llvm::ArrayRef<int64_t> block,
+                                             const Format &format,
+                                             const QuantOptions &options) {
   if (auto err = checkFormat(format))
     return makeError("invalid format: " + *err);
   ScaleMode mode = options.scaleMode.value_or(format.defaultScaleMode());
@@ -227,26 +228,26 @@ mx::quantize(llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape,
   };
 
   if (mode != ScaleMode::NVFP4) {
-    forEachBlockRows(shape, block, [&](int64_t b,
-                                       llvm::ArrayRef<int64_t> starts,
-                                       int64_t len) {
-      float amax = 0;
-      bool special = false;
-      for (int64_t s : starts) {
-        for (int64_t j = 0; j < len; ++j) {
-          uint32_t bits = floatBits(values[s + j]) & 0x7fffffffu;
-          special |= bits >= 0x7f800000u;
-          amax = std::max(amax, bitsToFloat(bits));
-        }
-      }
-      if (special) { // NaN or Inf anywhere: a NaN scale, codes left at 0.
-        q.scales[b] = 0xff;
-        return;
-      }
-      uint8_t code = selectE8M0Scale(elem, mode, amax);
-      q.scales[b] = code;
-      encodeRows(starts, len, values.data(), int(code) - 127);
-    });
+    forEachBlockRows(
+        shape, block,
+        [&](int64_t b, llvm::ArrayRef<int64_t> starts, int64_t len) {
+          float amax = 0;
+          bool special = false;
+          for (int64_t s : starts) {
+            for (int64_t j = 0; j < len; ++j) {
+              uint32_t bits = floatBits(values[s + j]) & 0x7fffffffu;
+              special |= bits >= 0x7f800000u;
+              amax = std::max(amax, bitsToFloat(bits));
+            }
+          }
+          if (special) { // NaN or Inf anywhere: a NaN scale, codes left at 0.
+            q.scales[b] = 0xff;
+            return;
+          }
+          uint8_t code = selectE8M0Scale(elem, mode, amax);
+          q.scales[b] = code;
+          encodeRows(starts, len, values.data(), int(code) - 127);
+        });
     return q;
   }
 
@@ -266,35 +267,36 @@ mx::quantize(llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape,
   q.tensorDecodeScale = ts.decode;
   const float encTimesInvMax = ts.encode * (1.0f / 6.0f);
   std::vector<float> scaled;
-  forEachBlockRows(shape, block, [&](int64_t b, llvm::ArrayRef<int64_t> starts,
-                                     int64_t len) {
-    float bamax = 0;
-    bool hasNaN = false;
-    for (int64_t s : starts) {
-      for (int64_t j = 0; j < len; ++j) {
-        float v = values[s + j];
-        hasNaN |= std::isnan(v);
-        bamax = std::fmax(bamax, std::fabs(v));
-      }
-    }
-    if (hasNaN) {
-      q.scales[b] = 0x7f;
-      return;
-    }
-    float sdb = bamax * encTimesInvMax;
-    uint8_t scaleCode = encodeUE4M3(std::fmin(sdb, FLT_MAX));
-    q.scales[b] = scaleCode;
-    float scale = decodeScale(ScaleKind::UE4M3, scaleCode);
-    float blockEnc = std::fmin(1.0f / (scale * ts.decode), FLT_MAX);
-    // q_i = cvt.rn.satfinite.e2m1(f32(x_i * S_encb)).
-    for (int64_t s : starts) {
-      scaled.resize(len);
-      for (int64_t j = 0; j < len; ++j)
-        scaled[j] = values[s + j] * blockEnc;
-      encodeElems(elem, scaled.data(), q.elements.data() + s, len, 1, 0,
-                  rnd ? rnd + s : nullptr);
-    }
-  });
+  forEachBlockRows(shape, block,
+                   [&](int64_t b, llvm::ArrayRef<int64_t> starts, int64_t len) {
+                     float bamax = 0;
+                     bool hasNaN = false;
+                     for (int64_t s : starts) {
+                       for (int64_t j = 0; j < len; ++j) {
+                         float v = values[s + j];
+                         hasNaN |= std::isnan(v);
+                         bamax = std::fmax(bamax, std::fabs(v));
+                       }
+                     }
+                     if (hasNaN) {
+                       q.scales[b] = 0x7f;
+                       return;
+                     }
+                     float sdb = bamax * encTimesInvMax;
+                     uint8_t scaleCode = encodeUE4M3(std::fmin(sdb, FLT_MAX));
+                     q.scales[b] = scaleCode;
+                     float scale = decodeScale(ScaleKind::UE4M3, scaleCode);
+                     float blockEnc =
+                         std::fmin(1.0f / (scale * ts.decode), FLT_MAX);
+                     // q_i = cvt.rn.satfinite.e2m1(f32(x_i * S_encb)).
+                     for (int64_t s : starts) {
+                       scaled.resize(len);
+                       for (int64_t j = 0; j < len; ++j)
+                         scaled[j] = values[s + j] * blockEnc;
+                       encodeElems(elem, scaled.data(), q.elements.data() + s,
+                                   len, 1, 0, rnd ? rnd + s : nullptr);
+                     }
+                   });
   return q;
 }
 
@@ -308,7 +310,7 @@ static float decodeValue(const Format &f, uint8_t elemCode, uint8_t scaleCode,
     return NAN;
   float p = decodeElem(f.elem, elemCode);
   if (f.scale == ScaleKind::E8M0)
-    return std::ldexp(p, int(scaleCode) - 127); // exact or +-Inf
+    return std::ldexp(p, int(scaleCode) - 127);  // exact or +-Inf
   float v = p * decodeScale(f.scale, scaleCode); // exact: <= 6 significant bits
   return f.tensorScale ? v * tensorDecodeScale : v;
 }

@@ -136,8 +136,7 @@ std::optional<Fail> parseArgs(int argc, char **argv, Options &opts) {
             .Case("--engine", &opts.engine)
             .Default(nullptr);
     if (!slot)
-      return Fail{"unknown argument '" + arg.str() +
-                  "' (see mx-quant --help)"};
+      return Fail{"unknown argument '" + arg.str() + "' (see mx-quant --help)"};
     if (!hasValue) {
       if (i + 1 >= argc)
         return Fail{"missing value for " + name.str()};
@@ -368,32 +367,32 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
   case Emit::Codes: {
     if (format->tensorScale)
       out += "global\t" + hexFloat(q->tensorDecodeScale) + "\n";
-    forEachBlock(shapeArr, blockArr,
-                 [&](int64_t b, llvm::ArrayRef<int64_t> idx) {
-                   uint8_t scale = q->scales[b];
-                   bool nanScale = isNaNScale(format->scale, scale);
-                   // A NaN-scale block's codes are unspecified: the whole
-                   // field is the single character '*'.
-                   std::string codes = nanScale ? "*" : "", vals;
-                   for (auto [k, i] : llvm::enumerate(idx)) {
-                     if (k) {
-                       if (!nanScale)
-                         codes += ',';
-                       vals += ',';
-                     }
-                     if (!nanScale)
-                       codes += hexBytes(q->elements[i]);
-                     vals += hexFloat(decoded[i]);
-                   }
-                   out += llvm::formatv("{0}\t{1:x-2}\t{2}\t{3}\n", b, scale,
-                                        codes, vals)
-                              .str();
-                 });
+    forEachBlock(
+        shapeArr, blockArr, [&](int64_t b, llvm::ArrayRef<int64_t> idx) {
+          uint8_t scale = q->scales[b];
+          bool nanScale = isNaNScale(format->scale, scale);
+          // A NaN-scale block's codes are unspecified: the whole
+          // field is the single character '*'.
+          std::string codes = nanScale ? "*" : "", vals;
+          for (auto [k, i] : llvm::enumerate(idx)) {
+            if (k) {
+              if (!nanScale)
+                codes += ',';
+              vals += ',';
+            }
+            if (!nanScale)
+              codes += hexBytes(q->elements[i]);
+            vals += hexFloat(decoded[i]);
+          }
+          out +=
+              llvm::formatv("{0}\t{1:x-2}\t{2}\t{3}\n", b, scale, codes, vals)
+                  .str();
+        });
     break;
   }
   case Emit::Packed: {
-    out += "elements\t" + hexBytes(packElements(format->elem, q->elements)) +
-           "\n";
+    out +=
+        "elements\t" + hexBytes(packElements(format->elem, q->elements)) + "\n";
     int64_t gridRows = rows / tileRows, gridCols = cols / tileCols;
     std::vector<uint8_t> scales =
         layout == ScaleLayout::RowMajor

@@ -17,12 +17,12 @@ namespace mx {
 /// values (pairs whose source is Inf or NaN are skipped). Each error
 /// e = x - x_hat is formed and summed in double, in index order.
 struct ErrorStats {
-  double mse = 0;     ///< sum(e^2) / count
-  double relMse = 0;  ///< sum(e^2) / sum(x^2)
-  double sqnrDb = 0;  ///< -10 log10(relMse)
-  double maxAbs = 0;  ///< max |e|
+  double mse = 0;            ///< sum(e^2) / count
+  double relMse = 0;         ///< sum(e^2) / sum(x^2)
+  double sqnrDb = 0;         ///< -10 log10(relMse)
+  double maxAbs = 0;         ///< max |e|
   double bitsPerElement = 0; ///< storage bits per element, scales included
-  int64_t count = 0;  ///< finite source values
+  int64_t count = 0;         ///< finite source values
 };
 
 ErrorStats computeErrorStats(llvm::ArrayRef<float> source,

@@ -42,14 +42,14 @@ constexpr unsigned kNumScaleModes = 5;
 /// Static description of an element kind.
 struct ElemInfo {
   ElemKind kind;
-  const char *name;  ///< e.g. "e2m1", "int8"
-  unsigned bits;     ///< storage bits of one code
-  unsigned ebits;    ///< exponent bits (0 for INT8)
-  unsigned mbits;    ///< mantissa bits (6 fractional bits for INT8)
-  int bias;          ///< exponent bias (0 for INT8)
-  int emax;          ///< exponent of the largest power of two (emax_elem)
-  float maxNorm;     ///< largest finite magnitude
-  uint8_t maxCode;   ///< code of +maxNorm
+  const char *name; ///< e.g. "e2m1", "int8"
+  unsigned bits;    ///< storage bits of one code
+  unsigned ebits;   ///< exponent bits (0 for INT8)
+  unsigned mbits;   ///< mantissa bits (6 fractional bits for INT8)
+  int bias;         ///< exponent bias (0 for INT8)
+  int emax;         ///< exponent of the largest power of two (emax_elem)
+  float maxNorm;    ///< largest finite magnitude
+  uint8_t maxCode;  ///< code of +maxNorm
 };
 
 const ElemInfo &getElemInfo(ElemKind kind);
@@ -72,8 +72,8 @@ struct Format {
   int64_t defaultBlock = 32;
 
   bool operator==(const Format &o) const {
-    return elem == o.elem && scale == o.scale &&
-           tensorScale == o.tensorScale && defaultBlock == o.defaultBlock;
+    return elem == o.elem && scale == o.scale && tensorScale == o.tensorScale &&
+           defaultBlock == o.defaultBlock;
   }
   bool operator!=(const Format &o) const { return !(*this == o); }
 

@@ -34,8 +34,8 @@ int64_t getPackedSize(ElemKind kind, int64_t count);
 /// Packs one code per byte into the memory layout of `kind`.
 std::vector<uint8_t> packElements(ElemKind kind, llvm::ArrayRef<uint8_t> codes);
 /// Inverse of packElements; `count` codes are produced.
-std::vector<uint8_t> unpackElements(ElemKind kind, llvm::ArrayRef<uint8_t> bytes,
-                                    int64_t count);
+std::vector<uint8_t>
+unpackElements(ElemKind kind, llvm::ArrayRef<uint8_t> bytes, int64_t count);
 
 enum class ScaleLayout : uint8_t { RowMajor, Blackwell128x4 };
 std::optional<ScaleLayout> symbolizeScaleLayout(llvm::StringRef name);

@@ -64,14 +64,15 @@ struct QuantizedTensor {
 std::optional<std::string> checkBlockShape(llvm::ArrayRef<int64_t> shape,
                                            llvm::ArrayRef<int64_t> block);
 /// The format's default block for `shape`: 1 x ... x 1 x defaultBlock.
-llvm::SmallVector<int64_t, 4> getDefaultBlockShape(const Format &f,
-                                                   llvm::ArrayRef<int64_t> shape);
+llvm::SmallVector<int64_t, 4>
+getDefaultBlockShape(const Format &f, llvm::ArrayRef<int64_t> shape);
 
 /// Calls `fn(blockIndex, linearIndices)` for every block, in block order;
 /// `linearIndices` lists the row-major tensor offsets of the block's elements
 /// in row-major order within the block.
-void forEachBlock(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> block,
-                  llvm::function_ref<void(int64_t, llvm::ArrayRef<int64_t>)> fn);
+void forEachBlock(
+    llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> block,
+    llvm::function_ref<void(int64_t, llvm::ArrayRef<int64_t>)> fn);
 
 /// The E8M0 scale code of a block whose largest magnitude is `amax` (finite,
 /// non-negative) under an OCP-style scale mode (not NVFP4).

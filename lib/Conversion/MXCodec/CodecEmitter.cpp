@@ -114,9 +114,9 @@ Value CodecEmitter::truncF32(Value v, Type outElem) {
   Value rounded = lshr(add(add(bits, i32(0x7fff)), lsb), i32(16));
   Value quiet = orI(lshr(bits, i32(16)), i32(0x40));
   Value isNaN = ugt(andI(bits, i32(0x7fffffff)), i32(0x7f800000));
-  Value r16 = arith::TruncIOp::create(
-      b, loc, shapedLike(f32Ty, b.getIntegerType(16)),
-      select(isNaN, quiet, rounded));
+  Value r16 =
+      arith::TruncIOp::create(b, loc, shapedLike(f32Ty, b.getIntegerType(16)),
+                              select(isNaN, quiet, rounded));
   return arith::BitcastOp::create(b, loc, shaped, r16);
 }
 

@@ -304,8 +304,8 @@ Value lowering::dequantizeComponents(OpBuilder &b, Location loc,
         Value v;
         if (format.scale == ref::ScaleKind::E8M0) {
           // P * 2^X: exact (or +-Inf), as ldexp; 2^X is an f32 here.
-          v = e.truncF32(
-              arith::MulFOp::create(nb, nl, p, e.decodeE8M0(scale)), outElem);
+          v = e.truncF32(arith::MulFOp::create(nb, nl, p, e.decodeE8M0(scale)),
+                         outElem);
         } else {
           Value ps = arith::MulFOp::create(nb, nl, p, e.decodeUE4M3(scale));
           if (isF32)

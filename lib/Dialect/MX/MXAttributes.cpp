@@ -96,10 +96,9 @@ ref::ScaleLayout mlir::mx::toReference(ScaleLayout layout) {
 //===----------------------------------------------------------------------===//
 
 // Rule F1-F3 (docs/Dialect.md).
-LogicalResult
-FormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   Type elementType, Type scaleType, int64_t blockSize,
-                   bool tensorScale) {
+LogicalResult FormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 Type elementType, Type scaleType,
+                                 int64_t blockSize, bool tensorScale) {
   std::optional<ref::ElemKind> elem = getElemKind(elementType);
   if (!elem) // F1
     return emitError() << "element type must be one of f4E2M1FN, f6E2M3FN, "
@@ -202,9 +201,9 @@ Attribute FormatAttr::parse(AsmParser &parser, Type) {
   }
   if (parser.parseGreater())
     return {};
-  return FormatAttr::getChecked(
-      [&] { return parser.emitError(loc); }, parser.getContext(), elementType,
-      scaleType, block, tensorScale);
+  return FormatAttr::getChecked([&] { return parser.emitError(loc); },
+                                parser.getContext(), elementType, scaleType,
+                                block, tensorScale);
 }
 
 void FormatAttr::print(AsmPrinter &printer) const {
@@ -228,11 +227,10 @@ void FormatAttr::print(AsmPrinter &printer) const {
 // Rule A3: a policy's scale mode applies to its E8M0-scaled formats (UE4M3
 // formats always use NVFP4's rule), so it must be an E8M0 mode that each of
 // them allows.
-LogicalResult
-PolicyAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   FormatAttr weights, FormatAttr activations,
-                   FormatAttr outputs, ScaleModeAttr scaleMode,
-                   RoundingAttr rounding) {
+LogicalResult PolicyAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 FormatAttr weights, FormatAttr activations,
+                                 FormatAttr outputs, ScaleModeAttr scaleMode,
+                                 RoundingAttr rounding) {
   if (!scaleMode)
     return success();
   if (scaleMode.getValue() == ScaleMode::nvfp4)
@@ -280,5 +278,6 @@ bool mlir::mx::isWeight(Value value) {
   auto fn = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
   if (!fn || arg.getOwner() != &fn.getFunctionBody().front())
     return false;
-  return bool(fn.getArgAttr(arg.getArgNumber(), MXDialect::getWeightAttrName()));
+  return bool(
+      fn.getArgAttr(arg.getArgNumber(), MXDialect::getWeightAttrName()));
 }

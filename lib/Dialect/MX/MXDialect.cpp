@@ -47,9 +47,9 @@ LogicalResult MXDialect::verifyOperationAttribute(Operation *op,
                                                   NamedAttribute attr) {
   if (attr.getName() == getPolicyAttrName()) {
     if (!isa<PolicyAttr>(attr.getValue())) // A1
-      return op->emitError() << "'" << getPolicyAttrName()
-                             << "' must be a #mx.policy, got "
-                             << attr.getValue();
+      return op->emitError()
+             << "'" << getPolicyAttrName() << "' must be a #mx.policy, got "
+             << attr.getValue();
     return success();
   }
   if (attr.getName() == getNameAttrName()) {
@@ -71,8 +71,8 @@ LogicalResult MXDialect::verifyRegionArgAttribute(Operation *op,
                                                   NamedAttribute attr) {
   if (attr.getName() == getWeightAttrName()) {
     if (!isa<UnitAttr>(attr.getValue())) // A2
-      return op->emitError() << "'" << getWeightAttrName()
-                             << "' must be a unit attribute";
+      return op->emitError()
+             << "'" << getWeightAttrName() << "' must be a unit attribute";
     return success();
   }
   return op->emitError() << "unknown MX argument attribute '"

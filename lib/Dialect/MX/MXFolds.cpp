@@ -54,8 +54,8 @@ static DenseElementsAttr writeCodes(RankedTensorType type,
   return DenseElementsAttr::getFromRawBuffer(type, raw);
 }
 
-FailureOr<ref::QuantizedTensor> mlir::mx::toReference(BlockScaledTensorType type,
-                                                      Attribute value) {
+FailureOr<ref::QuantizedTensor>
+mlir::mx::toReference(BlockScaledTensorType type, Attribute value) {
   auto parts = dyn_cast_or_null<ArrayAttr>(value);
   if (!parts || parts.size() != (type.hasTensorScale() ? 3u : 2u))
     return failure();
@@ -105,8 +105,8 @@ static DenseElementsAttr scalesInLayout(const ref::QuantizedTensor &q,
   int64_t batches = q.getNumBlocks() / (m * k);
   std::vector<uint8_t> out;
   for (int64_t b = 0; b < batches; ++b) {
-    std::vector<uint8_t> atoms = ref::toBlackwell128x4(
-        ArrayRef(q.scales).slice(b * m * k, m * k), m, k);
+    std::vector<uint8_t> atoms =
+        ref::toBlackwell128x4(ArrayRef(q.scales).slice(b * m * k, m * k), m, k);
     out.insert(out.end(), atoms.begin(), atoms.end());
   }
   return writeCodes(scalesType, out);
@@ -192,10 +192,10 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
   if (!values)
     return {};
   std::vector<uint8_t> bits;
-  std::optional<ref::QuantOptions> opts = getOptions(
-      getScaleMode(), getRounding(), bool(getTensorScale()),
-      adaptor.getTensorScale(), bool(getRandomBits()), adaptor.getRandomBits(),
-      bits);
+  std::optional<ref::QuantOptions> opts =
+      getOptions(getScaleMode(), getRounding(), bool(getTensorScale()),
+                 adaptor.getTensorScale(), bool(getRandomBits()),
+                 adaptor.getRandomBits(), bits);
   if (!opts)
     return {};
   BlockScaledTensorType type = getType();
@@ -212,9 +212,8 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
 OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
   BlockScaledTensorType type = getType();
   ref::Format format = type.getFormat().getFormat();
-  ref::ScaleMode mode =
-      toReference(getScaleMode().value_or(static_cast<ScaleMode>(
-          format.defaultScaleMode())));
+  ref::ScaleMode mode = toReference(getScaleMode().value_or(
+      static_cast<ScaleMode>(format.defaultScaleMode())));
   // Exact requantization of a canonical producer folds away.
   if (getInput().getType() == type && getRounding() == Rounding::rne &&
       !getTensorScale()) {
@@ -244,10 +243,10 @@ OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
   if (failed(in))
     return {};
   std::vector<uint8_t> bits;
-  std::optional<ref::QuantOptions> opts = getOptions(
-      getScaleMode(), getRounding(), bool(getTensorScale()),
-      adaptor.getTensorScale(), bool(getRandomBits()), adaptor.getRandomBits(),
-      bits);
+  std::optional<ref::QuantOptions> opts =
+      getOptions(getScaleMode(), getRounding(), bool(getTensorScale()),
+                 adaptor.getTensorScale(), bool(getRandomBits()),
+                 adaptor.getRandomBits(), bits);
   if (!opts)
     return {};
   llvm::Expected<ref::QuantizedTensor> q =
@@ -274,22 +273,20 @@ OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
   std::vector<APFloat> out;
   out.reserve(q->elements.size());
   std::vector<double> exact(q->elements.size());
-  ref::forEachBlock(
-      q->shape, q->block, [&](int64_t b, ArrayRef<int64_t> idx) {
-        uint8_t s = q->scales[b];
-        for (int64_t i : idx) {
-          if (ref::isNaNScale(q->format.scale, s)) {
-            exact[i] = NAN;
-            continue;
-          }
-          double p = ref::decodeElem(q->format.elem, q->elements[i]);
-          exact[i] = q->format.scale == ref::ScaleKind::E8M0
-                         ? std::ldexp(p, int(s) - 127)
-                         : p * ref::decodeScale(q->format.scale, s) *
-                               (q->format.tensorScale ? q->tensorDecodeScale
-                                                      : 1.0);
-        }
-      });
+  ref::forEachBlock(q->shape, q->block, [&](int64_t b, ArrayRef<int64_t> idx) {
+    uint8_t s = q->scales[b];
+    for (int64_t i : idx) {
+      if (ref::isNaNScale(q->format.scale, s)) {
+        exact[i] = NAN;
+        continue;
+      }
+      double p = ref::decodeElem(q->format.elem, q->elements[i]);
+      exact[i] = q->format.scale == ref::ScaleKind::E8M0
+                     ? std::ldexp(p, int(s) - 127)
+                     : p * ref::decodeScale(q->format.scale, s) *
+                           (q->format.tensorScale ? q->tensorDecodeScale : 1.0);
+    }
+  });
   for (double v : exact) {
     APFloat f(v);
     bool lost;
@@ -359,8 +356,8 @@ OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
   if (type.getFormat().getFormat().scale == ref::ScaleKind::UE4M3 &&
       llvm::any_of(*scales, [](uint8_t s) { return s & 0x80; }))
     return {};
-  SmallVector<Attribute, 3> parts = {
-      adaptor.getElements(), writeCodes(type.getScalesType(), *scales)};
+  SmallVector<Attribute, 3> parts = {adaptor.getElements(),
+                                     writeCodes(type.getScalesType(), *scales)};
   if (getTensorScale())
     parts.push_back(adaptor.getTensorScale());
   return ArrayAttr::get(getContext(), parts);
@@ -423,9 +420,8 @@ OpFoldResult HadamardOp::fold(FoldAdaptor adaptor) {
   std::optional<uint64_t> seed;
   if (std::optional<int64_t> s = getSeed())
     seed = uint64_t(*s);
-  llvm::Expected<std::vector<float>> r =
-      ref::hadamard(*values, getType().getShape(), getAxis(), getSize(), seed,
-                    getInverse());
+  llvm::Expected<std::vector<float>> r = ref::hadamard(
+      *values, getType().getShape(), getAxis(), getSize(), seed, getInverse());
   if (!r) {
     llvm::consumeError(r.takeError());
     return {};

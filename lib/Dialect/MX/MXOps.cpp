@@ -32,9 +32,9 @@ static LogicalResult verifyQuantizing(Operation *op, ArrayRef<int64_t> shape,
                                       std::optional<ScaleMode> scaleMode,
                                       Rounding rounding) {
   if (shape != result.getShape()) // Q1
-    return op->emitOpError() << "result shape [" << result.getShape()
-                             << "] does not match the input shape [" << shape
-                             << "]";
+    return op->emitOpError()
+           << "result shape [" << result.getShape()
+           << "] does not match the input shape [" << shape << "]";
   ref::Format format = result.getFormat().getFormat();
   if (scaleMode) // Q2
     if (std::optional<std::string> err =
@@ -51,8 +51,8 @@ static LogicalResult verifyQuantizing(Operation *op, ArrayRef<int64_t> shape,
     return op->emitOpError() << "random_bits must have the input's shape ["
                              << shape << "], one byte per element";
   if (tensorScale && !format.tensorScale) // Q4
-    return op->emitOpError() << "format " << format.str()
-                             << " has no tensor scale";
+    return op->emitOpError()
+           << "format " << format.str() << " has no tensor scale";
   return success();
 }
 
@@ -83,9 +83,8 @@ LogicalResult DequantizeOp::verify() {
 LogicalResult ConstantOp::verify() {
   BlockScaledTensorType type = getType();
   if (getElements().getType() != type.getElementsType()) // K1
-    return emitOpError() << "elements must have type "
-                         << type.getElementsType() << ", got "
-                         << getElements().getType();
+    return emitOpError() << "elements must have type " << type.getElementsType()
+                         << ", got " << getElements().getType();
   if (getScales().getType() != type.getScalesType()) // K2
     return emitOpError() << "scales must have type " << type.getScalesType()
                          << " (row-major over the block grid), got "
@@ -142,17 +141,16 @@ LogicalResult UnpackOp::inferReturnTypes(
 LogicalResult PackOp::verify() {
   BlockScaledTensorType type = getType();
   if (getElements().getType() != type.getElementsType()) // P1
-    return emitOpError() << "elements must have type "
-                         << type.getElementsType() << ", got "
-                         << getElements().getType();
+    return emitOpError() << "elements must have type " << type.getElementsType()
+                         << ", got " << getElements().getType();
   RankedTensorType scales = type.getScalesType(getLayout());
   if (!scales) // U1
     return emitOpError() << "the blackwell_128x4 scale layout needs a tensor "
                             "of rank >= 2";
   if (getScales().getType() != scales) // P2
-    return emitOpError() << "scales must have type " << scales
-                         << " for layout " << stringifyScaleLayout(getLayout())
-                         << ", got " << getScales().getType();
+    return emitOpError() << "scales must have type " << scales << " for layout "
+                         << stringifyScaleLayout(getLayout()) << ", got "
+                         << getScales().getType();
   if (type.hasTensorScale() != bool(getTensorScale())) // P3
     return emitOpError() << (type.hasTensorScale()
                                  ? "format needs a tensor scale operand"
@@ -201,8 +199,8 @@ LogicalResult MatmulOp::verify() {
   if (res[b] != m || res[b + 1] != n) // M4
     return emitOpError() << "result must be " << m << "x" << n << ", got "
                          << res[b] << "x" << res[b + 1];
-  for (auto [name, info] : {std::pair<StringRef, OperandInfo *>{"lhs", &lhs},
-                            {"rhs", &rhs}})
+  for (auto [name, info] :
+       {std::pair<StringRef, OperandInfo *>{"lhs", &lhs}, {"rhs", &rhs}})
     for (size_t i = 0; i < b; ++i)
       if (info->block[i] != 1) // M5
         return emitOpError() << name << " block size along batch dimension "
@@ -226,7 +224,7 @@ LogicalResult HadamardOp::verify() {
                          << shape.size();
   if (shape[axis] % int64_t(getSize()) != 0) // H2
     return emitOpError() << "size " << getSize()
-                         << " does not divide dimension " << axis
-                         << " of size " << shape[axis];
+                         << " does not divide dimension " << axis << " of size "
+                         << shape[axis];
   return success();
 }

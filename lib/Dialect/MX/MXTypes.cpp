@@ -53,8 +53,7 @@ BlockScaledTensorType::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "a block-scaled tensor needs rank >= 1";
   for (int64_t d : shape)
     if (d <= 0 || ShapedType::isDynamic(d)) // T1
-      return emitError() << "dimensions must be static and positive, got "
-                         << d;
+      return emitError() << "dimensions must be static and positive, got " << d;
   if (block.size() != shape.size()) // T2
     return emitError() << "block shape has rank " << block.size()
                        << " but the tensor has rank " << shape.size();
@@ -64,9 +63,8 @@ BlockScaledTensorType::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "block size along dimension " << i
                          << " must be positive, got " << b;
     if (s % b != 0) // T2
-      return emitError() << "block size " << b
-                         << " does not divide dimension " << i << " of size "
-                         << s;
+      return emitError() << "block size " << b << " does not divide dimension "
+                         << i << " of size " << s;
   }
   return success();
 }
@@ -93,7 +91,8 @@ RankedTensorType BlockScaledTensorType::getElementsType() const {
   return RankedTensorType::get(getShape(), getFormat().getElementType());
 }
 
-RankedTensorType BlockScaledTensorType::getScalesType(ScaleLayout layout) const {
+RankedTensorType
+BlockScaledTensorType::getScalesType(ScaleLayout layout) const {
   SmallVector<int64_t> grid = getBlockGrid();
   Type scaleType = getFormat().getScaleType();
   if (layout == ScaleLayout::row_major)
