@@ -104,6 +104,16 @@ def main():
     args = ap.parse_args()
     EXTRA.extend(args.passes)
     rng = random.Random(args.seed)
+    # Guard against a vacuous run (a bad flag fails every mutant "cleanly"):
+    # the unmutated inputs must give some output with the same flags.
+    originals = [c for path in args.files for c in chunks(path)]
+    probe = subprocess.run([args.mx_opt, "-split-input-file", *EXTRA, "-"],
+                           input="\n// -----\n".join(originals).encode(),
+                           capture_output=True)
+    if not probe.stdout.strip():
+        print("the unmutated inputs produce no output with these flags:\n" +
+              probe.stderr.decode(errors="replace")[-2000:], file=sys.stderr)
+        return 1
     work = []
     for path in args.files:
         cs = chunks(path)
