@@ -39,6 +39,7 @@
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/MemRefUtils.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -144,16 +145,12 @@ std::optional<Kernel> compile(mlir::MLIRContext &ctx, const std::string &src,
   return k;
 }
 
+/// A row-major rows x cols descriptor over caller-owned data (upstream's
+/// MemRefUtils builds the strides).
 template <typename T>
 StridedMemRefType<T, 2> view2D(T *data, int64_t rows, int64_t cols) {
-  StridedMemRefType<T, 2> m;
-  m.basePtr = m.data = data;
-  m.offset = 0;
-  m.sizes[0] = rows;
-  m.sizes[1] = cols;
-  m.strides[0] = cols;
-  m.strides[1] = 1;
-  return m;
+  return mlir::detail::makeStridedMemRefDescriptor<2>(data, data, {rows, cols},
+                                                      {rows, cols});
 }
 
 //===----------------------------------------------------------------------===//

@@ -13,6 +13,7 @@
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/MemRefUtils.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -107,16 +108,12 @@ std::string buildModule(int64_t rows, int64_t cols, int64_t tileRows,
   return s;
 }
 
+/// A row-major rows x cols descriptor over caller-owned data (upstream's
+/// MemRefUtils builds the strides).
 template <typename T>
 StridedMemRefType<T, 2> view2D(T *data, int64_t rows, int64_t cols) {
-  StridedMemRefType<T, 2> m;
-  m.basePtr = m.data = data;
-  m.offset = 0;
-  m.sizes[0] = rows;
-  m.sizes[1] = cols;
-  m.strides[0] = cols;
-  m.strides[1] = 1;
-  return m;
+  return mlir::detail::makeStridedMemRefDescriptor<2>(data, data, {rows, cols},
+                                                      {rows, cols});
 }
 
 } // namespace
@@ -187,11 +184,8 @@ mx::quantizeCompiled(llvm::ArrayRef<float> values, int64_t rows, int64_t cols,
   auto codesRef = view2D(codes.data(), rows, paddedCols);
   auto scalesRef = view2D(scales.data(), gridRows, gridCols);
   auto decRef = view2D(paddedDecoded.data(), rows, paddedCols);
-  StridedMemRefType<float, 1> tsRef;
-  tsRef.basePtr = tsRef.data = &tensorScale;
-  tsRef.offset = 0;
-  tsRef.sizes[0] = 1;
-  tsRef.strides[0] = 1;
+  auto tsRef = mlir::detail::makeStridedMemRefDescriptor<1>(
+      &tensorScale, &tensorScale, {1}, {1});
   auto *inPtr = &in;
   auto *codesPtr = &codesRef;
   auto *scalesPtr = &scalesRef;
