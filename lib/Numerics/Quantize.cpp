@@ -325,6 +325,26 @@ std::vector<float> mx::dequantize(const QuantizedTensor &q) {
   return out;
 }
 
+std::vector<double> mx::dequantizeExact(const QuantizedTensor &q) {
+  std::vector<double> out(q.elements.size());
+  const Format &f = q.format;
+  forEachBlock(q.shape, q.block, [&](int64_t b, llvm::ArrayRef<int64_t> idx) {
+    uint8_t s = q.scales[b];
+    for (int64_t i : idx) {
+      if (isNaNScale(f.scale, s)) {
+        out[i] = NAN;
+        continue;
+      }
+      double p = decodeElem(f.elem, q.elements[i]);
+      out[i] = f.scale == ScaleKind::E8M0
+                   ? std::ldexp(p, int(s) - 127)
+                   : p * decodeScale(f.scale, s) *
+                         (f.tensorScale ? double(q.tensorDecodeScale) : 1.0);
+    }
+  });
+  return out;
+}
+
 float mx::dequantizeElement(const QuantizedTensor &q, int64_t i) {
   // Locate the block of element i.
   size_t rank = q.shape.size();

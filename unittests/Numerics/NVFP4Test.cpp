@@ -475,4 +475,46 @@ TEST(NVFP4Test, RejectsOtherModes) {
   EXPECT_EQ(nvfp4().defaultScaleMode(), ScaleMode::NVFP4);
 }
 
+// dequantizeExact is the value f16/bf16 results round from: for NVFP4 the
+// product e2m1 * scale * S_dec before any f32 rounding.
+TEST(NVFP4Test, DequantizeExactIsTheUnroundedProduct) {
+  QuantizedTensor q;
+  q.format = nvfp4();
+  q.shape = {1, 16};
+  q.block = {1, 16};
+  q.elements.assign(16, 0x7);                    // +6
+  q.elements[1] = 0xd;                           // -3
+  q.scales = {0x7e};                             // 448
+  q.tensorDecodeScale = bitsToFloat(0x3eaaaaab); // f32(1/3)
+  std::vector<double> exact = dequantizeExact(q);
+  std::vector<float> f32 = dequantize(q);
+  long double s = bitsToFloat(0x3eaaaaab);
+  // 6 * 448 * f32(1/3) = 2688 * 0x3eaaaaab: 36 significant bits, not an f32.
+  EXPECT_EQ(exact[0], double(6.0L * 448.0L * s));
+  EXPECT_EQ(exact[1], double(-3.0L * 448.0L * s));
+  EXPECT_NE(exact[0], double(f32[0]));
+  // The f32 decode is that value rounded once (e2m1 * scale is exact).
+  EXPECT_EQ(floatBits(float(exact[0])), floatBits(f32[0]));
+  // A NaN scale gives NaN.
+  q.scales = {0x7f};
+  EXPECT_TRUE(std::isnan(dequantizeExact(q)[0]));
+}
+
+TEST(NVFP4Test, DequantizeExactEqualsDequantizeForE8M0) {
+  // E8M0 decodes are exact in f32 (or overflow to Inf), so both agree.
+  std::vector<float> x = {1.5f,  -0.375f, 1792.0f, 3.0e-39f,
+                          -0.0f, 7.0f,    0.1f,    448.0f};
+  int64_t shape[2] = {1, 8}, block[2] = {1, 8};
+  for (const Preset &p : getPresets()) {
+    if (p.format.scale != ScaleKind::E8M0)
+      continue;
+    auto q = quantize(x, shape, block, p.format);
+    ASSERT_TRUE(bool(q)) << llvm::toString(q.takeError());
+    std::vector<double> exact = dequantizeExact(*q);
+    std::vector<float> f = dequantize(*q);
+    for (size_t i = 0; i < x.size(); ++i)
+      EXPECT_EQ(exact[i], double(f[i])) << p.name << " element " << i;
+  }
+}
+
 } // namespace

@@ -110,6 +110,12 @@ float dequantizeElement(const QuantizedTensor &q, int64_t i);
 /// NVFP4: f32(f32(e2m1 * blockScale) * S_dec). A NaN scale gives NaN.
 std::vector<float> dequantize(const QuantizedTensor &q);
 
+/// The exact real value of every element, row-major, in double (which holds
+/// it exactly: at most 4 + 4 + 24 significant bits, exponents within
+/// +-300): P * 2^X for E8M0 scales, P * s_block * S_dec for NVFP4, NaN for a
+/// NaN scale. Narrower results (f16, bf16) round this value once.
+std::vector<double> dequantizeExact(const QuantizedTensor &q);
+
 /// Requantizes `q` into `format` with `block`: quantize(dequantize(q)).
 llvm::Expected<QuantizedTensor> convert(const QuantizedTensor &q,
                                         llvm::ArrayRef<int64_t> block,

@@ -272,22 +272,7 @@ OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
       cast<FloatType>(type.getElementType()).getFloatSemantics();
   std::vector<APFloat> out;
   out.reserve(q->elements.size());
-  std::vector<double> exact(q->elements.size());
-  ref::forEachBlock(q->shape, q->block, [&](int64_t b, ArrayRef<int64_t> idx) {
-    uint8_t s = q->scales[b];
-    for (int64_t i : idx) {
-      if (ref::isNaNScale(q->format.scale, s)) {
-        exact[i] = NAN;
-        continue;
-      }
-      double p = ref::decodeElem(q->format.elem, q->elements[i]);
-      exact[i] = q->format.scale == ref::ScaleKind::E8M0
-                     ? std::ldexp(p, int(s) - 127)
-                     : p * ref::decodeScale(q->format.scale, s) *
-                           (q->format.tensorScale ? q->tensorDecodeScale : 1.0);
-    }
-  });
-  for (double v : exact) {
+  for (double v : ref::dequantizeExact(*q)) {
     APFloat f(v);
     bool lost;
     f.convert(sem, APFloat::rmNearestTiesToEven, &lost);
