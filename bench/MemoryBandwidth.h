@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-namespace mx::bench {
+namespace mxbench {
 
 /// Sums `n` floats with 16 independent accumulators so the loop is limited
 /// by memory, not by the add latency.
@@ -71,6 +71,6 @@ inline double measureReadBandwidth(size_t bytes, int threads, int repeats = 5) {
   return measureReadBandwidth(buf.data(), buf.size(), threads, repeats);
 }
 
-} // namespace mx::bench
+} // namespace mxbench
 
 #endif // MX_BENCH_MEMORYBANDWIDTH_H

@@ -18,8 +18,8 @@
 // Weights come from DRAM: enough random matrices are rotated that the
 // working set is at least --gib GiB (default 2, >= 4x the 480 MiB L3 that
 // lscpu reports here); the cache-resident figure repeats one matrix.
-// Each configuration is checked once against the reference mx::matmul /
-// mx::quantize bit for bit before it is timed.
+// Each configuration is checked once against the reference mxref::matmul /
+// mxref::quantize bit for bit before it is timed.
 //
 // Usage: mx-bench-gemv [--gib=G] [--passes=P] [--k=K] [--n=N]
 //                      [--no-quantize] [--dump-object=FILE]
@@ -70,7 +70,7 @@
 #include <thread>
 #include <vector>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 
@@ -306,7 +306,7 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   GemvRunner run{*kernel, f.tensorScale, tensorScale, k,      pn,
                  c.kb,    c.bn,          pBytes,      sBytes, act};
 
-  // Bit-exact check of every panel of matrix 0 against mx::matmul.
+  // Bit-exact check of every panel of matrix 0 against mxref::matmul.
   std::optional<QuantizedTensor> qa;
   if (c.acts) {
     int64_t shape[2] = {1, k};
@@ -339,7 +339,7 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
       // either operand's NaN and LLVM may commute an add): NaN == NaN.
       if (g != e && !(std::isnan(got[i]) && std::isnan(ref->values[i]))) {
         llvm::errs() << llvm::format(
-            "MISMATCH against mx::matmul: %s, panel %d column %lld: "
+            "MISMATCH against mxref::matmul: %s, panel %d column %lld: "
             "0x%08x, reference 0x%08x\n",
             name.c_str(), p, (long long)i, g, e);
         return false;
@@ -359,8 +359,8 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   // Bandwidth and kernel passes alternate (ABAB), so drift hits both.
   double tD = 1e30, bw = 0;
   for (int r = 0; r < o.passes; ++r) {
-    bw = std::max(bw, bench::measureReadBandwidth(bwBuf.data(), bwBuf.size(),
-                                                  threads, 1));
+    bw = std::max(bw, mxbench::measureReadBandwidth(bwBuf.data(), bwBuf.size(),
+                                                    threads, 1));
     tD = std::min(tD, runPasses(threads, 1, dram) / double(mats.size()));
   }
   double tC = runPasses(threads, o.passes, cached) / double(mats.size());
@@ -441,7 +441,7 @@ bool benchQuantize(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
     std::free(res.packed.basePtr);
     std::free(res.scales.basePtr);
     if (!same) {
-      llvm::errs() << "MISMATCH against mx::quantize: " << preset << "\n";
+      llvm::errs() << "MISMATCH against mxref::quantize: " << preset << "\n";
       return false;
     }
   }
@@ -538,7 +538,7 @@ int main(int argc, char **argv) {
     llvm::outs() << llvm::format(
         "read bandwidth, %d thread(s): %.1f GB/s (re-measured next to each "
         "DRAM figure below)\n",
-        t, bench::measureReadBandwidth(bwBuf.data(), bwBuf.size(), t));
+        t, mxbench::measureReadBandwidth(bwBuf.data(), bwBuf.size(), t));
 
   const GemvCase cases[] = {
       {"mxfp4", 32, 1, nullptr},  {"mxfp4", 32, 1, "mxfp8_e4m3"},

@@ -23,7 +23,7 @@
 #include <cstdlib>
 #include <vector>
 
-using namespace mx;
+using namespace mxref;
 
 int main(int argc, char **argv) {
   int64_t rows = argc > 2 ? std::atoll(argv[1]) : 4096;

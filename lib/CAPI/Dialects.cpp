@@ -60,12 +60,12 @@ MlirAttribute mlirMXFormatAttrGetPreset(MlirContext ctx, MlirStringRef name) {
   MLIRContext *context = getMXContext(ctx);
   if (!context)
     return {};
-  std::optional<ref::Format> preset = ref::lookupPreset(unwrap(name));
+  std::optional<mxref::Format> preset = mxref::lookupPreset(unwrap(name));
   if (!preset) {
     InFlightDiagnostic diag = emitCAPIError(context);
     diag << "unknown format preset '" << unwrap(name) << "' (expected one of ";
-    llvm::interleaveComma(ref::getPresets(), diag,
-                          [&](const ref::Preset &p) { diag << p.name; });
+    llvm::interleaveComma(mxref::getPresets(), diag,
+                          [&](const mxref::Preset &p) { diag << p.name; });
     diag << ")";
     return {};
   }
@@ -117,10 +117,10 @@ MlirTypeID mlirMXFormatAttrGetTypeID(void) {
   return wrap(TypeID::get<FormatAttr>());
 }
 
-intptr_t mlirMXGetNumFormatPresets(void) { return ref::getPresets().size(); }
+intptr_t mlirMXGetNumFormatPresets(void) { return mxref::getPresets().size(); }
 
 MlirStringRef mlirMXGetFormatPresetName(intptr_t pos) {
-  llvm::ArrayRef<ref::Preset> presets = ref::getPresets();
+  llvm::ArrayRef<mxref::Preset> presets = mxref::getPresets();
   if (pos < 0 || pos >= static_cast<intptr_t>(presets.size()))
     return wrap(StringRef());
   return wrap(StringRef(presets[pos].name));

@@ -11,7 +11,7 @@
 #include <cmath>
 #include <cstring>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 /// A positive finite f32 as sig * 2^exp with sig < 2^24.
@@ -30,12 +30,12 @@ static Decomposed decompose(uint32_t absBits) {
 
 static int msbIndex(uint32_t v) { return 31 - llvm::countl_zero(v); }
 
-int mx::floorLog2(float x) {
+int mxref::floorLog2(float x) {
   Decomposed d = decompose(floatBits(x) & 0x7fffffffu);
   return msbIndex(d.sig) + d.exp;
 }
 
-int mx::ceilLog2(float x) {
+int mxref::ceilLog2(float x) {
   Decomposed d = decompose(floatBits(x) & 0x7fffffffu);
   int fl = msbIndex(d.sig) + d.exp;
   bool isPow2 = (d.sig & (d.sig - 1)) == 0;
@@ -46,7 +46,7 @@ int mx::ceilLog2(float x) {
 // Elements
 //===----------------------------------------------------------------------===//
 
-float mx::decodeElem(ElemKind kind, uint8_t code) {
+float mxref::decodeElem(ElemKind kind, uint8_t code) {
   const ElemInfo &info = getElemInfo(kind);
   if (kind == ElemKind::INT8)
     return float(int8_t(code)) * (1.0f / 64.0f);
@@ -143,12 +143,12 @@ static inline uint8_t encodeImpl(const ElemInfo &info, float v, int shiftExp,
   return neg ? uint8_t(mag | (1u << (info.bits - 1))) : mag;
 }
 
-uint8_t mx::encodeElem(ElemKind kind, float v, int shiftExp) {
+uint8_t mxref::encodeElem(ElemKind kind, float v, int shiftExp) {
   return encodeImpl(getElemInfo(kind), v, shiftExp, RoundKind::NearestEven, 0);
 }
 
-uint8_t mx::encodeElemStochastic(ElemKind kind, float v, int shiftExp,
-                                 uint8_t randomByte) {
+uint8_t mxref::encodeElemStochastic(ElemKind kind, float v, int shiftExp,
+                                    uint8_t randomByte) {
   return encodeImpl(getElemInfo(kind), v, shiftExp, RoundKind::Stochastic,
                     randomByte);
 }
@@ -190,8 +190,9 @@ static inline uint8_t encodeFast(const ElemInfo &info, float v, float scale) {
   return uint8_t(mag | (sign << (info.bits - 1)));
 }
 
-void mx::encodeElems(ElemKind kind, const float *in, uint8_t *out, int64_t n,
-                     int64_t stride, int shiftExp, const uint8_t *randomBytes) {
+void mxref::encodeElems(ElemKind kind, const float *in, uint8_t *out, int64_t n,
+                        int64_t stride, int shiftExp,
+                        const uint8_t *randomBytes) {
   const ElemInfo &info = getElemInfo(kind);
   if (randomBytes) {
     for (int64_t i = 0; i < n; ++i)
@@ -221,17 +222,17 @@ void mx::encodeElems(ElemKind kind, const float *in, uint8_t *out, int64_t n,
 // Scales
 //===----------------------------------------------------------------------===//
 
-bool mx::isNaNScale(ScaleKind kind, uint8_t code) {
+bool mxref::isNaNScale(ScaleKind kind, uint8_t code) {
   return kind == ScaleKind::E8M0 ? code == 0xff : (code & 0x7f) == 0x7f;
 }
 
-float mx::decodeScale(ScaleKind kind, uint8_t code) {
+float mxref::decodeScale(ScaleKind kind, uint8_t code) {
   if (kind == ScaleKind::E8M0)
     return code == 0xff ? NAN : std::ldexp(1.0f, int(code) - 127);
   return decodeElem(ElemKind::E4M3, code & 0x7f);
 }
 
-uint8_t mx::encodeE8M0RoundDown(float v) {
+uint8_t mxref::encodeE8M0RoundDown(float v) {
   uint32_t bits = floatBits(v) & 0x7fffffffu;
   if (bits >= 0x7f800000u)
     return 0xff;
@@ -241,7 +242,7 @@ uint8_t mx::encodeE8M0RoundDown(float v) {
   return uint8_t(std::min<uint32_t>(e, 0xfe));
 }
 
-uint8_t mx::encodeE8M0RoundUp(float v) {
+uint8_t mxref::encodeE8M0RoundUp(float v) {
   uint32_t bits = floatBits(v) & 0x7fffffffu;
   if (bits >= 0x7f800000u)
     return 0xff;
@@ -251,6 +252,6 @@ uint8_t mx::encodeE8M0RoundUp(float v) {
   return uint8_t(std::min<uint32_t>(e + (m != 0), 0xfe));
 }
 
-uint8_t mx::encodeUE4M3(float v) {
+uint8_t mxref::encodeUE4M3(float v) {
   return encodeElem(ElemKind::E4M3, std::fabs(v)) & 0x7f;
 }

@@ -8,10 +8,10 @@
 
 #include <cmath>
 
-using namespace mx;
+using namespace mxref;
 
-ErrorStats mx::computeErrorStats(llvm::ArrayRef<float> source,
-                                 llvm::ArrayRef<float> decoded) {
+ErrorStats mxref::computeErrorStats(llvm::ArrayRef<float> source,
+                                    llvm::ArrayRef<float> decoded) {
   ErrorStats s;
   double sumSq = 0, sumErrSq = 0;
   for (size_t i = 0, e = std::min(source.size(), decoded.size()); i < e; ++i) {
@@ -34,7 +34,7 @@ ErrorStats mx::computeErrorStats(llvm::ArrayRef<float> source,
   return s;
 }
 
-double mx::getBitsPerElement(const QuantizedTensor &q) {
+double mxref::getBitsPerElement(const QuantizedTensor &q) {
   double n = double(q.getNumElements());
   double bits = n * getElemInfo(q.format.elem).bits +
                 8.0 * double(q.getNumBlocks()) +
@@ -42,8 +42,8 @@ double mx::getBitsPerElement(const QuantizedTensor &q) {
   return bits / n;
 }
 
-ErrorStats mx::computeErrorStats(llvm::ArrayRef<float> source,
-                                 const QuantizedTensor &q) {
+ErrorStats mxref::computeErrorStats(llvm::ArrayRef<float> source,
+                                    const QuantizedTensor &q) {
   ErrorStats s = computeErrorStats(source, dequantize(q));
   s.bitsPerElement = getBitsPerElement(q);
   return s;

@@ -9,7 +9,7 @@
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
-using namespace mx;
+using namespace mxref;
 
 static const ElemInfo kElemInfos[kNumElemKinds] = {
     // kind, name, bits, ebits, mbits, bias, emax, maxNorm, maxCode
@@ -23,26 +23,26 @@ static const ElemInfo kElemInfos[kNumElemKinds] = {
     {ElemKind::INT8, "int8", 8, 0, 6, 0, 0, 127.0f / 64.0f, 0x7f},
 };
 
-const ElemInfo &mx::getElemInfo(ElemKind kind) {
+const ElemInfo &mxref::getElemInfo(ElemKind kind) {
   return kElemInfos[static_cast<unsigned>(kind)];
 }
 
-llvm::StringRef mx::stringifyElemKind(ElemKind kind) {
+llvm::StringRef mxref::stringifyElemKind(ElemKind kind) {
   return getElemInfo(kind).name;
 }
 
-std::optional<ElemKind> mx::symbolizeElemKind(llvm::StringRef name) {
+std::optional<ElemKind> mxref::symbolizeElemKind(llvm::StringRef name) {
   for (const ElemInfo &info : kElemInfos)
     if (name == info.name)
       return info.kind;
   return std::nullopt;
 }
 
-llvm::StringRef mx::stringifyScaleKind(ScaleKind kind) {
+llvm::StringRef mxref::stringifyScaleKind(ScaleKind kind) {
   return kind == ScaleKind::E8M0 ? "e8m0" : "ue4m3";
 }
 
-std::optional<ScaleKind> mx::symbolizeScaleKind(llvm::StringRef name) {
+std::optional<ScaleKind> mxref::symbolizeScaleKind(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<ScaleKind>>(name)
       .Case("e8m0", ScaleKind::E8M0)
       .Case("ue4m3", ScaleKind::UE4M3)
@@ -52,22 +52,22 @@ std::optional<ScaleKind> mx::symbolizeScaleKind(llvm::StringRef name) {
 static const char *const kScaleModeNames[kNumScaleModes] = {
     "floor", "rceil", "ceil", "even", "nvfp4"};
 
-llvm::StringRef mx::stringifyScaleMode(ScaleMode mode) {
+llvm::StringRef mxref::stringifyScaleMode(ScaleMode mode) {
   return kScaleModeNames[static_cast<unsigned>(mode)];
 }
 
-std::optional<ScaleMode> mx::symbolizeScaleMode(llvm::StringRef name) {
+std::optional<ScaleMode> mxref::symbolizeScaleMode(llvm::StringRef name) {
   for (unsigned i = 0; i < kNumScaleModes; ++i)
     if (name == kScaleModeNames[i])
       return static_cast<ScaleMode>(i);
   return std::nullopt;
 }
 
-llvm::StringRef mx::stringifyRounding(Rounding rounding) {
+llvm::StringRef mxref::stringifyRounding(Rounding rounding) {
   return rounding == Rounding::RNE ? "rne" : "stochastic";
 }
 
-std::optional<Rounding> mx::symbolizeRounding(llvm::StringRef name) {
+std::optional<Rounding> mxref::symbolizeRounding(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<Rounding>>(name)
       .Case("rne", Rounding::RNE)
       .Case("stochastic", Rounding::Stochastic)
@@ -103,9 +103,11 @@ static const ValidityRule kValidityTable[] = {
      "NVFP4's own two-level scale rule"},
 };
 
-llvm::ArrayRef<ValidityRule> mx::getValidityTable() { return kValidityTable; }
+llvm::ArrayRef<ValidityRule> mxref::getValidityTable() {
+  return kValidityTable;
+}
 
-const ValidityRule *mx::lookupValidityRule(const Format &f) {
+const ValidityRule *mxref::lookupValidityRule(const Format &f) {
   for (const ValidityRule &rule : kValidityTable)
     if (rule.elem == f.elem && rule.scale == f.scale &&
         rule.tensorScale == f.tensorScale)
@@ -113,7 +115,7 @@ const ValidityRule *mx::lookupValidityRule(const Format &f) {
   return nullptr;
 }
 
-std::optional<std::string> mx::checkFormat(const Format &f) {
+std::optional<std::string> mxref::checkFormat(const Format &f) {
   if (f.defaultBlock <= 0)
     return llvm::formatv("block size must be positive, got {0}", f.defaultBlock)
         .str();
@@ -132,7 +134,8 @@ std::optional<std::string> mx::checkFormat(const Format &f) {
       .str();
 }
 
-std::optional<std::string> mx::checkScaleMode(const Format &f, ScaleMode mode) {
+std::optional<std::string> mxref::checkScaleMode(const Format &f,
+                                                 ScaleMode mode) {
   const ValidityRule *rule = lookupValidityRule(f);
   if (!rule)
     return checkFormat(f);
@@ -169,16 +172,16 @@ static const Preset kPresets[] = {
     {"nvfp4", {ElemKind::E2M1, ScaleKind::UE4M3, true, 16}},
 };
 
-llvm::ArrayRef<Preset> mx::getPresets() { return kPresets; }
+llvm::ArrayRef<Preset> mxref::getPresets() { return kPresets; }
 
-std::optional<Format> mx::lookupPreset(llvm::StringRef name) {
+std::optional<Format> mxref::lookupPreset(llvm::StringRef name) {
   for (const Preset &p : kPresets)
     if (name == p.name)
       return p.format;
   return std::nullopt;
 }
 
-llvm::StringRef mx::getPresetName(const Format &f) {
+llvm::StringRef mxref::getPresetName(const Format &f) {
   for (const Preset &p : kPresets)
     if (p.format == f)
       return p.name;

@@ -12,11 +12,11 @@
 
 #include <algorithm>
 
-using namespace mx;
-using mx::detail::makeError;
-using mx::detail::product;
+using namespace mxref;
+using mxref::detail::makeError;
+using mxref::detail::product;
 
-int mx::hadamardSign(uint64_t seed, uint64_t j) {
+int mxref::hadamardSign(uint64_t seed, uint64_t j) {
   // Counter-based SplitMix64: output j of the generator seeded with `seed`.
   uint64_t z = seed + (j + 1) * 0x9E3779B97F4A7C15ull;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -25,8 +25,8 @@ int mx::hadamardSign(uint64_t seed, uint64_t j) {
   return (z >> 63) ? -1 : 1;
 }
 
-std::vector<int8_t> mx::getHadamardSigns(std::optional<uint64_t> seed,
-                                         int64_t n) {
+std::vector<int8_t> mxref::getHadamardSigns(std::optional<uint64_t> seed,
+                                            int64_t n) {
   std::vector<int8_t> signs(std::max<int64_t>(n, 0), 1);
   if (seed)
     for (int64_t j = 0; j < n; ++j)
@@ -34,7 +34,7 @@ std::vector<int8_t> mx::getHadamardSigns(std::optional<uint64_t> seed,
   return signs;
 }
 
-std::optional<float> mx::getHadamardScale(int64_t n) {
+std::optional<float> mxref::getHadamardScale(int64_t n) {
   // Correctly rounded 1/sqrt(n); 1.0f / std::sqrt(float(n)) rounds twice.
   switch (n) {
   case 16:
@@ -64,9 +64,9 @@ static void butterfly(float *t, int64_t n) {
 }
 
 llvm::Expected<std::vector<float>>
-mx::hadamardWithSigns(llvm::ArrayRef<float> values,
-                      llvm::ArrayRef<int64_t> shape, int64_t axis,
-                      llvm::ArrayRef<int8_t> signs, bool inverse) {
+mxref::hadamardWithSigns(llvm::ArrayRef<float> values,
+                         llvm::ArrayRef<int64_t> shape, int64_t axis,
+                         llvm::ArrayRef<int8_t> signs, bool inverse) {
   int64_t n = int64_t(signs.size());
   std::optional<float> c = getHadamardScale(n);
   if (!c)
@@ -123,11 +123,10 @@ mx::hadamardWithSigns(llvm::ArrayRef<float> values,
   return out;
 }
 
-llvm::Expected<std::vector<float>> mx::hadamard(llvm::ArrayRef<float> values,
-                                                llvm::ArrayRef<int64_t> shape,
-                                                int64_t axis, int64_t n,
-                                                std::optional<uint64_t> seed,
-                                                bool inverse) {
+llvm::Expected<std::vector<float>>
+mxref::hadamard(llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape,
+                int64_t axis, int64_t n, std::optional<uint64_t> seed,
+                bool inverse) {
   if (!getHadamardScale(n))
     return makeError(
         llvm::formatv("Hadamard size must be 16, 32, 64 or 128, got {0}", n));

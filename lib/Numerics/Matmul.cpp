@@ -14,9 +14,9 @@
 #include <cmath>
 #include <optional>
 
-using namespace mx;
-using mx::detail::makeError;
-using mx::detail::product;
+using namespace mxref;
+using mxref::detail::makeError;
+using mxref::detail::product;
 
 static llvm::Error checkOperand(const MatmulOperand &x, const char *name) {
   if (x.shape.size() < 2)
@@ -57,8 +57,8 @@ static llvm::Error checkOperand(const MatmulOperand &x, const char *name) {
   return llvm::Error::success();
 }
 
-llvm::Expected<int64_t> mx::getMatmulKBlock(const MatmulOperand &a,
-                                            const MatmulOperand &b) {
+llvm::Expected<int64_t> mxref::getMatmulKBlock(const MatmulOperand &a,
+                                               const MatmulOperand &b) {
   if (auto err = checkOperand(a, "A"))
     return std::move(err);
   if (auto err = checkOperand(b, "B"))
@@ -184,8 +184,8 @@ struct Problem {
 };
 } // namespace
 
-llvm::Expected<MatmulResult> mx::matmul(const MatmulOperand &x,
-                                        const MatmulOperand &y) {
+llvm::Expected<MatmulResult> mxref::matmul(const MatmulOperand &x,
+                                           const MatmulOperand &y) {
   llvm::Expected<int64_t> kb = getMatmulKBlock(x, y);
   if (!kb)
     return kb.takeError();
@@ -225,7 +225,7 @@ llvm::Expected<MatmulResult> mx::matmul(const MatmulOperand &x,
 }
 
 llvm::Expected<std::vector<double>>
-mx::matmulErrorBound(const MatmulOperand &x, const MatmulOperand &y) {
+mxref::matmulErrorBound(const MatmulOperand &x, const MatmulOperand &y) {
   llvm::Expected<int64_t> kb = getMatmulKBlock(x, y);
   if (!kb)
     return kb.takeError();

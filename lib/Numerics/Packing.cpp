@@ -8,14 +8,14 @@
 
 #include "llvm/ADT/StringSwitch.h"
 
-using namespace mx;
+using namespace mxref;
 
-int64_t mx::getPackedSize(ElemKind kind, int64_t count) {
+int64_t mxref::getPackedSize(ElemKind kind, int64_t count) {
   return (count * getElemInfo(kind).bits + 7) / 8;
 }
 
-std::vector<uint8_t> mx::packElements(ElemKind kind,
-                                      llvm::ArrayRef<uint8_t> codes) {
+std::vector<uint8_t> mxref::packElements(ElemKind kind,
+                                         llvm::ArrayRef<uint8_t> codes) {
   unsigned bits = getElemInfo(kind).bits;
   if (bits == 8)
     return std::vector<uint8_t>(codes.begin(), codes.end());
@@ -32,9 +32,9 @@ std::vector<uint8_t> mx::packElements(ElemKind kind,
   return out;
 }
 
-std::vector<uint8_t> mx::unpackElements(ElemKind kind,
-                                        llvm::ArrayRef<uint8_t> bytes,
-                                        int64_t count) {
+std::vector<uint8_t> mxref::unpackElements(ElemKind kind,
+                                           llvm::ArrayRef<uint8_t> bytes,
+                                           int64_t count) {
   unsigned bits = getElemInfo(kind).bits;
   std::vector<uint8_t> out(count, 0);
   if (bits == 8) {
@@ -56,31 +56,31 @@ std::vector<uint8_t> mx::unpackElements(ElemKind kind,
   return out;
 }
 
-std::optional<ScaleLayout> mx::symbolizeScaleLayout(llvm::StringRef name) {
+std::optional<ScaleLayout> mxref::symbolizeScaleLayout(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<ScaleLayout>>(name)
       .Case("rowmajor", ScaleLayout::RowMajor)
       .Case("128x4", ScaleLayout::Blackwell128x4)
       .Default(std::nullopt);
 }
 
-llvm::StringRef mx::stringifyScaleLayout(ScaleLayout layout) {
+llvm::StringRef mxref::stringifyScaleLayout(ScaleLayout layout) {
   return layout == ScaleLayout::RowMajor ? "rowmajor" : "128x4";
 }
 
 static int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
-int64_t mx::getBlackwellScaleOffset(int64_t m, int64_t k, int64_t cols) {
+int64_t mxref::getBlackwellScaleOffset(int64_t m, int64_t k, int64_t cols) {
   int64_t kp = roundUp(cols, 4);
   return ((m / 128) * (kp / 4) + k / 4) * 512 + (m % 32) * 16 +
          ((m % 128) / 32) * 4 + (k % 4);
 }
 
-int64_t mx::getBlackwellScaleSize(int64_t rows, int64_t cols) {
+int64_t mxref::getBlackwellScaleSize(int64_t rows, int64_t cols) {
   return roundUp(rows, 128) * roundUp(cols, 4);
 }
 
-std::vector<uint8_t> mx::toBlackwell128x4(llvm::ArrayRef<uint8_t> rowMajor,
-                                          int64_t rows, int64_t cols) {
+std::vector<uint8_t> mxref::toBlackwell128x4(llvm::ArrayRef<uint8_t> rowMajor,
+                                             int64_t rows, int64_t cols) {
   std::vector<uint8_t> out(getBlackwellScaleSize(rows, cols), 0);
   for (int64_t m = 0; m < rows; ++m)
     for (int64_t k = 0; k < cols; ++k)
@@ -88,8 +88,8 @@ std::vector<uint8_t> mx::toBlackwell128x4(llvm::ArrayRef<uint8_t> rowMajor,
   return out;
 }
 
-std::vector<uint8_t> mx::fromBlackwell128x4(llvm::ArrayRef<uint8_t> swizzled,
-                                            int64_t rows, int64_t cols) {
+std::vector<uint8_t> mxref::fromBlackwell128x4(llvm::ArrayRef<uint8_t> swizzled,
+                                               int64_t rows, int64_t cols) {
   std::vector<uint8_t> out(rows * cols, 0);
   for (int64_t m = 0; m < rows; ++m)
     for (int64_t k = 0; k < cols; ++k)

@@ -14,9 +14,9 @@
 #include <cfloat>
 #include <cmath>
 
-using namespace mx;
-using mx::detail::makeError;
-using mx::detail::product;
+using namespace mxref;
+using mxref::detail::makeError;
+using mxref::detail::product;
 
 int64_t QuantizedTensor::getNumElements() const { return product(shape); }
 
@@ -31,8 +31,9 @@ int64_t QuantizedTensor::getNumBlocks() const {
   return product(getBlockGrid());
 }
 
-std::optional<std::string> mx::checkBlockShape(llvm::ArrayRef<int64_t> shape,
-                                               llvm::ArrayRef<int64_t> block) {
+std::optional<std::string>
+mxref::checkBlockShape(llvm::ArrayRef<int64_t> shape,
+                       llvm::ArrayRef<int64_t> block) {
   if (shape.size() != block.size())
     return llvm::formatv("block rank {0} does not match tensor rank {1}",
                          block.size(), shape.size())
@@ -57,14 +58,14 @@ std::optional<std::string> mx::checkBlockShape(llvm::ArrayRef<int64_t> shape,
 }
 
 llvm::SmallVector<int64_t, 4>
-mx::getDefaultBlockShape(const Format &f, llvm::ArrayRef<int64_t> shape) {
+mxref::getDefaultBlockShape(const Format &f, llvm::ArrayRef<int64_t> shape) {
   llvm::SmallVector<int64_t, 4> block(shape.size(), 1);
   if (!block.empty())
     block.back() = f.defaultBlock;
   return block;
 }
 
-void mx::forEachBlockRows(
+void mxref::forEachBlockRows(
     llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> block,
     llvm::function_ref<void(int64_t, llvm::ArrayRef<int64_t>, int64_t)> fn) {
   size_t rank = shape.size();
@@ -112,7 +113,7 @@ void mx::forEachBlockRows(
   }
 }
 
-void mx::forEachBlock(
+void mxref::forEachBlock(
     llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> block,
     llvm::function_ref<void(int64_t, llvm::ArrayRef<int64_t>)> fn) {
   std::vector<int64_t> offsets;
@@ -130,7 +131,7 @@ void mx::forEachBlock(
 // Scale selection
 //===----------------------------------------------------------------------===//
 
-uint8_t mx::selectE8M0Scale(ElemKind elem, ScaleMode mode, float amax) {
+uint8_t mxref::selectE8M0Scale(ElemKind elem, ScaleMode mode, float amax) {
   const ElemInfo &info = getElemInfo(elem);
   int x = 0;
   switch (mode) {
@@ -160,7 +161,7 @@ uint8_t mx::selectE8M0Scale(ElemKind elem, ScaleMode mode, float amax) {
   return uint8_t(x + 127);
 }
 
-NVFP4TensorScales mx::computeNVFP4TensorScales(float globalAmax) {
+NVFP4TensorScales mxref::computeNVFP4TensorScales(float globalAmax) {
   float enc = (448.0f * 6.0f) / globalAmax;
   enc = std::fmin(enc, FLT_MAX);
   if (globalAmax == 0 || enc == 0)
@@ -168,7 +169,7 @@ NVFP4TensorScales mx::computeNVFP4TensorScales(float globalAmax) {
   return {enc, 1.0f / enc};
 }
 
-NVFP4TensorScales mx::nvfp4ScalesFromDecode(float decode) {
+NVFP4TensorScales mxref::nvfp4ScalesFromDecode(float decode) {
   // Clamped like the computed S_enc, so a tiny S_dec cannot give Inf * 0.
   return {std::fmin(1.0f / decode, FLT_MAX), decode};
 }
@@ -181,11 +182,11 @@ static bool isFinite(float v) {
   return (floatBits(v) & 0x7f800000u) != 0x7f800000u;
 }
 
-llvm::Expected<QuantizedTensor> mx::quantize(llvm::ArrayRef<float> values,
-                                             llvm::ArrayRef<int64_t> shape,
-                                             llvm::ArrayRef<int64_t> block,
-                                             const Format &format,
-                                             const QuantOptions &options) {
+llvm::Expected<QuantizedTensor> mxref::quantize(llvm::ArrayRef<float> values,
+                                                llvm::ArrayRef<int64_t> shape,
+                                                llvm::ArrayRef<int64_t> block,
+                                                const Format &format,
+                                                const QuantOptions &options) {
   if (auto err = checkFormat(format))
     return makeError("invalid format: " + *err);
   ScaleMode mode = options.scaleMode.value_or(format.defaultScaleMode());
@@ -315,7 +316,7 @@ static float decodeValue(const Format &f, uint8_t elemCode, uint8_t scaleCode,
   return f.tensorScale ? v * tensorDecodeScale : v;
 }
 
-std::vector<float> mx::dequantize(const QuantizedTensor &q) {
+std::vector<float> mxref::dequantize(const QuantizedTensor &q) {
   std::vector<float> out(q.elements.size());
   forEachBlock(q.shape, q.block, [&](int64_t b, llvm::ArrayRef<int64_t> idx) {
     for (int64_t i : idx)
@@ -325,7 +326,7 @@ std::vector<float> mx::dequantize(const QuantizedTensor &q) {
   return out;
 }
 
-std::vector<double> mx::dequantizeExact(const QuantizedTensor &q) {
+std::vector<double> mxref::dequantizeExact(const QuantizedTensor &q) {
   std::vector<double> out(q.elements.size());
   const Format &f = q.format;
   forEachBlock(q.shape, q.block, [&](int64_t b, llvm::ArrayRef<int64_t> idx) {
@@ -345,7 +346,7 @@ std::vector<double> mx::dequantizeExact(const QuantizedTensor &q) {
   return out;
 }
 
-float mx::dequantizeElement(const QuantizedTensor &q, int64_t i) {
+float mxref::dequantizeElement(const QuantizedTensor &q, int64_t i) {
   // Locate the block of element i.
   size_t rank = q.shape.size();
   int64_t rem = i, blockIndex = 0;
@@ -360,16 +361,18 @@ float mx::dequantizeElement(const QuantizedTensor &q, int64_t i) {
                      q.tensorDecodeScale);
 }
 
-llvm::Expected<QuantizedTensor> mx::convert(const QuantizedTensor &q,
-                                            llvm::ArrayRef<int64_t> block,
-                                            const Format &format,
-                                            const QuantOptions &options) {
+llvm::Expected<QuantizedTensor> mxref::convert(const QuantizedTensor &q,
+                                               llvm::ArrayRef<int64_t> block,
+                                               const Format &format,
+                                               const QuantOptions &options) {
   std::vector<float> values = dequantize(q);
   return quantize(values, q.shape, block, format, options);
 }
 
-bool mx::isRequantizationIdentity(const Format &format, ScaleMode producerMode,
-                                  Rounding producerRounding, ScaleMode mode) {
+bool mxref::isRequantizationIdentity(const Format &format,
+                                     ScaleMode producerMode,
+                                     Rounding producerRounding,
+                                     ScaleMode mode) {
   if (format.scale != ScaleKind::E8M0 || format.tensorScale)
     return false; // NVFP4 recomputes its tensor scale from the new amax.
   if (mode != ScaleMode::Floor && mode != ScaleMode::Even)

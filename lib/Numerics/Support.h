@@ -13,7 +13,7 @@
 
 #include <cstdint>
 
-namespace mx::detail {
+namespace mxref::detail {
 
 /// A one-line error for an invalid argument.
 inline llvm::Error makeError(const llvm::Twine &msg) {
@@ -28,6 +28,6 @@ inline int64_t product(llvm::ArrayRef<int64_t> dims) {
   return n;
 }
 
-} // namespace mx::detail
+} // namespace mxref::detail
 
 #endif // MX_LIB_NUMERICS_SUPPORT_H

@@ -26,7 +26,7 @@
 
 #include <algorithm>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 
@@ -119,10 +119,10 @@ StridedMemRefType<T, 2> view2D(T *data, int64_t rows, int64_t cols) {
 } // namespace
 
 std::optional<std::string>
-mx::quantizeCompiled(llvm::ArrayRef<float> values, int64_t rows, int64_t cols,
-                     int64_t tileRows, int64_t tileCols, const Format &format,
-                     std::optional<ScaleMode> mode, QuantizedTensor &q,
-                     std::vector<float> &decoded) {
+mxref::quantizeCompiled(llvm::ArrayRef<float> values, int64_t rows,
+                        int64_t cols, int64_t tileRows, int64_t tileCols,
+                        const Format &format, std::optional<ScaleMode> mode,
+                        QuantizedTensor &q, std::vector<float> &decoded) {
   mlir::DialectRegistry registry;
   mlir::mx::registerAllDialects(registry);
   mlir::registerBuiltinDialectTranslation(registry);

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace mx {
+namespace mxref {
 
 /// Quantizes `values` (row-major rows x cols) with `block` (tileRows x
 /// tileCols) into `q` (element codes one per byte, scales row-major, tensor
@@ -33,6 +33,6 @@ quantizeCompiled(llvm::ArrayRef<float> values, int64_t rows, int64_t cols,
                  std::optional<ScaleMode> mode, QuantizedTensor &q,
                  std::vector<float> &decoded);
 
-} // namespace mx
+} // namespace mxref
 
 #endif // MX_TOOLS_MX_QUANT_COMPILEDENGINE_H

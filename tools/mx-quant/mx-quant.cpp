@@ -32,7 +32,7 @@
 #include <cstdlib>
 #include <string>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 

@@ -178,11 +178,11 @@ std::string joinDims(ArrayRef<int64_t> dims) {
 /// Bytes of the MX form: packed elements, one byte per block scale, and the
 /// f32 tensor scale.
 int64_t getMXBytes(mxd::BlockScaledTensorType type) {
-  ::mx::Format format = type.getFormat().getFormat();
+  mxref::Format format = type.getFormat().getFormat();
   int64_t blocks = 1;
   for (int64_t g : type.getBlockGrid())
     blocks *= g;
-  return ::mx::getPackedSize(format.elem, type.getNumElements()) + blocks +
+  return mxref::getPackedSize(format.elem, type.getNumElements()) + blocks +
          (format.tensorScale ? 4 : 0);
 }
 
@@ -518,7 +518,7 @@ void printComparison(llvm::raw_ostream &os, ArrayRef<Result> mx,
                       "rel_mse", "sqnr_db", "max_abs");
   for (auto [i, pair] : llvm::enumerate(llvm::zip(mx, f32))) {
     auto [m, f] = pair;
-    ::mx::ErrorStats s = ::mx::computeErrorStats(f.values, m.values);
+    mxref::ErrorStats s = mxref::computeErrorStats(f.values, m.values);
     os << llvm::formatv(
         "{0,-7} {1,14} {2,14} {3,9} {4,14}\n", i, formatDouble("%.6g", s.mse),
         formatDouble("%.6g", s.relMse), formatDouble("%.2f", s.sqnrDb),

@@ -21,7 +21,7 @@
 #include <cmath>
 #include <vector>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The validity table exists once in code (mx::getValidityTable) and once in
+// The validity table exists once in code (mxref::getValidityTable) and once in
 // docs/Numerics.md; this test keeps the two equal.
 //
 //===----------------------------------------------------------------------===//
@@ -19,7 +19,7 @@
 #include <set>
 #include <string>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 

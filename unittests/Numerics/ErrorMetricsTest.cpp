@@ -11,7 +11,7 @@
 #include <cmath>
 #include <vector>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 

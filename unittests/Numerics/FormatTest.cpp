@@ -16,7 +16,7 @@
 
 #include <cmath>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 

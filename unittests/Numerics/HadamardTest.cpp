@@ -12,7 +12,7 @@
 #include <cmath>
 #include <string>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 

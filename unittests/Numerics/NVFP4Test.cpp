@@ -23,7 +23,7 @@
 #include <random>
 #include <vector>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 

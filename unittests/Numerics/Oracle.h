@@ -26,7 +26,7 @@
 #include <limits>
 #include <vector>
 
-namespace mx {
+namespace mxref {
 namespace oracle {
 
 /// The element formats of NUMERICS.md §1, typed in from the table.
@@ -226,6 +226,6 @@ inline std::vector<float> criticalInputs(ElemKind kind, int shift) {
 }
 
 } // namespace oracle
-} // namespace mx
+} // namespace mxref
 
 #endif // MX_UNITTESTS_NUMERICS_ORACLE_H

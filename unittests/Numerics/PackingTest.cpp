@@ -17,7 +17,7 @@
 #include <random>
 #include <vector>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 

@@ -22,7 +22,7 @@
 #include <random>
 #include <vector>
 
-using namespace mx;
+using namespace mxref;
 
 namespace {
 

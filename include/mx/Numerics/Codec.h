@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace mx {
+namespace mxref {
 
 /// f32 <-> bit pattern.
 inline uint32_t floatBits(float f) {
@@ -76,6 +76,6 @@ uint8_t encodeE8M0RoundUp(float v);
 /// bit clear; NaN gives 0x7f.
 uint8_t encodeUE4M3(float v);
 
-} // namespace mx
+} // namespace mxref
 
 #endif // MX_NUMERICS_CODEC_H

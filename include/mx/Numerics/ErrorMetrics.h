@@ -11,7 +11,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
-namespace mx {
+namespace mxref {
 
 /// Error of a quantized tensor against its source, over the finite source
 /// values (pairs whose source is Inf or NaN are skipped). Each error
@@ -34,6 +34,6 @@ double getBitsPerElement(const QuantizedTensor &q);
 ErrorStats computeErrorStats(llvm::ArrayRef<float> source,
                              const QuantizedTensor &q);
 
-} // namespace mx
+} // namespace mxref
 
 #endif // MX_NUMERICS_ERRORMETRICS_H

@@ -22,7 +22,7 @@
 #include <optional>
 #include <string>
 
-namespace mx {
+namespace mxref {
 
 /// Element encodings (NUMERICS.md §1).
 enum class ElemKind : uint8_t { E2M1, E2M3, E3M2, E4M3, E5M2, INT8 };
@@ -117,6 +117,6 @@ std::optional<Format> lookupPreset(llvm::StringRef name);
 /// The preset name of `f`, or empty when it is not a preset.
 llvm::StringRef getPresetName(const Format &f);
 
-} // namespace mx
+} // namespace mxref
 
 #endif // MX_NUMERICS_FORMAT_H

@@ -47,7 +47,7 @@
 #include <optional>
 #include <vector>
 
-namespace mx {
+namespace mxref {
 
 /// s_j of the seeded sign vector: +1 or -1.
 int hadamardSign(uint64_t seed, uint64_t j);
@@ -75,6 +75,6 @@ hadamardWithSigns(llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape,
                   int64_t axis, llvm::ArrayRef<int8_t> signs,
                   bool inverse = false);
 
-} // namespace mx
+} // namespace mxref
 
 #endif // MX_NUMERICS_HADAMARD_H

@@ -54,7 +54,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace mx {
+namespace mxref {
 
 /// One matmul operand: a view of either a plain row-major f32 tensor or a
 /// block-scaled tensor. The viewed data must outlive the call it is used in.
@@ -107,6 +107,6 @@ llvm::Expected<MatmulResult> matmul(const MatmulOperand &a,
 llvm::Expected<std::vector<double>> matmulErrorBound(const MatmulOperand &a,
                                                      const MatmulOperand &b);
 
-} // namespace mx
+} // namespace mxref
 
 #endif // MX_NUMERICS_MATMUL_H

@@ -27,7 +27,7 @@
 #include <optional>
 #include <vector>
 
-namespace mx {
+namespace mxref {
 
 /// Bytes needed for `count` packed codes of `kind`.
 int64_t getPackedSize(ElemKind kind, int64_t count);
@@ -53,6 +53,6 @@ std::vector<uint8_t> toBlackwell128x4(llvm::ArrayRef<uint8_t> rowMajor,
 std::vector<uint8_t> fromBlackwell128x4(llvm::ArrayRef<uint8_t> swizzled,
                                         int64_t rows, int64_t cols);
 
-} // namespace mx
+} // namespace mxref
 
 #endif // MX_NUMERICS_PACKING_H

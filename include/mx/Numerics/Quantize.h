@@ -28,7 +28,7 @@
 #include <optional>
 #include <vector>
 
-namespace mx {
+namespace mxref {
 
 struct QuantOptions {
   /// Defaults to the format's default scale mode.
@@ -134,6 +134,6 @@ llvm::Expected<QuantizedTensor> convert(const QuantizedTensor &q,
 bool isRequantizationIdentity(const Format &format, ScaleMode producerMode,
                               Rounding producerRounding, ScaleMode mode);
 
-} // namespace mx
+} // namespace mxref
 
 #endif // MX_NUMERICS_QUANTIZE_H

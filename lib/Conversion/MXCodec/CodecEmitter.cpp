@@ -22,7 +22,6 @@
 
 using namespace mlir;
 using namespace mlir::mx;
-namespace ref = ::mx;
 
 static Type shapedLike(Type like, Type elem) {
   if (auto vec = dyn_cast_or_null<VectorType>(like))
@@ -51,7 +50,7 @@ Value CodecEmitter::i32(int64_t v) {
 }
 Value CodecEmitter::f32(float v) { return splat(f32Ty, b.getF32FloatAttr(v)); }
 Value CodecEmitter::f32Bits(uint32_t bits) {
-  return f32(ref::bitsToFloat(bits));
+  return f32(mxref::bitsToFloat(bits));
 }
 
 Value CodecEmitter::add(Value a, Value c) {
@@ -138,9 +137,9 @@ static Value msbIndex(CodecEmitter &e, Value v) {
 //===----------------------------------------------------------------------===//
 
 // Reference `encodeMagnitude`: rounds |v| * 2^-shift at the target quantum.
-Value CodecEmitter::encodeMagnitude(const ref::ElemInfo &info, Value absBits,
+Value CodecEmitter::encodeMagnitude(const mxref::ElemInfo &info, Value absBits,
                                     Value shift, Value randomByte) {
-  bool isInt = info.kind == ref::ElemKind::INT8;
+  bool isInt = info.kind == mxref::ElemKind::INT8;
   int mbits = int(info.mbits);
   // decompose(): sig * 2^exp with sig < 2^24.
   Value e = lshr(absBits, i32(23));
@@ -218,9 +217,9 @@ Value CodecEmitter::encodeMagnitude(const ref::ElemInfo &info, Value absBits,
 }
 
 // Reference `encodeImpl`.
-Value CodecEmitter::encodeElem(ref::ElemKind kind, Value v, Value shiftExp,
+Value CodecEmitter::encodeElem(mxref::ElemKind kind, Value v, Value shiftExp,
                                Value randomByte) {
-  const ref::ElemInfo &info = ref::getElemInfo(kind);
+  const mxref::ElemInfo &info = mxref::getElemInfo(kind);
   Value bits = bitsOf(v);
   Value absBits = andI(bits, i32(0x7fffffff));
   Value neg = ne(lshr(bits, i32(31)), i32(0));
@@ -229,18 +228,18 @@ Value CodecEmitter::encodeElem(ref::ElemKind kind, Value v, Value shiftExp,
   Value mag = encodeMagnitude(info, absBits, shiftExp, randomByte);
   mag = select(isInf, i32(info.maxCode), mag);
   Value code;
-  if (kind == ref::ElemKind::INT8)
+  if (kind == mxref::ElemKind::INT8)
     code = select(neg, andI(sub(i32(0), mag), i32(0xff)), mag);
   else
     code = select(neg, orI(mag, i32(1 << (info.bits - 1))), mag);
-  bool hasNaN = kind == ref::ElemKind::E4M3 || kind == ref::ElemKind::E5M2;
+  bool hasNaN = kind == mxref::ElemKind::E4M3 || kind == mxref::ElemKind::E5M2;
   return select(isNaN, i32(hasNaN ? 0x7f : 0), code);
 }
 
 // Reference `decodeElem`.
-Value CodecEmitter::decodeElem(ref::ElemKind kind, Value code) {
-  const ref::ElemInfo &info = ref::getElemInfo(kind);
-  if (kind == ref::ElemKind::INT8) {
+Value CodecEmitter::decodeElem(mxref::ElemKind kind, Value code) {
+  const mxref::ElemInfo &info = mxref::getElemInfo(kind);
+  if (kind == mxref::ElemKind::INT8) {
     // Sign-extend the byte; int8 * 2^-6 is exact.
     Value s = arith::ShRSIOp::create(b, loc, shl(code, i32(24)), i32(24));
     Value f = arith::SIToFPOp::create(b, loc, f32Ty, s);
@@ -259,9 +258,9 @@ Value CodecEmitter::decodeElem(ref::ElemKind kind, Value code) {
       arith::MulFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f32Ty, m),
                             f32(std::ldexp(1.0f, 1 - info.bias - mbits))));
   Value mag = select(eq(e, i32(0)), subnormal, normal);
-  if (kind == ref::ElemKind::E4M3)
+  if (kind == mxref::ElemKind::E4M3)
     mag = select(eq(andI(c, i32(0x7f)), i32(0x7f)), i32(0x7fc00000), mag);
-  if (kind == ref::ElemKind::E5M2)
+  if (kind == mxref::ElemKind::E5M2)
     mag = select(eq(e, i32(31)),
                  select(eq(m, i32(0)), i32(0x7f800000), i32(0x7fc00000)), mag);
   return floatOf(orI(mag, sign));
@@ -279,10 +278,10 @@ Value CodecEmitter::floorLog2Bits(Value absBits) {
 }
 
 // Reference `selectE8M0Scale`.
-Value CodecEmitter::selectE8M0Scale(ref::ElemKind elem, ref::ScaleMode mode,
+Value CodecEmitter::selectE8M0Scale(mxref::ElemKind elem, mxref::ScaleMode mode,
                                     Value amax) {
-  const ref::ElemInfo &info = ref::getElemInfo(elem);
-  if (mode == ref::ScaleMode::RCeil) {
+  const mxref::ElemInfo &info = mxref::getElemInfo(elem);
+  if (mode == mxref::ScaleMode::RCeil) {
     // descale = f32(amax * f32(1/max)), rounded up to a power of two.
     Value descale =
         arith::MulFOp::create(b, loc, amax, f32(1.0f / info.maxNorm));
@@ -292,12 +291,12 @@ Value CodecEmitter::selectE8M0Scale(ref::ElemKind elem, ref::ScaleMode mode,
   Value isZero = eq(bits, i32(0));
   Value x;
   switch (mode) {
-  case ref::ScaleMode::Even: {
+  case mxref::ScaleMode::Even: {
     Value rounded = add(bits, i32(1 << (23 - info.mbits - 1)));
     x = sub(andI(lshr(rounded, i32(23)), i32(0xff)), i32(127 + info.emax));
     break;
   }
-  case ref::ScaleMode::Ceil: {
+  case mxref::ScaleMode::Ceil: {
     Value e = lshr(bits, i32(23));
     Value m = andI(bits, i32(0x7fffff));
     Value sig = select(eq(e, i32(0)), m, orI(m, i32(0x800000)));
@@ -334,19 +333,19 @@ Value CodecEmitter::decodeE8M0(Value code) {
   return floatOf(select(eq(c, i32(0)), i32(0x00400000), shl(c, i32(23))));
 }
 
-Value CodecEmitter::isNaNScale(ref::ScaleKind kind, Value code) {
-  if (kind == ref::ScaleKind::E8M0)
+Value CodecEmitter::isNaNScale(mxref::ScaleKind kind, Value code) {
+  if (kind == mxref::ScaleKind::E8M0)
     return eq(andI(code, i32(0xff)), i32(0xff));
   return eq(andI(code, i32(0x7f)), i32(0x7f));
 }
 
 Value CodecEmitter::encodeUE4M3(Value v) {
   Value absV = floatOf(andI(bitsOf(v), i32(0x7fffffff)));
-  return andI(encodeElem(ref::ElemKind::E4M3, absV, i32(0)), i32(0x7f));
+  return andI(encodeElem(mxref::ElemKind::E4M3, absV, i32(0)), i32(0x7f));
 }
 
 Value CodecEmitter::decodeUE4M3(Value code) {
-  return decodeElem(ref::ElemKind::E4M3, andI(code, i32(0x7f)));
+  return decodeElem(mxref::ElemKind::E4M3, andI(code, i32(0x7f)));
 }
 
 // std::ldexp on the bit pattern.

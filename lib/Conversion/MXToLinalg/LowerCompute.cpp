@@ -24,13 +24,12 @@
 using namespace mlir;
 using namespace mlir::mx;
 using namespace mlir::mx::lowering;
-namespace ref = ::mx;
 
 MatmulSide lowering::prepareMatmulSide(OpBuilder &b, Location loc, Type type,
                                        ValueRange comps) {
   MatmulSide side;
   if (auto bs = dyn_cast<BlockScaledTensorType>(type)) {
-    ref::Format format = bs.getFormat().getFormat();
+    mxref::Format format = bs.getFormat().getFormat();
     side.values = decodeElementValues(b, loc, bs, comps[0]);
     side.scales = comps[1];
     side.scaleKind = format.scale;
@@ -176,7 +175,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                 Value nan = e.isNaNScale(s->scaleKind, code);
                 isNaN = isNaN ? Value(arith::OrIOp::create(nb2, nl, isNaN, nan))
                               : nan;
-                if (s->scaleKind == ref::ScaleKind::E8M0) {
+                if (s->scaleKind == mxref::ScaleKind::E8M0) {
                   Value x = e.sub(code, e.i32(127));
                   exp = exp ? e.add(exp, x) : x;
                 } else {
@@ -235,7 +234,7 @@ struct HadamardLowering : OpConversionPattern<HadamardOp> {
       seed = *s;
     // The sign vector is a compile-time constant (the seed is an
     // attribute), from the reference generator.
-    std::vector<int8_t> signs = ref::getHadamardSigns(seed, n);
+    std::vector<int8_t> signs = mxref::getHadamardSigns(seed, n);
     bool anyNegative = llvm::is_contained(signs, int8_t(-1));
     SmallVector<bool> negative;
     for (int8_t s : signs)
@@ -243,7 +242,7 @@ struct HadamardLowering : OpConversionPattern<HadamardOp> {
     auto signType = RankedTensorType::get({n}, rewriter.getI1Type());
     Value signTensor = arith::ConstantOp::create(
         rewriter, loc, signType, DenseElementsAttr::get(signType, negative));
-    float c = *ref::getHadamardScale(n);
+    float c = *mxref::getHadamardScale(n);
     AffineMap id = rewriter.getMultiDimIdentityMap(rank);
     Type f32 = rewriter.getF32Type();
 

@@ -28,7 +28,6 @@
 using namespace mlir;
 using namespace mlir::mx;
 using namespace mlir::mx::lowering;
-namespace ref = ::mx;
 
 //===----------------------------------------------------------------------===//
 // Shapes and small builders
@@ -151,9 +150,9 @@ static void packingGroup(unsigned bits, int64_t &codes, int64_t &bytes) {
   bytes = bits == 4 ? 1 : 3;
 }
 
-Value lowering::unpackCodes(OpBuilder &b, Location loc, ref::ElemKind kind,
+Value lowering::unpackCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
                             Value packed, ArrayRef<int64_t> shape) {
-  unsigned bits = ref::getElemInfo(kind).bits;
+  unsigned bits = mxref::getElemInfo(kind).bits;
   if (bits == 8)
     return packed;
   MLIRContext *ctx = b.getContext();
@@ -190,9 +189,9 @@ Value lowering::unpackCodes(OpBuilder &b, Location loc, ref::ElemKind kind,
   return mergeLast(b, loc, op.getResult(0));
 }
 
-Value lowering::packCodes(OpBuilder &b, Location loc, ref::ElemKind kind,
+Value lowering::packCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
                           Value codes) {
-  unsigned bits = ref::getElemInfo(kind).bits;
+  unsigned bits = mxref::getElemInfo(kind).bits;
   if (bits == 8)
     return codes;
   MLIRContext *ctx = b.getContext();
@@ -233,7 +232,7 @@ Value lowering::packCodes(OpBuilder &b, Location loc, ref::ElemKind kind,
 
 Value lowering::decodeElementValues(OpBuilder &b, Location loc,
                                     BlockScaledTensorType type, Value packed) {
-  ref::ElemKind kind = type.getFormat().getFormat().elem;
+  mxref::ElemKind kind = type.getFormat().getFormat().elem;
   Value codes = unpackCodes(b, loc, kind, packed, type.getShape());
   unsigned rank = type.getRank();
   AffineMap id = b.getMultiDimIdentityMap(rank);
@@ -284,7 +283,7 @@ Value lowering::roundExactProduct(OpBuilder &b, Location loc, Value a, Value g,
 Value lowering::dequantizeComponents(OpBuilder &b, Location loc,
                                      BlockScaledTensorType type,
                                      ValueRange components, Type outElem) {
-  ref::Format format = type.getFormat().getFormat();
+  mxref::Format format = type.getFormat().getFormat();
   Value codes =
       unpackCodes(b, loc, format.elem, components[0], type.getShape());
   Value tensorScale = format.tensorScale ? components[2] : Value();
@@ -302,7 +301,7 @@ Value lowering::dequantizeComponents(OpBuilder &b, Location loc,
         Value scale = toI32(nb, nl, args[1]);
         Value p = e.decodeElem(format.elem, toI32(nb, nl, args[0]));
         Value v;
-        if (format.scale == ref::ScaleKind::E8M0) {
+        if (format.scale == mxref::ScaleKind::E8M0) {
           // P * 2^X: exact (or +-Inf), as ldexp; 2^X is an f32 here.
           v = e.truncF32(arith::MulFOp::create(nb, nl, p, e.decodeE8M0(scale)),
                          outElem);
@@ -333,8 +332,8 @@ SmallVector<Value> lowering::quantizeToComponents(
     std::optional<ScaleMode> scaleMode, Rounding rounding, Value tensorScale,
     Value randomBits) {
   MLIRContext *ctx = b.getContext();
-  ref::Format format = type.getFormat().getFormat();
-  ref::ScaleMode mode =
+  mxref::Format format = type.getFormat().getFormat();
+  mxref::ScaleMode mode =
       scaleMode ? toReference(*scaleMode) : format.defaultScaleMode();
   bool stochastic = rounding == Rounding::stochastic;
   BlockedShape bs(type.getShape(), type.getBlock());
@@ -362,7 +361,7 @@ SmallVector<Value> lowering::quantizeToComponents(
   SmallVector<Value> encodeInputs = {xe};
   SmallVector<AffineMap> encodeMaps = {full};
   Value scales, decodeScale;
-  if (mode != ref::ScaleMode::NVFP4) {
+  if (mode != mxref::ScaleMode::NVFP4) {
     auto scaleOp = linalg::GenericOp::create(
         b, loc, TypeRange{RankedTensorType::get(bs.grid, i8)},
         ValueRange{amax.getResult(0)},
@@ -436,7 +435,7 @@ SmallVector<Value> lowering::quantizeToComponents(
   }
   encodeMaps.push_back(full);
 
-  bool nvfp4 = mode == ref::ScaleMode::NVFP4;
+  bool nvfp4 = mode == mxref::ScaleMode::NVFP4;
   auto encode = linalg::GenericOp::create(
       b, loc, TypeRange{RankedTensorType::get(bs.expanded, i8)}, encodeInputs,
       ValueRange{createEmpty(b, loc, bs.expanded, i8)}, encodeMaps,
@@ -532,7 +531,7 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
   matchAndRewrite(ConstantOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     BlockScaledTensorType type = op.getType();
-    FailureOr<ref::QuantizedTensor> q = toReference(type, op.getValueAttr());
+    FailureOr<mxref::QuantizedTensor> q = toReference(type, op.getValueAttr());
     if (failed(q)) // excluded by the verifier (rule K5)
       return rewriter.notifyMatchFailure(op, "components are not dense");
     SmallVector<Type> types;
@@ -542,7 +541,7 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
     // Rows are byte aligned, so packing the row-major stream packs each row.
     SmallVector<Value> comps = {
         byteConstant(rewriter, loc, cast<RankedTensorType>(types[0]).getShape(),
-                     ref::packElements(q->format.elem, q->elements)),
+                     mxref::packElements(q->format.elem, q->elements)),
         byteConstant(rewriter, loc, type.getBlockGrid(), q->scales)};
     if (type.hasTensorScale())
       comps.push_back(arith::ConstantOp::create(
@@ -588,10 +587,10 @@ struct UnpackLowering : OpConversionPattern<UnpackOp> {
   matchAndRewrite(UnpackOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     BlockScaledTensorType type = op.getInput().getType();
-    ref::Format format = type.getFormat().getFormat();
+    mxref::Format format = type.getFormat().getFormat();
     ValueRange comps = adaptor.getInput();
     Location loc = op.getLoc();
-    unsigned bits = ref::getElemInfo(format.elem).bits;
+    unsigned bits = mxref::getElemInfo(format.elem).bits;
     // Codes to the builtin element type: iN, then a bitcast to fN.
     Value codes =
         unpackCodes(rewriter, loc, format.elem, comps[0], type.getShape());
@@ -681,10 +680,10 @@ struct PackLowering : OpConversionPattern<PackOp> {
   matchAndRewrite(PackOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     BlockScaledTensorType type = op.getType();
-    ref::Format format = type.getFormat().getFormat();
+    mxref::Format format = type.getFormat().getFormat();
     Location loc = op.getLoc();
     Type i8 = rewriter.getI8Type();
-    unsigned bits = ref::getElemInfo(format.elem).bits;
+    unsigned bits = mxref::getElemInfo(format.elem).bits;
     Value codes = mapElements(
         rewriter, loc, adaptor.getElements().front(), i8,
         [&](OpBuilder &nb, Location nl, Value v) -> Value {

@@ -47,10 +47,10 @@ Value createFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 SmallVector<utils::IteratorType> parallelIterators(unsigned n);
 
 /// One code per byte (tensor<shape x i8>) from the packed elements.
-Value unpackCodes(OpBuilder &b, Location loc, ::mx::ElemKind kind, Value packed,
-                  ArrayRef<int64_t> shape);
+Value unpackCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
+                  Value packed, ArrayRef<int64_t> shape);
 /// The packed elements from one code per byte.
-Value packCodes(OpBuilder &b, Location loc, ::mx::ElemKind kind, Value codes);
+Value packCodes(OpBuilder &b, Location loc, mxref::ElemKind kind, Value codes);
 
 /// The decoded element values P (without scales), tensor<shape x f32>.
 Value decodeElementValues(OpBuilder &b, Location loc,
@@ -75,7 +75,7 @@ struct MatmulSide {
   Value values; ///< decoded element values (f32), without block scales
   Value scales; ///< i8 scale grid, or null for a plain operand
   Value tensorScale;
-  ::mx::ScaleKind scaleKind = ::mx::ScaleKind::E8M0;
+  mxref::ScaleKind scaleKind = mxref::ScaleKind::E8M0;
   SmallVector<int64_t> block;
 };
 /// The f32 element values, scales and block of one matmul operand of

@@ -39,11 +39,10 @@ namespace mx {
 
 using namespace mlir;
 using namespace mlir::mx;
-namespace ref = ::mx;
 
 std::optional<std::string>
 mlir::mx::checkMXToLinalgSupport(BlockScaledTensorType type) {
-  unsigned bits = ref::getElemInfo(type.getFormat().getFormat().elem).bits;
+  unsigned bits = mxref::getElemInfo(type.getFormat().getFormat().elem).bits;
   int64_t last = type.getShape().back();
   if ((last * bits) % 8 == 0)
     return std::nullopt;
@@ -60,7 +59,7 @@ LogicalResult mlir::mx::getMXComponentTypes(BlockScaledTensorType type,
     return failure();
   MLIRContext *ctx = type.getContext();
   Type i8 = IntegerType::get(ctx, 8);
-  unsigned bits = ref::getElemInfo(type.getFormat().getFormat().elem).bits;
+  unsigned bits = mxref::getElemInfo(type.getFormat().getFormat().elem).bits;
   SmallVector<int64_t> packed(type.getShape());
   packed.back() = packed.back() * bits / 8;
   types.push_back(RankedTensorType::get(packed, i8));

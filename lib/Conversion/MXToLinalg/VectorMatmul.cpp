@@ -53,7 +53,6 @@ using namespace mlir;
 using namespace mlir::mx;
 using namespace mlir::mx::lowering;
 using namespace mlir::mx::lowering::vec;
-namespace ref = ::mx;
 
 namespace {
 
@@ -70,7 +69,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (!rhsType)
       return rewriter.notifyMatchFailure(op, "plain rhs: linalg lowering");
     unsigned rank = rhsType.getRank();
-    ref::Format bFormat = rhsType.getFormat().getFormat();
+    mxref::Format bFormat = rhsType.getFormat().getFormat();
     SubChunk sc = getSubChunk(bFormat.elem);
     int64_t kb = rhsType.getBlock()[rank - 2];
     int64_t bn = rhsType.getBlock()[rank - 1];
@@ -95,7 +94,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
 
     Type f32 = b.getF32Type(), i32 = b.getI32Type();
     VectorType f32v = laneType(b, f32), i32v = laneType(b, i32);
-    unsigned bits = ref::getElemInfo(bFormat.elem).bits;
+    unsigned bits = mxref::getElemInfo(bFormat.elem).bits;
     // Four sub-chunks per step: 64 packed bytes per FP4/FP8 row.
     constexpr int64_t kUnroll = 4;
     int64_t width = kUnroll * sc.cols;
@@ -135,10 +134,10 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
       CodecEmitter e(nb, loc, f32v);
       Value isNaN, u;
       SmallVector<Value> e8m0;
-      auto addScale = [&](Value code, ref::ScaleKind kind) {
+      auto addScale = [&](Value code, mxref::ScaleKind kind) {
         Value nan = e.isNaNScale(kind, code);
         isNaN = isNaN ? Value(arith::OrIOp::create(nb, loc, isNaN, nan)) : nan;
-        if (kind == ref::ScaleKind::E8M0) {
+        if (kind == mxref::ScaleKind::E8M0) {
           e8m0.push_back(code);
           return;
         }

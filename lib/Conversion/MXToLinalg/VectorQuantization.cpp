@@ -27,14 +27,13 @@ using namespace mlir;
 using namespace mlir::mx;
 using namespace mlir::mx::lowering;
 using namespace mlir::mx::lowering::vec;
-namespace ref = ::mx;
 
 //===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
 
-SubChunk vec::getSubChunk(ref::ElemKind kind) {
-  switch (ref::getElemInfo(kind).bits) {
+SubChunk vec::getSubChunk(mxref::ElemKind kind) {
+  switch (mxref::getElemInfo(kind).bits) {
   case 4:
     return {2, 2 * kLanes, kLanes};
   case 6:
@@ -127,7 +126,7 @@ Value vec::readVector(OpBuilder &b, Location loc, VectorType type, Value source,
 /// The codes (vectors of i32) of one sub-chunk of a packed row, starting at
 /// packed byte `byteOff`; lanes past the row read code 0 when !inBounds.
 SmallVector<Value> vec::readCodes(OpBuilder &b, Location loc,
-                                  ref::ElemKind kind, Value packed,
+                                  mxref::ElemKind kind, Value packed,
                                   ValueRange rowIdx, Value byteOff,
                                   bool inBounds) {
   SubChunk sc = getSubChunk(kind);
@@ -137,7 +136,7 @@ SmallVector<Value> vec::readCodes(OpBuilder &b, Location loc,
                            packed, idx, inBounds);
   VectorType i32v = laneType(b, b.getI32Type());
   CodecEmitter e(b, loc, i32v);
-  switch (ref::getElemInfo(kind).bits) {
+  switch (mxref::getElemInfo(kind).bits) {
   case 4: {
     // Byte l holds column 2l in its low nibble and 2l + 1 in its high one.
     Value w = arith::ExtUIOp::create(b, loc, i32v, bytes);
@@ -230,7 +229,7 @@ struct VectorDequantizeLowering : OpConversionPattern<DequantizeOp> {
     for (int64_t d = 0; d + 2 < rank; ++d)
       if (block[d] != 1)
         return rewriter.notifyMatchFailure(op, "batch blocks: linalg");
-    ref::Format format = type.getFormat().getFormat();
+    mxref::Format format = type.getFormat().getFormat();
     SubChunk sc = getSubChunk(format.elem);
     int64_t br = rank > 1 ? block[rank - 2] : 1, bc = block[rank - 1];
     if (sc.cols % bc != 0 && bc % sc.cols != 0)
@@ -249,7 +248,7 @@ struct VectorDequantizeLowering : OpConversionPattern<DequantizeOp> {
     int64_t batch = 1;
     for (int64_t d : shape.drop_back(std::min<int64_t>(rank, 2)))
       batch *= d;
-    unsigned bits = ref::getElemInfo(format.elem).bits;
+    unsigned bits = mxref::getElemInfo(format.elem).bits;
     VectorType f32v = laneType(b, b.getF32Type());
 
     // The value of one interleaved lane vector (the scalar lowering's).
@@ -257,7 +256,7 @@ struct VectorDequantizeLowering : OpConversionPattern<DequantizeOp> {
       CodecEmitter e(nb, loc, f32v);
       Value p = e.decodeElem(format.elem, code);
       Value v;
-      if (format.scale == ref::ScaleKind::E8M0) {
+      if (format.scale == mxref::ScaleKind::E8M0) {
         // P * 2^X: exact (or +-Inf), as ldexp; 2^X is an f32 here.
         v = arith::MulFOp::create(nb, loc, p, e.decodeE8M0(scale));
         v = e.truncF32(v, outElem);
@@ -331,8 +330,8 @@ struct VectorDequantizeLowering : OpConversionPattern<DequantizeOp> {
 /// Packs 16 element codes (i32 lanes, natural column order) into their
 /// bytes: FP4 8 (element 2i in the low nibble), FP6 12 (little-endian
 /// groups of four), 8-bit kinds 16.
-Value packLanes(OpBuilder &b, Location loc, ref::ElemKind kind, Value codes) {
-  unsigned bits = ref::getElemInfo(kind).bits;
+Value packLanes(OpBuilder &b, Location loc, mxref::ElemKind kind, Value codes) {
+  unsigned bits = mxref::getElemInfo(kind).bits;
   auto shuffle = [&](Value x, Value y, ArrayRef<int64_t> mask) -> Value {
     return vector::ShuffleOp::create(b, loc, x, y, mask);
   };
@@ -405,13 +404,13 @@ struct VectorQuantizeLowering : OpConversionPattern<QuantizeOp> {
     bool stochastic = op.getRounding() == Rounding::stochastic;
     if (stochastic)
       randomBits = to3D(b, loc, randomBits);
-    ref::Format format = type.getFormat().getFormat();
-    ref::ScaleMode mode = op.getScaleMode() ? toReference(*op.getScaleMode())
-                                            : format.defaultScaleMode();
-    bool nvfp4 = mode == ref::ScaleMode::NVFP4;
+    mxref::Format format = type.getFormat().getFormat();
+    mxref::ScaleMode mode = op.getScaleMode() ? toReference(*op.getScaleMode())
+                                              : format.defaultScaleMode();
+    bool nvfp4 = mode == mxref::ScaleMode::NVFP4;
     if (format.tensorScale != nvfp4)
       return rewriter.notifyMatchFailure(op, "tensor scale without NVFP4");
-    unsigned bits = ref::getElemInfo(format.elem).bits;
+    unsigned bits = mxref::getElemInfo(format.elem).bits;
     Type i8 = b.getI8Type(), i32 = b.getI32Type();
     VectorType f32v = laneType(b, b.getF32Type()), i32v = laneType(b, i32);
     VectorType i8v = laneType(b, i8);

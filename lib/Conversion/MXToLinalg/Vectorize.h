@@ -33,7 +33,7 @@ constexpr int64_t kLanes = 16;
 struct SubChunk {
   int64_t interleave, cols, bytes;
 };
-SubChunk getSubChunk(::mx::ElemKind kind);
+SubChunk getSubChunk(mxref::ElemKind kind);
 
 Value indexConst(OpBuilder &b, Location loc, int64_t v);
 Value mulIdx(OpBuilder &b, Location loc, Value v, int64_t c);
@@ -56,7 +56,7 @@ Value readVector(OpBuilder &b, Location loc, VectorType type, Value source,
 /// The codes (vectors of i32, `interleave` of them) of one sub-chunk of a
 /// packed row `rowIdx` of `packed`, starting at packed byte `byteOff`; lanes
 /// past the row read code 0 when !inBounds.
-SmallVector<Value> readCodes(OpBuilder &b, Location loc, ::mx::ElemKind kind,
+SmallVector<Value> readCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
                              Value packed, ValueRange rowIdx, Value byteOff,
                              bool inBounds);
 

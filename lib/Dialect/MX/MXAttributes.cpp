@@ -33,62 +33,62 @@ void MXDialect::registerAttributes() {
 // Kind <-> type mapping
 //===----------------------------------------------------------------------===//
 
-std::optional<ref::ElemKind> mlir::mx::getElemKind(Type type) {
+std::optional<mxref::ElemKind> mlir::mx::getElemKind(Type type) {
   if (isa<Float4E2M1FNType>(type))
-    return ref::ElemKind::E2M1;
+    return mxref::ElemKind::E2M1;
   if (isa<Float6E2M3FNType>(type))
-    return ref::ElemKind::E2M3;
+    return mxref::ElemKind::E2M3;
   if (isa<Float6E3M2FNType>(type))
-    return ref::ElemKind::E3M2;
+    return mxref::ElemKind::E3M2;
   if (isa<Float8E4M3FNType>(type))
-    return ref::ElemKind::E4M3;
+    return mxref::ElemKind::E4M3;
   if (isa<Float8E5M2Type>(type))
-    return ref::ElemKind::E5M2;
+    return mxref::ElemKind::E5M2;
   if (type.isSignlessInteger(8))
-    return ref::ElemKind::INT8;
+    return mxref::ElemKind::INT8;
   return std::nullopt;
 }
 
-std::optional<ref::ScaleKind> mlir::mx::getScaleKind(Type type) {
+std::optional<mxref::ScaleKind> mlir::mx::getScaleKind(Type type) {
   if (isa<Float8E8M0FNUType>(type))
-    return ref::ScaleKind::E8M0;
+    return mxref::ScaleKind::E8M0;
   if (isa<Float8E4M3FNType>(type))
-    return ref::ScaleKind::UE4M3;
+    return mxref::ScaleKind::UE4M3;
   return std::nullopt;
 }
 
-Type mlir::mx::elemTypeFor(MLIRContext *ctx, ref::ElemKind kind) {
+Type mlir::mx::elemTypeFor(MLIRContext *ctx, mxref::ElemKind kind) {
   switch (kind) {
-  case ref::ElemKind::E2M1:
+  case mxref::ElemKind::E2M1:
     return Float4E2M1FNType::get(ctx);
-  case ref::ElemKind::E2M3:
+  case mxref::ElemKind::E2M3:
     return Float6E2M3FNType::get(ctx);
-  case ref::ElemKind::E3M2:
+  case mxref::ElemKind::E3M2:
     return Float6E3M2FNType::get(ctx);
-  case ref::ElemKind::E4M3:
+  case mxref::ElemKind::E4M3:
     return Float8E4M3FNType::get(ctx);
-  case ref::ElemKind::E5M2:
+  case mxref::ElemKind::E5M2:
     return Float8E5M2Type::get(ctx);
-  case ref::ElemKind::INT8:
+  case mxref::ElemKind::INT8:
     return IntegerType::get(ctx, 8);
   }
   llvm_unreachable("covered switch");
 }
 
-Type mlir::mx::scaleTypeFor(MLIRContext *ctx, ref::ScaleKind kind) {
-  if (kind == ref::ScaleKind::E8M0)
+Type mlir::mx::scaleTypeFor(MLIRContext *ctx, mxref::ScaleKind kind) {
+  if (kind == mxref::ScaleKind::E8M0)
     return Float8E8M0FNUType::get(ctx);
   return Float8E4M3FNType::get(ctx);
 }
 
-ref::ScaleMode mlir::mx::toReference(ScaleMode mode) {
-  return static_cast<ref::ScaleMode>(mode);
+mxref::ScaleMode mlir::mx::toReference(ScaleMode mode) {
+  return static_cast<mxref::ScaleMode>(mode);
 }
-ref::Rounding mlir::mx::toReference(Rounding rounding) {
-  return static_cast<ref::Rounding>(rounding);
+mxref::Rounding mlir::mx::toReference(Rounding rounding) {
+  return static_cast<mxref::Rounding>(rounding);
 }
-ref::ScaleLayout mlir::mx::toReference(ScaleLayout layout) {
-  return static_cast<ref::ScaleLayout>(layout);
+mxref::ScaleLayout mlir::mx::toReference(ScaleLayout layout) {
+  return static_cast<mxref::ScaleLayout>(layout);
 }
 
 //===----------------------------------------------------------------------===//
@@ -99,43 +99,43 @@ ref::ScaleLayout mlir::mx::toReference(ScaleLayout layout) {
 LogicalResult FormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  Type elementType, Type scaleType,
                                  int64_t blockSize, bool tensorScale) {
-  std::optional<ref::ElemKind> elem = getElemKind(elementType);
+  std::optional<mxref::ElemKind> elem = getElemKind(elementType);
   if (!elem) // F1
     return emitError() << "element type must be one of f4E2M1FN, f6E2M3FN, "
                           "f6E3M2FN, f8E4M3FN, f8E5M2, i8; got "
                        << elementType;
-  std::optional<ref::ScaleKind> scale = getScaleKind(scaleType);
+  std::optional<mxref::ScaleKind> scale = getScaleKind(scaleType);
   if (!scale) // F2
     return emitError() << "scale type must be f8E8M0FNU or f8E4M3FN (read as "
                           "UE4M3); got "
                        << scaleType;
-  ref::Format f{*elem, *scale, tensorScale, blockSize};
-  if (std::optional<std::string> err = ref::checkFormat(f)) // F3
+  mxref::Format f{*elem, *scale, tensorScale, blockSize};
+  if (std::optional<std::string> err = mxref::checkFormat(f)) // F3
     return emitError() << "invalid format: " << *err;
   return success();
 }
 
-FormatAttr FormatAttr::get(MLIRContext *context, const ref::Format &format) {
+FormatAttr FormatAttr::get(MLIRContext *context, const mxref::Format &format) {
   return Base::get(context, elemTypeFor(context, format.elem),
                    scaleTypeFor(context, format.scale), format.defaultBlock,
                    format.tensorScale);
 }
 
-ref::Format FormatAttr::getFormat() const {
-  return ref::Format{*getElemKind(getElementType()),
-                     *getScaleKind(getScaleType()), getTensorScale(),
-                     getBlockSize()};
+mxref::Format FormatAttr::getFormat() const {
+  return mxref::Format{*getElemKind(getElementType()),
+                       *getScaleKind(getScaleType()), getTensorScale(),
+                       getBlockSize()};
 }
 
 StringRef FormatAttr::getPresetName() const {
-  return ref::getPresetName(getFormat());
+  return mxref::getPresetName(getFormat());
 }
 
 FailureOr<FormatAttr> FormatAttr::parseRef(AsmParser &parser) {
   SMLoc loc = parser.getCurrentLocation();
   StringRef name;
   if (succeeded(parser.parseOptionalKeyword(&name))) {
-    std::optional<ref::Format> preset = ref::lookupPreset(name);
+    std::optional<mxref::Format> preset = mxref::lookupPreset(name);
     if (!preset) {
       parser.emitError(loc) << "unknown format preset '" << name
                             << "' (expected one of mxfp8_e4m3, mxfp8_e5m2, "
@@ -176,7 +176,7 @@ Attribute FormatAttr::parse(AsmParser &parser, Type) {
     StringRef name;
     if (parser.parseKeyword(&name))
       return {};
-    std::optional<ref::Format> preset = ref::lookupPreset(name);
+    std::optional<mxref::Format> preset = mxref::lookupPreset(name);
     if (!preset) {
       parser.emitError(loc) << "unknown format preset '" << name << "'";
       return {};
@@ -240,9 +240,9 @@ LogicalResult PolicyAttr::verify(function_ref<InFlightDiagnostic()> emitError,
        {std::pair<StringRef, FormatAttr>{"weights", weights},
         {"activations", activations},
         {"outputs", outputs}}) {
-    if (!format || format.getFormat().scale != ref::ScaleKind::E8M0)
+    if (!format || format.getFormat().scale != mxref::ScaleKind::E8M0)
       continue;
-    if (std::optional<std::string> err = ref::checkScaleMode(
+    if (std::optional<std::string> err = mxref::checkScaleMode(
             format.getFormat(), toReference(scaleMode.getValue())))
       return emitError() << "policy " << name << ": " << *err;
   }

@@ -54,7 +54,7 @@ static DenseElementsAttr writeCodes(RankedTensorType type,
   return DenseElementsAttr::getFromRawBuffer(type, raw);
 }
 
-FailureOr<ref::QuantizedTensor>
+FailureOr<mxref::QuantizedTensor>
 mlir::mx::toReference(BlockScaledTensorType type, Attribute value) {
   auto parts = dyn_cast_or_null<ArrayAttr>(value);
   if (!parts || parts.size() != (type.hasTensorScale() ? 3u : 2u))
@@ -68,7 +68,7 @@ mlir::mx::toReference(BlockScaledTensorType type, Attribute value) {
   FailureOr<std::vector<uint8_t>> scaleCodes = readCodes(scales);
   if (failed(elemCodes) || failed(scaleCodes))
     return failure();
-  ref::QuantizedTensor q;
+  mxref::QuantizedTensor q;
   q.format = type.getFormat().getFormat();
   q.shape.assign(type.getShape().begin(), type.getShape().end());
   q.block.assign(type.getBlock().begin(), type.getBlock().end());
@@ -84,7 +84,7 @@ mlir::mx::toReference(BlockScaledTensorType type, Attribute value) {
 }
 
 ArrayAttr mlir::mx::fromReference(BlockScaledTensorType type,
-                                  const ref::QuantizedTensor &q) {
+                                  const mxref::QuantizedTensor &q) {
   MLIRContext *ctx = type.getContext();
   SmallVector<Attribute, 3> parts = {
       writeCodes(type.getElementsType(), q.elements),
@@ -95,7 +95,7 @@ ArrayAttr mlir::mx::fromReference(BlockScaledTensorType type,
 }
 
 /// The scales of `q` in `layout`, as a dense attribute of `scalesType`.
-static DenseElementsAttr scalesInLayout(const ref::QuantizedTensor &q,
+static DenseElementsAttr scalesInLayout(const mxref::QuantizedTensor &q,
                                         ScaleLayout layout,
                                         RankedTensorType scalesType) {
   if (layout == ScaleLayout::row_major)
@@ -105,8 +105,8 @@ static DenseElementsAttr scalesInLayout(const ref::QuantizedTensor &q,
   int64_t batches = q.getNumBlocks() / (m * k);
   std::vector<uint8_t> out;
   for (int64_t b = 0; b < batches; ++b) {
-    std::vector<uint8_t> atoms =
-        ref::toBlackwell128x4(ArrayRef(q.scales).slice(b * m * k, m * k), m, k);
+    std::vector<uint8_t> atoms = mxref::toBlackwell128x4(
+        ArrayRef(q.scales).slice(b * m * k, m * k), m, k);
     out.insert(out.end(), atoms.begin(), atoms.end());
   }
   return writeCodes(scalesType, out);
@@ -121,11 +121,11 @@ scalesFromLayout(Attribute attr, ScaleLayout layout,
     return codes;
   SmallVector<int64_t> grid = type.getBlockGrid();
   int64_t m = grid[grid.size() - 2], k = grid.back();
-  int64_t atomBytes = ref::getBlackwellScaleSize(m, k);
+  int64_t atomBytes = mxref::getBlackwellScaleSize(m, k);
   int64_t batches = int64_t(codes->size()) / atomBytes;
   std::vector<uint8_t> out;
   for (int64_t b = 0; b < batches; ++b) {
-    std::vector<uint8_t> rows = ref::fromBlackwell128x4(
+    std::vector<uint8_t> rows = mxref::fromBlackwell128x4(
         ArrayRef(*codes).slice(b * atomBytes, atomBytes), m, k);
     out.insert(out.end(), rows.begin(), rows.end());
   }
@@ -163,11 +163,11 @@ static std::optional<std::vector<float>> readFloats(Attribute attr) {
 
 /// Reference options of a quantizing op whose operands fold to `tensorScale`
 /// and `randomBits`; nullopt when an operand is present but not constant.
-static std::optional<ref::QuantOptions>
+static std::optional<mxref::QuantOptions>
 getOptions(std::optional<ScaleMode> mode, Rounding rounding, bool hasScale,
            Attribute tensorScale, bool hasBits, Attribute randomBits,
            std::vector<uint8_t> &bitsStorage) {
-  ref::QuantOptions opts;
+  mxref::QuantOptions opts;
   if (mode)
     opts.scaleMode = toReference(*mode);
   opts.rounding = toReference(rounding);
@@ -192,16 +192,16 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
   if (!values)
     return {};
   std::vector<uint8_t> bits;
-  std::optional<ref::QuantOptions> opts =
+  std::optional<mxref::QuantOptions> opts =
       getOptions(getScaleMode(), getRounding(), bool(getTensorScale()),
                  adaptor.getTensorScale(), bool(getRandomBits()),
                  adaptor.getRandomBits(), bits);
   if (!opts)
     return {};
   BlockScaledTensorType type = getType();
-  llvm::Expected<ref::QuantizedTensor> q =
-      ref::quantize(*values, type.getShape(), type.getBlock(),
-                    type.getFormat().getFormat(), *opts);
+  llvm::Expected<mxref::QuantizedTensor> q =
+      mxref::quantize(*values, type.getShape(), type.getBlock(),
+                      type.getFormat().getFormat(), *opts);
   if (!q) { // e.g. a calibrated tensor scale that is not positive
     llvm::consumeError(q.takeError());
     return {};
@@ -211,8 +211,8 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
 
 OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
   BlockScaledTensorType type = getType();
-  ref::Format format = type.getFormat().getFormat();
-  ref::ScaleMode mode = toReference(getScaleMode().value_or(
+  mxref::Format format = type.getFormat().getFormat();
+  mxref::ScaleMode mode = toReference(getScaleMode().value_or(
       static_cast<ScaleMode>(format.defaultScaleMode())));
   // Exact requantization of a canonical producer folds away.
   if (getInput().getType() == type && getRounding() == Rounding::rne &&
@@ -231,26 +231,26 @@ OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
       producerType = c.getType();
     }
     if (producerType) {
-      ref::ScaleMode pm = toReference(producerMode.value_or(
+      mxref::ScaleMode pm = toReference(producerMode.value_or(
           static_cast<ScaleMode>(format.defaultScaleMode())));
-      if (ref::isRequantizationIdentity(format, pm,
-                                        toReference(producerRounding), mode))
+      if (mxref::isRequantizationIdentity(format, pm,
+                                          toReference(producerRounding), mode))
         return getInput();
     }
   }
-  FailureOr<ref::QuantizedTensor> in =
+  FailureOr<mxref::QuantizedTensor> in =
       toReference(getInput().getType(), adaptor.getInput());
   if (failed(in))
     return {};
   std::vector<uint8_t> bits;
-  std::optional<ref::QuantOptions> opts =
+  std::optional<mxref::QuantOptions> opts =
       getOptions(getScaleMode(), getRounding(), bool(getTensorScale()),
                  adaptor.getTensorScale(), bool(getRandomBits()),
                  adaptor.getRandomBits(), bits);
   if (!opts)
     return {};
-  llvm::Expected<ref::QuantizedTensor> q =
-      ref::convert(*in, type.getBlock(), format, *opts);
+  llvm::Expected<mxref::QuantizedTensor> q =
+      mxref::convert(*in, type.getBlock(), format, *opts);
   if (!q) {
     llvm::consumeError(q.takeError());
     return {};
@@ -259,20 +259,20 @@ OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
-  FailureOr<ref::QuantizedTensor> q =
+  FailureOr<mxref::QuantizedTensor> q =
       toReference(getInput().getType(), adaptor.getInput());
   if (failed(q))
     return {};
   RankedTensorType type = getType();
   if (type.getElementType().isF32())
-    return DenseElementsAttr::get(type, ArrayRef(ref::dequantize(*q)));
+    return DenseElementsAttr::get(type, ArrayRef(mxref::dequantize(*q)));
   // f16/bf16: round the exact value (a double holds it exactly) to nearest
   // even, once.
   const llvm::fltSemantics &sem =
       cast<FloatType>(type.getElementType()).getFloatSemantics();
   std::vector<APFloat> out;
   out.reserve(q->elements.size());
-  for (double v : ref::dequantizeExact(*q)) {
+  for (double v : mxref::dequantizeExact(*q)) {
     APFloat f(v);
     bool lost;
     f.convert(sem, APFloat::rmNearestTiesToEven, &lost);
@@ -306,7 +306,7 @@ LogicalResult UnpackOp::fold(FoldAdaptor adaptor,
     return success();
   }
   BlockScaledTensorType type = getInput().getType();
-  FailureOr<ref::QuantizedTensor> q = toReference(type, adaptor.getInput());
+  FailureOr<mxref::QuantizedTensor> q = toReference(type, adaptor.getInput());
   if (failed(q))
     return failure();
   auto parts = cast<ArrayAttr>(adaptor.getInput());
@@ -338,7 +338,7 @@ OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
     return {};
   // A constant's UE4M3 scales must have the sign bit clear (rule K6); the
   // runtime decode ignores it, but folding would not preserve the bytes.
-  if (type.getFormat().getFormat().scale == ref::ScaleKind::UE4M3 &&
+  if (type.getFormat().getFormat().scale == mxref::ScaleKind::UE4M3 &&
       llvm::any_of(*scales, [](uint8_t s) { return s & 0x80; }))
     return {};
   SmallVector<Attribute, 3> parts = {adaptor.getElements(),
@@ -357,12 +357,12 @@ namespace {
 struct ConstOperand {
   std::vector<float> values;
   SmallVector<int64_t> shape;
-  std::optional<ref::QuantizedTensor> quantized;
+  std::optional<mxref::QuantizedTensor> quantized;
 
-  ref::MatmulOperand view() const {
+  mxref::MatmulOperand view() const {
     if (quantized)
-      return ref::MatmulOperand(*quantized);
-    return ref::MatmulOperand(values, shape);
+      return mxref::MatmulOperand(*quantized);
+    return mxref::MatmulOperand(values, shape);
   }
 };
 } // namespace
@@ -370,7 +370,7 @@ struct ConstOperand {
 static std::optional<ConstOperand> readOperand(Value operand, Attribute attr) {
   ConstOperand op;
   if (auto bs = dyn_cast<BlockScaledTensorType>(operand.getType())) {
-    FailureOr<ref::QuantizedTensor> q = toReference(bs, attr);
+    FailureOr<mxref::QuantizedTensor> q = toReference(bs, attr);
     if (failed(q))
       return std::nullopt;
     op.quantized = std::move(*q);
@@ -390,7 +390,8 @@ OpFoldResult MatmulOp::fold(FoldAdaptor adaptor) {
   std::optional<ConstOperand> rhs = readOperand(getRhs(), adaptor.getRhs());
   if (!lhs || !rhs)
     return {};
-  llvm::Expected<ref::MatmulResult> r = ref::matmul(lhs->view(), rhs->view());
+  llvm::Expected<mxref::MatmulResult> r =
+      mxref::matmul(lhs->view(), rhs->view());
   if (!r) {
     llvm::consumeError(r.takeError());
     return {};
@@ -405,7 +406,7 @@ OpFoldResult HadamardOp::fold(FoldAdaptor adaptor) {
   std::optional<uint64_t> seed;
   if (std::optional<int64_t> s = getSeed())
     seed = uint64_t(*s);
-  llvm::Expected<std::vector<float>> r = ref::hadamard(
+  llvm::Expected<std::vector<float>> r = mxref::hadamard(
       *values, getType().getShape(), getAxis(), getSize(), seed, getInverse());
   if (!r) {
     llvm::consumeError(r.takeError());

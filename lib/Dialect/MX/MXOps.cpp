@@ -35,10 +35,10 @@ static LogicalResult verifyQuantizing(Operation *op, ArrayRef<int64_t> shape,
     return op->emitOpError()
            << "result shape [" << result.getShape()
            << "] does not match the input shape [" << shape << "]";
-  ref::Format format = result.getFormat().getFormat();
+  mxref::Format format = result.getFormat().getFormat();
   if (scaleMode) // Q2
     if (std::optional<std::string> err =
-            ref::checkScaleMode(format, toReference(*scaleMode)))
+            mxref::checkScaleMode(format, toReference(*scaleMode)))
       return op->emitOpError() << *err;
   bool stochastic = rounding == Rounding::stochastic;
   if (stochastic && !randomBits) // Q3
@@ -100,10 +100,10 @@ LogicalResult ConstantOp::verify() {
   }
   // K5: the components must be dense (their codes are read by folders and
   // lowerings).
-  FailureOr<ref::QuantizedTensor> q = toReference(type, getValueAttr());
+  FailureOr<mxref::QuantizedTensor> q = toReference(type, getValueAttr());
   if (failed(q))
     return emitOpError() << "elements and scales must be dense constants";
-  if (type.getFormat().getFormat().scale == ref::ScaleKind::UE4M3) {
+  if (type.getFormat().getFormat().scale == mxref::ScaleKind::UE4M3) {
     // K6: UE4M3 scale bytes are unsigned: the sign bit must be clear.
     for (uint8_t s : q->scales)
       if (s & 0x80)

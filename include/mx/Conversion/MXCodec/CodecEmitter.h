@@ -56,21 +56,22 @@ public:
   /// reference `encodeElem` (RNE, satfinite, sign of zero kept, NaN to the
   /// canonical code), or `encodeElemStochastic` when `randomByte` (an i32
   /// in [0, 255]) is given.
-  Value encodeElem(::mx::ElemKind kind, Value v, Value shiftExp,
+  Value encodeElem(mxref::ElemKind kind, Value v, Value shiftExp,
                    Value randomByte = {});
   /// Reference `decodeElem` of an i32 code (only its low bits are read).
-  Value decodeElem(::mx::ElemKind kind, Value code);
+  Value decodeElem(mxref::ElemKind kind, Value code);
 
   /// Reference `selectE8M0Scale` for a finite, non-negative `amax` (f32):
   /// the E8M0 code as an i32 in [0, 254].
-  Value selectE8M0Scale(::mx::ElemKind elem, ::mx::ScaleMode mode, Value amax);
+  Value selectE8M0Scale(mxref::ElemKind elem, mxref::ScaleMode mode,
+                        Value amax);
   /// Reference `encodeE8M0RoundUp` (cvt.rp.satfinite.ue8m0).
   Value encodeE8M0RoundUp(Value v);
   /// 2^(code - 127) as an f32 (exact; code 0 is the subnormal 2^-127).
   /// Meaningless for the NaN code 0xff, which callers test first.
   Value decodeE8M0(Value code);
   /// True when the scale byte is the NaN code of `kind`.
-  Value isNaNScale(::mx::ScaleKind kind, Value code);
+  Value isNaNScale(mxref::ScaleKind kind, Value code);
 
   /// Reference `encodeUE4M3`: E4M3 RNE satfinite of |v|, sign bit clear.
   Value encodeUE4M3(Value v);
@@ -117,7 +118,7 @@ public:
   Value floatOf(Value i); ///< i32 bit pattern -> f32
 
 private:
-  Value encodeMagnitude(const ::mx::ElemInfo &info, Value absBits, Value shift,
+  Value encodeMagnitude(const mxref::ElemInfo &info, Value absBits, Value shift,
                         Value randomByte);
   /// floor(log2(x)) of a positive finite f32 given its bits.
   Value floorLog2Bits(Value absBits);

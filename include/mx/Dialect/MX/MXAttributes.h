@@ -21,20 +21,19 @@
 
 namespace mlir {
 namespace mx {
-/// The reference numerics library (namespace ::mx), seen from the dialect.
-namespace ref = ::mx;
+/// The reference numerics library (namespace mxref), seen from the dialect.
 
 /// The element kind of an element type (f4E2M1FN ... f8E5M2, i8).
-std::optional<ref::ElemKind> getElemKind(Type type);
+std::optional<mxref::ElemKind> getElemKind(Type type);
 /// The scale kind of a scale type (f8E8M0FNU, or f8E4M3FN read as UE4M3).
-std::optional<ref::ScaleKind> getScaleKind(Type type);
+std::optional<mxref::ScaleKind> getScaleKind(Type type);
 /// The MLIR type of an element / scale kind.
-Type elemTypeFor(MLIRContext *ctx, ref::ElemKind kind);
-Type scaleTypeFor(MLIRContext *ctx, ref::ScaleKind kind);
+Type elemTypeFor(MLIRContext *ctx, mxref::ElemKind kind);
+Type scaleTypeFor(MLIRContext *ctx, mxref::ScaleKind kind);
 
-ref::ScaleMode toReference(ScaleMode mode);
-ref::Rounding toReference(Rounding rounding);
-ref::ScaleLayout toReference(ScaleLayout layout);
+mxref::ScaleMode toReference(ScaleMode mode);
+mxref::Rounding toReference(Rounding rounding);
+mxref::ScaleLayout toReference(ScaleLayout layout);
 
 /// The effective `#mx.policy` of `op`: the policies of `op` and all its
 /// ancestors merged field by field, innermost first. Null when none is set.

@@ -49,12 +49,12 @@ def MX_FormatAttr : MX_Attr<"Format", "format"> {
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let builders = [
-    AttrBuilder<(ins "const ::mx::Format &":$format)>
+    AttrBuilder<(ins "const mxref::Format &":$format)>
   ];
   let extraClassDeclaration = [{
     /// The reference-library view of this format. Only valid on a verified
     /// attribute.
-    ::mx::Format getFormat() const;
+    mxref::Format getFormat() const;
     /// The preset name, or empty.
     ::llvm::StringRef getPresetName() const;
     /// Parses the body shared by `#mx.format<...>`, `!mx.tensor` and

@@ -25,11 +25,11 @@ namespace mx {
 /// The reference-library view of a constant block-scaled value: the folded
 /// attribute of `mx.constant` (an ArrayAttr [elements, scales,
 /// tensor_scale?]). Fails when `value` is not such an attribute for `type`.
-FailureOr<ref::QuantizedTensor> toReference(BlockScaledTensorType type,
-                                            Attribute value);
+FailureOr<mxref::QuantizedTensor> toReference(BlockScaledTensorType type,
+                                              Attribute value);
 /// The folded-attribute form of `q` (see toReference).
 ArrayAttr fromReference(BlockScaledTensorType type,
-                        const ref::QuantizedTensor &q);
+                        const mxref::QuantizedTensor &q);
 } // namespace mx
 } // namespace mlir
 
