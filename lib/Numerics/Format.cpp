@@ -19,7 +19,7 @@ static const ElemInfo kElemInfos[kNumElemKinds] = {
     {ElemKind::E4M3, "e4m3", 8, 4, 3, 7, 8, 448.0f, 0x7e},
     {ElemKind::E5M2, "e5m2", 8, 5, 2, 15, 15, 57344.0f, 0x7b},
     // INT8: two's complement with an implicit 2^-6; encoders clamp
-    // symmetrically to +-127/64 (NUMERICS.md §1).
+    // symmetrically to +-127/64 (docs/Numerics.md §1).
     {ElemKind::INT8, "int8", 8, 0, 6, 0, 0, 127.0f / 64.0f, 0x7f},
 };
 

@@ -252,8 +252,8 @@ llvm::Expected<QuantizedTensor> mxref::quantize(llvm::ArrayRef<float> values,
     return q;
   }
 
-  // NVFP4 (NUMERICS.md §3, TransformerEngine convention). MX's contract: the
-  // tensor amax ignores NaN; a block holding NaN gets the NaN scale 0x7f;
+  // NVFP4 (docs/Numerics.md §3, TransformerEngine convention). MX's contract:
+  // the tensor amax ignores NaN; a block holding NaN gets the NaN scale 0x7f;
   // +-Inf follows the formula literally (it saturates).
   NVFP4TensorScales ts;
   if (options.tensorDecodeScale) {

@@ -7,7 +7,7 @@
 // Decode tables (all codes of every kind), encode against the brute-force
 // oracle of Oracle.h over large f32 sweeps, the fast encodeElems path against
 // encodeElem, stochastic rounding, E8M0/UE4M3 scale codecs and floor/ceil
-// log2 (NUMERICS.md §1, §2.3, §2.4, §3, §4).
+// log2 (docs/Numerics.md §1-§4).
 //
 //===----------------------------------------------------------------------===//
 

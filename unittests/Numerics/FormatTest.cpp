@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// NUMERICS.md §1 element parameters, the presets, and the validity table:
+// docs/Numerics.md §1 element parameters, the presets, and the validity table:
 // which element x scale x tensor-scale combinations exist and which scale
 // modes each allows.
 //
@@ -34,7 +34,7 @@ TEST(FormatTest, ElemInfoMatchesSpecTable) {
     float maxNorm;
     uint8_t maxCode;
   } rows[] = {
-      // NUMERICS.md §1: max normal 6 = 1.5*2^2 (S.11.1 = 0x7), 7.5 =
+      // docs/Numerics.md §1: max normal 6 = 1.5*2^2 (S.11.1 = 0x7), 7.5 =
       // 1.875*2^2 (0x1f), 28 = 1.75*2^4 (0x1f), 448 = 1.75*2^8 (S.1111.110 =
       // 0x7e), 57344 = 1.75*2^15 (S.11110.11 = 0x7b), 127/64 (0x7f).
       {ElemKind::E2M1, "e2m1", 4, 2, 1, 1, 2, 6.0f, 0x7},

@@ -164,7 +164,7 @@ TEST(HadamardTest, MatchesSylvesterMatrix) {
 
 TEST(HadamardTest, TransformerEngineSignVectorForm) {
   // TE: x' = x_tiles(., 16) @ (S H16) / 4 with S = diag(sign vector)
-  // multiplying the rows of H16 (NUMERICS.md §3). Row vector times S H16
+  // multiplying the rows of H16 (docs/Numerics.md §7). Row vector times S H16
   // is (H16 S x) since H16 is symmetric. Dyadic inputs keep f32 exact.
   const int8_t te[16] = {1,  1,  1,  -1, 1,  -1, -1, -1,
                          -1, -1, -1, 1,  -1, 1,  -1, -1};

@@ -42,7 +42,7 @@ int64_t offset(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> idx) {
   return off;
 }
 
-/// Element and scale decoding typed in from NUMERICS.md §1, independent of
+/// Element and scale decoding typed in from docs/Numerics.md §1, independent of
 /// lib/Numerics, in long double (64-bit significand, 15-bit exponent).
 long double refE4M3(uint8_t c) {
   int e = (c >> 3) & 15, m = c & 7;

@@ -4,10 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// NVFP4 per NUMERICS.md §3 (TransformerEngine convention) and MX's contract
-// for NaN/Inf: hand-computed 1x16 blocks and 16x16 tiles, tensor scales,
-// a calibrated tensorDecodeScale, and an independent f32 reimplementation of
-// the formula (with the oracle's E4M3/E2M1 rounding) over random tensors.
+// NVFP4 per docs/Numerics.md §3 (TransformerEngine convention) and MX's
+// contract for NaN/Inf: hand-computed 1x16 blocks and 16x16 tiles, tensor
+// scales, a calibrated tensorDecodeScale, and an independent f32
+// reimplementation of the formula (with the oracle's E4M3/E2M1 rounding) over
+// random tensors.
 //
 //===----------------------------------------------------------------------===//
 
@@ -329,7 +330,7 @@ struct Ref {
   float sdec;
 };
 
-/// NUMERICS.md §3 transcribed, in f32, with the oracle's E4M3/E2M1 RNE
+/// docs/Numerics.md §3 transcribed, in f32, with the oracle's E4M3/E2M1 RNE
 /// satfinite rounding (and its stochastic rule when `rnd` is given).
 Ref reference(const std::vector<float> &v, int rows, int cols, int br, int bc,
               std::optional<float> calib, const uint8_t *rnd) {

@@ -5,10 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Brute-force reimplementations of the element codecs of NUMERICS.md §1 and
-// §2.3, written from the spec text only: they share no code and no table with
-// lib/Numerics (not even getElemInfo). Decoding uses the textbook formula in
-// double; encoding enumerates every finite code and picks the nearest value
+// Brute-force reimplementations of the element codecs of docs/Numerics.md §1
+// and §2.3, written from the spec text only: they share no code and no table
+// with lib/Numerics (not even getElemInfo). Decoding uses the textbook formula
+// in double; encoding enumerates every finite code and picks the nearest value
 // with exact double arithmetic.
 //
 //===----------------------------------------------------------------------===//
@@ -29,7 +29,7 @@
 namespace mxref {
 namespace oracle {
 
-/// The element formats of NUMERICS.md §1, typed in from the table.
+/// The element formats of docs/Numerics.md §1, typed in from the table.
 struct KindSpec {
   ElemKind kind;
   unsigned bits; // storage bits

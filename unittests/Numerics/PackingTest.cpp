@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// NUMERICS.md §5: FP4 nibble order, the FP6 little-endian bit stream, and
+// docs/Numerics.md §5: FP4 nibble order, the FP6 little-endian bit stream, and
 // Blackwell's 128x4 scale-factor layout against an index-loop transcription
 // of torchao's `to_blocked`.
 //

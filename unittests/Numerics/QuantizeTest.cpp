@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Hand-computed OCP MX cases (NUMERICS.md §2.3, §2.4) for every E8M0 format
+// Hand-computed OCP MX cases (docs/Numerics.md §2) for every E8M0 format
 // and scale mode, every edge category, round-trip and monotonicity
 // properties, and convert == quantize(dequantize(x)).
 //

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 //
 // Bit-exact conversions between f32 and every element and scale kind
-// (NUMERICS.md §1, §2.3, §2.4, §4). All rounding is done on integers taken
+// (docs/Numerics.md §1, §2, §4). All rounding is done on integers taken
 // from the f32 bit pattern, never with log2f or the FP environment.
 //
 //===----------------------------------------------------------------------===//
@@ -51,7 +51,7 @@ uint8_t encodeElem(ElemKind kind, float v, int shiftExp = 0);
 
 /// As encodeElem, but rounds stochastically: the magnitude, in units of the
 /// target quantum, is increased by randomByte/256 and then truncated
-/// (NUMERICS.md §3; see docs/Numerics.md "Stochastic rounding").
+/// (docs/Numerics.md "Stochastic rounding").
 uint8_t encodeElemStochastic(ElemKind kind, float v, int shiftExp,
                              uint8_t randomByte);
 

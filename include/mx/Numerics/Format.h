@@ -24,12 +24,12 @@
 
 namespace mxref {
 
-/// Element encodings (NUMERICS.md §1).
+/// Element encodings (docs/Numerics.md §1).
 enum class ElemKind : uint8_t { E2M1, E2M3, E3M2, E4M3, E5M2, INT8 };
 /// Shared block scale encodings. UE4M3 is an E4M3 byte whose sign bit is
 /// ignored on decode (as cuBLAS does).
 enum class ScaleKind : uint8_t { E8M0, UE4M3 };
-/// How a block scale is chosen (NUMERICS.md §2.4, §3). `NVFP4` is the
+/// How a block scale is chosen (docs/Numerics.md §2, §3). `NVFP4` is the
 /// two-level rule of NVIDIA's NVFP4 (UE4M3 block scale under an FP32 tensor
 /// scale, TransformerEngine convention).
 enum class ScaleMode : uint8_t { Floor, RCeil, Ceil, Even, NVFP4 };

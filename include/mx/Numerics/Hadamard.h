@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 //
 // The (random) Hadamard transform applied before NVFP4 quantization
-// (NUMERICS.md §3): a block-diagonal transform acting on every group of n
+// (docs/Numerics.md §7): a block-diagonal transform acting on every group of n
 // consecutive elements along one axis, n in {16, 32, 64, 128}. Every lowering
 // must reproduce it bit for bit.
 //

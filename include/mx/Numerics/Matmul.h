@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The reference scaled matmul (NUMERICS.md §2.2, §3): C = A x B with f32
+// The reference scaled matmul (docs/Numerics.md §3, §6): C = A x B with f32
 // output, where each operand is a plain f32 tensor or a block-scaled
 // QuantizedTensor. The OCP spec leaves the accumulation order open; MX fixes
 // one, below, and every lowering must reproduce it bit for bit.

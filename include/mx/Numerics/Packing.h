@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Memory layouts (NUMERICS.md §5):
+// Memory layouts (docs/Numerics.md §5):
 //  * FP4: two codes per byte, element 2i in bits 3:0, 2i+1 in bits 7:4.
 //  * FP6: a little-endian bit stream, element j in bits 6j..6j+5, so four
 //    elements fill three bytes.

@@ -86,7 +86,7 @@ void forEachBlockRows(
     llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> block,
     llvm::function_ref<void(int64_t, llvm::ArrayRef<int64_t>, int64_t)> fn);
 
-/// NVFP4 tensor-level scales (NUMERICS.md §3).
+/// NVFP4 tensor-level scales (docs/Numerics.md §3).
 struct NVFP4TensorScales {
   float encode; ///< S_enc
   float decode; ///< S_dec = f32(1 / S_enc)

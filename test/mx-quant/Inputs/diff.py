@@ -4,7 +4,7 @@
 Usage: diff.py MX_QUANT [-v]
 
 Generates deterministic pseudo-random tensors and every edge category of
-NUMERICS.md for every preset under every allowed scale mode, every emit kind
+docs/Numerics.md for every preset under every allowed scale mode, every emit kind
 and both scale layouts, runs mx-quant and mxref.py on each, and compares exit
 status and stdout byte for byte (on an error: both exit 1, stdout empty,
 exactly one stderr line from mx-quant).  Prints one summary line.

@@ -4,7 +4,7 @@
 Usage: engines.py MX_QUANT [-v]
 
 Reuses the cases of diff.py (every preset under every allowed scale mode,
-every edge category of NUMERICS.md, random tensors, 2-D tiles, NVFP4 1x16
+every edge category of docs/Numerics.md, random tensors, 2-D tiles, NVFP4 1x16
 and 16x16, every emit kind and scale layout, decimal inputs, error runs),
 runs each with both engines and compares exit status, stdout and stderr byte
 for byte, with no exception (rows whose packed FP4/FP6 bytes would not be

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent Python reference for the mx-quant command-line contract.
 
-Implements /work/shared/NUMERICS.md (sections 1, 2.3, 2.4, 3, 5) and the
+Implements docs/Numerics.md (sections 1, 2, 3, 5) and the
 mx-quant interface without looking at how lib/Numerics does it:
 
 * Every value is held exactly: f32 values as Python floats (a double holds

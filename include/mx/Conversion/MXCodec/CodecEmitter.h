@@ -13,7 +13,7 @@
 //
 // Upstream's arith-expand f4/E8M0 expansions and arith.truncf to small floats
 // are deliberately not used: they round ties away from zero or decode E8M0
-// 0x00 as 0 (NUMERICS.md §6).
+// 0x00 as 0 (docs/Numerics.md §9).
 //
 // Values may be scalars or vectors: constants take the shape of the `like`
 // type given to the emitter, so the same code serves scalar loop bodies and
