@@ -58,13 +58,13 @@ std::vector<uint8_t> mxref::unpackElements(ElemKind kind,
 
 std::optional<ScaleLayout> mxref::symbolizeScaleLayout(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<ScaleLayout>>(name)
-      .Case("rowmajor", ScaleLayout::RowMajor)
-      .Case("128x4", ScaleLayout::Blackwell128x4)
+      .Case("row_major", ScaleLayout::RowMajor)
+      .Case("blackwell_128x4", ScaleLayout::Blackwell128x4)
       .Default(std::nullopt);
 }
 
 llvm::StringRef mxref::stringifyScaleLayout(ScaleLayout layout) {
-  return layout == ScaleLayout::RowMajor ? "rowmajor" : "128x4";
+  return layout == ScaleLayout::RowMajor ? "row_major" : "blackwell_128x4";
 }
 
 static int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }

@@ -277,7 +277,13 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
 
   ScaleLayout layout = ScaleLayout::RowMajor;
   if (opts.scaleLayout) {
-    std::optional<ScaleLayout> l = symbolizeScaleLayout(*opts.scaleLayout);
+    // The CLI's documented spellings; the IR and the libraries say
+    // row_major and blackwell_128x4.
+    std::optional<ScaleLayout> l =
+        llvm::StringSwitch<std::optional<ScaleLayout>>(*opts.scaleLayout)
+            .Case("rowmajor", ScaleLayout::RowMajor)
+            .Case("128x4", ScaleLayout::Blackwell128x4)
+            .Default(std::nullopt);
     if (!l)
       return Fail{"unknown scale layout '" + *opts.scaleLayout +
                   "' (one of: rowmajor, 128x4)"};

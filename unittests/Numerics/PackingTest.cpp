@@ -182,11 +182,14 @@ TEST(PackingTest, BlackwellMatchesTorchaoToBlocked) {
 }
 
 TEST(PackingTest, ScaleLayoutNames) {
-  EXPECT_EQ(symbolizeScaleLayout("rowmajor"), ScaleLayout::RowMajor);
-  EXPECT_EQ(symbolizeScaleLayout("128x4"), ScaleLayout::Blackwell128x4);
+  EXPECT_EQ(symbolizeScaleLayout("row_major"), ScaleLayout::RowMajor);
+  EXPECT_EQ(symbolizeScaleLayout("blackwell_128x4"),
+            ScaleLayout::Blackwell128x4);
+  EXPECT_FALSE(symbolizeScaleLayout("128x4").has_value());
   EXPECT_FALSE(symbolizeScaleLayout("blocked").has_value());
-  EXPECT_EQ(stringifyScaleLayout(ScaleLayout::RowMajor), "rowmajor");
-  EXPECT_EQ(stringifyScaleLayout(ScaleLayout::Blackwell128x4), "128x4");
+  EXPECT_EQ(stringifyScaleLayout(ScaleLayout::RowMajor), "row_major");
+  EXPECT_EQ(stringifyScaleLayout(ScaleLayout::Blackwell128x4),
+            "blackwell_128x4");
 }
 
 } // namespace

@@ -35,9 +35,14 @@ enum class ScaleKind : uint8_t { E8M0, UE4M3 };
 enum class ScaleMode : uint8_t { Floor, RCeil, Ceil, Even, NVFP4 };
 /// How elements are rounded after scaling.
 enum class Rounding : uint8_t { RNE, Stochastic };
+// The dialect's `#mx.scale_mode` and `#mx.rounding` (MXEnums.td) mirror
+// ScaleMode and Rounding case for case, value for value and spelling for
+// spelling: MXAttributes.cpp checks it at compile time, unittests/Dialect
+// the spellings.
 
 constexpr unsigned kNumElemKinds = 6;
 constexpr unsigned kNumScaleModes = 5;
+constexpr unsigned kNumRoundings = 2;
 
 /// Static description of an element kind.
 struct ElemInfo {

@@ -37,7 +37,12 @@ std::vector<uint8_t> packElements(ElemKind kind, llvm::ArrayRef<uint8_t> codes);
 std::vector<uint8_t>
 unpackElements(ElemKind kind, llvm::ArrayRef<uint8_t> bytes, int64_t count);
 
+/// Physical layouts of a block-scale grid. The dialect's `#mx.scale_layout`
+/// (MXEnums.td) has the same cases, values and spellings (checked at
+/// compile time in MXAttributes.cpp and by unittests/Dialect).
 enum class ScaleLayout : uint8_t { RowMajor, Blackwell128x4 };
+constexpr unsigned kNumScaleLayouts = 2;
+/// The IR spellings: `row_major`, `blackwell_128x4`.
 std::optional<ScaleLayout> symbolizeScaleLayout(llvm::StringRef name);
 llvm::StringRef stringifyScaleLayout(ScaleLayout layout);
 

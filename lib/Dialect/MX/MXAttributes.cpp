@@ -81,6 +81,32 @@ Type mlir::mx::scaleTypeFor(MLIRContext *ctx, mxref::ScaleKind kind) {
   return Float8E4M3FNType::get(ctx);
 }
 
+// The reference library's enums are the one definition of scale modes,
+// roundings and scale layouts; the ODS enums (MXEnums.td) must list the same
+// cases with the same values, so converting is a cast. These checks fail the
+// build when either side changes alone (the spellings are compared by
+// unittests/Dialect/MX/EnumsTest.cpp, as ODS's stringify is not constexpr).
+#define MX_SAME_CASE(Dialect, Reference)                                       \
+  static_assert(static_cast<unsigned>(Dialect) ==                              \
+                    static_cast<unsigned>(Reference),                          \
+                #Dialect " and " #Reference " differ")
+MX_SAME_CASE(ScaleMode::floor, mxref::ScaleMode::Floor);
+MX_SAME_CASE(ScaleMode::rceil, mxref::ScaleMode::RCeil);
+MX_SAME_CASE(ScaleMode::ceil, mxref::ScaleMode::Ceil);
+MX_SAME_CASE(ScaleMode::even, mxref::ScaleMode::Even);
+MX_SAME_CASE(ScaleMode::nvfp4, mxref::ScaleMode::NVFP4);
+static_assert(getMaxEnumValForScaleMode() + 1 == mxref::kNumScaleModes,
+              "scale modes differ in number");
+MX_SAME_CASE(Rounding::rne, mxref::Rounding::RNE);
+MX_SAME_CASE(Rounding::stochastic, mxref::Rounding::Stochastic);
+static_assert(getMaxEnumValForRounding() + 1 == mxref::kNumRoundings,
+              "roundings differ in number");
+MX_SAME_CASE(ScaleLayout::row_major, mxref::ScaleLayout::RowMajor);
+MX_SAME_CASE(ScaleLayout::blackwell_128x4, mxref::ScaleLayout::Blackwell128x4);
+static_assert(getMaxEnumValForScaleLayout() + 1 == mxref::kNumScaleLayouts,
+              "scale layouts differ in number");
+#undef MX_SAME_CASE
+
 mxref::ScaleMode mlir::mx::toReference(ScaleMode mode) {
   return static_cast<mxref::ScaleMode>(mode);
 }
@@ -89,6 +115,15 @@ mxref::Rounding mlir::mx::toReference(Rounding rounding) {
 }
 mxref::ScaleLayout mlir::mx::toReference(ScaleLayout layout) {
   return static_cast<mxref::ScaleLayout>(layout);
+}
+ScaleMode mlir::mx::fromReference(mxref::ScaleMode mode) {
+  return static_cast<ScaleMode>(mode);
+}
+Rounding mlir::mx::fromReference(mxref::Rounding rounding) {
+  return static_cast<Rounding>(rounding);
+}
+ScaleLayout mlir::mx::fromReference(mxref::ScaleLayout layout) {
+  return static_cast<ScaleLayout>(layout);
 }
 
 //===----------------------------------------------------------------------===//

@@ -212,8 +212,8 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
 OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
   BlockScaledTensorType type = getType();
   mxref::Format format = type.getFormat().getFormat();
-  mxref::ScaleMode mode = toReference(getScaleMode().value_or(
-      static_cast<ScaleMode>(format.defaultScaleMode())));
+  mxref::ScaleMode mode = toReference(
+      getScaleMode().value_or(fromReference(format.defaultScaleMode())));
   // Exact requantization of a canonical producer folds away.
   if (getInput().getType() == type && getRounding() == Rounding::rne &&
       !getTensorScale()) {
@@ -231,8 +231,8 @@ OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
       producerType = c.getType();
     }
     if (producerType) {
-      mxref::ScaleMode pm = toReference(producerMode.value_or(
-          static_cast<ScaleMode>(format.defaultScaleMode())));
+      mxref::ScaleMode pm = toReference(
+          producerMode.value_or(fromReference(format.defaultScaleMode())));
       if (mxref::isRequantizationIdentity(format, pm,
                                           toReference(producerRounding), mode))
         return getInput();

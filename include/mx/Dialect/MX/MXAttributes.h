@@ -31,9 +31,14 @@ std::optional<mxref::ScaleKind> getScaleKind(Type type);
 Type elemTypeFor(MLIRContext *ctx, mxref::ElemKind kind);
 Type scaleTypeFor(MLIRContext *ctx, mxref::ScaleKind kind);
 
+/// Conversions between the dialect's enums and the reference library's,
+/// which are kept identical (MXAttributes.cpp checks it at compile time).
 mxref::ScaleMode toReference(ScaleMode mode);
 mxref::Rounding toReference(Rounding rounding);
 mxref::ScaleLayout toReference(ScaleLayout layout);
+ScaleMode fromReference(mxref::ScaleMode mode);
+Rounding fromReference(mxref::Rounding rounding);
+ScaleLayout fromReference(mxref::ScaleLayout layout);
 
 /// The effective `#mx.policy` of `op`: the policies of `op` and all its
 /// ancestors merged field by field, innermost first. Null when none is set.

@@ -10,7 +10,9 @@
 include "mx/Dialect/MX/MXDialect.td"
 include "mlir/IR/EnumAttr.td"
 
-// Values match mx::ScaleMode in the reference library.
+// Mirrors mxref::ScaleMode (include/mx/Numerics/Format.h): the same cases,
+// values and spellings (MXAttributes.cpp static_asserts the values,
+// unittests/Dialect/MX/EnumsTest.cpp the spellings).
 def MX_ScaleModeAttr_ : I32EnumAttr<"ScaleMode", "block scale selection rule", [
     I32EnumAttrCase<"floor", 0>,
     I32EnumAttrCase<"rceil", 1>,
@@ -25,7 +27,9 @@ def MX_ScaleModeAttr : EnumAttr<MX_Dialect, MX_ScaleModeAttr_, "scale_mode"> {
   let assemblyFormat = "$value";
 }
 
-// Values match mx::Rounding in the reference library.
+// Mirrors mxref::Rounding (include/mx/Numerics/Format.h): the same cases,
+// values and spellings (MXAttributes.cpp static_asserts the values,
+// unittests/Dialect/MX/EnumsTest.cpp the spellings).
 def MX_RoundingAttr_ : I32EnumAttr<"Rounding", "element rounding", [
     I32EnumAttrCase<"rne", 0>,
     I32EnumAttrCase<"stochastic", 1>
@@ -37,7 +41,9 @@ def MX_RoundingAttr : EnumAttr<MX_Dialect, MX_RoundingAttr_, "rounding"> {
   let assemblyFormat = "$value";
 }
 
-// Values match mx::ScaleLayout in the reference library.
+// Mirrors mxref::ScaleLayout (include/mx/Numerics/Packing.h): the same cases,
+// values and spellings (MXAttributes.cpp static_asserts the values,
+// unittests/Dialect/MX/EnumsTest.cpp the spellings).
 def MX_ScaleLayoutAttr_ : I32EnumAttr<"ScaleLayout",
     "physical layout of a block-scale tensor", [
     I32EnumAttrCase<"row_major", 0>,
