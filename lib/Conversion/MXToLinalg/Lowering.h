@@ -94,6 +94,9 @@ void populateVectorMatmulPatterns(const TypeConverter &converter,
                                   int64_t prefetchDistance);
 void populateVectorQuantizationPatterns(const TypeConverter &converter,
                                         RewritePatternSet &patterns);
+/// mx.hadamard as vector loops of `lanes` f32 (VectorHadamard.cpp).
+void populateVectorHadamardPatterns(const TypeConverter &converter,
+                                    RewritePatternSet &patterns, int64_t lanes);
 
 } // namespace lowering
 } // namespace mx

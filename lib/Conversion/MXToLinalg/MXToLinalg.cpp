@@ -14,6 +14,7 @@
 #include "mx/Conversion/MXToLinalg/MXToLinalg.h"
 
 #include "Lowering.h"
+#include "Vectorize.h"
 
 #include "mx/Dialect/MX/MXDialect.h"
 #include "mx/Dialect/MX/MXOps.h"
@@ -90,6 +91,8 @@ void mlir::mx::populateMXToVectorConversionPatterns(
   lowering::populateVectorMatmulPatterns(converter, patterns, tableLookup,
                                          prefetchDistance);
   lowering::populateVectorQuantizationPatterns(converter, patterns);
+  lowering::populateVectorHadamardPatterns(converter, patterns,
+                                           lowering::vec::kLanes);
 }
 
 namespace {

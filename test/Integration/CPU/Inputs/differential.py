@@ -607,6 +607,16 @@ def suite_hadamard(m):
                           size, seed)
     cols = reshape_rows(rows, 8)[:64]
     case_hadamard(m, 'h_axis0', cols, [64, 8], 0, 64, 7)
+    # The vector lowering's other shapes: groups along a non-last axis whose
+    # inner rows do not fill a vector (masked lanes), a middle axis, the last
+    # axis of a rank-3 tensor, and rank 1.
+    case_hadamard(m, 'h_axis0_tail', reshape_rows(rows, 6)[:64], [64, 6], 0,
+                  16, 5)
+    case_hadamard(m, 'h_mid', reshape_rows(rows, 5)[:64], [2, 32, 5], 1, 32,
+                  None)
+    case_hadamard(m, 'h_rank3', reshape_rows(rows, 128)[:4], [2, 2, 128], 2,
+                  128, 9)
+    case_hadamard(m, 'h_rank1', reshape_rows(rows, 128)[:1], [128], 0, 64, 3)
 
 
 SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
