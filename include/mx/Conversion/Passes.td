@@ -67,6 +67,18 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     Option<"tableLookup", "table-lookup", "bool", /*default=*/"true",
            "With vectorize: decode FP4 matmul operands with a per-row "
            "product table instead of bit arithmetic">,
+    Option<"target", "target", "::mlir::mx::VectorTargetKind",
+           /*default=*/"::mlir::mx::VectorTargetKind::Host",
+           "With vectorize: the CPU vector target (lanes and FP4 lookup)",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::mx::VectorTargetKind::Host, "host",
+                        "the host CPU's features"),
+             clEnumValN(::mlir::mx::VectorTargetKind::AVX512, "avx512",
+                        "16 lanes, FP4 table by per-lane dynamic extract"),
+             clEnumValN(::mlir::mx::VectorTargetKind::AVX2, "avx2",
+                        "8 lanes, FP4 table by llvm.x86.avx2.permps"),
+             clEnumValN(::mlir::mx::VectorTargetKind::Generic, "generic",
+                        "4 lanes, FP4 by bit arithmetic, no intrinsics"))}]>,
     Option<"prefetchDistance", "prefetch-distance", "int64_t",
            /*default=*/"4",
            "With vectorize: software-prefetch each weight row this many "
@@ -76,6 +88,7 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",

@@ -14,7 +14,7 @@
 
 #include "Lowering.h"
 
-#include "mx/Conversion/MXCodec/CodecEmitter.h"
+#include "mx/Conversion/MXCommon/BlockEmitter.h"
 #include "mx/Numerics/Hadamard.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -164,32 +164,12 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
             ValueRange{createFilled(rewriter, loc, outShape, zero)}, maps, sits,
             [&](OpBuilder &nb2, Location nl, ValueRange args) {
               CodecEmitter e(nb2, nl);
-              Value v = args[0];
-              Value isNaN, u, exp;
+              SmallVector<ScaleCode> codes;
               unsigned next = 1;
-              for (MatmulSide *s : {&a, &bSide}) {
-                if (!s->scales)
-                  continue;
-                Value code = arith::ExtUIOp::create(nb2, nl, e.getI32Type(),
-                                                    args[next++]);
-                Value nan = e.isNaNScale(s->scaleKind, code);
-                isNaN = isNaN ? Value(arith::OrIOp::create(nb2, nl, isNaN, nan))
-                              : nan;
-                if (s->scaleKind == mxref::ScaleKind::E8M0) {
-                  Value x = e.sub(code, e.i32(127));
-                  exp = exp ? e.add(exp, x) : x;
-                } else {
-                  // A product of two UE4M3 scales is exact in f32.
-                  Value f = e.decodeUE4M3(code);
-                  u = u ? Value(arith::MulFOp::create(nb2, nl, u, f)) : f;
-                }
-              }
-              if (u)
-                v = arith::MulFOp::create(nb2, nl, v, u);
-              if (exp) // exact exponent add: 2^(xa + xb) is never a float
-                v = e.ldexp(v, exp);
-              if (isNaN)
-                v = e.select(isNaN, e.f32Bits(0x7fc00000), v);
+              for (MatmulSide *s : {&a, &bSide})
+                if (s->scales)
+                  codes.push_back({e.toI32(args[next++]), s->scaleKind});
+              Value v = applyMatmulBlockScales(e, args[0], codes);
               linalg::YieldOp::create(
                   nb2, nl,
                   Value(arith::AddFOp::create(nb2, nl, args.back(), v)));

@@ -1,7 +1,7 @@
-// RUN: mx-opt %s --convert-mx-to-linalg=vectorize --canonicalize | FileCheck %s
-// RUN: mx-opt %s --convert-mx-to-linalg="vectorize table-lookup=false" \
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512" --canonicalize | FileCheck %s
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512 table-lookup=false" \
 // RUN:   --canonicalize | FileCheck %s --check-prefix=BITS
-// RUN: mx-opt %s --mx-cpu-pipeline | FileCheck %s --check-prefix=LLVM
+// RUN: mx-opt %s --mx-cpu-pipeline=target=avx512 | FileCheck %s --check-prefix=LLVM
 // RUN: mx-opt %s --mx-cpu-pipeline=vectorize=false | \
 // RUN:   FileCheck %s --check-prefix=SCALAR
 
