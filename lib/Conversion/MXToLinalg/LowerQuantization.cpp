@@ -92,6 +92,21 @@ SmallVector<utils::IteratorType> lowering::parallelIterators(unsigned n) {
   return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
 }
 
+Value lowering::mapElements(
+    OpBuilder &b, Location loc, Value tensor, Type outElem,
+    function_ref<Value(OpBuilder &, Location, Value)> fn) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  auto op = linalg::GenericOp::create(
+      b, loc, TypeRange{type.clone(outElem)}, ValueRange{tensor},
+      ValueRange{createEmpty(b, loc, type.getShape(), outElem)},
+      ArrayRef<AffineMap>{id, id}, parallelIterators(type.getRank()),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        linalg::YieldOp::create(nb, nl, fn(nb, nl, args[0]));
+      });
+  return op.getResult(0);
+}
+
 static Value toI8(OpBuilder &b, Location loc, Value v) {
   return arith::TruncIOp::create(b, loc, b.getI8Type(), v);
 }
@@ -412,11 +427,11 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
   LogicalResult
   matchAndRewrite(QuantizeOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto first = [](ValueRange r) { return r.empty() ? Value() : r.front(); };
     SmallVector<Value> comps = quantizeToComponents(
-        rewriter, op.getLoc(), first(adaptor.getInput()), op.getType(),
-        op.getScaleMode(), op.getRounding(), first(adaptor.getTensorScale()),
-        first(adaptor.getRandomBits()));
+        rewriter, op.getLoc(), firstOrNull(adaptor.getInput()), op.getType(),
+        op.getScaleMode(), op.getRounding(),
+        firstOrNull(adaptor.getTensorScale()),
+        firstOrNull(adaptor.getRandomBits()));
     rewriter.replaceOpWithMultiple(op, {comps});
     return success();
   }
@@ -441,14 +456,13 @@ struct ConvertLowering : OpConversionPattern<ConvertOp> {
   matchAndRewrite(ConvertOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     // convert = quantize(dequantize-to-f32(input)).
-    auto first = [](ValueRange r) { return r.empty() ? Value() : r.front(); };
     Value values =
         dequantizeComponents(rewriter, op.getLoc(), op.getInput().getType(),
                              adaptor.getInput(), rewriter.getF32Type());
     SmallVector<Value> comps = quantizeToComponents(
         rewriter, op.getLoc(), values, op.getType(), op.getScaleMode(),
-        op.getRounding(), first(adaptor.getTensorScale()),
-        first(adaptor.getRandomBits()));
+        op.getRounding(), firstOrNull(adaptor.getTensorScale()),
+        firstOrNull(adaptor.getRandomBits()));
     rewriter.replaceOpWithMultiple(op, {comps});
     return success();
   }
@@ -502,21 +516,6 @@ static SmallVector<Value> atomIndices(OpBuilder &b, Location loc, Value m,
           arith::DivUIOp::create(
               b, loc, arith::RemUIOp::create(b, loc, m, c(128)), c(32)),
           arith::RemUIOp::create(b, loc, k, c(4))};
-}
-
-/// Elementwise map over a tensor to a new element type.
-static Value mapElements(OpBuilder &b, Location loc, Value tensor, Type outElem,
-                         function_ref<Value(OpBuilder &, Location, Value)> fn) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
-  auto op = linalg::GenericOp::create(
-      b, loc, TypeRange{type.clone(outElem)}, ValueRange{tensor},
-      ValueRange{createEmpty(b, loc, type.getShape(), outElem)},
-      ArrayRef<AffineMap>{id, id}, parallelIterators(type.getRank()),
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        linalg::YieldOp::create(nb, nl, fn(nb, nl, args[0]));
-      });
-  return op.getResult(0);
 }
 
 struct UnpackLowering : OpConversionPattern<UnpackOp> {

@@ -46,6 +46,13 @@ Value createEmpty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 Value createFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                    Value value);
 SmallVector<utils::IteratorType> parallelIterators(unsigned n);
+/// Elementwise map over a tensor to a new element type (a linalg.generic).
+Value mapElements(OpBuilder &b, Location loc, Value tensor, Type outElem,
+                  function_ref<Value(OpBuilder &, Location, Value)> fn);
+/// The first value of an optional operand's components, or null.
+inline Value firstOrNull(ValueRange r) {
+  return r.empty() ? Value() : r.front();
+}
 
 /// One code per byte (tensor<shape x i8>) from the packed elements.
 Value unpackCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,

@@ -397,8 +397,6 @@ SmallVector<Value> VectorQuantizer::emit(OpBuilder &b, Location loc,
 
 namespace {
 
-Value firstOrNull(ValueRange r) { return r.empty() ? Value() : r.front(); }
-
 /// A vector pattern for `lanes` lanes, preferred to the linalg one.
 template <typename OpTy> struct LanesPattern : OpConversionPattern<OpTy> {
   LanesPattern(const TypeConverter &converter, MLIRContext *ctx, int64_t lanes)
