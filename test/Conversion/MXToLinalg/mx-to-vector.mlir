@@ -6,8 +6,9 @@
 // RUN:   FileCheck %s --check-prefix=SCALAR
 
 /// The vectorized lowering (convert-mx-to-linalg{vectorize}, the default of
-/// mx-cpu-pipeline): scf.for loops over vector.transfer_read/write on
-/// tensors, 16 f32 lanes along N, each lane one output column in the
+/// mx-cpu-pipeline) for target=avx512 (mx-to-vector-targets.mlir has the
+/// others): scf.for loops over vector.transfer_read/write on tensors, 16 f32
+/// lanes along N, each lane one output column in the
 /// reference order. Loop nest of the GEMV: K blocks, then 128-column chunks
 /// (64 bytes of FP4 per row), then rows of the lhs, then k inside the block
 /// with eight partial-sum vectors carried in registers.
