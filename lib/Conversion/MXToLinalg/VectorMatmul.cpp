@@ -272,6 +272,8 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     auto rhsType = dyn_cast<BlockScaledTensorType>(op.getRhs().getType());
     if (!rhsType)
       return rewriter.notifyMatchFailure(op, "plain rhs: linalg lowering");
+    if (!supportsLanes(rhsType, target.lanes))
+      return rewriter.notifyMatchFailure(op, "rhs does not pack into lanes");
     unsigned rank = rhsType.getRank();
     VectorMatmulEmitter em{rewriter.getContext(), op.getLoc()};
     em.bFormat = rhsType.getFormat().getFormat();
@@ -298,10 +300,13 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     em.bm = a.scales ? a.block[rank - 2] : 1;
     em.packed = to3D(b, loc, rc[0]);
     em.bScales = to3D(b, loc, rc[1]);
-    if (target.lookup != FP4LookupStrategy::None &&
+    // vpermps permutes 8 lanes; other widths read the table by extracts.
+    FP4LookupStrategy lookup = target.lookup;
+    if (lookup == FP4LookupStrategy::AVX2Permps && target.lanes != 8)
+      lookup = FP4LookupStrategy::DynamicExtract;
+    if (lookup != FP4LookupStrategy::None &&
         mxref::getElemInfo(em.bFormat.elem).bits == 4)
-      em.valueTable =
-          buildFP4ValueTable(b, loc, em.bFormat.elem, target.lookup);
+      em.valueTable = buildFP4ValueTable(b, loc, em.bFormat.elem, lookup);
     em.prefetchDistance = prefetchDistance;
     em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);
 

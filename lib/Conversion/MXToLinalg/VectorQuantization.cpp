@@ -74,7 +74,8 @@ struct VectorDequantizer {
   }
 
   LogicalResult match() const {
-    if (hasBatchBlocks(type) || (sc.cols % bc != 0 && bc % sc.cols != 0))
+    if (!supportsLanes(type, sc.lanes) || hasBatchBlocks(type) ||
+        (sc.cols % bc != 0 && bc % sc.cols != 0))
       return failure();
     return success();
   }
@@ -174,8 +175,8 @@ struct VectorQuantizer {
   }
 
   LogicalResult match() const {
-    if (hasBatchBlocks(type) || cols % lanes != 0 ||
-        (bc % lanes != 0 && bc != 1) ||
+    if (!supportsLanes(type, lanes) || hasBatchBlocks(type) ||
+        cols % lanes != 0 || (bc % lanes != 0 && bc != 1) ||
         format.tensorScale != (mode == mxref::ScaleMode::NVFP4))
       return failure();
     return success();
@@ -362,7 +363,7 @@ SmallVector<Value> VectorQuantizer::emit(OpBuilder &b, Location loc,
         calibratedDecode, calibratedDecode ? Value() : tensorMaxBits(b, loc));
   }
   SmallVector<Type> compTypes;
-  (void)getMXComponentTypes(type, compTypes); // checked by the pass
+  (void)getMXComponentTypes(type, compTypes); // checked by match()
   auto empty3D = [&](Type t) {
     auto shape = shape3D(cast<RankedTensorType>(t).getShape());
     return createEmpty(b, loc, {batch, shape[1], shape[2]}, b.getI8Type());

@@ -6,6 +6,7 @@
 
 #include "Vectorize.h"
 
+#include "mx/Conversion/MXCommon/Components.h"
 #include "mx/Conversion/MXCommon/Packing.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -26,6 +27,14 @@ SubChunk vec::getSubChunk(mxref::ElemKind kind, int64_t lanes) {
   default:
     return {1, lanes, lanes, lanes};
   }
+}
+
+bool vec::supportsLanes(BlockScaledTensorType type, int64_t lanes) {
+  SmallVector<Type> components;
+  if (lanes < 1 || failed(getMXComponentTypes(type, components)))
+    return false;
+  unsigned bits = mxref::getElemInfo(type.getFormat().getFormat().elem).bits;
+  return (lanes * bits) % 8 == 0 && (bits != 6 || lanes % 4 == 0);
 }
 
 Value vec::indexConst(OpBuilder &b, Location loc, int64_t v) {

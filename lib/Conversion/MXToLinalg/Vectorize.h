@@ -15,6 +15,7 @@
 #define MX_LIB_CONVERSION_MXTOLINALG_VECTORIZE_H
 
 #include "mx/Conversion/MXToLinalg/VectorTarget.h"
+#include "mx/Dialect/MX/MXTypes.h"
 #include "mx/Numerics/Format.h"
 
 #include "mlir/IR/Builders.h"
@@ -34,6 +35,9 @@ struct SubChunk {
 /// FP4: 2 vectors from lanes bytes; FP6: lanes * 3 / 4 bytes (lanes a
 /// multiple of 4); 8-bit kinds: lanes bytes.
 SubChunk getSubChunk(mxref::ElemKind kind, int64_t lanes);
+/// Whether `type` has a component form and its element kind packs into
+/// whole bytes per vector of `lanes` (FP6: lanes a multiple of 4).
+bool supportsLanes(BlockScaledTensorType type, int64_t lanes);
 
 Value indexConst(OpBuilder &b, Location loc, int64_t v);
 Value mulIdx(OpBuilder &b, Location loc, Value v, int64_t c);

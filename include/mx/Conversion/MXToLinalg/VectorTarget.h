@@ -32,9 +32,12 @@ enum class FP4LookupStrategy {
   None,           ///< decode every code by bit arithmetic, then multiply
   DynamicExtract, ///< one 16-entry table, a dynamic vector.extract per lane
   AVX2Permps,     ///< 8-entry halves, two vpermps selected by code bit 3
+                  ///< (8 lanes only; other widths read by extracts)
 };
 
 struct VectorTarget {
+  /// f32 lanes per vector; shapes whose packing does not fit (FP6 needs a
+  /// multiple of 4) keep the linalg lowering.
   int64_t lanes = 16;
   FP4LookupStrategy lookup = FP4LookupStrategy::DynamicExtract;
 
