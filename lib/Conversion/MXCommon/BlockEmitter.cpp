@@ -27,6 +27,11 @@ Value BlockEmitter::magnitudeBitsIgnoringNaN(Value x) {
   return select(ugt(abs, i32(0x7f800000)), i32(0), abs);
 }
 
+Value BlockEmitter::accumulateMaxBits(Value acc, Value x, bool ignoreNaN) {
+  Value bits = ignoreNaN ? magnitudeBitsIgnoringNaN(x) : magnitudeBits(x);
+  return arith::MaxSIOp::create(getBuilder(), getLoc(), bits, acc);
+}
+
 std::pair<Value, Value> BlockEmitter::nvfp4TensorScales(Value calibratedDecode,
                                                         Value gamaxBits) {
   auto [enc, dec] = calibratedDecode

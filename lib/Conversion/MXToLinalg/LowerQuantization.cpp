@@ -272,6 +272,11 @@ struct LinalgQuantizer {
       : b(b), loc(loc), format(type.getFormat().getFormat()), mode(mode),
         bs(type.getShape(), type.getBlock()) {}
 
+  /// The integer max of (NaN-ignoring when `ignoreNaN`) magnitudeBits of
+  /// `in` into tensor<shape x i32>.
+  Value maxBits(Value in, ArrayRef<int64_t> shape, AffineMap inMap,
+                AffineMap outMap, ArrayRef<utils::IteratorType> iterators,
+                bool ignoreNaN);
   /// The max magnitudeBits of each block: tensor<grid x i32>.
   Value blockMaxBits(Value xe);
   /// The NVFP4 tensor amax bits (NaN ignored): an i32.
@@ -292,42 +297,37 @@ struct LinalgQuantizer {
 
 } // namespace
 
-Value LinalgQuantizer::blockMaxBits(Value xe) {
-  MLIRContext *ctx = b.getContext();
+Value LinalgQuantizer::maxBits(Value in, ArrayRef<int64_t> shape,
+                               AffineMap inMap, AffineMap outMap,
+                               ArrayRef<utils::IteratorType> iterators,
+                               bool ignoreNaN) {
   Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
   return linalg::GenericOp::create(
-             b, loc, TypeRange{RankedTensorType::get(bs.grid, b.getI32Type())},
-             ValueRange{xe}, ValueRange{createFilled(b, loc, bs.grid, zero)},
-             ArrayRef<AffineMap>{bs.getFullMap(ctx), bs.getGridMap(ctx)},
-             bs.getIterators(true),
+             b, loc, TypeRange{RankedTensorType::get(shape, b.getI32Type())},
+             ValueRange{in}, ValueRange{createFilled(b, loc, shape, zero)},
+             ArrayRef<AffineMap>{inMap, outMap}, iterators,
              [&](OpBuilder &nb, Location nl, ValueRange args) {
                BlockEmitter e(nb, nl, format);
                linalg::YieldOp::create(
-                   nb, nl,
-                   Value(arith::MaxSIOp::create(
-                       nb, nl, e.magnitudeBits(args[0]), args[1])));
+                   nb, nl, e.accumulateMaxBits(args[1], args[0], ignoreNaN));
              })
       .getResult(0);
 }
 
-Value LinalgQuantizer::tensorMaxBits(Value input) {
+Value LinalgQuantizer::blockMaxBits(Value xe) {
   MLIRContext *ctx = b.getContext();
+  return maxBits(xe, bs.grid, bs.getFullMap(ctx), bs.getGridMap(ctx),
+                 bs.getIterators(true), /*ignoreNaN=*/false);
+}
+
+Value LinalgQuantizer::tensorMaxBits(Value input) {
   unsigned rank = bs.getRank();
-  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
-  auto gamax = linalg::GenericOp::create(
-      b, loc, TypeRange{RankedTensorType::get({}, b.getI32Type())},
-      ValueRange{input}, ValueRange{createFilled(b, loc, {}, zero)},
-      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
-                          AffineMap::get(rank, 0, {}, ctx)},
+  Value gamax = maxBits(
+      input, {}, b.getMultiDimIdentityMap(rank),
+      AffineMap::get(rank, 0, {}, b.getContext()),
       SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        BlockEmitter e(nb, nl, format);
-        linalg::YieldOp::create(
-            nb, nl,
-            Value(arith::MaxSIOp::create(
-                nb, nl, e.magnitudeBitsIgnoringNaN(args[0]), args[1])));
-      });
-  return tensor::ExtractOp::create(b, loc, gamax.getResult(0), ValueRange{});
+      /*ignoreNaN=*/true);
+  return tensor::ExtractOp::create(b, loc, gamax, ValueRange{});
 }
 
 std::pair<Value, Value> LinalgQuantizer::blockScales(Value amax,

@@ -233,7 +233,7 @@ Value VectorQuantizer::tensorMaxBits(OpBuilder &b, Location loc) const {
                      Value acc) -> Value {
     BlockEmitter e(cb, loc, format, f32v);
     Value x = readVector(cb, loc, f32v, input, ValueRange{bt, row, col}, true);
-    return arith::MaxSIOp::create(cb, loc, e.magnitudeBitsIgnoringNaN(x), acc);
+    return e.accumulateMaxBits(acc, x, /*ignoreNaN=*/true);
   };
   auto rowBody = [&](OpBuilder &rb, Value r, ValueRange args) {
     Value bt = divIdx(rb, loc, r, rows), row = remIdx(rb, loc, r, rows);
@@ -260,8 +260,7 @@ Value VectorQuantizer::laneMaxBits(OpBuilder &b, Location loc, Value bt,
     Value col = columnOf(ab, loc, g, blk, remIdx(ab, loc, i, nv));
     BlockEmitter e(ab, loc, format, f32v);
     Value x = readVector(ab, loc, f32v, input, ValueRange{bt, row, col}, true);
-    return SmallVector<Value>{
-        arith::MaxSIOp::create(ab, loc, e.magnitudeBits(x), args[0])};
+    return SmallVector<Value>{e.accumulateMaxBits(args[0], x)};
   };
   Value zero = CodecEmitter(b, loc, f32v).i32(0);
   return forLoop(b, loc, 0, br * nv, 1, ValueRange{zero}, body).getResult(0);

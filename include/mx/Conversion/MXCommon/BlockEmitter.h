@@ -48,6 +48,9 @@ public:
   Value magnitudeBits(Value x);
   /// magnitudeBits with NaN counted as 0 (NVFP4's tensor amax ignores NaN).
   Value magnitudeBitsIgnoringNaN(Value x);
+  /// One step of a running amax: max(acc, magnitudeBits(x)), or of
+  /// magnitudeBitsIgnoringNaN(x) when `ignoreNaN`.
+  Value accumulateMaxBits(Value acc, Value x, bool ignoreNaN = false);
 
   /// NVFP4 tensor scales, {f32(S_enc * f32(1/6)), S_dec}, from a calibrated
   /// S_dec when `calibratedDecode` is given, else from the bits of the

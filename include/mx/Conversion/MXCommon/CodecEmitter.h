@@ -17,7 +17,8 @@
 //
 // Values may be scalars or vectors: constants take the shape of the `like`
 // type given to the emitter, so the same code serves scalar loop bodies and
-// vectorized ones.
+// vectorized ones. Part of the lowering core (docs/Lowering.md): the block
+// compositions built on it are BlockEmitter.h's, the packing Packing.h's.
 //
 //===----------------------------------------------------------------------===//
 
