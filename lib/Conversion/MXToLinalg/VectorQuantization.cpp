@@ -22,6 +22,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <functional>
+
 using namespace mlir;
 using namespace mlir::mx;
 using namespace mlir::mx::lowering;
@@ -150,6 +152,63 @@ Value VectorDequantizer::emit(OpBuilder &b, Location loc, ValueRange comps,
 
 namespace {
 
+/// The f32 values of `lanes` consecutive columns [col, col + lanes) of row
+/// `row` of batch `bt` of a quantizer's input.
+using LaneReader =
+    std::function<Value(OpBuilder &, Location, Value bt, Value row, Value col)>;
+
+/// Lanes read from an f32 tensor [batch, R, C].
+LaneReader tensorLanes(Value input, int64_t lanes) {
+  return [input, lanes](OpBuilder &b, Location loc, Value bt, Value row,
+                        Value col) {
+    return readVector(b, loc, VectorType::get({lanes}, b.getF32Type()), input,
+                      ValueRange{bt, row, col}, true);
+  };
+}
+
+/// Lanes dequantized on the fly from the components of a block-scaled
+/// tensor (BlockEmitter::dequantize to f32, as VectorDequantizer), so that
+/// mx.convert needs no f32 tensor in between.
+struct LaneDequantizer {
+  LaneDequantizer(BlockScaledTensorType type, int64_t lanes)
+      : type(type), format(type.getFormat().getFormat()), lanes(lanes) {
+    int64_t rank = type.getRank();
+    br = rank > 1 ? type.getBlock()[rank - 2] : 1;
+    bc = type.getBlock()[rank - 1];
+  }
+
+  /// Whole packing groups per vector, and scale blocks that tile the lanes.
+  LogicalResult match() const {
+    if (!supportsLanes(type, lanes) || hasBatchBlocks(type) ||
+        type.getShape().back() % lanes != 0 ||
+        (lanes % bc != 0 && bc % lanes != 0))
+      return failure();
+    return success();
+  }
+
+  LaneReader reader(OpBuilder &b, Location loc, ValueRange comps) const {
+    Value packed = to3D(b, loc, comps[0]), scales = to3D(b, loc, comps[1]);
+    Value tensorScale = format.tensorScale ? comps[2] : Value();
+    return [=, *this](OpBuilder &rb, Location rl, Value bt, Value row,
+                      Value col) {
+      unsigned bits = mxref::getElemInfo(format.elem).bits;
+      Value byteOff = divIdx(rb, rl, mulIdx(rb, rl, col, bits), 8);
+      Value code = readContiguousCodes(rb, rl, format.elem, lanes, packed,
+                                       ValueRange{bt, row}, byteOff);
+      SubChunk contiguous = {1, lanes, lanes * bits / 8, lanes};
+      Value scale = readScaleCodes(rb, rl, scales, bt, divIdx(rb, rl, row, br),
+                                   col, bc, contiguous, true)
+                        .front();
+      BlockEmitter e(rb, rl, format, VectorType::get({lanes}, rb.getF32Type()));
+      return e.dequantize(code, scale, tensorScale, rb.getF32Type());
+    };
+  }
+
+  BlockScaledTensorType type;
+  mxref::Format format;
+  int64_t lanes, br, bc;
+};
+
 /// mx.quantize of [batch, R, C] with blocks [1, br, bc], `lanes` lanes
 /// along C, for bc a multiple of lanes (a block is br rows of bc / lanes
 /// vectors; its amax is a lane-wise then a horizontal integer max) or
@@ -207,14 +266,16 @@ struct VectorQuantizer {
   std::pair<Value, Value> emitBlocks(OpBuilder &b, Location loc, Value bt,
                                      Value rg, Value g, Value pk,
                                      Value sc) const;
-  SmallVector<Value> emit(OpBuilder &b, Location loc, Value inputTensor,
+  /// The components of the input read by `readInput`.
+  SmallVector<Value> emit(OpBuilder &b, Location loc, LaneReader readInput,
                           Value calibratedDecode, Value randomTensor);
 
   BlockScaledTensorType type;
   mxref::Format format;
   mxref::ScaleMode mode;
   int64_t lanes, br, bc, batch, rows, cols, nv, groups, per;
-  Value input, randomBits, encTimesInvMax, decodeScale;
+  LaneReader input;
+  Value randomBits, encTimesInvMax, decodeScale;
 };
 
 } // namespace
@@ -232,7 +293,7 @@ Value VectorQuantizer::tensorMaxBits(OpBuilder &b, Location loc) const {
   auto colBody = [&](OpBuilder &cb, Value bt, Value row, Value col,
                      Value acc) -> Value {
     BlockEmitter e(cb, loc, format, f32v);
-    Value x = readVector(cb, loc, f32v, input, ValueRange{bt, row, col}, true);
+    Value x = input(cb, loc, bt, row, col);
     return e.accumulateMaxBits(acc, x, /*ignoreNaN=*/true);
   };
   auto rowBody = [&](OpBuilder &rb, Value r, ValueRange args) {
@@ -259,7 +320,7 @@ Value VectorQuantizer::laneMaxBits(OpBuilder &b, Location loc, Value bt,
     Value row = arith::AddIOp::create(ab, loc, row0, divIdx(ab, loc, i, nv));
     Value col = columnOf(ab, loc, g, blk, remIdx(ab, loc, i, nv));
     BlockEmitter e(ab, loc, format, f32v);
-    Value x = readVector(ab, loc, f32v, input, ValueRange{bt, row, col}, true);
+    Value x = input(ab, loc, bt, row, col);
     return SmallVector<Value>{e.accumulateMaxBits(args[0], x)};
   };
   Value zero = CodecEmitter(b, loc, f32v).i32(0);
@@ -315,7 +376,7 @@ Value VectorQuantizer::encodeBlocks(OpBuilder &b, Location loc,
     Value row = arith::AddIOp::create(eb, loc, row0, divIdx(eb, loc, i, nv));
     Value col = columnOf(eb, loc, g, blk, remIdx(eb, loc, i, nv));
     BlockEmitter e(eb, loc, format, f32v);
-    Value x = readVector(eb, loc, f32v, input, ValueRange{bt, row, col}, true);
+    Value x = input(eb, loc, bt, row, col);
     Value rbyte;
     if (randomBits)
       rbyte = e.toI32(readVector(eb, loc, laneType(eb, eb.getI8Type()),
@@ -351,10 +412,10 @@ std::pair<Value, Value> VectorQuantizer::emitBlocks(OpBuilder &b, Location loc,
 }
 
 SmallVector<Value> VectorQuantizer::emit(OpBuilder &b, Location loc,
-                                         Value inputTensor,
+                                         LaneReader readInput,
                                          Value calibratedDecode,
                                          Value randomTensor) {
-  input = to3D(b, loc, inputTensor);
+  input = std::move(readInput);
   randomBits = randomTensor ? to3D(b, loc, randomTensor) : Value();
   if (mode == mxref::ScaleMode::NVFP4) {
     BlockEmitter top(b, loc, format);
@@ -439,7 +500,10 @@ struct VectorQuantizeLowering : LanesPattern<QuantizeOp> {
       return rewriter.notifyMatchFailure(op, "blocks do not tile lanes");
     bool stochastic = op.getRounding() == Rounding::stochastic;
     SmallVector<Value> comps =
-        q.emit(rewriter, op.getLoc(), firstOrNull(adaptor.getInput()),
+        q.emit(rewriter, op.getLoc(),
+               tensorLanes(
+                   to3D(rewriter, op.getLoc(), firstOrNull(adaptor.getInput())),
+                   lanes),
                firstOrNull(adaptor.getTensorScale()),
                stochastic ? firstOrNull(adaptor.getRandomBits()) : Value());
     rewriter.replaceOpWithMultiple(op, {comps});
@@ -447,8 +511,10 @@ struct VectorQuantizeLowering : LanesPattern<QuantizeOp> {
   }
 };
 
-/// convert = quantize(dequantize-to-f32(input)) (docs/Numerics.md §4): each
-/// half vectorized where its shape allows, the linalg lowering otherwise.
+/// convert = quantize(dequantize-to-f32(input)) (docs/Numerics.md §4). When
+/// both formats' blocks tile the lanes, the vector quantize reads its input
+/// lanes dequantized on the fly (no f32 tensor); otherwise each half is
+/// vectorized where its shape allows and lowered to linalg elsewhere.
 struct VectorConvertLowering : LanesPattern<ConvertOp> {
   using LanesPattern::LanesPattern;
 
@@ -456,25 +522,37 @@ struct VectorConvertLowering : LanesPattern<ConvertOp> {
   matchAndRewrite(ConvertOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     BlockScaledTensorType inType = op.getInput().getType();
+    LaneDequantizer fused(inType, lanes);
     VectorDequantizer d(inType, lanes);
     VectorQuantizer q(op.getType(),
                       getScaleMode(op.getType(), op.getScaleMode()), lanes);
-    bool vecIn = succeeded(d.match()), vecOut = succeeded(q.match());
+    bool vecOut = succeeded(q.match());
+    bool fuse = vecOut && succeeded(fused.match());
+    bool vecIn = !fuse && succeeded(d.match());
     if (!vecIn && !vecOut)
       return rewriter.notifyMatchFailure(op, "blocks do not tile lanes");
     Location loc = op.getLoc();
+    Value tensorScale = firstOrNull(adaptor.getTensorScale());
+    Value randomBits = op.getRounding() == Rounding::stochastic
+                           ? firstOrNull(adaptor.getRandomBits())
+                           : Value();
+    if (fuse) {
+      rewriter.replaceOpWithMultiple(
+          op, {q.emit(rewriter, loc,
+                      fused.reader(rewriter, loc, adaptor.getInput()),
+                      tensorScale, randomBits)});
+      return success();
+    }
     auto f32Type =
         RankedTensorType::get(inType.getShape(), rewriter.getF32Type());
     Value values =
         vecIn ? d.emit(rewriter, loc, adaptor.getInput(), f32Type)
               : dequantizeComponents(rewriter, loc, inType, adaptor.getInput(),
                                      rewriter.getF32Type());
-    bool stochastic = op.getRounding() == Rounding::stochastic;
-    Value tensorScale = firstOrNull(adaptor.getTensorScale());
-    Value randomBits = firstOrNull(adaptor.getRandomBits());
     SmallVector<Value> comps =
-        vecOut ? q.emit(rewriter, loc, values, tensorScale,
-                        stochastic ? randomBits : Value())
+        vecOut ? q.emit(rewriter, loc,
+                        tensorLanes(to3D(rewriter, loc, values), lanes),
+                        tensorScale, randomBits)
                : quantizeToComponents(rewriter, loc, values, op.getType(),
                                       op.getScaleMode(), op.getRounding(),
                                       tensorScale, randomBits);

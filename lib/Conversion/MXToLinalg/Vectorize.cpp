@@ -131,6 +131,42 @@ static Value gather(OpBuilder &b, Location loc, Value v,
   return vector::ShuffleOp::create(b, loc, v, v, mask);
 }
 
+/// Lane l is code l % perGroup of packing group l / perGroup of `bytes`.
+static Value unpackContiguous(CodecEmitter &e, mxref::ElemKind kind,
+                              Value bytes, int64_t lanes) {
+  OpBuilder &b = e.getBuilder();
+  Location loc = e.getLoc();
+  auto [perGroup, groupBytes] = getPackingGroup(kind);
+  unsigned bits = mxref::getElemInfo(kind).bits;
+  SmallVector<Value> words;
+  for (int64_t i = 0; i < groupBytes; ++i) {
+    SmallVector<int64_t> mask;
+    for (int64_t l = 0; l < lanes; ++l)
+      mask.push_back(groupBytes * (l / perGroup) + i);
+    words.push_back(e.toI32(gather(b, loc, bytes, mask)));
+  }
+  SmallVector<int32_t> shifts;
+  for (int64_t l = 0; l < lanes; ++l)
+    shifts.push_back(int32_t(bits * (l % perGroup)));
+  return codeOfGroupWord(e, kind, packedGroupWord(e, words),
+                         intVector(b, loc, shifts));
+}
+
+Value vec::readContiguousCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
+                               int64_t lanes, Value packed, ValueRange rowIdx,
+                               Value byteOff) {
+  unsigned bits = mxref::getElemInfo(kind).bits;
+  SmallVector<Value> idx(rowIdx);
+  idx.push_back(byteOff);
+  Value bytes =
+      readVector(b, loc, VectorType::get({lanes * bits / 8}, b.getI8Type()),
+                 packed, idx, /*inBounds=*/true);
+  CodecEmitter e(b, loc, VectorType::get({lanes}, b.getI32Type()));
+  if (bits == 8)
+    return e.toI32(bytes);
+  return unpackContiguous(e, kind, bytes, lanes);
+}
+
 SmallVector<Value> vec::readCodes(OpBuilder &b, Location loc,
                                   mxref::ElemKind kind, SubChunk sc,
                                   Value packed, ValueRange rowIdx,
@@ -148,21 +184,8 @@ SmallVector<Value> vec::readCodes(OpBuilder &b, Location loc,
     return {codeOfGroupWord(e, kind, w, e.i32(0)),
             codeOfGroupWord(e, kind, w, e.i32(4))};
   }
-  case 6: {
-    // Lane l is code l % 4 of the little-endian 3-byte group l / 4.
-    SmallVector<Value> groupBytes;
-    SmallVector<int32_t> shifts;
-    for (int64_t i = 0; i < 3; ++i) {
-      SmallVector<int64_t> mask;
-      for (int64_t l = 0; l < sc.lanes; ++l)
-        mask.push_back(3 * (l / 4) + i);
-      groupBytes.push_back(e.toI32(gather(b, loc, bytes, mask)));
-    }
-    for (int64_t l = 0; l < sc.lanes; ++l)
-      shifts.push_back(int32_t(6 * (l % 4)));
-    return {codeOfGroupWord(e, kind, packedGroupWord(e, groupBytes),
-                            intVector(b, loc, shifts))};
-  }
+  case 6:
+    return {unpackContiguous(e, kind, bytes, sc.lanes)};
   default:
     return {e.toI32(bytes)};
   }

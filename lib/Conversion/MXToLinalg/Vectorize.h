@@ -68,6 +68,12 @@ Value writeVector(OpBuilder &b, Location loc, Value v, Value dest,
 SmallVector<Value> readCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
                              SubChunk sc, Value packed, ValueRange rowIdx,
                              Value byteOff, bool inBounds);
+/// The codes (i32) of `lanes` consecutive columns of a packed row, starting
+/// at packed byte `byteOff` (a whole packing group; in bounds), in column
+/// order.
+Value readContiguousCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
+                          int64_t lanes, Value packed, ValueRange rowIdx,
+                          Value byteOff);
 /// The packed bytes of `sc.lanes` codes (i32 lanes, natural column order).
 Value packLanes(OpBuilder &b, Location loc, mxref::ElemKind kind, Value codes);
 

@@ -85,16 +85,35 @@ func.func @quantize_mxfp6(%x: tensor<4x64xf32>) -> !mx.tensor<4x64xmxfp6_e2m3> {
   return %q : !mx.tensor<4x64xmxfp6_e2m3>
 }
 
-/// mx.convert: the vector dequantize loops, then the vector quantize loops;
-/// no linalg.
+/// mx.convert: the vector quantize loops read their input lanes dequantized
+/// on the fly from the source bytes (no f32 tensor, no linalg): the NVFP4
+/// tensor amax, then per block its amax and the encode, both from the
+/// E4M3 codes.
 // AVX512-LABEL: func.func @convert_mxfp8_nvfp4
 // AVX512-NOT: linalg.generic
-// AVX512: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x2x64xf32>
+// AVX512-NOT: tensor<1x2x64xf32>
+// AVX512: vector.transfer_read {{.*}} : tensor<1x2x64xi8>, vector<16xi8>
 // AVX512: vector.reduction <maxsi>
+// AVX512: scf.for {{.*}} -> (tensor<1x2x32xi8>, tensor<1x2x4xi8>)
+// AVX512: vector.transfer_read {{.*}} : tensor<1x2x64xi8>, vector<16xi8>
+// AVX512: vector.transfer_read {{.*}} : tensor<1x2x64xi8>, vector<16xi8>
 // AVX512: vector.transfer_write {{.*}} : vector<8xi8>, tensor<1x2x32xi8>
 // AVX512-NOT: linalg.generic
+// AVX512-NOT: tensor<1x2x64xf32>
 // AVX512: return
 func.func @convert_mxfp8_nvfp4(%q: !mx.tensor<2x64xmxfp8_e4m3>) -> !mx.tensor<2x64xnvfp4> {
   %c = mx.convert %q : !mx.tensor<2x64xmxfp8_e4m3> -> !mx.tensor<2x64xnvfp4>
   return %c : !mx.tensor<2x64xnvfp4>
+}
+
+/// FP4 source at 8 lanes: 4 bytes per vector, each byte's two nibbles in
+/// consecutive lanes.
+// AVX2-LABEL: func.func @convert_mxfp4_mxfp8
+// AVX2-NOT: tensor<4x64xf32>
+// AVX2: %[[B:.*]] = vector.transfer_read {{.*}} : tensor<1x4x32xi8>, vector<4xi8>
+// AVX2: vector.shuffle %[[B]], %[[B]] [0, 0, 1, 1, 2, 2, 3, 3] : vector<4xi8>, vector<4xi8>
+// AVX2: vector.transfer_write {{.*}} : vector<8xi8>, tensor<1x4x64xi8>
+func.func @convert_mxfp4_mxfp8(%q: !mx.tensor<4x64xmxfp4>) -> !mx.tensor<4x64xmxfp8_e4m3> {
+  %c = mx.convert %q scale_mode = even : !mx.tensor<4x64xmxfp4> -> !mx.tensor<4x64xmxfp8_e4m3>
+  return %c : !mx.tensor<4x64xmxfp8_e4m3>
 }
