@@ -12,7 +12,7 @@ using namespace mlir;
 using namespace mlir::mx;
 
 std::optional<std::string>
-mlir::mx::checkMXToLinalgSupport(BlockScaledTensorType type) {
+mlir::mx::checkMXComponentSupport(BlockScaledTensorType type) {
   unsigned bits = mxref::getElemInfo(type.getFormat().getFormat().elem).bits;
   int64_t last = type.getShape().back();
   if ((last * bits) % 8 == 0)
@@ -26,7 +26,7 @@ mlir::mx::checkMXToLinalgSupport(BlockScaledTensorType type) {
 
 LogicalResult mlir::mx::getMXComponentTypes(BlockScaledTensorType type,
                                             SmallVectorImpl<Type> &types) {
-  if (checkMXToLinalgSupport(type))
+  if (checkMXComponentSupport(type))
     return failure();
   MLIRContext *ctx = type.getContext();
   Type i8 = IntegerType::get(ctx, 8);
@@ -40,7 +40,7 @@ LogicalResult mlir::mx::getMXComponentTypes(BlockScaledTensorType type,
   return success();
 }
 
-void mlir::mx::populateMXToLinalgTypeConversion(TypeConverter &converter) {
+void mlir::mx::populateMXComponentTypeConversion(TypeConverter &converter) {
   converter.addConversion([](Type type) { return type; });
   converter.addConversion(
       [](BlockScaledTensorType type,

@@ -65,7 +65,7 @@ LogicalResult diagnoseUnsupported(Operation *op) {
     auto bs = dyn_cast<BlockScaledTensorType>(type);
     if (!bs)
       return success();
-    if (std::optional<std::string> why = checkMXToLinalgSupport(bs))
+    if (std::optional<std::string> why = checkMXComponentSupport(bs))
       return op->emitOpError()
              << "cannot be lowered to linalg: " << type << ": " << *why;
     return success();
@@ -101,7 +101,7 @@ struct ConvertMXToLinalgPass
       return signalPassFailure();
 
     TypeConverter converter;
-    populateMXToLinalgTypeConversion(converter);
+    populateMXComponentTypeConversion(converter);
     RewritePatternSet patterns(ctx);
     populateMXToLinalgConversionPatterns(converter, patterns);
     if (vectorize) {

@@ -26,18 +26,18 @@ namespace mx {
 
 /// Why `type` has no component form (a last dimension that does not fill
 /// whole bytes), or nullopt when it has one.
-std::optional<std::string> checkMXToLinalgSupport(BlockScaledTensorType type);
+std::optional<std::string> checkMXComponentSupport(BlockScaledTensorType type);
 
 /// The component types of `type`, in order: packed elements
 /// `tensor<d0 x ... x (dn * bits / 8) x i8>`, row-major scale bytes
 /// `tensor<(shape / block) x i8>`, and `f32` when the format has a tensor
-/// scale. Fails when checkMXToLinalgSupport does.
+/// scale. Fails when checkMXComponentSupport does.
 LogicalResult getMXComponentTypes(BlockScaledTensorType type,
                                   SmallVectorImpl<Type> &types);
 
 /// Adds the 1:N conversion of `!mx.tensor` into its components (every other
 /// type is kept) to `converter`.
-void populateMXToLinalgTypeConversion(TypeConverter &converter);
+void populateMXComponentTypeConversion(TypeConverter &converter);
 
 } // namespace mx
 } // namespace mlir

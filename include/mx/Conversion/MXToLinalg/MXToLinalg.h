@@ -59,7 +59,7 @@ namespace mx {
 
 /// Adds the patterns lowering every MX op (quantize, dequantize, convert,
 /// constant, pack, unpack, matmul, hadamard) to tensor/linalg/arith/math,
-/// using a converter set up by populateMXToLinalgTypeConversion.
+/// using a converter set up by populateMXComponentTypeConversion.
 void populateMXToLinalgConversionPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns);
 
