@@ -23,9 +23,15 @@ llvm_config.use_default_substitutions()  # FileCheck, not, count, split-file
 # Strict FileCheck: variables do not leak across CHECK-LABELs.
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixes=false"
 
+# The runner invocation of test/Integration; before the tool substitutions,
+# which then resolve its mlir-runner.
+config.substitutions.append(
+    ("%mx_runner", "mlir-runner -e main -entry-point-result=void "
+     "-shared-libs=%mlir_runner_utils,%mlir_c_runner_utils"))
+
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
 tools = ["mx-quant", "mx-opt", "mx-run", "mx-capi-test", "count", "split-file",
-         "mlir-runner"]
+         "mlir-runner", "mlir-translate", "llc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # CPU execution (test/Integration): mlir-runner's support libraries.
@@ -34,3 +40,21 @@ config.substitutions.append(("%mlir_runner_utils", os.path.join(
     llvm_lib_dir, "libmlir_runner_utils.so")))
 config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
     llvm_lib_dir, "libmlir_c_runner_utils.so")))
+
+# CPU features of this machine, for runs that execute target intrinsics
+# (mx-cpu-pipeline{target=avx2} calls llvm.x86.avx2.permps).
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+_flags = cpu_flags()
+if "avx2" in _flags:
+    config.available_features.add("x86-avx2")
+if "avx512f" in _flags:
+    config.available_features.add("x86-avx512")

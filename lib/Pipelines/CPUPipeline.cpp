@@ -32,6 +32,7 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   mxOpts.vectorize = options.vectorize;
   mxOpts.tableLookup = options.tableLookup;
   mxOpts.prefetchDistance = options.prefetchDistance;
+  mxOpts.target = options.target;
   pm.addPass(createConvertMXToLinalgPass(mxOpts));
   // Elementwise arith on tensors (e.g. bitcasts of unpacked components).
   pm.addPass(createConvertElementwiseToLinalgPass());

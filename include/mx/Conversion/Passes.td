@@ -24,10 +24,14 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     * the f32 tensor decode scale (`f32`), for formats that have one.
 
     Function signatures, calls, returns, branches and `scf` structural ops
-    are converted too. Element and scale codecs are integer arithmetic on
-    the f32 bit pattern (no small-float `arith.truncf`/`extf`, no
-    `arith-expand` expansions, no APFloat calls). `mx.matmul` and
-    `mx.hadamard` keep the reference evaluation order.
+    are converted too. Element and scale codecs and the block compositions
+    (dequantize a value, choose a block scale, encode in a block, apply
+    matmul block scales) come from the target-independent core in
+    include/mx/Conversion/MXCommon (CodecEmitter, BlockEmitter, Packing),
+    shared by the linalg and the vector patterns: integer arithmetic on the
+    f32 bit pattern (no small-float `arith.truncf`/`extf`, no `arith-expand`
+    expansions, no APFloat calls). `mx.matmul` and `mx.hadamard` keep the
+    reference evaluation order.
 
     A tensor whose last dimension does not fill whole bytes (FP4: odd; FP6:
     not a multiple of 4) has no byte-aligned row layout and is rejected with
@@ -47,18 +51,23 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     %scales : tensor<4x2xi8>    // E8M0 codes
     ```
 
-    With `vectorize`, `mx.matmul` with a block-scaled rhs, `mx.dequantize`
-    and `mx.quantize` (blocks along the last dimension a multiple of 16, or
-    1) are instead lowered to `scf.for` loops over
-    `vector.transfer_read`/`transfer_write` on tensors, 16 f32 lanes along
-    the last dimension, still bit-exact: each lane keeps the reference order
-    (a matmul lane sums one output column's K block in increasing k, product
+    With `vectorize`, `mx.matmul` with a block-scaled rhs, `mx.dequantize`,
+    `mx.quantize` and `mx.convert` (blocks along the last dimension a
+    multiple of the lanes, or 1) are instead lowered to `scf.for` loops over
+    `vector.transfer_read`/`transfer_write` on tensors, along the last
+    dimension, still bit-exact: each lane keeps the reference order (a
+    matmul lane sums one output column's K block in increasing k, product
     then add, then scales it and accumulates blocks in increasing order).
     Shapes these patterns do not cover fall back to the linalg lowering.
-    With `table-lookup` (the default), an FP4 rhs is decoded by a 16-entry
-    product table `f32(a_k * value(code))` indexed by the codes (a dynamic
-    `vector.extract` per lane that x86 AVX-512 selects as one `vpermps`);
-    without it, by the same bit arithmetic as every other element kind.
+
+    `target` chooses the CPU vector target (docs/Lowering.md): `avx512` (16
+    f32 lanes; an FP4 rhs is decoded by a 16-entry product table
+    `f32(a_k * value(code))` read with a dynamic `vector.extract` per lane,
+    one `vpermps`/`vpermd` on AVX-512), `avx2` (8 lanes; the table's halves
+    read by two `llvm.x86.avx2.permps`, picked by code bit 3), `generic` (4
+    lanes; bit-arithmetic decode, no intrinsics), or `host` (the default:
+    avx512 with avx512f, avx2 with avx2, else generic). With
+    `table-lookup=false` FP4 operands use the bit arithmetic on any target.
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"false",
@@ -67,6 +76,18 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     Option<"tableLookup", "table-lookup", "bool", /*default=*/"true",
            "With vectorize: decode FP4 matmul operands with a per-row "
            "product table instead of bit arithmetic">,
+    Option<"target", "target", "::mlir::mx::VectorTargetKind",
+           /*default=*/"::mlir::mx::VectorTargetKind::Host",
+           "With vectorize: the CPU vector target (lanes and FP4 lookup)",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::mx::VectorTargetKind::Host, "host",
+                        "the host CPU's features"),
+             clEnumValN(::mlir::mx::VectorTargetKind::AVX512, "avx512",
+                        "16 lanes, FP4 table by per-lane dynamic extract"),
+             clEnumValN(::mlir::mx::VectorTargetKind::AVX2, "avx2",
+                        "8 lanes, FP4 table by llvm.x86.avx2.permps"),
+             clEnumValN(::mlir::mx::VectorTargetKind::Generic, "generic",
+                        "4 lanes, FP4 by bit arithmetic, no intrinsics"))}]>,
     Option<"prefetchDistance", "prefetch-distance", "int64_t",
            /*default=*/"4",
            "With vectorize: software-prefetch each weight row this many "
@@ -76,6 +97,7 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",

@@ -7,6 +7,8 @@
 #ifndef MX_PIPELINES_PIPELINES_H
 #define MX_PIPELINES_PIPELINES_H
 
+#include "mx/Conversion/MXToLinalg/VectorTarget.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -25,6 +27,16 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
       llvm::cl::desc("With vectorize: FP4 matmul operands through a per-row "
                      "product table"),
       llvm::cl::init(true)};
+  Option<VectorTargetKind> target{
+      *this, "target",
+      llvm::cl::desc("With vectorize: the CPU vector target "
+                     "(convert-mx-to-linalg{target})"),
+      llvm::cl::init(VectorTargetKind::Host),
+      llvm::cl::values(
+          clEnumValN(VectorTargetKind::Host, "host", "the host CPU"),
+          clEnumValN(VectorTargetKind::AVX512, "avx512", "16 lanes"),
+          clEnumValN(VectorTargetKind::AVX2, "avx2", "8 lanes, vpermps"),
+          clEnumValN(VectorTargetKind::Generic, "generic", "4 lanes"))};
   Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
       llvm::cl::desc("With vectorize: prefetch weight rows this many column "

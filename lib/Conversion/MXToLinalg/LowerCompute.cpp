@@ -14,7 +14,7 @@
 
 #include "Lowering.h"
 
-#include "mx/Conversion/MXCodec/CodecEmitter.h"
+#include "mx/Conversion/MXCommon/BlockEmitter.h"
 #include "mx/Numerics/Hadamard.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -40,21 +40,12 @@ MatmulSide lowering::prepareMatmulSide(OpBuilder &b, Location loc, Type type,
   }
   auto t = cast<RankedTensorType>(type);
   side.values = comps[0];
-  if (!t.getElementType().isF32()) {
-    // f16/bf16 extend to f32 exactly.
-    AffineMap id = b.getMultiDimIdentityMap(t.getRank());
+  if (!t.getElementType().isF32()) // f16/bf16 extend to f32 exactly
     side.values =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{t.clone(b.getF32Type())}, ValueRange{comps[0]},
-            ValueRange{createEmpty(b, loc, t.getShape(), b.getF32Type())},
-            ArrayRef<AffineMap>{id, id}, parallelIterators(t.getRank()),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              linalg::YieldOp::create(nb, nl,
-                                      Value(arith::ExtFOp::create(
-                                          nb, nl, nb.getF32Type(), args[0])));
-            })
-            .getResult(0);
-  }
+        mapElements(b, loc, comps[0], b.getF32Type(),
+                    [](OpBuilder &nb, Location nl, Value v) -> Value {
+                      return arith::ExtFOp::create(nb, nl, nb.getF32Type(), v);
+                    });
   return side;
 }
 
@@ -81,140 +72,140 @@ Value splitDim(OpBuilder &b, Location loc, Value tensor, unsigned dim,
       b, loc, RankedTensorType::get(shape, type.getElementType()), tensor, re);
 }
 
+/// The linalg steps of mx.matmul in the reference order
+/// (docs/Numerics.md §6), over iteration dims (batch..., m, n, j[, kk]).
+struct LinalgMatmul {
+  LinalgMatmul(OpBuilder &b, Location loc, MatmulOp op, MatmulSide a,
+               MatmulSide bSide)
+      : b(b), loc(loc), ctx(b.getContext()), a(std::move(a)),
+        bSide(std::move(bSide)), outType(op.getType()) {
+    rank = outType.getRank();
+    nb = rank - 2;
+    Type lhsType = op.getLhs().getType();
+    k = isa<BlockScaledTensorType>(lhsType)
+            ? cast<BlockScaledTensorType>(lhsType).getShape()[rank - 1]
+            : cast<RankedTensorType>(lhsType).getShape()[rank - 1];
+    // The K block: both operands' (equal, rule M6), the scaled one's, or K.
+    kb = this->a.scales       ? this->a.block[rank - 1]
+         : this->bSide.scales ? this->bSide.block[rank - 2]
+                              : k;
+  }
+
+  AffineExpr d(unsigned i) const { return getAffineDimExpr(i, ctx); }
+  /// The batch dims followed by `tail`.
+  AffineMap mapOf(unsigned numDims, ArrayRef<AffineExpr> tail) const {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned i = 0; i < nb; ++i)
+      exprs.push_back(d(i));
+    exprs.append(tail.begin(), tail.end());
+    return AffineMap::get(numDims, 0, exprs, ctx);
+  }
+  Value zero() const {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  }
+
+  /// P[batch, m, n, j] = sum over kk of ea * eb, kk innermost and
+  /// increasing.
+  Value partialSums() const;
+  /// Each partial sum with its block scales, accumulated over j.
+  Value scaleAndAccumulate(Value partial) const;
+  /// The output times g = S_decA * S_decB (or the one there is).
+  Value applyTensorScales(Value acc) const;
+
+  OpBuilder &b;
+  Location loc;
+  MLIRContext *ctx;
+  MatmulSide a, bSide;
+  RankedTensorType outType;
+  unsigned rank, nb;
+  int64_t k, kb;
+};
+
+Value LinalgMatmul::partialSums() const {
+  Value ae = splitDim(b, loc, a.values, rank - 1, kb);
+  Value be = splitDim(b, loc, bSide.values, rank - 2, kb);
+  unsigned nd = nb + 4, m = nb, n = nb + 1, j = nb + 2, kk = nb + 3;
+  SmallVector<int64_t> shape(outType.getShape());
+  shape.push_back(k / kb);
+  SmallVector<utils::IteratorType> its = parallelIterators(nd);
+  its.back() = utils::IteratorType::reduction;
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{RankedTensorType::get(shape, b.getF32Type())},
+             ValueRange{ae, be},
+             ValueRange{createFilled(b, loc, shape, zero())},
+             ArrayRef<AffineMap>{mapOf(nd, {d(m), d(j), d(kk)}),
+                                 mapOf(nd, {d(j), d(kk), d(n)}),
+                                 mapOf(nd, {d(m), d(n), d(j)})},
+             its,
+             [&](OpBuilder &nb2, Location nl, ValueRange args) {
+               // f32(partial + f32(ea * eb)): two roundings, never fused.
+               Value p = arith::MulFOp::create(nb2, nl, args[0], args[1]);
+               linalg::YieldOp::create(
+                   nb2, nl, Value(arith::AddFOp::create(nb2, nl, args[2], p)));
+             })
+      .getResult(0);
+}
+
+Value LinalgMatmul::scaleAndAccumulate(Value partial) const {
+  unsigned sd = nb + 3, m = nb, n = nb + 1, j = nb + 2;
+  SmallVector<Value> ins = {partial};
+  SmallVector<AffineMap> maps = {mapOf(sd, {d(m), d(n), d(j)})};
+  if (a.scales) {
+    ins.push_back(a.scales);
+    maps.push_back(mapOf(sd, {d(m).floorDiv(a.block[rank - 2]), d(j)}));
+  }
+  if (bSide.scales) {
+    ins.push_back(bSide.scales);
+    maps.push_back(mapOf(sd, {d(j), d(n).floorDiv(bSide.block[rank - 1])}));
+  }
+  maps.push_back(mapOf(sd, {d(m), d(n)}));
+  SmallVector<utils::IteratorType> its = parallelIterators(sd);
+  its.back() = utils::IteratorType::reduction;
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, ins,
+             ValueRange{createFilled(b, loc, outType.getShape(), zero())}, maps,
+             its,
+             [&](OpBuilder &nb2, Location nl, ValueRange args) {
+               CodecEmitter e(nb2, nl);
+               SmallVector<ScaleCode> codes;
+               unsigned next = 1;
+               for (const MatmulSide *s : {&a, &bSide})
+                 if (s->scales)
+                   codes.push_back({e.toI32(args[next++]), s->scaleKind});
+               Value v = applyMatmulBlockScales(e, args[0], codes);
+               linalg::YieldOp::create(
+                   nb2, nl,
+                   Value(arith::AddFOp::create(nb2, nl, args.back(), v)));
+             })
+      .getResult(0);
+}
+
+Value LinalgMatmul::applyTensorScales(Value acc) const {
+  Value g = a.tensorScale;
+  if (bSide.tensorScale)
+    g = g ? Value(arith::MulFOp::create(b, loc, g, bSide.tensorScale))
+          : bSide.tensorScale;
+  if (!g)
+    return acc;
+  return mapElements(b, loc, acc, b.getF32Type(),
+                     [&](OpBuilder &nb2, Location nl, Value v) -> Value {
+                       return arith::MulFOp::create(nb2, nl, v, g);
+                     });
+}
+
 struct MatmulLowering : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(MatmulOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    MatmulSide a = prepareMatmulSide(rewriter, loc, op.getLhs().getType(),
-                                     adaptor.getLhs());
-    MatmulSide bSide = prepareMatmulSide(rewriter, loc, op.getRhs().getType(),
-                                         adaptor.getRhs());
-    ArrayRef<int64_t> outShape = op.getType().getShape();
-    unsigned rank = outShape.size(), nb = rank - 2;
-    Type lhsType = op.getLhs().getType();
-    int64_t k = isa<BlockScaledTensorType>(lhsType)
-                    ? cast<BlockScaledTensorType>(lhsType).getShape()[rank - 1]
-                    : cast<RankedTensorType>(lhsType).getShape()[rank - 1];
-    // The K block: both operands' (equal, rule M6), the scaled one's, or K.
-    int64_t kb = a.scales       ? a.block[rank - 1]
-                 : bSide.scales ? bSide.block[rank - 2]
-                                : k;
-    Type f32 = rewriter.getF32Type();
-
-    // Partial sums P[batch, m, n, j] = sum over kk of ea * eb, kk innermost
-    // and increasing: iteration dims (batch..., m, n, j, kk).
-    Value ae = splitDim(rewriter, loc, a.values, rank - 1, kb);
-    Value be = splitDim(rewriter, loc, bSide.values, rank - 2, kb);
-    unsigned nd = nb + 4;
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineExpr> batch;
-    for (unsigned i = 0; i < nb; ++i)
-      batch.push_back(d(i));
-    auto mapOf = [&](unsigned numDims, ArrayRef<AffineExpr> tail) {
-      SmallVector<AffineExpr> exprs(batch);
-      exprs.append(tail.begin(), tail.end());
-      return AffineMap::get(numDims, 0, exprs, ctx);
-    };
-    unsigned m = nb, n = nb + 1, j = nb + 2, kk = nb + 3;
-    SmallVector<int64_t> partialShape(outShape);
-    partialShape.push_back(k / kb);
-    Value zero =
-        arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
-    SmallVector<utils::IteratorType> its = parallelIterators(nd);
-    its.back() = utils::IteratorType::reduction;
-    Value partial =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{RankedTensorType::get(partialShape, f32)},
-            ValueRange{ae, be},
-            ValueRange{createFilled(rewriter, loc, partialShape, zero)},
-            ArrayRef<AffineMap>{mapOf(nd, {d(m), d(j), d(kk)}),
-                                mapOf(nd, {d(j), d(kk), d(n)}),
-                                mapOf(nd, {d(m), d(n), d(j)})},
-            its,
-            [&](OpBuilder &nb2, Location nl, ValueRange args) {
-              // f32(partial + f32(ea * eb)): two roundings, never fused.
-              Value p = arith::MulFOp::create(nb2, nl, args[0], args[1]);
-              linalg::YieldOp::create(
-                  nb2, nl, Value(arith::AddFOp::create(nb2, nl, args[2], p)));
-            })
-            .getResult(0);
-
-    // Scale each partial sum and accumulate over j (increasing):
-    // iteration dims (batch..., m, n, j).
-    unsigned sd = nb + 3;
-    SmallVector<Value> ins = {partial};
-    SmallVector<AffineMap> maps = {mapOf(sd, {d(m), d(n), d(j)})};
-    if (a.scales) {
-      ins.push_back(a.scales);
-      maps.push_back(mapOf(sd, {d(m).floorDiv(a.block[rank - 2]), d(j)}));
-    }
-    if (bSide.scales) {
-      ins.push_back(bSide.scales);
-      maps.push_back(mapOf(sd, {d(j), d(n).floorDiv(bSide.block[rank - 1])}));
-    }
-    maps.push_back(mapOf(sd, {d(m), d(n)}));
-    SmallVector<utils::IteratorType> sits = parallelIterators(sd);
-    sits.back() = utils::IteratorType::reduction;
-    Value acc =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{op.getType()}, ins,
-            ValueRange{createFilled(rewriter, loc, outShape, zero)}, maps, sits,
-            [&](OpBuilder &nb2, Location nl, ValueRange args) {
-              CodecEmitter e(nb2, nl);
-              Value v = args[0];
-              Value isNaN, u, exp;
-              unsigned next = 1;
-              for (MatmulSide *s : {&a, &bSide}) {
-                if (!s->scales)
-                  continue;
-                Value code = arith::ExtUIOp::create(nb2, nl, e.getI32Type(),
-                                                    args[next++]);
-                Value nan = e.isNaNScale(s->scaleKind, code);
-                isNaN = isNaN ? Value(arith::OrIOp::create(nb2, nl, isNaN, nan))
-                              : nan;
-                if (s->scaleKind == mxref::ScaleKind::E8M0) {
-                  Value x = e.sub(code, e.i32(127));
-                  exp = exp ? e.add(exp, x) : x;
-                } else {
-                  // A product of two UE4M3 scales is exact in f32.
-                  Value f = e.decodeUE4M3(code);
-                  u = u ? Value(arith::MulFOp::create(nb2, nl, u, f)) : f;
-                }
-              }
-              if (u)
-                v = arith::MulFOp::create(nb2, nl, v, u);
-              if (exp) // exact exponent add: 2^(xa + xb) is never a float
-                v = e.ldexp(v, exp);
-              if (isNaN)
-                v = e.select(isNaN, e.f32Bits(0x7fc00000), v);
-              linalg::YieldOp::create(
-                  nb2, nl,
-                  Value(arith::AddFOp::create(nb2, nl, args.back(), v)));
-            })
-            .getResult(0);
-
-    // Tensor scales multiply the output: g = S_decA * S_decB or the one.
-    Value g = a.tensorScale;
-    if (bSide.tensorScale)
-      g = g ? Value(arith::MulFOp::create(rewriter, loc, g, bSide.tensorScale))
-            : bSide.tensorScale;
-    if (g) {
-      AffineMap id = rewriter.getMultiDimIdentityMap(rank);
-      acc =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{op.getType()}, ValueRange{acc},
-              ValueRange{createEmpty(rewriter, loc, outShape, f32)},
-              ArrayRef<AffineMap>{id, id}, parallelIterators(rank),
-              [&](OpBuilder &nb2, Location nl, ValueRange args) {
-                linalg::YieldOp::create(
-                    nb2, nl, Value(arith::MulFOp::create(nb2, nl, args[0], g)));
-              })
-              .getResult(0);
-    }
-    rewriter.replaceOp(op, acc);
+    LinalgMatmul mm(rewriter, loc, op,
+                    prepareMatmulSide(rewriter, loc, op.getLhs().getType(),
+                                      adaptor.getLhs()),
+                    prepareMatmulSide(rewriter, loc, op.getRhs().getType(),
+                                      adaptor.getRhs()));
+    Value acc = mm.scaleAndAccumulate(mm.partialSums());
+    rewriter.replaceOp(op, mm.applyTensorScales(acc));
     return success();
   }
 };

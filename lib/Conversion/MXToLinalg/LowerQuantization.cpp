@@ -15,7 +15,8 @@
 
 #include "Lowering.h"
 
-#include "mx/Conversion/MXCodec/CodecEmitter.h"
+#include "mx/Conversion/MXCommon/BlockEmitter.h"
+#include "mx/Conversion/MXCommon/Packing.h"
 #include "mx/Conversion/MXToLinalg/MXToLinalg.h"
 #include "mx/Numerics/Codec.h"
 #include "mx/Numerics/Packing.h"
@@ -91,13 +92,19 @@ SmallVector<utils::IteratorType> lowering::parallelIterators(unsigned n) {
   return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
 }
 
-static Value toI32(OpBuilder &b, Location loc, Value v) {
-  Type i32 = b.getI32Type();
-  if (v.getType() == i32)
-    return v;
-  if (isa<IndexType>(v.getType()))
-    return arith::IndexCastUIOp::create(b, loc, i32, v);
-  return arith::ExtUIOp::create(b, loc, i32, v);
+Value lowering::mapElements(
+    OpBuilder &b, Location loc, Value tensor, Type outElem,
+    function_ref<Value(OpBuilder &, Location, Value)> fn) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  auto op = linalg::GenericOp::create(
+      b, loc, TypeRange{type.clone(outElem)}, ValueRange{tensor},
+      ValueRange{createEmpty(b, loc, type.getShape(), outElem)},
+      ArrayRef<AffineMap>{id, id}, parallelIterators(type.getRank()),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        linalg::YieldOp::create(nb, nl, fn(nb, nl, args[0]));
+      });
+  return op.getResult(0);
 }
 
 static Value toI8(OpBuilder &b, Location loc, Value v) {
@@ -143,11 +150,38 @@ static Value mergeLast(OpBuilder &b, Location loc, Value tensor) {
 // Packing
 //===----------------------------------------------------------------------===//
 
-// The packed stream holds `perGroup` codes in `bytesPerGroup` bytes (FP4: 2
-// in 1, FP6: 4 in 3); rows are byte aligned, so this is done per group.
-static void packingGroup(unsigned bits, int64_t &codes, int64_t &bytes) {
-  codes = bits == 4 ? 2 : 4;
-  bytes = bits == 4 ? 1 : 3;
+/// Regroups the last dimension of `tensor` (i8) from groups of `inPer` to
+/// groups of `outPer` bytes: output byte k of a group is `fn` of the group's
+/// inputs (i32) and k. Rows are byte aligned, so this is done per group.
+static Value
+regroupLast(OpBuilder &b, Location loc, Value tensor, int64_t inPer,
+            int64_t outPer,
+            function_ref<Value(CodecEmitter &, ArrayRef<Value>, Value)> fn) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(tensor.getType());
+  unsigned rank = type.getRank();
+  Value grouped = splitLast(b, loc, tensor, inPer);
+  SmallVector<int64_t> outShape(type.getShape());
+  outShape.back() /= inPer;
+  outShape.push_back(outPer);
+  SmallVector<AffineMap> maps;
+  for (int64_t i = 0; i < inPer; ++i)
+    maps.push_back(prefixPlusConstant(rank + 1, rank, i, ctx));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank + 1, ctx));
+  SmallVector<Value> ins(inPer, grouped);
+  auto op = linalg::GenericOp::create(
+      b, loc, TypeRange{RankedTensorType::get(outShape, b.getI8Type())}, ins,
+      ValueRange{createEmpty(b, loc, outShape, b.getI8Type())}, maps,
+      parallelIterators(rank + 1),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        CodecEmitter e(nb, nl);
+        SmallVector<Value> group;
+        for (Value v : args.take_front(inPer))
+          group.push_back(e.toI32(v));
+        Value k = e.toI32(linalg::IndexOp::create(nb, nl, rank));
+        linalg::YieldOp::create(nb, nl, toI8(nb, nl, fn(e, group, k)));
+      });
+  return mergeLast(b, loc, op.getResult(0));
 }
 
 Value lowering::unpackCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
@@ -155,75 +189,27 @@ Value lowering::unpackCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
   unsigned bits = mxref::getElemInfo(kind).bits;
   if (bits == 8)
     return packed;
-  MLIRContext *ctx = b.getContext();
-  int64_t perGroup, bytes;
-  packingGroup(bits, perGroup, bytes);
-  // [..., L * bits / 8] -> [..., L / perGroup, bytes]
-  Value grouped = splitLast(b, loc, packed, bytes);
-  unsigned rank = shape.size();
-  SmallVector<int64_t> outShape(shape);
-  outShape.back() /= perGroup;
-  outShape.push_back(perGroup);
-  SmallVector<AffineMap> maps;
-  for (int64_t i = 0; i < bytes; ++i)
-    maps.push_back(prefixPlusConstant(rank + 1, rank, i, ctx));
-  maps.push_back(AffineMap::getMultiDimIdentityMap(rank + 1, ctx));
-  SmallVector<Value> ins(bytes, grouped);
-  auto op = linalg::GenericOp::create(
-      b, loc, TypeRange{RankedTensorType::get(outShape, b.getI8Type())}, ins,
-      ValueRange{createEmpty(b, loc, outShape, b.getI8Type())}, maps,
-      parallelIterators(rank + 1),
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        CodecEmitter e(nb, nl);
-        // The group's bytes as one little-endian word; code k sits at bit
-        // k * bits. Shifts and masks only (no <4 x i6> bitcasts).
-        Value word = e.i32(0);
-        for (int64_t i = 0; i < bytes; ++i)
-          word = e.orI(word, e.shl(toI32(nb, nl, args[i]), e.i32(8 * i)));
-        Value k = toI32(nb, nl, linalg::IndexOp::create(nb, nl, rank));
-        Value code =
-            e.andI(e.lshr(word, arith::MulIOp::create(nb, nl, k, e.i32(bits))),
-                   e.i32((1 << bits) - 1));
-        linalg::YieldOp::create(nb, nl, toI8(nb, nl, code));
+  auto [perGroup, bytes] = getPackingGroup(kind);
+  return regroupLast(
+      b, loc, packed, bytes, perGroup,
+      [&](CodecEmitter &e, ArrayRef<Value> group, Value k) {
+        // Code k of the group sits at bit k * bits of its word.
+        Value at =
+            arith::MulIOp::create(e.getBuilder(), e.getLoc(), k, e.i32(bits));
+        return codeOfGroupWord(e, kind, packedGroupWord(e, group), at);
       });
-  return mergeLast(b, loc, op.getResult(0));
 }
 
 Value lowering::packCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
                           Value codes) {
-  unsigned bits = mxref::getElemInfo(kind).bits;
-  if (bits == 8)
+  if (mxref::getElemInfo(kind).bits == 8)
     return codes;
-  MLIRContext *ctx = b.getContext();
-  int64_t perGroup, bytes;
-  packingGroup(bits, perGroup, bytes);
-  auto type = cast<RankedTensorType>(codes.getType());
-  unsigned rank = type.getRank();
-  Value grouped = splitLast(b, loc, codes, perGroup);
-  SmallVector<int64_t> outShape(type.getShape());
-  outShape.back() /= perGroup;
-  outShape.push_back(bytes);
-  SmallVector<AffineMap> maps;
-  for (int64_t i = 0; i < perGroup; ++i)
-    maps.push_back(prefixPlusConstant(rank + 1, rank, i, ctx));
-  maps.push_back(AffineMap::getMultiDimIdentityMap(rank + 1, ctx));
-  SmallVector<Value> ins(perGroup, grouped);
-  auto op = linalg::GenericOp::create(
-      b, loc, TypeRange{RankedTensorType::get(outShape, b.getI8Type())}, ins,
-      ValueRange{createEmpty(b, loc, outShape, b.getI8Type())}, maps,
-      parallelIterators(rank + 1),
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        CodecEmitter e(nb, nl);
-        Value word = e.i32(0);
-        for (int64_t i = 0; i < perGroup; ++i)
-          word = e.orI(word, e.shl(e.andI(toI32(nb, nl, args[i]),
-                                          e.i32((1 << bits) - 1)),
-                                   e.i32(i * bits)));
-        Value k = toI32(nb, nl, linalg::IndexOp::create(nb, nl, rank));
-        Value byte = e.lshr(word, arith::MulIOp::create(nb, nl, k, e.i32(8)));
-        linalg::YieldOp::create(nb, nl, toI8(nb, nl, byte));
-      });
-  return mergeLast(b, loc, op.getResult(0));
+  auto [perGroup, bytes] = getPackingGroup(kind);
+  return regroupLast(b, loc, codes, perGroup, bytes,
+                     [&](CodecEmitter &e, ArrayRef<Value> group, Value k) {
+                       return byteOfGroupWord(
+                           e, groupWordOfCodes(e, kind, group), k);
+                     });
 }
 
 //===----------------------------------------------------------------------===//
@@ -243,41 +229,9 @@ Value lowering::decodeElementValues(OpBuilder &b, Location loc,
       ArrayRef<AffineMap>{id, id}, parallelIterators(rank),
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         CodecEmitter e(nb, nl);
-        linalg::YieldOp::create(nb, nl,
-                                e.decodeElem(kind, toI32(nb, nl, args[0])));
+        linalg::YieldOp::create(nb, nl, e.decodeElem(kind, e.toI32(args[0])));
       });
   return op.getResult(0);
-}
-
-/// Rounds the exact product a * g (a, g f32; exact in f64) to `outElem`
-/// once: round to odd into f32 (exact or with a sticky last bit), then RNE.
-/// Round-to-odd keeps the second rounding correct since f32 has at least two
-/// more significand bits than f16/bf16.
-Value lowering::roundExactProduct(OpBuilder &b, Location loc, Value a, Value g,
-                                  Type outElem) {
-  // a and g may be vectors (of one shape); so is the result.
-  CodecEmitter e(b, loc, a.getType());
-  auto shaped = [&](Type elem) -> Type {
-    if (auto vt = dyn_cast<VectorType>(a.getType()))
-      return vt.clone(elem);
-    return elem;
-  };
-  Type f64 = shaped(b.getF64Type());
-  outElem = shaped(outElem);
-  Value exact =
-      arith::MulFOp::create(b, loc, arith::ExtFOp::create(b, loc, f64, a),
-                            arith::ExtFOp::create(b, loc, f64, g));
-  Value t = arith::TruncFOp::create(b, loc, e.getF32Type(), exact);
-  Value back = arith::ExtFOp::create(b, loc, f64, t);
-  Value inexact =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ONE, back, exact);
-  Value tooBig = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                       math::AbsFOp::create(b, loc, back),
-                                       math::AbsFOp::create(b, loc, exact));
-  Value bits = e.bitsOf(t);
-  bits = e.select(tooBig, e.sub(bits, e.i32(1)), bits);
-  bits = e.select(inexact, e.orI(bits, e.i32(1)), bits);
-  return e.truncF32(e.floatOf(bits), getElementTypeOrSelf(outElem));
 }
 
 Value lowering::dequantizeComponents(OpBuilder &b, Location loc,
@@ -290,35 +244,16 @@ Value lowering::dequantizeComponents(OpBuilder &b, Location loc,
   BlockedShape bs(type.getShape(), type.getBlock());
   MLIRContext *ctx = b.getContext();
   Value out = createEmpty(b, loc, bs.expanded, outElem);
-  bool isF32 = outElem.isF32();
   auto op = linalg::GenericOp::create(
       b, loc, TypeRange{out.getType()},
       ValueRange{bs.expand(b, loc, codes), components[1]}, ValueRange{out},
       ArrayRef<AffineMap>{bs.getFullMap(ctx), bs.getGridMap(ctx),
                           bs.getFullMap(ctx)},
       bs.getIterators(false), [&](OpBuilder &nb, Location nl, ValueRange args) {
-        CodecEmitter e(nb, nl);
-        Value scale = toI32(nb, nl, args[1]);
-        Value p = e.decodeElem(format.elem, toI32(nb, nl, args[0]));
-        Value v;
-        if (format.scale == mxref::ScaleKind::E8M0) {
-          // P * 2^X: exact (or +-Inf), as ldexp; 2^X is an f32 here.
-          v = e.truncF32(arith::MulFOp::create(nb, nl, p, e.decodeE8M0(scale)),
-                         outElem);
-        } else {
-          Value ps = arith::MulFOp::create(nb, nl, p, e.decodeUE4M3(scale));
-          if (isF32)
-            v = tensorScale
-                    ? Value(arith::MulFOp::create(nb, nl, ps, tensorScale))
-                    : ps;
-          else
-            v = tensorScale
-                    ? roundExactProduct(nb, nl, ps, tensorScale, outElem)
-                    : e.truncF32(ps, outElem);
-        }
-        Value nan = e.truncF32(e.f32Bits(0x7fc00000), outElem);
-        v = e.select(e.isNaNScale(format.scale, scale), nan, v);
-        linalg::YieldOp::create(nb, nl, v);
+        BlockEmitter e(nb, nl, format);
+        linalg::YieldOp::create(nb, nl,
+                                e.dequantize(e.toI32(args[0]), e.toI32(args[1]),
+                                             tensorScale, outElem));
       });
   return bs.collapse(b, loc, op.getResult(0));
 }
@@ -327,136 +262,154 @@ Value lowering::dequantizeComponents(OpBuilder &b, Location loc,
 // Quantization
 //===----------------------------------------------------------------------===//
 
+namespace {
+
+/// The linalg steps of mx.quantize over the input expanded block by block
+/// (BlockedShape); every per-element and per-block value is BlockEmitter's.
+struct LinalgQuantizer {
+  LinalgQuantizer(OpBuilder &b, Location loc, BlockScaledTensorType type,
+                  mxref::ScaleMode mode)
+      : b(b), loc(loc), format(type.getFormat().getFormat()), mode(mode),
+        bs(type.getShape(), type.getBlock()) {}
+
+  /// The integer max of (NaN-ignoring when `ignoreNaN`) magnitudeBits of
+  /// `in` into tensor<shape x i32>.
+  Value maxBits(Value in, ArrayRef<int64_t> shape, AffineMap inMap,
+                AffineMap outMap, ArrayRef<utils::IteratorType> iterators,
+                bool ignoreNaN);
+  /// The max magnitudeBits of each block: tensor<grid x i32>.
+  Value blockMaxBits(Value xe);
+  /// The NVFP4 tensor amax bits (NaN ignored): an i32.
+  Value tensorMaxBits(Value input);
+  /// The scale bytes (tensor<grid x i8>) and, for NVFP4, the per-block
+  /// S_encb (tensor<grid x f32>).
+  std::pair<Value, Value> blockScales(Value amax, Value encTimesInvMax,
+                                      Value decodeScale);
+  /// The element codes, one per byte, in the expanded shape.
+  Value encode(Value xe, Value scales, Value encodeScales, Value randomBits);
+
+  OpBuilder &b;
+  Location loc;
+  mxref::Format format;
+  mxref::ScaleMode mode;
+  BlockedShape bs;
+};
+
+} // namespace
+
+Value LinalgQuantizer::maxBits(Value in, ArrayRef<int64_t> shape,
+                               AffineMap inMap, AffineMap outMap,
+                               ArrayRef<utils::IteratorType> iterators,
+                               bool ignoreNaN) {
+  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{RankedTensorType::get(shape, b.getI32Type())},
+             ValueRange{in}, ValueRange{createFilled(b, loc, shape, zero)},
+             ArrayRef<AffineMap>{inMap, outMap}, iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               BlockEmitter e(nb, nl, format);
+               linalg::YieldOp::create(
+                   nb, nl, e.accumulateMaxBits(args[1], args[0], ignoreNaN));
+             })
+      .getResult(0);
+}
+
+Value LinalgQuantizer::blockMaxBits(Value xe) {
+  MLIRContext *ctx = b.getContext();
+  return maxBits(xe, bs.grid, bs.getFullMap(ctx), bs.getGridMap(ctx),
+                 bs.getIterators(true), /*ignoreNaN=*/false);
+}
+
+Value LinalgQuantizer::tensorMaxBits(Value input) {
+  unsigned rank = bs.getRank();
+  Value gamax = maxBits(
+      input, {}, b.getMultiDimIdentityMap(rank),
+      AffineMap::get(rank, 0, {}, b.getContext()),
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
+      /*ignoreNaN=*/true);
+  return tensor::ExtractOp::create(b, loc, gamax, ValueRange{});
+}
+
+std::pair<Value, Value> LinalgQuantizer::blockScales(Value amax,
+                                                     Value encTimesInvMax,
+                                                     Value decodeScale) {
+  unsigned rank = bs.getRank();
+  AffineMap gridId = b.getMultiDimIdentityMap(rank);
+  bool nvfp4 = mode == mxref::ScaleMode::NVFP4;
+  SmallVector<Type> types = {RankedTensorType::get(bs.grid, b.getI8Type())};
+  SmallVector<Value> inits = {createEmpty(b, loc, bs.grid, b.getI8Type())};
+  if (nvfp4) {
+    types.push_back(RankedTensorType::get(bs.grid, b.getF32Type()));
+    inits.push_back(createEmpty(b, loc, bs.grid, b.getF32Type()));
+  }
+  SmallVector<AffineMap> maps(inits.size() + 1, gridId);
+  auto op = linalg::GenericOp::create(
+      b, loc, types, ValueRange{amax}, inits, maps, parallelIterators(rank),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        BlockEmitter e(nb, nl, format);
+        BlockScale s = e.blockScale(mode, args[0], encTimesInvMax, decodeScale);
+        SmallVector<Value> results = {toI8(nb, nl, s.code)};
+        if (s.encodeScale)
+          results.push_back(s.encodeScale);
+        linalg::YieldOp::create(nb, nl, results);
+      });
+  return {op.getResult(0), nvfp4 ? op.getResult(1) : Value()};
+}
+
+Value LinalgQuantizer::encode(Value xe, Value scales, Value encodeScales,
+                              Value randomBits) {
+  MLIRContext *ctx = b.getContext();
+  AffineMap full = bs.getFullMap(ctx), gridMap = bs.getGridMap(ctx);
+  SmallVector<Value> ins = {xe, scales};
+  SmallVector<AffineMap> maps = {full, gridMap};
+  if (encodeScales) {
+    ins.push_back(encodeScales);
+    maps.push_back(gridMap);
+  }
+  if (randomBits) {
+    ins.push_back(bs.expand(b, loc, randomBits));
+    maps.push_back(full);
+  }
+  maps.push_back(full);
+  Type i8 = b.getI8Type();
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{RankedTensorType::get(bs.expanded, i8)}, ins,
+             ValueRange{createEmpty(b, loc, bs.expanded, i8)}, maps,
+             bs.getIterators(false),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               BlockEmitter e(nb, nl, format);
+               BlockScale s = {e.toI32(args[1]),
+                               encodeScales ? args[2] : Value()};
+               Value rbyte =
+                   randomBits ? e.toI32(args[encodeScales ? 3 : 2]) : Value();
+               linalg::YieldOp::create(
+                   nb, nl, toI8(nb, nl, e.encodeInBlock(args[0], s, rbyte)));
+             })
+      .getResult(0);
+}
+
 SmallVector<Value> lowering::quantizeToComponents(
     OpBuilder &b, Location loc, Value input, BlockScaledTensorType type,
     std::optional<ScaleMode> scaleMode, Rounding rounding, Value tensorScale,
     Value randomBits) {
-  MLIRContext *ctx = b.getContext();
   mxref::Format format = type.getFormat().getFormat();
   mxref::ScaleMode mode =
       scaleMode ? toReference(*scaleMode) : format.defaultScaleMode();
-  bool stochastic = rounding == Rounding::stochastic;
-  BlockedShape bs(type.getShape(), type.getBlock());
-  unsigned rank = bs.getRank();
-  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
-  Value xe = bs.expand(b, loc, input);
-  AffineMap full = bs.getFullMap(ctx), gridMap = bs.getGridMap(ctx);
-  AffineMap gridId = AffineMap::getMultiDimIdentityMap(rank, ctx);
-
-  // max |bits| per block: for non-negative floats the integer order is the
-  // float order, and anything above 0x7f800000 is a NaN, so one integer max
-  // yields the block amax and whether the block holds NaN or Inf.
-  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
-  auto amax = linalg::GenericOp::create(
-      b, loc, TypeRange{RankedTensorType::get(bs.grid, i32)}, ValueRange{xe},
-      ValueRange{createFilled(b, loc, bs.grid, zero)},
-      ArrayRef<AffineMap>{full, gridMap}, bs.getIterators(true),
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        CodecEmitter e(nb, nl);
-        Value abs = e.andI(e.bitsOf(args[0]), e.i32(0x7fffffff));
-        linalg::YieldOp::create(
-            nb, nl, Value(arith::MaxSIOp::create(nb, nl, abs, args[1])));
-      });
-
-  SmallVector<Value> encodeInputs = {xe};
-  SmallVector<AffineMap> encodeMaps = {full};
-  Value scales, decodeScale;
-  if (mode != mxref::ScaleMode::NVFP4) {
-    auto scaleOp = linalg::GenericOp::create(
-        b, loc, TypeRange{RankedTensorType::get(bs.grid, i8)},
-        ValueRange{amax.getResult(0)},
-        ValueRange{createEmpty(b, loc, bs.grid, i8)},
-        ArrayRef<AffineMap>{gridId, gridId}, parallelIterators(rank),
-        [&](OpBuilder &nb, Location nl, ValueRange args) {
-          CodecEmitter e(nb, nl);
-          // NaN or Inf anywhere in the block: the NaN scale.
-          Value special = arith::CmpIOp::create(
-              nb, nl, arith::CmpIPredicate::sge, args[0], e.i32(0x7f800000));
-          Value code = e.selectE8M0Scale(format.elem, mode, e.floatOf(args[0]));
-          linalg::YieldOp::create(
-              nb, nl, toI8(nb, nl, e.select(special, e.i32(0xff), code)));
-        });
-    scales = scaleOp.getResult(0);
-    encodeInputs.push_back(scales);
-    encodeMaps.push_back(gridMap);
-  } else {
-    // NVFP4 (reference `quantize`, TransformerEngine convention).
-    CodecEmitter top(b, loc);
-    Value enc, dec;
-    if (tensorScale) {
-      std::tie(enc, dec) = top.nvfp4TensorScalesFromDecode(tensorScale);
-    } else {
-      // Tensor amax ignoring NaN.
-      auto gamax = linalg::GenericOp::create(
-          b, loc, TypeRange{RankedTensorType::get({}, i32)}, ValueRange{input},
-          ValueRange{createFilled(b, loc, {}, zero)},
-          ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
-                              AffineMap::get(rank, 0, {}, ctx)},
-          SmallVector<utils::IteratorType>(rank,
-                                           utils::IteratorType::reduction),
-          [&](OpBuilder &nb, Location nl, ValueRange args) {
-            CodecEmitter e(nb, nl);
-            Value abs = e.andI(e.bitsOf(args[0]), e.i32(0x7fffffff));
-            abs = e.select(e.ugt(abs, e.i32(0x7f800000)), e.i32(0), abs);
-            linalg::YieldOp::create(
-                nb, nl, Value(arith::MaxSIOp::create(nb, nl, abs, args[1])));
-          });
-      Value g =
-          tensor::ExtractOp::create(b, loc, gamax.getResult(0), ValueRange{});
-      std::tie(enc, dec) = top.nvfp4TensorScalesFromAmax(top.floatOf(g));
-    }
-    decodeScale = dec;
-    Value encTimesInvMax =
-        arith::MulFOp::create(b, loc, enc, top.f32(1.0f / 6.0f));
-    auto scaleOp = linalg::GenericOp::create(
-        b, loc,
-        TypeRange{RankedTensorType::get(bs.grid, i8),
-                  RankedTensorType::get(bs.grid, f32)},
-        ValueRange{amax.getResult(0)},
-        ValueRange{createEmpty(b, loc, bs.grid, i8),
-                   createEmpty(b, loc, bs.grid, f32)},
-        ArrayRef<AffineMap>{gridId, gridId, gridId}, parallelIterators(rank),
-        [&](OpBuilder &nb, Location nl, ValueRange args) {
-          CodecEmitter e(nb, nl);
-          Value hasNaN = e.ugt(args[0], e.i32(0x7f800000));
-          Value code = e.nvfp4BlockScale(e.floatOf(args[0]), encTimesInvMax);
-          code = e.select(hasNaN, e.i32(0x7f), code);
-          Value blockEnc = e.nvfp4BlockEncodeScale(code, dec);
-          linalg::YieldOp::create(nb, nl,
-                                  ValueRange{toI8(nb, nl, code), blockEnc});
-        });
-    scales = scaleOp.getResult(0);
-    encodeInputs.append({scales, scaleOp.getResult(1)});
-    encodeMaps.append({gridMap, gridMap});
+  LinalgQuantizer q(b, loc, type, mode);
+  Value xe = q.bs.expand(b, loc, input);
+  Value amax = q.blockMaxBits(xe);
+  Value encTimesInvMax, decodeScale;
+  if (mode == mxref::ScaleMode::NVFP4) {
+    BlockEmitter top(b, loc, format);
+    std::tie(encTimesInvMax, decodeScale) = top.nvfp4TensorScales(
+        tensorScale, tensorScale ? Value() : q.tensorMaxBits(input));
   }
-  if (stochastic) {
-    encodeInputs.push_back(bs.expand(b, loc, randomBits));
-    encodeMaps.push_back(full);
-  }
-  encodeMaps.push_back(full);
-
-  bool nvfp4 = mode == mxref::ScaleMode::NVFP4;
-  auto encode = linalg::GenericOp::create(
-      b, loc, TypeRange{RankedTensorType::get(bs.expanded, i8)}, encodeInputs,
-      ValueRange{createEmpty(b, loc, bs.expanded, i8)}, encodeMaps,
-      bs.getIterators(false), [&](OpBuilder &nb, Location nl, ValueRange args) {
-        CodecEmitter e(nb, nl);
-        Value scale = toI32(nb, nl, args[1]);
-        Value rbyte = stochastic ? toI32(nb, nl, args[nvfp4 ? 3 : 2]) : Value();
-        Value code;
-        if (nvfp4) {
-          // q = cvt.rn.satfinite.e2m1(f32(x * S_encb)).
-          Value scaled = arith::MulFOp::create(nb, nl, args[0], args[2]);
-          code = e.encodeElem(format.elem, scaled, e.i32(0), rbyte);
-        } else {
-          code = e.encodeElem(format.elem, args[0], e.sub(scale, e.i32(127)),
-                              rbyte);
-        }
-        // Codes of a NaN-scale block stay 0.
-        code = e.select(e.isNaNScale(format.scale, scale), e.i32(0), code);
-        linalg::YieldOp::create(nb, nl, toI8(nb, nl, code));
-      });
-  Value codes = bs.collapse(b, loc, encode.getResult(0));
+  auto [scales, encodeScales] =
+      q.blockScales(amax, encTimesInvMax, decodeScale);
+  Value codes =
+      q.encode(xe, scales, encodeScales,
+               rounding == Rounding::stochastic ? randomBits : Value());
+  codes = q.bs.collapse(b, loc, codes);
   SmallVector<Value> result = {packCodes(b, loc, format.elem, codes), scales};
   if (format.tensorScale)
     result.push_back(decodeScale);
@@ -474,11 +427,11 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
   LogicalResult
   matchAndRewrite(QuantizeOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto first = [](ValueRange r) { return r.empty() ? Value() : r.front(); };
     SmallVector<Value> comps = quantizeToComponents(
-        rewriter, op.getLoc(), first(adaptor.getInput()), op.getType(),
-        op.getScaleMode(), op.getRounding(), first(adaptor.getTensorScale()),
-        first(adaptor.getRandomBits()));
+        rewriter, op.getLoc(), firstOrNull(adaptor.getInput()), op.getType(),
+        op.getScaleMode(), op.getRounding(),
+        firstOrNull(adaptor.getTensorScale()),
+        firstOrNull(adaptor.getRandomBits()));
     rewriter.replaceOpWithMultiple(op, {comps});
     return success();
   }
@@ -503,14 +456,13 @@ struct ConvertLowering : OpConversionPattern<ConvertOp> {
   matchAndRewrite(ConvertOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     // convert = quantize(dequantize-to-f32(input)).
-    auto first = [](ValueRange r) { return r.empty() ? Value() : r.front(); };
     Value values =
         dequantizeComponents(rewriter, op.getLoc(), op.getInput().getType(),
                              adaptor.getInput(), rewriter.getF32Type());
     SmallVector<Value> comps = quantizeToComponents(
         rewriter, op.getLoc(), values, op.getType(), op.getScaleMode(),
-        op.getRounding(), first(adaptor.getTensorScale()),
-        first(adaptor.getRandomBits()));
+        op.getRounding(), firstOrNull(adaptor.getTensorScale()),
+        firstOrNull(adaptor.getRandomBits()));
     rewriter.replaceOpWithMultiple(op, {comps});
     return success();
   }
@@ -564,21 +516,6 @@ static SmallVector<Value> atomIndices(OpBuilder &b, Location loc, Value m,
           arith::DivUIOp::create(
               b, loc, arith::RemUIOp::create(b, loc, m, c(128)), c(32)),
           arith::RemUIOp::create(b, loc, k, c(4))};
-}
-
-/// Elementwise map over a tensor to a new element type.
-static Value mapElements(OpBuilder &b, Location loc, Value tensor, Type outElem,
-                         function_ref<Value(OpBuilder &, Location, Value)> fn) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
-  auto op = linalg::GenericOp::create(
-      b, loc, TypeRange{type.clone(outElem)}, ValueRange{tensor},
-      ValueRange{createEmpty(b, loc, type.getShape(), outElem)},
-      ArrayRef<AffineMap>{id, id}, parallelIterators(type.getRank()),
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        linalg::YieldOp::create(nb, nl, fn(nb, nl, args[0]));
-      });
-  return op.getResult(0);
 }
 
 struct UnpackLowering : OpConversionPattern<UnpackOp> {

@@ -7,6 +7,7 @@
 #ifndef MX_LIB_CONVERSION_MXTOLINALG_LOWERING_H
 #define MX_LIB_CONVERSION_MXTOLINALG_LOWERING_H
 
+#include "mx/Conversion/MXToLinalg/VectorTarget.h"
 #include "mx/Dialect/MX/MXOps.h"
 
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
@@ -45,6 +46,13 @@ Value createEmpty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 Value createFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                    Value value);
 SmallVector<utils::IteratorType> parallelIterators(unsigned n);
+/// Elementwise map over a tensor to a new element type (a linalg.generic).
+Value mapElements(OpBuilder &b, Location loc, Value tensor, Type outElem,
+                  function_ref<Value(OpBuilder &, Location, Value)> fn);
+/// The first value of an optional operand's components, or null.
+inline Value firstOrNull(ValueRange r) {
+  return r.empty() ? Value() : r.front();
+}
 
 /// One code per byte (tensor<shape x i8>) from the packed elements.
 Value unpackCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
@@ -59,10 +67,6 @@ Value decodeElementValues(OpBuilder &b, Location loc,
 Value dequantizeComponents(OpBuilder &b, Location loc,
                            BlockScaledTensorType type, ValueRange components,
                            Type outElem);
-/// The exact product a * g (f32 scalars or vectors) rounded once to
-/// `outElem` (f16 or bf16; the element type when vectors).
-Value roundExactProduct(OpBuilder &b, Location loc, Value a, Value g,
-                        Type outElem);
 /// mx.quantize of an f32 tensor into the components of `type`.
 SmallVector<Value> quantizeToComponents(OpBuilder &b, Location loc, Value input,
                                         BlockScaledTensorType type,
@@ -88,12 +92,15 @@ void populateQuantizationPatterns(const TypeConverter &converter,
 void populateComputePatterns(const TypeConverter &converter,
                              RewritePatternSet &patterns);
 /// The vector patterns (VectorMatmul.cpp, VectorQuantization.cpp), with a
-/// benefit above the linalg ones they fall back to.
+/// benefit above the linalg ones they fall back to; `target` gives the
+/// lanes and the FP4 lookup strategy.
 void populateVectorMatmulPatterns(const TypeConverter &converter,
-                                  RewritePatternSet &patterns, bool tableLookup,
+                                  RewritePatternSet &patterns,
+                                  const VectorTarget &target,
                                   int64_t prefetchDistance);
 void populateVectorQuantizationPatterns(const TypeConverter &converter,
-                                        RewritePatternSet &patterns);
+                                        RewritePatternSet &patterns,
+                                        int64_t lanes);
 /// mx.hadamard as vector loops of `lanes` f32 (VectorHadamard.cpp).
 void populateVectorHadamardPatterns(const TypeConverter &converter,
                                     RewritePatternSet &patterns, int64_t lanes);

@@ -14,7 +14,6 @@
 #include "mx/Conversion/MXToLinalg/MXToLinalg.h"
 
 #include "Lowering.h"
-#include "Vectorize.h"
 
 #include "mx/Dialect/MX/MXDialect.h"
 #include "mx/Dialect/MX/MXOps.h"
@@ -23,6 +22,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -41,44 +41,6 @@ namespace mx {
 using namespace mlir;
 using namespace mlir::mx;
 
-std::optional<std::string>
-mlir::mx::checkMXToLinalgSupport(BlockScaledTensorType type) {
-  unsigned bits = mxref::getElemInfo(type.getFormat().getFormat().elem).bits;
-  int64_t last = type.getShape().back();
-  if ((last * bits) % 8 == 0)
-    return std::nullopt;
-  return ("the last dimension (" + Twine(last) + ") of " +
-          Twine(bits == 4 ? "an FP4 tensor must be even"
-                          : "an FP6 tensor must be a multiple of 4") +
-          " so that packed rows are byte aligned")
-      .str();
-}
-
-LogicalResult mlir::mx::getMXComponentTypes(BlockScaledTensorType type,
-                                            SmallVectorImpl<Type> &types) {
-  if (checkMXToLinalgSupport(type))
-    return failure();
-  MLIRContext *ctx = type.getContext();
-  Type i8 = IntegerType::get(ctx, 8);
-  unsigned bits = mxref::getElemInfo(type.getFormat().getFormat().elem).bits;
-  SmallVector<int64_t> packed(type.getShape());
-  packed.back() = packed.back() * bits / 8;
-  types.push_back(RankedTensorType::get(packed, i8));
-  types.push_back(RankedTensorType::get(type.getBlockGrid(), i8));
-  if (type.hasTensorScale())
-    types.push_back(Float32Type::get(ctx));
-  return success();
-}
-
-void mlir::mx::populateMXToLinalgTypeConversion(TypeConverter &converter) {
-  converter.addConversion([](Type type) { return type; });
-  converter.addConversion(
-      [](BlockScaledTensorType type,
-         SmallVectorImpl<Type> &results) -> std::optional<LogicalResult> {
-        return getMXComponentTypes(type, results);
-      });
-}
-
 void mlir::mx::populateMXToLinalgConversionPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
   lowering::populateQuantizationPatterns(converter, patterns);
@@ -87,12 +49,12 @@ void mlir::mx::populateMXToLinalgConversionPatterns(
 
 void mlir::mx::populateMXToVectorConversionPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
-    bool tableLookup, int64_t prefetchDistance) {
-  lowering::populateVectorMatmulPatterns(converter, patterns, tableLookup,
+    const VectorTarget &target, int64_t prefetchDistance) {
+  lowering::populateVectorMatmulPatterns(converter, patterns, target,
                                          prefetchDistance);
-  lowering::populateVectorQuantizationPatterns(converter, patterns);
-  lowering::populateVectorHadamardPatterns(converter, patterns,
-                                           lowering::vec::kLanes);
+  lowering::populateVectorQuantizationPatterns(converter, patterns,
+                                               target.lanes);
+  lowering::populateVectorHadamardPatterns(converter, patterns, target.lanes);
 }
 
 namespace {
@@ -104,7 +66,7 @@ LogicalResult diagnoseUnsupported(Operation *op) {
     auto bs = dyn_cast<BlockScaledTensorType>(type);
     if (!bs)
       return success();
-    if (std::optional<std::string> why = checkMXToLinalgSupport(bs))
+    if (std::optional<std::string> why = checkMXComponentSupport(bs))
       return op->emitOpError()
              << "cannot be lowered to linalg: " << type << ": " << *why;
     return success();
@@ -140,18 +102,23 @@ struct ConvertMXToLinalgPass
       return signalPassFailure();
 
     TypeConverter converter;
-    populateMXToLinalgTypeConversion(converter);
+    populateMXComponentTypeConversion(converter);
     RewritePatternSet patterns(ctx);
     populateMXToLinalgConversionPatterns(converter, patterns);
-    if (vectorize)
-      populateMXToVectorConversionPatterns(converter, patterns, tableLookup,
+    if (vectorize) {
+      VectorTarget vt = VectorTarget::get(target);
+      if (!tableLookup)
+        vt.lookup = FP4LookupStrategy::None;
+      populateMXToVectorConversionPatterns(converter, patterns, vt,
                                            prefetchDistance);
+    }
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<MXDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, memref::MemRefDialect,
-                           tensor::TensorDialect, vector::VectorDialect>();
+                           LLVM::LLVMDialect, math::MathDialect,
+                           memref::MemRefDialect, tensor::TensorDialect,
+                           vector::VectorDialect>();
     // Everything else (func, scf, cf, ...) is legal once its types are.
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });

@@ -17,16 +17,18 @@
 //         acc[m, cols] = acc + ldexp(partial * u, e)  (NaN for a NaN scale)
 //   out = acc (* g)
 //
-// No reduction is reordered, so the result is bit-exact. The products are
+// No reduction is reordered, so the result is bit-exact. The block scales
+// are applied by applyMatmulBlockScales (MXCommon), as in the linalg
+// lowering. The products are
 // computed as arith.mulf then arith.addf without fastmath flags, so LLVM
 // never contracts them into an FMA.
 //
-// FP4 rhs codes come two per byte: a sub-chunk of 32 columns (16 bytes)
-// decodes into an even-column and an odd-column vector. Partial sums and the
-// accumulator keep that lane order (the scratch accumulator is stored in
+// FP4 rhs codes come two per byte: a sub-chunk of 2 * lanes columns (lanes
+// bytes) decodes into an even-column and an odd-column vector. Partial sums and
+// the accumulator keep that lane order (the scratch accumulator is stored in
 // it); the final pass interleaves it back.
 //
-// The chunk loop walks kb rows at once, 64 bytes of each, so a core has kb
+// The chunk loop walks kb rows at once, 4 sub-chunks of each, so a core has kb
 // streams in flight and the out-of-order window alone does not cover the
 // DRAM latency: each row's read is preceded by a software prefetch of the
 // same row `prefetchDistance` chunks ahead (memref.prefetch on a read-only
@@ -37,8 +39,7 @@
 #include "Lowering.h"
 #include "Vectorize.h"
 
-#include "mx/Conversion/MXCodec/CodecEmitter.h"
-#include "mx/Numerics/Codec.h"
+#include "mx/Conversion/MXCommon/BlockEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -47,8 +48,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
-#include <cmath>
-
 using namespace mlir;
 using namespace mlir::mx;
 using namespace mlir::mx::lowering;
@@ -56,11 +55,216 @@ using namespace mlir::mx::lowering::vec;
 
 namespace {
 
+/// Sub-chunks per column step: 64 packed bytes per FP4/FP8 row at 16 lanes.
+constexpr int64_t kUnroll = 4;
+
+/// The loop nest of one vectorized matmul (see the file comment). Operands
+/// are 3-D ([batch, rows, cols]); lanes and the FP4 lookup come from the
+/// VectorTarget.
+struct VectorMatmulEmitter {
+  /// One scf.for over column chunks [lb, ub) of `unroll` sub-chunks each,
+  /// for K block j of batch bt: adds the scaled partial sums to `acc`.
+  Value emitChunks(OpBuilder &b, Value bt, Value j, Value acc, int64_t lb,
+                   int64_t ub, int64_t unroll, bool inBounds) const;
+  /// Row `row` of one column chunk: the block's partial sums, scaled and
+  /// added to `acc`.
+  Value emitRow(OpBuilder &b, Value bt, Value j, Value col0, Value row,
+                Value acc, int64_t unroll, bool inBounds) const;
+  /// The partial sums over k in block j (increasing) of the chunk's
+  /// `unroll * interleave` vectors.
+  SmallVector<Value> emitPartials(OpBuilder &b, Value bt, Value j, Value col0,
+                                  Value row, int64_t unroll,
+                                  bool inBounds) const;
+  /// One k step: partial + f32(a[row, k] * b[k, cols]) for each vector.
+  SmallVector<Value> addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
+                                 Value col0, ValueRange parts, int64_t unroll,
+                                 bool inBounds) const;
+  /// A software prefetch of row kIdx, prefetchDistance chunks ahead.
+  void prefetch(OpBuilder &b, Value bt, Value kIdx, Value col0,
+                int64_t step) const;
+  /// Back to column order, times the tensor scale g when given.
+  Value emitOutput(OpBuilder &b, Value scratch, Value g) const;
+
+  VectorType f32v() const {
+    return VectorType::get({sc.lanes}, Float32Type::get(ctx));
+  }
+
+  MLIRContext *ctx;
+  Location loc;
+  mxref::Format bFormat;
+  SubChunk sc;
+  mxref::ScaleKind aScaleKind;
+  int64_t kb, bn, bm, m, n, batch, prefetchDistance, rowBytes;
+  std::optional<FP4Table> valueTable;
+  Value aValues, aScales, packed, bScales, packedView;
+};
+
+} // namespace
+
+void VectorMatmulEmitter::prefetch(OpBuilder &b, Value bt, Value kIdx,
+                                   Value col0, int64_t step) const {
+  // Same row, prefetchDistance chunks ahead (clamped to the row).
+  unsigned bits = mxref::getElemInfo(bFormat.elem).bits;
+  Value ahead = addIdx(b, loc, divIdx(b, loc, mulIdx(b, loc, col0, bits), 8),
+                       prefetchDistance * step * bits / 8);
+  ahead =
+      arith::MinUIOp::create(b, loc, ahead, indexConst(b, loc, rowBytes - 1));
+  memref::PrefetchOp::create(b, loc, packedView, ValueRange{bt, kIdx, ahead},
+                             /*isWrite=*/false, /*localityHint=*/3,
+                             /*isDataCache=*/true);
+}
+
+SmallVector<Value>
+VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
+                                 Value col0, ValueRange parts, int64_t unroll,
+                                 bool inBounds) const {
+  unsigned bits = mxref::getElemInfo(bFormat.elem).bits;
+  Value av =
+      tensor::ExtractOp::create(b, loc, aValues, ValueRange{bt, row, kIdx});
+  Value avv = vector::BroadcastOp::create(b, loc, f32v(), av);
+  // f32(a * value(code)) for the 16 codes: the same products the reference
+  // forms, once per row.
+  std::optional<FP4Table> products;
+  if (valueTable)
+    products = multiplyTable(b, loc, *valueTable, av);
+  CodecEmitter e(b, loc, f32v());
+  if (packedView && inBounds)
+    prefetch(b, bt, kIdx, col0, unroll * sc.cols);
+  SmallVector<Value> next;
+  for (int64_t u = 0; u < unroll; ++u) {
+    Value col = addIdx(b, loc, col0, u * sc.cols);
+    Value byteOff = divIdx(b, loc, mulIdx(b, loc, col, bits), 8);
+    SmallVector<Value> codes =
+        readCodes(b, loc, bFormat.elem, sc, packed, ValueRange{bt, kIdx},
+                  byteOff, inBounds);
+    for (auto [p, code] : llvm::enumerate(codes)) {
+      Value prod = products
+                       ? lookup(b, loc, *products, code)
+                       : Value(arith::MulFOp::create(
+                             b, loc, avv, e.decodeElem(bFormat.elem, code)));
+      // f32(partial + f32(a * b)): never fused.
+      next.push_back(
+          arith::AddFOp::create(b, loc, parts[u * sc.interleave + p], prod));
+    }
+  }
+  return next;
+}
+
+SmallVector<Value> VectorMatmulEmitter::emitPartials(OpBuilder &b, Value bt,
+                                                     Value j, Value col0,
+                                                     Value row, int64_t unroll,
+                                                     bool inBounds) const {
+  Value zero = CodecEmitter(b, loc, f32v()).f32(0.0f);
+  SmallVector<Value> init(unroll * sc.interleave, zero);
+  Value k0 = mulIdx(b, loc, j, kb);
+  auto kLoop = scf::ForOp::create(
+      b, loc, indexConst(b, loc, 0), indexConst(b, loc, kb),
+      indexConst(b, loc, 1), init,
+      [&](OpBuilder &kb2, Location, Value kk, ValueRange parts) {
+        Value kIdx = arith::AddIOp::create(kb2, loc, k0, kk);
+        scf::YieldOp::create(
+            kb2, loc,
+            addProducts(kb2, bt, row, kIdx, col0, parts, unroll, inBounds));
+      });
+  return kLoop.getResults();
+}
+
+Value VectorMatmulEmitter::emitRow(OpBuilder &b, Value bt, Value j, Value col0,
+                                   Value row, Value acc, int64_t unroll,
+                                   bool inBounds) const {
+  SmallVector<Value> partials =
+      emitPartials(b, bt, j, col0, row, unroll, inBounds);
+  CodecEmitter e(b, loc, f32v());
+  Value aCode;
+  if (aScales) {
+    Value s = tensor::ExtractOp::create(
+        b, loc, aScales, ValueRange{bt, divIdx(b, loc, row, bm), j});
+    aCode = e.broadcast(e.toI32(s));
+  }
+  for (int64_t u = 0; u < unroll; ++u) {
+    Value col = addIdx(b, loc, col0, u * sc.cols);
+    SmallVector<Value> bCodes =
+        readScaleCodes(b, loc, bScales, bt, j, col, bn, sc, inBounds);
+    for (int64_t p = 0; p < sc.interleave; ++p) {
+      SmallVector<ScaleCode> codes;
+      if (aCode)
+        codes.push_back({aCode, aScaleKind});
+      codes.push_back({bCodes[p], bFormat.scale});
+      Value scaled =
+          applyMatmulBlockScales(e, partials[u * sc.interleave + p], codes);
+      // The scratch accumulator is padded to whole sub-chunks: in bounds.
+      SmallVector<Value> at = {bt, row, addIdx(b, loc, col, p * sc.lanes)};
+      Value old = readVector(b, loc, f32v(), acc, at, true);
+      Value sum = arith::AddFOp::create(b, loc, old, scaled);
+      acc = writeVector(b, loc, sum, acc, at, true);
+    }
+  }
+  return acc;
+}
+
+Value VectorMatmulEmitter::emitChunks(OpBuilder &b, Value bt, Value j,
+                                      Value acc, int64_t lb, int64_t ub,
+                                      int64_t unroll, bool inBounds) const {
+  auto chunkLoop = scf::ForOp::create(
+      b, loc, indexConst(b, loc, lb), indexConst(b, loc, ub),
+      indexConst(b, loc, unroll * sc.cols), ValueRange{acc},
+      [&](OpBuilder &cb, Location, Value col0, ValueRange cArgs) {
+        auto rowLoop = scf::ForOp::create(
+            cb, loc, indexConst(cb, loc, 0), indexConst(cb, loc, m),
+            indexConst(cb, loc, 1), cArgs,
+            [&](OpBuilder &rb, Location, Value row, ValueRange rArgs) {
+              scf::YieldOp::create(
+                  rb, loc,
+                  emitRow(rb, bt, j, col0, row, rArgs[0], unroll, inBounds));
+            });
+        scf::YieldOp::create(cb, loc, rowLoop.getResults());
+      });
+  return chunkLoop.getResult(0);
+}
+
+Value VectorMatmulEmitter::emitOutput(OpBuilder &b, Value scratch,
+                                      Value g) const {
+  int64_t nPad = llvm::divideCeil(n, sc.cols) * sc.cols;
+  bool outInBounds = n % sc.cols == 0;
+  auto column = [&](OpBuilder &cb, Value bt, Value row, Value col,
+                    Value out) -> Value {
+    auto part = [&](int64_t p) {
+      return readVector(cb, loc, f32v(), scratch,
+                        ValueRange{bt, row, addIdx(cb, loc, col, p * sc.lanes)},
+                        true);
+    };
+    Value v = part(0);
+    if (sc.interleave == 2)
+      v = vector::InterleaveOp::create(cb, loc, v, part(1));
+    if (g)
+      v = arith::MulFOp::create(
+          cb, loc, v, vector::BroadcastOp::create(cb, loc, v.getType(), g));
+    return writeVector(cb, loc, v, out, ValueRange{bt, row, col}, outInBounds);
+  };
+  Value out = createEmpty(b, loc, {batch, m, n}, Float32Type::get(ctx));
+  auto rows = scf::ForOp::create(
+      b, loc, indexConst(b, loc, 0), indexConst(b, loc, batch * m),
+      indexConst(b, loc, 1), ValueRange{out},
+      [&](OpBuilder &rb, Location, Value r, ValueRange rArgs) {
+        Value bt = divIdx(rb, loc, r, m), row = remIdx(rb, loc, r, m);
+        auto cols = scf::ForOp::create(
+            rb, loc, indexConst(rb, loc, 0), indexConst(rb, loc, nPad),
+            indexConst(rb, loc, sc.cols), rArgs,
+            [&](OpBuilder &cb, Location, Value col, ValueRange cArgs) {
+              scf::YieldOp::create(cb, loc, column(cb, bt, row, col, cArgs[0]));
+            });
+        scf::YieldOp::create(rb, loc, cols.getResults());
+      });
+  return rows.getResult(0);
+}
+
+namespace {
+
 struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
   VectorMatmulLowering(const TypeConverter &converter, MLIRContext *ctx,
-                       bool tableLookup, int64_t prefetchDistance)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2),
-        tableLookup(tableLookup), prefetchDistance(prefetchDistance) {}
+                       const VectorTarget &target, int64_t prefetchDistance)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target),
+        prefetchDistance(prefetchDistance) {}
 
   LogicalResult
   matchAndRewrite(MatmulOp op, OneToNOpAdaptor adaptor,
@@ -68,293 +272,100 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     auto rhsType = dyn_cast<BlockScaledTensorType>(op.getRhs().getType());
     if (!rhsType)
       return rewriter.notifyMatchFailure(op, "plain rhs: linalg lowering");
+    if (!supportsLanes(rhsType, target.lanes))
+      return rewriter.notifyMatchFailure(op, "rhs does not pack into lanes");
     unsigned rank = rhsType.getRank();
-    mxref::Format bFormat = rhsType.getFormat().getFormat();
-    SubChunk sc = getSubChunk(bFormat.elem);
-    int64_t kb = rhsType.getBlock()[rank - 2];
-    int64_t bn = rhsType.getBlock()[rank - 1];
-    if (sc.cols % bn != 0 && bn % sc.cols != 0)
+    VectorMatmulEmitter em{rewriter.getContext(), op.getLoc()};
+    em.bFormat = rhsType.getFormat().getFormat();
+    em.sc = getSubChunk(em.bFormat.elem, target.lanes);
+    em.kb = rhsType.getBlock()[rank - 2];
+    em.bn = rhsType.getBlock()[rank - 1];
+    if (em.sc.cols % em.bn != 0 && em.bn % em.sc.cols != 0)
       return rewriter.notifyMatchFailure(op, "N block does not tile lanes");
     RankedTensorType outType = op.getType();
-    int64_t m = outType.getDimSize(rank - 2), n = outType.getDimSize(rank - 1);
+    auto [batch, m, n] = shape3D(outType.getShape());
+    em.batch = batch;
+    em.m = m;
+    em.n = n;
     int64_t k = rhsType.getShape()[rank - 2];
-    int64_t batch = 1;
-    for (int64_t d : outType.getShape().drop_back(2))
-      batch *= d;
 
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     MatmulSide a =
         prepareMatmulSide(b, loc, op.getLhs().getType(), adaptor.getLhs());
     ValueRange rc = adaptor.getRhs();
-    Value aValues = to3D(b, loc, a.values);
-    Value aScales = a.scales ? to3D(b, loc, a.scales) : Value();
-    int64_t bm = a.scales ? a.block[rank - 2] : 1;
-    Value packed = to3D(b, loc, rc[0]), bScales = to3D(b, loc, rc[1]);
+    em.aValues = to3D(b, loc, a.values);
+    em.aScales = a.scales ? to3D(b, loc, a.scales) : Value();
+    em.aScaleKind = a.scaleKind;
+    em.bm = a.scales ? a.block[rank - 2] : 1;
+    em.packed = to3D(b, loc, rc[0]);
+    em.bScales = to3D(b, loc, rc[1]);
+    // vpermps permutes 8 lanes; other widths read the table by extracts.
+    FP4LookupStrategy lookup = target.lookup;
+    if (lookup == FP4LookupStrategy::AVX2Permps && target.lanes != 8)
+      lookup = FP4LookupStrategy::DynamicExtract;
+    if (lookup != FP4LookupStrategy::None &&
+        mxref::getElemInfo(em.bFormat.elem).bits == 4)
+      em.valueTable = buildFP4ValueTable(b, loc, em.bFormat.elem, lookup);
+    em.prefetchDistance = prefetchDistance;
+    em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);
 
-    Type f32 = b.getF32Type(), i32 = b.getI32Type();
-    VectorType f32v = laneType(b, f32), i32v = laneType(b, i32);
-    unsigned bits = mxref::getElemInfo(bFormat.elem).bits;
-    // Four sub-chunks per step: 64 packed bytes per FP4/FP8 row.
-    constexpr int64_t kUnroll = 4;
-    int64_t width = kUnroll * sc.cols;
+    int64_t width = kUnroll * em.sc.cols;
     int64_t numFull = n / width * width;
-    int64_t nPad = llvm::divideCeil(n, sc.cols) * sc.cols;
-    bool useTable = tableLookup && bits == 4;
-    Value table;
-    if (useTable) {
-      // The 16 E2M1 values, decoded by the reference's bit arithmetic.
-      SmallVector<int32_t> all;
-      for (int32_t c = 0; c < 16; ++c)
-        all.push_back(c);
-      CodecEmitter e(b, loc, i32v);
-      table = e.decodeElem(bFormat.elem, intVector(b, loc, all));
-    }
-
-    // A read-only buffer view of the packed rows, for prefetching only.
-    auto packedType = cast<RankedTensorType>(packed.getType());
-    int64_t rowBytes = packedType.getDimSize(2);
-    Value packedView;
-    if (prefetchDistance > 0)
-      packedView = bufferization::ToBufferOp::create(
-          b, loc,
-          MemRefType::get(packedType.getShape(), packedType.getElementType(),
-                          StridedLayoutAttr::get(
-                              b.getContext(), ShapedType::kDynamic,
-                              SmallVector<int64_t>(3, ShapedType::kDynamic))),
-          packed, /*read_only=*/true);
-
+    int64_t nPad = llvm::divideCeil(n, em.sc.cols) * em.sc.cols;
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-    Value zeroV = vector::BroadcastOp::create(b, loc, f32v, zero);
-    Value c0 = indexConst(b, loc, 0), c1 = indexConst(b, loc, 1);
     Value scratch = createFilled(b, loc, {batch, m, nPad}, zero);
-
-    // The scaled partial sum of one lane vector (reference "scaled").
-    auto scalePartial = [&](OpBuilder &nb, Value v, Value aCode, Value bCode) {
-      CodecEmitter e(nb, loc, f32v);
-      Value isNaN, u;
-      SmallVector<Value> e8m0;
-      auto addScale = [&](Value code, mxref::ScaleKind kind) {
-        Value nan = e.isNaNScale(kind, code);
-        isNaN = isNaN ? Value(arith::OrIOp::create(nb, loc, isNaN, nan)) : nan;
-        if (kind == mxref::ScaleKind::E8M0) {
-          e8m0.push_back(code);
-          return;
-        }
-        // UE4M3 value of a non-NaN code (NaN codes are selected away
-        // below): its 7 bits placed at f32 bit 20 form an f32 (normal for
-        // e > 0, subnormal for e = 0) equal to value * 2^-120, so one exact
-        // multiply by 2^120 decodes both cases (3 ops instead of the
-        // generic decode's dozen). A product of two is exact in f32.
-        Value f = arith::MulFOp::create(
-            nb, loc, e.floatOf(e.shl(e.andI(code, e.i32(0x7f)), e.i32(20))),
-            e.f32(std::ldexp(1.0f, 120)));
-        u = u ? Value(arith::MulFOp::create(nb, loc, u, f)) : f;
-      };
-      if (aCode)
-        addScale(aCode, a.scaleKind);
-      addScale(bCode, bFormat.scale);
-      if (u)
-        v = arith::MulFOp::create(nb, loc, v, u);
-      if (e8m0.size() == 1) {
-        // ldexp(v, c - 127) with c - 127 in [-127, 127]: 2^(c-127) is an
-        // f32 (subnormal for c = 0), and one IEEE multiply rounds the exact
-        // product once, exactly as ldexp rounds (only below 2^-126).
-        v = arith::MulFOp::create(nb, loc, v, e.decodeE8M0(e8m0[0]));
-      } else if (e8m0.size() == 2) {
-        // The exponent sum x lies in [-254, 254], beyond 2^x as an f32, but
-        // v * 2^x is exact in f64 (no overflow, no subnormal), so rounding
-        // it to f32 once is ldexp(v, x) (also its Inf on overflow).
-        Value x = e.add(e8m0[0], e8m0[1]);
-        VectorType i64v = laneType(nb, nb.getI64Type());
-        VectorType f64v = laneType(nb, nb.getF64Type());
-        auto c64 = [&](int64_t c) -> Value {
-          return arith::ConstantOp::create(nb, loc, i64v,
-                                           DenseElementsAttr::get(i64v, c));
-        };
-        // f64 exponent field of 2^(x - 254): x - 254 + 1023.
-        Value bits = arith::ShLIOp::create(
-            nb, loc,
-            arith::AddIOp::create(nb, loc,
-                                  arith::ExtUIOp::create(nb, loc, i64v, x),
-                                  c64(1023 - 254)),
-            c64(52));
-        Value pow2 = arith::BitcastOp::create(nb, loc, f64v, bits);
-        Value wide = arith::MulFOp::create(
-            nb, loc, arith::ExtFOp::create(nb, loc, f64v, v), pow2);
-        v = arith::TruncFOp::create(nb, loc, f32v, wide);
-      }
-      return e.select(isNaN, e.f32Bits(0x7fc00000), v);
+    auto blockLoop = [&](OpBuilder &bb, Value bt, Value acc) {
+      return scf::ForOp::create(
+                 bb, loc, indexConst(bb, loc, 0),
+                 indexConst(bb, loc, k / em.kb), indexConst(bb, loc, 1),
+                 ValueRange{acc},
+                 [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
+                   Value acc = jArgs[0];
+                   if (numFull > 0)
+                     acc = em.emitChunks(jb, bt, j, acc, 0, numFull, kUnroll,
+                                         true);
+                   if (numFull < n)
+                     acc =
+                         em.emitChunks(jb, bt, j, acc, numFull, nPad, 1, false);
+                   scf::YieldOp::create(jb, loc, acc);
+                 })
+          .getResult(0);
     };
-
-    // One scf.for over column chunks [lb, ub) of `unroll` sub-chunks each,
-    // for K block j of batch bt: adds the scaled partial sums to scratch.
-    auto emitChunks = [&](OpBuilder &ob, Value bt, Value j, Value acc,
-                          int64_t lb, int64_t ub, int64_t unroll,
-                          bool inBounds) -> Value {
-      int64_t step = unroll * sc.cols;
-      auto chunkLoop = scf::ForOp::create(
-          ob, loc, indexConst(ob, loc, lb), indexConst(ob, loc, ub),
-          indexConst(ob, loc, step), ValueRange{acc},
-          [&](OpBuilder &cb, Location, Value col0, ValueRange cArgs) {
-            auto rowLoop = scf::ForOp::create(
-                cb, loc, c0, indexConst(cb, loc, m), c1, cArgs,
-                [&](OpBuilder &mb, Location, Value row, ValueRange mArgs) {
-                  SmallVector<Value> init(unroll * sc.interleave, zeroV);
-                  Value k0 = mulIdx(mb, loc, j, kb);
-                  auto kLoop = scf::ForOp::create(
-                      mb, loc, c0, indexConst(mb, loc, kb), c1, init,
-                      [&](OpBuilder &kb2, Location, Value kk,
-                          ValueRange parts) {
-                        Value kIdx = arith::AddIOp::create(kb2, loc, k0, kk);
-                        Value av = tensor::ExtractOp::create(
-                            kb2, loc, aValues, ValueRange{bt, row, kIdx});
-                        Value avv =
-                            vector::BroadcastOp::create(kb2, loc, f32v, av);
-                        // f32(a * value(code)) for the 16 codes: the same
-                        // products the reference forms, once per row.
-                        Value prodTable =
-                            useTable ? Value(arith::MulFOp::create(kb2, loc,
-                                                                   avv, table))
-                                     : Value();
-                        CodecEmitter e(kb2, loc, i32v);
-                        if (packedView && inBounds) {
-                          // Same row, prefetchDistance chunks ahead (clamped
-                          // to the row).
-                          Value ahead = addIdx(
-                              kb2, loc,
-                              divIdx(kb2, loc, mulIdx(kb2, loc, col0, bits), 8),
-                              prefetchDistance * step * bits / 8);
-                          ahead = arith::MinUIOp::create(
-                              kb2, loc, ahead,
-                              indexConst(kb2, loc, rowBytes - 1));
-                          memref::PrefetchOp::create(
-                              kb2, loc, packedView, ValueRange{bt, kIdx, ahead},
-                              /*isWrite=*/false, /*localityHint=*/3,
-                              /*isDataCache=*/true);
-                        }
-                        SmallVector<Value> next;
-                        for (int64_t u = 0; u < unroll; ++u) {
-                          Value col = addIdx(kb2, loc, col0, u * sc.cols);
-                          Value byteOff =
-                              divIdx(kb2, loc, mulIdx(kb2, loc, col, bits), 8);
-                          SmallVector<Value> codes = readCodes(
-                              kb2, loc, bFormat.elem, packed,
-                              ValueRange{bt, kIdx}, byteOff, inBounds);
-                          for (auto [p, code] : llvm::enumerate(codes)) {
-                            Value prod =
-                                useTable
-                                    ? lookup(kb2, loc, prodTable, code)
-                                    : Value(arith::MulFOp::create(
-                                          kb2, loc, avv,
-                                          e.decodeElem(bFormat.elem, code)));
-                            // f32(partial + f32(a * b)): never fused.
-                            next.push_back(arith::AddFOp::create(
-                                kb2, loc, parts[u * sc.interleave + p], prod));
-                          }
-                        }
-                        scf::YieldOp::create(kb2, loc, next);
-                      });
-                  Value aCode;
-                  if (aScales) {
-                    Value s = tensor::ExtractOp::create(
-                        mb, loc, aScales,
-                        ValueRange{bt, divIdx(mb, loc, row, bm), j});
-                    aCode = vector::BroadcastOp::create(
-                        mb, loc, i32v, arith::ExtUIOp::create(mb, loc, i32, s));
-                  }
-                  Value accT = mArgs[0];
-                  for (int64_t u = 0; u < unroll; ++u) {
-                    Value col = addIdx(mb, loc, col0, u * sc.cols);
-                    SmallVector<Value> bCodes = readScaleCodes(
-                        mb, loc, bScales, bt, j, col, bn, sc, inBounds);
-                    for (int64_t p = 0; p < sc.interleave; ++p) {
-                      Value scaled = scalePartial(
-                          mb, kLoop.getResult(u * sc.interleave + p), aCode,
-                          bCodes[p]);
-                      // scratch is padded to whole sub-chunks: in bounds.
-                      SmallVector<Value> at = {
-                          bt, row, addIdx(mb, loc, col, p * kLanes)};
-                      Value old = readVector(mb, loc, f32v, accT, at, true);
-                      Value sum = arith::AddFOp::create(mb, loc, old, scaled);
-                      accT = vector::TransferWriteOp::create(
-                                 mb, loc, sum, accT, at, ArrayRef<bool>{true})
-                                 .getResult();
-                    }
-                  }
-                  scf::YieldOp::create(mb, loc, accT);
-                });
-            scf::YieldOp::create(cb, loc, rowLoop.getResults());
-          });
-      return chunkLoop.getResult(0);
-    };
-
-    int64_t numBlocks = k / kb;
     auto batchLoop = scf::ForOp::create(
-        b, loc, c0, indexConst(b, loc, batch), c1, ValueRange{scratch},
+        b, loc, indexConst(b, loc, 0), indexConst(b, loc, batch),
+        indexConst(b, loc, 1), ValueRange{scratch},
         [&](OpBuilder &bb, Location, Value bt, ValueRange bArgs) {
-          auto blockLoop = scf::ForOp::create(
-              bb, loc, c0, indexConst(bb, loc, numBlocks), c1, bArgs,
-              [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
-                Value acc = jArgs[0];
-                if (numFull > 0)
-                  acc = emitChunks(jb, bt, j, acc, 0, numFull, kUnroll, true);
-                if (numFull < n)
-                  acc = emitChunks(jb, bt, j, acc, numFull, nPad, 1, false);
-                scf::YieldOp::create(jb, loc, acc);
-              });
-          scf::YieldOp::create(bb, loc, blockLoop.getResults());
+          scf::YieldOp::create(bb, loc, blockLoop(bb, bt, bArgs[0]));
         });
-    scratch = batchLoop.getResult(0);
 
-    // Back to column order, times the tensor scale g.
     Value g = a.tensorScale;
-    if (bFormat.tensorScale)
+    if (em.bFormat.tensorScale)
       g = g ? Value(arith::MulFOp::create(b, loc, g, rc[2])) : rc[2];
-    Value out = createEmpty(b, loc, {batch, m, n}, f32);
-    bool outInBounds = n % sc.cols == 0;
-    auto outBatch = scf::ForOp::create(
-        b, loc, c0, indexConst(b, loc, batch), c1, ValueRange{out},
-        [&](OpBuilder &bb, Location, Value bt, ValueRange bArgs) {
-          auto rows = scf::ForOp::create(
-              bb, loc, c0, indexConst(bb, loc, m), c1, bArgs,
-              [&](OpBuilder &rb, Location, Value row, ValueRange rArgs) {
-                auto cols = scf::ForOp::create(
-                    rb, loc, c0, indexConst(rb, loc, nPad),
-                    indexConst(rb, loc, sc.cols), rArgs,
-                    [&](OpBuilder &cb, Location, Value col, ValueRange cArgs) {
-                      auto part = [&](int64_t p) {
-                        return readVector(
-                            cb, loc, f32v, scratch,
-                            ValueRange{bt, row,
-                                       addIdx(cb, loc, col, p * kLanes)},
-                            true);
-                      };
-                      Value v = part(0);
-                      if (sc.interleave == 2)
-                        v = vector::InterleaveOp::create(cb, loc, v, part(1));
-                      if (g) {
-                        Value gv = vector::BroadcastOp::create(cb, loc,
-                                                               v.getType(), g);
-                        v = arith::MulFOp::create(cb, loc, v, gv);
-                      }
-                      Value w =
-                          vector::TransferWriteOp::create(
-                              cb, loc, v, cArgs[0], ValueRange{bt, row, col},
-                              ArrayRef<bool>{outInBounds})
-                              .getResult();
-                      scf::YieldOp::create(cb, loc, w);
-                    });
-                scf::YieldOp::create(rb, loc, cols.getResults());
-              });
-          scf::YieldOp::create(bb, loc, rows.getResults());
-        });
-    rewriter.replaceOp(op, from3D(b, loc, outBatch.getResult(0), outType));
+    Value out = em.emitOutput(b, batchLoop.getResult(0), g);
+    rewriter.replaceOp(op, from3D(b, loc, out, outType));
     return success();
   }
 
+  /// A read-only buffer view of the packed rows, for prefetching only.
+  Value prefetchView(OpBuilder &b, Location loc, Value packed,
+                     int64_t &rowBytes) const {
+    auto packedType = cast<RankedTensorType>(packed.getType());
+    rowBytes = packedType.getDimSize(2);
+    if (prefetchDistance <= 0)
+      return Value();
+    auto layout =
+        StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic,
+                               SmallVector<int64_t>(3, ShapedType::kDynamic));
+    return bufferization::ToBufferOp::create(
+        b, loc,
+        MemRefType::get(packedType.getShape(), packedType.getElementType(),
+                        layout),
+        packed, /*read_only=*/true);
+  }
+
 private:
-  bool tableLookup;
+  VectorTarget target;
   int64_t prefetchDistance;
 };
 
@@ -362,8 +373,8 @@ private:
 
 void lowering::populateVectorMatmulPatterns(const TypeConverter &converter,
                                             RewritePatternSet &patterns,
-                                            bool tableLookup,
+                                            const VectorTarget &target,
                                             int64_t prefetchDistance) {
-  patterns.add<VectorMatmulLowering>(converter, patterns.getContext(),
-                                     tableLookup, prefetchDistance);
+  patterns.add<VectorMatmulLowering>(converter, patterns.getContext(), target,
+                                     prefetchDistance);
 }

@@ -1,210 +1,55 @@
-//===- VectorQuantization.cpp - mx.(de)quantize to vector loops -----------===//
+//===- VectorQuantization.cpp - mx.(de)quantize/convert to vector loops ---===//
 //
 // Part of the MX project.
 //
 //===----------------------------------------------------------------------===//
 //
-// The vector helpers shared with VectorMatmul.cpp (Vectorize.h) and the
-// vectorized mx.dequantize and mx.quantize: 16 lanes along the last
-// dimension, each lane computing exactly the scalar lowering's (and the
-// reference's) value with the same CodecEmitter sequences.
+// The vectorized mx.dequantize, mx.quantize and mx.convert: `lanes` lanes
+// along the last dimension, each lane computing exactly the scalar
+// lowering's (and the reference's) value with the same BlockEmitter
+// compositions.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
 #include "Vectorize.h"
 
-#include "mx/Conversion/MXCodec/CodecEmitter.h"
+#include "mx/Conversion/MXCommon/BlockEmitter.h"
 #include "mx/Conversion/MXToLinalg/MXToLinalg.h"
-#include "mx/Numerics/Codec.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <functional>
+
 using namespace mlir;
 using namespace mlir::mx;
 using namespace mlir::mx::lowering;
 using namespace mlir::mx::lowering::vec;
 
-//===----------------------------------------------------------------------===//
-// Helpers
-//===----------------------------------------------------------------------===//
-
-SubChunk vec::getSubChunk(mxref::ElemKind kind) {
-  switch (mxref::getElemInfo(kind).bits) {
-  case 4:
-    return {2, 2 * kLanes, kLanes};
-  case 6:
-    return {1, kLanes, kLanes * 3 / 4};
-  default:
-    return {1, kLanes, kLanes};
-  }
+/// Blocks along batch dimensions are left to the linalg lowering.
+static bool hasBatchBlocks(BlockScaledTensorType type) {
+  ArrayRef<int64_t> block = type.getBlock();
+  for (int64_t d = 0; d + 2 < type.getRank(); ++d)
+    if (block[d] != 1)
+      return true;
+  return false;
 }
 
-Value vec::indexConst(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-Value vec::mulIdx(OpBuilder &b, Location loc, Value v, int64_t c) {
-  return arith::MulIOp::create(b, loc, v, indexConst(b, loc, c));
-}
-
-Value vec::addIdx(OpBuilder &b, Location loc, Value v, int64_t c) {
-  return c == 0 ? v : arith::AddIOp::create(b, loc, v, indexConst(b, loc, c));
-}
-
-Value vec::divIdx(OpBuilder &b, Location loc, Value v, int64_t c) {
-  return c == 1 ? v : arith::DivUIOp::create(b, loc, v, indexConst(b, loc, c));
-}
-
-VectorType vec::laneType(OpBuilder &b, Type elem) {
-  return VectorType::get({kLanes}, elem);
-}
-
-Value vec::intVector(OpBuilder &b, Location loc, ArrayRef<int32_t> values) {
-  auto type = VectorType::get({int64_t(values.size())}, b.getI32Type());
-  return arith::ConstantOp::create(b, loc, type,
-                                   DenseElementsAttr::get(type, values));
-}
-
-/// Reshapes a [batch..., R, C] tensor to [prod(batch), R, C].
-Value vec::to3D(OpBuilder &b, Location loc, Value t) {
-  auto type = cast<RankedTensorType>(t.getType());
-  int64_t rank = type.getRank();
-  if (rank == 3)
-    return t;
-  if (rank == 1) {
-    auto out = RankedTensorType::get({1, 1, type.getDimSize(0)},
-                                     type.getElementType());
-    return tensor::ExpandShapeOp::create(b, loc, out, t,
-                                         {ReassociationIndices{0, 1, 2}});
-  }
-  if (rank == 2) {
-    auto out = RankedTensorType::get(
-        {1, type.getDimSize(0), type.getDimSize(1)}, type.getElementType());
-    return tensor::ExpandShapeOp::create(b, loc, out, t,
-                                         {ReassociationIndices{0, 1}, {2}});
-  }
-  ReassociationIndices batch;
-  for (int64_t i = 0; i < rank - 2; ++i)
-    batch.push_back(i);
-  return tensor::CollapseShapeOp::create(
-      b, loc, t, {batch, ReassociationIndices{rank - 2}, {rank - 1}});
-}
-
-/// Inverse of to3D for a result of `type`.
-Value vec::from3D(OpBuilder &b, Location loc, Value t, RankedTensorType type) {
-  int64_t rank = type.getRank();
-  if (rank == 3)
-    return t;
-  if (rank == 1)
-    return tensor::CollapseShapeOp::create(b, loc, type, t,
-                                           {ReassociationIndices{0, 1, 2}});
-  if (rank == 2)
-    return tensor::CollapseShapeOp::create(b, loc, type, t,
-                                           {ReassociationIndices{0, 1}, {2}});
-  ReassociationIndices batch;
-  for (int64_t i = 0; i < rank - 2; ++i)
-    batch.push_back(i);
-  return tensor::ExpandShapeOp::create(
-      b, loc, type, t, {ReassociationIndices{0}, {rank - 2}, {rank - 1}});
-}
-
-Value vec::readVector(OpBuilder &b, Location loc, VectorType type, Value source,
-                      ValueRange indices, bool inBounds) {
-  Type elem = type.getElementType();
-  Value pad = isa<FloatType>(elem)
-                  ? arith::ConstantOp::create(b, loc, b.getFloatAttr(elem, 0))
-                  : arith::ConstantOp::create(b, loc, b.getIntegerAttr(elem, 0))
-                        .getResult();
-  return vector::TransferReadOp::create(b, loc, type, source, indices, pad,
-                                        ArrayRef<bool>{inBounds});
-}
-
-/// The codes (vectors of i32) of one sub-chunk of a packed row, starting at
-/// packed byte `byteOff`; lanes past the row read code 0 when !inBounds.
-SmallVector<Value> vec::readCodes(OpBuilder &b, Location loc,
-                                  mxref::ElemKind kind, Value packed,
-                                  ValueRange rowIdx, Value byteOff,
-                                  bool inBounds) {
-  SubChunk sc = getSubChunk(kind);
-  SmallVector<Value> idx(rowIdx);
-  idx.push_back(byteOff);
-  Value bytes = readVector(b, loc, VectorType::get({sc.bytes}, b.getI8Type()),
-                           packed, idx, inBounds);
-  VectorType i32v = laneType(b, b.getI32Type());
-  CodecEmitter e(b, loc, i32v);
-  switch (mxref::getElemInfo(kind).bits) {
-  case 4: {
-    // Byte l holds column 2l in its low nibble and 2l + 1 in its high one.
-    Value w = arith::ExtUIOp::create(b, loc, i32v, bytes);
-    return {e.andI(w, e.i32(15)), e.lshr(w, e.i32(4))};
-  }
-  case 6: {
-    // Lane l is code l % 4 of the little-endian 3-byte group l / 4.
-    Value word = e.i32(0);
-    for (int64_t i = 0; i < 3; ++i) {
-      SmallVector<int64_t> mask;
-      for (int64_t l = 0; l < kLanes; ++l)
-        mask.push_back(3 * (l / 4) + i);
-      Value sel = vector::ShuffleOp::create(b, loc, bytes, bytes, mask);
-      word = e.orI(
-          word, e.shl(arith::ExtUIOp::create(b, loc, i32v, sel), e.i32(8 * i)));
-    }
-    SmallVector<int32_t> shifts;
-    for (int64_t l = 0; l < kLanes; ++l)
-      shifts.push_back(int32_t(6 * (l % 4)));
-    return {e.andI(e.lshr(word, intVector(b, loc, shifts)), e.i32(63))};
-  }
-  default:
-    return {arith::ExtUIOp::create(b, loc, i32v, bytes)};
-  }
-}
-
-/// Lane l of the result is table[idx[l]] for idx in [0, 16): one dynamic
-/// extract per lane, a pattern x86 selects as a single variable permute
-/// (vpermps); other targets get correct scalar code.
-Value vec::lookup(OpBuilder &b, Location loc, Value table, Value idx) {
-  SmallVector<Value> elems;
-  for (int64_t l = 0; l < kLanes; ++l) {
-    Value i = vector::ExtractOp::create(b, loc, idx, l);
-    Value pos = arith::IndexCastOp::create(b, loc, b.getIndexType(), i);
-    elems.push_back(
-        vector::ExtractOp::create(b, loc, table, OpFoldResult(pos)));
-  }
-  return vector::FromElementsOp::create(b, loc, table.getType(), elems);
-}
-
-/// The block-scale codes (i32 vectors, one per interleaved vector) of the
-/// lanes of the sub-chunk whose first column is `col`, from the scale row
-/// scales[bt, j, :] with blocks of `bn` columns.
-SmallVector<Value> vec::readScaleCodes(OpBuilder &b, Location loc, Value scales,
-                                       Value i0, Value i1, Value col,
-                                       int64_t bn, SubChunk sc, bool inBounds) {
-  VectorType i32v = laneType(b, b.getI32Type());
-  SmallVector<Value> codes;
-  if (bn >= sc.cols) { // one block holds the whole sub-chunk
-    Value s = tensor::ExtractOp::create(
-        b, loc, scales, ValueRange{i0, i1, divIdx(b, loc, col, bn)});
-    Value v = vector::BroadcastOp::create(
-        b, loc, i32v, arith::ExtUIOp::create(b, loc, b.getI32Type(), s));
-    codes.assign(sc.interleave, v);
-    return codes;
-  }
-  int64_t n = sc.cols / bn;
-  Value bytes =
-      readVector(b, loc, VectorType::get({n}, b.getI8Type()), scales,
-                 ValueRange{i0, i1, divIdx(b, loc, col, bn)}, inBounds);
-  for (int64_t p = 0; p < sc.interleave; ++p) {
-    SmallVector<int64_t> mask;
-    for (int64_t l = 0; l < kLanes; ++l)
-      mask.push_back((l * sc.interleave + p) / bn);
-    Value sel = vector::ShuffleOp::create(b, loc, bytes, bytes, mask);
-    codes.push_back(arith::ExtUIOp::create(b, loc, i32v, sel));
-  }
-  return codes;
+/// An scf.for from lb to ub by step carrying `inits`; `body` yields the
+/// next values.
+static scf::ForOp
+forLoop(OpBuilder &b, Location loc, int64_t lb, int64_t ub, int64_t step,
+        ValueRange inits,
+        function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)> body) {
+  return scf::ForOp::create(
+      b, loc, indexConst(b, loc, lb), indexConst(b, loc, ub),
+      indexConst(b, loc, step), inits,
+      [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
+        scf::YieldOp::create(nb, nl, body(nb, iv, args));
+      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -213,426 +58,504 @@ SmallVector<Value> vec::readScaleCodes(OpBuilder &b, Location loc, Value scales,
 
 namespace {
 
-/// Rows of [batch, R, C] (blocks [1, br, bc]), 16 lanes along C: per lane
-/// the scalar lowering's P * 2^X (E8M0) or (P * s) * S_dec (UE4M3), a NaN
-/// for a NaN scale.
-struct VectorDequantizeLowering : OpConversionPattern<DequantizeOp> {
-  VectorDequantizeLowering(const TypeConverter &converter, MLIRContext *ctx)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+/// Rows of [batch, R, C] (blocks [1, br, bc]), `lanes` lanes along C: per
+/// lane BlockEmitter::dequantize.
+struct VectorDequantizer {
+  VectorDequantizer(BlockScaledTensorType type, int64_t lanes)
+      : type(type), format(type.getFormat().getFormat()),
+        sc(getSubChunk(format.elem, lanes)) {
+    int64_t rank = type.getRank();
+    br = rank > 1 ? type.getBlock()[rank - 2] : 1;
+    bc = type.getBlock()[rank - 1];
+    std::tie(batch, rows, cols) = toTuple(shape3D(type.getShape()));
+  }
+
+  static std::tuple<int64_t, int64_t, int64_t>
+  toTuple(std::array<int64_t, 3> a) {
+    return {a[0], a[1], a[2]};
+  }
+
+  LogicalResult match() const {
+    if (!supportsLanes(type, sc.lanes) || hasBatchBlocks(type) ||
+        (sc.cols % bc != 0 && bc % sc.cols != 0))
+      return failure();
+    return success();
+  }
+
+  /// One scf.for over the columns [lb, ub) of row `row` of batch `bt`.
+  Value emitColumns(OpBuilder &b, Location loc, Value bt, Value row, Value acc,
+                    int64_t lb, int64_t ub, bool inBounds) const;
+  /// The f32/f16/bf16 values of `comps`, shaped like `outType`.
+  Value emit(OpBuilder &b, Location loc, ValueRange comps,
+             RankedTensorType outType);
+
+  BlockScaledTensorType type;
+  mxref::Format format;
+  SubChunk sc;
+  int64_t br, bc, batch, rows, cols;
+  Value packed, scales, tensorScale;
+  Type outElem;
+};
+
+} // namespace
+
+Value VectorDequantizer::emitColumns(OpBuilder &b, Location loc, Value bt,
+                                     Value row, Value acc, int64_t lb,
+                                     int64_t ub, bool inBounds) const {
+  unsigned bits = mxref::getElemInfo(format.elem).bits;
+  VectorType f32v = VectorType::get({sc.lanes}, b.getF32Type());
+  auto body = [&](OpBuilder &cb, Value col, ValueRange args) {
+    Value byteOff = divIdx(cb, loc, mulIdx(cb, loc, col, bits), 8);
+    SmallVector<Value> codes =
+        readCodes(cb, loc, format.elem, sc, packed, ValueRange{bt, row},
+                  byteOff, inBounds);
+    SmallVector<Value> scaleCodes = readScaleCodes(
+        cb, loc, scales, bt, divIdx(cb, loc, row, br), col, bc, sc, inBounds);
+    BlockEmitter e(cb, loc, format, f32v);
+    SmallVector<Value> vals;
+    for (auto [code, scale] : llvm::zip_equal(codes, scaleCodes))
+      vals.push_back(e.dequantize(code, scale, tensorScale, outElem));
+    Value v = vals[0];
+    if (sc.interleave == 2)
+      v = vector::InterleaveOp::create(cb, loc, vals[0], vals[1]);
+    return SmallVector<Value>{
+        writeVector(cb, loc, v, args[0], ValueRange{bt, row, col}, inBounds)};
+  };
+  return forLoop(b, loc, lb, ub, sc.cols, ValueRange{acc}, body).getResult(0);
+}
+
+Value VectorDequantizer::emit(OpBuilder &b, Location loc, ValueRange comps,
+                              RankedTensorType outType) {
+  packed = to3D(b, loc, comps[0]);
+  scales = to3D(b, loc, comps[1]);
+  tensorScale = format.tensorScale ? comps[2] : Value();
+  outElem = outType.getElementType();
+  int64_t numFull = cols / sc.cols * sc.cols;
+  auto rowBody = [&](OpBuilder &rb, Value r, ValueRange args) {
+    Value bt = divIdx(rb, loc, r, rows), row = remIdx(rb, loc, r, rows);
+    Value acc = args[0];
+    if (numFull > 0)
+      acc = emitColumns(rb, loc, bt, row, acc, 0, numFull, true);
+    if (numFull < cols)
+      acc = emitColumns(rb, loc, bt, row, acc, numFull, cols, false);
+    return SmallVector<Value>{acc};
+  };
+  Value out = createEmpty(b, loc, {batch, rows, cols}, outElem);
+  Value result = forLoop(b, loc, 0, batch * rows, 1, ValueRange{out}, rowBody)
+                     .getResult(0);
+  return from3D(b, loc, result, outType);
+}
+
+//===----------------------------------------------------------------------===//
+// mx.quantize
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The f32 values of `lanes` consecutive columns [col, col + lanes) of row
+/// `row` of batch `bt` of a quantizer's input.
+using LaneReader =
+    std::function<Value(OpBuilder &, Location, Value bt, Value row, Value col)>;
+
+/// Lanes read from an f32 tensor [batch, R, C].
+LaneReader tensorLanes(Value input, int64_t lanes) {
+  return [input, lanes](OpBuilder &b, Location loc, Value bt, Value row,
+                        Value col) {
+    return readVector(b, loc, VectorType::get({lanes}, b.getF32Type()), input,
+                      ValueRange{bt, row, col}, true);
+  };
+}
+
+/// Lanes dequantized on the fly from the components of a block-scaled
+/// tensor (BlockEmitter::dequantize to f32, as VectorDequantizer), so that
+/// mx.convert needs no f32 tensor in between.
+struct LaneDequantizer {
+  LaneDequantizer(BlockScaledTensorType type, int64_t lanes)
+      : type(type), format(type.getFormat().getFormat()), lanes(lanes) {
+    int64_t rank = type.getRank();
+    br = rank > 1 ? type.getBlock()[rank - 2] : 1;
+    bc = type.getBlock()[rank - 1];
+  }
+
+  /// Whole packing groups per vector, and scale blocks that tile the lanes.
+  LogicalResult match() const {
+    if (!supportsLanes(type, lanes) || hasBatchBlocks(type) ||
+        type.getShape().back() % lanes != 0 ||
+        (lanes % bc != 0 && bc % lanes != 0))
+      return failure();
+    return success();
+  }
+
+  LaneReader reader(OpBuilder &b, Location loc, ValueRange comps) const {
+    Value packed = to3D(b, loc, comps[0]), scales = to3D(b, loc, comps[1]);
+    Value tensorScale = format.tensorScale ? comps[2] : Value();
+    return [=, *this](OpBuilder &rb, Location rl, Value bt, Value row,
+                      Value col) {
+      unsigned bits = mxref::getElemInfo(format.elem).bits;
+      Value byteOff = divIdx(rb, rl, mulIdx(rb, rl, col, bits), 8);
+      Value code = readContiguousCodes(rb, rl, format.elem, lanes, packed,
+                                       ValueRange{bt, row}, byteOff);
+      SubChunk contiguous = {1, lanes, lanes * bits / 8, lanes};
+      Value scale = readScaleCodes(rb, rl, scales, bt, divIdx(rb, rl, row, br),
+                                   col, bc, contiguous, true)
+                        .front();
+      BlockEmitter e(rb, rl, format, VectorType::get({lanes}, rb.getF32Type()));
+      return e.dequantize(code, scale, tensorScale, rb.getF32Type());
+    };
+  }
+
+  BlockScaledTensorType type;
+  mxref::Format format;
+  int64_t lanes, br, bc;
+};
+
+/// mx.quantize of [batch, R, C] with blocks [1, br, bc], `lanes` lanes
+/// along C, for bc a multiple of lanes (a block is br rows of bc / lanes
+/// vectors; its amax is a lane-wise then a horizontal integer max) or
+/// bc = 1 (each lane its own column block of br rows). Horizontal blocks
+/// are handled `lanes` at a time when they tile the row: lane i of the
+/// amax/scale vectors belongs to block g + i, so the scale arithmetic (an
+/// E4M3 encode and a division for NVFP4) runs once per `lanes` blocks.
+struct VectorQuantizer {
+  VectorQuantizer(BlockScaledTensorType type, mxref::ScaleMode mode,
+                  int64_t lanes)
+      : type(type), format(type.getFormat().getFormat()), mode(mode),
+        lanes(lanes) {
+    int64_t rank = type.getRank();
+    br = rank > 1 ? type.getBlock()[rank - 2] : 1;
+    bc = type.getBlock()[rank - 1];
+    auto s = shape3D(type.getShape());
+    batch = s[0];
+    rows = s[1];
+    cols = s[2];
+    nv = bc == 1 ? 1 : bc / lanes;
+    groups = bc == 1 ? cols / lanes : cols / bc;
+    per = (bc != 1 && groups % lanes == 0) ? lanes : 1;
+  }
+
+  LogicalResult match() const {
+    if (!supportsLanes(type, lanes) || hasBatchBlocks(type) ||
+        cols % lanes != 0 || (bc % lanes != 0 && bc != 1) ||
+        format.tensorScale != (mode == mxref::ScaleMode::NVFP4))
+      return failure();
+    return success();
+  }
+
+  VectorType laneType(OpBuilder &b, Type elem) const {
+    return VectorType::get({lanes}, elem);
+  }
+  /// The column of vector v of block g + blk.
+  Value columnOf(OpBuilder &b, Location loc, Value g, Value blk, Value v) const;
+  /// The NVFP4 tensor amax bits (NaN ignored), an i32.
+  Value tensorMaxBits(OpBuilder &b, Location loc) const;
+  /// Lane-wise max magnitudeBits over the rows and vectors of block g + blk.
+  Value laneMaxBits(OpBuilder &b, Location loc, Value bt, Value row0, Value g,
+                    Value blk) const;
+  /// The block amax bits of the `per` blocks from g (or of the lanes' column
+  /// blocks), one block per lane.
+  Value blockMaxBits(OpBuilder &b, Location loc, Value bt, Value row0,
+                     Value g) const;
+  /// Writes the scale bytes of blocks g.. into `sc`.
+  Value writeScales(OpBuilder &b, Location loc, Value code, Value bt, Value rg,
+                    Value g, Value sc) const;
+  /// Encodes and packs every vector of the blocks from g into `pk`.
+  Value encodeBlocks(OpBuilder &b, Location loc, const BlockScale &scale,
+                     Value bt, Value row0, Value g, Value pk) const;
+  /// Blocks g .. g + per - 1 of row group rg (or the column blocks at
+  /// columns [g * lanes, +lanes)): new packed and scale tensors.
+  std::pair<Value, Value> emitBlocks(OpBuilder &b, Location loc, Value bt,
+                                     Value rg, Value g, Value pk,
+                                     Value sc) const;
+  /// The components of the input read by `readInput`.
+  SmallVector<Value> emit(OpBuilder &b, Location loc, LaneReader readInput,
+                          Value calibratedDecode, Value randomTensor);
+
+  BlockScaledTensorType type;
+  mxref::Format format;
+  mxref::ScaleMode mode;
+  int64_t lanes, br, bc, batch, rows, cols, nv, groups, per;
+  LaneReader input;
+  Value randomBits, encTimesInvMax, decodeScale;
+};
+
+} // namespace
+
+Value VectorQuantizer::columnOf(OpBuilder &b, Location loc, Value g, Value blk,
+                                Value v) const {
+  Value grp = arith::AddIOp::create(b, loc, g, blk);
+  return arith::AddIOp::create(b, loc, mulIdx(b, loc, grp, nv * lanes),
+                               mulIdx(b, loc, v, lanes));
+}
+
+Value VectorQuantizer::tensorMaxBits(OpBuilder &b, Location loc) const {
+  VectorType f32v = laneType(b, b.getF32Type());
+  BlockEmitter top(b, loc, format, laneType(b, b.getI32Type()));
+  auto colBody = [&](OpBuilder &cb, Value bt, Value row, Value col,
+                     Value acc) -> Value {
+    BlockEmitter e(cb, loc, format, f32v);
+    Value x = input(cb, loc, bt, row, col);
+    return e.accumulateMaxBits(acc, x, /*ignoreNaN=*/true);
+  };
+  auto rowBody = [&](OpBuilder &rb, Value r, ValueRange args) {
+    Value bt = divIdx(rb, loc, r, rows), row = remIdx(rb, loc, r, rows);
+    return SmallVector<Value>{
+        forLoop(rb, loc, 0, cols, lanes, args,
+                [&](OpBuilder &cb, Value col, ValueRange cArgs) {
+                  return SmallVector<Value>{
+                      colBody(cb, bt, row, col, cArgs[0])};
+                })
+            .getResult(0)};
+  };
+  Value lanesMax =
+      forLoop(b, loc, 0, batch * rows, 1, ValueRange{top.i32(0)}, rowBody)
+          .getResult(0);
+  return vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI,
+                                     lanesMax);
+}
+
+Value VectorQuantizer::laneMaxBits(OpBuilder &b, Location loc, Value bt,
+                                   Value row0, Value g, Value blk) const {
+  VectorType f32v = laneType(b, b.getF32Type());
+  auto body = [&](OpBuilder &ab, Value i, ValueRange args) {
+    Value row = arith::AddIOp::create(ab, loc, row0, divIdx(ab, loc, i, nv));
+    Value col = columnOf(ab, loc, g, blk, remIdx(ab, loc, i, nv));
+    BlockEmitter e(ab, loc, format, f32v);
+    Value x = input(ab, loc, bt, row, col);
+    return SmallVector<Value>{e.accumulateMaxBits(args[0], x)};
+  };
+  Value zero = CodecEmitter(b, loc, f32v).i32(0);
+  return forLoop(b, loc, 0, br * nv, 1, ValueRange{zero}, body).getResult(0);
+}
+
+Value VectorQuantizer::blockMaxBits(OpBuilder &b, Location loc, Value bt,
+                                    Value row0, Value g) const {
+  if (bc == 1)
+    return laneMaxBits(b, loc, bt, row0, g, indexConst(b, loc, 0));
+  auto body = [&](OpBuilder &pb, Value blk, ValueRange args) {
+    Value m =
+        vector::ReductionOp::create(pb, loc, vector::CombiningKind::MAXSI,
+                                    laneMaxBits(pb, loc, bt, row0, g, blk));
+    return SmallVector<Value>{
+        vector::InsertOp::create(pb, loc, m, args[0], OpFoldResult(blk))};
+  };
+  Value zero = CodecEmitter(b, loc, laneType(b, b.getI32Type())).i32(0);
+  return forLoop(b, loc, 0, per, 1, ValueRange{zero}, body).getResult(0);
+}
+
+Value VectorQuantizer::writeScales(OpBuilder &b, Location loc, Value code,
+                                   Value bt, Value rg, Value g,
+                                   Value sc) const {
+  Value bytes =
+      arith::TruncIOp::create(b, loc, laneType(b, b.getI8Type()), code);
+  if (bc == 1)
+    return writeVector(b, loc, bytes, sc,
+                       ValueRange{bt, rg, mulIdx(b, loc, g, lanes)}, true);
+  if (per == lanes)
+    return writeVector(b, loc, bytes, sc, ValueRange{bt, rg, g}, true);
+  return tensor::InsertOp::create(b, loc,
+                                  vector::ExtractOp::create(b, loc, bytes, 0),
+                                  sc, ValueRange{bt, rg, g});
+}
+
+Value VectorQuantizer::encodeBlocks(OpBuilder &b, Location loc,
+                                    const BlockScale &scale, Value bt,
+                                    Value row0, Value g, Value pk) const {
+  VectorType f32v = laneType(b, b.getF32Type());
+  unsigned bits = mxref::getElemInfo(format.elem).bits;
+  // The scale of block g + blk in every lane (bc % lanes == 0); column
+  // blocks have theirs lane by lane already.
+  auto blockLanes = [&](OpBuilder &pb, Value v, Value blk) -> Value {
+    if (!v || bc == 1)
+      return v;
+    return vector::BroadcastOp::create(
+        pb, loc, v.getType(),
+        vector::ExtractOp::create(pb, loc, v, OpFoldResult(blk)));
+  };
+  auto encodeVector = [&](OpBuilder &eb, const BlockScale &s, Value blk,
+                          Value i, Value acc) -> Value {
+    Value row = arith::AddIOp::create(eb, loc, row0, divIdx(eb, loc, i, nv));
+    Value col = columnOf(eb, loc, g, blk, remIdx(eb, loc, i, nv));
+    BlockEmitter e(eb, loc, format, f32v);
+    Value x = input(eb, loc, bt, row, col);
+    Value rbyte;
+    if (randomBits)
+      rbyte = e.toI32(readVector(eb, loc, laneType(eb, eb.getI8Type()),
+                                 randomBits, ValueRange{bt, row, col}, true));
+    Value bytes = packLanes(eb, loc, format.elem, e.encodeInBlock(x, s, rbyte));
+    Value byteCol = divIdx(eb, loc, mulIdx(eb, loc, col, bits), 8);
+    return writeVector(eb, loc, bytes, acc, ValueRange{bt, row, byteCol}, true);
+  };
+  auto blockBody = [&](OpBuilder &pb, Value blk, ValueRange args) {
+    BlockScale s = {blockLanes(pb, scale.code, blk),
+                    blockLanes(pb, scale.encodeScale, blk)};
+    return SmallVector<Value>{
+        forLoop(pb, loc, 0, br * nv, 1, args,
+                [&](OpBuilder &eb, Value i, ValueRange eArgs) {
+                  return SmallVector<Value>{
+                      encodeVector(eb, s, blk, i, eArgs[0])};
+                })
+            .getResult(0)};
+  };
+  return forLoop(b, loc, 0, per, 1, ValueRange{pk}, blockBody).getResult(0);
+}
+
+std::pair<Value, Value> VectorQuantizer::emitBlocks(OpBuilder &b, Location loc,
+                                                    Value bt, Value rg, Value g,
+                                                    Value pk, Value sc) const {
+  Value row0 = mulIdx(b, loc, rg, br);
+  Value amax = blockMaxBits(b, loc, bt, row0, g);
+  BlockEmitter e(b, loc, format, laneType(b, b.getF32Type()));
+  BlockScale scale = e.blockScale(mode, amax, encTimesInvMax, decodeScale);
+  sc = writeScales(b, loc, scale.code, bt, rg, g, sc);
+  pk = encodeBlocks(b, loc, scale, bt, row0, g, pk);
+  return {pk, sc};
+}
+
+SmallVector<Value> VectorQuantizer::emit(OpBuilder &b, Location loc,
+                                         LaneReader readInput,
+                                         Value calibratedDecode,
+                                         Value randomTensor) {
+  input = std::move(readInput);
+  randomBits = randomTensor ? to3D(b, loc, randomTensor) : Value();
+  if (mode == mxref::ScaleMode::NVFP4) {
+    BlockEmitter top(b, loc, format);
+    std::tie(encTimesInvMax, decodeScale) = top.nvfp4TensorScales(
+        calibratedDecode, calibratedDecode ? Value() : tensorMaxBits(b, loc));
+  }
+  SmallVector<Type> compTypes;
+  (void)getMXComponentTypes(type, compTypes); // checked by match()
+  auto empty3D = [&](Type t) {
+    auto shape = shape3D(cast<RankedTensorType>(t).getShape());
+    return createEmpty(b, loc, {batch, shape[1], shape[2]}, b.getI8Type());
+  };
+  int64_t rowGroups = rows / br;
+  auto groupBody = [&](OpBuilder &ob, Value i, ValueRange args) {
+    Value bt = divIdx(ob, loc, i, rowGroups),
+          rg = remIdx(ob, loc, i, rowGroups);
+    return SmallVector<Value>{
+        forLoop(ob, loc, 0, groups, per, args,
+                [&](OpBuilder &gb, Value g, ValueRange gArgs) {
+                  auto [pk, sc] =
+                      emitBlocks(gb, loc, bt, rg, g, gArgs[0], gArgs[1]);
+                  return SmallVector<Value>{pk, sc};
+                })
+            .getResults()};
+  };
+  auto outer = forLoop(b, loc, 0, batch * rowGroups, 1,
+                       ValueRange{empty3D(compTypes[0]), empty3D(compTypes[1])},
+                       groupBody);
+  SmallVector<Value> comps = {
+      from3D(b, loc, outer.getResult(0), cast<RankedTensorType>(compTypes[0])),
+      from3D(b, loc, outer.getResult(1), cast<RankedTensorType>(compTypes[1]))};
+  if (format.tensorScale)
+    comps.push_back(decodeScale);
+  return comps;
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A vector pattern for `lanes` lanes, preferred to the linalg one.
+template <typename OpTy> struct LanesPattern : OpConversionPattern<OpTy> {
+  LanesPattern(const TypeConverter &converter, MLIRContext *ctx, int64_t lanes)
+      : OpConversionPattern<OpTy>(converter, ctx, /*benefit=*/2), lanes(lanes) {
+  }
+
+  int64_t lanes;
+};
+
+mxref::ScaleMode getScaleMode(BlockScaledTensorType type,
+                              std::optional<ScaleMode> mode) {
+  return mode ? toReference(*mode)
+              : type.getFormat().getFormat().defaultScaleMode();
+}
+
+struct VectorDequantizeLowering : LanesPattern<DequantizeOp> {
+  using LanesPattern::LanesPattern;
 
   LogicalResult
   matchAndRewrite(DequantizeOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    BlockScaledTensorType type = op.getInput().getType();
-    int64_t rank = type.getRank();
-    ArrayRef<int64_t> block = type.getBlock();
-    for (int64_t d = 0; d + 2 < rank; ++d)
-      if (block[d] != 1)
-        return rewriter.notifyMatchFailure(op, "batch blocks: linalg");
-    mxref::Format format = type.getFormat().getFormat();
-    SubChunk sc = getSubChunk(format.elem);
-    int64_t br = rank > 1 ? block[rank - 2] : 1, bc = block[rank - 1];
-    if (sc.cols % bc != 0 && bc % sc.cols != 0)
-      return rewriter.notifyMatchFailure(op, "block does not tile lanes");
-
-    Location loc = op.getLoc();
-    OpBuilder &b = rewriter;
-    ValueRange comps = adaptor.getInput();
-    Value packed = to3D(b, loc, comps[0]), scales = to3D(b, loc, comps[1]);
-    Value tensorScale = format.tensorScale ? comps[2] : Value();
-    RankedTensorType outType = op.getType();
-    Type outElem = outType.getElementType();
-    bool isF32 = outElem.isF32();
-    ArrayRef<int64_t> shape = type.getShape();
-    int64_t rows = rank > 1 ? shape[rank - 2] : 1, cols = shape[rank - 1];
-    int64_t batch = 1;
-    for (int64_t d : shape.drop_back(std::min<int64_t>(rank, 2)))
-      batch *= d;
-    unsigned bits = mxref::getElemInfo(format.elem).bits;
-    VectorType f32v = laneType(b, b.getF32Type());
-
-    // The value of one interleaved lane vector (the scalar lowering's).
-    auto lane = [&](OpBuilder &nb, Value code, Value scale) -> Value {
-      CodecEmitter e(nb, loc, f32v);
-      Value p = e.decodeElem(format.elem, code);
-      Value v;
-      if (format.scale == mxref::ScaleKind::E8M0) {
-        // P * 2^X: exact (or +-Inf), as ldexp; 2^X is an f32 here.
-        v = arith::MulFOp::create(nb, loc, p, e.decodeE8M0(scale));
-        v = e.truncF32(v, outElem);
-      } else {
-        Value ps = arith::MulFOp::create(nb, loc, p, e.decodeUE4M3(scale));
-        Value ts =
-            tensorScale
-                ? Value(vector::BroadcastOp::create(nb, loc, f32v, tensorScale))
-                : Value();
-        if (isF32)
-          v = ts ? Value(arith::MulFOp::create(nb, loc, ps, ts)) : ps;
-        else
-          v = ts ? roundExactProduct(nb, loc, ps, ts, outElem)
-                 : e.truncF32(ps, outElem);
-      }
-      Value nan = e.truncF32(e.f32Bits(0x7fc00000), outElem);
-      return e.select(e.isNaNScale(format.scale, scale), nan, v);
-    };
-
-    Value c0 = indexConst(b, loc, 0), c1 = indexConst(b, loc, 1);
-    int64_t numFull = cols / sc.cols * sc.cols;
-    auto emitCols = [&](OpBuilder &ob, Value bt, Value row, Value acc,
-                        int64_t lb, int64_t ub, bool inBounds) -> Value {
-      auto loop = scf::ForOp::create(
-          ob, loc, indexConst(ob, loc, lb), indexConst(ob, loc, ub),
-          indexConst(ob, loc, sc.cols), ValueRange{acc},
-          [&](OpBuilder &cb, Location, Value col, ValueRange args) {
-            Value byteOff = divIdx(cb, loc, mulIdx(cb, loc, col, bits), 8);
-            SmallVector<Value> codes =
-                readCodes(cb, loc, format.elem, packed, ValueRange{bt, row},
-                          byteOff, inBounds);
-            SmallVector<Value> scaleCodes =
-                readScaleCodes(cb, loc, scales, bt, divIdx(cb, loc, row, br),
-                               col, bc, sc, inBounds);
-            SmallVector<Value> vals;
-            for (auto [code, scale] : llvm::zip_equal(codes, scaleCodes))
-              vals.push_back(lane(cb, code, scale));
-            Value v = vals[0];
-            if (sc.interleave == 2)
-              v = vector::InterleaveOp::create(cb, loc, vals[0], vals[1]);
-            Value w = vector::TransferWriteOp::create(cb, loc, v, args[0],
-                                                      ValueRange{bt, row, col},
-                                                      ArrayRef<bool>{inBounds})
-                          .getResult();
-            scf::YieldOp::create(cb, loc, w);
-          });
-      return loop.getResult(0);
-    };
-
-    Value out = createEmpty(b, loc, {batch, rows, cols}, outElem);
-    auto batchLoop = scf::ForOp::create(
-        b, loc, c0, indexConst(b, loc, batch), c1, ValueRange{out},
-        [&](OpBuilder &bb, Location, Value bt, ValueRange bArgs) {
-          auto rowLoop = scf::ForOp::create(
-              bb, loc, c0, indexConst(bb, loc, rows), c1, bArgs,
-              [&](OpBuilder &rb, Location, Value row, ValueRange rArgs) {
-                Value acc = rArgs[0];
-                if (numFull > 0)
-                  acc = emitCols(rb, bt, row, acc, 0, numFull, true);
-                if (numFull < cols)
-                  acc = emitCols(rb, bt, row, acc, numFull, cols, false);
-                scf::YieldOp::create(rb, loc, acc);
-              });
-          scf::YieldOp::create(bb, loc, rowLoop.getResults());
-        });
-    rewriter.replaceOp(op, from3D(b, loc, batchLoop.getResult(0), outType));
+    VectorDequantizer d(op.getInput().getType(), lanes);
+    if (failed(d.match()))
+      return rewriter.notifyMatchFailure(op, "blocks do not tile lanes");
+    rewriter.replaceOp(
+        op, d.emit(rewriter, op.getLoc(), adaptor.getInput(), op.getType()));
     return success();
   }
 };
 
-/// Packs 16 element codes (i32 lanes, natural column order) into their
-/// bytes: FP4 8 (element 2i in the low nibble), FP6 12 (little-endian
-/// groups of four), 8-bit kinds 16.
-Value packLanes(OpBuilder &b, Location loc, mxref::ElemKind kind, Value codes) {
-  unsigned bits = mxref::getElemInfo(kind).bits;
-  auto shuffle = [&](Value x, Value y, ArrayRef<int64_t> mask) -> Value {
-    return vector::ShuffleOp::create(b, loc, x, y, mask);
-  };
-  auto splat = [&](Value like, int32_t c) -> Value {
-    auto type = cast<VectorType>(like.getType());
-    return arith::ConstantOp::create(
-        b, loc, type, DenseElementsAttr::get(type, b.getI32IntegerAttr(c)));
-  };
-  auto toBytes = [&](Value v) -> Value {
-    auto type = cast<VectorType>(v.getType());
-    return arith::TruncIOp::create(b, loc, type.clone(b.getI8Type()), v);
-  };
-  if (bits == 8)
-    return toBytes(codes);
-  if (bits == 4) {
-    Value even = shuffle(codes, codes, {0, 2, 4, 6, 8, 10, 12, 14});
-    Value odd = shuffle(codes, codes, {1, 3, 5, 7, 9, 11, 13, 15});
-    return toBytes(arith::OrIOp::create(
-        b, loc, even, arith::ShLIOp::create(b, loc, odd, splat(odd, 4))));
-  }
-  // FP6: word g = c[4g] | c[4g+1] << 6 | c[4g+2] << 12 | c[4g+3] << 18.
-  Value word;
-  for (int64_t i = 0; i < 4; ++i) {
-    Value q = shuffle(codes, codes, {i, 4 + i, 8 + i, 12 + i});
-    if (i)
-      q = arith::ShLIOp::create(b, loc, q, splat(q, int32_t(6 * i)));
-    word = word ? Value(arith::OrIOp::create(b, loc, word, q)) : q;
-  }
-  Value b1 = arith::ShRUIOp::create(b, loc, word, splat(word, 8));
-  Value b2 = arith::ShRUIOp::create(b, loc, word, splat(word, 16));
-  Value pairs = shuffle(word, b1, {0, 4, 1, 5, 2, 6, 3, 7});
-  Value b2x = shuffle(b2, b2, {0, 1, 2, 3, 0, 0, 0, 0});
-  return toBytes(shuffle(pairs, b2x, {0, 1, 8, 2, 3, 9, 4, 5, 10, 6, 7, 11}));
-}
-
-/// mx.quantize of [batch, R, C] with blocks [1, br, bc], 16 lanes along C,
-/// for bc a multiple of 16 (a block is br rows of bc / 16 vectors; its
-/// amax is a lane-wise then a horizontal integer max) or bc = 1 (each lane
-/// its own column block of br rows). Per lane, every value is the scalar
-/// lowering's: the same CodecEmitter sequences on vectors.
-struct VectorQuantizeLowering : OpConversionPattern<QuantizeOp> {
-  VectorQuantizeLowering(const TypeConverter &converter, MLIRContext *ctx)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+struct VectorQuantizeLowering : LanesPattern<QuantizeOp> {
+  using LanesPattern::LanesPattern;
 
   LogicalResult
   matchAndRewrite(QuantizeOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    BlockScaledTensorType type = op.getType();
-    int64_t rank = type.getRank();
-    ArrayRef<int64_t> block = type.getBlock(), shape = type.getShape();
-    for (int64_t d = 0; d + 2 < rank; ++d)
-      if (block[d] != 1)
-        return rewriter.notifyMatchFailure(op, "batch blocks: linalg");
-    int64_t br = rank > 1 ? block[rank - 2] : 1, bc = block[rank - 1];
-    int64_t rows = rank > 1 ? shape[rank - 2] : 1, cols = shape[rank - 1];
-    if (cols % kLanes != 0 || (bc % kLanes != 0 && bc != 1))
+    VectorQuantizer q(op.getType(),
+                      getScaleMode(op.getType(), op.getScaleMode()), lanes);
+    if (failed(q.match()))
       return rewriter.notifyMatchFailure(op, "blocks do not tile lanes");
-    int64_t batch = 1;
-    for (int64_t d : shape.drop_back(std::min<int64_t>(rank, 2)))
-      batch *= d;
-    SmallVector<Type> compTypes;
-    if (failed(getMXComponentTypes(type, compTypes)))
-      return failure();
-
-    Location loc = op.getLoc();
-    OpBuilder &b = rewriter;
-    auto first = [](ValueRange r) { return r.empty() ? Value() : r.front(); };
-    Value input = to3D(b, loc, first(adaptor.getInput()));
-    Value randomBits = first(adaptor.getRandomBits());
     bool stochastic = op.getRounding() == Rounding::stochastic;
-    if (stochastic)
-      randomBits = to3D(b, loc, randomBits);
-    mxref::Format format = type.getFormat().getFormat();
-    mxref::ScaleMode mode = op.getScaleMode() ? toReference(*op.getScaleMode())
-                                              : format.defaultScaleMode();
-    bool nvfp4 = mode == mxref::ScaleMode::NVFP4;
-    if (format.tensorScale != nvfp4)
-      return rewriter.notifyMatchFailure(op, "tensor scale without NVFP4");
-    unsigned bits = mxref::getElemInfo(format.elem).bits;
-    Type i8 = b.getI8Type(), i32 = b.getI32Type();
-    VectorType f32v = laneType(b, b.getF32Type()), i32v = laneType(b, i32);
-    VectorType i8v = laneType(b, i8);
-    Value c0 = indexConst(b, loc, 0), c1 = indexConst(b, loc, 1);
-    int64_t nv = bc == 1 ? 1 : bc / kLanes;
-    int64_t groups = bc == 1 ? cols / kLanes : cols / bc;
+    SmallVector<Value> comps =
+        q.emit(rewriter, op.getLoc(),
+               tensorLanes(
+                   to3D(rewriter, op.getLoc(), firstOrNull(adaptor.getInput())),
+                   lanes),
+               firstOrNull(adaptor.getTensorScale()),
+               stochastic ? firstOrNull(adaptor.getRandomBits()) : Value());
+    rewriter.replaceOpWithMultiple(op, {comps});
+    return success();
+  }
+};
 
-    // NVFP4 tensor scales: calibrated, or from the tensor amax (NaN
-    // ignored), an integer max over all lanes.
-    Value encTimesInvMax, decodeScale;
-    if (nvfp4) {
-      CodecEmitter top(b, loc);
-      Value enc, dec;
-      if (Value ts = first(adaptor.getTensorScale())) {
-        std::tie(enc, dec) = top.nvfp4TensorScalesFromDecode(ts);
-      } else {
-        Value zeroV = CodecEmitter(b, loc, i32v).i32(0);
-        auto loop = scf::ForOp::create(
-            b, loc, c0, indexConst(b, loc, batch * rows), c1, ValueRange{zeroV},
-            [&](OpBuilder &rb, Location, Value r, ValueRange rArgs) {
-              Value bt = divIdx(rb, loc, r, rows);
-              Value row =
-                  arith::RemUIOp::create(rb, loc, r, indexConst(rb, loc, rows));
-              auto cl = scf::ForOp::create(
-                  rb, loc, c0, indexConst(rb, loc, cols),
-                  indexConst(rb, loc, kLanes), rArgs,
-                  [&](OpBuilder &cb, Location, Value col, ValueRange cArgs) {
-                    CodecEmitter e(cb, loc, i32v);
-                    Value x = readVector(cb, loc, f32v, input,
-                                         ValueRange{bt, row, col}, true);
-                    Value abs = e.andI(e.bitsOf(x), e.i32(0x7fffffff));
-                    abs =
-                        e.select(e.ugt(abs, e.i32(0x7f800000)), e.i32(0), abs);
-                    scf::YieldOp::create(
-                        cb, loc,
-                        Value(arith::MaxSIOp::create(cb, loc, abs, cArgs[0])));
-                  });
-              scf::YieldOp::create(rb, loc, cl.getResults());
-            });
-        Value g = vector::ReductionOp::create(
-            b, loc, vector::CombiningKind::MAXSI, loop.getResult(0));
-        std::tie(enc, dec) = top.nvfp4TensorScalesFromAmax(top.floatOf(g));
-      }
-      decodeScale = dec;
-      encTimesInvMax = arith::MulFOp::create(b, loc, enc, top.f32(1.0f / 6.0f));
+/// convert = quantize(dequantize-to-f32(input)) (docs/Numerics.md §4). When
+/// both formats' blocks tile the lanes, the vector quantize reads its input
+/// lanes dequantized on the fly (no f32 tensor); otherwise each half is
+/// vectorized where its shape allows and lowered to linalg elsewhere.
+struct VectorConvertLowering : LanesPattern<ConvertOp> {
+  using LanesPattern::LanesPattern;
+
+  LogicalResult
+  matchAndRewrite(ConvertOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    BlockScaledTensorType inType = op.getInput().getType();
+    LaneDequantizer fused(inType, lanes);
+    VectorDequantizer d(inType, lanes);
+    VectorQuantizer q(op.getType(),
+                      getScaleMode(op.getType(), op.getScaleMode()), lanes);
+    bool vecOut = succeeded(q.match());
+    bool fuse = vecOut && succeeded(fused.match());
+    bool vecIn = !fuse && succeeded(d.match());
+    if (!vecIn && !vecOut)
+      return rewriter.notifyMatchFailure(op, "blocks do not tile lanes");
+    Location loc = op.getLoc();
+    Value tensorScale = firstOrNull(adaptor.getTensorScale());
+    Value randomBits = op.getRounding() == Rounding::stochastic
+                           ? firstOrNull(adaptor.getRandomBits())
+                           : Value();
+    if (fuse) {
+      rewriter.replaceOpWithMultiple(
+          op, {q.emit(rewriter, loc,
+                      fused.reader(rewriter, loc, adaptor.getInput()),
+                      tensorScale, randomBits)});
+      return success();
     }
-
-    auto comp3D = [&](Type t) {
-      auto rt = cast<RankedTensorType>(t);
-      SmallVector<int64_t> s3 = {batch, rank > 1 ? rt.getDimSize(rank - 2) : 1,
-                                 rt.getDimSize(rank - 1)};
-      return createEmpty(b, loc, s3, i8);
-    };
-    Value packed = comp3D(compTypes[0]), scales = comp3D(compTypes[1]);
-    int64_t rowGroups = rows / br;
-
-    // Horizontal blocks are handled 16 at a time when they tile the row:
-    // lane i of the amax/scale vectors belongs to block g + i, so the scale
-    // arithmetic (an E4M3 encode and a division for NVFP4) runs once per 16
-    // blocks. Column blocks (bc = 1) have one block per lane already.
-    int64_t per = (bc != 1 && groups % kLanes == 0) ? kLanes : 1;
-    int64_t width = nv * kLanes;
-
-    // Blocks g .. g + per - 1 of rows [rg*br, +br) (bc % 16 == 0), or the
-    // 16 column blocks at columns [g*16, +16) (bc == 1).
-    auto body = [&](OpBuilder &gb, Value bt, Value rg, Value g, Value pk,
-                    Value sc) -> std::pair<Value, Value> {
-      Value row0 = mulIdx(gb, loc, rg, br);
-      // Column of vector v of block g + blk.
-      auto colOf = [&](OpBuilder &ob, Value blk, Value v) {
-        Value grp = arith::AddIOp::create(ob, loc, g, blk);
-        return arith::AddIOp::create(ob, loc, mulIdx(ob, loc, grp, width),
-                                     mulIdx(ob, loc, v, kLanes))
-            .getResult();
-      };
-      // Lane-wise max |bits| over a block's rows and vectors.
-      auto laneMax = [&](OpBuilder &lb, Value blk) {
-        Value zeroV = CodecEmitter(lb, loc, i32v).i32(0);
-        return scf::ForOp::create(
-                   lb, loc, c0, indexConst(lb, loc, br * nv), c1,
-                   ValueRange{zeroV},
-                   [&](OpBuilder &ab, Location, Value i, ValueRange args) {
-                     Value row = arith::AddIOp::create(ab, loc, row0,
-                                                       divIdx(ab, loc, i, nv));
-                     Value v = arith::RemUIOp::create(ab, loc, i,
-                                                      indexConst(ab, loc, nv));
-                     CodecEmitter e(ab, loc, i32v);
-                     Value x = readVector(
-                         ab, loc, f32v, input,
-                         ValueRange{bt, row, colOf(ab, blk, v)}, true);
-                     Value abs = e.andI(e.bitsOf(x), e.i32(0x7fffffff));
-                     scf::YieldOp::create(
-                         ab, loc,
-                         Value(arith::MaxSIOp::create(ab, loc, abs, args[0])));
-                   })
-            .getResult(0);
-      };
-      Value amax;
-      if (bc == 1) {
-        amax = laneMax(gb, c0);
-      } else {
-        Value zeroV = CodecEmitter(gb, loc, i32v).i32(0);
-        amax =
-            scf::ForOp::create(
-                gb, loc, c0, indexConst(gb, loc, per), c1, ValueRange{zeroV},
-                [&](OpBuilder &pb, Location, Value blk, ValueRange args) {
-                  Value m = vector::ReductionOp::create(
-                      pb, loc, vector::CombiningKind::MAXSI, laneMax(pb, blk));
-                  scf::YieldOp::create(
-                      pb, loc,
-                      Value(vector::InsertOp::create(pb, loc, m, args[0],
-                                                     OpFoldResult(blk))));
-                })
-                .getResult(0);
-      }
-      CodecEmitter e(gb, loc, i32v);
-      Value code, blockEnc;
-      if (!nvfp4) {
-        // NaN or Inf anywhere in the block: the NaN scale.
-        Value special = arith::CmpIOp::create(
-            gb, loc, arith::CmpIPredicate::sge, amax, e.i32(0x7f800000));
-        code = e.select(special, e.i32(0xff),
-                        e.selectE8M0Scale(format.elem, mode, e.floatOf(amax)));
-      } else {
-        Value hasNaN = e.ugt(amax, e.i32(0x7f800000));
-        Value encV = vector::BroadcastOp::create(gb, loc, f32v, encTimesInvMax);
-        Value decV = vector::BroadcastOp::create(gb, loc, f32v, decodeScale);
-        code = e.nvfp4BlockScale(e.floatOf(amax), encV);
-        code = e.select(hasNaN, e.i32(0x7f), code);
-        blockEnc = e.nvfp4BlockEncodeScale(code, decV);
-      }
-      Value scaleBytes = arith::TruncIOp::create(gb, loc, i8v, code);
-      if (bc == 1 || per == kLanes)
-        sc = vector::TransferWriteOp::create(
-                 gb, loc, scaleBytes, sc,
-                 ValueRange{bt, rg, bc == 1 ? mulIdx(gb, loc, g, kLanes) : g},
-                 ArrayRef<bool>{true})
-                 .getResult();
-      else
-        sc = tensor::InsertOp::create(
-            gb, loc, vector::ExtractOp::create(gb, loc, scaleBytes, 0), sc,
-            ValueRange{bt, rg, g});
-      Value nanScale = e.isNaNScale(format.scale, code);
-      Value shift = nvfp4 ? e.i32(0) : e.sub(code, e.i32(127));
-      // Encode and pack every vector of the blocks.
-      auto blockLoop = scf::ForOp::create(
-          gb, loc, c0, indexConst(gb, loc, per), c1, ValueRange{pk},
-          [&](OpBuilder &pb, Location, Value blk, ValueRange pArgs) {
-            // The block's scale values, in every lane (bc % 16 == 0).
-            auto lane = [&](Value v) -> Value {
-              if (!v || bc == 1)
-                return v;
-              return vector::BroadcastOp::create(
-                  pb, loc, v.getType(),
-                  vector::ExtractOp::create(pb, loc, v, OpFoldResult(blk)));
-            };
-            Value shiftB = lane(shift), encB = lane(blockEnc);
-            Value nanB = lane(nanScale);
-            auto encLoop = scf::ForOp::create(
-                pb, loc, c0, indexConst(pb, loc, br * nv), c1, pArgs,
-                [&](OpBuilder &eb, Location, Value i, ValueRange args) {
-                  Value row = arith::AddIOp::create(eb, loc, row0,
-                                                    divIdx(eb, loc, i, nv));
-                  Value v = arith::RemUIOp::create(eb, loc, i,
-                                                   indexConst(eb, loc, nv));
-                  Value col = colOf(eb, blk, v);
-                  CodecEmitter ee(eb, loc, i32v);
-                  Value x = readVector(eb, loc, f32v, input,
-                                       ValueRange{bt, row, col}, true);
-                  Value rbyte;
-                  if (stochastic)
-                    rbyte = arith::ExtUIOp::create(
-                        eb, loc, i32v,
-                        readVector(eb, loc, i8v, randomBits,
-                                   ValueRange{bt, row, col}, true));
-                  Value c;
-                  if (nvfp4) // q = cvt.rn.satfinite.e2m1(f32(x * S_encb))
-                    c = ee.encodeElem(format.elem,
-                                      arith::MulFOp::create(eb, loc, x, encB),
-                                      ee.i32(0), rbyte);
-                  else
-                    c = ee.encodeElem(format.elem, x, shiftB, rbyte);
-                  // Codes of a NaN-scale block stay 0.
-                  c = ee.select(nanB, ee.i32(0), c);
-                  Value bytes = packLanes(eb, loc, format.elem, c);
-                  Value w =
-                      vector::TransferWriteOp::create(
-                          eb, loc, bytes, args[0],
-                          ValueRange{
-                              bt, row,
-                              divIdx(eb, loc, mulIdx(eb, loc, col, bits), 8)},
-                          ArrayRef<bool>{true})
-                          .getResult();
-                  scf::YieldOp::create(eb, loc, w);
-                });
-            scf::YieldOp::create(pb, loc, encLoop.getResults());
-          });
-      return {blockLoop.getResult(0), sc};
-    };
-
-    auto outer = scf::ForOp::create(
-        b, loc, c0, indexConst(b, loc, batch * rowGroups), c1,
-        ValueRange{packed, scales},
-        [&](OpBuilder &ob, Location, Value i, ValueRange oArgs) {
-          Value bt = divIdx(ob, loc, i, rowGroups);
-          Value rg = arith::RemUIOp::create(ob, loc, i,
-                                            indexConst(ob, loc, rowGroups));
-          auto inner = scf::ForOp::create(
-              ob, loc, c0, indexConst(ob, loc, groups),
-              indexConst(ob, loc, per), oArgs,
-              [&](OpBuilder &gb, Location, Value g, ValueRange gArgs) {
-                auto [pk, sc] = body(gb, bt, rg, g, gArgs[0], gArgs[1]);
-                scf::YieldOp::create(gb, loc, ValueRange{pk, sc});
-              });
-          scf::YieldOp::create(ob, loc, inner.getResults());
-        });
-    SmallVector<Value> comps = {from3D(b, loc, outer.getResult(0),
-                                       cast<RankedTensorType>(compTypes[0])),
-                                from3D(b, loc, outer.getResult(1),
-                                       cast<RankedTensorType>(compTypes[1]))};
-    if (format.tensorScale)
-      comps.push_back(decodeScale);
+    auto f32Type =
+        RankedTensorType::get(inType.getShape(), rewriter.getF32Type());
+    Value values =
+        vecIn ? d.emit(rewriter, loc, adaptor.getInput(), f32Type)
+              : dequantizeComponents(rewriter, loc, inType, adaptor.getInput(),
+                                     rewriter.getF32Type());
+    SmallVector<Value> comps =
+        vecOut ? q.emit(rewriter, loc,
+                        tensorLanes(to3D(rewriter, loc, values), lanes),
+                        tensorScale, randomBits)
+               : quantizeToComponents(rewriter, loc, values, op.getType(),
+                                      op.getScaleMode(), op.getRounding(),
+                                      tensorScale, randomBits);
     rewriter.replaceOpWithMultiple(op, {comps});
     return success();
   }
@@ -641,7 +564,8 @@ struct VectorQuantizeLowering : OpConversionPattern<QuantizeOp> {
 } // namespace
 
 void lowering::populateVectorQuantizationPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<VectorDequantizeLowering, VectorQuantizeLowering>(
-      converter, patterns.getContext());
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    int64_t lanes) {
+  patterns.add<VectorDequantizeLowering, VectorQuantizeLowering,
+               VectorConvertLowering>(converter, patterns.getContext(), lanes);
 }

@@ -5,15 +5,17 @@
 //===----------------------------------------------------------------------===//
 //
 // Helpers of the vectorized lowerings (VectorMatmul.cpp,
-// VectorQuantization.cpp): 16 lanes along the last dimension, rows of
-// packed codes read with vector.transfer_read and unpacked with shifts,
-// masks and constant shuffles.
+// VectorQuantization.cpp): `lanes` f32 lanes along the last dimension (the
+// VectorTarget's), rows of packed codes read with vector.transfer_read and
+// unpacked with shifts, masks and constant shuffles (MXCommon/Packing.h).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef MX_LIB_CONVERSION_MXTOLINALG_VECTORIZE_H
 #define MX_LIB_CONVERSION_MXTOLINALG_VECTORIZE_H
 
+#include "mx/Conversion/MXToLinalg/VectorTarget.h"
+#include "mx/Dialect/MX/MXTypes.h"
 #include "mx/Numerics/Format.h"
 
 #include "mlir/IR/Builders.h"
@@ -24,22 +26,24 @@ namespace mx {
 namespace lowering {
 namespace vec {
 
-/// Lanes per vector: one AVX-512 register of f32.
-constexpr int64_t kLanes = 16;
-
 /// How one row of packed codes maps to lanes: a sub-chunk of `cols` columns
-/// (`bytes` packed bytes) decodes into `interleave` vectors; lane l of
-/// vector p holds column l * interleave + p.
+/// (`bytes` packed bytes) decodes into `interleave` vectors of `lanes`
+/// lanes; lane l of vector p holds column l * interleave + p.
 struct SubChunk {
-  int64_t interleave, cols, bytes;
+  int64_t interleave, cols, bytes, lanes;
 };
-SubChunk getSubChunk(mxref::ElemKind kind);
+/// FP4: 2 vectors from lanes bytes; FP6: lanes * 3 / 4 bytes (lanes a
+/// multiple of 4); 8-bit kinds: lanes bytes.
+SubChunk getSubChunk(mxref::ElemKind kind, int64_t lanes);
+/// Whether `type` has a component form and its element kind packs into
+/// whole bytes per vector of `lanes` (FP6: lanes a multiple of 4).
+bool supportsLanes(BlockScaledTensorType type, int64_t lanes);
 
 Value indexConst(OpBuilder &b, Location loc, int64_t v);
 Value mulIdx(OpBuilder &b, Location loc, Value v, int64_t c);
 Value addIdx(OpBuilder &b, Location loc, Value v, int64_t c);
 Value divIdx(OpBuilder &b, Location loc, Value v, int64_t c);
-VectorType laneType(OpBuilder &b, Type elem);
+Value remIdx(OpBuilder &b, Location loc, Value v, int64_t c);
 /// A constant vector of i32.
 Value intVector(OpBuilder &b, Location loc, ArrayRef<int32_t> values);
 
@@ -48,20 +52,30 @@ Value intVector(OpBuilder &b, Location loc, ArrayRef<int32_t> values);
 Value to3D(OpBuilder &b, Location loc, Value t);
 /// Inverse of to3D, to `type`.
 Value from3D(OpBuilder &b, Location loc, Value t, RankedTensorType type);
+/// prod(batch), R and C of a [batch..., R, C] shape.
+std::array<int64_t, 3> shape3D(ArrayRef<int64_t> shape);
 
 /// vector.transfer_read of `type` at `indices`, padding with zero.
 Value readVector(OpBuilder &b, Location loc, VectorType type, Value source,
                  ValueRange indices, bool inBounds);
+/// vector.transfer_write of `v` into `dest` at `indices`.
+Value writeVector(OpBuilder &b, Location loc, Value v, Value dest,
+                  ValueRange indices, bool inBounds);
 
-/// The codes (vectors of i32, `interleave` of them) of one sub-chunk of a
-/// packed row `rowIdx` of `packed`, starting at packed byte `byteOff`; lanes
-/// past the row read code 0 when !inBounds.
+/// The codes (vectors of i32, `sc.interleave` of them) of one sub-chunk of
+/// a packed row `rowIdx` of `packed`, starting at packed byte `byteOff`;
+/// lanes past the row read code 0 when !inBounds.
 SmallVector<Value> readCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
-                             Value packed, ValueRange rowIdx, Value byteOff,
-                             bool inBounds);
-
-/// Lane l of the result is table[idx[l]] for idx in [0, 16).
-Value lookup(OpBuilder &b, Location loc, Value table, Value idx);
+                             SubChunk sc, Value packed, ValueRange rowIdx,
+                             Value byteOff, bool inBounds);
+/// The codes (i32) of `lanes` consecutive columns of a packed row, starting
+/// at packed byte `byteOff` (a whole packing group; in bounds), in column
+/// order.
+Value readContiguousCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
+                          int64_t lanes, Value packed, ValueRange rowIdx,
+                          Value byteOff);
+/// The packed bytes of `sc.lanes` codes (i32 lanes, natural column order).
+Value packLanes(OpBuilder &b, Location loc, mxref::ElemKind kind, Value codes);
 
 /// The block-scale codes (i32 vectors, one per interleaved vector) of the
 /// lanes of the sub-chunk whose first column is `col`, read from the scale
@@ -70,6 +84,23 @@ Value lookup(OpBuilder &b, Location loc, Value table, Value idx);
 SmallVector<Value> readScaleCodes(OpBuilder &b, Location loc, Value scales,
                                   Value i0, Value i1, Value col, int64_t bn,
                                   SubChunk sc, bool inBounds);
+
+/// An FP4 product table, f32(a * value(code)) for the 16 codes, in the form
+/// `strategy` reads: one vector<16xf32> (DynamicExtract) or the halves of
+/// codes 0-7 and 8-15 (AVX2Permps).
+struct FP4Table {
+  FP4LookupStrategy strategy;
+  SmallVector<Value> parts;
+};
+/// The decoded values of the 16 codes of `kind` (the table for a = 1).
+FP4Table buildFP4ValueTable(OpBuilder &b, Location loc, mxref::ElemKind kind,
+                            FP4LookupStrategy strategy);
+/// f32(a * value) of each entry, for a scalar f32 `a`: the products the
+/// reference forms.
+FP4Table multiplyTable(OpBuilder &b, Location loc, const FP4Table &values,
+                       Value a);
+/// Lane l of the result is the table's entry idx[l] (i32 lanes in [0, 16)).
+Value lookup(OpBuilder &b, Location loc, const FP4Table &table, Value idx);
 
 } // namespace vec
 } // namespace lowering

@@ -220,17 +220,20 @@ func.func @pack_blackwell_fp6(%e: tensor<130x64xf6E2M3FN>, %s: tensor<2x1x32x4x4
 
 // -----
 
-/// Matmul: partial sums per K block with kk innermost, then the scales
-/// (UE4M3 multiply, E8M0 exponent add through the integer ldexp) and the
-/// accumulation over blocks, then the tensor scale.
+/// Matmul: partial sums per K block with kk innermost, then the scales (the
+/// same applyMatmulBlockScales as the vector lowering: UE4M3 decoded by one
+/// exact multiply, the E8M0 scale as one multiply by 2^X, NaN selected) and
+/// the accumulation over blocks, then the tensor scale.
 // CHECK-LABEL: func.func @matmul_mxfp8_nvfp4
 // CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[A:.*]], #[[B:.*]], #[[O:.*]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}{{.*}} outs(%{{.*}} : tensor<4x32x4xf32>)
 // CHECK:   %[[M:.*]] = arith.mulf
 // CHECK:   arith.addf %{{.*}}, %[[M]] : f32
 // CHECK: %[[ACC:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[P]], %{{.*}}, %{{.*}} : tensor<4x32x4xf32>, tensor<4x4xi8>, tensor<4x2xi8>)
-// CHECK:   arith.mulf
-// CHECK:   math.ctlz
-// CHECK:   arith.addf
+// CHECK:   %[[U:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK:   %[[PU:.*]] = arith.mulf %{{.*}}, %[[U]] : f32
+// CHECK:   %[[PX:.*]] = arith.mulf %[[PU]], %{{.*}} : f32
+// CHECK:   %[[SC:.*]] = arith.select %{{.*}}, %{{.*}}, %[[PX]] : f32
+// CHECK:   arith.addf %{{.*}}, %[[SC]] : f32
 // CHECK: linalg.generic {{.*}} ins(%[[ACC]] : tensor<4x32xf32>)
 // CHECK:   arith.mulf %{{.*}}, %{{.*}} : f32
 func.func @matmul_mxfp8_nvfp4(%a: !mx.tensor<4x64xmxfp8_e4m3, block = [1, 16]>, %w: !mx.tensor<64x32xnvfp4, block = [16, 16]>) -> tensor<4x32xf32> {

@@ -1,4 +1,4 @@
-// RUN: mx-opt %s --convert-mx-to-linalg=vectorize --canonicalize | FileCheck %s
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512" --canonicalize | FileCheck %s
 
 /// The vectorized mx.hadamard (VectorHadamard.cpp): one group per step,
 /// unrolled in registers, every f32 operation the reference's.

@@ -1,13 +1,14 @@
-// RUN: mx-opt %s --convert-mx-to-linalg=vectorize --canonicalize | FileCheck %s
-// RUN: mx-opt %s --convert-mx-to-linalg="vectorize table-lookup=false" \
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512" --canonicalize | FileCheck %s
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512 table-lookup=false" \
 // RUN:   --canonicalize | FileCheck %s --check-prefix=BITS
-// RUN: mx-opt %s --mx-cpu-pipeline | FileCheck %s --check-prefix=LLVM
+// RUN: mx-opt %s --mx-cpu-pipeline=target=avx512 | FileCheck %s --check-prefix=LLVM
 // RUN: mx-opt %s --mx-cpu-pipeline=vectorize=false | \
 // RUN:   FileCheck %s --check-prefix=SCALAR
 
 /// The vectorized lowering (convert-mx-to-linalg{vectorize}, the default of
-/// mx-cpu-pipeline): scf.for loops over vector.transfer_read/write on
-/// tensors, 16 f32 lanes along N, each lane one output column in the
+/// mx-cpu-pipeline) for target=avx512 (mx-to-vector-targets.mlir has the
+/// others): scf.for loops over vector.transfer_read/write on tensors, 16 f32
+/// lanes along N, each lane one output column in the
 /// reference order. Loop nest of the GEMV: K blocks, then 128-column chunks
 /// (64 bytes of FP4 per row), then rows of the lhs, then k inside the block
 /// with eight partial-sum vectors carried in registers.

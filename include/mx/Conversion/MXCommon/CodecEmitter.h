@@ -17,12 +17,13 @@
 //
 // Values may be scalars or vectors: constants take the shape of the `like`
 // type given to the emitter, so the same code serves scalar loop bodies and
-// vectorized ones.
+// vectorized ones. Part of the lowering core (docs/Lowering.md): the block
+// compositions built on it are BlockEmitter.h's, the packing Packing.h's.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MX_CONVERSION_MXCODEC_CODECEMITTER_H
-#define MX_CONVERSION_MXCODEC_CODECEMITTER_H
+#ifndef MX_CONVERSION_MXCOMMON_CODECEMITTER_H
+#define MX_CONVERSION_MXCOMMON_CODECEMITTER_H
 
 #include "mx/Numerics/Format.h"
 
@@ -46,11 +47,20 @@ public:
   Location getLoc() const { return loc; }
   Type getI32Type() const { return i32Ty; }
   Type getF32Type() const { return f32Ty; }
+  /// `elem` shaped like the emitter's operands (a vector of it, or itself).
+  Type shaped(Type elem) const;
+
+  /// A scalar `v` splat to the emitter's shape (itself for scalars).
+  Value broadcast(Value v);
+  /// An integer or index value (scalar or vector) as i32, zero-extended or
+  /// truncated, in its own shape.
+  Value toI32(Value v);
 
   // Constants shaped like the emitter's operands.
   Value i32(int64_t v);
   Value f32(float v);
   Value f32Bits(uint32_t bits);
+  Value i64(int64_t v);
 
   /// The element code (in the low bits of an i32) of `v * 2^-shiftExp`:
   /// reference `encodeElem` (RNE, satfinite, sign of zero kept, NaN to the
@@ -132,4 +142,4 @@ private:
 } // namespace mx
 } // namespace mlir
 
-#endif // MX_CONVERSION_MXCODEC_CODECEMITTER_H
+#endif // MX_CONVERSION_MXCOMMON_CODECEMITTER_H

@@ -9,13 +9,15 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mx/Conversion/MXCodec/CodecEmitter.h"
+#include "mx/Conversion/MXCommon/CodecEmitter.h"
 #include "mx/Numerics/Codec.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cfloat>
 #include <cmath>
@@ -43,6 +45,32 @@ Value CodecEmitter::splat(Type type, Attribute value) {
     return arith::ConstantOp::create(b, loc, vec,
                                      DenseElementsAttr::get(vec, value));
   return arith::ConstantOp::create(b, loc, cast<TypedAttr>(value));
+}
+
+Type CodecEmitter::shaped(Type elem) const { return shapedLike(i32Ty, elem); }
+
+Value CodecEmitter::broadcast(Value v) {
+  auto vec = dyn_cast<VectorType>(i32Ty);
+  if (!vec || isa<VectorType>(v.getType()))
+    return v;
+  return vector::BroadcastOp::create(b, loc, vec.clone(v.getType()), v);
+}
+
+Value CodecEmitter::toI32(Value v) {
+  Type elem = getElementTypeOrSelf(v.getType());
+  if (elem.isInteger(32))
+    return v;
+  // Keeps the shape of `v` (a scalar stays a scalar).
+  Type to = shapedLike(v.getType(), b.getI32Type());
+  if (isa<IndexType>(elem))
+    return arith::IndexCastUIOp::create(b, loc, to, v);
+  if (elem.getIntOrFloatBitWidth() > 32)
+    return arith::TruncIOp::create(b, loc, to, v);
+  return arith::ExtUIOp::create(b, loc, to, v);
+}
+
+Value CodecEmitter::i64(int64_t v) {
+  return splat(i64Ty, b.getI64IntegerAttr(v));
 }
 
 Value CodecEmitter::i32(int64_t v) {

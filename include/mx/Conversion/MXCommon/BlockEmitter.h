@@ -1,0 +1,96 @@
+//===- BlockEmitter.h - Block-level MX compositions as arith IR -*- C++ -*-===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The block-level steps of quantization, dequantization and the scaled
+// matmul (docs/Numerics.md §2-§4, §6), composed once from CodecEmitter's
+// codecs. Like CodecEmitter, every function works on scalars or on vectors
+// of any width (the `like` type): the linalg lowering calls them on the
+// scalars of a linalg.generic body, the vector lowering on its lanes, and a
+// GPU lowering would call them per thread. Only iteration (which values
+// reach a call, in which order) is left to the lowerings.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_CONVERSION_MXCOMMON_BLOCKEMITTER_H
+#define MX_CONVERSION_MXCOMMON_BLOCKEMITTER_H
+
+#include "mx/Conversion/MXCommon/CodecEmitter.h"
+
+namespace mlir {
+namespace mx {
+
+/// The scale of one block (or one per lane).
+struct BlockScale {
+  Value code;        ///< the scale byte, as i32
+  Value encodeScale; ///< NVFP4's per-block S_encb (f32); null for E8M0
+};
+
+/// One block-scale code of a matmul operand.
+struct ScaleCode {
+  Value code; ///< i32
+  mxref::ScaleKind kind;
+};
+
+/// Block compositions for one format.
+class BlockEmitter : public CodecEmitter {
+public:
+  BlockEmitter(OpBuilder &builder, Location loc, const mxref::Format &format,
+               Type like = {});
+
+  const mxref::Format &getFormat() const { return format; }
+
+  /// |bits(x)| as i32: the integer max of these over a block is the bit
+  /// pattern of its amax; above 0x7f800000 the block holds NaN, at or above
+  /// it NaN or Inf.
+  Value magnitudeBits(Value x);
+  /// magnitudeBits with NaN counted as 0 (NVFP4's tensor amax ignores NaN).
+  Value magnitudeBitsIgnoringNaN(Value x);
+  /// One step of a running amax: max(acc, magnitudeBits(x)), or of
+  /// magnitudeBitsIgnoringNaN(x) when `ignoreNaN`.
+  Value accumulateMaxBits(Value acc, Value x, bool ignoreNaN = false);
+
+  /// NVFP4 tensor scales, {f32(S_enc * f32(1/6)), S_dec}, from a calibrated
+  /// S_dec when `calibratedDecode` is given, else from the bits of the
+  /// tensor amax (magnitudeBitsIgnoringNaN maxed over the tensor).
+  std::pair<Value, Value> nvfp4TensorScales(Value calibratedDecode,
+                                            Value gamaxBits);
+
+  /// The scale of a block whose max magnitudeBits is `amaxBits`: the E8M0
+  /// code of `mode` (0xff for a block with NaN or Inf), or for NVFP4 the
+  /// UE4M3 code (0x7f for a block with NaN) and S_encb, given the scalars of
+  /// nvfp4TensorScales.
+  BlockScale blockScale(mxref::ScaleMode mode, Value amaxBits,
+                        Value encTimesInvMax = {}, Value decodeScale = {});
+
+  /// The element code of `x` in a block of scale `scale` (RNE, or
+  /// stochastic with `randomByte`); 0 in a NaN-scale block.
+  Value encodeInBlock(Value x, const BlockScale &scale, Value randomByte = {});
+
+  /// The value of element `code` in a block of scale byte `scaleCode`,
+  /// times the (scalar f32) `tensorScale` when given, rounded once to
+  /// `outElem` (f32, f16 or bf16; a scalar type); NaN for a NaN scale.
+  Value dequantize(Value code, Value scaleCode, Value tensorScale,
+                   Type outElem);
+
+  /// The exact product a * g (f32, exact in f64) rounded once to `outElem`
+  /// (f16 or bf16; a scalar type).
+  Value roundExactProduct(Value a, Value g, Type outElem);
+
+private:
+  mxref::Format format;
+};
+
+/// A matmul block's partial sum with the block scales applied (reference
+/// "scaled", docs/Numerics.md §6): NaN if a scale is NaN, else
+/// ldexp(f32(partial * u), e) with u the exact product of the UE4M3 scales
+/// and e the integer sum of the E8M0 exponents.
+Value applyMatmulBlockScales(CodecEmitter &e, Value partial,
+                             ArrayRef<ScaleCode> scales);
+
+} // namespace mx
+} // namespace mlir
+
+#endif // MX_CONVERSION_MXCOMMON_BLOCKEMITTER_H

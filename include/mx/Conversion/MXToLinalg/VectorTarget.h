@@ -1,0 +1,53 @@
+//===- VectorTarget.h - CPU vector targets of the MX lowering ---*- C++ -*-===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The only target-specific choices of the vectorized CPU lowering: how many
+// f32 lanes a vector has and how an FP4 matmul operand is decoded
+// (docs/Lowering.md, "Vector targets"). Everything else is target
+// independent (include/mx/Conversion/MXCommon).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_CONVERSION_MXTOLINALG_VECTORTARGET_H
+#define MX_CONVERSION_MXTOLINALG_VECTORTARGET_H
+
+#include <cstdint>
+
+namespace mlir {
+namespace mx {
+
+/// The `target` option of convert-mx-to-linalg and mx-cpu-pipeline.
+enum class VectorTargetKind {
+  Host,    ///< derived from the host CPU's features
+  AVX512,  ///< 16 lanes, FP4 table by per-lane dynamic extract (vpermps zmm)
+  AVX2,    ///< 8 lanes, FP4 table by two llvm.x86.avx2.permps
+  Generic, ///< 4 lanes (SSE/NEON sized), FP4 by bit arithmetic
+};
+
+/// How an FP4 matmul operand reads f32(a * value(code)) for its codes.
+enum class FP4LookupStrategy {
+  None,           ///< decode every code by bit arithmetic, then multiply
+  DynamicExtract, ///< one 16-entry table, a dynamic vector.extract per lane
+  AVX2Permps,     ///< 8-entry halves, two vpermps selected by code bit 3
+                  ///< (8 lanes only; other widths read by extracts)
+};
+
+struct VectorTarget {
+  /// f32 lanes per vector; shapes whose packing does not fit (FP6 needs a
+  /// multiple of 4) keep the linalg lowering.
+  int64_t lanes = 16;
+  FP4LookupStrategy lookup = FP4LookupStrategy::DynamicExtract;
+
+  /// The description of `kind` (Host resolved by detectHost).
+  static VectorTarget get(VectorTargetKind kind);
+  /// AVX512 with avx512f, AVX2 with avx2, Generic otherwise.
+  static VectorTargetKind detectHost();
+};
+
+} // namespace mx
+} // namespace mlir
+
+#endif // MX_CONVERSION_MXTOLINALG_VECTORTARGET_H

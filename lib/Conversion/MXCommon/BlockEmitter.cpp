@@ -1,0 +1,184 @@
+//===- BlockEmitter.cpp - Block-level MX compositions as arith IR ---------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Conversion/MXCommon/BlockEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::mx;
+
+BlockEmitter::BlockEmitter(OpBuilder &builder, Location loc,
+                           const mxref::Format &format, Type like)
+    : CodecEmitter(builder, loc, like), format(format) {}
+
+Value BlockEmitter::magnitudeBits(Value x) {
+  return andI(bitsOf(x), i32(0x7fffffff));
+}
+
+Value BlockEmitter::magnitudeBitsIgnoringNaN(Value x) {
+  Value abs = magnitudeBits(x);
+  return select(ugt(abs, i32(0x7f800000)), i32(0), abs);
+}
+
+Value BlockEmitter::accumulateMaxBits(Value acc, Value x, bool ignoreNaN) {
+  Value bits = ignoreNaN ? magnitudeBitsIgnoringNaN(x) : magnitudeBits(x);
+  return arith::MaxSIOp::create(getBuilder(), getLoc(), bits, acc);
+}
+
+std::pair<Value, Value> BlockEmitter::nvfp4TensorScales(Value calibratedDecode,
+                                                        Value gamaxBits) {
+  auto [enc, dec] = calibratedDecode
+                        ? nvfp4TensorScalesFromDecode(calibratedDecode)
+                        : nvfp4TensorScalesFromAmax(floatOf(gamaxBits));
+  Value encTimesInvMax =
+      arith::MulFOp::create(getBuilder(), getLoc(), enc, f32(1.0f / 6.0f));
+  return {encTimesInvMax, dec};
+}
+
+BlockScale BlockEmitter::blockScale(mxref::ScaleMode mode, Value amaxBits,
+                                    Value encTimesInvMax, Value decodeScale) {
+  if (mode != mxref::ScaleMode::NVFP4) {
+    // NaN or Inf anywhere in the block: the NaN scale (docs/Numerics.md §2).
+    Value special =
+        arith::CmpIOp::create(getBuilder(), getLoc(), arith::CmpIPredicate::sge,
+                              amaxBits, i32(0x7f800000));
+    Value code = selectE8M0Scale(format.elem, mode, floatOf(amaxBits));
+    return {select(special, i32(0xff), code), Value()};
+  }
+  // NVFP4 (docs/Numerics.md §3): a block holding NaN gets 0x7f.
+  Value hasNaN = ugt(amaxBits, i32(0x7f800000));
+  Value code = nvfp4BlockScale(floatOf(amaxBits), broadcast(encTimesInvMax));
+  code = select(hasNaN, i32(0x7f), code);
+  return {code, nvfp4BlockEncodeScale(code, broadcast(decodeScale))};
+}
+
+Value BlockEmitter::encodeInBlock(Value x, const BlockScale &scale,
+                                  Value randomByte) {
+  Value code;
+  if (scale.encodeScale) {
+    // q = cvt.rn.satfinite.e2m1(f32(x * S_encb)).
+    Value scaled =
+        arith::MulFOp::create(getBuilder(), getLoc(), x, scale.encodeScale);
+    code = encodeElem(format.elem, scaled, i32(0), randomByte);
+  } else {
+    code = encodeElem(format.elem, x, sub(scale.code, i32(127)), randomByte);
+  }
+  // Codes of a NaN-scale block stay 0.
+  return select(isNaNScale(format.scale, scale.code), i32(0), code);
+}
+
+Value BlockEmitter::dequantize(Value code, Value scaleCode, Value tensorScale,
+                               Type outElem) {
+  OpBuilder &b = getBuilder();
+  Location loc = getLoc();
+  Value p = decodeElem(format.elem, code);
+  Value v;
+  if (format.scale == mxref::ScaleKind::E8M0) {
+    // P * 2^X: exact (or +-Inf), as ldexp; 2^X is an f32 here.
+    v = truncF32(arith::MulFOp::create(b, loc, p, decodeE8M0(scaleCode)),
+                 outElem);
+  } else {
+    Value ps = arith::MulFOp::create(b, loc, p, decodeUE4M3(scaleCode));
+    Value g = tensorScale ? broadcast(tensorScale) : Value();
+    if (outElem.isF32())
+      v = g ? Value(arith::MulFOp::create(b, loc, ps, g)) : ps;
+    else
+      v = g ? roundExactProduct(ps, g, outElem) : truncF32(ps, outElem);
+  }
+  Value nan = truncF32(f32Bits(0x7fc00000), outElem);
+  return select(isNaNScale(format.scale, scaleCode), nan, v);
+}
+
+/// Round to odd into f32 (exact, or with a sticky last bit), then RNE: the
+/// second rounding is correct since f32 has at least two more significand
+/// bits than f16/bf16.
+Value BlockEmitter::roundExactProduct(Value a, Value g, Type outElem) {
+  OpBuilder &b = getBuilder();
+  Location loc = getLoc();
+  Type f64 = shaped(b.getF64Type());
+  Value exact =
+      arith::MulFOp::create(b, loc, arith::ExtFOp::create(b, loc, f64, a),
+                            arith::ExtFOp::create(b, loc, f64, g));
+  Value t = arith::TruncFOp::create(b, loc, getF32Type(), exact);
+  Value back = arith::ExtFOp::create(b, loc, f64, t);
+  Value inexact =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ONE, back, exact);
+  Value tooBig = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                       math::AbsFOp::create(b, loc, back),
+                                       math::AbsFOp::create(b, loc, exact));
+  Value bits = bitsOf(t);
+  bits = select(tooBig, sub(bits, i32(1)), bits);
+  bits = select(inexact, orI(bits, i32(1)), bits);
+  return truncF32(floatOf(bits), outElem);
+}
+
+//===----------------------------------------------------------------------===//
+// Matmul block scales
+//===----------------------------------------------------------------------===//
+
+/// The value of a non-NaN UE4M3 code: its 7 bits placed at f32 bit 20 form
+/// an f32 (normal for e > 0, subnormal for e = 0) equal to value * 2^-120,
+/// so one exact multiply by 2^120 decodes both cases.
+static Value decodeUE4M3Fast(CodecEmitter &e, Value code) {
+  return arith::MulFOp::create(
+      e.getBuilder(), e.getLoc(),
+      e.floatOf(e.shl(e.andI(code, e.i32(0x7f)), e.i32(20))),
+      e.f32(std::ldexp(1.0f, 120)));
+}
+
+/// ldexp(v, c0 + c1 - 254) for two E8M0 codes: the exponent sum lies in
+/// [-254, 254], beyond 2^x as an f32, but v * 2^x is exact in f64 (no
+/// overflow, no subnormal), so rounding it to f32 once is the ldexp (also
+/// its Inf on overflow).
+static Value scaleByTwoE8M0(CodecEmitter &e, Value v, Value c0, Value c1) {
+  OpBuilder &b = e.getBuilder();
+  Location loc = e.getLoc();
+  Type i64 = e.shaped(b.getI64Type()), f64 = e.shaped(b.getF64Type());
+  // The f64 exponent field of 2^(x - 254): x - 254 + 1023.
+  Value x = arith::ExtUIOp::create(b, loc, i64, e.add(c0, c1));
+  Value bits = arith::ShLIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, x, e.i64(1023 - 254)), e.i64(52));
+  Value pow2 = arith::BitcastOp::create(b, loc, f64, bits);
+  Value wide = arith::MulFOp::create(
+      b, loc, arith::ExtFOp::create(b, loc, f64, v), pow2);
+  return arith::TruncFOp::create(b, loc, e.getF32Type(), wide);
+}
+
+Value mlir::mx::applyMatmulBlockScales(CodecEmitter &e, Value partial,
+                                       ArrayRef<ScaleCode> scales) {
+  OpBuilder &b = e.getBuilder();
+  Location loc = e.getLoc();
+  Value isNaN, u;
+  SmallVector<Value> e8m0;
+  for (const ScaleCode &s : scales) {
+    Value nan = e.isNaNScale(s.kind, s.code);
+    isNaN = isNaN ? Value(arith::OrIOp::create(b, loc, isNaN, nan)) : nan;
+    if (s.kind == mxref::ScaleKind::E8M0) {
+      e8m0.push_back(s.code);
+      continue;
+    }
+    // A product of two UE4M3 values is exact in f32. NaN codes decode to
+    // garbage here and are selected away below.
+    Value f = decodeUE4M3Fast(e, s.code);
+    u = u ? Value(arith::MulFOp::create(b, loc, u, f)) : f;
+  }
+  Value v = partial;
+  if (u)
+    v = arith::MulFOp::create(b, loc, v, u);
+  if (e8m0.size() == 1) {
+    // ldexp(v, c - 127) with c - 127 in [-127, 127]: 2^(c-127) is an f32
+    // (subnormal for c = 0), and one IEEE multiply rounds the exact product
+    // once, exactly as ldexp rounds (only below 2^-126).
+    v = arith::MulFOp::create(b, loc, v, e.decodeE8M0(e8m0[0]));
+  } else if (e8m0.size() == 2) {
+    v = scaleByTwoE8M0(e, v, e8m0[0], e8m0[1]);
+  }
+  return isNaN ? e.select(isNaN, e.f32Bits(0x7fc00000), v) : v;
+}

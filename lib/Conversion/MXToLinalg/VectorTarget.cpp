@@ -1,0 +1,121 @@
+//===- VectorTarget.cpp - CPU vector targets of the MX lowering -----------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The target descriptions and the FP4 product-table lookups. A new target
+// adds a VectorTargetKind, its lanes and a lookup strategy here; every
+// lowering reads only the VectorTarget.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Vectorize.h"
+
+#include "mx/Conversion/MXCommon/CodecEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+using namespace mlir::mx;
+using namespace mlir::mx::lowering;
+using namespace mlir::mx::lowering::vec;
+
+VectorTargetKind VectorTarget::detectHost() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return VectorTargetKind::AVX512;
+  if (features.lookup("avx2"))
+    return VectorTargetKind::AVX2;
+  return VectorTargetKind::Generic;
+}
+
+VectorTarget VectorTarget::get(VectorTargetKind kind) {
+  switch (kind) {
+  case VectorTargetKind::Host:
+    return get(detectHost());
+  case VectorTargetKind::AVX512:
+    return {16, FP4LookupStrategy::DynamicExtract};
+  case VectorTargetKind::AVX2:
+    return {8, FP4LookupStrategy::AVX2Permps};
+  case VectorTargetKind::Generic:
+    return {4, FP4LookupStrategy::None};
+  }
+  llvm_unreachable("unknown vector target");
+}
+
+//===----------------------------------------------------------------------===//
+// FP4 product tables
+//===----------------------------------------------------------------------===//
+
+FP4Table vec::buildFP4ValueTable(OpBuilder &b, Location loc,
+                                 mxref::ElemKind kind,
+                                 FP4LookupStrategy strategy) {
+  // Decoded by the reference's bit arithmetic (folded to constants).
+  int32_t parts = strategy == FP4LookupStrategy::AVX2Permps ? 2 : 1;
+  int32_t size = 16 / parts;
+  FP4Table table{strategy, {}};
+  for (int32_t p = 0; p < parts; ++p) {
+    SmallVector<int32_t> codes;
+    for (int32_t c = 0; c < size; ++c)
+      codes.push_back(p * size + c);
+    CodecEmitter e(b, loc, VectorType::get({size}, b.getI32Type()));
+    table.parts.push_back(e.decodeElem(kind, intVector(b, loc, codes)));
+  }
+  return table;
+}
+
+FP4Table vec::multiplyTable(OpBuilder &b, Location loc, const FP4Table &values,
+                            Value a) {
+  FP4Table table{values.strategy, {}};
+  for (Value part : values.parts) {
+    Value av = vector::BroadcastOp::create(b, loc, part.getType(), a);
+    table.parts.push_back(arith::MulFOp::create(b, loc, av, part));
+  }
+  return table;
+}
+
+/// One dynamic extract per lane: x86 with AVX-512 selects the pattern as a
+/// single vpermps zmm; other targets get correct scalar code.
+static Value lookupByExtracts(OpBuilder &b, Location loc, Value table,
+                              Value idx) {
+  auto idxType = cast<VectorType>(idx.getType());
+  SmallVector<Value> elems;
+  for (int64_t l = 0, e = idxType.getNumElements(); l < e; ++l) {
+    Value i = vector::ExtractOp::create(b, loc, idx, l);
+    Value pos = arith::IndexCastOp::create(b, loc, b.getIndexType(), i);
+    elems.push_back(
+        vector::ExtractOp::create(b, loc, table, OpFoldResult(pos)));
+  }
+  return vector::FromElementsOp::create(b, loc, idxType.clone(b.getF32Type()),
+                                        elems);
+}
+
+/// vpermps reads only the low three index bits: permute both halves of the
+/// table and pick by code bit 3. Values are moved, never recomputed, so
+/// every bit (NaN signs included) is the table's.
+static Value lookupByPermps(OpBuilder &b, Location loc, const FP4Table &table,
+                            Value idx) {
+  CodecEmitter e(b, loc, idx.getType());
+  auto permute = [&](Value half) -> Value {
+    return LLVM::CallIntrinsicOp::create(
+               b, loc, half.getType(), b.getStringAttr("llvm.x86.avx2.permps"),
+               ValueRange{half, idx})
+        .getResult(0);
+  };
+  Value high = e.ne(e.andI(idx, e.i32(8)), e.i32(0));
+  Value fromLow = permute(table.parts[0]);
+  Value fromHigh = permute(table.parts[1]);
+  return e.select(high, fromHigh, fromLow);
+}
+
+Value vec::lookup(OpBuilder &b, Location loc, const FP4Table &table,
+                  Value idx) {
+  if (table.strategy == FP4LookupStrategy::AVX2Permps)
+    return lookupByPermps(b, loc, table, idx);
+  return lookupByExtracts(b, loc, table.parts[0], idx);
+}

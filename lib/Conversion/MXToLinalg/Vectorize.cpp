@@ -1,0 +1,259 @@
+//===- Vectorize.cpp - Shared pieces of the vector lowerings --------------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Vectorize.h"
+
+#include "mx/Conversion/MXCommon/Components.h"
+#include "mx/Conversion/MXCommon/Packing.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::mx;
+using namespace mlir::mx::lowering;
+using namespace mlir::mx::lowering::vec;
+
+SubChunk vec::getSubChunk(mxref::ElemKind kind, int64_t lanes) {
+  switch (mxref::getElemInfo(kind).bits) {
+  case 4:
+    return {2, 2 * lanes, lanes, lanes};
+  case 6:
+    return {1, lanes, lanes * 3 / 4, lanes};
+  default:
+    return {1, lanes, lanes, lanes};
+  }
+}
+
+bool vec::supportsLanes(BlockScaledTensorType type, int64_t lanes) {
+  SmallVector<Type> components;
+  if (lanes < 1 || failed(getMXComponentTypes(type, components)))
+    return false;
+  unsigned bits = mxref::getElemInfo(type.getFormat().getFormat().elem).bits;
+  return (lanes * bits) % 8 == 0 && (bits != 6 || lanes % 4 == 0);
+}
+
+Value vec::indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+Value vec::mulIdx(OpBuilder &b, Location loc, Value v, int64_t c) {
+  return arith::MulIOp::create(b, loc, v, indexConst(b, loc, c));
+}
+
+Value vec::addIdx(OpBuilder &b, Location loc, Value v, int64_t c) {
+  return c == 0 ? v : arith::AddIOp::create(b, loc, v, indexConst(b, loc, c));
+}
+
+Value vec::divIdx(OpBuilder &b, Location loc, Value v, int64_t c) {
+  return c == 1 ? v : arith::DivUIOp::create(b, loc, v, indexConst(b, loc, c));
+}
+
+Value vec::remIdx(OpBuilder &b, Location loc, Value v, int64_t c) {
+  return arith::RemUIOp::create(b, loc, v, indexConst(b, loc, c));
+}
+
+Value vec::intVector(OpBuilder &b, Location loc, ArrayRef<int32_t> values) {
+  auto type = VectorType::get({int64_t(values.size())}, b.getI32Type());
+  return arith::ConstantOp::create(b, loc, type,
+                                   DenseElementsAttr::get(type, values));
+}
+
+/// The reassociation between [batch..., R, C] (rank `rank`) and
+/// [prod(batch), R, C].
+static SmallVector<ReassociationIndices> reassociation3D(int64_t rank) {
+  if (rank == 1)
+    return {ReassociationIndices{0, 1, 2}};
+  if (rank == 2)
+    return {ReassociationIndices{0, 1}, {2}};
+  ReassociationIndices batch;
+  for (int64_t i = 0; i < rank - 2; ++i)
+    batch.push_back(i);
+  return {batch, {rank - 2}, {rank - 1}};
+}
+
+Value vec::to3D(OpBuilder &b, Location loc, Value t) {
+  auto type = cast<RankedTensorType>(t.getType());
+  int64_t rank = type.getRank();
+  if (rank == 3)
+    return t;
+  if (rank > 3)
+    return tensor::CollapseShapeOp::create(b, loc, t, reassociation3D(rank));
+  auto out =
+      RankedTensorType::get(shape3D(type.getShape()), type.getElementType());
+  return tensor::ExpandShapeOp::create(b, loc, out, t, reassociation3D(rank));
+}
+
+Value vec::from3D(OpBuilder &b, Location loc, Value t, RankedTensorType type) {
+  int64_t rank = type.getRank();
+  if (rank == 3)
+    return t;
+  if (rank > 3)
+    return tensor::ExpandShapeOp::create(b, loc, type, t,
+                                         reassociation3D(rank));
+  return tensor::CollapseShapeOp::create(b, loc, type, t,
+                                         reassociation3D(rank));
+}
+
+std::array<int64_t, 3> vec::shape3D(ArrayRef<int64_t> shape) {
+  int64_t rank = shape.size();
+  int64_t batch = 1;
+  for (int64_t d : shape.drop_back(std::min<int64_t>(rank, 2)))
+    batch *= d;
+  return {batch, rank > 1 ? shape[rank - 2] : 1, shape[rank - 1]};
+}
+
+Value vec::readVector(OpBuilder &b, Location loc, VectorType type, Value source,
+                      ValueRange indices, bool inBounds) {
+  Type elem = type.getElementType();
+  Value pad = isa<FloatType>(elem)
+                  ? arith::ConstantOp::create(b, loc, b.getFloatAttr(elem, 0))
+                  : arith::ConstantOp::create(b, loc, b.getIntegerAttr(elem, 0))
+                        .getResult();
+  return vector::TransferReadOp::create(b, loc, type, source, indices, pad,
+                                        ArrayRef<bool>{inBounds});
+}
+
+Value vec::writeVector(OpBuilder &b, Location loc, Value v, Value dest,
+                       ValueRange indices, bool inBounds) {
+  return vector::TransferWriteOp::create(b, loc, v, dest, indices,
+                                         ArrayRef<bool>{inBounds})
+      .getResult();
+}
+
+/// Lane l of the result is lane mask[l] of `v`.
+static Value gather(OpBuilder &b, Location loc, Value v,
+                    ArrayRef<int64_t> mask) {
+  return vector::ShuffleOp::create(b, loc, v, v, mask);
+}
+
+/// Lane l is code l % perGroup of packing group l / perGroup of `bytes`.
+static Value unpackContiguous(CodecEmitter &e, mxref::ElemKind kind,
+                              Value bytes, int64_t lanes) {
+  OpBuilder &b = e.getBuilder();
+  Location loc = e.getLoc();
+  auto [perGroup, groupBytes] = getPackingGroup(kind);
+  unsigned bits = mxref::getElemInfo(kind).bits;
+  SmallVector<Value> words;
+  for (int64_t i = 0; i < groupBytes; ++i) {
+    SmallVector<int64_t> mask;
+    for (int64_t l = 0; l < lanes; ++l)
+      mask.push_back(groupBytes * (l / perGroup) + i);
+    words.push_back(e.toI32(gather(b, loc, bytes, mask)));
+  }
+  SmallVector<int32_t> shifts;
+  for (int64_t l = 0; l < lanes; ++l)
+    shifts.push_back(int32_t(bits * (l % perGroup)));
+  return codeOfGroupWord(e, kind, packedGroupWord(e, words),
+                         intVector(b, loc, shifts));
+}
+
+Value vec::readContiguousCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
+                               int64_t lanes, Value packed, ValueRange rowIdx,
+                               Value byteOff) {
+  unsigned bits = mxref::getElemInfo(kind).bits;
+  SmallVector<Value> idx(rowIdx);
+  idx.push_back(byteOff);
+  Value bytes =
+      readVector(b, loc, VectorType::get({lanes * bits / 8}, b.getI8Type()),
+                 packed, idx, /*inBounds=*/true);
+  CodecEmitter e(b, loc, VectorType::get({lanes}, b.getI32Type()));
+  if (bits == 8)
+    return e.toI32(bytes);
+  return unpackContiguous(e, kind, bytes, lanes);
+}
+
+SmallVector<Value> vec::readCodes(OpBuilder &b, Location loc,
+                                  mxref::ElemKind kind, SubChunk sc,
+                                  Value packed, ValueRange rowIdx,
+                                  Value byteOff, bool inBounds) {
+  SmallVector<Value> idx(rowIdx);
+  idx.push_back(byteOff);
+  Value bytes = readVector(b, loc, VectorType::get({sc.bytes}, b.getI8Type()),
+                           packed, idx, inBounds);
+  VectorType i32v = VectorType::get({sc.lanes}, b.getI32Type());
+  CodecEmitter e(b, loc, i32v);
+  switch (mxref::getElemInfo(kind).bits) {
+  case 4: {
+    // Byte l holds column 2l in its low nibble and 2l + 1 in its high one.
+    Value w = e.toI32(bytes);
+    return {codeOfGroupWord(e, kind, w, e.i32(0)),
+            codeOfGroupWord(e, kind, w, e.i32(4))};
+  }
+  case 6:
+    return {unpackContiguous(e, kind, bytes, sc.lanes)};
+  default:
+    return {e.toI32(bytes)};
+  }
+}
+
+Value vec::packLanes(OpBuilder &b, Location loc, mxref::ElemKind kind,
+                     Value codes) {
+  auto type = cast<VectorType>(codes.getType());
+  int64_t lanes = type.getNumElements();
+  auto toBytes = [&](Value v) -> Value {
+    auto vt = cast<VectorType>(v.getType());
+    return arith::TruncIOp::create(b, loc, vt.clone(b.getI8Type()), v);
+  };
+  unsigned bits = mxref::getElemInfo(kind).bits;
+  if (bits == 8)
+    return toBytes(codes);
+  auto [perGroup, groupBytes] = getPackingGroup(kind);
+  int64_t groups = lanes / perGroup;
+  // Code i of each group, as a vector over the groups.
+  SmallVector<Value> codeVectors;
+  for (int64_t i = 0; i < perGroup; ++i) {
+    SmallVector<int64_t> mask;
+    for (int64_t g = 0; g < groups; ++g)
+      mask.push_back(g * perGroup + i);
+    codeVectors.push_back(gather(b, loc, codes, mask));
+  }
+  CodecEmitter e(b, loc, codeVectors[0].getType());
+  Value word = groupWordOfCodes(e, kind, codeVectors);
+  if (groupBytes == 1)
+    return toBytes(word);
+  // FP6: bytes 3g, 3g + 1, 3g + 2 are bytes 0, 1, 2 of word g. LLVM's
+  // shufflevector takes equal operand types, so byte 2 is padded first.
+  Value b1 = byteOfGroupWord(e, word, e.i32(1));
+  Value b2 = byteOfGroupWord(e, word, e.i32(2));
+  SmallVector<int64_t> pairMask, padMask, outMask;
+  for (int64_t g = 0; g < groups; ++g) {
+    pairMask.append({g, groups + g});
+    outMask.append({2 * g, 2 * g + 1, 2 * groups + g});
+  }
+  for (int64_t i = 0; i < 2 * groups; ++i)
+    padMask.push_back(i < groups ? i : 0);
+  Value pairs = vector::ShuffleOp::create(b, loc, word, b1, pairMask);
+  Value b2x = gather(b, loc, b2, padMask);
+  return toBytes(vector::ShuffleOp::create(b, loc, pairs, b2x, outMask));
+}
+
+SmallVector<Value> vec::readScaleCodes(OpBuilder &b, Location loc, Value scales,
+                                       Value i0, Value i1, Value col,
+                                       int64_t bn, SubChunk sc, bool inBounds) {
+  VectorType i32v = VectorType::get({sc.lanes}, b.getI32Type());
+  CodecEmitter e(b, loc, i32v);
+  SmallVector<Value> codes;
+  if (bn >= sc.cols) { // one block holds the whole sub-chunk
+    Value s = tensor::ExtractOp::create(
+        b, loc, scales, ValueRange{i0, i1, divIdx(b, loc, col, bn)});
+    codes.assign(sc.interleave, e.broadcast(arith::ExtUIOp::create(
+                                    b, loc, b.getI32Type(), s)));
+    return codes;
+  }
+  int64_t n = sc.cols / bn;
+  Value bytes =
+      readVector(b, loc, VectorType::get({n}, b.getI8Type()), scales,
+                 ValueRange{i0, i1, divIdx(b, loc, col, bn)}, inBounds);
+  for (int64_t p = 0; p < sc.interleave; ++p) {
+    SmallVector<int64_t> mask;
+    for (int64_t l = 0; l < sc.lanes; ++l)
+      mask.push_back((l * sc.interleave + p) / bn);
+    codes.push_back(e.toI32(gather(b, loc, bytes, mask)));
+  }
+  return codes;
+}
