@@ -36,9 +36,10 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
 /// mlir-runner or the ExecutionEngine:
 ///   convert-mx-to-linalg (vectorized by default), convert-elementwise-to-
 ///   linalg, one-shot bufferization across function boundaries (identity
-///   layouts), linalg to loops, vector to SCF/LLVM, then
-///   arith/math/index/memref/scf/cf/func to LLVM and reconcile-unrealized-
-///   casts.
+///   layouts), ownership-based buffer deallocation (a call frees every
+///   buffer it allocates but its results), linalg to loops, vector to
+///   SCF/LLVM, then arith/math/index/memref/scf/cf/func to LLVM and
+///   reconcile-unrealized-casts.
 /// The loops keep the order the MX lowering relies on for bit-exactness
 /// (reductions in increasing order per output; vector lanes are distinct
 /// outputs); no pass in it reassociates or contracts float arithmetic.
