@@ -23,6 +23,7 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <functional>
+#include <iterator>
 #include <mutex>
 
 using namespace mlir;
@@ -32,32 +33,34 @@ using namespace mlir::mx;
 // Element types and descriptors
 //===----------------------------------------------------------------------===//
 
-std::optional<ElementType> mx::getElementType(Type type) {
-  if (type.isF64())
-    return ElementType::f64;
-  if (type.isF32())
-    return ElementType::f32;
-  if (type.isF16())
-    return ElementType::f16;
-  if (type.isBF16())
-    return ElementType::bf16;
-  // Signless integers only: the buffers carry bits, not a signedness.
-  if (!type.isSignlessInteger())
-    return std::nullopt;
-  switch (type.getIntOrFloatBitWidth()) {
-  case 64:
-    return ElementType::i64;
-  case 32:
-    return ElementType::i32;
-  case 16:
-    return ElementType::i16;
-  case 8:
-    return ElementType::i8;
-  case 1:
-    return ElementType::i1;
-  default:
-    return std::nullopt;
-  }
+namespace {
+struct ElementTypeInfo {
+  ElementType type;
+  const char *name;
+  int64_t bytes;
+};
+} // namespace
+
+/// Indexed by ElementType.
+static constexpr ElementTypeInfo kElementTypes[] = {
+    {ElementType::f64, "f64", 8}, {ElementType::f32, "f32", 4},
+    {ElementType::f16, "f16", 2}, {ElementType::bf16, "bf16", 2},
+    {ElementType::i64, "i64", 8}, {ElementType::i32, "i32", 4},
+    {ElementType::i16, "i16", 2}, {ElementType::i8, "i8", 1},
+    {ElementType::i1, "i1", 1}};
+
+static constexpr bool isIndexedByType() {
+  for (size_t i = 0; i < std::size(kElementTypes); ++i)
+    if (static_cast<size_t>(kElementTypes[i].type) != i)
+      return false;
+  return true;
+}
+static_assert(isIndexedByType() && std::size(kElementTypes) ==
+                                       static_cast<size_t>(ElementType::i1) + 1,
+              "kElementTypes is indexed by ElementType");
+
+static const ElementTypeInfo &getInfo(ElementType type) {
+  return kElementTypes[static_cast<size_t>(type)];
 }
 
 Type mx::getMLIRType(ElementType type, MLIRContext *ctx) {
@@ -71,62 +74,25 @@ Type mx::getMLIRType(ElementType type, MLIRContext *ctx) {
     return b.getF16Type();
   case ElementType::bf16:
     return b.getBF16Type();
-  case ElementType::i64:
-    return b.getI64Type();
-  case ElementType::i32:
-    return b.getI32Type();
-  case ElementType::i16:
-    return b.getI16Type();
-  case ElementType::i8:
-    return b.getI8Type();
-  case ElementType::i1:
-    return b.getI1Type();
+  default:
+    // Signless integers: the buffers carry bits, not a signedness.
+    return b.getIntegerType(type == ElementType::i1 ? 1
+                                                    : 8 * getInfo(type).bytes);
   }
-  llvm_unreachable("unknown ElementType");
+}
+
+std::optional<ElementType> mx::getElementType(Type type) {
+  for (const ElementTypeInfo &info : kElementTypes)
+    if (getMLIRType(info.type, type.getContext()) == type)
+      return info.type;
+  return std::nullopt;
 }
 
 StringRef mx::stringifyElementType(ElementType type) {
-  switch (type) {
-  case ElementType::f64:
-    return "f64";
-  case ElementType::f32:
-    return "f32";
-  case ElementType::f16:
-    return "f16";
-  case ElementType::bf16:
-    return "bf16";
-  case ElementType::i64:
-    return "i64";
-  case ElementType::i32:
-    return "i32";
-  case ElementType::i16:
-    return "i16";
-  case ElementType::i8:
-    return "i8";
-  case ElementType::i1:
-    return "i1";
-  }
-  return "?";
+  return getInfo(type).name;
 }
 
-int64_t mx::getElementByteSize(ElementType type) {
-  switch (type) {
-  case ElementType::f64:
-  case ElementType::i64:
-    return 8;
-  case ElementType::f32:
-  case ElementType::i32:
-    return 4;
-  case ElementType::f16:
-  case ElementType::bf16:
-  case ElementType::i16:
-    return 2;
-  case ElementType::i8:
-  case ElementType::i1:
-    return 1;
-  }
-  return 1;
-}
+int64_t mx::getElementByteSize(ElementType type) { return getInfo(type).bytes; }
 
 int64_t TensorSpec::getNumElements() const {
   int64_t n = 1;
