@@ -144,6 +144,16 @@ void mx::foldModule(ModuleOp module, RewriterBase::Listener *listener) {
   (void)applyPatternsGreedily(module, std::move(patterns), config);
 }
 
+/// Where errors about the whole module go: an implicit module is located at
+/// line 0, so point at the file's start instead.
+static Location getModuleLoc(ModuleOp module) {
+  Location loc = module.getLoc();
+  if (auto fileLoc = dyn_cast<FileLineColLoc>(loc);
+      fileLoc && !fileLoc.getLine())
+    return FileLineColLoc::get(fileLoc.getFilename(), 1, 1);
+  return loc;
+}
+
 /// The wrapper of buffer function `name`.
 static std::string getWrapperName(StringRef name) {
   return ("__mx_buffers_" + name).str();
@@ -175,12 +185,7 @@ static FailureOr<FunctionSignature> addWrapper(ModuleOp module,
     for (auto f : module.getOps<func::FuncOp>())
       if (!f.isDeclaration())
         names.push_back(("@" + f.getSymName()).str());
-    // An implicit module is located at line 0; point at the file's start.
-    Location loc = module.getLoc();
-    if (auto fileLoc = dyn_cast<FileLineColLoc>(loc);
-        fileLoc && !fileLoc.getLine())
-      loc = FileLineColLoc::get(fileLoc.getFilename(), 1, 1);
-    InFlightDiagnostic diag = emitError(loc)
+    InFlightDiagnostic diag = emitError(getModuleLoc(module))
                               << "no function @" << name << " to call";
     if (!names.empty())
       diag << "; functions: " << llvm::join(names, ", ");
@@ -284,7 +289,8 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
       buildMXCPUPipeline(pm);
     if (failed(pm.run(module))) {
       if (!diagnosed)
-        module.emitError() << "mx-cpu-pipeline failed on this module";
+        emitError(getModuleLoc(module))
+            << "mx-cpu-pipeline failed on this module";
       return failure();
     }
   }
@@ -299,7 +305,7 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
   engineOptions.enableObjectDump = options.enableObjectDump;
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine)
-    return module.emitError()
+    return emitError(getModuleLoc(module))
            << "JIT compilation failed: " << llvm::toString(engine.takeError());
   compiled->engine = std::move(*engine);
   // Bufferization copies strided memrefs with the runtime's memrefCopy.
@@ -314,6 +320,17 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
           llvm::JITSymbolFlags::Exported};
     return symbols;
   });
+  // Link now: a missing symbol is a compile error rather than a failure of
+  // the first call, and calls need not initialize the engine (not thread
+  // safe) after this.
+  compiled->engine->initialize();
+  for (const FunctionSignature &sig : compiled->signatures) {
+    auto fn = compiled->engine->lookupPacked("_mlir_ciface_" +
+                                             getWrapperName(sig.name));
+    if (!fn)
+      return emitError(getModuleLoc(module))
+             << "JIT compilation failed: " << llvm::toString(fn.takeError());
+  }
   return compiled;
 }
 

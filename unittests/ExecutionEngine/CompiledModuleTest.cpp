@@ -70,6 +70,24 @@ struct Fixture : public ::testing::Test {
     return succeeded(compiled) ? std::move(*compiled) : nullptr;
   }
 
+  /// Compiles `source` with buffer function `fn`, or fails the test.
+  std::unique_ptr<CompiledModule> compileFunction(StringRef source,
+                                                  StringRef fn) {
+    CompileOptions options;
+    options.bufferFunctions = {fn.str()};
+    return compile(source, options);
+  }
+
+  /// Whether compiling `source` with buffer function `fn` fails (the
+  /// diagnostics land in `errors`).
+  bool failsToCompile(StringRef source, StringRef fn) {
+    OwningOpRef<ModuleOp> module = parse(source);
+    EXPECT_TRUE(module) << "parse failed";
+    CompileOptions options;
+    options.bufferFunctions = {fn.str()};
+    return module && failed(CompiledModule::compile(*module, options));
+  }
+
   MLIRContext ctx;
   std::optional<ScopedDiagnosticHandler> handler;
   std::vector<std::string> errors;
@@ -105,9 +123,7 @@ func.func @types(%a: tensor<3xf16>, %b: tensor<2x2xbf16>, %c: tensor<4xi64>,
 )mlir";
 
 TEST_F(Fixture, EveryElementTypeAndRank) {
-  CompileOptions options;
-  options.bufferFunctions = {"types"};
-  std::unique_ptr<CompiledModule> compiled = compile(kTypes, options);
+  std::unique_ptr<CompiledModule> compiled = compileFunction(kTypes, "types");
   ASSERT_TRUE(compiled);
   const FunctionSignature *sig = compiled->getSignature("types");
   ASSERT_TRUE(sig);
@@ -134,15 +150,11 @@ TEST_F(Fixture, EveryElementTypeAndRank) {
                                BufferRef::get(&g, ElementType::f64, {}),
                                BufferRef::get(h, ElementType::i16, {2}),
                                BufferRef::get(x, ElementType::f32, {2, 3})};
-  std::vector<BufferRef> out = {BufferRef::get(a2, ElementType::f16, {3}),
-                                BufferRef::get(b2, ElementType::bf16, {2, 2}),
-                                BufferRef::get(c2, ElementType::i64, {4}),
-                                BufferRef::get(d2, ElementType::i32, {2, 1, 2}),
-                                BufferRef::get(e2, ElementType::i8, {5}),
-                                BufferRef::get(f2, ElementType::i1, {3}),
-                                BufferRef::get(&g2, ElementType::f64, {}),
-                                BufferRef::get(h2, ElementType::i16, {2}),
-                                BufferRef::get(x2, ElementType::f32, {2, 3})};
+  // Each output has its input's type and shape.
+  void *outData[] = {a2, b2, c2, d2, e2, f2, &g2, h2, x2};
+  std::vector<BufferRef> out;
+  for (auto [buffer, data] : llvm::zip(in, outData))
+    out.push_back({data, buffer.spec});
   ASSERT_FALSE(bool(compiled->call("types", in, out)));
   for (uint16_t v : a2)
     EXPECT_EQ(v, 0x4200);
@@ -214,9 +226,7 @@ func.func @add(%a: tensor<2x4xf32>, %b: tensor<2x4xf32>) -> tensor<2x4xf32> {
 )mlir";
 
 TEST_F(Fixture, CallErrors) {
-  CompileOptions options;
-  options.bufferFunctions = {"add"};
-  std::unique_ptr<CompiledModule> compiled = compile(kAdd, options);
+  std::unique_ptr<CompiledModule> compiled = compileFunction(kAdd, "add");
   ASSERT_TRUE(compiled);
   float a[8] = {1, 2, 3, 4, 5, 6, 7, 8}, b[8] = {}, c[8] = {};
   int32_t wrongType[8] = {};
@@ -260,11 +270,7 @@ TEST_F(Fixture, CallErrors) {
 //===----------------------------------------------------------------------===//
 
 TEST_F(Fixture, MissingFunction) {
-  OwningOpRef<ModuleOp> module = parse(kAdd);
-  ASSERT_TRUE(module);
-  CompileOptions options;
-  options.bufferFunctions = {"main"};
-  EXPECT_TRUE(failed(CompiledModule::compile(*module, options)));
+  EXPECT_TRUE(failsToCompile(kAdd, "main"));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0], "1:1: no function @main to call; functions: @add");
 }
@@ -303,22 +309,37 @@ func.func private @decl(tensor<2xf32>) -> tensor<2xf32>
 
 TEST_F(Fixture, LoweringErrorIsLocated) {
   // FP4 rows of 3 elements do not fill whole bytes (docs/Lowering.md).
-  OwningOpRef<ModuleOp> module = parse(R"mlir(
+  EXPECT_TRUE(failsToCompile(R"mlir(
 func.func @odd(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %q = mx.quantize %x : tensor<2x3xf32> -> !mx.tensor<2x3xmxfp4, block = [1, 3]>
   %d = mx.dequantize %q : !mx.tensor<2x3xmxfp4, block = [1, 3]> -> tensor<2x3xf32>
   return %d : tensor<2x3xf32>
 }
-)mlir");
-  ASSERT_TRUE(module);
-  CompileOptions options;
-  options.bufferFunctions = {"odd"};
-  EXPECT_TRUE(failed(CompiledModule::compile(*module, options)));
+)mlir",
+                             "odd"));
   ASSERT_FALSE(errors.empty());
   // Located in the function's body, at the op whose type cannot lower.
   EXPECT_EQ(errors[0].rfind("3:8: 'mx.quantize' op cannot be lowered", 0), 0u)
       << errors[0];
   EXPECT_NE(errors[0].find("byte aligned"), std::string::npos) << errors[0];
+}
+
+TEST_F(Fixture, UndefinedSymbolIsACompileError) {
+  // The JIT links nothing but the module (and the C library).
+  EXPECT_TRUE(failsToCompile(R"mlir(
+func.func private @external(f32) -> f32
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %c0 = arith.constant 0 : index
+  %e = tensor.extract %x[%c0] : tensor<2xf32>
+  %y = call @external(%e) : (f32) -> f32
+  %t = tensor.from_elements %y, %y : tensor<2xf32>
+  return %t : tensor<2xf32>
+}
+)mlir",
+                             "f"));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rfind("1:1: JIT compilation failed: ", 0), 0u)
+      << errors[0];
 }
 
 //===----------------------------------------------------------------------===//

@@ -21,9 +21,9 @@
 // Lifetime: a CompiledModule owns its compiled code and does not refer to the
 // MLIRContext or the module it was compiled from; both may be destroyed
 // after compile() returns. Function pointers from lookup() stay valid as long
-// as the CompiledModule. Calls of one CompiledModule may run concurrently
-// when the compiled functions themselves are thread safe (they hold no
-// state; their temporaries are malloc'ed and freed within each call).
+// as the CompiledModule. compile() links the buffer functions, so calls of
+// them may then run concurrently (compiled MX code holds no state; its
+// temporaries are malloc'ed and freed within each call).
 //
 //===----------------------------------------------------------------------===//
 
