@@ -142,7 +142,8 @@ struct CompileOptions {
 class CompiledModule {
 public:
   /// Compiles `module`, modified in place (wrappers added, then lowered to
-  /// the LLVM dialect). Errors are diagnostics in the module's context,
+  /// the LLVM dialect). Its context needs what mx::registerAllDialects
+  /// registers (InitAllDialects.h). Errors are diagnostics in that context,
   /// located where possible.
   static FailureOr<std::unique_ptr<CompiledModule>>
   compile(ModuleOp module, const CompileOptions &options = {});
