@@ -30,6 +30,8 @@
 
 #include "MemoryBandwidth.h"
 
+#include "mx/Dialect/MX/MXOps.h"
+#include "mx/ExecutionEngine/CompiledModule.h"
 #include "mx/InitAllDialects.h"
 #include "mx/Numerics/Format.h"
 #include "mx/Numerics/Matmul.h"
@@ -37,19 +39,14 @@
 #include "mx/Numerics/Quantize.h"
 #include "mx/Pipelines/Pipelines.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/MemRefUtils.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -104,39 +101,48 @@ struct Rng {
 
 /// A JIT-compiled module and its one entry point.
 struct Kernel {
-  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::unique_ptr<mlir::mx::CompiledModule> compiled;
   void *fn = nullptr;
 };
 
-std::optional<Kernel> compile(mlir::MLIRContext &ctx, const std::string &src,
-                              llvm::StringRef name, llvm::TargetMachine *tm,
+/// `func.func @name(args) -> result attributes {llvm.emit_c_interface}`,
+/// its body built by `body` from the arguments.
+mlir::OwningOpRef<mlir::ModuleOp>
+buildKernel(mlir::MLIRContext &ctx, llvm::StringRef name, mlir::TypeRange args,
+            mlir::Type result,
+            llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                           mlir::ValueRange)>
+                body) {
+  mlir::Location loc = mlir::UnknownLoc::get(&ctx);
+  mlir::OwningOpRef<mlir::ModuleOp> module = mlir::ModuleOp::create(loc);
+  mlir::OpBuilder b = mlir::OpBuilder::atBlockEnd(module->getBody());
+  auto fn =
+      mlir::func::FuncOp::create(b, loc, name, b.getFunctionType(args, result));
+  fn->setAttr(mlir::LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+              b.getUnitAttr());
+  mlir::Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  mlir::func::ReturnOp::create(b, loc, body(b, loc, entry->getArguments()));
+  return module;
+}
+
+std::optional<Kernel> compile(mlir::ModuleOp module, llvm::StringRef name,
+                              llvm::TargetMachine *tm,
                               const std::string &dumpObject,
                               const mlir::mx::MXCPUPipelineOptions &pipeline) {
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(src, &ctx);
-  if (!module) {
-    llvm::errs() << "cannot parse:\n" << src;
-    return std::nullopt;
-  }
-  mlir::PassManager pm(&ctx);
-  mlir::mx::buildMXCPUPipeline(pm, pipeline);
-  if (mlir::failed(pm.run(*module))) {
-    llvm::errs() << "lowering failed:\n" << src;
-    return std::nullopt;
-  }
-  mlir::ExecutionEngineOptions opts;
-  opts.transformer = mlir::makeOptimizingTransformer(3, 0, tm);
+  mlir::mx::CompileOptions opts;
+  opts.pipeline = &pipeline;
+  opts.optLevel = 3;
+  opts.targetMachine = tm;
   opts.enableObjectDump = !dumpObject.empty();
-  auto engine = mlir::ExecutionEngine::create(*module, opts);
-  if (!engine) {
-    llvm::errs() << "JIT: " << llvm::toString(engine.takeError()) << "\n";
+  auto compiled = mlir::mx::CompiledModule::compile(module, opts);
+  if (mlir::failed(compiled))
     return std::nullopt;
-  }
   Kernel k;
-  k.engine = std::move(*engine);
+  k.compiled = std::move(*compiled);
   if (!dumpObject.empty())
-    k.engine->dumpToObjectFile(dumpObject);
-  auto fn = k.engine->lookup(("_mlir_ciface_" + name).str());
+    k.compiled->dumpToObjectFile(dumpObject);
+  auto fn = k.compiled->lookup(("_mlir_ciface_" + name).str());
   if (!fn) {
     llvm::errs() << "lookup: " << llvm::toString(fn.takeError()) << "\n";
     return std::nullopt;
@@ -177,24 +183,27 @@ using GemvFnTS = void (*)(StridedMemRefType<float, 2> *,
                           StridedMemRefType<int8_t, 2> *,
                           StridedMemRefType<int8_t, 2> *, float);
 
-std::string gemvModule(const GemvCase &c, int64_t k, int64_t n) {
-  std::string w = llvm::formatv("!mx.tensor<{0}x{1}x{2}, block = [{3}, {4}]>",
-                                k, n, c.weights, c.kb, c.bn);
-  std::string a = llvm::formatv("tensor<1x{0}xf32>", k);
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "func.func @gemv(%a: " << a << ", %w: " << w << ") -> tensor<1x" << n
-     << "xf32> attributes {llvm.emit_c_interface} {\n";
-  std::string lhs = "%a", lhsType = a;
-  if (c.acts) {
-    lhsType = llvm::formatv("!mx.tensor<1x{0}x{1}>", k, c.acts);
-    os << "  %qa = mx.quantize %a : " << a << " -> " << lhsType << "\n";
-    lhs = "%qa";
-  }
-  os << "  %c = mx.matmul " << lhs << ", %w : " << lhsType << ", " << w
-     << " -> tensor<1x" << n << "xf32>\n  return %c : tensor<1x" << n
-     << "xf32>\n}\n";
-  return s;
+mlir::OwningOpRef<mlir::ModuleOp>
+gemvModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k, int64_t n) {
+  using namespace mlir;
+  auto w = mx::BlockScaledTensorType::get(
+      &ctx, {k, n}, mx::FormatAttr::get(&ctx, *lookupPreset(c.weights)),
+      {c.kb, c.bn});
+  auto a = RankedTensorType::get({1, k}, Float32Type::get(&ctx));
+  auto result = RankedTensorType::get({1, n}, Float32Type::get(&ctx));
+  return buildKernel(
+      ctx, "gemv", {a, w}, result,
+      [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+        Value lhs = args[0];
+        if (c.acts)
+          lhs = mx::QuantizeOp::create(
+              b, loc,
+              mx::BlockScaledTensorType::get(
+                  {1, k}, mx::FormatAttr::get(&ctx, *lookupPreset(c.acts))),
+              lhs, /*tensor_scale=*/Value(), /*random_bits=*/Value(),
+              mx::ScaleModeAttr());
+        return mx::MatmulOp::create(b, loc, result, lhs, args[1]);
+      });
 }
 
 /// Random weight bytes: any element code; scales in a range that keeps
@@ -291,7 +300,7 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
                      "x" + std::to_string(c.bn) + "], acts " +
                      (c.acts ? c.acts : "f32");
   std::optional<Kernel> kernel =
-      compile(ctx, gemvModule(c, k, pn), "gemv", tm,
+      compile(*gemvModule(ctx, c, k, pn), "gemv", tm,
               dumped ? std::string() : o.dumpObject, o.pipeline);
   dumped = true;
   if (!kernel)
@@ -396,17 +405,23 @@ bool benchQuantize(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
                    const std::vector<std::vector<float>> &inputs) {
   Format f = *lookupPreset(preset);
   int64_t rows = o.k, cols = o.n, pr = rows / threads;
-  std::string ty = llvm::formatv("!mx.tensor<{0}x{1}x{2}>", pr, cols, preset);
-  std::string in = llvm::formatv("tensor<{0}x{1}xf32>", pr, cols);
-  std::string src;
-  llvm::raw_string_ostream os(src);
   // NVFP4 with a calibrated tensor scale, so that row panels quantize
   // exactly as the whole matrix does.
-  os << "func.func @quant(%x: " << in << (f.tensorScale ? ", %t: f32" : "")
-     << ") -> " << ty << " attributes {llvm.emit_c_interface} {\n"
-     << "  %q = mx.quantize %x" << (f.tensorScale ? " tensor_scale(%t)" : "")
-     << " : " << in << " -> " << ty << "\n  return %q : " << ty << "\n}\n";
-  std::optional<Kernel> kernel = compile(ctx, src, "quant", tm, "", o.pipeline);
+  using namespace mlir;
+  auto ty =
+      mx::BlockScaledTensorType::get({pr, cols}, mx::FormatAttr::get(&ctx, f));
+  Type f32 = Float32Type::get(&ctx);
+  SmallVector<Type> args = {RankedTensorType::get({pr, cols}, f32)};
+  if (f.tensorScale)
+    args.push_back(f32);
+  OwningOpRef<ModuleOp> module =
+      buildKernel(ctx, "quant", args, ty,
+                  [&](OpBuilder &b, Location loc, ValueRange in) -> Value {
+                    return mx::QuantizeOp::create(
+                        b, loc, ty, in[0], f.tensorScale ? in[1] : Value(),
+                        /*random_bits=*/Value(), mx::ScaleModeAttr());
+                  });
+  std::optional<Kernel> kernel = compile(*module, "quant", tm, "", o.pipeline);
   if (!kernel)
     return false;
   float dec = 0.0123f;
@@ -519,8 +534,6 @@ int main(int argc, char **argv) {
 
   mlir::DialectRegistry registry;
   mlir::mx::registerAllDialects(registry);
-  mlir::registerBuiltinDialectTranslation(registry);
-  mlir::registerLLVMDialectTranslation(registry);
   mlir::MLIRContext ctx(registry, mlir::MLIRContext::Threading::DISABLED);
   ctx.loadAllAvailableDialects();
 

@@ -41,20 +41,3 @@ config.substitutions.append(("%mlir_runner_utils", os.path.join(
 config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
     llvm_lib_dir, "libmlir_c_runner_utils.so")))
 
-# CPU features of this machine, for runs that execute target intrinsics
-# (mx-cpu-pipeline{target=avx2} calls llvm.x86.avx2.permps).
-def cpu_flags():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-_flags = cpu_flags()
-if "avx2" in _flags:
-    config.available_features.add("x86-avx2")
-if "avx512f" in _flags:
-    config.available_features.add("x86-avx512")

@@ -4,13 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Registration, attributes and types of the MX dialect, for C and for the
-// Python package. Constructors never abort: on invalid input they emit an
-// error diagnostic in the given context (at an unknown location) and return
-// a null attribute or type; check with mlirAttributeIsNull / mlirTypeIsNull.
-// Accessors return null, -1, false or an empty string when given an object of
-// the wrong kind. Constructors load the MX dialect into the context if it is
-// not loaded yet.
+// Registration, attributes and types of the MX dialect. Constructors never
+// abort: on invalid input they emit an error diagnostic in the given context
+// (at an unknown location) and return a null attribute or type; check with
+// mlirAttributeIsNull / mlirTypeIsNull. Accessors return null, -1, false or
+// an empty string when given an object of the wrong kind. Constructors load
+// the MX dialect into the context if it is not loaded yet.
 //
 //===----------------------------------------------------------------------===//
 

@@ -8,14 +8,17 @@
 // RUN: mx-capi-test 2>&1 | FileCheck %s --match-full-lines --strict-whitespace
 
 #include "mx-c/Dialects.h"
+#include "mx-c/Passes.h"
 
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/Diagnostics.h"
 #include "mlir-c/IR.h"
+#include "mlir-c/Pass.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 static void printString(MlirStringRef str, void *userData) {
   (void)userData;
@@ -504,6 +507,102 @@ static void testModule(MlirContext ctx) {
   // CHECK-NEXT:bad module: <null>
 }
 
+// The pipeline parser reports in pieces; the first line of the message is
+// printed once the parse returns.
+static char pipelineError[4096];
+static void collectPipelineError(MlirStringRef message, void *userData) {
+  (void)userData;
+  size_t used = strlen(pipelineError);
+  size_t n = message.length;
+  if (n > sizeof(pipelineError) - 1 - used)
+    n = sizeof(pipelineError) - 1 - used;
+  memcpy(pipelineError + used, message.data, n);
+  pipelineError[used + n] = 0;
+}
+
+static MlirLogicalResult parsePipeline(MlirPassManager pm, const char *text) {
+  pipelineError[0] = 0;
+  MlirLogicalResult result =
+      mlirParsePassPipeline(mlirPassManagerGetAsOpPassManager(pm), str(text),
+                            collectPipelineError, NULL);
+  const char *error = strstr(pipelineError, "error: ");
+  if (error)
+    printf("pipeline error: %.*s\n", (int)strcspn(error, "\n"), error);
+  return result;
+}
+
+// CHECK-NEXT:@passes
+static void testPasses(MlirContext ctx) {
+  printf("@passes\n");
+  mlirRegisterMXPasses();
+  mlirRegisterMXPasses(); // idempotent
+  const char *source =
+      "func.func @f(%x: tensor<1x32xf32>) -> tensor<1x32xf32> {\n"
+      "  %q = mx.quantize %x : tensor<1x32xf32> -> !mx.tensor<1x32xmxfp4>\n"
+      "  %d = mx.dequantize %q : !mx.tensor<1x32xmxfp4> -> tensor<1x32xf32>\n"
+      "  return %d : tensor<1x32xf32>\n"
+      "}\n";
+  MlirModule module = mlirModuleCreateParse(ctx, str(source));
+  MlirOperation moduleOp = mlirModuleGetOperation(module);
+
+  // An MX pass by name, then run: the f32 program MX's is compared against.
+  MlirPassManager pm = mlirPassManagerCreate(ctx);
+  MlirLogicalResult parsed =
+      parsePipeline(pm, "builtin.module(mx-strip-quantization)");
+  printf("parsed: %d\n", (int)mlirLogicalResultIsSuccess(parsed));
+  // CHECK-NEXT:parsed: 1
+  MlirLogicalResult ran = mlirPassManagerRunOnOp(pm, moduleOp);
+  printf("ran: %d\n", (int)mlirLogicalResultIsSuccess(ran));
+  // CHECK-NEXT:ran: 1
+  mlirOperationPrint(moduleOp, printString, NULL);
+  // CHECK-NEXT:module {
+  // CHECK-NEXT:  func.func @f(%arg0: tensor<1x32xf32>) -> tensor<1x32xf32> {
+  // CHECK-NEXT:    return %arg0 : tensor<1x32xf32>
+  // CHECK-NEXT:  }
+  // CHECK-NEXT:}
+  mlirPassManagerDestroy(pm);
+  mlirModuleDestroy(module);
+
+  // The conversion, on a fresh copy of the module: MX types become their
+  // components (packed elements and scales).
+  module = mlirModuleCreateParse(
+      ctx, str("func.func @g(%q: !mx.tensor<2x32xnvfp4>)\n"
+               "    -> !mx.tensor<2x32xnvfp4> {\n"
+               "  return %q : !mx.tensor<2x32xnvfp4>\n"
+               "}\n"));
+  moduleOp = mlirModuleGetOperation(module);
+  pm = mlirPassManagerCreate(ctx);
+  parsed = parsePipeline(
+      pm, "builtin.module(convert-mx-to-linalg{vectorize=false})");
+  printf("parsed: %d\n", (int)mlirLogicalResultIsSuccess(parsed));
+  // CHECK-NEXT:parsed: 1
+  ran = mlirPassManagerRunOnOp(pm, moduleOp);
+  printf("ran: %d\n", (int)mlirLogicalResultIsSuccess(ran));
+  // CHECK-NEXT:ran: 1
+  mlirOperationPrint(moduleOp, printString, NULL);
+  // CHECK-NEXT:module {
+  // CHECK-NEXT:  func.func @g(%arg0: tensor<2x16xi8>, %arg1: tensor<2x2xi8>, %arg2: f32) -> (tensor<2x16xi8>, tensor<2x2xi8>, f32) {
+  // CHECK-NEXT:    return %arg0, %arg1, %arg2 : tensor<2x16xi8>, tensor<2x2xi8>, f32
+  // CHECK-NEXT:  }
+  // CHECK-NEXT:}
+  mlirPassManagerDestroy(pm);
+  mlirModuleDestroy(module);
+
+  // The pipeline and its options parse; a misspelt name is an error.
+  pm = mlirPassManagerCreate(ctx);
+  parsed =
+      parsePipeline(pm, "builtin.module(mx-cpu-pipeline{vectorize=false})");
+  printf("pipeline parsed: %d\n", (int)mlirLogicalResultIsSuccess(parsed));
+  // CHECK-NEXT:pipeline parsed: 1
+  mlirPassManagerDestroy(pm);
+  pm = mlirPassManagerCreate(ctx);
+  parsed = parsePipeline(pm, "builtin.module(mx-cpu-pipline)");
+  printf("misspelt parsed: %d\n", (int)mlirLogicalResultIsSuccess(parsed));
+  // CHECK-NEXT:pipeline error: error: 'mx-cpu-pipline' does not refer to a registered pass or pass pipeline
+  // CHECK-NEXT:misspelt parsed: 0
+  mlirPassManagerDestroy(pm);
+}
+
 int main(void) {
   testRegistration();
 
@@ -518,6 +617,7 @@ int main(void) {
   testPolicies(ctx);
   testTypes(ctx);
   testModule(ctx);
+  testPasses(ctx);
 
   mlirContextDestroy(ctx);
   printf("@done\n");

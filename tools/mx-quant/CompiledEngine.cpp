@@ -6,114 +6,91 @@
 
 #include "CompiledEngine.h"
 
-#include "mx/Conversion/MXToLinalg/MXToLinalg.h"
 #include "mx/Dialect/MX/MXOps.h"
+#include "mx/ExecutionEngine/CompiledModule.h"
 #include "mx/InitAllDialects.h"
-#include "mx/Pipelines/Pipelines.h"
 
-#include "mlir/ExecutionEngine/CRunnerUtils.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/MemRefUtils.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/TargetSelect.h"
+#include "mlir/IR/Verifier.h"
 
 #include <algorithm>
 
 using namespace mxref;
+using namespace mlir;
 
 namespace {
 
-/// The MLIR spelling of a preset's element and scale types.
-const char *elemTypeName(ElemKind kind) {
-  switch (kind) {
-  case ElemKind::E2M1:
-    return "f4E2M1FN";
-  case ElemKind::E2M3:
-    return "f6E2M3FN";
-  case ElemKind::E3M2:
-    return "f6E3M2FN";
-  case ElemKind::E4M3:
-    return "f8E4M3FN";
-  case ElemKind::E5M2:
-    return "f8E5M2";
-  case ElemKind::INT8:
-    return "i8";
-  }
-  return "i8";
-}
-
-/// The entry point: input and outputs as memrefs, so the caller owns every
-/// buffer. Element codes come out one per byte through mx.unpack.
-std::string buildModule(int64_t rows, int64_t cols, int64_t tileRows,
-                        int64_t tileCols, const Format &format,
-                        std::optional<ScaleMode> mode) {
-  const ElemInfo &info = getElemInfo(format.elem);
-  std::string fmt = getPresetName(format).str();
-  std::string shape = llvm::formatv("{0}x{1}", rows, cols);
-  std::string grid = llvm::formatv("{0}x{1}", rows / tileRows, cols / tileCols);
-  std::string mxType = llvm::formatv("!mx.tensor<{0}x{1}, block = [{2}, {3}]>",
-                                     shape, fmt, tileRows, tileCols);
-  std::string elem = elemTypeName(format.elem);
-  std::string scale =
-      format.scale == ScaleKind::E8M0 ? "f8E8M0FNU" : "f8E4M3FN";
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "func.func @mx_quant(%in: memref<" << shape << "xf32>, %codes: memref<"
-     << shape << "xi8>, %scales: memref<" << grid
-     << "xi8>, %ts: memref<1xf32>, %dec: memref<" << shape
-     << "xf32>) attributes {llvm.emit_c_interface} {\n"
-     << "  %x = bufferization.to_tensor %in restrict : memref<" << shape
-     << "xf32> to tensor<" << shape << "xf32>\n"
-     << "  %q = mx.quantize %x";
-  if (mode)
-    os << " scale_mode = " << stringifyScaleMode(*mode);
-  os << " : tensor<" << shape << "xf32> -> " << mxType << "\n";
-  os << "  %e, %s" << (format.tensorScale ? ", %g" : "")
-     << " = mx.unpack %q : " << mxType << "\n";
-  std::string codes = "%e";
-  if (format.elem != ElemKind::INT8) {
-    os << "  %eb = arith.bitcast %e : tensor<" << shape << "x" << elem
-       << "> to tensor<" << shape << "xi" << info.bits << ">\n";
-    codes = "%eb";
-    if (info.bits != 8) {
-      os << "  %ei = arith.extui %eb : tensor<" << shape << "xi" << info.bits
-         << "> to tensor<" << shape << "xi8>\n";
-      codes = "%ei";
-    }
-  }
-  os << "  bufferization.materialize_in_destination " << codes
-     << " in restrict writable %codes : (tensor<" << shape << "xi8>, memref<"
-     << shape << "xi8>) -> ()\n"
-     << "  %sb = arith.bitcast %s : tensor<" << grid << "x" << scale
-     << "> to tensor<" << grid << "xi8>\n"
-     << "  bufferization.materialize_in_destination %sb in restrict writable "
-        "%scales : (tensor<"
-     << grid << "xi8>, memref<" << grid << "xi8>) -> ()\n";
+/// `@mx_quant(%in, %codes, %scales, %ts, %dec)`: input and outputs as
+/// memrefs, so the caller owns every buffer. Element codes come out one per
+/// byte through mx.unpack.
+OwningOpRef<ModuleOp> buildModule(MLIRContext &ctx, int64_t rows, int64_t cols,
+                                  int64_t tileRows, int64_t tileCols,
+                                  const Format &format,
+                                  std::optional<ScaleMode> mode) {
+  Location loc = UnknownLoc::get(&ctx);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  OpBuilder b = OpBuilder::atBlockEnd(module->getBody());
+  SmallVector<int64_t, 2> shape = {rows, cols};
+  SmallVector<int64_t, 2> grid = {rows / tileRows, cols / tileCols};
+  auto mxType = mx::BlockScaledTensorType::get(
+      &ctx, shape, mx::FormatAttr::get(&ctx, format), {tileRows, tileCols});
+  Type f32 = b.getF32Type(), i8 = b.getI8Type();
+  auto input = MemRefType::get(shape, f32);
+  auto codes = MemRefType::get(shape, i8);
+  auto scales = MemRefType::get(grid, i8);
+  auto fn = func::FuncOp::create(
+      b, loc, "mx_quant",
+      b.getFunctionType(
+          {input, codes, scales, MemRefType::get({1}, f32), input}, {}));
+  fn->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), b.getUnitAttr());
+  Block *body = fn.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  auto store = [&](Value tensor, Value buffer) {
+    bufferization::MaterializeInDestinationOp::create(
+        b, loc, TypeRange{}, tensor, buffer, /*restrict=*/true,
+        /*writable=*/true);
+  };
+  Value x = bufferization::ToTensorOp::create(
+      b, loc, RankedTensorType::get(shape, f32), body->getArgument(0),
+      /*restrict=*/true);
+  mx::ScaleModeAttr modeAttr =
+      mode ? mx::ScaleModeAttr::get(&ctx, mx::fromReference(*mode))
+           : mx::ScaleModeAttr();
+  Value q = mx::QuantizeOp::create(b, loc, mxType, x, /*tensor_scale=*/Value(),
+                                   /*random_bits=*/Value(), modeAttr);
+  RankedTensorType elemType = mxType.getElementsType();
+  RankedTensorType scaleType = mxType.getScalesType(mx::ScaleLayout::row_major);
+  auto unpack = mx::UnpackOp::create(
+      b, loc, elemType, scaleType, format.tensorScale ? f32 : Type(), q,
+      mx::ScaleLayoutAttr::get(&ctx, mx::ScaleLayout::row_major));
+  Value elems = unpack.getElements();
+  // Codes as bytes: the float element's bit pattern, zero-extended.
+  unsigned bits = getElemInfo(format.elem).bits;
+  if (!elemType.getElementType().isInteger(bits))
+    elems = arith::BitcastOp::create(
+        b, loc, RankedTensorType::get(shape, b.getIntegerType(bits)), elems);
+  if (bits != 8)
+    elems =
+        arith::ExtUIOp::create(b, loc, RankedTensorType::get(shape, i8), elems);
+  store(elems, body->getArgument(1));
+  store(arith::BitcastOp::create(b, loc, RankedTensorType::get(grid, i8),
+                                 unpack.getScales()),
+        body->getArgument(2));
   if (format.tensorScale)
-    os << "  %c0 = arith.constant 0 : index\n"
-       << "  memref.store %g, %ts[%c0] : memref<1xf32>\n";
-  os << "  %d = mx.dequantize %q : " << mxType << " -> tensor<" << shape
-     << "xf32>\n"
-     << "  bufferization.materialize_in_destination %d in restrict writable "
-        "%dec : (tensor<"
-     << shape << "xf32>, memref<" << shape << "xf32>) -> ()\n"
-     << "  return\n}\n";
-  return s;
-}
-
-/// A row-major rows x cols descriptor over caller-owned data (upstream's
-/// MemRefUtils builds the strides).
-template <typename T>
-StridedMemRefType<T, 2> view2D(T *data, int64_t rows, int64_t cols) {
-  return mlir::detail::makeStridedMemRefDescriptor<2>(data, data, {rows, cols},
-                                                      {rows, cols});
+    memref::StoreOp::create(
+        b, loc, unpack.getTensorScale(), body->getArgument(3),
+        ValueRange{arith::ConstantIndexOp::create(b, loc, 0)});
+  store(mx::DequantizeOp::create(b, loc, RankedTensorType::get(shape, f32), q),
+        body->getArgument(4));
+  func::ReturnOp::create(b, loc);
+  return module;
 }
 
 } // namespace
@@ -123,19 +100,17 @@ mxref::quantizeCompiled(llvm::ArrayRef<float> values, int64_t rows,
                         int64_t cols, int64_t tileRows, int64_t tileCols,
                         const Format &format, std::optional<ScaleMode> mode,
                         QuantizedTensor &q, std::vector<float> &decoded) {
-  mlir::DialectRegistry registry;
-  mlir::mx::registerAllDialects(registry);
-  mlir::registerBuiltinDialectTranslation(registry);
-  mlir::registerLLVMDialectTranslation(registry);
-  mlir::MLIRContext ctx(registry, mlir::MLIRContext::Threading::DISABLED);
+  DialectRegistry registry;
+  mx::registerAllDialects(registry);
+  MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
   ctx.loadAllAvailableDialects();
 
   // Collect diagnostics into one line instead of printing them.
   std::string diag;
-  mlir::ScopedDiagnosticHandler handler(&ctx, [&](mlir::Diagnostic &d) {
+  ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &d) {
     if (diag.empty())
       diag = d.str();
-    return mlir::success();
+    return success();
   });
   auto fail = [&](llvm::StringRef what) {
     return ("compiled engine: " + what + (diag.empty() ? "" : ": " + diag))
@@ -150,26 +125,14 @@ mxref::quantizeCompiled(llvm::ArrayRef<float> values, int64_t rows,
   int64_t paddedCols = cols;
   while ((paddedCols * bits) % 8 != 0)
     paddedCols += tileCols;
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(
-          buildModule(rows, paddedCols, tileRows, tileCols, format, mode),
-          &ctx);
-  if (!module)
+  OwningOpRef<ModuleOp> module =
+      buildModule(ctx, rows, paddedCols, tileRows, tileCols, format, mode);
+  if (failed(verify(*module)))
     return fail("cannot build the module");
-  mlir::PassManager pm(&ctx);
-  mlir::mx::buildMXCPUPipeline(pm);
-  if (mlir::failed(pm.run(*module)))
-    return fail("lowering failed");
-
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  mlir::ExecutionEngineOptions opts;
-  opts.transformer = mlir::makeOptimizingTransformer(
-      /*optLevel=*/2, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
-  auto engine = mlir::ExecutionEngine::create(*module, opts);
-  if (!engine)
-    return fail("JIT compilation failed: " +
-                llvm::toString(engine.takeError()));
+  FailureOr<std::unique_ptr<mx::CompiledModule>> compiled =
+      mx::CompiledModule::compile(*module);
+  if (failed(compiled))
+    return fail("cannot compile");
 
   int64_t n = rows * paddedCols;
   int64_t gridRows = rows / tileRows, gridCols = paddedCols / tileCols;
@@ -180,19 +143,16 @@ mxref::quantizeCompiled(llvm::ArrayRef<float> values, int64_t rows,
   std::vector<int8_t> codes(n), scales(gridRows * gridCols);
   std::vector<float> paddedDecoded(n, 0.0f);
   float tensorScale = 1.0f;
-  auto in = view2D(input.data(), rows, paddedCols);
-  auto codesRef = view2D(codes.data(), rows, paddedCols);
-  auto scalesRef = view2D(scales.data(), gridRows, gridCols);
-  auto decRef = view2D(paddedDecoded.data(), rows, paddedCols);
-  auto tsRef = mlir::detail::makeStridedMemRefDescriptor<1>(
-      &tensorScale, &tensorScale, {1}, {1});
-  auto *inPtr = &in;
-  auto *codesPtr = &codesRef;
-  auto *scalesPtr = &scalesRef;
-  auto *tsPtr = &tsRef;
-  auto *decPtr = &decRef;
-  void *args[] = {&inPtr, &codesPtr, &scalesPtr, &tsPtr, &decPtr};
-  if (llvm::Error err = (*engine)->invokePacked("_mlir_ciface_mx_quant", args))
+  mx::MemRefDescriptor in(input.data(), {rows, paddedCols}),
+      codesRef(codes.data(), {rows, paddedCols}),
+      scalesRef(scales.data(), {gridRows, gridCols}), tsRef(&tensorScale, {1}),
+      decRef(paddedDecoded.data(), {rows, paddedCols});
+  void *pointers[] = {in.get(), codesRef.get(), scalesRef.get(), tsRef.get(),
+                      decRef.get()};
+  void *args[] = {&pointers[0], &pointers[1], &pointers[2], &pointers[3],
+                  &pointers[4]};
+  if (llvm::Error err =
+          (*compiled)->invokePacked("_mlir_ciface_mx_quant", args))
     return fail("cannot run the compiled code: " +
                 llvm::toString(std::move(err)));
 

@@ -4,10 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Parses an MX module, folds it (constant weights quantize at compile time),
-// lowers it with mx-cpu-pipeline, JIT-compiles it with MLIR's
-// ExecutionEngine and runs a no-argument entry function returning f32
-// tensors. Optionally reports what was quantized and compares against the
+// Parses an MX module, then folds (constant weights quantize at compile
+// time), lowers, JIT-compiles and runs it through mx::CompiledModule: a
+// no-argument entry function returning f32 tensors, written into buffers
+// mx-run owns. Optionally reports what was quantized and compares against the
 // same program with quantization stripped (docs/Tools.md).
 //
 // Every error is one diagnostic on stderr and exit status 1.
@@ -16,32 +16,24 @@
 
 #include "mx/Dialect/MX/MXOps.h"
 #include "mx/Dialect/MX/MXPasses.h"
+#include "mx/ExecutionEngine/CompiledModule.h"
 #include "mx/InitAllDialects.h"
 #include "mx/Numerics/ErrorMetrics.h"
 #include "mx/Numerics/Packing.h"
-#include "mx/Pipelines/Pipelines.h"
 
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/ExecutionEngine/CRunnerUtils.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -350,114 +342,33 @@ FailureOr<func::FuncOp> lookupEntry(ModuleOp module, llvm::StringRef name) {
   return entry;
 }
 
-constexpr llvm::StringLiteral kWrapper = "__mx_run_entry";
-
-/// Adds `@__mx_run_entry(memref...)`, which calls the entry and writes its
-/// results into caller-owned buffers, so the caller needs no allocator.
-void addWrapper(ModuleOp module, func::FuncOp entry) {
-  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-  Location loc = entry.getLoc();
-  SmallVector<Type> buffers;
-  for (Type t : entry.getResultTypes()) {
-    auto tensor = cast<RankedTensorType>(t);
-    buffers.push_back(
-        MemRefType::get(tensor.getShape(), tensor.getElementType()));
-  }
-  auto wrapper =
-      func::FuncOp::create(b, loc, kWrapper, b.getFunctionType(buffers, {}));
-  wrapper->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                   b.getUnitAttr());
-  Block *body = wrapper.addEntryBlock();
-  b.setInsertionPointToStart(body);
-  auto call = func::CallOp::create(b, loc, entry, ValueRange{});
-  for (auto [result, buffer] :
-       llvm::zip(call.getResults(), body->getArguments()))
-    bufferization::MaterializeInDestinationOp::create(
-        b, loc, TypeRange{}, result, buffer, /*restrict=*/true,
-        /*writable=*/true);
-  func::ReturnOp::create(b, loc);
-}
-
-/// Runs the canonicalization patterns of every loaded dialect and op, as
-/// --canonicalize does, reporting folds to `listener`.
-LogicalResult fold(ModuleOp module, RewriterBase::Listener *listener) {
-  MLIRContext *ctx = module.getContext();
-  RewritePatternSet patterns(ctx);
-  for (Dialect *dialect : ctx->getLoadedDialects())
-    dialect->getCanonicalizationPatterns(patterns);
-  for (RegisteredOperationName op : ctx->getRegisteredOperations())
-    op.getCanonicalizationPatterns(patterns, ctx);
-  GreedyRewriteConfig config;
-  config.setUseTopDownTraversal(true);
-  config.setListener(listener);
-  // Not converging is not an error here: the result is still correct IR.
-  (void)applyPatternsGreedily(module, std::move(patterns), config);
-  return success();
-}
-
 /// Folds, lowers, JIT-compiles and runs `module` (modified in place).
 FailureOr<std::vector<Result>> compileAndRun(ModuleOp module,
                                              llvm::StringRef entryName,
                                              RewriterBase::Listener *listener) {
-  FailureOr<func::FuncOp> entry = lookupEntry(module, entryName);
-  if (failed(entry))
+  if (failed(lookupEntry(module, entryName)))
     return failure();
+  mxd::CompileOptions options;
+  options.bufferFunctions.push_back(entryName.str());
+  options.fold = true;
+  options.foldListener = listener;
+  FailureOr<std::unique_ptr<mxd::CompiledModule>> compiled =
+      mxd::CompiledModule::compile(module, options);
+  if (failed(compiled))
+    return failure();
+  const mxd::FunctionSignature *sig = (*compiled)->getSignature(entryName);
   std::vector<Result> results;
-  for (Type t : entry->getResultTypes()) {
-    auto tensor = cast<RankedTensorType>(t);
+  for (const mxd::TensorSpec &spec : sig->results) {
     Result r;
-    r.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
-    r.values.assign(tensor.getNumElements(), 0.0f);
+    r.shape.assign(spec.shape.begin(), spec.shape.end());
+    r.values.assign(spec.getNumElements(), 0.0f);
     results.push_back(std::move(r));
   }
-  addWrapper(module, *entry);
-  if (failed(fold(module, listener)))
-    return failure();
-
-  PassManager pm(module.getContext());
-  mxd::buildMXCPUPipeline(pm);
-  if (failed(pm.run(module)))
-    return failure();
-
-  ExecutionEngineOptions opts;
-  opts.transformer = makeOptimizingTransformer(
-      /*optLevel=*/2, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
-  auto engine = ExecutionEngine::create(module, opts);
-  if (!engine)
-    return module.emitError()
-           << "JIT compilation failed: " << llvm::toString(engine.takeError());
-  // Bufferization copies strided memrefs with the runtime's memrefCopy.
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    symbols[interner("memrefCopy")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&memrefCopy),
-        llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
-
-  // Memref descriptors by hand: {base, aligned, offset, sizes[R], strides[R]}
-  // in 64-bit words, whatever the rank.
-  std::vector<std::vector<int64_t>> descriptors;
-  for (Result &r : results) {
-    int64_t rank = r.shape.size();
-    std::vector<int64_t> d(3 + 2 * rank, 0);
-    auto data = reinterpret_cast<intptr_t>(r.values.data());
-    d[0] = d[1] = data;
-    int64_t stride = 1;
-    for (int64_t i = rank - 1; i >= 0; --i) {
-      d[3 + i] = r.shape[i];
-      d[3 + rank + i] = stride;
-      stride *= r.shape[i];
-    }
-    descriptors.push_back(std::move(d));
-  }
-  std::vector<void *> pointers, args;
-  for (std::vector<int64_t> &d : descriptors)
-    pointers.push_back(d.data());
-  for (void *&p : pointers)
-    args.push_back(&p);
-  if (llvm::Error err = (*engine)->invokePacked(
-          (llvm::Twine("_mlir_ciface_") + kWrapper).str(), args))
+  SmallVector<mxd::BufferRef> outputs;
+  for (Result &r : results)
+    outputs.push_back(
+        mxd::BufferRef::get(r.values.data(), mxd::ElementType::f32, r.shape));
+  if (llvm::Error err = (*compiled)->call(entryName, {}, outputs))
     return module.emitError() << "cannot run the compiled code: "
                               << llvm::toString(std::move(err));
   return results;
@@ -536,15 +447,10 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   mxd::registerAllDialects(registry);
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
   MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
   ctx.loadAllAvailableDialects();
   // One diagnostic per error: never dump the IR into it.
   ctx.printOpOnDiagnostic(false);
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> input = openInputFile(opts.file, &error);
   if (!input) {

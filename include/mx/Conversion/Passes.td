@@ -63,8 +63,9 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     `target` chooses the CPU vector target (docs/Lowering.md): `avx512` (16
     f32 lanes; an FP4 rhs is decoded by a 16-entry product table
     `f32(a_k * value(code))` read with a dynamic `vector.extract` per lane,
-    one `vpermps`/`vpermd` on AVX-512), `avx2` (8 lanes; the table's halves
-    read by two `llvm.x86.avx2.permps`, picked by code bit 3), `generic` (4
+    one `vpermps`/`vpermd` on AVX-512), `avx2` (8 lanes; the table's two
+    8-entry halves read the same way, one `vpermps` ymm each with AVX2,
+    picked by code bit 3), `generic` (4
     lanes; bit-arithmetic decode, no intrinsics), or `host` (the default:
     avx512 with avx512f, avx2 with avx2, else generic). With
     `table-lookup=false` FP4 operands use the bit arithmetic on any target.
@@ -85,7 +86,7 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
              clEnumValN(::mlir::mx::VectorTargetKind::AVX512, "avx512",
                         "16 lanes, FP4 table by per-lane dynamic extract"),
              clEnumValN(::mlir::mx::VectorTargetKind::AVX2, "avx2",
-                        "8 lanes, FP4 table by llvm.x86.avx2.permps"),
+                        "8 lanes, FP4 table in two halves"),
              clEnumValN(::mlir::mx::VectorTargetKind::Generic, "generic",
                         "4 lanes, FP4 by bit arithmetic, no intrinsics"))}]>,
     Option<"prefetchDistance", "prefetch-distance", "int64_t",

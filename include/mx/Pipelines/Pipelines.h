@@ -35,7 +35,8 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
       llvm::cl::values(
           clEnumValN(VectorTargetKind::Host, "host", "the host CPU"),
           clEnumValN(VectorTargetKind::AVX512, "avx512", "16 lanes"),
-          clEnumValN(VectorTargetKind::AVX2, "avx2", "8 lanes, vpermps"),
+          clEnumValN(VectorTargetKind::AVX2, "avx2",
+                     "8 lanes, FP4 table in two halves"),
           clEnumValN(VectorTargetKind::Generic, "generic", "4 lanes"))};
   Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
@@ -48,9 +49,10 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
 /// mlir-runner or the ExecutionEngine:
 ///   convert-mx-to-linalg (vectorized by default), convert-elementwise-to-
 ///   linalg, one-shot bufferization across function boundaries (identity
-///   layouts), linalg to loops, vector to SCF/LLVM, then
-///   arith/math/index/memref/scf/cf/func to LLVM and reconcile-unrealized-
-///   casts.
+///   layouts), ownership-based buffer deallocation (a call frees every
+///   buffer it allocates but its results), linalg to loops, vector to
+///   SCF/LLVM, then arith/math/index/memref/scf/cf/func to LLVM and
+///   reconcile-unrealized-casts.
 /// The loops keep the order the MX lowering relies on for bit-exactness
 /// (reductions in increasing order per output; vector lanes are distinct
 /// outputs); no pass in it reassociates or contracts float arithmetic.

@@ -300,10 +300,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     em.bm = a.scales ? a.block[rank - 2] : 1;
     em.packed = to3D(b, loc, rc[0]);
     em.bScales = to3D(b, loc, rc[1]);
-    // vpermps permutes 8 lanes; other widths read the table by extracts.
     FP4LookupStrategy lookup = target.lookup;
-    if (lookup == FP4LookupStrategy::AVX2Permps && target.lanes != 8)
-      lookup = FP4LookupStrategy::DynamicExtract;
     if (lookup != FP4LookupStrategy::None &&
         mxref::getElemInfo(em.bFormat.elem).bits == 4)
       em.valueTable = buildFP4ValueTable(b, loc, em.bFormat.elem, lookup);

@@ -15,7 +15,6 @@
 #include "mx/Conversion/MXCommon/CodecEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include "llvm/TargetParser/Host.h"
@@ -41,7 +40,7 @@ VectorTarget VectorTarget::get(VectorTargetKind kind) {
   case VectorTargetKind::AVX512:
     return {16, FP4LookupStrategy::DynamicExtract};
   case VectorTargetKind::AVX2:
-    return {8, FP4LookupStrategy::AVX2Permps};
+    return {8, FP4LookupStrategy::HalfTables};
   case VectorTargetKind::Generic:
     return {4, FP4LookupStrategy::None};
   }
@@ -56,7 +55,7 @@ FP4Table vec::buildFP4ValueTable(OpBuilder &b, Location loc,
                                  mxref::ElemKind kind,
                                  FP4LookupStrategy strategy) {
   // Decoded by the reference's bit arithmetic (folded to constants).
-  int32_t parts = strategy == FP4LookupStrategy::AVX2Permps ? 2 : 1;
+  int32_t parts = strategy == FP4LookupStrategy::HalfTables ? 2 : 1;
   int32_t size = 16 / parts;
   FP4Table table{strategy, {}};
   for (int32_t p = 0; p < parts; ++p) {
@@ -79,8 +78,10 @@ FP4Table vec::multiplyTable(OpBuilder &b, Location loc, const FP4Table &values,
   return table;
 }
 
-/// One dynamic extract per lane: x86 with AVX-512 selects the pattern as a
-/// single vpermps zmm; other targets get correct scalar code.
+/// One dynamic extract per lane: x86 selects the pattern as a single
+/// variable permute (vpermps) when the table fills one register (16 f32
+/// with AVX-512, 8 with AVX2); other targets get correct scalar code. The
+/// IR is portable: no intrinsic, no memory effect.
 static Value lookupByExtracts(OpBuilder &b, Location loc, Value table,
                               Value idx) {
   auto idxType = cast<VectorType>(idx.getType());
@@ -95,27 +96,22 @@ static Value lookupByExtracts(OpBuilder &b, Location loc, Value table,
                                         elems);
 }
 
-/// vpermps reads only the low three index bits: permute both halves of the
-/// table and pick by code bit 3. Values are moved, never recomputed, so
-/// every bit (NaN signs included) is the table's.
-static Value lookupByPermps(OpBuilder &b, Location loc, const FP4Table &table,
+/// A 16-entry table in an 8-lane register file: read both 8-entry halves
+/// at the code's low three bits and pick by bit 3. Values are moved, never
+/// recomputed, so every bit (NaN signs included) is the table's.
+static Value lookupInHalves(OpBuilder &b, Location loc, const FP4Table &table,
                             Value idx) {
   CodecEmitter e(b, loc, idx.getType());
-  auto permute = [&](Value half) -> Value {
-    return LLVM::CallIntrinsicOp::create(
-               b, loc, half.getType(), b.getStringAttr("llvm.x86.avx2.permps"),
-               ValueRange{half, idx})
-        .getResult(0);
-  };
+  Value low3 = e.andI(idx, e.i32(7));
   Value high = e.ne(e.andI(idx, e.i32(8)), e.i32(0));
-  Value fromLow = permute(table.parts[0]);
-  Value fromHigh = permute(table.parts[1]);
+  Value fromLow = lookupByExtracts(b, loc, table.parts[0], low3);
+  Value fromHigh = lookupByExtracts(b, loc, table.parts[1], low3);
   return e.select(high, fromHigh, fromLow);
 }
 
 Value vec::lookup(OpBuilder &b, Location loc, const FP4Table &table,
                   Value idx) {
-  if (table.strategy == FP4LookupStrategy::AVX2Permps)
-    return lookupByPermps(b, loc, table, idx);
+  if (table.strategy == FP4LookupStrategy::HalfTables)
+    return lookupInHalves(b, loc, table, idx);
   return lookupByExtracts(b, loc, table.parts[0], idx);
 }

@@ -87,7 +87,7 @@ SmallVector<Value> readScaleCodes(OpBuilder &b, Location loc, Value scales,
 
 /// An FP4 product table, f32(a * value(code)) for the 16 codes, in the form
 /// `strategy` reads: one vector<16xf32> (DynamicExtract) or the halves of
-/// codes 0-7 and 8-15 (AVX2Permps).
+/// codes 0-7 and 8-15 (HalfTables).
 struct FP4Table {
   FP4LookupStrategy strategy;
   SmallVector<Value> parts;

@@ -68,7 +68,8 @@
 // BITS: return
 
 /// No FMA and no fastmath flag anywhere, and no call inside the loops (the
-/// two calls allocate the accumulator and the result).
+/// calls allocate the accumulator and the result, and free the accumulator
+/// after the last loop: buffer deallocation).
 // LLVM-LABEL: llvm.func @gemv_mxfp4
 // LLVM-NOT: fastmath
 // LLVM-NOT: fmuladd
@@ -79,6 +80,8 @@
 // LLVM: llvm.fadd {{.*}} : vector<16xf32>
 // LLVM-NOT: llvm.call
 // LLVM: llvm.call @malloc
+// LLVM-NOT: llvm.call
+// LLVM: llvm.call @free
 // LLVM-NOT: llvm.call
 // LLVM: llvm.return
 

@@ -23,7 +23,7 @@ namespace mx {
 enum class VectorTargetKind {
   Host,    ///< derived from the host CPU's features
   AVX512,  ///< 16 lanes, FP4 table by per-lane dynamic extract (vpermps zmm)
-  AVX2,    ///< 8 lanes, FP4 table by two llvm.x86.avx2.permps
+  AVX2,    ///< 8 lanes, FP4 table in two halves (two vpermps ymm)
   Generic, ///< 4 lanes (SSE/NEON sized), FP4 by bit arithmetic
 };
 
@@ -31,7 +31,8 @@ enum class VectorTargetKind {
 enum class FP4LookupStrategy {
   None,           ///< decode every code by bit arithmetic, then multiply
   DynamicExtract, ///< one 16-entry table, a dynamic vector.extract per lane
-  AVX2Permps,     ///< 8-entry halves, two vpermps selected by code bit 3
+  HalfTables,     ///< 8-entry halves read by dynamic extracts, picked by
+                  ///< code bit 3 (two vpermps ymm with AVX2)
                   ///< (8 lanes only; other widths read by extracts)
 };
 

@@ -1,0 +1,431 @@
+//===- CompiledModule.cpp - MX programs compiled for the host -------------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/ExecutionEngine/CompiledModule.h"
+#include "mx/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <functional>
+#include <iterator>
+#include <mutex>
+
+using namespace mlir;
+using namespace mlir::mx;
+
+//===----------------------------------------------------------------------===//
+// Element types and descriptors
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct ElementTypeInfo {
+  ElementType type;
+  const char *name;
+  int64_t bytes;
+};
+} // namespace
+
+/// Indexed by ElementType.
+static constexpr ElementTypeInfo kElementTypes[] = {
+    {ElementType::f64, "f64", 8}, {ElementType::f32, "f32", 4},
+    {ElementType::f16, "f16", 2}, {ElementType::bf16, "bf16", 2},
+    {ElementType::i64, "i64", 8}, {ElementType::i32, "i32", 4},
+    {ElementType::i16, "i16", 2}, {ElementType::i8, "i8", 1},
+    {ElementType::i1, "i1", 1}};
+
+static constexpr bool isIndexedByType() {
+  for (size_t i = 0; i < std::size(kElementTypes); ++i)
+    if (static_cast<size_t>(kElementTypes[i].type) != i)
+      return false;
+  return true;
+}
+static_assert(isIndexedByType() && std::size(kElementTypes) ==
+                                       static_cast<size_t>(ElementType::i1) + 1,
+              "kElementTypes is indexed by ElementType");
+
+static const ElementTypeInfo &getInfo(ElementType type) {
+  return kElementTypes[static_cast<size_t>(type)];
+}
+
+Type mx::getMLIRType(ElementType type, MLIRContext *ctx) {
+  Builder b(ctx);
+  switch (type) {
+  case ElementType::f64:
+    return b.getF64Type();
+  case ElementType::f32:
+    return b.getF32Type();
+  case ElementType::f16:
+    return b.getF16Type();
+  case ElementType::bf16:
+    return b.getBF16Type();
+  default:
+    // Signless integers: the buffers carry bits, not a signedness.
+    return b.getIntegerType(type == ElementType::i1 ? 1
+                                                    : 8 * getInfo(type).bytes);
+  }
+}
+
+std::optional<ElementType> mx::getElementType(Type type) {
+  for (const ElementTypeInfo &info : kElementTypes)
+    if (getMLIRType(info.type, type.getContext()) == type)
+      return info.type;
+  return std::nullopt;
+}
+
+StringRef mx::stringifyElementType(ElementType type) {
+  return getInfo(type).name;
+}
+
+int64_t mx::getElementByteSize(ElementType type) { return getInfo(type).bytes; }
+
+int64_t TensorSpec::getNumElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::string TensorSpec::str() const {
+  std::string s = "tensor<";
+  for (int64_t d : shape)
+    s += std::to_string(d) + "x";
+  return s + stringifyElementType(elementType).str() + ">";
+}
+
+// The descriptor is read as upstream's StridedMemRefType: pointers and
+// indices are all 64-bit words, in this order.
+static_assert(sizeof(StridedMemRefType<float, 2>) == 7 * sizeof(int64_t) &&
+                  sizeof(void *) == sizeof(int64_t),
+              "MemRefDescriptor assumes 64-bit pointers and indices");
+
+MemRefDescriptor::MemRefDescriptor(void *data, ArrayRef<int64_t> shape) {
+  int64_t rank = shape.size();
+  words.assign(3 + 2 * rank, 0);
+  words[0] = words[1] = static_cast<int64_t>(reinterpret_cast<intptr_t>(data));
+  int64_t stride = 1;
+  for (int64_t i = rank - 1; i >= 0; --i) {
+    words[3 + i] = shape[i];
+    words[3 + rank + i] = stride;
+    stride *= shape[i];
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Compilation
+//===----------------------------------------------------------------------===//
+
+void mx::foldModule(ModuleOp module, RewriterBase::Listener *listener) {
+  MLIRContext *ctx = module.getContext();
+  RewritePatternSet patterns(ctx);
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, ctx);
+  GreedyRewriteConfig config;
+  config.setUseTopDownTraversal(true);
+  config.setListener(listener);
+  // Not converging is not an error here: the result is still correct IR.
+  (void)applyPatternsGreedily(module, std::move(patterns), config);
+}
+
+/// Where errors about the whole module go: an implicit module is located at
+/// line 0, so point at the file's start instead.
+static Location getModuleLoc(ModuleOp module) {
+  Location loc = module.getLoc();
+  if (auto fileLoc = dyn_cast<FileLineColLoc>(loc);
+      fileLoc && !fileLoc.getLine())
+    return FileLineColLoc::get(fileLoc.getFilename(), 1, 1);
+  return loc;
+}
+
+/// The wrapper of buffer function `name`.
+static std::string getWrapperName(StringRef name) {
+  return ("__mx_buffers_" + name).str();
+}
+
+/// The TensorSpec of `type`, or a diagnostic at `fn`.
+static FailureOr<TensorSpec> getSpec(func::FuncOp fn, Type type, StringRef what,
+                                     unsigned index) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  std::optional<ElementType> elem =
+      tensor ? getElementType(tensor.getElementType()) : std::nullopt;
+  if (!tensor || !tensor.hasStaticShape() || !elem)
+    return fn.emitError() << what << " #" << index << " of @" << fn.getSymName()
+                          << " has type " << type
+                          << "; a function called with buffers takes and "
+                             "returns statically shaped tensors of f64, f32, "
+                             "f16, bf16, i64, i32, i16, i8 or i1";
+  return TensorSpec{*elem, SmallVector<int64_t, 4>(tensor.getShape())};
+}
+
+/// Checks buffer function `name` and adds its wrapper, which takes a memref
+/// per input and per result and writes the results into the latter, so the
+/// caller owns every buffer.
+static FailureOr<FunctionSignature> addWrapper(ModuleOp module,
+                                               StringRef name) {
+  auto fn = module.lookupSymbol<func::FuncOp>(name);
+  if (!fn) {
+    SmallVector<std::string> names;
+    for (auto f : module.getOps<func::FuncOp>())
+      if (!f.isDeclaration())
+        names.push_back(("@" + f.getSymName()).str());
+    InFlightDiagnostic diag = emitError(getModuleLoc(module))
+                              << "no function @" << name << " to call";
+    if (!names.empty())
+      diag << "; functions: " << llvm::join(names, ", ");
+    return diag;
+  }
+  if (fn.isDeclaration())
+    return fn.emitError() << "function @" << name
+                          << " is a declaration, it has no body";
+  std::string wrapperName = getWrapperName(name);
+  if (module.lookupSymbol(wrapperName))
+    return fn.emitError() << "symbol @" << wrapperName
+                          << " is reserved for the wrapper of @" << name;
+  FunctionSignature sig;
+  sig.name = name.str();
+  for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
+    FailureOr<TensorSpec> spec = getSpec(fn, type, "argument", i);
+    if (failed(spec))
+      return failure();
+    sig.inputs.push_back(*spec);
+  }
+  for (auto [i, type] : llvm::enumerate(fn.getResultTypes())) {
+    FailureOr<TensorSpec> spec = getSpec(fn, type, "result", i);
+    if (failed(spec))
+      return failure();
+    sig.results.push_back(*spec);
+  }
+
+  MLIRContext *ctx = module.getContext();
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  Location loc = fn.getLoc();
+  SmallVector<Type> buffers;
+  for (const TensorSpec &spec :
+       llvm::concat<const TensorSpec>(sig.inputs, sig.results))
+    buffers.push_back(
+        MemRefType::get(spec.shape, getMLIRType(spec.elementType, ctx)));
+  auto wrapper =
+      func::FuncOp::create(b, loc, wrapperName, b.getFunctionType(buffers, {}));
+  wrapper->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                   b.getUnitAttr());
+  Block *body = wrapper.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  // Inputs are read only (restrict: nothing else aliases them in here);
+  // results are written in place into the caller's buffers.
+  SmallVector<Value> args;
+  for (auto [type, buffer] :
+       llvm::zip(fn.getArgumentTypes(),
+                 body->getArguments().take_front(fn.getNumArguments())))
+    args.push_back(bufferization::ToTensorOp::create(b, loc, type, buffer,
+                                                     /*restrict=*/true));
+  auto call = func::CallOp::create(b, loc, fn, args);
+  for (auto [result, buffer] :
+       llvm::zip(call.getResults(),
+                 body->getArguments().drop_front(fn.getNumArguments())))
+    bufferization::MaterializeInDestinationOp::create(
+        b, loc, TypeRange{}, result, buffer, /*restrict=*/true,
+        /*writable=*/true);
+  func::ReturnOp::create(b, loc);
+  return sig;
+}
+
+CompiledModule::CompiledModule() = default;
+CompiledModule::~CompiledModule() = default;
+
+FailureOr<std::unique_ptr<CompiledModule>>
+CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
+  MLIRContext *ctx = module.getContext();
+  ctx->getOrLoadDialect<bufferization::BufferizationDialect>();
+  ctx->getOrLoadDialect<func::FuncDialect>();
+  ctx->getOrLoadDialect<memref::MemRefDialect>();
+  ctx->getOrLoadDialect<LLVM::LLVMDialect>();
+  registerBuiltinDialectTranslation(*ctx);
+  registerLLVMDialectTranslation(*ctx);
+  static std::once_flag nativeTarget;
+  std::call_once(nativeTarget, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+
+  std::unique_ptr<CompiledModule> compiled(new CompiledModule());
+  for (const std::string &name : options.bufferFunctions) {
+    FailureOr<FunctionSignature> sig = addWrapper(module, name);
+    if (failed(sig))
+      return failure();
+    compiled->signatures.push_back(std::move(*sig));
+  }
+  if (options.fold)
+    foldModule(module, options.foldListener);
+
+  // A pass that fails without a diagnostic still gets one.
+  bool diagnosed = false;
+  {
+    ScopedDiagnosticHandler seen(ctx, [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error)
+        diagnosed = true;
+      return failure();
+    });
+    PassManager pm(ctx);
+    if (options.pipeline)
+      buildMXCPUPipeline(pm, *options.pipeline);
+    else
+      buildMXCPUPipeline(pm);
+    if (failed(pm.run(module))) {
+      if (!diagnosed)
+        emitError(getModuleLoc(module))
+            << "mx-cpu-pipeline failed on this module";
+      return failure();
+    }
+  }
+
+  // ExecutionEngineOptions::transformer is a function_ref: the function it
+  // refers to must live until create() has run it.
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0,
+                                options.targetMachine);
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  engineOptions.enableObjectDump = options.enableObjectDump;
+  auto engine = ExecutionEngine::create(module, engineOptions);
+  if (!engine)
+    return emitError(getModuleLoc(module))
+           << "JIT compilation failed: " << llvm::toString(engine.takeError());
+  compiled->engine = std::move(*engine);
+  // Bufferization copies strided memrefs with the runtime's memrefCopy.
+  compiled->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("memrefCopy")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&memrefCopy),
+        llvm::JITSymbolFlags::Exported};
+    for (const auto &entry : options.symbols)
+      symbols[interner(entry.getKey())] = {
+          llvm::orc::ExecutorAddr::fromPtr(entry.getValue()),
+          llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
+  // Link now: a missing symbol is a compile error rather than a failure of
+  // the first call, and calls need not initialize the engine (not thread
+  // safe) after this.
+  compiled->engine->initialize();
+  for (const FunctionSignature &sig : compiled->signatures) {
+    auto fn = compiled->engine->lookupPacked("_mlir_ciface_" +
+                                             getWrapperName(sig.name));
+    if (!fn)
+      return emitError(getModuleLoc(module))
+             << "JIT compilation failed: " << llvm::toString(fn.takeError());
+  }
+  return compiled;
+}
+
+//===----------------------------------------------------------------------===//
+// Calls
+//===----------------------------------------------------------------------===//
+
+const FunctionSignature *CompiledModule::getSignature(StringRef name) const {
+  for (const FunctionSignature &sig : signatures)
+    if (sig.name == name)
+      return &sig;
+  return nullptr;
+}
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Checks one group of buffers against the signature.
+static llvm::Error checkBuffers(StringRef fn, StringRef what,
+                                ArrayRef<TensorSpec> expected,
+                                ArrayRef<BufferRef> got) {
+  if (got.size() != expected.size())
+    return makeError("@" + fn + " takes " + llvm::Twine(expected.size()) + " " +
+                     what + " buffer(s), got " + llvm::Twine(got.size()));
+  for (auto [i, pair] : llvm::enumerate(llvm::zip(expected, got))) {
+    auto [spec, buffer] = pair;
+    if (!(buffer.spec == spec))
+      return makeError(what + " #" + llvm::Twine(i) + " of @" + fn +
+                       ": expected " + spec.str() + ", got " +
+                       buffer.spec.str());
+    if (!buffer.data && spec.getByteSize() != 0)
+      return makeError(what + " #" + llvm::Twine(i) + " of @" + fn +
+                       " is a null buffer");
+  }
+  return llvm::Error::success();
+}
+
+static bool overlap(const BufferRef &a, const BufferRef &b) {
+  auto *pa = static_cast<const char *>(a.data);
+  auto *pb = static_cast<const char *>(b.data);
+  return pa < pb + b.spec.getByteSize() && pb < pa + a.spec.getByteSize();
+}
+
+llvm::Error CompiledModule::call(StringRef name, ArrayRef<BufferRef> inputs,
+                                 ArrayRef<BufferRef> outputs) {
+  const FunctionSignature *sig = getSignature(name);
+  if (!sig) {
+    SmallVector<std::string> names;
+    for (const FunctionSignature &s : signatures)
+      names.push_back("@" + s.name);
+    return makeError("no buffer function @" + name + " (compiled: " +
+                     (names.empty() ? "none" : llvm::join(names, ", ")) + ")");
+  }
+  if (llvm::Error err = checkBuffers(name, "input", sig->inputs, inputs))
+    return err;
+  if (llvm::Error err = checkBuffers(name, "output", sig->results, outputs))
+    return err;
+  // The wrapper declares its buffers restrict: outputs alias nothing.
+  for (auto [i, out] : llvm::enumerate(outputs)) {
+    for (auto [j, in] : llvm::enumerate(inputs))
+      if (overlap(out, in))
+        return makeError("output #" + llvm::Twine(i) + " of @" + name +
+                         " overlaps input #" + llvm::Twine(j));
+    for (size_t j = 0; j < i; ++j)
+      if (overlap(out, outputs[j]))
+        return makeError("output #" + llvm::Twine(i) + " of @" + name +
+                         " overlaps output #" + llvm::Twine(j));
+  }
+
+  SmallVector<MemRefDescriptor> descriptors;
+  for (const BufferRef &b : llvm::concat<const BufferRef>(inputs, outputs))
+    descriptors.emplace_back(b.data, b.spec.shape);
+  SmallVector<void *> pointers, args;
+  for (MemRefDescriptor &d : descriptors)
+    pointers.push_back(d.get());
+  for (void *&p : pointers)
+    args.push_back(&p);
+  return engine->invokePacked("_mlir_ciface_" + getWrapperName(name), args);
+}
+
+llvm::Error CompiledModule::invokePacked(StringRef name,
+                                         MutableArrayRef<void *> args) {
+  return engine->invokePacked(name, args);
+}
+
+llvm::Expected<void (*)(void **)>
+CompiledModule::lookupPacked(StringRef name) const {
+  return engine->lookupPacked(name);
+}
+
+llvm::Expected<void *> CompiledModule::lookup(StringRef name) const {
+  return engine->lookup(name);
+}
+
+void CompiledModule::dumpToObjectFile(StringRef filename) {
+  engine->dumpToObjectFile(filename);
+}
