@@ -94,7 +94,7 @@ def MX_ConvertOp : MX_QuantizingOp<"convert"> {
     and block shape, with the same options as `mx.quantize`. It folds away
     only where requantization is exact: the same type, RNE rounding and a
     scale mode for which the reference library shows quantize∘dequantize is
-    the identity (`mx::isRequantizationIdentity`). A lossy round trip never
+    the identity (`mxref::isRequantizationIdentity`). A lossy round trip never
     folds away.
 
     ```mlir
