@@ -664,8 +664,10 @@ def same_nans(fv, cv):
 # Suites whose results come from f32 additions of values that may both be
 # NaN: which NaN propagates is not specified (docs/Numerics.md §6, §7), so a
 # NaN matches any NaN there; every other value, and every code, scale and
-# NaN elsewhere, must match bit for bit.
-NAN_ANY_SUITES = ('matmul', 'matmul_wide', 'hadamard')
+# NaN elsewhere, must match bit for bit. Only where it was observed to
+# differ: Hadamard butterflies under target=generic, where LLVM commutes
+# an fadd of two NaNs. The matmul suites stay strict until they differ.
+NAN_ANY_SUITES = ('hadamard',)
 
 
 def check(suite):
