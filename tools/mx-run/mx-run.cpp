@@ -429,14 +429,21 @@ LogicalResult checkSignature(func::FuncOp entry, const Options &opts) {
     return s;
   };
   StringRef name = entry.getSymName();
-  if (opts.inputs.size() != entry.getNumArguments())
-    return entry.emitError()
-           << "entry function @" << name << " takes " << entry.getNumArguments()
-           << " argument(s)"
-           << (entry.getNumArguments()
-                   ? " (" + typeList(entry.getArgumentTypes()) + ")"
-                   : std::string())
-           << "; " << opts.inputs.size() << " --input file(s) given";
+  size_t numArgs = entry.getNumArguments();
+  if (opts.inputs.size() != numArgs) {
+    InFlightDiagnostic diag = entry.emitError()
+                              << "entry function @" << name << " takes "
+                              << numArgs << " argument(s)";
+    if (numArgs)
+      diag << " (" << typeList(entry.getArgumentTypes()) << ")";
+    diag << "; " << opts.inputs.size() << " --input file(s) given";
+    // Name the first argument without a file, or the first file too many.
+    if (opts.inputs.size() < numArgs)
+      diag << ", none for argument #" << opts.inputs.size();
+    else
+      diag << ", '" << opts.inputs[numArgs] << "' is one too many";
+    return diag;
+  }
   if (opts.outputs.size() > entry.getNumResults())
     return entry.emitError()
            << "entry function @" << name << " returns " << entry.getNumResults()
