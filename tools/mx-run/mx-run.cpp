@@ -5,10 +5,12 @@
 //===----------------------------------------------------------------------===//
 //
 // Parses an MX module, then folds (constant weights quantize at compile
-// time), lowers, JIT-compiles and runs it through mx::CompiledModule: a
-// no-argument entry function returning f32 tensors, written into buffers
-// mx-run owns. Optionally reports what was quantized and compares against the
-// same program with quantization stripped (docs/Tools.md).
+// time), lowers, JIT-compiles and runs it through mx::CompiledModule: an
+// entry function taking and returning statically shaped tensors, its inputs
+// read from .npy files, its results written into buffers mx-run owns, then
+// printed and optionally saved as .npy. Optionally reports what was quantized
+// and compares against the same program with quantization stripped
+// (docs/Tools.md).
 //
 // Every error is one diagnostic on stderr and exit status 1.
 //
@@ -20,6 +22,7 @@
 #include "mx/InitAllDialects.h"
 #include "mx/Numerics/ErrorMetrics.h"
 #include "mx/Numerics/Packing.h"
+#include "mx/Support/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -28,6 +31,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -38,6 +42,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <map>
 
 using namespace mlir;
@@ -49,19 +54,28 @@ const char *const kHelp = R"(USAGE: mx-run FILE.mlir [options]
 
 Compiles an MX program for the CPU (constant folding, which quantizes
 constant weights at compile time, then mx-cpu-pipeline), JIT-compiles it and
-runs a function that takes no arguments and returns statically shaped f32
-tensors. FILE may be '-' for stdin.
+runs a function whose arguments and results are statically shaped tensors of
+f64, f32, f16, bf16, i64, i32, i16, i8 or i1. FILE may be '-' for stdin.
 
 OPTIONS:
   --entry=NAME      The function to run (default: main).
+  --input=A.npy     The next argument of the entry function, from a .npy file
+                    (repeat once per argument, in order). Little-endian,
+                    C order; the dtype must match the element type exactly:
+                      f64 <f8   f32 <f4   f16 <f2   bf16 <u2 (its bits)
+                      i64 <i8   i32 <i4   i16 <i2   i8 |i1   i1 |b1
+  --output=OUT.npy  Writes the next result to a .npy file of its dtype (same
+                    table; repeat in result order; results without one are
+                    only printed).
   --report          Per quantized value (mx.quantize, mx.convert, mx.constant):
                     weight or activation, when it is quantized, format, block
                     shape, bytes in f32 and in MX form, and the #mx.policy in
                     force.
   --compare-f32     Also runs the f32 baseline (the module after
-                    mx-strip-quantization) and prints, per result, mse,
-                    rel_mse, sqnr_db and max_abs of MX against it.
-  --print-results   Prints every result value with its f32 bit pattern
+                    mx-strip-quantization) on the same inputs and prints, per
+                    result, mse, rel_mse, sqnr_db and max_abs of MX against
+                    it. Every result must be f32.
+  --print-results   Prints every result value with its bit pattern
                     (default: the shape and the first values).
   --help            Prints this text.
 )";
@@ -69,6 +83,7 @@ OPTIONS:
 struct Options {
   std::string file;
   std::string entry = "main";
+  std::vector<std::string> inputs, outputs;
   bool report = false;
   bool compare = false;
   bool printAll = false;
@@ -89,18 +104,31 @@ std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
       llvm::outs() << kHelp;
       return 0;
     }
-    if (arg.starts_with("--entry")) {
-      llvm::StringRef rest = arg.drop_front(strlen("--entry"));
+    // The options with a value: --NAME=VALUE or --NAME VALUE.
+    struct ValueOption {
+      llvm::StringRef name, what;
+      std::function<void(std::string)> set;
+    };
+    ValueOption valueOptions[] = {
+        {"--entry", "a function name", [&](std::string v) { opts.entry = v; }},
+        {"--input", "a .npy file",
+         [&](std::string v) { opts.inputs.push_back(v); }},
+        {"--output", "a .npy file",
+         [&](std::string v) { opts.outputs.push_back(v); }}};
+    ValueOption *option = llvm::find_if(
+        valueOptions, [&](ValueOption &o) { return arg.starts_with(o.name); });
+    if (option != std::end(valueOptions)) {
+      llvm::StringRef rest = arg.drop_front(option->name.size());
       std::string value;
       if (rest.consume_front("="))
         value = rest.str();
       else if (rest.empty() && i + 1 < argc)
         value = argv[++i];
       else if (!rest.empty())
-        return usageError("unknown option '" + arg + "'");
+        return usageError("unknown option '" + arg + "' (see --help)");
       if (value.empty())
-        return usageError("--entry needs a function name");
-      opts.entry = value;
+        return usageError(option->name + " needs " + option->what);
+      option->set(std::move(value));
       continue;
     }
     if (arg == "--report") {
@@ -295,13 +323,64 @@ void printReport(llvm::raw_ostream &os, ArrayRef<QuantRecord> records) {
 // Compile and run
 //===----------------------------------------------------------------------===//
 
-struct Result {
-  SmallVector<int64_t> shape;
-  std::vector<float> values;
+/// One buffer of a call: an input read from a .npy file, or a result.
+struct Tensor {
+  mxd::TensorSpec spec;
+  std::vector<uint8_t> bytes;
+
+  /// The values of an f32 tensor.
+  std::vector<float> getFloats() const {
+    std::vector<float> values(spec.getNumElements());
+    std::memcpy(values.data(), bytes.data(), values.size() * sizeof(float));
+    return values;
+  }
 };
 
-/// The entry function, checked: no arguments, statically shaped f32 tensor
-/// results.
+constexpr const char *kSupportedTypes =
+    "statically shaped tensors of f64, f32, f16, bf16, i64, i32, i16, i8 or "
+    "i1";
+
+/// The spec of a statically shaped tensor type mx-run can pass, if it is one.
+std::optional<mxd::TensorSpec> getTensorSpec(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return std::nullopt;
+  std::optional<mxd::ElementType> elem =
+      mxd::getElementType(tensor.getElementType());
+  if (!elem)
+    return std::nullopt;
+  return mxd::TensorSpec{*elem, SmallVector<int64_t, 4>(tensor.getShape())};
+}
+
+/// The .npy dtype of an element type: the same bits (bf16 as its uint16
+/// pattern, i1 as NumPy's one-byte bool).
+mxsupport::NpyDType getNpyDType(mxd::ElementType type) {
+  using mxsupport::NpyDType;
+  switch (type) {
+  case mxd::ElementType::f64:
+    return NpyDType::Float64;
+  case mxd::ElementType::f32:
+    return NpyDType::Float32;
+  case mxd::ElementType::f16:
+    return NpyDType::Float16;
+  case mxd::ElementType::bf16:
+    return NpyDType::UInt16;
+  case mxd::ElementType::i64:
+    return NpyDType::Int64;
+  case mxd::ElementType::i32:
+    return NpyDType::Int32;
+  case mxd::ElementType::i16:
+    return NpyDType::Int16;
+  case mxd::ElementType::i8:
+    return NpyDType::Int8;
+  case mxd::ElementType::i1:
+    return NpyDType::Bool;
+  }
+  llvm_unreachable("unknown element type");
+}
+
+/// The entry function, checked: defined, statically shaped tensor arguments
+/// and results of the supported element types.
 FailureOr<func::FuncOp> lookupEntry(ModuleOp module, llvm::StringRef name) {
   auto entry = module.lookupSymbol<func::FuncOp>(name);
   if (!entry) {
@@ -323,28 +402,116 @@ FailureOr<func::FuncOp> lookupEntry(ModuleOp module, llvm::StringRef name) {
   if (entry.isDeclaration())
     return entry.emitError()
            << "entry function @" << name << " is a declaration, it has no body";
-  if (entry.getNumArguments() != 0)
-    return entry.emitError()
-           << "entry function @" << name << " takes " << entry.getNumArguments()
-           << " argument(s); mx-run runs functions that "
-              "take none";
   if (entry.getNumResults() == 0)
     return entry.emitError() << "entry function @" << name
-                             << " returns nothing; mx-run prints the f32 "
-                                "tensors it returns";
-  for (auto [i, type] : llvm::enumerate(entry.getResultTypes())) {
-    auto tensor = dyn_cast<RankedTensorType>(type);
-    if (!tensor || !tensor.hasStaticShape() || !tensor.getElementType().isF32())
+                             << " returns nothing; mx-run prints the tensors "
+                                "it returns";
+  for (auto [i, type] : llvm::enumerate(entry.getArgumentTypes()))
+    if (!getTensorSpec(type))
+      return entry.emitError()
+             << "entry function @" << name << " argument #" << i << " has type "
+             << type << "; mx-run supports " << kSupportedTypes;
+  for (auto [i, type] : llvm::enumerate(entry.getResultTypes()))
+    if (!getTensorSpec(type))
       return entry.emitError()
              << "entry function @" << name << " result #" << i << " has type "
-             << type << "; mx-run supports statically shaped f32 tensors";
-  }
+             << type << "; mx-run supports " << kSupportedTypes;
   return entry;
 }
 
-/// Folds, lowers, JIT-compiles and runs `module` (modified in place).
-FailureOr<std::vector<Result>> compileAndRun(ModuleOp module,
+/// Checks the options against the entry's signature, before anything is
+/// read or compiled.
+LogicalResult checkSignature(func::FuncOp entry, const Options &opts) {
+  auto typeList = [](TypeRange types) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    llvm::interleaveComma(types, os);
+    return s;
+  };
+  StringRef name = entry.getSymName();
+  size_t numArgs = entry.getNumArguments();
+  if (opts.inputs.size() != numArgs) {
+    InFlightDiagnostic diag = entry.emitError()
+                              << "entry function @" << name << " takes "
+                              << numArgs << " argument(s)";
+    if (numArgs)
+      diag << " (" << typeList(entry.getArgumentTypes()) << ")";
+    diag << "; " << opts.inputs.size() << " --input file(s) given";
+    // Name the first argument without a file, or the first file too many.
+    if (opts.inputs.size() < numArgs)
+      diag << ", none for argument #" << opts.inputs.size();
+    else
+      diag << ", '" << opts.inputs[numArgs] << "' is one too many";
+    return diag;
+  }
+  if (opts.outputs.size() > entry.getNumResults())
+    return entry.emitError()
+           << "entry function @" << name << " returns " << entry.getNumResults()
+           << " result(s) (" << typeList(entry.getResultTypes()) << "); "
+           << opts.outputs.size() << " --output file(s) given";
+  if (opts.compare)
+    for (auto [i, type] : llvm::enumerate(entry.getResultTypes()))
+      if (!cast<RankedTensorType>(type).getElementType().isF32())
+        return entry.emitError()
+               << "--compare-f32 compares f32 results; result #" << i << " of @"
+               << name << " has type " << type;
+  return success();
+}
+
+/// One error about a file: "mx-run: FILE: error: MESSAGE".
+void fileError(llvm::StringRef file, const llvm::Twine &message) {
+  llvm::errs() << "mx-run: " << file << ": error: " << message << "\n";
+}
+
+/// Reads the --input files, each checked against its argument.
+FailureOr<std::vector<Tensor>> readInputs(func::FuncOp entry,
+                                          const Options &opts) {
+  std::vector<Tensor> inputs;
+  for (auto [i, file] : llvm::enumerate(opts.inputs)) {
+    llvm::Expected<mxsupport::NpyArray> array = mxsupport::readNpyFile(file);
+    if (!array) {
+      fileError(file, llvm::toString(array.takeError()));
+      return failure();
+    }
+    mxd::TensorSpec spec = *getTensorSpec(entry.getArgumentTypes()[i]);
+    mxsupport::NpyDType dtype = getNpyDType(spec.elementType);
+    if (array->dtype != dtype ||
+        ArrayRef<int64_t>(array->shape) != ArrayRef<int64_t>(spec.shape)) {
+      fileError(file, llvm::formatv("argument #{0} of @{1} is {2}, a {3} array "
+                                    "of shape {4}; the file holds {5} of shape "
+                                    "{6}",
+                                    i, entry.getSymName(), spec.str(),
+                                    mxsupport::getNpyDescr(dtype),
+                                    mxsupport::formatNpyShape(spec.shape),
+                                    mxsupport::getNpyDescr(array->dtype),
+                                    array->getShapeString()));
+      return failure();
+    }
+    inputs.push_back({std::move(spec), std::move(array->data)});
+  }
+  return inputs;
+}
+
+/// Writes result i to the i-th --output file.
+LogicalResult writeOutputs(ArrayRef<Tensor> results, const Options &opts) {
+  for (auto [file, result] : llvm::zip_first(opts.outputs, results)) {
+    mxsupport::NpyArray array{
+        getNpyDType(result.spec.elementType),
+        {result.spec.shape.begin(), result.spec.shape.end()},
+        result.bytes};
+    if (llvm::Error err = mxsupport::writeNpyFile(file, array)) {
+      fileError(file, llvm::toString(std::move(err)));
+      return failure();
+    }
+  }
+  return success();
+}
+
+/// Folds, lowers, JIT-compiles and runs `module` (modified in place) on
+/// `inputs`.
+FailureOr<std::vector<Tensor>> compileAndRun(ModuleOp module,
                                              llvm::StringRef entryName,
+                                             ArrayRef<Tensor> inputs,
                                              RewriterBase::Listener *listener) {
   if (failed(lookupEntry(module, entryName)))
     return failure();
@@ -357,18 +524,17 @@ FailureOr<std::vector<Result>> compileAndRun(ModuleOp module,
   if (failed(compiled))
     return failure();
   const mxd::FunctionSignature *sig = (*compiled)->getSignature(entryName);
-  std::vector<Result> results;
-  for (const mxd::TensorSpec &spec : sig->results) {
-    Result r;
-    r.shape.assign(spec.shape.begin(), spec.shape.end());
-    r.values.assign(spec.getNumElements(), 0.0f);
-    results.push_back(std::move(r));
-  }
-  SmallVector<mxd::BufferRef> outputs;
-  for (Result &r : results)
-    outputs.push_back(
-        mxd::BufferRef::get(r.values.data(), mxd::ElementType::f32, r.shape));
-  if (llvm::Error err = (*compiled)->call(entryName, {}, outputs))
+  std::vector<Tensor> results;
+  for (const mxd::TensorSpec &spec : sig->results)
+    results.push_back({spec, std::vector<uint8_t>(spec.getByteSize())});
+  SmallVector<mxd::BufferRef> inputRefs, outputRefs;
+  for (const Tensor &t : inputs)
+    inputRefs.push_back(
+        mxd::BufferRef::get(t.bytes.data(), t.spec.elementType, t.spec.shape));
+  for (Tensor &r : results)
+    outputRefs.push_back(
+        mxd::BufferRef::get(r.bytes.data(), r.spec.elementType, r.spec.shape));
+  if (llvm::Error err = (*compiled)->call(entryName, inputRefs, outputRefs))
     return module.emitError() << "cannot run the compiled code: "
                               << llvm::toString(std::move(err));
   return results;
@@ -378,40 +544,81 @@ FailureOr<std::vector<Result>> compileAndRun(ModuleOp module,
 // Output
 //===----------------------------------------------------------------------===//
 
-uint32_t bitsOf(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof(u));
-  return u;
+/// Element `i` of `t`: its bit pattern in hex and its value, with full
+/// precision or short.
+std::pair<std::string, std::string> formatElement(const Tensor &t, int64_t i,
+                                                  bool full) {
+  int64_t size = mxd::getElementByteSize(t.spec.elementType);
+  uint64_t bits = 0;
+  // Little-endian host: the low bytes of `bits` are the element.
+  std::memcpy(&bits, t.bytes.data() + i * size, size);
+  std::string hex =
+      llvm::formatv("0x{0}",
+                    llvm::format_hex_no_prefix(bits, unsigned(2 * size)))
+          .str();
+  auto fromBits = [&](const llvm::fltSemantics &sem) {
+    llvm::APFloat f(sem, llvm::APInt(8 * size, bits));
+    bool lost;
+    f.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven,
+              &lost);
+    return f.convertToDouble();
+  };
+  std::string value;
+  llvm::raw_string_ostream os(value);
+  // %.9g keeps every f32 (and so f16 and bf16) value exact; %.17g every f64.
+  switch (t.spec.elementType) {
+  case mxd::ElementType::f64:
+    os << llvm::format(full ? "%.17g" : "%.6g",
+                       fromBits(llvm::APFloat::IEEEdouble()));
+    break;
+  case mxd::ElementType::f32:
+    os << llvm::format(full ? "%.9g" : "%.6g",
+                       fromBits(llvm::APFloat::IEEEsingle()));
+    break;
+  case mxd::ElementType::f16:
+    os << llvm::format(full ? "%.9g" : "%.6g",
+                       fromBits(llvm::APFloat::IEEEhalf()));
+    break;
+  case mxd::ElementType::bf16:
+    os << llvm::format(full ? "%.9g" : "%.6g",
+                       fromBits(llvm::APFloat::BFloat()));
+    break;
+  default:
+    os << llvm::APInt(8 * size, bits).getSExtValue();
+    break;
+  }
+  return {hex, value};
 }
 
-void printResults(llvm::raw_ostream &os, ArrayRef<Result> results,
+void printResults(llvm::raw_ostream &os, ArrayRef<Tensor> results,
                   bool printAll) {
   for (auto [i, r] : llvm::enumerate(results)) {
-    os << "result " << i << ": tensor<" << joinDims(r.shape) << "xf32>\n";
+    os << "result " << i << ": " << r.spec.str() << "\n";
+    int64_t n = r.spec.getNumElements();
     if (printAll) {
-      SmallVector<int64_t> index(r.shape.size(), 0);
-      for (float v : r.values) {
+      SmallVector<int64_t> index(r.spec.shape.size(), 0);
+      for (int64_t j = 0; j < n; ++j) {
+        auto [hex, value] = formatElement(r, j, /*full=*/true);
         os << "  ["
            << llvm::join(
                   llvm::map_range(index,
                                   [](int64_t x) { return std::to_string(x); }),
                   ", ")
-           << "] " << llvm::formatv("0x{0:x-8}", bitsOf(v)) << " "
-           << llvm::formatv("{0}", llvm::format("%.9g", v)) << "\n";
+           << "] " << hex << " " << value << "\n";
         for (int64_t d = int64_t(index.size()) - 1; d >= 0; --d) {
-          if (++index[d] < r.shape[d])
+          if (++index[d] < r.spec.shape[d])
             break;
           index[d] = 0;
         }
       }
       continue;
     }
-    constexpr size_t kShown = 8;
+    constexpr int64_t kShown = 8;
     os << "  [";
-    for (size_t j = 0; j < std::min(kShown, r.values.size()); ++j)
-      os << (j ? ", " : "") << llvm::format("%.6g", r.values[j]);
-    if (r.values.size() > kShown)
-      os << ", ... (" << r.values.size() << " values)";
+    for (int64_t j = 0; j < std::min(kShown, n); ++j)
+      os << (j ? ", " : "") << formatElement(r, j, /*full=*/false).second;
+    if (n > kShown)
+      os << ", ... (" << n << " values)";
     os << "]\n";
   }
 }
@@ -422,14 +629,15 @@ std::string formatDouble(const char *spec, double v) {
   return s;
 }
 
-void printComparison(llvm::raw_ostream &os, ArrayRef<Result> mx,
-                     ArrayRef<Result> f32) {
+void printComparison(llvm::raw_ostream &os, ArrayRef<Tensor> mx,
+                     ArrayRef<Tensor> f32) {
   os << "== MX vs f32 (the same program after mx-strip-quantization) ==\n";
   os << llvm::formatv("{0,-7} {1,14} {2,14} {3,9} {4,14}\n", "result", "mse",
                       "rel_mse", "sqnr_db", "max_abs");
   for (auto [i, pair] : llvm::enumerate(llvm::zip(mx, f32))) {
     auto [m, f] = pair;
-    mxref::ErrorStats s = mxref::computeErrorStats(f.values, m.values);
+    mxref::ErrorStats s =
+        mxref::computeErrorStats(f.getFloats(), m.getFloats());
     os << llvm::formatv(
         "{0,-7} {1,14} {2,14} {3,9} {4,14}\n", i, formatDouble("%.6g", s.mse),
         formatDouble("%.6g", s.relMse), formatDouble("%.2f", s.sqnrDb),
@@ -475,8 +683,13 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &ctx);
   if (!module)
     return 1;
-  // Check the entry before the (slower) compilation of anything.
-  if (failed(lookupEntry(*module, opts.entry)))
+  // Check the entry and the options against it, and read the inputs, before
+  // the (slower) compilation of anything.
+  FailureOr<func::FuncOp> entry = lookupEntry(*module, opts.entry);
+  if (failed(entry) || failed(checkSignature(*entry, opts)))
+    return 1;
+  FailureOr<std::vector<Tensor>> inputs = readInputs(*entry, opts);
+  if (failed(inputs))
     return 1;
   // The JIT links nothing but the module: a call to a declaration would
   // fail late, with the linker's own message.
@@ -506,16 +719,19 @@ int main(int argc, char **argv) {
       return 1;
   }
 
-  FailureOr<std::vector<Result>> results =
-      compileAndRun(*module, opts.entry, opts.report ? &tracker : nullptr);
+  FailureOr<std::vector<Tensor>> results = compileAndRun(
+      *module, opts.entry, *inputs, opts.report ? &tracker : nullptr);
   if (failed(results))
     return 1;
-  FailureOr<std::vector<Result>> f32Results;
+  FailureOr<std::vector<Tensor>> f32Results;
   if (opts.compare) {
-    f32Results = compileAndRun(*baseline, opts.entry, nullptr);
+    f32Results = compileAndRun(*baseline, opts.entry, *inputs, nullptr);
     if (failed(f32Results))
       return 1;
   }
+  // Written before anything is printed: an error leaves stdout empty.
+  if (failed(writeOutputs(*results, opts)))
+    return 1;
 
   llvm::raw_ostream &os = llvm::outs();
   if (opts.report)
