@@ -398,9 +398,10 @@ void callRepeatedly(CompiledModule &compiled, StringRef fn,
                   fn.str().c_str(), (long long)allocated, (long long)freed);
     ASSERT_GT(allocated, 0) << "call " << i;
     ASSERT_EQ(allocated, freed) << "call " << i;
-    if (i)
+    if (i) {
       for (size_t r = 0; r < now.size(); ++r)
         ASSERT_EQ(now[r], first[r]) << "result " << r << ", call " << i;
+    }
   }
 }
 
