@@ -11,6 +11,8 @@
 
 #include "mx/Numerics/Format.h"
 
+#include "../DocsTable.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -38,26 +40,17 @@ std::string describeRule(const ValidityRule &rule) {
 }
 
 TEST(DocsTest, ValidityTableMatchesCode) {
-  auto buf = llvm::MemoryBuffer::getFile(MX_SOURCE_DIR "/docs/Numerics.md");
-  ASSERT_TRUE(bool(buf)) << "cannot read docs/Numerics.md";
-  llvm::StringRef text = (*buf)->getBuffer();
-  size_t begin = text.find("<!-- validity-table-begin -->");
-  size_t end = text.find("<!-- validity-table-end -->");
-  ASSERT_NE(begin, llvm::StringRef::npos);
-  ASSERT_NE(end, llvm::StringRef::npos);
-  llvm::SmallVector<llvm::StringRef> lines;
-  text.slice(begin, end).split(lines, '\n');
+  auto table = mxtest::readDocsTable(MX_SOURCE_DIR "/docs/Numerics.md",
+                                     "validity-table");
+  ASSERT_TRUE(bool(table)) << llvm::toString(table.takeError());
+  ASSERT_FALSE(table->empty());
+  EXPECT_EQ(table->front(), mxtest::DocsRow({"element", "scale", "tensor scale",
+                                             "scale modes", "note"}));
+  // Every column but the free-text note is compared.
   std::set<std::string> documented;
-  for (llvm::StringRef line : lines) {
-    llvm::SmallVector<llvm::StringRef> cells;
-    line.trim().split(cells, '|');
-    // "| a | b | c | d | e |" splits into 7 cells, the outer two empty.
-    if (cells.size() != 7 || cells[1].trim() == "element" ||
-        cells[1].trim().starts_with("---"))
-      continue;
-    documented.insert((cells[1].trim() + "|" + cells[2].trim() + "|" +
-                       cells[3].trim() + "|" + cells[4].trim())
-                          .str());
+  for (const mxtest::DocsRow &row : llvm::drop_begin(*table)) {
+    ASSERT_EQ(row.size(), 5u) << llvm::join(row, " | ");
+    documented.insert(llvm::join(llvm::ArrayRef(row).drop_back(), "|"));
   }
   std::set<std::string> code;
   for (const ValidityRule &rule : getValidityTable())

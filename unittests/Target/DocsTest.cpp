@@ -11,6 +11,8 @@
 
 #include "mx/Target/NVVM/Capabilities.h"
 
+#include "../DocsTable.h"
+
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -23,17 +25,7 @@ using namespace mxnvvm;
 
 namespace {
 
-using Row = std::vector<std::string>;
-
-Row splitRow(llvm::StringRef line) {
-  llvm::SmallVector<llvm::StringRef> cells;
-  line.trim().split(cells, '|');
-  Row row;
-  // "| a | b |" splits into 4 cells, the outer two empty.
-  for (size_t i = 1; i + 1 < cells.size(); ++i)
-    row.push_back(cells[i].trim().str());
-  return row;
-}
+using Row = mxtest::DocsRow;
 
 Row codeHeader() {
   Row row = {"chip", "default PTX"};
@@ -50,22 +42,10 @@ Row codeRow(const ChipInfo &chip) {
 }
 
 TEST(DocsTest, CapabilityTableMatchesCode) {
-  auto buf =
-      llvm::MemoryBuffer::getFile(MX_SOURCE_DIR "/docs/TargetCapabilities.md");
-  ASSERT_TRUE(bool(buf)) << "cannot read docs/TargetCapabilities.md";
-  llvm::StringRef text = (*buf)->getBuffer();
-  size_t begin = text.find("<!-- capability-table-begin -->");
-  size_t end = text.find("<!-- capability-table-end -->");
-  ASSERT_NE(begin, llvm::StringRef::npos);
-  ASSERT_NE(end, llvm::StringRef::npos);
-  llvm::SmallVector<llvm::StringRef> lines;
-  text.slice(begin, end).split(lines, '\n');
-  std::vector<Row> documented;
-  for (llvm::StringRef line : lines) {
-    if (!line.trim().starts_with("|") || line.contains("---"))
-      continue;
-    documented.push_back(splitRow(line));
-  }
+  auto table = mxtest::readDocsTable(
+      MX_SOURCE_DIR "/docs/TargetCapabilities.md", "capability-table");
+  ASSERT_TRUE(bool(table)) << llvm::toString(table.takeError());
+  const std::vector<Row> &documented = *table;
   ASSERT_FALSE(documented.empty());
   EXPECT_EQ(documented.front(), codeHeader());
   ASSERT_EQ(documented.size(), getAllChips().size() + 1)
