@@ -37,7 +37,7 @@ ErrorStats mxref::computeErrorStats(llvm::ArrayRef<float> source,
 double mxref::getBitsPerElement(const QuantizedTensor &q) {
   double n = double(q.getNumElements());
   double bits = n * getElemInfo(q.format.elem).bits +
-                8.0 * double(q.getNumBlocks()) +
+                8.0 * double(q.getNumScales()) +
                 (q.format.tensorScale ? 32.0 : 0.0);
   return bits / n;
 }

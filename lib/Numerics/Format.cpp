@@ -39,18 +39,27 @@ std::optional<ElemKind> mxref::symbolizeElemKind(llvm::StringRef name) {
 }
 
 llvm::StringRef mxref::stringifyScaleKind(ScaleKind kind) {
-  return kind == ScaleKind::E8M0 ? "e8m0" : "ue4m3";
+  switch (kind) {
+  case ScaleKind::E8M0:
+    return "e8m0";
+  case ScaleKind::UE4M3:
+    return "ue4m3";
+  case ScaleKind::None:
+    return "none";
+  }
+  return "none";
 }
 
 std::optional<ScaleKind> mxref::symbolizeScaleKind(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<ScaleKind>>(name)
       .Case("e8m0", ScaleKind::E8M0)
       .Case("ue4m3", ScaleKind::UE4M3)
+      .Case("none", ScaleKind::None)
       .Default(std::nullopt);
 }
 
 static const char *const kScaleModeNames[kNumScaleModes] = {
-    "floor", "rceil", "ceil", "even", "nvfp4"};
+    "floor", "rceil", "ceil", "even", "nvfp4", "tensor"};
 
 llvm::StringRef mxref::stringifyScaleMode(ScaleMode mode) {
   return kScaleModeNames[static_cast<unsigned>(mode)];
@@ -101,6 +110,9 @@ static const ValidityRule kValidityTable[] = {
     {ElemKind::E2M1, ScaleKind::UE4M3, true, modeBit(ScaleMode::NVFP4),
      "NVIDIA NVFP4: UE4M3 block scales under an FP32 tensor scale, with "
      "NVFP4's own two-level scale rule"},
+    {ElemKind::E4M3, ScaleKind::None, true, modeBit(ScaleMode::Tensor),
+     "per-tensor FP8 E4M3: one FP32 tensor scale, no block scales "
+     "(TransformerEngine current scaling)"},
 };
 
 llvm::ArrayRef<ValidityRule> mxref::getValidityTable() {
@@ -116,15 +128,30 @@ const ValidityRule *mxref::lookupValidityRule(const Format &f) {
 }
 
 std::optional<std::string> mxref::checkFormat(const Format &f) {
+  llvm::StringRef elem = stringifyElemKind(f.elem);
+  if (f.isPerTensor()) {
+    if (f.defaultBlock != 0)
+      return llvm::formatv("a format without block scales has no block size "
+                           "(its block is the whole tensor), got {0}",
+                           f.defaultBlock)
+          .str();
+    if (!f.tensorScale)
+      return "a format without block scales needs an FP32 tensor scale";
+    if (lookupValidityRule(f))
+      return std::nullopt;
+    return llvm::formatv("element kind {0} cannot be scaled per tensor only "
+                         "(only e4m3, as per-tensor FP8)",
+                         elem)
+        .str();
+  }
   if (f.defaultBlock <= 0)
     return llvm::formatv("block size must be positive, got {0}", f.defaultBlock)
         .str();
   if (lookupValidityRule(f))
     return std::nullopt;
-  llvm::StringRef elem = stringifyElemKind(f.elem);
   if (f.scale == ScaleKind::E8M0 && f.tensorScale)
     return "an E8M0 block scale takes no tensor scale (tensor scales are "
-           "defined for UE4M3 block scales only)";
+           "defined for UE4M3 block scales and per-tensor formats only)";
   if (f.scale == ScaleKind::UE4M3 && !f.tensorScale)
     return "UE4M3 block scales need an FP32 tensor scale (NVFP4's "
            "two-level rule)";
@@ -155,7 +182,15 @@ std::optional<std::string> mxref::checkScaleMode(const Format &f,
 }
 
 ScaleMode Format::defaultScaleMode() const {
-  return scale == ScaleKind::UE4M3 ? ScaleMode::NVFP4 : ScaleMode::Floor;
+  switch (scale) {
+  case ScaleKind::E8M0:
+    return ScaleMode::Floor;
+  case ScaleKind::UE4M3:
+    return ScaleMode::NVFP4;
+  case ScaleKind::None:
+    return ScaleMode::Tensor;
+  }
+  return ScaleMode::Floor;
 }
 
 //===----------------------------------------------------------------------===//
@@ -170,6 +205,7 @@ static const Preset kPresets[] = {
     {"mxfp4", {ElemKind::E2M1, ScaleKind::E8M0, false, 32}},
     {"mxint8", {ElemKind::INT8, ScaleKind::E8M0, false, 32}},
     {"nvfp4", {ElemKind::E2M1, ScaleKind::UE4M3, true, 16}},
+    {"fp8_e4m3_tensor", {ElemKind::E4M3, ScaleKind::None, true, 0}},
 };
 
 llvm::ArrayRef<Preset> mxref::getPresets() { return kPresets; }

@@ -44,10 +44,17 @@ static llvm::Error checkOperand(const MatmulOperand &x, const char *name) {
     return makeError(
         llvm::formatv("operand {0}: expected {1} element codes, got {2}", name,
                       n, q.elements.size()));
-  if (int64_t(q.scales.size()) != q.getNumBlocks())
+  if (int64_t(q.scales.size()) != q.getNumScales())
     return makeError(
         llvm::formatv("operand {0}: expected {1} scale bytes, got {2}", name,
-                      q.getNumBlocks(), q.scales.size()));
+                      q.getNumScales(), q.scales.size()));
+  if (q.format.isPerTensor()) {
+    if (q.block != q.shape)
+      return makeError(llvm::formatv(
+          "operand {0}: a per-tensor operand's block is the whole tensor",
+          name));
+    return llvm::Error::success();
+  }
   for (size_t i = 0; i + 2 < q.block.size(); ++i)
     if (q.block[i] != 1)
       return makeError(llvm::formatv(
@@ -77,10 +84,14 @@ llvm::Expected<int64_t> mxref::getMatmulKBlock(const MatmulOperand &a,
     return makeError(
         llvm::formatv("contraction sizes differ: A has K = {0}, B has K = {1}",
                       k, b.shape[rank - 2]));
+  // A per-tensor operand has no block scales and does not split K.
+  auto blockScaled = [](const MatmulOperand &x) {
+    return x.isQuantized() && x.quantized->format.hasBlockScales();
+  };
   std::optional<int64_t> ka, kbB;
-  if (a.isQuantized())
+  if (blockScaled(a))
     ka = a.quantized->block[rank - 1];
-  if (b.isQuantized())
+  if (blockScaled(b))
     kbB = b.quantized->block[rank - 2];
   if (ka && kbB && *ka != *kbB)
     return makeError(llvm::formatv(
@@ -135,6 +146,7 @@ public:
     blockCols = q.block[rank - 1];
     if (q.format.tensorScale)
       tensorScale = q.tensorDecodeScale;
+    perTensor = q.format.isPerTensor();
   }
 
   float elem(int64_t batch, int64_t r, int64_t c) const {
@@ -143,7 +155,7 @@ public:
   }
   /// The scale of the block holding (batch, r, c); null for a plain operand.
   const BlockScale *scale(int64_t batch, int64_t r, int64_t c) const {
-    if (plain)
+    if (plain || perTensor)
       return nullptr;
     int64_t gridRows = rows / blockRows, gridCols = cols / blockCols;
     return &scales[(batch * gridRows + r / blockRows) * gridCols +
@@ -155,6 +167,7 @@ public:
 
 private:
   const float *plain = nullptr;
+  bool perTensor = false; ///< no block scales, only tensorScale
   std::vector<float> decoded;
   std::vector<BlockScale> scales;
   int64_t blockRows = 1, blockCols = 1;

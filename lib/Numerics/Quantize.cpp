@@ -31,6 +31,10 @@ int64_t QuantizedTensor::getNumBlocks() const {
   return product(getBlockGrid());
 }
 
+int64_t QuantizedTensor::getNumScales() const {
+  return format.hasBlockScales() ? getNumBlocks() : 0;
+}
+
 std::optional<std::string>
 mxref::checkBlockShape(llvm::ArrayRef<int64_t> shape,
                        llvm::ArrayRef<int64_t> block) {
@@ -59,6 +63,8 @@ mxref::checkBlockShape(llvm::ArrayRef<int64_t> shape,
 
 llvm::SmallVector<int64_t, 4>
 mxref::getDefaultBlockShape(const Format &f, llvm::ArrayRef<int64_t> shape) {
+  if (f.isPerTensor())
+    return llvm::SmallVector<int64_t, 4>(shape.begin(), shape.end());
   llvm::SmallVector<int64_t, 4> block(shape.size(), 1);
   if (!block.empty())
     block.back() = f.defaultBlock;
@@ -152,7 +158,8 @@ uint8_t mxref::selectE8M0Scale(ElemKind elem, ScaleMode mode, float amax) {
     x = amax == 0 ? -127 : ceilLog2(amax) - info.emax;
     break;
   case ScaleMode::Floor:
-  case ScaleMode::NVFP4: // not an E8M0 rule; callers never pass it
+  case ScaleMode::NVFP4:  // not an E8M0 rule; callers never pass it
+  case ScaleMode::Tensor: // nor this one
     x = amax == 0 ? -127 : floorLog2(amax) - info.emax;
     break;
   }
@@ -161,17 +168,37 @@ uint8_t mxref::selectE8M0Scale(ElemKind elem, ScaleMode mode, float amax) {
   return uint8_t(x + 127);
 }
 
-NVFP4TensorScales mxref::computeNVFP4TensorScales(float globalAmax) {
-  float enc = (448.0f * 6.0f) / globalAmax;
+TensorScales mxref::computeTensorScales(float target, float amax) {
+  float enc = target / amax;
   enc = std::fmin(enc, FLT_MAX);
-  if (globalAmax == 0 || enc == 0)
+  if (amax == 0 || enc == 0)
     enc = 1.0f;
   return {enc, 1.0f / enc};
 }
 
-NVFP4TensorScales mxref::nvfp4ScalesFromDecode(float decode) {
+NVFP4TensorScales mxref::computeNVFP4TensorScales(float globalAmax) {
+  return computeTensorScales(448.0f * 6.0f, globalAmax);
+}
+
+TensorScales mxref::computeFP8TensorScales(float amax) {
+  return computeTensorScales(448.0f, amax);
+}
+
+TensorScales mxref::tensorScalesFromDecode(float decode) {
   // Clamped like the computed S_enc, so a tiny S_dec cannot give Inf * 0.
   return {std::fmin(1.0f / decode, FLT_MAX), decode};
+}
+
+NVFP4TensorScales mxref::nvfp4ScalesFromDecode(float decode) {
+  return tensorScalesFromDecode(decode);
+}
+
+float mxref::tensorAmax(llvm::ArrayRef<float> values) {
+  float amax = 0;
+  for (float v : values)
+    if (!std::isnan(v))
+      amax = std::fmax(amax, std::fabs(v));
+  return amax;
 }
 
 //===----------------------------------------------------------------------===//
@@ -194,6 +221,9 @@ llvm::Expected<QuantizedTensor> mxref::quantize(llvm::ArrayRef<float> values,
     return makeError(*err);
   if (auto err = checkBlockShape(shape, block))
     return makeError(*err);
+  if (format.isPerTensor() && block != shape)
+    return makeError(format.str() + " has no block scales: its block must be "
+                                    "the whole tensor");
   int64_t n = product(shape);
   if (int64_t(values.size()) != n)
     return makeError(llvm::formatv("expected {0} values for the shape, got {1}",
@@ -217,7 +247,7 @@ llvm::Expected<QuantizedTensor> mxref::quantize(llvm::ArrayRef<float> values,
   q.shape.assign(shape.begin(), shape.end());
   q.block.assign(block.begin(), block.end());
   q.elements.assign(n, 0);
-  q.scales.assign(q.getNumBlocks(), 0);
+  q.scales.assign(q.getNumScales(), 0);
   ElemKind elem = format.elem;
 
   const uint8_t *rnd = stochastic ? options.randomBits.data() : nullptr;
@@ -227,6 +257,20 @@ llvm::Expected<QuantizedTensor> mxref::quantize(llvm::ArrayRef<float> values,
       encodeElems(elem, in + s, q.elements.data() + s, len, 1, shift,
                   rnd ? rnd + s : nullptr);
   };
+
+  if (mode == ScaleMode::Tensor) {
+    // Per-tensor FP8 (docs/Numerics.md §3): q_i = E4M3 RNE_satfinite(f32(x_i
+    // * S_enc)); the amax ignores NaN and NaN elements keep the NaN code.
+    TensorScales ts = options.tensorDecodeScale
+                          ? tensorScalesFromDecode(*options.tensorDecodeScale)
+                          : computeFP8TensorScales(tensorAmax(values));
+    q.tensorDecodeScale = ts.decode;
+    std::vector<float> scaled(n);
+    for (int64_t i = 0; i < n; ++i)
+      scaled[i] = values[i] * ts.encode;
+    encodeElems(elem, scaled.data(), q.elements.data(), n, 1, 0, rnd);
+    return q;
+  }
 
   if (mode != ScaleMode::NVFP4) {
     forEachBlockRows(
@@ -255,16 +299,9 @@ llvm::Expected<QuantizedTensor> mxref::quantize(llvm::ArrayRef<float> values,
   // NVFP4 (docs/Numerics.md §3, TransformerEngine convention). MX's contract:
   // the tensor amax ignores NaN; a block holding NaN gets the NaN scale 0x7f;
   // +-Inf follows the formula literally (it saturates).
-  NVFP4TensorScales ts;
-  if (options.tensorDecodeScale) {
-    ts = nvfp4ScalesFromDecode(*options.tensorDecodeScale);
-  } else {
-    float gamax = 0;
-    for (float v : values)
-      if (!std::isnan(v))
-        gamax = std::fmax(gamax, std::fabs(v));
-    ts = computeNVFP4TensorScales(gamax);
-  }
+  NVFP4TensorScales ts = options.tensorDecodeScale
+                             ? nvfp4ScalesFromDecode(*options.tensorDecodeScale)
+                             : computeNVFP4TensorScales(tensorAmax(values));
   q.tensorDecodeScale = ts.decode;
   const float encTimesInvMax = ts.encode * (1.0f / 6.0f);
   std::vector<float> scaled;
@@ -307,6 +344,8 @@ llvm::Expected<QuantizedTensor> mxref::quantize(llvm::ArrayRef<float> values,
 
 static float decodeValue(const Format &f, uint8_t elemCode, uint8_t scaleCode,
                          float tensorDecodeScale) {
+  if (f.isPerTensor()) // one f32 multiply; a NaN code stays NaN
+    return decodeElem(f.elem, elemCode) * tensorDecodeScale;
   if (isNaNScale(f.scale, scaleCode))
     return NAN;
   float p = decodeElem(f.elem, elemCode);
@@ -319,9 +358,9 @@ static float decodeValue(const Format &f, uint8_t elemCode, uint8_t scaleCode,
 std::vector<float> mxref::dequantize(const QuantizedTensor &q) {
   std::vector<float> out(q.elements.size());
   forEachBlock(q.shape, q.block, [&](int64_t b, llvm::ArrayRef<int64_t> idx) {
+    uint8_t s = q.format.hasBlockScales() ? q.scales[b] : 0;
     for (int64_t i : idx)
-      out[i] = decodeValue(q.format, q.elements[i], q.scales[b],
-                           q.tensorDecodeScale);
+      out[i] = decodeValue(q.format, q.elements[i], s, q.tensorDecodeScale);
   });
   return out;
 }
@@ -330,6 +369,12 @@ std::vector<double> mxref::dequantizeExact(const QuantizedTensor &q) {
   std::vector<double> out(q.elements.size());
   const Format &f = q.format;
   forEachBlock(q.shape, q.block, [&](int64_t b, llvm::ArrayRef<int64_t> idx) {
+    if (f.isPerTensor()) {
+      for (int64_t i : idx)
+        out[i] = double(decodeElem(f.elem, q.elements[i])) *
+                 double(q.tensorDecodeScale);
+      return;
+    }
     uint8_t s = q.scales[b];
     for (int64_t i : idx) {
       if (isNaNScale(f.scale, s)) {
@@ -347,6 +392,8 @@ std::vector<double> mxref::dequantizeExact(const QuantizedTensor &q) {
 }
 
 float mxref::dequantizeElement(const QuantizedTensor &q, int64_t i) {
+  if (q.format.isPerTensor())
+    return decodeValue(q.format, q.elements[i], 0, q.tensorDecodeScale);
   // Locate the block of element i.
   size_t rank = q.shape.size();
   int64_t rem = i, blockIndex = 0;
@@ -374,7 +421,7 @@ bool mxref::isRequantizationIdentity(const Format &format,
                                      Rounding producerRounding,
                                      ScaleMode mode) {
   if (format.scale != ScaleKind::E8M0 || format.tensorScale)
-    return false; // NVFP4 recomputes its tensor scale from the new amax.
+    return false; // NVFP4 and per-tensor recompute the tensor scale.
   if (mode != ScaleMode::Floor && mode != ScaleMode::Even)
     return false; // ceil/rceil may move the scale of a canonical block.
   // Stochastic rounding after an `even` scale may round the block maximum

@@ -22,8 +22,9 @@ namespace {
 
 const ElemKind kKinds[] = {ElemKind::E2M1, ElemKind::E2M3, ElemKind::E3M2,
                            ElemKind::E4M3, ElemKind::E5M2, ElemKind::INT8};
-const ScaleMode kModes[] = {ScaleMode::Floor, ScaleMode::RCeil, ScaleMode::Ceil,
-                            ScaleMode::Even, ScaleMode::NVFP4};
+const ScaleMode kModes[] = {ScaleMode::Floor, ScaleMode::RCeil,
+                            ScaleMode::Ceil,  ScaleMode::Even,
+                            ScaleMode::NVFP4, ScaleMode::Tensor};
 
 TEST(FormatTest, ElemInfoMatchesSpecTable) {
   struct Row {
@@ -69,8 +70,12 @@ TEST(FormatTest, EnumNames) {
   EXPECT_FALSE(symbolizeScaleKind("e4m3").has_value());
   EXPECT_EQ(stringifyScaleKind(ScaleKind::E8M0), "e8m0");
   EXPECT_EQ(stringifyScaleKind(ScaleKind::UE4M3), "ue4m3");
-  const char *modeNames[] = {"floor", "rceil", "ceil", "even", "nvfp4"};
-  for (unsigned i = 0; i < 5; ++i) {
+  EXPECT_EQ(symbolizeScaleKind("none"), ScaleKind::None);
+  EXPECT_EQ(stringifyScaleKind(ScaleKind::None), "none");
+  const char *modeNames[] = {"floor", "rceil", "ceil",
+                             "even",  "nvfp4", "tensor"};
+  static_assert(std::size(modeNames) == kNumScaleModes);
+  for (unsigned i = 0; i < kNumScaleModes; ++i) {
     EXPECT_EQ(stringifyScaleMode(kModes[i]), modeNames[i]);
     EXPECT_EQ(symbolizeScaleMode(modeNames[i]), kModes[i]);
   }
@@ -94,8 +99,9 @@ TEST(FormatTest, Presets) {
       {"mxfp4", {ElemKind::E2M1, ScaleKind::E8M0, false, 32}},
       {"mxint8", {ElemKind::INT8, ScaleKind::E8M0, false, 32}},
       {"nvfp4", {ElemKind::E2M1, ScaleKind::UE4M3, true, 16}},
+      {"fp8_e4m3_tensor", {ElemKind::E4M3, ScaleKind::None, true, 0}},
   };
-  ASSERT_EQ(getPresets().size(), 7u);
+  ASSERT_EQ(getPresets().size(), 8u);
   for (const P &p : want) {
     SCOPED_TRACE(p.name);
     std::optional<Format> f = lookupPreset(p.name);
@@ -104,9 +110,11 @@ TEST(FormatTest, Presets) {
     EXPECT_EQ(getPresetName(p.f), p.name);
     EXPECT_EQ(p.f.str(), p.name);
     EXPECT_FALSE(checkFormat(p.f).has_value());
-    EXPECT_EQ(p.f.defaultScaleMode(), p.f.scale == ScaleKind::UE4M3
-                                          ? ScaleMode::NVFP4
-                                          : ScaleMode::Floor);
+    EXPECT_EQ(p.f.defaultScaleMode(),
+              p.f.scale == ScaleKind::UE4M3  ? ScaleMode::NVFP4
+              : p.f.scale == ScaleKind::None ? ScaleMode::Tensor
+                                             : ScaleMode::Floor);
+    EXPECT_EQ(p.f.isPerTensor(), p.f.scale == ScaleKind::None);
   }
   EXPECT_FALSE(lookupPreset("mxfp8").has_value());
   // A non-preset format has no name and a descriptive str().
@@ -119,15 +127,18 @@ TEST(FormatTest, Presets) {
 }
 
 TEST(FormatTest, ValidityTableExhaustive) {
-  // Exactly the 6 OCP combos (E8M0, no tensor scale) and NVFP4 (E2M1,
-  // UE4M3, tensor scale) are valid.
+  // Exactly the 6 OCP combos (E8M0, no tensor scale), NVFP4 (E2M1, UE4M3,
+  // tensor scale) and per-tensor FP8 (E4M3, no block scale, tensor scale)
+  // are valid.
   unsigned valid = 0;
   for (ElemKind e : kKinds)
-    for (ScaleKind s : {ScaleKind::E8M0, ScaleKind::UE4M3})
+    for (ScaleKind s : {ScaleKind::E8M0, ScaleKind::UE4M3, ScaleKind::None})
       for (bool ts : {false, true}) {
-        Format f{e, s, ts, 32};
+        // A per-tensor format has no block size.
+        Format f{e, s, ts, s == ScaleKind::None ? 0 : 32};
         bool want = (s == ScaleKind::E8M0 && !ts) ||
-                    (s == ScaleKind::UE4M3 && ts && e == ElemKind::E2M1);
+                    (s == ScaleKind::UE4M3 && ts && e == ElemKind::E2M1) ||
+                    (s == ScaleKind::None && ts && e == ElemKind::E4M3);
         std::optional<std::string> err = checkFormat(f);
         EXPECT_EQ(!err.has_value(), want)
             << f.str() << ": " << err.value_or("(valid)");
@@ -137,8 +148,11 @@ TEST(FormatTest, ValidityTableExhaustive) {
         }
         valid += want;
       }
-  EXPECT_EQ(valid, 7u);
-  EXPECT_EQ(getValidityTable().size(), 7u);
+  EXPECT_EQ(valid, 8u);
+  EXPECT_EQ(getValidityTable().size(), 8u);
+  // A per-tensor format takes no block size.
+  EXPECT_TRUE(checkFormat({ElemKind::E4M3, ScaleKind::None, true, 32}));
+  EXPECT_FALSE(checkFormat({ElemKind::E4M3, ScaleKind::None, true, 0}));
   // Non-positive block sizes are rejected even for valid combos.
   EXPECT_TRUE(checkFormat({ElemKind::E4M3, ScaleKind::E8M0, false, 0}));
   EXPECT_TRUE(checkFormat({ElemKind::E4M3, ScaleKind::E8M0, false, -32}));
@@ -150,7 +164,7 @@ TEST(FormatTest, AllowedScaleModes) {
     Format f{e, ScaleKind::E8M0, false, 32};
     for (ScaleMode m : kModes) {
       // OCP: floor, rceil, ceil, even; not nvfp4; INT8 has no `even`.
-      bool want = m != ScaleMode::NVFP4 &&
+      bool want = m != ScaleMode::NVFP4 && m != ScaleMode::Tensor &&
                   !(e == ElemKind::INT8 && m == ScaleMode::Even);
       std::optional<std::string> err = checkScaleMode(f, m);
       EXPECT_EQ(!err.has_value(), want)
@@ -164,6 +178,11 @@ TEST(FormatTest, AllowedScaleModes) {
   Format nv = *lookupPreset("nvfp4");
   for (ScaleMode m : kModes)
     EXPECT_EQ(!checkScaleMode(nv, m).has_value(), m == ScaleMode::NVFP4)
+        << stringifyScaleMode(m).str();
+  // Per-tensor FP8: only the tensor rule.
+  Format pt = *lookupPreset("fp8_e4m3_tensor");
+  for (ScaleMode m : kModes)
+    EXPECT_EQ(!checkScaleMode(pt, m).has_value(), m == ScaleMode::Tensor)
         << stringifyScaleMode(m).str();
   // An invalid format gives a reason for any mode.
   Format bad{ElemKind::E4M3, ScaleKind::UE4M3, true, 16};

@@ -27,12 +27,16 @@ namespace mxref {
 /// Element encodings (docs/Numerics.md §1).
 enum class ElemKind : uint8_t { E2M1, E2M3, E3M2, E4M3, E5M2, INT8 };
 /// Shared block scale encodings. UE4M3 is an E4M3 byte whose sign bit is
-/// ignored on decode (as cuBLAS does).
-enum class ScaleKind : uint8_t { E8M0, UE4M3 };
+/// ignored on decode (as cuBLAS does). `None` is a format without block
+/// scales: the whole tensor is one block under its FP32 tensor scale
+/// (per-tensor FP8, docs/Numerics.md §3).
+enum class ScaleKind : uint8_t { E8M0, UE4M3, None };
 /// How a block scale is chosen (docs/Numerics.md §2, §3). `NVFP4` is the
 /// two-level rule of NVIDIA's NVFP4 (UE4M3 block scale under an FP32 tensor
-/// scale, TransformerEngine convention).
-enum class ScaleMode : uint8_t { Floor, RCeil, Ceil, Even, NVFP4 };
+/// scale, TransformerEngine convention). `Tensor` is the per-tensor rule of
+/// formats without block scales (S_enc = max / amax, TransformerEngine's
+/// "current scaling").
+enum class ScaleMode : uint8_t { Floor, RCeil, Ceil, Even, NVFP4, Tensor };
 /// How elements are rounded after scaling.
 enum class Rounding : uint8_t { RNE, Stochastic };
 // The dialect's `#mx.scale_mode` and `#mx.rounding` (MXEnums.td) mirror
@@ -41,7 +45,7 @@ enum class Rounding : uint8_t { RNE, Stochastic };
 // the spellings.
 
 constexpr unsigned kNumElemKinds = 6;
-constexpr unsigned kNumScaleModes = 5;
+constexpr unsigned kNumScaleModes = 6;
 constexpr unsigned kNumRoundings = 2;
 
 /// Static description of an element kind.
@@ -69,7 +73,9 @@ std::optional<Rounding> symbolizeRounding(llvm::StringRef name);
 
 /// A block-scaled format. The block shape used for a particular tensor is
 /// chosen where the tensor is quantized; `defaultBlock` only supplies the
-/// default (a 1 x defaultBlock block along the last dimension).
+/// default (a 1 x defaultBlock block along the last dimension). A format
+/// without block scales (ScaleKind::None) has `defaultBlock` 0: its one
+/// block is always the whole tensor.
 struct Format {
   ElemKind elem = ElemKind::E2M1;
   ScaleKind scale = ScaleKind::E8M0;
@@ -86,8 +92,12 @@ struct Format {
   /// such as "e4m3/e8m0/b64".
   std::string str() const;
   /// The scale mode a quantizer uses when none is given: Floor (OCP v1.0)
-  /// for E8M0 scales, NVFP4 for UE4M3 scales.
+  /// for E8M0 scales, NVFP4 for UE4M3 scales, Tensor without block scales.
   ScaleMode defaultScaleMode() const;
+  /// True for formats without block scales (one FP32 tensor scale only).
+  bool isPerTensor() const { return scale == ScaleKind::None; }
+  /// True for formats with one scale byte per block.
+  bool hasBlockScales() const { return !isPerTensor(); }
 };
 
 /// One row of the validity table.

@@ -15,7 +15,10 @@
 // dimension; A's block along M and B's block along N may be larger (e.g.
 // 16x16 tiles). The K block size kb is the operands' common block size along
 // K when both are block-scaled (they must agree), the block-scaled one's when
-// only one is, and K when neither is.
+// only one is, and K when neither is. A per-tensor operand (a format without
+// block scales, e.g. fp8_e4m3_tensor) counts as not block-scaled: its one
+// block is the whole tensor, batch dimensions included, and its S_dec is
+// applied to the output as g, after the K sum, like NVFP4's tensor scale.
 //
 // Evaluation of C[b, m, n] (the outputs are independent):
 //
@@ -38,7 +41,8 @@
 //   added as integers (up to +-254), never materialized as a float, so
 //   ldexp rounds at most once (only into the subnormal range or on overflow).
 // * g is the tensor decode scale S_dec of the operand whose format has one,
-//   or f32(S_decA * S_decB) when both have one.
+//   or f32(S_decA * S_decB) when both have one (NVFP4 or per-tensor, in any
+//   mix).
 //
 //===----------------------------------------------------------------------===//
 

@@ -49,13 +49,16 @@ struct QuantizedTensor {
   llvm::SmallVector<int64_t, 4> block;
   /// One element code per byte (low bits), row-major over the tensor.
   std::vector<uint8_t> elements;
-  /// One scale byte per block, row-major over the grid of blocks.
+  /// One scale byte per block, row-major over the grid of blocks; empty for
+  /// a format without block scales (whose one block is the whole tensor).
   std::vector<uint8_t> scales;
   /// The tensor decode scale S_dec; 1.0 when the format has none.
   float tensorDecodeScale = 1.0f;
 
   int64_t getNumElements() const;
   int64_t getNumBlocks() const;
+  /// The number of scale bytes: getNumBlocks(), or 0 without block scales.
+  int64_t getNumScales() const;
   llvm::SmallVector<int64_t, 4> getBlockGrid() const;
 };
 
@@ -63,7 +66,8 @@ struct QuantizedTensor {
 /// it; otherwise a one-line reason.
 std::optional<std::string> checkBlockShape(llvm::ArrayRef<int64_t> shape,
                                            llvm::ArrayRef<int64_t> block);
-/// The format's default block for `shape`: 1 x ... x 1 x defaultBlock.
+/// The format's default block for `shape`: 1 x ... x 1 x defaultBlock, or
+/// `shape` itself for a format without block scales.
 llvm::SmallVector<int64_t, 4>
 getDefaultBlockShape(const Format &f, llvm::ArrayRef<int64_t> shape);
 
@@ -86,15 +90,25 @@ void forEachBlockRows(
     llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> block,
     llvm::function_ref<void(int64_t, llvm::ArrayRef<int64_t>, int64_t)> fn);
 
-/// NVFP4 tensor-level scales (docs/Numerics.md §3).
-struct NVFP4TensorScales {
+/// Tensor-level scales of NVFP4 (docs/Numerics.md §3) and of per-tensor
+/// formats (also §3).
+struct TensorScales {
   float encode; ///< S_enc
   float decode; ///< S_dec = f32(1 / S_enc)
 };
-/// From the tensor's amax (NaN ignored by the caller).
+using NVFP4TensorScales = TensorScales;
+/// S_enc = fminf(f32(target / amax), FLT_MAX), 1 when amax is 0 or S_enc is
+/// 0 (amax = +Inf); S_dec = f32(1 / S_enc). NaN is ignored by the caller.
+TensorScales computeTensorScales(float target, float amax);
+/// NVFP4: target 448 * 6 (the largest UE4M3 scale times the largest E2M1).
 NVFP4TensorScales computeNVFP4TensorScales(float globalAmax);
-/// From a calibrated S_dec: S_enc = f32(1 / S_dec).
+/// Per-tensor FP8 E4M3: target 448.
+TensorScales computeFP8TensorScales(float amax);
+/// From a calibrated S_dec: S_enc = fminf(f32(1 / S_dec), FLT_MAX).
+TensorScales tensorScalesFromDecode(float decode);
 NVFP4TensorScales nvfp4ScalesFromDecode(float decode);
+/// The largest magnitude over `values`, NaN ignored (0 when all are NaN).
+float tensorAmax(llvm::ArrayRef<float> values);
 
 /// Quantizes `values` (row-major, `shape`) with `block`. Fails with a
 /// one-line message on an invalid format, mode, block shape or option.
@@ -107,13 +121,15 @@ llvm::Expected<QuantizedTensor> quantize(llvm::ArrayRef<float> values,
 /// The f32 value of element `i` of `q`.
 float dequantizeElement(const QuantizedTensor &q, int64_t i);
 /// Decodes to f32, row-major. MX: P * 2^X (exact, or +-Inf on overflow).
-/// NVFP4: f32(f32(e2m1 * blockScale) * S_dec). A NaN scale gives NaN.
+/// NVFP4: f32(f32(e2m1 * blockScale) * S_dec). Per-tensor: f32(e4m3 *
+/// S_dec). A NaN scale gives NaN.
 std::vector<float> dequantize(const QuantizedTensor &q);
 
 /// The exact real value of every element, row-major, in double (which holds
 /// it exactly: at most 4 + 4 + 24 significant bits, exponents within
-/// +-300): P * 2^X for E8M0 scales, P * s_block * S_dec for NVFP4, NaN for a
-/// NaN scale. Narrower results (f16, bf16) round this value once.
+/// +-300): P * 2^X for E8M0 scales, P * s_block * S_dec for NVFP4, P * S_dec
+/// per tensor, NaN for a NaN scale. Narrower results (f16, bf16) round this
+/// value once.
 std::vector<double> dequantizeExact(const QuantizedTensor &q);
 
 /// Requantizes `q` into `format` with `block`: quantize(dequantize(q)).

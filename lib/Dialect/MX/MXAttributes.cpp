@@ -95,6 +95,7 @@ MX_SAME_CASE(ScaleMode::rceil, mxref::ScaleMode::RCeil);
 MX_SAME_CASE(ScaleMode::ceil, mxref::ScaleMode::Ceil);
 MX_SAME_CASE(ScaleMode::even, mxref::ScaleMode::Even);
 MX_SAME_CASE(ScaleMode::nvfp4, mxref::ScaleMode::NVFP4);
+MX_SAME_CASE(ScaleMode::tensor, mxref::ScaleMode::Tensor);
 static_assert(getMaxEnumValForScaleMode() + 1 == mxref::kNumScaleModes,
               "scale modes differ in number");
 MX_SAME_CASE(Rounding::rne, mxref::Rounding::RNE);

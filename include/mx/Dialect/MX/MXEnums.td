@@ -18,7 +18,8 @@ def MX_ScaleModeAttr_ : I32EnumAttr<"ScaleMode", "block scale selection rule", [
     I32EnumAttrCase<"rceil", 1>,
     I32EnumAttrCase<"ceil", 2>,
     I32EnumAttrCase<"even", 3>,
-    I32EnumAttrCase<"nvfp4", 4>
+    I32EnumAttrCase<"nvfp4", 4>,
+    I32EnumAttrCase<"tensor", 5>
   ]> {
   let cppNamespace = "::mlir::mx";
   let genSpecializedAttr = 0;
