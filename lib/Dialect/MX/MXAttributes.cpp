@@ -54,6 +54,8 @@ std::optional<mxref::ScaleKind> mlir::mx::getScaleKind(Type type) {
     return mxref::ScaleKind::E8M0;
   if (isa<Float8E4M3FNType>(type))
     return mxref::ScaleKind::UE4M3;
+  if (isa<NoneType>(type))
+    return mxref::ScaleKind::None;
   return std::nullopt;
 }
 
@@ -76,9 +78,15 @@ Type mlir::mx::elemTypeFor(MLIRContext *ctx, mxref::ElemKind kind) {
 }
 
 Type mlir::mx::scaleTypeFor(MLIRContext *ctx, mxref::ScaleKind kind) {
-  if (kind == mxref::ScaleKind::E8M0)
+  switch (kind) {
+  case mxref::ScaleKind::E8M0:
     return Float8E8M0FNUType::get(ctx);
-  return Float8E4M3FNType::get(ctx);
+  case mxref::ScaleKind::UE4M3:
+    return Float8E4M3FNType::get(ctx);
+  case mxref::ScaleKind::None:
+    return NoneType::get(ctx);
+  }
+  llvm_unreachable("covered switch");
 }
 
 // The reference library's enums are the one definition of scale modes,
@@ -142,8 +150,8 @@ LogicalResult FormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << elementType;
   std::optional<mxref::ScaleKind> scale = getScaleKind(scaleType);
   if (!scale) // F2
-    return emitError() << "scale type must be f8E8M0FNU or f8E4M3FN (read as "
-                          "UE4M3); got "
+    return emitError() << "scale type must be f8E8M0FNU, f8E4M3FN (read as "
+                          "UE4M3) or none (per-tensor); got "
                        << scaleType;
   mxref::Format f{*elem, *scale, tensorScale, blockSize};
   if (std::optional<std::string> err = mxref::checkFormat(f)) // F3
@@ -176,7 +184,7 @@ FailureOr<FormatAttr> FormatAttr::parseRef(AsmParser &parser) {
       parser.emitError(loc) << "unknown format preset '" << name
                             << "' (expected one of mxfp8_e4m3, mxfp8_e5m2, "
                                "mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8, nvfp4, "
-                               "or #mx.format<...>)";
+                               "fp8_e4m3_tensor, or #mx.format<...>)";
       return failure();
     }
     return FormatAttr::get(parser.getContext(), *preset);
@@ -200,8 +208,9 @@ void FormatAttr::printRef(AsmPrinter &printer) const {
     printer.printAttribute(*this);
 }
 
-// #mx.format<mxfp4> | #mx.format<elemType, scaleType, block = N
+// #mx.format<mxfp4> | #mx.format<elemType, scaleType[, block = N]
 //                                [, tensor_scale]>
+// (the block size is absent, 0, exactly for per-tensor formats, scale none)
 Attribute FormatAttr::parse(AsmParser &parser, Type) {
   if (parser.parseLess())
     return {};
@@ -224,14 +233,23 @@ Attribute FormatAttr::parse(AsmParser &parser, Type) {
   if (failed(*hasType))
     return {};
   Type scaleType;
-  int64_t block;
-  if (parser.parseComma() || parser.parseType(scaleType) ||
-      parser.parseComma() || parser.parseKeyword("block") ||
-      parser.parseEqual() || parser.parseInteger(block))
-    return {};
+  int64_t block = 0;
   bool tensorScale = false;
-  if (succeeded(parser.parseOptionalComma())) {
-    if (parser.parseKeyword("tensor_scale"))
+  if (parser.parseComma() || parser.parseType(scaleType))
+    return {};
+  while (succeeded(parser.parseOptionalComma())) {
+    if (!tensorScale && block == 0 &&
+        succeeded(parser.parseOptionalKeyword("block"))) {
+      if (parser.parseEqual() || parser.parseInteger(block))
+        return {};
+      if (block == 0) {
+        parser.emitError(loc) << "invalid format: block size must be positive, "
+                                 "got 0";
+        return {};
+      }
+      continue;
+    }
+    if (tensorScale || parser.parseKeyword("tensor_scale"))
       return {};
     tensorScale = true;
   }
@@ -249,8 +267,9 @@ void FormatAttr::print(AsmPrinter &printer) const {
     printer << preset << ">";
     return;
   }
-  printer << getElementType() << ", " << getScaleType()
-          << ", block = " << getBlockSize();
+  printer << getElementType() << ", " << getScaleType();
+  if (getBlockSize() != 0)
+    printer << ", block = " << getBlockSize();
   if (getTensorScale())
     printer << ", tensor_scale";
   printer << ">";

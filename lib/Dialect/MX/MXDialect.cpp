@@ -30,10 +30,13 @@ Operation *MXDialect::materializeConstant(OpBuilder &builder, Attribute value,
     auto parts = dyn_cast<ArrayAttr>(value);
     if (!parts || failed(toReference(bsType, value)))
       return nullptr;
+    // [elements, scales (absent per tensor), tensor_scale?], checked above.
+    bool hasScales = bsType.hasBlockScales();
     return ConstantOp::create(
         builder, loc, bsType, cast<ElementsAttr>(parts[0]),
-        cast<ElementsAttr>(parts[1]),
-        parts.size() > 2 ? cast<FloatAttr>(parts[2]) : FloatAttr());
+        hasScales ? cast<ElementsAttr>(parts[1]) : ElementsAttr(),
+        bsType.hasTensorScale() ? cast<FloatAttr>(parts.getValue().back())
+                                : FloatAttr());
   }
   // Components and decoded values of folded constants.
   if (auto typed = dyn_cast<TypedAttr>(value))

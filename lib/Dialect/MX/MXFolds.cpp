@@ -6,8 +6,9 @@
 //
 // Constant folding runs the reference numerics library, so a folded constant
 // is bit-exact with what mx-quant and every lowering compute. A block-scaled
-// constant folds to ArrayAttr [elements, scales (row-major), tensor_scale?],
-// which the dialect materializes as an mx.constant.
+// constant folds to ArrayAttr [elements, scales (row-major; absent for a
+// per-tensor format), tensor_scale?], which the dialect materializes as an
+// mx.constant.
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,26 +57,34 @@ static DenseElementsAttr writeCodes(RankedTensorType type,
 
 FailureOr<mxref::QuantizedTensor>
 mlir::mx::toReference(BlockScaledTensorType type, Attribute value) {
+  // [elements, scales (absent per tensor), tensor_scale (when present)].
+  bool hasScales = type.hasBlockScales();
   auto parts = dyn_cast_or_null<ArrayAttr>(value);
-  if (!parts || parts.size() != (type.hasTensorScale() ? 3u : 2u))
+  if (!parts ||
+      parts.size() != 1u + unsigned(hasScales) + unsigned(type.hasTensorScale()))
     return failure();
   auto elements = dyn_cast<DenseElementsAttr>(parts[0]);
-  auto scales = dyn_cast<DenseElementsAttr>(parts[1]);
-  if (!elements || !scales || elements.getType() != type.getElementsType() ||
-      scales.getType() != type.getScalesType())
+  if (!elements || elements.getType() != type.getElementsType())
     return failure();
   FailureOr<std::vector<uint8_t>> elemCodes = readCodes(elements);
-  FailureOr<std::vector<uint8_t>> scaleCodes = readCodes(scales);
-  if (failed(elemCodes) || failed(scaleCodes))
+  if (failed(elemCodes))
     return failure();
   mxref::QuantizedTensor q;
   q.format = type.getFormat().getFormat();
   q.shape.assign(type.getShape().begin(), type.getShape().end());
   q.block.assign(type.getBlock().begin(), type.getBlock().end());
   q.elements = std::move(*elemCodes);
-  q.scales = std::move(*scaleCodes);
+  if (hasScales) {
+    auto scales = dyn_cast<DenseElementsAttr>(parts[1]);
+    if (!scales || scales.getType() != type.getScalesType())
+      return failure();
+    FailureOr<std::vector<uint8_t>> scaleCodes = readCodes(scales);
+    if (failed(scaleCodes))
+      return failure();
+    q.scales = std::move(*scaleCodes);
+  }
   if (type.hasTensorScale()) {
-    auto ts = dyn_cast<FloatAttr>(parts[2]);
+    auto ts = dyn_cast<FloatAttr>(parts.getValue().back());
     if (!ts || !ts.getType().isF32())
       return failure();
     q.tensorDecodeScale = ts.getValue().convertToFloat();
@@ -87,8 +96,9 @@ ArrayAttr mlir::mx::fromReference(BlockScaledTensorType type,
                                   const mxref::QuantizedTensor &q) {
   MLIRContext *ctx = type.getContext();
   SmallVector<Attribute, 3> parts = {
-      writeCodes(type.getElementsType(), q.elements),
-      writeCodes(type.getScalesType(), q.scales)};
+      writeCodes(type.getElementsType(), q.elements)};
+  if (type.hasBlockScales())
+    parts.push_back(writeCodes(type.getScalesType(), q.scales));
   if (type.hasTensorScale())
     parts.push_back(FloatAttr::get(Float32Type::get(ctx), q.tensorDecodeScale));
   return ArrayAttr::get(ctx, parts);
@@ -286,7 +296,9 @@ OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
 //===----------------------------------------------------------------------===//
 
 ArrayAttr ConstantOp::getValueAttr() {
-  SmallVector<Attribute, 3> parts = {getElements(), getScales()};
+  SmallVector<Attribute, 3> parts = {getElements()};
+  if (ElementsAttr scales = getScalesAttr())
+    parts.push_back(scales);
   if (FloatAttr ts = getTensorScaleAttr())
     parts.push_back(ts);
   return ArrayAttr::get(getContext(), parts);

@@ -85,10 +85,17 @@ LogicalResult ConstantOp::verify() {
   if (getElements().getType() != type.getElementsType()) // K1
     return emitOpError() << "elements must have type " << type.getElementsType()
                          << ", got " << getElements().getType();
-  if (getScales().getType() != type.getScalesType()) // K2
+  if (!type.hasBlockScales()) {
+    if (getScalesAttr()) // K2
+      return emitOpError() << "a per-tensor format has no scales";
+  } else if (!getScalesAttr()) { // K2
+    return emitOpError() << "scales of type " << type.getScalesType()
+                         << " are missing";
+  } else if (getScalesAttr().getType() != type.getScalesType()) { // K2
     return emitOpError() << "scales must have type " << type.getScalesType()
                          << " (row-major over the block grid), got "
-                         << getScales().getType();
+                         << getScalesAttr().getType();
+  }
   if (type.hasTensorScale() != bool(getTensorScaleAttr())) // K3
     return emitOpError() << (type.hasTensorScale()
                                  ? "format needs a tensor_scale"
@@ -127,6 +134,10 @@ LogicalResult UnpackOp::inferReturnTypes(
   ScaleLayoutAttr layoutAttr = adaptor.getLayoutAttr();
   ScaleLayout layout =
       layoutAttr ? layoutAttr.getValue() : ScaleLayout::row_major;
+  if (!type.hasBlockScales()) // U2
+    return emitOptionalError(location, "mx.unpack takes block-scaled tensors; "
+                                       "a per-tensor format has no scales "
+                                       "component");
   RankedTensorType scales = type.getScalesType(layout);
   if (!scales) // U1
     return emitOptionalError(location, "the blackwell_128x4 scale layout "
@@ -143,6 +154,9 @@ LogicalResult PackOp::verify() {
   if (getElements().getType() != type.getElementsType()) // P1
     return emitOpError() << "elements must have type " << type.getElementsType()
                          << ", got " << getElements().getType();
+  if (!type.hasBlockScales()) // U2
+    return emitOpError() << "mx.pack builds block-scaled tensors; a per-tensor "
+                            "format has no scales component";
   RankedTensorType scales = type.getScalesType(getLayout());
   if (!scales) // U1
     return emitOpError() << "the blackwell_128x4 scale layout needs a tensor "
@@ -163,7 +177,9 @@ LogicalResult PackOp::verify() {
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// Shape and block shape of a matmul operand (block all ones when plain).
+/// Shape and block shape of a matmul operand (block all ones when plain or
+/// per-tensor: a per-tensor operand has no block scales and does not split
+/// K, docs/Numerics.md §6).
 struct OperandInfo {
   ArrayRef<int64_t> shape;
   SmallVector<int64_t> block;
@@ -172,8 +188,11 @@ struct OperandInfo {
 } // namespace
 
 static OperandInfo getOperandInfo(Type type) {
-  if (auto bs = dyn_cast<BlockScaledTensorType>(type))
+  if (auto bs = dyn_cast<BlockScaledTensorType>(type)) {
+    if (!bs.hasBlockScales())
+      return {bs.getShape(), SmallVector<int64_t>(bs.getRank(), 1), false};
     return {bs.getShape(), SmallVector<int64_t>(bs.getBlock()), true};
+  }
   auto t = cast<RankedTensorType>(type);
   return {t.getShape(), SmallVector<int64_t>(t.getRank(), 1), false};
 }

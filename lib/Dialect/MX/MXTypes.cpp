@@ -25,8 +25,15 @@ void MXDialect::registerTypes() {
       >();
 }
 
+// The one block of a per-tensor format is the whole tensor.
+static bool isPerTensor(FormatAttr format) {
+  return isa<NoneType>(format.getScaleType());
+}
+
 static SmallVector<int64_t> defaultBlock(ArrayRef<int64_t> shape,
                                          FormatAttr format) {
+  if (isPerTensor(format))
+    return SmallVector<int64_t>(shape);
   SmallVector<int64_t> block(shape.size(), 1);
   if (!block.empty())
     block.back() = format.getBlockSize();
@@ -42,7 +49,7 @@ BlockScaledTensorType BlockScaledTensorType::get(ArrayRef<int64_t> shape,
   return Base::get(format.getContext(), shape, format, block);
 }
 
-// Rules T1-T2 (docs/Dialect.md).
+// Rules T1-T3 (docs/Dialect.md).
 LogicalResult
 BlockScaledTensorType::verify(function_ref<InFlightDiagnostic()> emitError,
                               ArrayRef<int64_t> shape, FormatAttr format,
@@ -66,7 +73,14 @@ BlockScaledTensorType::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "block size " << b << " does not divide dimension "
                          << i << " of size " << s;
   }
+  if (isPerTensor(format) && block != shape) // T3
+    return emitError() << "a per-tensor format takes no block shape (its one "
+                          "block is the whole tensor)";
   return success();
+}
+
+bool BlockScaledTensorType::hasBlockScales() const {
+  return !isPerTensor(getFormat());
 }
 
 int64_t BlockScaledTensorType::getNumElements() const {
@@ -93,6 +107,8 @@ RankedTensorType BlockScaledTensorType::getElementsType() const {
 
 RankedTensorType
 BlockScaledTensorType::getScalesType(ScaleLayout layout) const {
+  if (!hasBlockScales())
+    return {};
   SmallVector<int64_t> grid = getBlockGrid();
   Type scaleType = getFormat().getScaleType();
   if (layout == ScaleLayout::row_major)
@@ -119,6 +135,11 @@ Type BlockScaledTensorType::parse(AsmParser &parser) {
     return {};
   SmallVector<int64_t> block;
   if (succeeded(parser.parseOptionalComma())) {
+    if (isPerTensor(*format)) { // T3
+      parser.emitError(loc) << "a per-tensor format takes no block shape (its "
+                               "one block is the whole tensor)";
+      return {};
+    }
     if (parser.parseKeyword("block") || parser.parseEqual() ||
         parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
           return parser.parseInteger(block.emplace_back());

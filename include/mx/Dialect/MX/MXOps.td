@@ -50,8 +50,9 @@ def MX_QuantizeOp : MX_QuantizingOp<"quantize"> {
 
     * `scale_mode`: `floor` (OCP v1.0; the default for E8M0 scales), `rceil`,
       `ceil` or `even`; `nvfp4`, NVFP4's two-level rule, is the only (and the
-      default) mode for UE4M3 scales. The format's validity table decides
-      which modes are legal (rule Q3).
+      default) mode for UE4M3 scales; `tensor` (S_enc = 448 / amax) is the
+      only (and the default) mode of per-tensor FP8 (`fp8_e4m3_tensor`). The
+      format's validity table decides which modes are legal (rule Q3).
     * `rounding`: `rne` (default) or `stochastic`, which takes one random
       byte per element from `random_bits` (rule Q4); rounding is then
       deterministic given those bytes.
@@ -61,7 +62,8 @@ def MX_QuantizeOp : MX_QuantizingOp<"quantize"> {
       amax (rule Q5).
 
     A block holding NaN or Inf gets the NaN scale (E8M0) and decodes to NaN;
-    NVFP4 follows its formula (Inf saturates, NaN gives scale 0x7f).
+    NVFP4 follows its formula (Inf saturates, NaN gives scale 0x7f), and so
+    does per-tensor FP8 (Inf saturates, NaN elements stay NaN).
     Quantizing a constant folds to an `mx.constant`, bit-exact with the
     reference library.
 
@@ -69,6 +71,7 @@ def MX_QuantizeOp : MX_QuantizingOp<"quantize"> {
     %q = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
     %r = mx.quantize %x scale_mode = rceil : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp8_e4m3>
     %n = mx.quantize %w tensor_scale(%s) : tensor<64x64xf32> -> !mx.tensor<64x64xnvfp4, block = [16, 16]>
+    %t = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x64xfp8_e4m3_tensor>
     ```
   }];
   let arguments = (ins
@@ -121,7 +124,8 @@ def MX_DequantizeOp : MX_Op<"dequantize", [Pure]> {
   let summary = "Decodes a block-scaled tensor";
   let description = [{
     Decodes every element: P · 2^X for E8M0 scales (exact in f32, or ±Inf
-    when `rceil` scales overflow), f32(f32(P · s_block) · S_dec) for NVFP4.
+    when `rceil` scales overflow), f32(f32(P · s_block) · S_dec) for NVFP4,
+    f32(P · S_dec) for a per-tensor format.
     A NaN block scale gives NaN. With an f16 or bf16 result, the exact value
     is rounded to nearest even (overflow gives ±Inf). Dequantizing a constant
     folds.
@@ -148,27 +152,31 @@ def MX_ConstantOp : MX_Op<"constant", [ConstantLike, Pure]> {
   let description = [{
     A block-scaled constant in component form: the element codes as a dense
     attribute of the format's element type, the block scales row-major over
-    the block grid, and the f32 tensor decode scale when the format has one.
-    Folding `mx.quantize` of a constant produces this op.
+    the block grid (none for a per-tensor format), and the f32 tensor decode
+    scale when the format has one. Folding `mx.quantize` of a constant
+    produces this op.
 
     ```mlir
     %c = mx.constant elements(dense<[[1.0, -0.5, 6.0, 0.0]]> : tensor<1x4xf4E2M1FN>)
                      scales(dense<[[2.0]]> : tensor<1x1xf8E8M0FNU>)
                      : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
+    %t = mx.constant elements(dense<[[112.0, 448.0]]> : tensor<1x2xf8E4M3FN>)
+                     tensor_scale(0.00892857183 : f32)
+                     : !mx.tensor<1x2xfp8_e4m3_tensor>
     ```
   }];
   let arguments = (ins
     ElementsAttr:$elements,
-    ElementsAttr:$scales,
+    OptionalAttr<ElementsAttr>:$scales,
     OptionalAttr<F32Attr>:$tensor_scale
   );
   let results = (outs MX_BlockScaledTensor:$result);
   let extraClassDeclaration = [{
-    /// The folded form: ArrayAttr [elements, scales, tensor_scale?].
+    /// The folded form: ArrayAttr [elements, scales?, tensor_scale?].
     ::mlir::ArrayAttr getValueAttr();
   }];
   let assemblyFormat = [{
-    `elements` `(` $elements `)` `scales` `(` $scales `)`
+    `elements` `(` $elements `)` (`scales` `(` $scales^ `)`)?
     (`tensor_scale` `(` $tensor_scale^ `)`)? attr-dict `:` qualified(type($result))
   }];
   let hasVerifier = 1;

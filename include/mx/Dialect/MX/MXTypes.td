@@ -19,18 +19,20 @@ def MX_BlockScaledTensorType : MX_Type<"BlockScaledTensor", "tensor"> {
     The block shape is part of the type and canonical; when it is omitted in
     the syntax it is the format's default, `1 x ... x 1 x blockSize` (a row
     block along the last dimension), and it is then also omitted when
-    printed.
+    printed. A per-tensor format (scale type `none`, e.g. `fp8_e4m3_tensor`)
+    takes no block shape: its one block is the whole tensor (rule T3).
 
     ```mlir
     !mx.tensor<4x64xmxfp8_e4m3>                   // 1x32 blocks along rows
     !mx.tensor<64x128xmxfp4, block = [32, 1]>     // 32x1 along K of a [K,N] weight
     !mx.tensor<128x128xnvfp4, block = [16, 16]>   // 16x16 tiles
     !mx.tensor<8x64x#mx.format<f8E4M3FN, f8E8M0FNU, block = 64>>
+    !mx.tensor<64x128xfp8_e4m3_tensor>            // one f32 scale, no blocks
     ```
 
-    Components (rule T3 keeps them consistent): the elements tensor
-    `tensor<shape x elementType>`, the row-major scales tensor
-    `tensor<(shape / block) x scaleType>`, and, with a tensor scale, an `f32`.
+    Components: the elements tensor `tensor<shape x elementType>`, the
+    row-major scales tensor `tensor<(shape / block) x scaleType>` (none for
+    a per-tensor format), and, with a tensor scale, an `f32`.
   }];
   let parameters = (ins
     ArrayRefParameter<"int64_t">:$shape,
@@ -54,10 +56,12 @@ def MX_BlockScaledTensorType : MX_Type<"BlockScaledTensor", "tensor"> {
     /// tensor<shape x elementType>.
     ::mlir::RankedTensorType getElementsType() const;
     /// The scales tensor in `layout`: row-major over the block grid, or the
-    /// Blackwell 128x4 atoms (see mx.unpack).
+    /// Blackwell 128x4 atoms (see mx.unpack); null without block scales.
     ::mlir::RankedTensorType getScalesType(
         ScaleLayout layout = ScaleLayout::row_major) const;
     bool hasTensorScale() const { return getFormat().getTensorScale(); }
+    /// False for a per-tensor format (scale type none): no scales tensor.
+    bool hasBlockScales() const;
     /// True when the block shape is the format's default.
     bool hasDefaultBlock() const;
   }];
