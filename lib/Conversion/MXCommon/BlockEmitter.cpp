@@ -42,6 +42,21 @@ std::pair<Value, Value> BlockEmitter::nvfp4TensorScales(Value calibratedDecode,
   return {encTimesInvMax, dec};
 }
 
+std::pair<Value, Value> BlockEmitter::perTensorScales(Value calibratedDecode,
+                                                      Value amaxBits) {
+  if (calibratedDecode)
+    return nvfp4TensorScalesFromDecode(calibratedDecode);
+  return tensorScalesFromAmax(floatOf(amaxBits),
+                              mxref::getElemInfo(format.elem).maxNorm);
+}
+
+Value BlockEmitter::encodePerTensor(Value x, Value encodeScale,
+                                    Value randomByte) {
+  Value scaled =
+      arith::MulFOp::create(getBuilder(), getLoc(), x, broadcast(encodeScale));
+  return encodeElem(format.elem, scaled, i32(0), randomByte);
+}
+
 BlockScale BlockEmitter::blockScale(mxref::ScaleMode mode, Value amaxBits,
                                     Value encTimesInvMax, Value decodeScale) {
   if (mode != mxref::ScaleMode::NVFP4) {
@@ -80,6 +95,14 @@ Value BlockEmitter::dequantize(Value code, Value scaleCode, Value tensorScale,
   Location loc = getLoc();
   Value p = decodeElem(format.elem, code);
   Value v;
+  if (format.isPerTensor()) {
+    // One f32 multiply (a NaN code stays NaN); narrower results round the
+    // exact product once.
+    Value g = broadcast(tensorScale);
+    if (outElem.isF32())
+      return arith::MulFOp::create(b, loc, p, g);
+    return roundExactProduct(p, g, outElem);
+  }
   if (format.scale == mxref::ScaleKind::E8M0) {
     // P * 2^X: exact (or +-Inf), as ldexp; 2^X is an f32 here.
     v = truncF32(arith::MulFOp::create(b, loc, p, decodeE8M0(scaleCode)),

@@ -421,8 +421,13 @@ static Value fminFltMax(CodecEmitter &e, Value v) {
 }
 
 std::pair<Value, Value> CodecEmitter::nvfp4TensorScalesFromAmax(Value gamax) {
-  Value enc = fminFltMax(
-      *this, arith::DivFOp::create(b, loc, f32(448.0f * 6.0f), gamax));
+  return tensorScalesFromAmax(gamax, 448.0f * 6.0f);
+}
+
+std::pair<Value, Value> CodecEmitter::tensorScalesFromAmax(Value gamax,
+                                                           float target) {
+  Value enc =
+      fminFltMax(*this, arith::DivFOp::create(b, loc, f32(target), gamax));
   Value zero = f32(0.0f);
   Value useOne = arith::OrIOp::create(
       b, loc,

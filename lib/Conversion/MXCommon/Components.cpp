@@ -34,10 +34,22 @@ LogicalResult mlir::mx::getMXComponentTypes(BlockScaledTensorType type,
   SmallVector<int64_t> packed(type.getShape());
   packed.back() = packed.back() * bits / 8;
   types.push_back(RankedTensorType::get(packed, i8));
-  types.push_back(RankedTensorType::get(type.getBlockGrid(), i8));
+  // A per-tensor format has no scales component (docs/Lowering.md).
+  if (type.hasBlockScales())
+    types.push_back(RankedTensorType::get(type.getBlockGrid(), i8));
   if (type.hasTensorScale())
     types.push_back(Float32Type::get(ctx));
   return success();
+}
+
+Value mlir::mx::getScalesComponent(BlockScaledTensorType type,
+                                   ValueRange comps) {
+  return type.hasBlockScales() ? comps[1] : Value();
+}
+
+Value mlir::mx::getTensorScaleComponent(BlockScaledTensorType type,
+                                        ValueRange comps) {
+  return type.hasTensorScale() ? comps.back() : Value();
 }
 
 void mlir::mx::populateMXComponentTypeConversion(TypeConverter &converter) {

@@ -15,6 +15,7 @@
 #include "Lowering.h"
 
 #include "mx/Conversion/MXCommon/BlockEmitter.h"
+#include "mx/Conversion/MXCommon/Components.h"
 #include "mx/Numerics/Hadamard.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -31,11 +32,14 @@ MatmulSide lowering::prepareMatmulSide(OpBuilder &b, Location loc, Type type,
   if (auto bs = dyn_cast<BlockScaledTensorType>(type)) {
     mxref::Format format = bs.getFormat().getFormat();
     side.values = decodeElementValues(b, loc, bs, comps[0]);
-    side.scales = comps[1];
+    // A per-tensor operand has no scales: like a plain one, plus S_dec.
+    side.scales = getScalesComponent(bs, comps);
     side.scaleKind = format.scale;
-    side.block.assign(bs.getBlock().begin(), bs.getBlock().end());
-    if (format.tensorScale)
-      side.tensorScale = comps[2];
+    if (side.scales)
+      side.block.assign(bs.getBlock().begin(), bs.getBlock().end());
+    else
+      side.block.assign(bs.getRank(), 1);
+    side.tensorScale = getTensorScaleComponent(bs, comps);
     return side;
   }
   auto t = cast<RankedTensorType>(type);

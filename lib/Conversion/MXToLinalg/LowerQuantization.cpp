@@ -240,7 +240,14 @@ Value lowering::dequantizeComponents(OpBuilder &b, Location loc,
   mxref::Format format = type.getFormat().getFormat();
   Value codes =
       unpackCodes(b, loc, format.elem, components[0], type.getShape());
-  Value tensorScale = format.tensorScale ? components[2] : Value();
+  Value tensorScale = getTensorScaleComponent(type, components);
+  if (format.isPerTensor()) // no block structure: elementwise
+    return mapElements(b, loc, codes, outElem,
+                       [&](OpBuilder &nb, Location nl, Value c) -> Value {
+                         BlockEmitter e(nb, nl, format);
+                         return e.dequantize(e.toI32(c), Value(), tensorScale,
+                                             outElem);
+                       });
   BlockedShape bs(type.getShape(), type.getBlock());
   MLIRContext *ctx = b.getContext();
   Value out = createEmpty(b, loc, bs.expanded, outElem);
@@ -396,6 +403,34 @@ SmallVector<Value> lowering::quantizeToComponents(
   mxref::ScaleMode mode =
       scaleMode ? toReference(*scaleMode) : format.defaultScaleMode();
   LinalgQuantizer q(b, loc, type, mode);
+  if (format.isPerTensor()) {
+    // docs/Numerics.md §3: the tensor amax (NaN ignored) gives S_enc, then
+    // every element is encoded on its own.
+    BlockEmitter top(b, loc, format);
+    auto [enc, dec] = top.perTensorScales(
+        tensorScale, tensorScale ? Value() : q.tensorMaxBits(input));
+    bool stochastic = rounding == Rounding::stochastic;
+    unsigned rank = type.getRank();
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    SmallVector<Value> ins = {input};
+    if (stochastic)
+      ins.push_back(randomBits);
+    SmallVector<AffineMap> maps(ins.size() + 1, id);
+    Type i8 = b.getI8Type();
+    Value codes =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{RankedTensorType::get(type.getShape(), i8)}, ins,
+            ValueRange{createEmpty(b, loc, type.getShape(), i8)}, maps,
+            parallelIterators(rank),
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              BlockEmitter e(nb, nl, format);
+              Value rbyte = stochastic ? e.toI32(args[1]) : Value();
+              linalg::YieldOp::create(
+                  nb, nl, toI8(nb, nl, e.encodePerTensor(args[0], enc, rbyte)));
+            })
+            .getResult(0);
+    return {packCodes(b, loc, format.elem, codes), dec};
+  }
   Value xe = q.bs.expand(b, loc, input);
   Value amax = q.blockMaxBits(xe);
   Value encTimesInvMax, decodeScale;
@@ -493,8 +528,10 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
     // Rows are byte aligned, so packing the row-major stream packs each row.
     SmallVector<Value> comps = {
         byteConstant(rewriter, loc, cast<RankedTensorType>(types[0]).getShape(),
-                     mxref::packElements(q->format.elem, q->elements)),
-        byteConstant(rewriter, loc, type.getBlockGrid(), q->scales)};
+                     mxref::packElements(q->format.elem, q->elements))};
+    if (type.hasBlockScales())
+      comps.push_back(
+          byteConstant(rewriter, loc, type.getBlockGrid(), q->scales));
     if (type.hasTensorScale())
       comps.push_back(arith::ConstantOp::create(
           rewriter, loc, rewriter.getF32FloatAttr(q->tensorDecodeScale)));

@@ -40,6 +40,7 @@
 #include "Vectorize.h"
 
 #include "mx/Conversion/MXCommon/BlockEmitter.h"
+#include "mx/Conversion/MXCommon/Components.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -183,13 +184,16 @@ Value VectorMatmulEmitter::emitRow(OpBuilder &b, Value bt, Value j, Value col0,
   }
   for (int64_t u = 0; u < unroll; ++u) {
     Value col = addIdx(b, loc, col0, u * sc.cols);
-    SmallVector<Value> bCodes =
-        readScaleCodes(b, loc, bScales, bt, j, col, bn, sc, inBounds);
+    // A per-tensor rhs has no block scales (its S_dec is part of g).
+    SmallVector<Value> bCodes;
+    if (bScales)
+      bCodes = readScaleCodes(b, loc, bScales, bt, j, col, bn, sc, inBounds);
     for (int64_t p = 0; p < sc.interleave; ++p) {
       SmallVector<ScaleCode> codes;
       if (aCode)
         codes.push_back({aCode, aScaleKind});
-      codes.push_back({bCodes[p], bFormat.scale});
+      if (bScales)
+        codes.push_back({bCodes[p], bFormat.scale});
       Value scaled =
           applyMatmulBlockScales(e, partials[u * sc.interleave + p], codes);
       // The scratch accumulator is padded to whole sub-chunks: in bounds.
@@ -278,8 +282,15 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     VectorMatmulEmitter em{rewriter.getContext(), op.getLoc()};
     em.bFormat = rhsType.getFormat().getFormat();
     em.sc = getSubChunk(em.bFormat.elem, target.lanes);
-    em.kb = rhsType.getBlock()[rank - 2];
-    em.bn = rhsType.getBlock()[rank - 1];
+    // A per-tensor rhs does not split K or N: the K block is the lhs's when
+    // it is block-scaled, else all of K (docs/Numerics.md §6).
+    bool perTensor = !rhsType.hasBlockScales();
+    auto lhsType = dyn_cast<BlockScaledTensorType>(op.getLhs().getType());
+    int64_t k = rhsType.getShape()[rank - 2];
+    em.kb = !perTensor                            ? rhsType.getBlock()[rank - 2]
+            : lhsType && lhsType.hasBlockScales() ? lhsType.getBlock()[rank - 1]
+                                                  : k;
+    em.bn = perTensor ? 1 : rhsType.getBlock()[rank - 1];
     if (em.sc.cols % em.bn != 0 && em.bn % em.sc.cols != 0)
       return rewriter.notifyMatchFailure(op, "N block does not tile lanes");
     RankedTensorType outType = op.getType();
@@ -287,7 +298,6 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     em.batch = batch;
     em.m = m;
     em.n = n;
-    int64_t k = rhsType.getShape()[rank - 2];
 
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
@@ -299,7 +309,8 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     em.aScaleKind = a.scaleKind;
     em.bm = a.scales ? a.block[rank - 2] : 1;
     em.packed = to3D(b, loc, rc[0]);
-    em.bScales = to3D(b, loc, rc[1]);
+    Value bScales = getScalesComponent(rhsType, rc);
+    em.bScales = bScales ? to3D(b, loc, bScales) : Value();
     FP4LookupStrategy lookup = target.lookup;
     if (lookup != FP4LookupStrategy::None &&
         mxref::getElemInfo(em.bFormat.elem).bits == 4)
@@ -337,8 +348,8 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
         });
 
     Value g = a.tensorScale;
-    if (em.bFormat.tensorScale)
-      g = g ? Value(arith::MulFOp::create(b, loc, g, rc[2])) : rc[2];
+    if (Value gb = getTensorScaleComponent(rhsType, rc))
+      g = g ? Value(arith::MulFOp::create(b, loc, g, gb)) : gb;
     Value out = em.emitOutput(b, batchLoop.getResult(0), g);
     rewriter.replaceOp(op, from3D(b, loc, out, outType));
     return success();

@@ -29,13 +29,25 @@ using namespace mlir::mx;
 using namespace mlir::mx::lowering;
 using namespace mlir::mx::lowering::vec;
 
-/// Blocks along batch dimensions are left to the linalg lowering.
+/// Blocks along batch dimensions are left to the linalg lowering. A
+/// per-tensor format has no block structure to follow.
 static bool hasBatchBlocks(BlockScaledTensorType type) {
+  if (!type.hasBlockScales())
+    return false;
   ArrayRef<int64_t> block = type.getBlock();
   for (int64_t d = 0; d + 2 < type.getRank(); ++d)
     if (block[d] != 1)
       return true;
   return false;
+}
+
+/// The block sizes [br, bc] of the last two dimensions; [1, 1] for a
+/// per-tensor format, whose elements are encoded and decoded one by one.
+static std::pair<int64_t, int64_t> lastBlock(BlockScaledTensorType type) {
+  if (!type.hasBlockScales())
+    return {1, 1};
+  int64_t rank = type.getRank();
+  return {rank > 1 ? type.getBlock()[rank - 2] : 1, type.getBlock()[rank - 1]};
 }
 
 /// An scf.for from lb to ub by step carrying `inits`; `body` yields the
@@ -64,9 +76,7 @@ struct VectorDequantizer {
   VectorDequantizer(BlockScaledTensorType type, int64_t lanes)
       : type(type), format(type.getFormat().getFormat()),
         sc(getSubChunk(format.elem, lanes)) {
-    int64_t rank = type.getRank();
-    br = rank > 1 ? type.getBlock()[rank - 2] : 1;
-    bc = type.getBlock()[rank - 1];
+    std::tie(br, bc) = lastBlock(type);
     std::tie(batch, rows, cols) = toTuple(shape3D(type.getShape()));
   }
 
@@ -109,8 +119,11 @@ Value VectorDequantizer::emitColumns(OpBuilder &b, Location loc, Value bt,
     SmallVector<Value> codes =
         readCodes(cb, loc, format.elem, sc, packed, ValueRange{bt, row},
                   byteOff, inBounds);
-    SmallVector<Value> scaleCodes = readScaleCodes(
-        cb, loc, scales, bt, divIdx(cb, loc, row, br), col, bc, sc, inBounds);
+    // A per-tensor format has no scale bytes (dequantize ignores them).
+    SmallVector<Value> scaleCodes =
+        scales ? readScaleCodes(cb, loc, scales, bt, divIdx(cb, loc, row, br),
+                                col, bc, sc, inBounds)
+               : SmallVector<Value>(codes.size(), Value());
     BlockEmitter e(cb, loc, format, f32v);
     SmallVector<Value> vals;
     for (auto [code, scale] : llvm::zip_equal(codes, scaleCodes))
@@ -127,8 +140,9 @@ Value VectorDequantizer::emitColumns(OpBuilder &b, Location loc, Value bt,
 Value VectorDequantizer::emit(OpBuilder &b, Location loc, ValueRange comps,
                               RankedTensorType outType) {
   packed = to3D(b, loc, comps[0]);
-  scales = to3D(b, loc, comps[1]);
-  tensorScale = format.tensorScale ? comps[2] : Value();
+  Value scaleComp = getScalesComponent(type, comps);
+  scales = scaleComp ? to3D(b, loc, scaleComp) : Value();
+  tensorScale = getTensorScaleComponent(type, comps);
   outElem = outType.getElementType();
   int64_t numFull = cols / sc.cols * sc.cols;
   auto rowBody = [&](OpBuilder &rb, Value r, ValueRange args) {
@@ -172,9 +186,7 @@ LaneReader tensorLanes(Value input, int64_t lanes) {
 struct LaneDequantizer {
   LaneDequantizer(BlockScaledTensorType type, int64_t lanes)
       : type(type), format(type.getFormat().getFormat()), lanes(lanes) {
-    int64_t rank = type.getRank();
-    br = rank > 1 ? type.getBlock()[rank - 2] : 1;
-    bc = type.getBlock()[rank - 1];
+    std::tie(br, bc) = lastBlock(type);
   }
 
   /// Whole packing groups per vector, and scale blocks that tile the lanes.
@@ -187,8 +199,10 @@ struct LaneDequantizer {
   }
 
   LaneReader reader(OpBuilder &b, Location loc, ValueRange comps) const {
-    Value packed = to3D(b, loc, comps[0]), scales = to3D(b, loc, comps[1]);
-    Value tensorScale = format.tensorScale ? comps[2] : Value();
+    Value packed = to3D(b, loc, comps[0]);
+    Value scaleComp = getScalesComponent(type, comps);
+    Value scales = scaleComp ? to3D(b, loc, scaleComp) : Value();
+    Value tensorScale = getTensorScaleComponent(type, comps);
     return [=, *this](OpBuilder &rb, Location rl, Value bt, Value row,
                       Value col) {
       unsigned bits = mxref::getElemInfo(format.elem).bits;
@@ -196,9 +210,11 @@ struct LaneDequantizer {
       Value code = readContiguousCodes(rb, rl, format.elem, lanes, packed,
                                        ValueRange{bt, row}, byteOff);
       SubChunk contiguous = {1, lanes, lanes * bits / 8, lanes};
-      Value scale = readScaleCodes(rb, rl, scales, bt, divIdx(rb, rl, row, br),
-                                   col, bc, contiguous, true)
-                        .front();
+      Value scale =
+          scales ? readScaleCodes(rb, rl, scales, bt, divIdx(rb, rl, row, br),
+                                  col, bc, contiguous, true)
+                       .front()
+                 : Value();
       BlockEmitter e(rb, rl, format, VectorType::get({lanes}, rb.getF32Type()));
       return e.dequantize(code, scale, tensorScale, rb.getF32Type());
     };
@@ -221,9 +237,7 @@ struct VectorQuantizer {
                   int64_t lanes)
       : type(type), format(type.getFormat().getFormat()), mode(mode),
         lanes(lanes) {
-    int64_t rank = type.getRank();
-    br = rank > 1 ? type.getBlock()[rank - 2] : 1;
-    bc = type.getBlock()[rank - 1];
+    std::tie(br, bc) = lastBlock(type);
     auto s = shape3D(type.getShape());
     batch = s[0];
     rows = s[1];
@@ -236,7 +250,8 @@ struct VectorQuantizer {
   LogicalResult match() const {
     if (!supportsLanes(type, lanes) || hasBatchBlocks(type) ||
         cols % lanes != 0 || (bc % lanes != 0 && bc != 1) ||
-        format.tensorScale != (mode == mxref::ScaleMode::NVFP4))
+        format.tensorScale != (mode == mxref::ScaleMode::NVFP4 ||
+                               mode == mxref::ScaleMode::Tensor))
       return failure();
     return success();
   }
@@ -269,6 +284,9 @@ struct VectorQuantizer {
   /// The components of the input read by `readInput`.
   SmallVector<Value> emit(OpBuilder &b, Location loc, LaneReader readInput,
                           Value calibratedDecode, Value randomTensor);
+  /// Per-tensor FP8: the tensor amax, then every vector encoded with S_enc.
+  SmallVector<Value> emitPerTensor(OpBuilder &b, Location loc,
+                                   Value calibratedDecode);
 
   BlockScaledTensorType type;
   mxref::Format format;
@@ -417,6 +435,8 @@ SmallVector<Value> VectorQuantizer::emit(OpBuilder &b, Location loc,
                                          Value randomTensor) {
   input = std::move(readInput);
   randomBits = randomTensor ? to3D(b, loc, randomTensor) : Value();
+  if (mode == mxref::ScaleMode::Tensor)
+    return emitPerTensor(b, loc, calibratedDecode);
   if (mode == mxref::ScaleMode::NVFP4) {
     BlockEmitter top(b, loc, format);
     std::tie(encTimesInvMax, decodeScale) = top.nvfp4TensorScales(
@@ -450,6 +470,46 @@ SmallVector<Value> VectorQuantizer::emit(OpBuilder &b, Location loc,
   if (format.tensorScale)
     comps.push_back(decodeScale);
   return comps;
+}
+
+SmallVector<Value> VectorQuantizer::emitPerTensor(OpBuilder &b, Location loc,
+                                                  Value calibratedDecode) {
+  BlockEmitter top(b, loc, format);
+  auto [enc, dec] = top.perTensorScales(
+      calibratedDecode, calibratedDecode ? Value() : tensorMaxBits(b, loc));
+  SmallVector<Type> compTypes;
+  (void)getMXComponentTypes(type, compTypes); // checked by match()
+  auto packedShape = shape3D(cast<RankedTensorType>(compTypes[0]).getShape());
+  unsigned bits = mxref::getElemInfo(format.elem).bits;
+  VectorType f32v = laneType(b, b.getF32Type());
+  auto colBody = [&](OpBuilder &cb, Value bt, Value row, Value col,
+                     Value acc) -> Value {
+    BlockEmitter e(cb, loc, format, f32v);
+    Value x = input(cb, loc, bt, row, col);
+    Value rbyte;
+    if (randomBits)
+      rbyte = e.toI32(readVector(cb, loc, laneType(cb, cb.getI8Type()),
+                                 randomBits, ValueRange{bt, row, col}, true));
+    Value bytes =
+        packLanes(cb, loc, format.elem, e.encodePerTensor(x, enc, rbyte));
+    Value byteCol = divIdx(cb, loc, mulIdx(cb, loc, col, bits), 8);
+    return writeVector(cb, loc, bytes, acc, ValueRange{bt, row, byteCol}, true);
+  };
+  auto rowBody = [&](OpBuilder &rb, Value r, ValueRange args) {
+    Value bt = divIdx(rb, loc, r, rows), row = remIdx(rb, loc, r, rows);
+    return SmallVector<Value>{
+        forLoop(rb, loc, 0, cols, lanes, args,
+                [&](OpBuilder &cb, Value col, ValueRange cArgs) {
+                  return SmallVector<Value>{
+                      colBody(cb, bt, row, col, cArgs[0])};
+                })
+            .getResult(0)};
+  };
+  Value empty = createEmpty(b, loc, {batch, packedShape[1], packedShape[2]},
+                            b.getI8Type());
+  Value pk = forLoop(b, loc, 0, batch * rows, 1, ValueRange{empty}, rowBody)
+                 .getResult(0);
+  return {from3D(b, loc, pk, cast<RankedTensorType>(compTypes[0])), dec};
 }
 
 //===----------------------------------------------------------------------===//

@@ -60,8 +60,8 @@ mlir::mx::toReference(BlockScaledTensorType type, Attribute value) {
   // [elements, scales (absent per tensor), tensor_scale (when present)].
   bool hasScales = type.hasBlockScales();
   auto parts = dyn_cast_or_null<ArrayAttr>(value);
-  if (!parts ||
-      parts.size() != 1u + unsigned(hasScales) + unsigned(type.hasTensorScale()))
+  if (!parts || parts.size() !=
+                    1u + unsigned(hasScales) + unsigned(type.hasTensorScale()))
     return failure();
   auto elements = dyn_cast<DenseElementsAttr>(parts[0]);
   if (!elements || elements.getType() != type.getElementsType())

@@ -58,6 +58,15 @@ public:
   std::pair<Value, Value> nvfp4TensorScales(Value calibratedDecode,
                                             Value gamaxBits);
 
+  /// Per-tensor FP8 scales {S_enc, S_dec} (docs/Numerics.md §3), from a
+  /// calibrated S_dec when `calibratedDecode` is given, else from the bits
+  /// of the tensor amax (magnitudeBitsIgnoringNaN maxed over the tensor).
+  std::pair<Value, Value> perTensorScales(Value calibratedDecode,
+                                          Value amaxBits);
+  /// The per-tensor element code E4M3 RNE_satfinite(f32(x * S_enc)) (or
+  /// stochastic with `randomByte`); NaN keeps the NaN code.
+  Value encodePerTensor(Value x, Value encodeScale, Value randomByte = {});
+
   /// The scale of a block whose max magnitudeBits is `amaxBits`: the E8M0
   /// code of `mode` (0xff for a block with NaN or Inf), or for NVFP4 the
   /// UE4M3 code (0x7f for a block with NaN) and S_encb, given the scalars of
@@ -71,7 +80,9 @@ public:
 
   /// The value of element `code` in a block of scale byte `scaleCode`,
   /// times the (scalar f32) `tensorScale` when given, rounded once to
-  /// `outElem` (f32, f16 or bf16; a scalar type); NaN for a NaN scale.
+  /// `outElem` (f32, f16 or bf16; a scalar type); NaN for a NaN scale. A
+  /// per-tensor format has no scale byte (`scaleCode` is ignored): f32(P *
+  /// S_dec), or the exact product rounded once to f16/bf16.
   Value dequantize(Value code, Value scaleCode, Value tensorScale,
                    Type outElem);
 

@@ -99,10 +99,14 @@ public:
   /// +-Inf on overflow. 2^e is never materialized as a float.
   Value ldexp(Value v, Value e);
 
-  /// NVFP4 tensor scales (reference `computeNVFP4TensorScales`) from the
-  /// tensor amax (NaN already ignored): {S_enc, S_dec}.
+  /// Tensor scales (reference `computeTensorScales`) from the tensor amax
+  /// (NaN already ignored) and the target magnitude (448 * 6 for NVFP4, 448
+  /// for per-tensor FP8): {S_enc, S_dec}.
+  std::pair<Value, Value> tensorScalesFromAmax(Value amax, float target);
+  /// Reference `computeNVFP4TensorScales`.
   std::pair<Value, Value> nvfp4TensorScalesFromAmax(Value gamax);
-  /// Reference `nvfp4ScalesFromDecode` for a calibrated S_dec.
+  /// Reference `tensorScalesFromDecode` for a calibrated S_dec (NVFP4 and
+  /// per-tensor alike).
   std::pair<Value, Value> nvfp4TensorScalesFromDecode(Value decode);
   /// The UE4M3 code of an NVFP4 block whose (non-NaN) amax is `bamax`,
   /// given f32(S_enc * f32(1/6)).

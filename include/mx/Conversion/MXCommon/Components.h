@@ -39,6 +39,12 @@ LogicalResult getMXComponentTypes(BlockScaledTensorType type,
 /// type is kept) to `converter`.
 void populateMXComponentTypeConversion(TypeConverter &converter);
 
+/// The scales component of `type`'s components (i8 over the block grid), or
+/// null for a per-tensor format, which has none.
+Value getScalesComponent(BlockScaledTensorType type, ValueRange comps);
+/// The f32 tensor scale component, or null when the format has none.
+Value getTensorScaleComponent(BlockScaledTensorType type, ValueRange comps);
+
 } // namespace mx
 } // namespace mlir
 

@@ -24,7 +24,8 @@ namespace mlir {
 namespace mx {
 /// The reference-library view of a constant block-scaled value: the folded
 /// attribute of `mx.constant` (an ArrayAttr [elements, scales?,
-/// tensor_scale?]; no scales for a per-tensor format). Fails when `value` is not such an attribute for `type`.
+/// tensor_scale?]; no scales for a per-tensor format). Fails when `value` is
+/// not such an attribute for `type`.
 FailureOr<mxref::QuantizedTensor> toReference(BlockScaledTensorType type,
                                               Attribute value);
 /// The folded-attribute form of `q` (see toReference).
