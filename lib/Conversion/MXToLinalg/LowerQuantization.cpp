@@ -578,6 +578,10 @@ struct UnpackLowering : OpConversionPattern<UnpackOp> {
             c = arith::TruncIOp::create(nb, nl, nb.getIntegerType(bits), c);
           return arith::BitcastOp::create(nb, nl, elemType, c);
         });
+    if (!type.hasBlockScales()) { // per tensor: elements and S_dec only
+      rewriter.replaceOp(op, {elements, comps.back()});
+      return success();
+    }
     Type scaleType = type.getFormat().getScaleType();
     Value rowMajor = comps[1];
     Value scales;
@@ -666,6 +670,12 @@ struct PackLowering : OpConversionPattern<PackOp> {
           v = arith::BitcastOp::create(nb, nl, nb.getIntegerType(bits), v);
           return bits == 8 ? v : arith::ExtUIOp::create(nb, nl, i8, v);
         });
+    if (!type.hasBlockScales()) { // per tensor: elements and S_dec only
+      rewriter.replaceOpWithMultiple(
+          op, {{packCodes(rewriter, loc, format.elem, codes),
+                adaptor.getTensorScale().front()}});
+      return success();
+    }
     Value scales =
         mapElements(rewriter, loc, adaptor.getScales().front(), i8,
                     [&](OpBuilder &nb, Location nl, Value v) -> Value {

@@ -312,7 +312,8 @@ LogicalResult UnpackOp::fold(FoldAdaptor adaptor,
     if (pack.getLayout() != getLayout())
       return failure();
     results.push_back(pack.getElements());
-    results.push_back(pack.getScales());
+    if (Value scales = pack.getScales())
+      results.push_back(scales);
     if (Value ts = pack.getTensorScale())
       results.push_back(ts);
     return success();
@@ -323,10 +324,11 @@ LogicalResult UnpackOp::fold(FoldAdaptor adaptor,
     return failure();
   auto parts = cast<ArrayAttr>(adaptor.getInput());
   results.push_back(parts[0]);
-  results.push_back(scalesInLayout(
-      *q, getLayout(), cast<RankedTensorType>(getScales().getType())));
+  if (type.hasBlockScales())
+    results.push_back(scalesInLayout(
+        *q, getLayout(), cast<RankedTensorType>(getScales().getType())));
   if (type.hasTensorScale())
-    results.push_back(parts[2]);
+    results.push_back(parts.getValue().back());
   return success();
 }
 
@@ -340,13 +342,27 @@ OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
         getTensorScale() == unpack.getTensorScale())
       return unpack.getInput();
   }
-  if (!adaptor.getElements() || !adaptor.getScales() ||
+  if (!adaptor.getElements() || (getScales() && !adaptor.getScales()) ||
       (getTensorScale() && !adaptor.getTensorScale()))
     return {};
   BlockScaledTensorType type = getType();
+  if (failed(readCodes(adaptor.getElements())))
+    return {};
+  // A constant's tensor scale must be finite and positive (rule K4).
+  if (getTensorScale()) {
+    auto ts = dyn_cast<FloatAttr>(adaptor.getTensorScale());
+    if (!ts || !ts.getValue().isFiniteNonZero() || ts.getValue().isNegative())
+      return {};
+  }
+  if (!type.hasBlockScales()) {
+    SmallVector<Attribute, 2> parts = {adaptor.getElements()};
+    if (getTensorScale())
+      parts.push_back(adaptor.getTensorScale());
+    return ArrayAttr::get(getContext(), parts);
+  }
   FailureOr<std::vector<uint8_t>> scales =
       scalesFromLayout(adaptor.getScales(), getLayout(), type);
-  if (failed(scales) || failed(readCodes(adaptor.getElements())))
+  if (failed(scales))
     return {};
   // A constant's UE4M3 scales must have the sign bit clear (rule K6); the
   // runtime decode ignores it, but folding would not preserve the bytes.

@@ -124,28 +124,110 @@ LogicalResult ConstantOp::verify() {
 // UnpackOp / PackOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult UnpackOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location,
-    UnpackOp::Adaptor adaptor, SmallVectorImpl<Type> &inferredReturnTypes) {
-  auto type = dyn_cast<BlockScaledTensorType>(adaptor.getInput().getType());
-  if (!type)
-    return emitOptionalError(location, "expected a block-scaled tensor");
-  // The adaptor's attribute is null while parsing when the default applies.
-  ScaleLayoutAttr layoutAttr = adaptor.getLayoutAttr();
-  ScaleLayout layout =
-      layoutAttr ? layoutAttr.getValue() : ScaleLayout::row_major;
-  if (!type.hasBlockScales()) // U2
-    return emitOptionalError(location, "mx.unpack takes block-scaled tensors; "
-                                       "a per-tensor format has no scales "
-                                       "component");
-  RankedTensorType scales = type.getScalesType(layout);
-  if (!scales) // U1
-    return emitOptionalError(location, "the blackwell_128x4 scale layout "
-                                       "needs a tensor of rank >= 2");
-  inferredReturnTypes.push_back(type.getElementsType());
-  inferredReturnTypes.push_back(scales);
+LogicalResult UnpackOp::inferComponentTypes(
+    BlockScaledTensorType type, ScaleLayout layout,
+    function_ref<InFlightDiagnostic()> emitError,
+    SmallVectorImpl<Type> &types) {
+  // Without `emitError` (builders), fails silently.
+  auto fail = [&](StringRef msg) -> LogicalResult {
+    if (emitError)
+      return emitError() << msg;
+    return failure();
+  };
+  types.push_back(type.getElementsType());
+  if (type.hasBlockScales()) {
+    RankedTensorType scales = type.getScalesType(layout);
+    if (!scales) // U1
+      return fail("the blackwell_128x4 scale layout needs a tensor of rank "
+                  ">= 2");
+    types.push_back(scales);
+  } else if (layout != ScaleLayout::row_major) { // U2
+    return fail("a per-tensor format has no scales to lay out");
+  }
   if (type.hasTensorScale())
-    inferredReturnTypes.push_back(Float32Type::get(context));
+    types.push_back(Float32Type::get(type.getContext()));
+  return success();
+}
+
+/// Sets the result segment sizes of an unpack of `type` (scales absent per
+/// tensor, tensor scale when present).
+static void setUnpackSegments(UnpackOp::Properties &props,
+                              BlockScaledTensorType type) {
+  props.resultSegmentSizes = {1, type.hasBlockScales() ? 1 : 0,
+                              type.hasTensorScale() ? 1 : 0};
+}
+
+void UnpackOp::build(OpBuilder &builder, OperationState &state, Value input,
+                     ScaleLayout layout) {
+  auto type = cast<BlockScaledTensorType>(input.getType());
+  SmallVector<Type> types;
+  // An invalid layout is reported by the verifier; build the row-major
+  // types then.
+  if (failed(inferComponentTypes(type, layout, nullptr, types))) {
+    types.clear();
+    (void)inferComponentTypes(type, ScaleLayout::row_major, nullptr, types);
+  }
+  state.addOperands(input);
+  state.addTypes(types);
+  Properties &props = state.getOrAddProperties<Properties>();
+  props.layout = ScaleLayoutAttr::get(builder.getContext(), layout);
+  setUnpackSegments(props, type);
+}
+
+// $input (`layout` `=` $layout)? attr-dict `:` type($input)
+ParseResult UnpackOp::parse(OpAsmParser &parser, OperationState &result) {
+  OpAsmParser::UnresolvedOperand input;
+  ScaleLayout layout = ScaleLayout::row_major;
+  if (parser.parseOperand(input))
+    return failure();
+  if (succeeded(parser.parseOptionalKeyword("layout"))) {
+    StringRef name;
+    SMLoc loc = parser.getCurrentLocation();
+    if (parser.parseEqual() || parser.parseKeyword(&name))
+      return failure();
+    std::optional<ScaleLayout> parsed = symbolizeScaleLayout(name);
+    if (!parsed)
+      return parser.emitError(loc) << "unknown scale layout '" << name << "'";
+    layout = *parsed;
+  }
+  SMLoc typeLoc;
+  Type type;
+  if (parser.parseOptionalAttrDict(result.attributes) || parser.parseColon() ||
+      parser.getCurrentLocation(&typeLoc) || parser.parseType(type))
+    return failure();
+  auto bsType = dyn_cast<BlockScaledTensorType>(type);
+  if (!bsType)
+    return parser.emitError(typeLoc) << "expected a block-scaled tensor type";
+  SmallVector<Type> types;
+  if (failed(inferComponentTypes(
+          bsType, layout, [&] { return parser.emitError(typeLoc); }, types)))
+    return failure();
+  if (parser.resolveOperand(input, type, result.operands))
+    return failure();
+  result.addTypes(types);
+  Properties &props = result.getOrAddProperties<Properties>();
+  props.layout = ScaleLayoutAttr::get(parser.getContext(), layout);
+  setUnpackSegments(props, bsType);
+  return success();
+}
+
+void UnpackOp::print(OpAsmPrinter &p) {
+  p << ' ' << getInput();
+  if (getLayout() != ScaleLayout::row_major)
+    p << " layout = " << stringifyScaleLayout(getLayout());
+  p.printOptionalAttrDict((*this)->getAttrs(),
+                          {getLayoutAttrName(), "resultSegmentSizes"});
+  p << " : " << getInput().getType();
+}
+
+LogicalResult UnpackOp::verify() {
+  SmallVector<Type> types;
+  if (failed(inferComponentTypes(
+          getInput().getType(), getLayout(),
+          [&] { return emitOpError(); }, types)))
+    return failure();
+  if (TypeRange(getResultTypes()) != TypeRange(types))
+    return emitOpError() << "results must be the components of the input";
   return success();
 }
 
@@ -154,22 +236,90 @@ LogicalResult PackOp::verify() {
   if (getElements().getType() != type.getElementsType()) // P1
     return emitOpError() << "elements must have type " << type.getElementsType()
                          << ", got " << getElements().getType();
-  if (!type.hasBlockScales()) // U2
-    return emitOpError() << "mx.pack builds block-scaled tensors; a per-tensor "
-                            "format has no scales component";
-  RankedTensorType scales = type.getScalesType(getLayout());
-  if (!scales) // U1
-    return emitOpError() << "the blackwell_128x4 scale layout needs a tensor "
-                            "of rank >= 2";
-  if (getScales().getType() != scales) // P2
-    return emitOpError() << "scales must have type " << scales << " for layout "
-                         << stringifyScaleLayout(getLayout()) << ", got "
-                         << getScales().getType();
+  if (!type.hasBlockScales()) {
+    if (getLayout() != ScaleLayout::row_major) // U2
+      return emitOpError() << "a per-tensor format has no scales to lay out";
+    if (getScales()) // P2
+      return emitOpError() << "a per-tensor format takes no scales operand";
+  } else {
+    RankedTensorType scales = type.getScalesType(getLayout());
+    if (!scales) // U1
+      return emitOpError() << "the blackwell_128x4 scale layout needs a "
+                              "tensor of rank >= 2";
+    if (!getScales()) // P2
+      return emitOpError() << "a scales operand of type " << scales
+                           << " is missing";
+    if (getScales().getType() != scales) // P2
+      return emitOpError() << "scales must have type " << scales
+                           << " for layout " << stringifyScaleLayout(getLayout())
+                           << ", got " << getScales().getType();
+  }
   if (type.hasTensorScale() != bool(getTensorScale())) // P3
     return emitOpError() << (type.hasTensorScale()
                                  ? "format needs a tensor scale operand"
                                  : "format has no tensor scale");
   return success();
+}
+
+// $elements (`,` $scales)? (`,` $tensor_scale)? (`layout` `=` $layout)?
+// attr-dict `:` type($elements) (`,` type($scales))? `->` type($result)
+ParseResult PackOp::parse(OpAsmParser &parser, OperationState &result) {
+  SmallVector<OpAsmParser::UnresolvedOperand, 3> operands;
+  if (parser.parseOperandList(operands))
+    return failure();
+  ScaleLayout layout = ScaleLayout::row_major;
+  if (succeeded(parser.parseOptionalKeyword("layout"))) {
+    StringRef name;
+    SMLoc loc = parser.getCurrentLocation();
+    if (parser.parseEqual() || parser.parseKeyword(&name))
+      return failure();
+    std::optional<ScaleLayout> parsed = symbolizeScaleLayout(name);
+    if (!parsed)
+      return parser.emitError(loc) << "unknown scale layout '" << name << "'";
+    layout = *parsed;
+  }
+  SmallVector<Type, 2> types;
+  Type resultType;
+  SMLoc typesLoc;
+  if (parser.parseOptionalAttrDict(result.attributes) || parser.parseColon() ||
+      parser.getCurrentLocation(&typesLoc) || parser.parseTypeList(types) ||
+      parser.parseArrow() || parser.parseType(resultType))
+    return failure();
+  // One type for the elements and one for the scales when present; a
+  // remaining operand is the f32 tensor scale.
+  if (types.empty() || types.size() > 2 || operands.size() < types.size() ||
+      operands.size() > types.size() + 1)
+    return parser.emitError(typesLoc)
+           << "expected the elements type and, with a scales operand, the "
+              "scales type for "
+           << operands.size() << " operands";
+  bool hasScale = operands.size() > types.size();
+  types.push_back(parser.getBuilder().getF32Type());
+  SmallVector<Type, 3> operandTypes(types.begin(), types.end() - !hasScale);
+  if (parser.resolveOperands(operands, operandTypes, typesLoc,
+                             result.operands))
+    return failure();
+  result.addTypes(resultType);
+  Properties &props = result.getOrAddProperties<Properties>();
+  props.layout = ScaleLayoutAttr::get(parser.getContext(), layout);
+  props.operandSegmentSizes = {1, types.size() > 2 ? 1 : 0, hasScale ? 1 : 0};
+  return success();
+}
+
+void PackOp::print(OpAsmPrinter &p) {
+  p << ' ' << getElements();
+  if (getScales())
+    p << ", " << getScales();
+  if (getTensorScale())
+    p << ", " << getTensorScale();
+  if (getLayout() != ScaleLayout::row_major)
+    p << " layout = " << stringifyScaleLayout(getLayout());
+  p.printOptionalAttrDict((*this)->getAttrs(),
+                          {getLayoutAttrName(), "operandSegmentSizes"});
+  p << " : " << getElements().getType();
+  if (getScales())
+    p << ", " << getScales().getType();
+  p << " -> " << getType();
 }
 
 //===----------------------------------------------------------------------===//

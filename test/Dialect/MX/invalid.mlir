@@ -8,7 +8,7 @@ func.func private @f1() -> !mx.tensor<4x32x#mx.format<f16, f8E8M0FNU, block = 32
 // -----
 
 // F2
-// expected-error @+1 {{scale type must be f8E8M0FNU or f8E4M3FN (read as UE4M3); got 'f32'}}
+// expected-error @+1 {{scale type must be f8E8M0FNU, f8E4M3FN (read as UE4M3) or none (per-tensor); got 'f32'}}
 func.func private @f2() -> !mx.tensor<4x32x#mx.format<f4E2M1FN, f32, block = 32>>
 
 // -----
@@ -376,3 +376,112 @@ func.func @k5() {
     }
   }
 #-}
+
+// -----
+
+// F3: only E4M3 is scaled per tensor.
+// expected-error @+1 {{invalid format: element kind e5m2 cannot be scaled per tensor only}}
+func.func private @f3e() -> !mx.tensor<4x32x#mx.format<f8E5M2, none, tensor_scale>>
+
+// -----
+
+// F3: a per-tensor format has no block size.
+// expected-error @+1 {{invalid format: a format without block scales has no block size (its block is the whole tensor), got 32}}
+func.func private @f3f() -> !mx.tensor<4x32x#mx.format<f8E4M3FN, none, block = 32, tensor_scale>>
+
+// -----
+
+// F3: a per-tensor format needs its tensor scale.
+// expected-error @+1 {{invalid format: a format without block scales needs an FP32 tensor scale}}
+func.func private @f3g() -> !mx.tensor<4x32x#mx.format<f8E4M3FN, none>>
+
+// -----
+
+// F3: block-scaled formats still need their block size.
+// expected-error @+1 {{invalid format: block size must be positive, got 0}}
+func.func private @f3h() -> !mx.tensor<4x32x#mx.format<f8E4M3FN, f8E8M0FNU>>
+
+// -----
+
+// T3: a per-tensor format takes no block shape.
+// expected-error @+1 {{a per-tensor format takes no block shape (its one block is the whole tensor)}}
+func.func private @t3a() -> !mx.tensor<4x64xfp8_e4m3_tensor, block = [4, 64]>
+
+// -----
+
+// Q2: per-tensor FP8 takes only the tensor rule, which block-scaled formats reject.
+func.func @q2_tensor(%x: tensor<4x64xf32>) {
+  // expected-error @+1 {{scale mode 'floor' is not valid for fp8_e4m3_tensor (allowed: tensor)}}
+  %q = mx.quantize %x scale_mode = floor : tensor<4x64xf32> -> !mx.tensor<4x64xfp8_e4m3_tensor>
+  return
+}
+
+// -----
+
+func.func @q2_tensor_e8m0(%x: tensor<4x64xf32>) {
+  // expected-error @+1 {{scale mode 'tensor' is not valid for mxfp4 (allowed: floor, rceil, ceil, even)}}
+  %q = mx.quantize %x scale_mode = tensor : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  return
+}
+
+// -----
+
+// K2: a per-tensor constant has no scales.
+// expected-error @+1 {{'mx.constant' op a per-tensor format has no scales}}
+%k2a = mx.constant elements(dense<[[1.0, 2.0]]> : tensor<1x2xf8E4M3FN>) scales(dense<[[1.0]]> : tensor<1x1xf8E8M0FNU>) tensor_scale(1.0) : !mx.tensor<1x2xfp8_e4m3_tensor>
+
+// -----
+
+// K2: a block-scaled constant needs them.
+// expected-error @+1 {{'mx.constant' op scales of type 'tensor<1x1xf8E8M0FNU>' are missing}}
+%k2b = mx.constant elements(dense<[[1.0, 2.0]]> : tensor<1x2xf4E2M1FN>) : !mx.tensor<1x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>
+
+// -----
+
+// K3: the per-tensor constant needs its tensor scale.
+// expected-error @+1 {{'mx.constant' op format needs a tensor_scale}}
+%k3 = mx.constant elements(dense<[[1.0, 2.0]]> : tensor<1x2xf8E4M3FN>) : !mx.tensor<1x2xfp8_e4m3_tensor>
+
+// -----
+
+// U2: no scales to lay out per tensor.
+func.func @u2(%q: !mx.tensor<128x64xfp8_e4m3_tensor>) {
+  // expected-error @+1 {{a per-tensor format has no scales to lay out}}
+  %e, %g = mx.unpack %q layout = blackwell_128x4 : !mx.tensor<128x64xfp8_e4m3_tensor>
+  return
+}
+
+// -----
+
+// P2: a per-tensor pack takes no scales operand.
+func.func @p2_tensor(%e: tensor<4x64xf8E4M3FN>, %s: tensor<4x2xf8E8M0FNU>, %g: f32) {
+  // expected-error @+1 {{'mx.pack' op a per-tensor format takes no scales operand}}
+  %q = mx.pack %e, %s, %g : tensor<4x64xf8E4M3FN>, tensor<4x2xf8E8M0FNU> -> !mx.tensor<4x64xfp8_e4m3_tensor>
+  return
+}
+
+// -----
+
+// P2: a block-scaled pack needs its scales.
+func.func @p2_missing(%e: tensor<4x64xf4E2M1FN>, %g: f32) {
+  // expected-error @+1 {{'mx.pack' op a scales operand of type 'tensor<4x4xf8E4M3FN>' is missing}}
+  %q = mx.pack %e, %g : tensor<4x64xf4E2M1FN> -> !mx.tensor<4x64xnvfp4>
+  return
+}
+
+// -----
+
+// P3: the per-tensor pack needs the tensor scale.
+func.func @p3_tensor(%e: tensor<4x64xf8E4M3FN>) {
+  // expected-error @+1 {{'mx.pack' op format needs a tensor scale operand}}
+  %q = mx.pack %e : tensor<4x64xf8E4M3FN> -> !mx.tensor<4x64xfp8_e4m3_tensor>
+  return
+}
+
+// -----
+
+func.func @pack_types(%e: tensor<4x64xf8E4M3FN>) {
+  // expected-error @+1 {{expected the elements type and, with a scales operand, the scales type for 1 operands}}
+  %q = mx.pack %e : tensor<4x64xf8E4M3FN>, f32, f32 -> !mx.tensor<4x64xfp8_e4m3_tensor>
+  return
+}

@@ -85,9 +85,9 @@ func.func @components(%q: !mx.tensor<256x64xmxfp4>, %n: !mx.tensor<2x4x64xnvfp4>
   return
 }
 // GENERIC-LABEL: sym_name = "components"
-// GENERIC: "mx.unpack"(%{{.*}}) <{layout = #mx<scale_layout row_major>}> : (!mx.tensor<256x64xmxfp4>) -> (tensor<256x64xf4E2M1FN>, tensor<256x2xf8E8M0FNU>)
-// GENERIC: "mx.unpack"(%{{.*}}) <{layout = #mx<scale_layout blackwell_128x4>}> : (!mx.tensor<256x64xmxfp4>) -> (tensor<256x64xf4E2M1FN>, tensor<2x1x32x4x4xf8E8M0FNU>)
-// GENERIC: "mx.unpack"(%{{.*}}) <{layout = #mx<scale_layout blackwell_128x4>}> : (!mx.tensor<2x4x64xnvfp4>) -> (tensor<2x4x64xf4E2M1FN>, tensor<2x1x1x32x4x4xf8E4M3FN>, f32)
+// GENERIC: "mx.unpack"(%{{.*}}) <{layout = #mx<scale_layout row_major>, resultSegmentSizes = array<i32: 1, 1, 0>}> : (!mx.tensor<256x64xmxfp4>) -> (tensor<256x64xf4E2M1FN>, tensor<256x2xf8E8M0FNU>)
+// GENERIC: "mx.unpack"(%{{.*}}) <{layout = #mx<scale_layout blackwell_128x4>, resultSegmentSizes = array<i32: 1, 1, 0>}> : (!mx.tensor<256x64xmxfp4>) -> (tensor<256x64xf4E2M1FN>, tensor<2x1x32x4x4xf8E8M0FNU>)
+// GENERIC: "mx.unpack"(%{{.*}}) <{layout = #mx<scale_layout blackwell_128x4>, resultSegmentSizes = array<i32: 1, 1, 1>}> : (!mx.tensor<2x4x64xnvfp4>) -> (tensor<2x4x64xf4E2M1FN>, tensor<2x1x1x32x4x4xf8E4M3FN>, f32)
 
 // CHECK-LABEL: func.func @constant
 func.func @constant() {
@@ -123,3 +123,34 @@ module attributes {mx.policy = #mx.policy<weights = nvfp4, activations = mxfp8_e
   // CHECK: func.func private @weights(tensor<64x64xf32> {mx.weight}) attributes {mx.policy = #mx.policy<outputs = #mx.format<f8E4M3FN, f8E8M0FNU, block = 16>>}
   func.func private @weights(tensor<64x64xf32> {mx.weight}) attributes {mx.policy = #mx.policy<outputs = #mx.format<f8E4M3FN, f8E8M0FNU, block = 16>>}
 }
+
+// Per-tensor FP8 (fp8_e4m3_tensor): no block shape, no scales component.
+// CHECK-LABEL: func.func @per_tensor
+// CHECK-SAME: %{{.*}}: !mx.tensor<64x8xfp8_e4m3_tensor>)
+func.func @per_tensor(%x: tensor<4x64xf32>, %s: f32,
+                      %w: !mx.tensor<64x8x#mx.format<f8E4M3FN, none, tensor_scale>>) {
+  // CHECK: mx.quantize %{{.*}} : tensor<4x64xf32> -> !mx.tensor<4x64xfp8_e4m3_tensor>
+  %q = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x64xfp8_e4m3_tensor>
+  // CHECK: mx.quantize %{{.*}} tensor_scale(%{{.*}}) scale_mode = tensor
+  %c = mx.quantize %x tensor_scale(%s) scale_mode = tensor : tensor<4x64xf32> -> !mx.tensor<4x64xfp8_e4m3_tensor>
+  // CHECK: mx.dequantize %{{.*}} : !mx.tensor<4x64xfp8_e4m3_tensor> -> tensor<4x64xbf16>
+  %d = mx.dequantize %q : !mx.tensor<4x64xfp8_e4m3_tensor> -> tensor<4x64xbf16>
+  // CHECK: mx.matmul %{{.*}}, %{{.*}} : !mx.tensor<4x64xfp8_e4m3_tensor>, !mx.tensor<64x8xfp8_e4m3_tensor> -> tensor<4x8xf32>
+  %m = mx.matmul %q, %w : !mx.tensor<4x64xfp8_e4m3_tensor>, !mx.tensor<64x8x#mx.format<f8E4M3FN, none, tensor_scale>> -> tensor<4x8xf32>
+  // A per-tensor operand does not split K: any partner block size fits (M6).
+  %a = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x64xnvfp4>
+  // CHECK: mx.matmul %{{.*}}, %{{.*}} : !mx.tensor<4x64xnvfp4>, !mx.tensor<64x8xfp8_e4m3_tensor>
+  %n = mx.matmul %a, %w : !mx.tensor<4x64xnvfp4>, !mx.tensor<64x8x#mx.format<f8E4M3FN, none, tensor_scale>> -> tensor<4x8xf32>
+  // CHECK: %[[E:.*]], %[[G:.*]] = mx.unpack %{{.*}} : !mx.tensor<4x64xfp8_e4m3_tensor>
+  %e, %g = mx.unpack %q : !mx.tensor<4x64xfp8_e4m3_tensor>
+  // CHECK: mx.pack %[[E]], %[[G]] : tensor<4x64xf8E4M3FN> -> !mx.tensor<4x64xfp8_e4m3_tensor>
+  %p = mx.pack %e, %g : tensor<4x64xf8E4M3FN> -> !mx.tensor<4x64xfp8_e4m3_tensor>
+  // CHECK: mx.convert %{{.*}} : !mx.tensor<4x64xfp8_e4m3_tensor> -> !mx.tensor<4x64xmxfp4>
+  %v = mx.convert %p : !mx.tensor<4x64xfp8_e4m3_tensor> -> !mx.tensor<4x64xmxfp4>
+  // CHECK: mx.constant elements(dense<{{\[}}[1.120000e+02, -4.480000e+02]]> : tensor<1x2xf8E4M3FN>) tensor_scale(2.500000e-01) : !mx.tensor<1x2xfp8_e4m3_tensor>
+  %k = mx.constant elements(dense<[[112.0, -448.0]]> : tensor<1x2xf8E4M3FN>) tensor_scale(0.25) : !mx.tensor<1x2xfp8_e4m3_tensor>
+  return
+}
+// GENERIC-LABEL: sym_name = "per_tensor"
+// GENERIC: "mx.unpack"(%{{.*}}) <{layout = #mx<scale_layout row_major>, resultSegmentSizes = array<i32: 1, 0, 1>}> : (!mx.tensor<4x64xfp8_e4m3_tensor>) -> (tensor<4x64xf8E4M3FN>, f32)
+// GENERIC: "mx.pack"(%{{.*}}, %{{.*}}) <{layout = #mx<scale_layout row_major>, operandSegmentSizes = array<i32: 1, 0, 1>}> : (tensor<4x64xf8E4M3FN>, f32) -> !mx.tensor<4x64xfp8_e4m3_tensor>

@@ -183,13 +183,14 @@ def MX_ConstantOp : MX_Op<"constant", [ConstantLike, Pure]> {
   let hasFolder = 1;
 }
 
-def MX_UnpackOp : MX_Op<"unpack", [Pure, InferTypeOpAdaptor]> {
+def MX_UnpackOp : MX_Op<"unpack", [Pure, AttrSizedResultSegments]> {
   let summary = "Takes a block-scaled tensor apart into its components";
   let description = [{
     Returns the elements tensor (`tensor<shape x elementType>`, `i8` for
-    MXINT8), the scales tensor in the requested physical `layout`, and the
-    f32 tensor decode scale when the format has one. All result types are
-    derived from the operand and the layout:
+    MXINT8), the scales tensor in the requested physical `layout` (none for
+    a per-tensor format), and the f32 tensor decode scale when the format
+    has one. All result types are derived from the operand and the layout
+    (rules U1-U2):
 
     * `row_major`: `tensor<(shape / block) x scaleType>`.
     * `blackwell_128x4`: the block grid's last two dimensions [M, K] laid out
@@ -201,7 +202,12 @@ def MX_UnpackOp : MX_Op<"unpack", [Pure, InferTypeOpAdaptor]> {
     ```mlir
     %e, %s = mx.unpack %q : !mx.tensor<4x64xmxfp4>
     %e2, %s2, %g = mx.unpack %n layout = blackwell_128x4 : !mx.tensor<128x64xnvfp4>
+    %e3, %g3 = mx.unpack %t : !mx.tensor<4x64xfp8_e4m3_tensor>
     ```
+
+    The assembly is `$input (layout = $layout)? attr-dict : type($input)`;
+    it is written in C++ only because the result types (and which optional
+    results exist) are derived from the input type.
   }];
   let arguments = (ins
     MX_BlockScaledTensor:$input,
@@ -210,38 +216,57 @@ def MX_UnpackOp : MX_Op<"unpack", [Pure, InferTypeOpAdaptor]> {
   );
   let results = (outs
     AnyStaticShapeTensor:$elements,
-    AnyStaticShapeTensor:$scales,
+    Optional<AnyStaticShapeTensor>:$scales,
     Optional<F32>:$tensor_scale
   );
-  let assemblyFormat = [{
-    $input (`layout` `=` $layout^)? attr-dict `:` qualified(type($input))
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input,
+                   CArg<"::mlir::mx::ScaleLayout",
+                        "::mlir::mx::ScaleLayout::row_major">:$layout)>
+  ];
+  let extraClassDeclaration = [{
+    /// The result types `input` unpacks to in `layout` (elements, scales
+    /// unless per tensor, tensor scale when present); fails with a
+    /// diagnostic from `emitError` (rule U1).
+    static ::mlir::LogicalResult
+    inferComponentTypes(::mlir::mx::BlockScaledTensorType input,
+                        ::mlir::mx::ScaleLayout layout,
+                        ::llvm::function_ref<::mlir::InFlightDiagnostic()>
+                            emitError,
+                        ::llvm::SmallVectorImpl<::mlir::Type> &types);
   }];
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
-def MX_PackOp : MX_Op<"pack", [Pure]> {
+def MX_PackOp : MX_Op<"pack", [Pure, AttrSizedOperandSegments]> {
   let summary = "Assembles a block-scaled tensor from its components";
   let description = [{
     The inverse of `mx.unpack`: the component types must be exactly those
     the result type and `layout` derive (rules P1-P3). Padding bytes of a
-    `blackwell_128x4` scales tensor are ignored.
+    `blackwell_128x4` scales tensor are ignored. A per-tensor format takes
+    the elements and the tensor scale only.
 
     ```mlir
     %q = mx.pack %e, %s : tensor<4x64xf4E2M1FN>, tensor<4x2xf8E8M0FNU> -> !mx.tensor<4x64xmxfp4>
+    %t = mx.pack %e8, %g : tensor<4x64xf8E4M3FN> -> !mx.tensor<4x64xfp8_e4m3_tensor>
     ```
+
+    The assembly is `$elements (, $scales)? (, $tensor_scale)? (layout =
+    $layout)? attr-dict : type($elements) (, type($scales))? ->
+    type($result)`; it is written in C++ because which optional operand a
+    lone second operand is follows from the types.
   }];
   let arguments = (ins
     AnyStaticShapeTensor:$elements,
-    AnyStaticShapeTensor:$scales,
+    Optional<AnyStaticShapeTensor>:$scales,
     Optional<F32>:$tensor_scale,
     DefaultValuedAttr<MX_ScaleLayoutAttr,
                       "::mlir::mx::ScaleLayout::row_major">:$layout
   );
   let results = (outs MX_BlockScaledTensor:$result);
-  let assemblyFormat = [{
-    $elements `,` $scales (`,` $tensor_scale^)? (`layout` `=` $layout^)?
-    attr-dict `:` type($elements) `,` type($scales) `->` qualified(type($result))
-  }];
+  let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let hasFolder = 1;
 }
