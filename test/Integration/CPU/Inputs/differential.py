@@ -4,7 +4,8 @@
   differential.py gen SUITE    writes an MLIR module to stdout
   differential.py check SUITE  reads mlir-runner's output from stdin
 
-Every case of SUITE (quantize, nvfp4, convert, matmul, hadamard) is one MX
+Every case of SUITE (quantize, nvfp4, fp8_tensor, convert, matmul, hadamard,
+...) is one MX
 computation evaluated twice on the same inputs: folded at compile time in
 @main, where its operands are constants (mx-opt --canonicalize: the folders
 call the reference library), and by compiled code, in a function taking the
@@ -44,12 +45,16 @@ PRESETS = {
     'mxfp4': ('f4E2M1FN', 4, 1, 1, 2, 6.0),
     'mxint8': ('i8', 8, 6, 0, 0, 127 / 64),
     'nvfp4': ('f4E2M1FN', 4, 1, 1, 2, 6.0),
+    'fp8_e4m3_tensor': ('f8E4M3FN', 8, 3, 7, 8, 448.0),
 }
+# Formats with a tensor scale; fp8_e4m3_tensor has no block scales at all.
+TENSOR_SCALED = ('nvfp4', 'fp8_e4m3_tensor')
+PER_TENSOR = ('fp8_e4m3_tensor',)
 E8M0_MODES = ['floor', 'rceil', 'ceil', 'even']
 
 
 def modes_of(preset):
-    if preset == 'nvfp4':
+    if preset in TENSOR_SCALED:
         return [None]
     return [m for m in E8M0_MODES if not (preset == 'mxint8' and m == 'even')]
 
@@ -217,11 +222,15 @@ def show_mx(m, shape, preset, block):
     scale = 'f8E4M3FN' if preset == 'nvfp4' else 'f8E8M0FNU'
     body = []
     f = lambda: m.fresh('p')
-    ts = preset == 'nvfp4'
-    body.append('  %%e, %%s%s = mx.unpack %%q : %s' % (', %g' if ts else '', ty))
+    ts = preset in TENSOR_SCALED
+    per_tensor = preset in PER_TENSOR
+    body.append('  %%e%s%s = mx.unpack %%q : %s'
+                % ('' if per_tensor else ', %s', ', %g' if ts else '', ty))
     print_lines('%e', shape, elem, body, f)
-    print_lines('%s', grid, scale, body, f)
-    arrays = 2
+    arrays = 1
+    if not per_tensor:                  # no scales component per tensor
+        print_lines('%s', grid, scale, body, f)
+        arrays += 1
     if ts:
         body.append('  %gb = arith.bitcast %g : f32 to i32')
         body.append('  %gt = tensor.from_elements %gb : tensor<1xi32>')
@@ -388,7 +397,7 @@ def suite_quantize(m):
     """Every E8M0 preset, every allowed scale mode, 1x32 and 2x16 blocks,
     with f16/bf16 decoding on two of them."""
     for p in PRESETS:
-        if p == 'nvfp4':
+        if p in TENSOR_SCALED:
             continue
         rng = random.Random(p)
         rows = edge_rows(p, rng)
@@ -485,6 +494,69 @@ def suite_nvfp4(m):
                   None, tscale=bits(3.0))
 
 
+def fp8_tensor_tensors():
+    """NVFP4's per-category tensors (the tensor amax couples every value
+    here too) plus per-tensor FP8's own edges."""
+    rng = random.Random('fp8_tensor')
+    out = nvfp4_tensors()
+    base = out['mixed']
+    # amax 448: S_enc = 1, so E4M3's exact ties and their neighbours stay
+    # ties after the multiply.
+    t = ties('mxfp8_e4m3')
+    t = [b | (SIGN if i % 2 else 0) for i, b in enumerate(t)]
+    rng.shuffle(t)
+    near = [b + d for b in t[:96] for d in (1, -1)]
+    flat = [bits(448.0)] + t[:96] + near + [SIGN | bits(448.0)]
+    flat += gauss_row(rng, 16 * 32 - len(flat), 100.0)
+    out['ties448'] = reshape_rows([flat], 32)
+    # amax a power of two (S_enc = 448 * 2^-k exact) and one ulp below.
+    for k in (-20, 3, 60):
+        tt_ = [[scaled(b, k - 2) for b in gauss_row(rng, 32, 1.0)]
+               for _ in range(16)]
+        tt_[5][7] = pow2(k)
+        out['pow2_%s' % str(k).replace('-', 'm')] = tt_
+        below = [r[:] for r in tt_]
+        below[5][7] = pow2(k) - 1
+        out['below_%s' % str(k).replace('-', 'm')] = below
+    # A subnormal amax: 448 / amax overflows, S_enc clamps to FLT_MAX.
+    out['tiny'] = [[rng.randint(1, 0xFF) | rng.choice([0, SIGN])
+                    for _ in range(32)] for _ in range(16)]
+    # -0 among values, NaN payloads of both signs, -Inf only.
+    neg = [r[:] for r in base]
+    neg[0][0:4] = [SIGN, 0, SIGN, 0xFFC00001]
+    neg[8][31] = 0x7F800001
+    out['signs'] = neg
+    out['ninf'] = [[NINF if (r, c) == (4, 4) else 0 for c in range(32)]
+                   for r in range(16)]
+    return out
+
+
+def suite_fp8_tensor(m):
+    """Per-tensor FP8 E4M3 (fp8_e4m3_tensor): every category, f16/bf16
+    decoding, calibrated scales (one saturating), a batch dimension, rows the
+    vector width does not divide, and wide rows."""
+    p = 'fp8_e4m3_tensor'
+    for key, rows in fp8_tensor_tensors().items():
+        case_quantize(m, 't_%s' % key, rows, [16, 32], p, None, None)
+    t = fp8_tensor_tensors()
+    case_quantize(m, 't_mixed_f16', t['mixed'], [16, 32], p, None, None,
+                  dq_elem='f16')
+    case_quantize(m, 't_ties_bf16', t['ties448'], [16, 32], p, None, None,
+                  dq_elem='bf16')
+    case_quantize(m, 't_calibrated', t['mixed'], [16, 32], p, None, None,
+                  tscale=bits(0.00123))
+    case_quantize(m, 't_calibrated_sat', t['mixed'], [16, 32], p, None,
+                  None, tscale=bits(2.0 ** -12))
+    case_quantize(m, 't_calibrated_inf', t['inf'], [16, 32], p, None, None,
+                  tscale=bits(3.0))
+    case_quantize(m, 't_batch', reshape_rows(t['signs'], 32), [4, 4, 32], p,
+                  None, None)
+    case_quantize(m, 't_cols20', reshape_rows(t['mixed'], 20)[:24], [24, 20],
+                  p, None, None)
+    case_quantize(m, 't_wide', reshape_rows(t['ties448'], 256), [2, 256], p,
+                  None, None)
+
+
 def suite_convert(m):
     """Requantization between formats, modes and block shapes."""
     pairs = [
@@ -498,6 +570,11 @@ def suite_convert(m):
         (('nvfp4', None, [16, 16]), ('nvfp4', None, None)),
         (('mxfp4', 'even', None), ('mxfp4', 'floor', [2, 16])),
         (('mxfp8_e4m3', 'ceil', None), ('mxfp8_e4m3', 'floor', None)),
+        (('fp8_e4m3_tensor', None, None), ('mxfp4', 'rceil', None)),
+        (('mxfp8_e4m3', 'floor', None), ('fp8_e4m3_tensor', None, None)),
+        (('nvfp4', None, [16, 16]), ('fp8_e4m3_tensor', None, None)),
+        (('fp8_e4m3_tensor', None, None), ('nvfp4', None, [16, 16])),
+        (('fp8_e4m3_tensor', None, None), ('fp8_e4m3_tensor', None, None)),
     ]
     rows = edge_rows('mxfp8_e4m3', random.Random('convert'))
     rows = rows[:len(rows) // 16 * 16]
@@ -565,6 +642,27 @@ def suite_matmul(m):
     bb = kblocks(rng, 2 * 64, 8, 32, 0)
     case_matmul(m, 'mm_batch', ab, [2, 4, 64], ('mxfp8_e4m3', 'floor', None),
                 bb, [2, 64, 8], ('mxfp4', 'floor', [1, 32, 1]), [2, 4, 8])
+    # Per-tensor FP8 with every partner kind: its S_dec multiplies the
+    # output after the K sum; K blocks are the partner's.
+    pt = ('fp8_e4m3_tensor', None, None)
+    for name, av, af, bv, bf in [
+            ('pt_x_pt', a, pt, b, pt),
+            ('pt_x_pt_edges', a_edge, pt, b_edge, pt),
+            ('f32_x_pt', a_edge, None, b, pt),
+            ('pt_x_f32', a, pt, b_edge, None),
+            ('e4m3_x_pt', a_edge, ('mxfp8_e4m3', 'rceil', None), b, pt),
+            ('pt_x_fp4', a, pt, b_edge, ('mxfp4', 'floor', [32, 1])),
+            ('nvfp4_x_pt', a, ('nvfp4', None, None), b, pt),
+            ('pt_x_nvfp4', a_edge, pt, b, ('nvfp4', None, [16, 1])),
+            ('int8_x_pt', a, ('mxint8', 'floor', None), b_edge, pt),
+            ('pt_x_fp6', a, pt, b, ('mxfp6_e3m2', 'even', [32, 1]))]:
+        case_matmul(m, 'mm_' + name, av, [M, K], af, bv, [K, N], bf, [M, N])
+    case_matmul(m, 'mm_pt_tiles', a16, [16, 64], pt, b16, [64, 16],
+                ('nvfp4', None, [16, 16]), [16, 16])
+    case_matmul(m, 'mm_pt_batch', ab, [2, 4, 64], pt, bb, [2, 64, 8], pt,
+                [2, 4, 8])
+    case_matmul(m, 'mm_pt_batch_fp4', ab, [2, 4, 64], pt, bb, [2, 64, 8],
+                ('mxfp4', 'floor', [1, 32, 1]), [2, 4, 8])
 
 
 def suite_matmul_wide(m):
@@ -583,7 +681,12 @@ def suite_matmul_wide(m):
              ('mxfp4', 'floor', [32, 1])),
             ('f32_x_e4m3', 2, 80, None, ('mxfp8_e4m3', 'floor', [32, 1])),
             ('f32_x_fp6', 1, 96, None, ('mxfp6_e3m2', 'floor', [32, 1])),
-            ('f32_x_int8', 1, 72, None, ('mxint8', 'floor', [32, 1]))]:
+            ('f32_x_int8', 1, 72, None, ('mxint8', 'floor', [32, 1])),
+            ('f32_x_pt', 2, 80, None, ('fp8_e4m3_tensor', None, None)),
+            ('e4m3_x_pt', 1, 72, ('mxfp8_e4m3', 'floor', None),
+             ('fp8_e4m3_tensor', None, None)),
+            ('pt_x_fp4', 2, 160, ('fp8_e4m3_tensor', None, None),
+             ('mxfp4', 'floor', [32, 1]))]:
         a = kblocks(rng, M, K, 32, 1)
         b = kblocks(rng, K, N, 32, 0)
         if name == 'f32_x_fp4':
@@ -620,6 +723,7 @@ def suite_hadamard(m):
 
 
 SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
+          'fp8_tensor': suite_fp8_tensor,
           'convert': suite_convert, 'matmul': suite_matmul,
           'matmul_wide': suite_matmul_wide,
           'quantize_wide': suite_quantize_wide,
