@@ -66,10 +66,10 @@ OwningOpRef<ModuleOp> buildModule(MLIRContext &ctx, int64_t rows, int64_t cols,
   Value q = mx::QuantizeOp::create(b, loc, mxType, x, /*tensor_scale=*/Value(),
                                    /*random_bits=*/Value(), modeAttr);
   RankedTensorType elemType = mxType.getElementsType();
+  // Null for a per-tensor format, which has no scales (the scales buffer,
+  // one byte, stays unwritten).
   RankedTensorType scaleType = mxType.getScalesType(mx::ScaleLayout::row_major);
-  auto unpack = mx::UnpackOp::create(
-      b, loc, elemType, scaleType, format.tensorScale ? f32 : Type(), q,
-      mx::ScaleLayoutAttr::get(&ctx, mx::ScaleLayout::row_major));
+  auto unpack = mx::UnpackOp::create(b, loc, q, mx::ScaleLayout::row_major);
   Value elems = unpack.getElements();
   // Codes as bytes: the float element's bit pattern, zero-extended.
   unsigned bits = getElemInfo(format.elem).bits;
@@ -80,9 +80,10 @@ OwningOpRef<ModuleOp> buildModule(MLIRContext &ctx, int64_t rows, int64_t cols,
     elems =
         arith::ExtUIOp::create(b, loc, RankedTensorType::get(shape, i8), elems);
   store(elems, body->getArgument(1));
-  store(arith::BitcastOp::create(b, loc, RankedTensorType::get(grid, i8),
-                                 unpack.getScales()),
-        body->getArgument(2));
+  if (scaleType)
+    store(arith::BitcastOp::create(b, loc, RankedTensorType::get(grid, i8),
+                                   unpack.getScales()),
+          body->getArgument(2));
   if (format.tensorScale)
     memref::StoreOp::create(
         b, loc, unpack.getTensorScale(), body->getArgument(3),
@@ -165,8 +166,8 @@ mxref::quantizeCompiled(llvm::ArrayRef<float> values, int64_t rows,
       q.elements[r * cols + c] = uint8_t(codes[r * paddedCols + c]);
       decoded[r * cols + c] = paddedDecoded[r * paddedCols + c];
     }
-  q.scales.resize(gridRows * usedGridCols);
-  for (int64_t r = 0; r < gridRows; ++r)
+  q.scales.resize(format.hasBlockScales() ? gridRows * usedGridCols : 0);
+  for (int64_t r = 0; r < gridRows && format.hasBlockScales(); ++r)
     for (int64_t c = 0; c < usedGridCols; ++c)
       q.scales[r * usedGridCols + c] = uint8_t(scales[r * gridCols + c]);
   q.format = format;

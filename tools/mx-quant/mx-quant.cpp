@@ -43,15 +43,19 @@ Quantizes f32 values read from stdin with MX's reference numerics
 
 OPTIONS:
   --format=NAME          mxfp8_e4m3, mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, mxfp4,
-                         mxint8 (block 32, E8M0 scale) or nvfp4 (E2M1, block 16,
-                         UE4M3 scale, FP32 tensor scale). Required.
+                         mxint8 (block 32, E8M0 scale), nvfp4 (E2M1, block 16,
+                         UE4M3 scale, FP32 tensor scale) or fp8_e4m3_tensor
+                         (E4M3, one FP32 scale for the whole tensor, no
+                         blocks). Required.
   --scale-mode=MODE      floor (OCP v1.0, default), rceil, ceil or even. The
                          allowed modes depend on the format: mxint8 has no
-                         'even'; nvfp4 takes none (it has its own rule).
+                         'even'; nvfp4 and fp8_e4m3_tensor take none (each
+                         has its own rule).
   --shape=RxC            Row-major tensor shape, R and C positive (default 1xN).
   --tile=RxC             Block shape (default 1x32; 1x16 for nvfp4). Blocks run
                          along rows; a 2-D tile such as 16x16 works for every
-                         format. It must divide the shape.
+                         block-scaled format. It must divide the shape.
+                         fp8_e4m3_tensor takes none (its block is the tensor).
   --emit=KIND            codes (default), packed or stats.
   --scale-layout=LAYOUT  rowmajor (default) or 128x4 (Blackwell scale-factor
                          atoms, zero padded); used by --emit=packed.
@@ -65,11 +69,13 @@ INPUT: whitespace-separated f32 values, each either 0x followed by exactly 8
 hex digits (the bit pattern) or a decimal literal; inf and nan are allowed.
 Underflow is not an error; a decimal that overflows f32 is (write inf).
 
-OUTPUT (--emit=codes): for nvfp4 first 'global<TAB><f32 bits of S_dec>'; then
-one line per block, blocks numbered from 0 row-major over the grid of blocks,
-values inside a block in row-major order:
+OUTPUT (--emit=codes): for nvfp4 and fp8_e4m3_tensor first
+'global<TAB><f32 bits of S_dec>'; then one line per block, blocks numbered
+from 0 row-major over the grid of blocks, values inside a block in row-major
+order (fp8_e4m3_tensor: one line, block 0, the whole tensor):
   <index><TAB><scale code><TAB><element codes><TAB><decoded values>
-scale code: 2 lowercase hex digits (E8M0, or the UE4M3 byte); element codes:
+scale code: 2 lowercase hex digits (E8M0, or the UE4M3 byte), '-' for
+fp8_e4m3_tensor, which has no block scale; element codes:
 comma-separated 2-digit lowercase hex (FP4 00-0f, FP6 00-3f, FP8/INT8 one
 byte), or the single character '*' when the block's scale is NaN; decoded
 values: comma-separated f32 bit patterns (8 lowercase hex digits), NaN
@@ -77,8 +83,8 @@ written 7fc00000.
 
 OUTPUT (--emit=packed):
   elements<TAB><packed element bytes, row-major over the tensor, hex>
-  scales<TAB><scale bytes in --scale-layout order, hex>
-  global<TAB><S_dec bits>                      (nvfp4 only)
+  scales<TAB><scale bytes in --scale-layout order, hex>   (not per tensor)
+  global<TAB><S_dec bits>                      (nvfp4, fp8_e4m3_tensor)
 FP4: two per byte, element 2i in the low nibble. FP6: little-endian bit
 stream, four elements in three bytes. Elements of a NaN-scale block are 0.
 
@@ -241,21 +247,25 @@ std::string formatStat(double v) {
 std::optional<Fail> run(const Options &opts, std::string &out) {
   if (!opts.format)
     return Fail{"missing --format (one of: mxfp8_e4m3, mxfp8_e5m2, "
-                "mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8, nvfp4)"};
+                "mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8, nvfp4, "
+                "fp8_e4m3_tensor)"};
   std::optional<Format> format = lookupPreset(*opts.format);
   if (!format)
     return Fail{"unknown format '" + *opts.format +
                 "' (one of: mxfp8_e4m3, mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, "
-                "mxfp4, mxint8, nvfp4)"};
+                "mxfp4, mxint8, nvfp4, fp8_e4m3_tensor)"};
 
   QuantOptions qopts;
   if (opts.scaleMode) {
     std::optional<ScaleMode> mode = symbolizeScaleMode(*opts.scaleMode);
-    if (!mode || *mode == ScaleMode::NVFP4)
+    if (!mode || *mode == ScaleMode::NVFP4 || *mode == ScaleMode::Tensor)
       return Fail{"unknown scale mode '" + *opts.scaleMode +
                   "' (one of: floor, rceil, ceil, even)"};
     if (format->scale == ScaleKind::UE4M3)
       return Fail{*opts.format + " uses its own two-level scale rule; "
+                                 "--scale-mode is not accepted for it"};
+    if (format->isPerTensor())
+      return Fail{*opts.format + " uses its own per-tensor scale rule; "
                                  "--scale-mode is not accepted for it"};
     if (auto err = checkScaleMode(*format, *mode))
       return Fail{*err};
@@ -344,7 +354,13 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
                       .str()};
   }
   int64_t tileRows = 1, tileCols = format->defaultBlock;
-  if (tile) {
+  if (format->isPerTensor()) {
+    if (tile)
+      return Fail{*opts.format + " has no blocks (its block is the whole "
+                                 "tensor); --tile is not accepted for it"};
+    tileRows = rows;
+    tileCols = cols;
+  } else if (tile) {
     tileRows = tile->first;
     tileCols = tile->second;
   }
@@ -375,8 +391,9 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
       out += "global\t" + hexFloat(q->tensorDecodeScale) + "\n";
     forEachBlock(
         shapeArr, blockArr, [&](int64_t b, llvm::ArrayRef<int64_t> idx) {
-          uint8_t scale = q->scales[b];
-          bool nanScale = isNaNScale(format->scale, scale);
+          bool perTensor = format->isPerTensor();
+          uint8_t scale = perTensor ? 0 : q->scales[b];
+          bool nanScale = !perTensor && isNaNScale(format->scale, scale);
           // A NaN-scale block's codes are unspecified: the whole
           // field is the single character '*'.
           std::string codes = nanScale ? "*" : "", vals;
@@ -390,8 +407,10 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
               codes += hexBytes(q->elements[i]);
             vals += hexFloat(decoded[i]);
           }
+          std::string scaleField =
+              perTensor ? "-" : llvm::formatv("{0:x-2}", scale).str();
           out +=
-              llvm::formatv("{0}\t{1:x-2}\t{2}\t{3}\n", b, scale, codes, vals)
+              llvm::formatv("{0}\t{1}\t{2}\t{3}\n", b, scaleField, codes, vals)
                   .str();
         });
     break;
@@ -399,12 +418,15 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
   case Emit::Packed: {
     out +=
         "elements\t" + hexBytes(packElements(format->elem, q->elements)) + "\n";
-    int64_t gridRows = rows / tileRows, gridCols = cols / tileCols;
-    std::vector<uint8_t> scales =
-        layout == ScaleLayout::RowMajor
-            ? q->scales
-            : toBlackwell128x4(q->scales, gridRows, gridCols);
-    out += "scales\t" + hexBytes(scales) + "\n";
+    // A per-tensor format has no scales (nor a layout for them).
+    if (format->hasBlockScales()) {
+      int64_t gridRows = rows / tileRows, gridCols = cols / tileCols;
+      std::vector<uint8_t> scales =
+          layout == ScaleLayout::RowMajor
+              ? q->scales
+              : toBlackwell128x4(q->scales, gridRows, gridCols);
+      out += "scales\t" + hexBytes(scales) + "\n";
+    }
     if (format->tensorScale)
       out += "global\t" + hexFloat(q->tensorDecodeScale) + "\n";
     break;

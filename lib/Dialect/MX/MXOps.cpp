@@ -124,10 +124,10 @@ LogicalResult ConstantOp::verify() {
 // UnpackOp / PackOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult UnpackOp::inferComponentTypes(
-    BlockScaledTensorType type, ScaleLayout layout,
-    function_ref<InFlightDiagnostic()> emitError,
-    SmallVectorImpl<Type> &types) {
+LogicalResult
+UnpackOp::inferComponentTypes(BlockScaledTensorType type, ScaleLayout layout,
+                              function_ref<InFlightDiagnostic()> emitError,
+                              SmallVectorImpl<Type> &types) {
   // Without `emitError` (builders), fails silently.
   auto fail = [&](StringRef msg) -> LogicalResult {
     if (emitError)
@@ -223,8 +223,8 @@ void UnpackOp::print(OpAsmPrinter &p) {
 LogicalResult UnpackOp::verify() {
   SmallVector<Type> types;
   if (failed(inferComponentTypes(
-          getInput().getType(), getLayout(),
-          [&] { return emitOpError(); }, types)))
+          getInput().getType(), getLayout(), [&] { return emitOpError(); },
+          types)))
     return failure();
   if (TypeRange(getResultTypes()) != TypeRange(types))
     return emitOpError() << "results must be the components of the input";
@@ -251,8 +251,9 @@ LogicalResult PackOp::verify() {
                            << " is missing";
     if (getScales().getType() != scales) // P2
       return emitOpError() << "scales must have type " << scales
-                           << " for layout " << stringifyScaleLayout(getLayout())
-                           << ", got " << getScales().getType();
+                           << " for layout "
+                           << stringifyScaleLayout(getLayout()) << ", got "
+                           << getScales().getType();
   }
   if (type.hasTensorScale() != bool(getTensorScale())) // P3
     return emitOpError() << (type.hasTensorScale()
@@ -296,8 +297,7 @@ ParseResult PackOp::parse(OpAsmParser &parser, OperationState &result) {
   bool hasScale = operands.size() > types.size();
   types.push_back(parser.getBuilder().getF32Type());
   SmallVector<Type, 3> operandTypes(types.begin(), types.end() - !hasScale);
-  if (parser.resolveOperands(operands, operandTypes, typesLoc,
-                             result.operands))
+  if (parser.resolveOperands(operands, operandTypes, typesLoc, result.operands))
     return failure();
   result.addTypes(resultType);
   Properties &props = result.getOrAddProperties<Properties>();

@@ -220,3 +220,33 @@ func.func @hadamard_constant() -> (tensor<1x16xf32>, tensor<1x16xf32>) {
   %x = mx.hadamard %y axis(1) size(16) inverse : tensor<1x16xf32>
   return %y, %x : tensor<1x16xf32>, tensor<1x16xf32>
 }
+
+// -----
+
+/// Per-tensor FP8 (docs/Numerics.md §3): amax 4 gives S_enc = 112 and S_dec =
+/// f32(1/112) = 0x3C124925; 3 * 112 = 336 ties to 320; -0 keeps its sign; NaN
+/// is ignored by the amax and keeps its NaN code.
+// CHECK-LABEL: func.func @per_tensor_fold
+// CHECK-DAG: mx.constant elements(dense<{{\[}}[1.120000e+02, 2.240000e+02, 3.200000e+02, 4.480000e+02, -0.000000e+00, 0x7F]]> : tensor<1x6xf8E4M3FN>) tensor_scale(0.00892857183) : !mx.tensor<1x6xfp8_e4m3_tensor>
+/// Dequantize: f32(code * S_dec).
+// CHECK-DAG: arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00, 2.85714293, 4.000000e+00, -0.000000e+00, 0x7FC00000]]> : tensor<1x6xf32>
+/// Unpack gives the two components; pack of constants folds back.
+// CHECK-DAG: arith.constant dense<{{\[}}[1.120000e+02, 2.240000e+02, 3.200000e+02, 4.480000e+02, -0.000000e+00, 0x7F]]> : tensor<1x6xf8E4M3FN>
+// CHECK-DAG: arith.constant 0.00892857183 : f32
+/// Matmul with a plain operand: the K sum of the codes' values, 1104, then
+/// times S_dec once.
+// CHECK-DAG: arith.constant dense<9.8571434> : tensor<1x1xf32>
+// CHECK-NOT: mx.quantize
+// CHECK: return
+func.func @per_tensor_fold() -> (!mx.tensor<1x6xfp8_e4m3_tensor>, tensor<1x6xf32>, tensor<1x6xf8E4M3FN>, f32, tensor<1x1xf32>) {
+  %x = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, -0.0, 0x7FC00000]]> : tensor<1x6xf32>
+  %q = mx.quantize %x : tensor<1x6xf32> -> !mx.tensor<1x6xfp8_e4m3_tensor>
+  %d = mx.dequantize %q : !mx.tensor<1x6xfp8_e4m3_tensor> -> tensor<1x6xf32>
+  %e, %g = mx.unpack %q : !mx.tensor<1x6xfp8_e4m3_tensor>
+  %p = mx.pack %e, %g : tensor<1x6xf8E4M3FN> -> !mx.tensor<1x6xfp8_e4m3_tensor>
+  %x4 = arith.constant dense<[[1.0, 2.0, 3.0, 4.0]]> : tensor<1x4xf32>
+  %q4 = mx.quantize %x4 : tensor<1x4xf32> -> !mx.tensor<1x4xfp8_e4m3_tensor>
+  %b = arith.constant dense<[[1.0], [1.0], [1.0], [1.0]]> : tensor<4x1xf32>
+  %m = mx.matmul %q4, %b : !mx.tensor<1x4xfp8_e4m3_tensor>, tensor<4x1xf32> -> tensor<1x1xf32>
+  return %p, %d, %e, %g, %m : !mx.tensor<1x6xfp8_e4m3_tensor>, tensor<1x6xf32>, tensor<1x6xf8E4M3FN>, f32, tensor<1x1xf32>
+}

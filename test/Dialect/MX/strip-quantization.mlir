@@ -67,3 +67,17 @@ func.func @no_source(%a: !mx.tensor<2x32xmxfp8_e4m3>, %b: tensor<32x2xf32>, %x: 
   %m2 = mx.matmul %q, %k : !mx.tensor<2x32xmxfp4>, !mx.tensor<32x2xmxfp4, block = [32, 1]> -> tensor<2x2xf32>
   return %m0, %m1, %m2, %q, %e : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>, !mx.tensor<2x32xmxfp4>, tensor<2x32xf4E2M1FN>
 }
+
+// -----
+
+/// Per-tensor FP8 operands go back to their f32 sources too.
+// CHECK-LABEL: func.func @per_tensor(
+// CHECK-SAME:      %[[X:.*]]: tensor<4x64xf32>, %[[W:.*]]: tensor<64x8xf32> {mx.weight})
+// CHECK-NEXT:    %[[Y:.*]] = mx.matmul %[[X]], %[[W]] : tensor<4x64xf32>, tensor<64x8xf32> -> tensor<4x8xf32>
+// CHECK-NEXT:    return %[[Y]]
+func.func @per_tensor(%x: tensor<4x64xf32>, %w: tensor<64x8xf32> {mx.weight}) -> tensor<4x8xf32> {
+  %xq = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp8_e4m3>
+  %wq = mx.quantize %w : tensor<64x8xf32> -> !mx.tensor<64x8xfp8_e4m3_tensor>
+  %y = mx.matmul %xq, %wq : !mx.tensor<4x64xmxfp8_e4m3>, !mx.tensor<64x8xfp8_e4m3_tensor> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}

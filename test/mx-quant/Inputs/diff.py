@@ -444,6 +444,24 @@ def build_cases():
     add(nv + ['--tile=1x2'], rand_wide(64))
     add(nv + ['--tile=1x1'], rand_bits(63) + [0x7fc00000])
 
+    # Per-tensor FP8: NVFP4's edge tensors (one tensor amax each), random
+    # and wide tensors, every f32 bit pattern class, decimal inputs, every
+    # emit kind; --tile and --scale-mode are errors.
+    pt = ['--format=fp8_e4m3_tensor']
+    for shape, tile, vals in nv_edge_tensors():
+        for emit in ('codes', 'packed', 'stats'):
+            add(pt + shape_arg(*shape) + ['--emit=' + emit], vals)
+    add(pt + shape_arg(8, 16), rand_normal(128, -30, 30))
+    add(pt, rand_wide(64))
+    add(pt, rand_bits(63) + [0x7fc00000])
+    add(pt + ['--emit=stats'], rand_bits(64))
+    add(pt, [pow2_bits(-149), neg(pow2_bits(-149)), 0, neg(0)])
+    add(pt, [0x7f7fffff, neg(0x7f7fffff), pow2_bits(0), 1])
+    add(pt, None, raw=' '.join(decimal_tokens(64)))
+    add(pt + ['--tile=1x16'], [0] * 16)
+    add(pt + ['--scale-mode=floor'], [0] * 16)
+    add(pt + ['--emit=packed', '--scale-layout=128x4'], rand_normal(16))
+
     # Errors: both sides must fail (exit 1, nothing on stdout).
     add(['--format=mxint8', '--scale-mode=even'], [0] * 32)
     add(['--format=nvfp4', '--scale-mode=floor'], [0] * 16)

@@ -169,6 +169,8 @@ PRESETS = {
     'mxfp4': (E2M1, False, 32, ('floor', 'rceil', 'ceil', 'even')),
     'mxint8': (INT8, False, 32, ('floor', 'rceil', 'ceil')),
     'nvfp4': (E2M1, True, 16, ()),
+    # Per-tensor FP8: one FP32 scale, no blocks (default block: the tensor).
+    'fp8_e4m3_tensor': (E4M3, True, None, ()),
 }
 
 
@@ -241,7 +243,7 @@ def fmin_flt_max(v):
     return FLT_MAX if v > FLT_MAX else v
 
 
-def nvfp4_tensor_scales(values):
+def nvfp4_tensor_scales(values, target=2688):
     gamax = 0.0
     for v in values:
         if not math.isnan(v):
@@ -249,7 +251,7 @@ def nvfp4_tensor_scales(values):
     if gamax == 0 or math.isinf(gamax):          # 2688/inf = 0 -> S_enc = 1
         s_enc = 1.0
     else:
-        s_enc = fmin_flt_max(f32_round(Fraction(2688) / Fraction(gamax)))
+        s_enc = fmin_flt_max(f32_round(Fraction(target) / Fraction(gamax)))
         if s_enc == 0:
             s_enc = 1.0
     s_dec = f32_round(Fraction(1) / Fraction(s_enc))
@@ -293,6 +295,26 @@ def quantize_nvfp4(values, blocks):
             d = f32_round(Fraction(t) * Fraction(s_dec))
             dec[i] = -d if cneg else d
     return scales, codes, star, dec, s_dec
+
+
+def quantize_fp8_tensor(values):
+    """Per-tensor FP8 E4M3: S_enc = 448 / amax (NaN ignored), q = E4M3
+    RNE satfinite of f32(x * S_enc), decode f32(e4m3 * S_dec)."""
+    s_enc, s_dec = nvfp4_tensor_scales(values, target=448)
+    codes, dec = [], []
+    for v in values:
+        if math.isnan(v):
+            codes.append(0x7f)
+            dec.append(float('nan'))
+            continue
+        neg = math.copysign(1.0, v) < 0
+        y = INF if math.isinf(v) else f32_round(Fraction(abs(v)) * Fraction(s_enc))
+        c = E4M3.encode(y, neg)
+        codes.append(c)
+        mag, cneg = E4M3.decode(c)
+        d = f32_round(Fraction(mag) * Fraction(s_dec))
+        dec.append(-d if cneg else d)
+    return codes, dec, s_dec
 
 
 # --------------------------------------------------------------------------
@@ -469,6 +491,7 @@ def run_checked(argv, data):
     if opts['--format'] not in PRESETS:
         raise MxError('unknown format')
     elem, tensor_scale, dblock, modes = PRESETS[opts['--format']]
+    per_tensor = dblock is None
     mode = 'floor'
     if '--scale-mode' in opts:
         mode = opts['--scale-mode']
@@ -476,6 +499,8 @@ def run_checked(argv, data):
             raise MxError('unknown scale mode')
         if mode not in modes:
             raise MxError('scale mode not valid for the format')
+    if per_tensor and '--tile' in opts:
+        raise MxError('a per-tensor format takes no --tile')
     emit = opts.get('--emit', 'codes')
     if emit not in ('codes', 'packed', 'stats'):
         raise MxError('unknown emit kind')
@@ -501,13 +526,17 @@ def run_checked(argv, data):
         rows, cols = shape
         if rows * cols != len(values):
             raise MxError('shape does not match the values read')
-    tr, tc = tile if tile else (1, dblock)
+    tr, tc = tile if tile else ((rows, cols) if per_tensor else (1, dblock))
     if rows % tr or cols % tc:
         raise MxError('block does not divide shape')
 
     blocks = block_indices(rows, cols, tr, tc)
     s_dec = None
-    if tensor_scale:
+    if per_tensor:
+        codes, dec, s_dec = quantize_fp8_tensor(values)
+        star = [False] * len(values)
+        scales = None
+    elif tensor_scale:
         scales, codes, star, dec, s_dec = quantize_nvfp4(values, blocks)
     else:
         scales, codes, star, dec = quantize_mx(values, blocks, elem, mode)
@@ -521,18 +550,21 @@ def run_checked(argv, data):
             cs = '*' if any(star[i] for i in idx) else ','.join(
                 '%02x' % codes[i] for i in idx)
             ds = ','.join(hex_f32(dec[i]) for i in idx)
-            out.append('%d\t%02x\t%s\t%s\n' % (b, scales[b], cs, ds))
+            sc = '-' if per_tensor else '%02x' % scales[b]
+            out.append('%d\t%s\t%s\t%s\n' % (b, sc, cs, ds))
     elif emit == 'packed':
         out.append('elements\t%s\n' % pack_elements(elem, codes).hex())
-        if layout == 'rowmajor':
-            sb = bytes(scales)
-        else:
-            sb = layout_128x4(scales, rows // tr, cols // tc)
-        out.append('scales\t%s\n' % sb.hex())
+        if not per_tensor:
+            if layout == 'rowmajor':
+                sb = bytes(scales)
+            else:
+                sb = layout_128x4(scales, rows // tr, cols // tc)
+            out.append('scales\t%s\n' % sb.hex())
         if tensor_scale:
             out.append('global\t%s\n' % hex_f32(s_dec))
     else:
-        out.append(stats_line(values, dec, elem, len(blocks), tensor_scale))
+        out.append(stats_line(values, dec, elem,
+                              0 if per_tensor else len(blocks), tensor_scale))
     return ''.join(out)
 
 
