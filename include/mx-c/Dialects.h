@@ -146,7 +146,8 @@ MLIR_CAPI_EXPORTED MlirType
 mlirMXBlockScaledTensorTypeGetElementsType(MlirType type);
 /// The scales tensor in `layout` (a scale layout attribute; null means
 /// row_major). Null when the layout is not a scale layout, or is
-/// blackwell_128x4 for a tensor of rank < 2.
+/// blackwell_128x4 for a tensor of rank < 2, or the format is per-tensor
+/// (fp8_e4m3_tensor: no scales).
 MLIR_CAPI_EXPORTED MlirType
 mlirMXBlockScaledTensorTypeGetScalesType(MlirType type, MlirAttribute layout);
 MLIR_CAPI_EXPORTED MlirTypeID mlirMXBlockScaledTensorTypeGetTypeID(void);

@@ -366,7 +366,8 @@ MlirType mlirMXBlockScaledTensorTypeGetScalesType(MlirType type,
       return {};
     scaleLayout = layoutAttr.getValue();
   }
-  // getScalesType returns null for the 128x4 layout below rank 2.
+  // getScalesType returns null for the 128x4 layout below rank 2 and for a
+  // per-tensor format.
   return wrap(Type(t.getScalesType(scaleLayout)));
 }
 

@@ -132,6 +132,7 @@ static void testFormats(MlirContext ctx) {
   // CHECK-NEXT:#mx.format<mxfp4> elem=f4E2M1FN scale=f8E8M0FNU block=32 tensor_scale=0 preset='mxfp4'
   // CHECK-NEXT:#mx.format<mxint8> elem=i8 scale=f8E8M0FNU block=32 tensor_scale=0 preset='mxint8'
   // CHECK-NEXT:#mx.format<nvfp4> elem=f4E2M1FN scale=f8E4M3FN block=16 tensor_scale=1 preset='nvfp4'
+  // CHECK-NEXT:#mx.format<fp8_e4m3_tensor> elem=f8E4M3FN scale=none block=0 tensor_scale=1 preset='fp8_e4m3_tensor'
   printf("past the end: '");
   printStringRef(mlirMXGetFormatPresetName(n));
   printf("'\n");
@@ -158,7 +159,7 @@ static void testFormats(MlirContext ctx) {
 
   // Invalid formats: null and a diagnostic, never a crash.
   printAttr("unknown preset", mlirMXFormatAttrGetPreset(ctx, str("mxfp3")));
-  // CHECK-NEXT:diagnostic: loc(unknown): unknown format preset 'mxfp3' (expected one of mxfp8_e4m3, mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8, nvfp4)
+  // CHECK-NEXT:diagnostic: loc(unknown): unknown format preset 'mxfp3' (expected one of mxfp8_e4m3, mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8, nvfp4, fp8_e4m3_tensor)
   // CHECK-NEXT:unknown preset: <null>
   printAttr("f32 elements",
             mlirMXFormatAttrGet(ctx, mlirF32TypeGet(ctx), e8m0, 32, false));
@@ -166,7 +167,7 @@ static void testFormats(MlirContext ctx) {
   // CHECK-NEXT:f32 elements: <null>
   printAttr("f16 scales",
             mlirMXFormatAttrGet(ctx, e2m1, mlirF16TypeGet(ctx), 32, false));
-  // CHECK-NEXT:diagnostic: loc(unknown): scale type must be f8E8M0FNU or f8E4M3FN (read as UE4M3); got 'f16'
+  // CHECK-NEXT:diagnostic: loc(unknown): scale type must be f8E8M0FNU, f8E4M3FN (read as UE4M3) or none (per-tensor); got 'f16'
   // CHECK-NEXT:f16 scales: <null>
   printAttr("block 0", mlirMXFormatAttrGet(ctx, e2m1, e8m0, 0, false));
   // CHECK-NEXT:diagnostic: loc(unknown): invalid format: block size must be positive, got 0
@@ -230,7 +231,7 @@ static void testEnums(MlirContext ctx) {
   // CHECK-NEXT:wrong kind: ''
 
   printAttr("scale mode", mlirMXScaleModeAttrGet(ctx, str("round")));
-  // CHECK-NEXT:diagnostic: loc(unknown): unknown scale mode 'round' (expected one of floor, rceil, ceil, even, nvfp4)
+  // CHECK-NEXT:diagnostic: loc(unknown): unknown scale mode 'round' (expected one of floor, rceil, ceil, even, nvfp4, tensor)
   // CHECK-NEXT:scale mode: <null>
   printAttr("rounding", mlirMXRoundingAttrGet(ctx, str("RNE")));
   // CHECK-NEXT:diagnostic: loc(unknown): unknown rounding 'RNE' (expected one of rne, stochastic)

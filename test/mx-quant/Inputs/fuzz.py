@@ -100,7 +100,10 @@ def valid_case():
     args = ['--format=' + fmt]
     if modes and RNG.random() < 0.6:
         args.append('--scale-mode=' + RNG.choice(modes))
-    tr, tc = RNG.choice([(1, dblock), (1, 1), (1, 3), (2, 2), (2, 8), (4, 4)])
+    # A per-tensor format (no default block) takes no --tile: the shapes
+    # below still apply, and a --tile makes an error run.
+    tr, tc = RNG.choice([(1, dblock or 4), (1, 1), (1, 3), (2, 2), (2, 8),
+                         (4, 4)])
     gr, gc = RNG.randint(1, 3), RNG.randint(1, 3)
     rows, cols = tr * gr, tc * gc
     if RNG.random() < 0.7:
@@ -108,7 +111,7 @@ def valid_case():
     else:
         rows, cols = 1, tc * gc
         tr = 1
-    if (tr, tc) != (1, dblock) or RNG.random() < 0.3:
+    if (dblock and (tr, tc) != (1, dblock)) or RNG.random() < 0.3:
         args.append('--tile=%dx%d' % (tr, tc))
     if RNG.random() < 0.6:
         args.append('--emit=' + RNG.choice(['codes', 'packed', 'stats']))

@@ -20,7 +20,9 @@ def MX_FormatAttr : MX_Attr<"Format", "format"> {
     A format is an element type, a block-scale type, a default block size
     and whether an FP32 tensor scale sits above the block scales. The valid
     combinations are those of the reference library's validity table
-    (docs/Numerics.md); any other is rejected (rule F1).
+    (docs/Numerics.md); any other is rejected (rules F1-F3). The scale type
+    `none` makes a per-tensor format: no block scales and no block size, one
+    FP32 tensor scale for the whole tensor.
 
     Presets print by name:
 
@@ -33,11 +35,13 @@ def MX_FormatAttr : MX_Attr<"Format", "format"> {
     | `mxfp4` | `f4E2M1FN` | `f8E8M0FNU` | 32 | no |
     | `mxint8` | `i8` | `f8E8M0FNU` | 32 | no |
     | `nvfp4` | `f4E2M1FN` | `f8E4M3FN` (read as UE4M3) | 16 | yes |
+    | `fp8_e4m3_tensor` | `f8E4M3FN` | `none` | whole tensor | yes |
 
     ```mlir
     #mx.format<mxfp4>
     #mx.format<f8E4M3FN, f8E8M0FNU, block = 64>
     #mx.format<f4E2M1FN, f8E4M3FN, block = 16, tensor_scale>  // = nvfp4
+    #mx.format<f8E4M3FN, none, tensor_scale>                   // = fp8_e4m3_tensor
     ```
   }];
   let parameters = (ins
