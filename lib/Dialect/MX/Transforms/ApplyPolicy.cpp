@@ -359,14 +359,15 @@ void ApplyPolicyPass::rewrite(const Contraction &c, PolicyAttr policy) {
   }
   // Rule M6: both block-scaled means equal K blocks. The activation follows
   // the weight (with two activations, the rhs follows the lhs).
+  std::string m6;
   if (lhs.format() && rhs.format() && lhs.blockK != rhs.blockK) {
     bool rhsLeads = c.rhs.isWeight() && !c.lhs.isWeight();
     OperandPlan &leader = rhsLeads ? rhs : lhs;
     OperandPlan &follower = rhsLeads ? lhs : rhs;
-    op->emitRemark() << "mx-apply-policy: " << (follower.isLhs ? "lhs" : "rhs")
-                     << " K block set to " << leader.blockK << " (from "
-                     << follower.blockK << ") to match the "
-                     << (leader.isLhs ? "lhs" : "rhs") << " (rule M6)";
+    m6 = (Twine(follower.isLhs ? "lhs" : "rhs") + " K block set to " +
+          Twine(leader.blockK) + " (from " + Twine(follower.blockK) +
+          ") to match the " + (leader.isLhs ? "lhs" : "rhs") + " (rule M6)")
+             .str();
     follower.blockK = leader.blockK;
   }
   for (OperandPlan *plan : {&lhs, &rhs}) {
@@ -391,6 +392,8 @@ void ApplyPolicyPass::rewrite(const Contraction &c, PolicyAttr policy) {
                     ": the weight's values are unavailable (an elided "
                     "resource blob?)");
 
+  if (!m6.empty())
+    op->emitRemark() << "mx-apply-policy: " << m6;
   OpBuilder b(op);
   Location loc = op->getLoc();
   SmallVector<Value> folded;

@@ -7,7 +7,7 @@
 // A torch-mlir Linear: the transpose of the [out, in] constant is folded into
 // the compile-time mx.constant; the zero fill is dropped.
 // CHECK-LABEL: func.func @linear
-//  CHECK-SAME:   (%[[X:.*]]: tensor<4x64xf32>)
+//  CHECK-SAME:   (%[[X:[a-z0-9]+]]: tensor<4x64xf32>)
 //   CHECK-NOT:   linalg.transpose
 //   CHECK-NOT:   linalg.fill
 //       CHECK:   %[[W:.*]] = mx.constant elements({{.*}} : tensor<64x32xf4E2M1FN>) scales({{.*}} : tensor<2x32xf8E8M0FNU>) : !mx.tensor<64x32xmxfp4, block = [32, 1]>
@@ -29,7 +29,7 @@ func.func @linear(%x: tensor<4x64xf32>) -> tensor<4x32xf32> {
 
 // A dense_resource weight; a non-zero init is added back.
 // CHECK-LABEL: func.func @resource
-//  CHECK-SAME:   (%[[X:.*]]: tensor<1x32xf32>, %[[C:.*]]: tensor<1x2xf32>)
+//  CHECK-SAME:   (%[[X:[a-z0-9]+]]: tensor<1x32xf32>, %[[C:[a-z0-9]+]]: tensor<1x2xf32>)
 //   CHECK-NOT:   dense_resource
 //       CHECK:   %[[W:.*]] = mx.constant {{.*}} : !mx.tensor<32x2xmxfp4, block = [32, 1]>
 //       CHECK:   %[[M:.*]] = mx.matmul %[[X]], %[[W]] : tensor<1x32xf32>, !mx.tensor<32x2xmxfp4, block = [32, 1]> -> tensor<1x2xf32>
@@ -55,7 +55,7 @@ func.func @resource(%x: tensor<1x32xf32>, %c: tensor<1x2xf32>) -> tensor<1x2xf32
 // Attention under a scope policy: a batch matmul of two activations, both
 // quantized at run time with blocks along K.
 // CHECK-LABEL: func.func @attention
-//  CHECK-SAME:   (%[[Q:.*]]: tensor<2x4x64xf32>, %[[K:.*]]: tensor<2x64x8xf32>, %[[C:.*]]: tensor<2x4x8xf32>)
+//  CHECK-SAME:   (%[[Q:[a-z0-9]+]]: tensor<2x4x64xf32>, %[[K:[a-z0-9]+]]: tensor<2x64x8xf32>, %[[C:[a-z0-9]+]]: tensor<2x4x8xf32>)
 //       CHECK:   %[[QQ:.*]] = mx.quantize %[[Q]] : tensor<2x4x64xf32> -> !mx.tensor<2x4x64xmxfp8_e4m3>
 //       CHECK:   %[[KQ:.*]] = mx.quantize %[[K]] : tensor<2x64x8xf32> -> !mx.tensor<2x64x8xmxfp8_e4m3, block = [1, 32, 1]>
 //       CHECK:   %[[M:.*]] = mx.matmul %[[QQ]], %[[KQ]] : !mx.tensor<2x4x64xmxfp8_e4m3>, !mx.tensor<2x64x8xmxfp8_e4m3, block = [1, 32, 1]> -> tensor<2x4x8xf32>
@@ -72,7 +72,7 @@ func.func @attention(%q: tensor<2x4x64xf32>, %k: tensor<2x64x8xf32>, %c: tensor<
 // matvec with a constant matrix (the lhs weight gets its block along K), and
 // vecmat; the unit M / N dimension is inserted and dropped again.
 // CHECK-LABEL: func.func @vectors
-//  CHECK-SAME:   (%[[V:.*]]: tensor<64xf32>, %[[U:.*]]: tensor<64xf32>)
+//  CHECK-SAME:   (%[[V:[a-z0-9]+]]: tensor<64xf32>, %[[U:[a-z0-9]+]]: tensor<64xf32>)
 //       CHECK:   %[[A:.*]] = mx.constant {{.*}} : !mx.tensor<8x64xmxfp4>
 //       CHECK:   %[[VE:.*]] = tensor.expand_shape %[[V]] {{\[\[}}0, 1]] output_shape [64, 1] : tensor<64xf32> into tensor<64x1xf32>
 //       CHECK:   %[[M:.*]] = mx.matmul %[[A]], %[[VE]] : !mx.tensor<8x64xmxfp4>, tensor<64x1xf32> -> tensor<8x1xf32>
@@ -103,7 +103,7 @@ func.func @vectors(%v: tensor<64xf32>, %u: tensor<64xf32>) -> (tensor<8xf32>, te
 // the constant stored [N, K] at compile time; the output stored [N, M] is
 // transposed back.
 // CHECK-LABEL: func.func @maps
-//  CHECK-SAME:   (%[[A:.*]]: tensor<64x4xf32>, %[[C:.*]]: tensor<8x4xf32>)
+//  CHECK-SAME:   (%[[A:[a-z0-9]+]]: tensor<64x4xf32>, %[[C:[a-z0-9]+]]: tensor<8x4xf32>)
 //       CHECK:   %[[AT:.*]] = linalg.transpose ins(%[[A]] : tensor<64x4xf32>) outs(%{{.*}} : tensor<4x64xf32>) permutation = [1, 0]
 //       CHECK:   %[[AQ:.*]] = mx.quantize %[[AT]] : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp6_e2m3>
 //       CHECK:   %[[B:.*]] = mx.constant {{.*}} : !mx.tensor<64x8xmxfp4, block = [32, 1]>
@@ -130,7 +130,7 @@ func.func @maps(%a: tensor<64x4xf32>, %c: tensor<8x4xf32>) -> tensor<8x4xf32> {
 // linalg.matmul with explicit indexing maps (a transposed rhs), and a weight
 // reshaped by a collapse/expand chain: no reshape remains at run time.
 // CHECK-LABEL: func.func @chain
-//  CHECK-SAME:   (%[[X:.*]]: tensor<2x64xf32>, %[[C:.*]]: tensor<2x32xf32>)
+//  CHECK-SAME:   (%[[X:[a-z0-9]+]]: tensor<2x64xf32>, %[[C:[a-z0-9]+]]: tensor<2x32xf32>)
 //   CHECK-NOT:   tensor.expand_shape
 //   CHECK-NOT:   tensor.collapse_shape
 //       CHECK:   %[[W:.*]] = mx.constant {{.*}} : !mx.tensor<64x32xmxfp4, block = [32, 1]>
