@@ -174,8 +174,7 @@ private:
   /// The operand as mx.matmul takes it; f32 values that folding may have
   /// left unused are added to `folded`.
   Value materialize(OpBuilder &b, Location loc, const OperandPlan &plan,
-                    const Contraction &c, int64_t hadamard,
-                    SmallVectorImpl<Value> &folded);
+                    int64_t hadamard, SmallVectorImpl<Value> &folded);
 };
 
 void ApplyPolicyPass::runOnOperation() {
@@ -237,8 +236,7 @@ void ApplyPolicyPass::runOnOperation() {
 }
 
 Value ApplyPolicyPass::materialize(OpBuilder &b, Location loc,
-                                   const OperandPlan &plan,
-                                   const Contraction &c, int64_t hadamard,
+                                   const OperandPlan &plan, int64_t hadamard,
                                    SmallVectorImpl<Value> &folded) {
   const ContractionOperand &operand = *plan.operand;
   auto viewType = RankedTensorType::get(operand.shape, b.getF32Type());
@@ -246,24 +244,8 @@ Value ApplyPolicyPass::materialize(OpBuilder &b, Location loc,
   if (operand.constant) {
     // Compile time: the folded values in matmul orientation.
     std::vector<float> values = *getWeightValues(operand);
-    if (isBF16Choice(plan.choice)) {
-      // RNE to bf16, stored as bf16, widened exactly for the product.
-      SmallVector<APFloat> rounded;
-      rounded.reserve(values.size());
-      for (float v : values) {
-        APFloat f(v);
-        bool lost;
-        f.convert(APFloat::BFloat(), APFloat::rmNearestTiesToEven, &lost);
-        rounded.push_back(f);
-      }
-      auto bf16Type = RankedTensorType::get(operand.shape, b.getBF16Type());
-      Value bf16 = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(bf16Type, rounded));
-      value = arith::ExtFOp::create(b, loc, viewType, bf16);
-    } else {
-      value = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(viewType, ArrayRef<float>(values)));
-    }
+    value = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(viewType, ArrayRef<float>(values)));
   } else {
     // Run time: bring the operand into matmul orientation.
     value = operand.value;
@@ -303,10 +285,26 @@ Value ApplyPolicyPass::materialize(OpBuilder &b, Location loc,
         loc, value, b.getI64IntegerAttr(plan.kAxis()),
         b.getI64IntegerAttr(hadamard), IntegerAttr(), UnitAttr());
   }
-  if (isBF16Choice(plan.choice) && !operand.constant) {
+  if (isBF16Choice(plan.choice)) {
     auto bf16Type = RankedTensorType::get(operand.shape, b.getBF16Type());
-    Value narrow = arith::TruncFOp::create(b, loc, bf16Type, value);
-    value = arith::ExtFOp::create(b, loc, viewType, narrow);
+    DenseElementsAttr constant;
+    if (matchPattern(value, m_Constant(&constant))) {
+      // Compile time: RNE to bf16, stored as bf16, widened exactly for the
+      // product.
+      folded.push_back(value);
+      SmallVector<APFloat> rounded;
+      rounded.reserve(constant.getNumElements());
+      for (APFloat f : constant.getValues<APFloat>()) {
+        bool lost;
+        f.convert(APFloat::BFloat(), APFloat::rmNearestTiesToEven, &lost);
+        rounded.push_back(f);
+      }
+      value = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(bf16Type, rounded));
+    } else {
+      value = arith::TruncFOp::create(b, loc, bf16Type, value);
+    }
+    value = arith::ExtFOp::create(b, loc, viewType, value);
   }
   if (FormatAttr format = plan.format()) {
     folded.push_back(value);
@@ -397,8 +395,8 @@ void ApplyPolicyPass::rewrite(const Contraction &c, PolicyAttr policy) {
   OpBuilder b(op);
   Location loc = op->getLoc();
   SmallVector<Value> folded;
-  Value lhsValue = materialize(b, loc, lhs, c, hadamard, folded);
-  Value rhsValue = materialize(b, loc, rhs, c, hadamard, folded);
+  Value lhsValue = materialize(b, loc, lhs, hadamard, folded);
+  Value rhsValue = materialize(b, loc, rhs, hadamard, folded);
   SmallVector<int64_t> shape(c.batch);
   shape.append({c.m, c.n});
   auto resultViewType = RankedTensorType::get(shape, b.getF32Type());

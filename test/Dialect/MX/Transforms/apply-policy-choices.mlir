@@ -120,3 +120,21 @@ module attributes {mx.policy = #mx.policy<weights = mxfp4, activations = mxfp8_e
     return %0, %1, %2, %3, %4, %5 : tensor<4x8xf32>, tensor<?x8xf32>, tensor<4x8xf16>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>
   }
 }
+
+// -----
+
+// bf16 weight with a rotation: rotated first (folded), then rounded to bf16
+// at compile time; nothing rotates the weight at run time.
+// CHECK-LABEL: func.func @bf16_hadamard
+//       CHECK:   mx.hadamard %{{.*}} axis(1) size(16) : tensor<1x16xf32>
+//       CHECK:   %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<16x2xbf16>
+//       CHECK:   %[[WE:.*]] = arith.extf %[[W]] : tensor<16x2xbf16> to tensor<16x2xf32>
+//   CHECK-NOT:   mx.hadamard
+//       CHECK:   mx.matmul %{{.*}}, %[[WE]]
+func.func @bf16_hadamard(%x: tensor<1x16xf32>, %c: tensor<1x2xf32>) -> tensor<1x2xf32>
+    attributes {mx.policy = #mx.policy<weights = bf16, hadamard = 16>} {
+  %w = arith.constant dense<3.0> : tensor<16x2xf32>
+  // expected-remark @+1 {{mx-apply-policy: lhs activation none; rhs weight bf16 (compile time); hadamard 16 along K; K = 16}}
+  %y = linalg.matmul ins(%x, %w : tensor<1x16xf32>, tensor<16x2xf32>) outs(%c : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
