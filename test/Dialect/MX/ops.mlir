@@ -154,3 +154,11 @@ func.func @per_tensor(%x: tensor<4x64xf32>, %s: f32,
 // GENERIC-LABEL: sym_name = "per_tensor"
 // GENERIC: "mx.unpack"(%{{.*}}) <{layout = #mx<scale_layout row_major>, resultSegmentSizes = array<i32: 1, 0, 1>}> : (!mx.tensor<4x64xfp8_e4m3_tensor>) -> (tensor<4x64xf8E4M3FN>, f32)
 // GENERIC: "mx.pack"(%{{.*}}, %{{.*}}) <{layout = #mx<scale_layout row_major>, operandSegmentSizes = array<i32: 1, 0, 1>}> : (tensor<4x64xf8E4M3FN>, f32) -> !mx.tensor<4x64xfp8_e4m3_tensor>
+
+// Format choices `none` / `bf16`, per-operand choices, weight blocks and
+// Hadamard rotations (docs/Policies.md) round-trip.
+// CHECK: module attributes {mx.policy = #mx.policy<weights = mxfp4, activations = none, scale_mode = rceil, weight_block = [16, 16], lhs = nvfp4, rhs = bf16, hadamard = 32>}
+module attributes {mx.policy = #mx.policy<weights = mxfp4, activations = none, scale_mode = rceil, weight_block = [16, 16], lhs = nvfp4, rhs = bf16, hadamard = 32>} {
+  // CHECK: func.func private @choices() attributes {mx.policy = #mx.policy<weights = bf16, rhs = #mx.format<f8E4M3FN, f8E8M0FNU, block = 64>>}
+  func.func private @choices() attributes {mx.policy = #mx.policy<rhs = #mx.format<f8E4M3FN, f8E8M0FNU, block = 64>, weights = bf16>}
+}
