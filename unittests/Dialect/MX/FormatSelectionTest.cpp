@@ -213,3 +213,48 @@ TEST(FormatSelection, FewestBits) {
 }
 
 } // namespace
+
+#include "mx/Dialect/MX/Transforms/Calibration.h"
+#include "llvm/Support/FileSystem.h"
+
+namespace {
+
+// Calibration sums accumulate exactly across samples and survive the file.
+TEST(Calibration, AccumulatesAndRoundTrips) {
+  OperandGeometry g{{4, 64}, /*isLhs=*/true, /*isWeight=*/false};
+  std::vector<float> a = randomValues(256, 7, 10.0f), b = randomValues(256, 8);
+  CalibrationData data;
+  data.entry = "main";
+  data.samples = {{"/tmp/a.npy"}, {"/tmp/b.npy"}};
+  CalibrationOperand &op = data.getOrCreate(getCalibrationKey("main", 0, true));
+  addSample(op, a, g);
+  addSample(op, b, g);
+  EXPECT_EQ(op.samples, 2);
+  EXPECT_EQ(op.count, 512);
+  for (llvm::StringRef name : {"mxfp4", "nvfp4", "mxfp8_e4m3", "bf16"}) {
+    Candidate c = get(name);
+    Evaluation ea = evaluate(c, a, g), eb = evaluate(c, b, g);
+    EXPECT_EQ(op.sumErrSq[name.str()], ea.sumErrSq + eb.sumErrSq);
+    EXPECT_EQ(op.sumSq, ea.sumSq + eb.sumSq);
+  }
+  EXPECT_TRUE(op.whyNot.count("nvfp4_16x16"));
+  llvm::SmallString<128> path;
+  ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("calib", "json", path));
+  ASSERT_FALSE(bool(writeCalibration(path, data)));
+  llvm::Expected<CalibrationData> back = readCalibration(path);
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  llvm::sys::fs::remove(path);
+  ASSERT_EQ(back->operands.size(), 1u);
+  const CalibrationOperand *r = back->lookup("@main#0:lhs");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->sumErrSq, op.sumErrSq); // bit for bit through the text
+  EXPECT_EQ(r->sumSq, op.sumSq);
+  EXPECT_EQ(r->amax, op.amax);
+  EXPECT_EQ(back->samples, data.samples);
+  llvm::Expected<CalibrationData> bad = parseCalibration("{}", "x.json");
+  ASSERT_FALSE(bool(bad));
+  EXPECT_NE(llvm::toString(bad.takeError()).find("not a calibration file"),
+            std::string::npos);
+}
+
+} // namespace
