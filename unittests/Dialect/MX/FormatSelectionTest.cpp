@@ -75,7 +75,8 @@ TEST(FormatSelection, ErrorMatchesReferenceAlongK) {
   for (int64_t i = 0; i < k; ++i)
     for (int64_t j = 0; j < nCols; ++j)
       t[j * k + i] = v[i * nCols + j];
-  for (llvm::StringRef name : {"mxfp4", "nvfp4", "mxfp8_e4m3", "mxint8"}) {
+  for (llvm::StringRef name : {"mxfp4", "nvfp4", "mxfp6_e2m3", "mxfp6_e3m2",
+                               "mxfp8_e4m3", "mxfp8_e5m2", "mxint8"}) {
     Candidate c = get(name);
     Evaluation rhs = evaluate(c, v, {{k, nCols}, false, true});
     Evaluation lhs = evaluate(c, t, {{nCols, k}, true, true});
