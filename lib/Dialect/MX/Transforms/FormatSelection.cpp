@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <numeric>
 
 using namespace mxsel;
@@ -127,7 +128,7 @@ static float roundToBF16(float x) {
 /// looked up for the rest of the tensor.
 static std::vector<float> dequantizeCached(const mxref::QuantizedTensor &q) {
   unsigned numCodes = 1u << mxref::getElemInfo(q.format.elem).bits;
-  std::vector<float> table(256 * numCodes);
+  std::unique_ptr<float[]> table(new float[256 * numCodes]);
   bool have[256] = {};
   mxref::QuantizedTensor probe;
   probe.format = q.format;
@@ -136,26 +137,37 @@ static std::vector<float> dequantizeCached(const mxref::QuantizedTensor &q) {
   probe.tensorDecodeScale = q.tensorDecodeScale;
   for (unsigned c = 0; c < numCodes; ++c)
     probe.elements.push_back(uint8_t(c));
-  // Block index of every element: row-major tensor, row-major block grid.
+  // Block index of every element (row-major tensor, row-major block grid):
+  // the sum over dimensions of (coord / block) * gridStride, tabulated per
+  // dimension.
   size_t rank = q.shape.size();
-  llvm::SmallVector<int64_t, 4> coord(rank, 0), grid = q.getBlockGrid();
+  llvm::SmallVector<int64_t, 4> grid = q.getBlockGrid();
   llvm::SmallVector<int64_t, 4> gridStride(rank, 1);
   for (size_t d = rank; d-- > 1;)
     gridStride[d - 1] = gridStride[d] * grid[d];
+  std::vector<std::vector<int64_t>> blockOf(rank);
+  for (size_t d = 0; d < rank; ++d)
+    for (int64_t c = 0; c < q.shape[d]; ++c)
+      blockOf[d].push_back((c / q.block[d]) * gridStride[d]);
   std::vector<float> out(q.elements.size());
-  for (size_t i = 0, n = out.size(); i < n; ++i) {
-    int64_t b = 0;
-    for (size_t d = 0; d < rank; ++d)
-      b += (coord[d] / q.block[d]) * gridStride[d];
-    uint8_t s = q.scales.empty() ? 0 : q.scales[b];
-    if (!have[s]) {
-      probe.scales.assign(numCodes, s);
-      std::vector<float> row = mxref::dequantize(probe);
-      std::copy(row.begin(), row.end(), table.begin() + s * numCodes);
-      have[s] = true;
+  int64_t rowLength = q.shape[rank - 1];
+  const std::vector<int64_t> &inner = blockOf[rank - 1];
+  llvm::SmallVector<int64_t, 4> coord(rank, 0);
+  for (size_t start = 0, n = out.size(); start < n; start += rowLength) {
+    int64_t base = 0;
+    for (size_t d = 0; d + 1 < rank; ++d)
+      base += blockOf[d][coord[d]];
+    for (int64_t j = 0; j < rowLength; ++j) {
+      uint8_t s = q.scales.empty() ? 0 : q.scales[base + inner[j]];
+      if (!have[s]) {
+        probe.scales.assign(numCodes, s);
+        std::vector<float> row = mxref::dequantize(probe);
+        std::copy(row.begin(), row.end(), table.get() + s * numCodes);
+        have[s] = true;
+      }
+      out[start + j] = table[s * numCodes + q.elements[start + j]];
     }
-    out[i] = table[s * numCodes + q.elements[i]];
-    for (size_t d = rank; d-- > 0;) {
+    for (size_t d = rank - 1; d-- > 0;) {
       if (++coord[d] < q.shape[d])
         break;
       coord[d] = 0;
