@@ -221,16 +221,17 @@ MlirAttribute mlirMXPolicyAttrGet(MlirContext ctx, MlirAttribute weights,
   MLIRContext *context = getMXContext(ctx);
   if (!context)
     return {};
-  FailureOr<FormatAttr> w =
-      getPolicyField<FormatAttr>(context, weights, "weights", "an #mx.format");
+  // Format choices are checked by the policy's verifier (rule A5).
+  FailureOr<Attribute> w =
+      getPolicyField<Attribute>(context, weights, "weights", "a format");
   if (failed(w))
     return {};
-  FailureOr<FormatAttr> a = getPolicyField<FormatAttr>(
-      context, activations, "activations", "an #mx.format");
+  FailureOr<Attribute> a = getPolicyField<Attribute>(context, activations,
+                                                     "activations", "a format");
   if (failed(a))
     return {};
-  FailureOr<FormatAttr> o =
-      getPolicyField<FormatAttr>(context, outputs, "outputs", "an #mx.format");
+  FailureOr<Attribute> o =
+      getPolicyField<Attribute>(context, outputs, "outputs", "a format");
   if (failed(o))
     return {};
   FailureOr<ScaleModeAttr> s = getPolicyField<ScaleModeAttr>(
@@ -242,7 +243,10 @@ MlirAttribute mlirMXPolicyAttrGet(MlirContext ctx, MlirAttribute weights,
   if (failed(r))
     return {};
   return wrap(PolicyAttr::getChecked([&] { return emitCAPIError(context); },
-                                     context, *w, *a, *o, *s, *r));
+                                     context, *w, *a, *o, *s, *r,
+                                     /*weight_block=*/ArrayRef<int64_t>(),
+                                     /*lhs=*/Attribute(), /*rhs=*/Attribute(),
+                                     /*hadamard=*/int64_t(0)));
 }
 
 MlirAttribute mlirMXPolicyAttrGetWeights(MlirAttribute attr) {

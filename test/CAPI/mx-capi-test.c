@@ -294,7 +294,8 @@ static void testPolicies(MlirContext ctx) {
   // CHECK-NEXT:even for mxint8: <null>
   printAttr("unit weights", mlirMXPolicyAttrGet(ctx, mlirUnitAttrGet(ctx), null,
                                                 null, null, null));
-  // CHECK-NEXT:diagnostic: loc(unknown): policy weights must be an #mx.format, got unit
+  // Rule A5.
+  // CHECK-NEXT:diagnostic: loc(unknown): policy weights must be a format, 'none' or 'bf16'; got unit
   // CHECK-NEXT:unit weights: <null>
   printAttr("swapped enums",
             mlirMXPolicyAttrGet(ctx, null, null, null, stochastic, rceil));

@@ -259,22 +259,99 @@ void FormatAttr::print(AsmPrinter &printer) const {
 // PolicyAttr
 //===----------------------------------------------------------------------===//
 
-// Rule A3: a policy's scale mode applies to its E8M0-scaled formats (UE4M3
-// formats always use NVFP4's rule), so it must be an E8M0 mode that each of
-// them allows.
+FailureOr<Attribute> mlir::mx::parseFormatChoice(AsmParser &parser) {
+  MLIRContext *ctx = parser.getContext();
+  if (succeeded(parser.parseOptionalKeyword("none")))
+    return Attribute(PlainFormatAttr::get(ctx, PlainFormat::none));
+  if (succeeded(parser.parseOptionalKeyword("bf16")))
+    return Attribute(PlainFormatAttr::get(ctx, PlainFormat::bf16));
+  FailureOr<FormatAttr> format = FormatAttr::parseRef(parser);
+  if (failed(format))
+    return failure();
+  return Attribute(*format);
+}
+
+void mlir::mx::printFormatChoice(AsmPrinter &printer, Attribute choice) {
+  if (auto plain = dyn_cast<PlainFormatAttr>(choice))
+    printer << stringifyPlainFormat(plain.getValue());
+  else if (auto format = dyn_cast<FormatAttr>(choice))
+    format.printRef(printer);
+  else
+    printer.printAttribute(choice);
+}
+
+FailureOr<SmallVector<int64_t>> mlir::mx::parseWeightBlock(AsmParser &parser) {
+  SmallVector<int64_t> block;
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+        return parser.parseInteger(block.emplace_back());
+      }))
+    return failure();
+  return block;
+}
+
+void mlir::mx::printWeightBlock(AsmPrinter &printer, ArrayRef<int64_t> block) {
+  printer << "[";
+  llvm::interleaveComma(block, printer);
+  printer << "]";
+}
+
+bool mlir::mx::isNoneChoice(Attribute choice) {
+  auto plain = dyn_cast_or_null<PlainFormatAttr>(choice);
+  return plain && plain.getValue() == PlainFormat::none;
+}
+
+bool mlir::mx::isBF16Choice(Attribute choice) {
+  auto plain = dyn_cast_or_null<PlainFormatAttr>(choice);
+  return plain && plain.getValue() == PlainFormat::bf16;
+}
+
+// Rules A3, A5-A7 (docs/Dialect.md, docs/Policies.md).
 LogicalResult PolicyAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                 FormatAttr weights, FormatAttr activations,
-                                 FormatAttr outputs, ScaleModeAttr scaleMode,
-                                 RoundingAttr rounding) {
+                                 Attribute weights, Attribute activations,
+                                 Attribute outputs, ScaleModeAttr scaleMode,
+                                 RoundingAttr rounding,
+                                 ArrayRef<int64_t> weightBlock, Attribute lhs,
+                                 Attribute rhs, int64_t hadamard) {
+  std::pair<StringRef, Attribute> choices[] = {{"weights", weights},
+                                               {"activations", activations},
+                                               {"outputs", outputs},
+                                               {"lhs", lhs},
+                                               {"rhs", rhs}};
+  // A5: only reachable through builders, as the parser makes these kinds.
+  for (auto [name, choice] : choices)
+    if (choice && !isa<FormatAttr, PlainFormatAttr>(choice))
+      return emitError() << "policy " << name
+                         << " must be a format, 'none' or 'bf16'; got "
+                         << choice;
+  // A6: a block shape of a 2-D [K, N] weight.
+  if (!weightBlock.empty() &&
+      (weightBlock.size() != 2 ||
+       llvm::any_of(weightBlock, [](int64_t s) { return s <= 0; })))
+    return emitError() << "policy weight_block must be two positive sizes "
+                          "[BK, BN]; got ["
+                       << weightBlock << "]";
+  // A7: the sizes mx.hadamard implements (0 = no rotation).
+  if (hadamard != 0 && !llvm::is_contained({16, 32, 64, 128}, hadamard))
+    return emitError() << "policy hadamard must be a power of two among 16, "
+                          "32, 64, 128; got "
+                       << hadamard;
+  // A8: outputs are stored in a block-scaled format; `none` is the default
+  // and `bf16` is an operand choice.
+  if (outputs && !isa<FormatAttr>(outputs))
+    return emitError() << "policy outputs must be a block-scaled format; got '"
+                       << stringifyPlainFormat(
+                              cast<PlainFormatAttr>(outputs).getValue())
+                       << "'";
+  // A3: a policy's scale mode applies to its E8M0-scaled formats (UE4M3
+  // formats always use NVFP4's rule), so it must be an E8M0 mode that each of
+  // them allows.
   if (!scaleMode)
     return success();
   if (scaleMode.getValue() == ScaleMode::nvfp4)
     return emitError() << "a policy's scale_mode applies to E8M0-scaled "
                           "formats; 'nvfp4' is implied for UE4M3 formats";
-  for (auto [name, format] :
-       {std::pair<StringRef, FormatAttr>{"weights", weights},
-        {"activations", activations},
-        {"outputs", outputs}}) {
+  for (auto [name, choice] : choices) {
+    auto format = dyn_cast_or_null<FormatAttr>(choice);
     if (!format || format.getFormat().scale != mxref::ScaleKind::E8M0)
       continue;
     if (std::optional<std::string> err = mxref::checkScaleMode(
@@ -288,11 +365,23 @@ PolicyAttr PolicyAttr::mergedWith(PolicyAttr inner) const {
   if (!inner)
     return *this;
   auto pick = [](auto in, auto out) { return in ? in : out; };
+  ArrayRef<int64_t> block = inner.getWeightBlock().empty()
+                                ? getWeightBlock()
+                                : inner.getWeightBlock();
   return PolicyAttr::get(getContext(), pick(inner.getWeights(), getWeights()),
                          pick(inner.getActivations(), getActivations()),
                          pick(inner.getOutputs(), getOutputs()),
                          pick(inner.getScaleMode(), getScaleMode()),
-                         pick(inner.getRounding(), getRounding()));
+                         pick(inner.getRounding(), getRounding()), block,
+                         pick(inner.getLhs(), getLhs()),
+                         pick(inner.getRhs(), getRhs()),
+                         pick(inner.getHadamard(), getHadamard()));
+}
+
+Attribute PolicyAttr::getOperandChoice(bool isLhs, bool isWeight) const {
+  if (Attribute side = isLhs ? getLhs() : getRhs())
+    return side;
+  return isWeight ? getWeights() : getActivations();
 }
 
 PolicyAttr mlir::mx::getEffectivePolicy(Operation *op) {

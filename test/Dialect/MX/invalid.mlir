@@ -101,6 +101,48 @@ module attributes {mx.policy = #mx.policy<weights = mxint8, scale_mode = even>} 
 
 // -----
 
+// A3 covers the per-operand choices too.
+// expected-error @+1 {{policy rhs: scale mode 'even' is not valid for mxint8}}
+module attributes {mx.policy = #mx.policy<rhs = mxint8, scale_mode = even>} {}
+
+// -----
+
+// A6
+// expected-error @+1 {{policy weight_block must be two positive sizes [BK, BN]; got [16]}}
+module attributes {mx.policy = #mx.policy<weight_block = [16]>} {}
+
+// -----
+
+// A6
+// expected-error @+1 {{policy weight_block must be two positive sizes [BK, BN]; got [0, 1]}}
+module attributes {mx.policy = #mx.policy<weight_block = [0, 1]>} {}
+
+// -----
+
+// A7
+// expected-error @+1 {{policy hadamard must be a power of two among 16, 32, 64, 128; got 24}}
+module attributes {mx.policy = #mx.policy<hadamard = 24>} {}
+
+// -----
+
+// A7
+// expected-error @+1 {{policy hadamard must be a power of two among 16, 32, 64, 128; got 256}}
+module attributes {mx.policy = #mx.policy<hadamard = 256>} {}
+
+// -----
+
+// A8
+// expected-error @+1 {{policy outputs must be a block-scaled format; got 'bf16'}}
+module attributes {mx.policy = #mx.policy<outputs = bf16>} {}
+
+// -----
+
+// A8
+// expected-error @+1 {{policy outputs must be a block-scaled format; got 'none'}}
+module attributes {mx.policy = #mx.policy<outputs = none>} {}
+
+// -----
+
 func.func @q1(%x: tensor<4x64xf32>) {
   // expected-error @+1 {{result shape [4, 32] does not match the input shape [4, 64]}}
   %q = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x32xmxfp4>

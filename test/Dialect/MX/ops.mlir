@@ -123,3 +123,11 @@ module attributes {mx.policy = #mx.policy<weights = nvfp4, activations = mxfp8_e
   // CHECK: func.func private @weights(tensor<64x64xf32> {mx.weight}) attributes {mx.policy = #mx.policy<outputs = #mx.format<f8E4M3FN, f8E8M0FNU, block = 16>>}
   func.func private @weights(tensor<64x64xf32> {mx.weight}) attributes {mx.policy = #mx.policy<outputs = #mx.format<f8E4M3FN, f8E8M0FNU, block = 16>>}
 }
+
+// Format choices `none` / `bf16`, per-operand choices, weight blocks and
+// Hadamard rotations (docs/Policies.md) round-trip.
+// CHECK: module attributes {mx.policy = #mx.policy<weights = mxfp4, activations = none, scale_mode = rceil, weight_block = [16, 16], lhs = nvfp4, rhs = bf16, hadamard = 32>}
+module attributes {mx.policy = #mx.policy<weights = mxfp4, activations = none, scale_mode = rceil, weight_block = [16, 16], lhs = nvfp4, rhs = bf16, hadamard = 32>} {
+  // CHECK: func.func private @choices() attributes {mx.policy = #mx.policy<weights = bf16, rhs = #mx.format<f8E4M3FN, f8E8M0FNU, block = 64>>}
+  func.func private @choices() attributes {mx.policy = #mx.policy<rhs = #mx.format<f8E4M3FN, f8E8M0FNU, block = 64>, weights = bf16>}
+}

@@ -16,6 +16,19 @@
 
 #include "mx/Dialect/MX/MXEnums.h.inc"
 
+namespace mlir {
+namespace mx {
+class FormatAttr;
+/// Parser/printer of a policy's format choice: a preset name,
+/// `#mx.format<...>`, `none` or `bf16` (docs/Policies.md).
+FailureOr<Attribute> parseFormatChoice(AsmParser &parser);
+void printFormatChoice(AsmPrinter &printer, Attribute choice);
+/// Parser/printer of a policy's `weight_block = [BK, BN]`.
+FailureOr<SmallVector<int64_t>> parseWeightBlock(AsmParser &parser);
+void printWeightBlock(AsmPrinter &printer, ArrayRef<int64_t> block);
+} // namespace mx
+} // namespace mlir
+
 #define GET_ATTRDEF_CLASSES
 #include "mx/Dialect/MX/MXAttributes.h.inc"
 
@@ -39,6 +52,11 @@ mxref::ScaleLayout toReference(ScaleLayout layout);
 ScaleMode fromReference(mxref::ScaleMode mode);
 Rounding fromReference(mxref::Rounding rounding);
 ScaleLayout fromReference(mxref::ScaleLayout layout);
+
+/// A policy format choice that leaves the operand as it is (`none`), or
+/// rounds it to bf16 (`bf16`). A null choice is neither.
+bool isNoneChoice(Attribute choice);
+bool isBF16Choice(Attribute choice);
 
 /// The effective `#mx.policy` of `op`: the policies of `op` and all its
 /// ancestors merged field by field, innermost first. Null when none is set.

@@ -80,6 +80,21 @@ class MX_PolicyEnumParameter<string enum>
   let printer = "$_printer << ::mlir::mx::stringify" # enum # "($_self.getValue())";
 }
 
+// A format choice inside #mx.policy: a preset name, a full #mx.format, or
+// the keywords `none` / `bf16` (a PlainFormatAttr). Null = unset.
+class MX_FormatChoiceParameter
+    : AttrOrTypeParameter<"::mlir::Attribute", "format choice"> {
+  let parser = "::mlir::mx::parseFormatChoice($_parser)";
+  let printer = "::mlir::mx::printFormatChoice($_printer, $_self)";
+  let defaultValue = "::mlir::Attribute()";
+}
+
+// A weight block shape `[BK, BN]`. Empty = unset.
+class MX_WeightBlockParameter : OptionalArrayRefParameter<"int64_t"> {
+  let parser = "::mlir::mx::parseWeightBlock($_parser)";
+  let printer = "::mlir::mx::printWeightBlock($_printer, $_self)";
+}
+
 //===----------------------------------------------------------------------===//
 // PolicyAttr
 //===----------------------------------------------------------------------===//
@@ -87,13 +102,21 @@ class MX_PolicyEnumParameter<string enum>
 def MX_PolicyAttr : MX_Attr<"Policy", "policy"> {
   let summary = "Default formats and quantization options for a scope";
   let description = [{
-    A policy says which formats to use in a scope: for weights, for
-    activations and for outputs, with the scale mode and rounding. It is
-    attached as the discardable attribute `mx.policy` to any operation: a
-    module, a function, a region-holding op, or a single op. The effective
-    policy of an operation merges the policies of the operation and all its
-    ancestors, field by field: the innermost scope that sets a field wins,
-    unset fields are inherited (`mx::getEffectivePolicy`).
+    A policy says how to quantize the contractions in a scope: a format
+    choice for weights, for activations, for outputs and per operand (`lhs`,
+    `rhs`), the scale mode and rounding, the weight block shape and an
+    optional Hadamard rotation of K. `mx-apply-policy` carries it out
+    (docs/Policies.md). It is attached as the discardable attribute
+    `mx.policy` to any operation: a module, a function, a region-holding op,
+    or a single op. The effective policy of an operation merges the policies
+    of the operation and all its ancestors, field by field: the innermost
+    scope that sets a field wins, unset fields are inherited
+    (`mx::getEffectivePolicy`).
+
+    A format choice is a preset name, a full `#mx.format<...>`, `none` (the
+    operand stays as it is) or `bf16` (rounded to bf16 with RNE and widened
+    exactly for the product). For one operand, `lhs` / `rhs` beats the role
+    field (`weights` for a weight, `activations` otherwise).
 
     An operand counts as a *weight* when it is produced by a constant-like op
     (`arith.constant`, `mx.constant`, ...) or is a function argument carrying
@@ -105,22 +128,32 @@ def MX_PolicyAttr : MX_Attr<"Policy", "policy"> {
                                               activations = mxfp8_e4m3>} {
       func.func @attn(%x: tensor<4x64xf32>,
                       %w: tensor<64x64xf32> {mx.weight})
-          attributes {mx.policy = #mx.policy<weights = nvfp4>} { ... }
+          attributes {mx.policy = #mx.policy<rhs = nvfp4,
+                                             weight_block = [16, 16],
+                                             hadamard = 32>} { ... }
     }
     ```
   }];
   let parameters = (ins
-    MX_FormatRefParameter<1>:$weights,
-    MX_FormatRefParameter<1>:$activations,
-    MX_FormatRefParameter<1>:$outputs,
+    MX_FormatChoiceParameter<>:$weights,
+    MX_FormatChoiceParameter<>:$activations,
+    MX_FormatChoiceParameter<>:$outputs,
     MX_PolicyEnumParameter<"ScaleMode">:$scale_mode,
-    MX_PolicyEnumParameter<"Rounding">:$rounding
+    MX_PolicyEnumParameter<"Rounding">:$rounding,
+    MX_WeightBlockParameter<>:$weight_block,
+    MX_FormatChoiceParameter<>:$lhs,
+    MX_FormatChoiceParameter<>:$rhs,
+    OptionalParameter<"int64_t">:$hadamard
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     /// `inner` overriding this policy field by field.
     PolicyAttr mergedWith(PolicyAttr inner) const;
+    /// The format choice for one operand of a contraction: its `lhs` / `rhs`
+    /// field when set, else `weights` for a weight, `activations` otherwise.
+    /// Null when the policy sets neither.
+    ::mlir::Attribute getOperandChoice(bool isLhs, bool isWeight) const;
   }];
 }
 

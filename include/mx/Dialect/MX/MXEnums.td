@@ -57,4 +57,19 @@ def MX_ScaleLayoutAttr : EnumAttr<MX_Dialect, MX_ScaleLayoutAttr_,
   let assemblyFormat = "$value";
 }
 
+// The non-block-scaled choices a policy can make for an operand
+// (docs/Policies.md): keep it as it is, or round it to bf16.
+def MX_PlainFormatAttr_ : I32EnumAttr<"PlainFormat",
+    "an operand choice that is not a block-scaled format", [
+    I32EnumAttrCase<"none", 0>,
+    I32EnumAttrCase<"bf16", 1>
+  ]> {
+  let cppNamespace = "::mlir::mx";
+  let genSpecializedAttr = 0;
+}
+def MX_PlainFormatAttr : EnumAttr<MX_Dialect, MX_PlainFormatAttr_,
+                                  "plain_format"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // MX_DIALECT_MX_MXENUMS_TD
