@@ -17,6 +17,7 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 namespace mlir::mx::test {
+void registerTestContractionPass();
 void registerTestPolicyPass();
 } // namespace mlir::mx::test
 
@@ -25,6 +26,7 @@ int main(int argc, char **argv) {
   mlir::mx::registerAllDialects(registry);
   mlir::registerAllPasses();
   mlir::mx::registerAllPasses();
+  mlir::mx::test::registerTestContractionPass();
   mlir::mx::test::registerTestPolicyPass();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "MX optimizer driver\n", registry));
