@@ -193,7 +193,8 @@ static void sumErrors(llvm::ArrayRef<float> source,
 }
 
 Evaluation mxsel::evaluate(const Candidate &c, llvm::ArrayRef<float> values,
-                           const OperandGeometry &g) {
+                           const OperandGeometry &g,
+                           std::optional<mxref::ScaleMode> scaleMode) {
   Evaluation e;
   int64_t n = g.getNumElements();
   if (int64_t(values.size()) != n) {
@@ -219,8 +220,11 @@ Evaluation mxsel::evaluate(const Candidate &c, llvm::ArrayRef<float> values,
     break;
   }
   case Candidate::Kind::Block: {
+    mxref::QuantOptions options;
+    if (scaleMode && !mxref::checkScaleMode(c.format, *scaleMode))
+      options.scaleMode = *scaleMode;
     llvm::Expected<mxref::QuantizedTensor> q =
-        mxref::quantize(values, g.shape, *block, c.format);
+        mxref::quantize(values, g.shape, *block, c.format, options);
     if (!q) {
       e.whyNot = llvm::toString(q.takeError());
       return e;

@@ -82,10 +82,13 @@ struct Evaluation {
 };
 
 /// Quantizes `values` (row-major in `g`'s orientation) with `c` using the
-/// reference library and measures the error. Never fails: an inapplicable
-/// candidate (block does not divide, NaN error) says why in `whyNot`.
+/// reference library and measures the error. `scaleMode`, when given and
+/// allowed for the format, replaces its default scale mode (a policy's
+/// `scale_mode` in scope). Never fails: an inapplicable candidate (block
+/// does not divide, NaN error) says why in `whyNot`.
 Evaluation evaluate(const Candidate &c, llvm::ArrayRef<float> values,
-                    const OperandGeometry &g);
+                    const OperandGeometry &g,
+                    std::optional<mxref::ScaleMode> scaleMode = std::nullopt);
 
 /// -10 log10(relMse) (+inf for 0).
 double getSQNR(double relMse);
