@@ -1,6 +1,6 @@
 #!/bin/sh
 # Times mx-select-formats on a module with 10,000 quantizable contractions,
-# on 1 thread and on every core (2 on the machine of docs/Benchmarks.md, "Format selection").
+# on 1 thread and on every core (docs/Benchmarks.md, "Format selection").
 #   bench/select-formats/run.sh [BUILD_DIR] [WORK_DIR]
 set -e
 here=$(dirname "$0")

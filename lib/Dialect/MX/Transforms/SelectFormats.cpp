@@ -290,9 +290,9 @@ void SelectFormatsPass::runOnOperation() {
     std::vector<Selected> kept;
     for (Selected &s : sel) {
       if (!s.unreadable.empty()) {
-        s.op->emitRemark() << "mx-select-formats: the "
-                           << (s.isLhs ? "lhs" : "rhs")
-                           << " weight is not selected: " << s.unreadable;
+        mlir::emitRemark(s.op->getLoc())
+            << "mx-select-formats: the " << (s.isLhs ? "lhs" : "rhs")
+            << " weight is not selected: " << s.unreadable;
         continue;
       }
       kept.push_back(std::move(s));
@@ -462,7 +462,9 @@ void SelectFormatsPass::runOnOperation() {
     StringRef role = s.isWeight ? "weight" : "activation";
     StringRef side = s.isLhs ? "lhs" : "rhs";
     {
-      InFlightDiagnostic remark = s.op->emitRemark();
+      // At the op's location, without the op attached: printing 10,000 ops
+      // into their remarks would cost more than the selection.
+      InFlightDiagnostic remark = mlir::emitRemark(s.op->getLoc());
       remark << "mx-select-formats: " << side << " " << role << " ["
              << llvm::join(llvm::map_range(
                                s.geometry.shape,
@@ -547,8 +549,17 @@ void SelectFormatsPass::runOnOperation() {
       j.attribute("bits", totalBits);
       j.attribute("numel", numElements);
       j.attribute("objective", objective.getValue());
-      if (budgetBits >= 0)
+      if (budgetBits >= 0) {
         j.attribute("budget_bits", budgetBits);
+        // What the exact solver did (docs/FormatSelection.md).
+        j.attributeObject("solver", [&] {
+          j.attribute("lambda", stats.lambda);
+          j.attribute("core_items", stats.coreItems);
+          j.attribute("unit_bits", stats.unit);
+          j.attribute("capacity_units", stats.capacityUnits);
+          j.attribute("max_frontier", stats.maxFrontier);
+        });
+      }
     });
   });
   os << "\n";

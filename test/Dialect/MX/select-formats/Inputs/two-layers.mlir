@@ -1,4 +1,4 @@
-// Two layers with known answers (generated values; see weights.txt):
+// Two layers with known answers (the values: flat.txt, outlier.txt):
 // %flat holds only {+-0.5, +-1, +-1.5}, which MXFP4 stores exactly
 // (rel_mse 0); %outlier has one 96.0 per column (K block) among values of
 // |x| <= 0.08, which MXFP4 flushes to zero while MXFP8 keeps them.
