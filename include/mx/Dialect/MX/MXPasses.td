@@ -88,6 +88,61 @@ def SelectFormatsPass : Pass<"mx-select-formats", "::mlir::ModuleOp"> {
            "Also choose formats for activation operands (needs calibration)">
   ];
   let dependentDialects = ["::mlir::mx::MXDialect"];
+
+def ApplyPolicyPass : Pass<"mx-apply-policy", "::mlir::ModuleOp"> {
+  let summary = "Rewrite contractions into mx.quantize + mx.matmul per #mx.policy";
+  let description = [{
+    The consumer of `#mx.policy` (docs/Policies.md). Every contraction
+    `mx::matchContraction` recognises (`linalg.matmul`, `batch_matmul`,
+    `matvec`, `vecmat`, their indexing-map variants, contraction-shaped
+    `linalg.generic`s) is rewritten per its effective policy into
+    `mx.quantize` + `mx.matmul`, keeping the original result type:
+
+    * operands are viewed as [batch..., M, K] x [batch..., K, N]; blocks run
+      along K for both (a weight's block is `weight_block`, default
+      `[format block, 1]`); when both are block-scaled the activation's K
+      block is set to the weight's (rule M6) and a remark says so;
+    * weights (constants, incl. `dense_resource` blobs, through a
+      transpose/collapse/expand chain) are folded at compile time into an
+      `mx.constant` (`bf16`: a bf16 constant + `arith.extf`); activations and
+      `mx.weight` arguments are quantized at run time;
+    * `hadamard = N` rotates K: weights at compile time, activations with
+      `mx.hadamard`;
+    * a zero-filled init is dropped, any other init is added back.
+
+    Each rewrite emits a remark naming the formats and blocks; a
+    contraction that cannot be rewritten gets a remark saying why and is
+    left as it is.
+
+    ```mlir
+    %wt = linalg.transpose ins(%w : tensor<64x32xf32>) outs(%e : tensor<32x64xf32>) permutation = [1, 0]
+    %y = linalg.matmul ins(%x, %wt : tensor<4x32xf32>, tensor<32x64xf32>) outs(%z : tensor<4x64xf32>) -> tensor<4x64xf32>
+    ```
+
+    with `--mx-apply-policy="weights=mxfp4"` becomes
+
+    ```mlir
+    %c = mx.constant elements(...) scales(...) : !mx.tensor<32x64xmxfp4, block = [32, 1]>
+    %y = mx.matmul %x, %c : tensor<4x32xf32>, !mx.tensor<32x64xmxfp4, block = [32, 1]> -> tensor<4x64xf32>
+    ```
+  }];
+  let options = [
+    Option<"weights", "weights", "std::string", /*default=*/"\"\"",
+           "Default weight format (a preset, none or bf16) where no policy "
+           "sets one">,
+    Option<"activations", "activations", "std::string",
+           /*default=*/"\"none\"",
+           "Default activation format where no policy sets one (none = "
+           "weight-only quantization)">,
+    Option<"policyFile", "policy-file", "std::string", /*default=*/"\"\"",
+           "JSON rule file matching ops to policies (docs/Policies.md)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::mx::MXDialect"
+  ];
 }
 
 #endif // MX_DIALECT_MX_MXPASSES_TD
