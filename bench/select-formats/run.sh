@@ -13,10 +13,10 @@ for threads in 1 2; do
   if [ "$threads" = 1 ]; then flag=--mlir-disable-threading
   else flag=; fi  # the default pool: one thread per core
   echo "== $threads thread(s)"
-  /usr/bin/time -f "wall %e s, max RSS %M KiB" \
+  /usr/bin/time -f "wall %e s, user %U s, sys %S s, max RSS %M KiB" \
     "$build/bin/mx-opt" "$work/10k.mlir" $flag --mlir-timing \
     --mx-select-formats="avg-bits=4.5 report=$work/report-$threads.json" \
-    -o /dev/null 2>&1 | grep -E "mx-select-formats|Parser|Total|wall" \
+    -o /dev/null 2>&1 | grep -E "SelectFormatsPass|Parser|Total|wall" \
     | grep -v remark
 done
 cmp "$work/report-1.json" "$work/report-2.json" && echo "reports identical"
