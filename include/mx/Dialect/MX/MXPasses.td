@@ -88,6 +88,7 @@ def SelectFormatsPass : Pass<"mx-select-formats", "::mlir::ModuleOp"> {
            "Also choose formats for activation operands (needs calibration)">
   ];
   let dependentDialects = ["::mlir::mx::MXDialect"];
+}
 
 def ApplyPolicyPass : Pass<"mx-apply-policy", "::mlir::ModuleOp"> {
   let summary = "Rewrite contractions into mx.quantize + mx.matmul per #mx.policy";

@@ -127,6 +127,10 @@ static float roundToBF16(float x) {
 /// (dequantizing a tensor of every element code under that scale), and
 /// looked up for the rest of the tensor.
 static std::vector<float> dequantizeCached(const mxref::QuantizedTensor &q) {
+  // A format without block scales (one tensor scale) has nothing to
+  // tabulate per block.
+  if (q.scales.empty())
+    return mxref::dequantize(q);
   unsigned numCodes = 1u << mxref::getElemInfo(q.format.elem).bits;
   std::unique_ptr<float[]> table(new float[256 * numCodes]);
   bool have[256] = {};
@@ -158,7 +162,7 @@ static std::vector<float> dequantizeCached(const mxref::QuantizedTensor &q) {
     for (size_t d = 0; d + 1 < rank; ++d)
       base += blockOf[d][coord[d]];
     for (int64_t j = 0; j < rowLength; ++j) {
-      uint8_t s = q.scales.empty() ? 0 : q.scales[base + inner[j]];
+      uint8_t s = q.scales[base + inner[j]];
       if (!have[s]) {
         probe.scales.assign(numCodes, s);
         std::vector<float> row = mxref::dequantize(probe);
