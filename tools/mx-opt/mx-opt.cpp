@@ -16,6 +16,10 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+namespace mxopt {
+void registerSensitivityMeasurer();
+} // namespace mxopt
+
 namespace mlir::mx::test {
 void registerTestContractionPass();
 void registerTestPolicyPass();
@@ -26,6 +30,8 @@ int main(int argc, char **argv) {
   mlir::mx::registerAllDialects(registry);
   mlir::registerAllPasses();
   mlir::mx::registerAllPasses();
+  // mx-select-formats objective=sensitivity runs the program (JIT).
+  mxopt::registerSensitivityMeasurer();
   mlir::mx::test::registerTestContractionPass();
   mlir::mx::test::registerTestPolicyPass();
   return mlir::asMainReturnCode(

@@ -16,6 +16,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Calibrate.h"
+
 #include "mx/Dialect/MX/MXOps.h"
 #include "mx/Dialect/MX/MXPasses.h"
 #include "mx/ExecutionEngine/CompiledModule.h"
@@ -75,6 +77,12 @@ OPTIONS:
                     mx-strip-quantization) on the same inputs and prints, per
                     result, mse, rel_mse, sqnr_db and max_abs of MX against
                     it. Every result must be f32.
+  --calibrate=FILE  Also runs the f32 program (quantization stripped) with
+                    every activation operand of the entry's contractions
+                    tapped, and adds their exact statistics for each
+                    candidate format to FILE (created when missing; one
+                    sample per run), for mx-select-formats
+                    (docs/FormatSelection.md).
   --print-results   Prints every result value with its bit pattern
                     (default: the shape and the first values).
   --help            Prints this text.
@@ -87,6 +95,7 @@ struct Options {
   bool report = false;
   bool compare = false;
   bool printAll = false;
+  std::string calibrate;
 };
 
 /// One command-line error, located at the command line.
@@ -114,7 +123,9 @@ std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
         {"--input", "a .npy file",
          [&](std::string v) { opts.inputs.push_back(v); }},
         {"--output", "a .npy file",
-         [&](std::string v) { opts.outputs.push_back(v); }}};
+         [&](std::string v) { opts.outputs.push_back(v); }},
+        {"--calibrate", "a calibration file",
+         [&](std::string v) { opts.calibrate = v; }}};
     ValueOption *option = llvm::find_if(
         valueOptions, [&](ValueOption &o) { return arg.starts_with(o.name); });
     if (option != std::end(valueOptions)) {
@@ -716,6 +727,16 @@ int main(int argc, char **argv) {
     PassManager pm(&ctx);
     pm.addPass(mxd::createStripQuantizationPass());
     if (failed(pm.run(*baseline)))
+      return 1;
+  }
+
+  if (!opts.calibrate.empty()) {
+    SmallVector<mxd::BufferRef> refs;
+    for (const Tensor &t : *inputs)
+      refs.push_back(mxd::BufferRef::get(t.bytes.data(), t.spec.elementType,
+                                         t.spec.shape));
+    if (failed(mxrun::calibrate(*module, opts.entry, refs, opts.inputs,
+                                opts.file, opts.calibrate)))
       return 1;
   }
 

@@ -42,6 +42,54 @@ def StripQuantizationPass : Pass<"mx-strip-quantization"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def SelectFormatsPass : Pass<"mx-select-formats", "::mlir::ModuleOp"> {
+  let summary = "Choose a format per quantizable operand under a budget";
+  let description = [{
+    Chooses, for every weight operand of every contraction the contraction
+    matcher recognises (and, with `select-activations=true`, every
+    activation operand), one format among the candidates, and writes the
+    choice as an `mx.policy` on the contraction (`lhs =` / `rhs =`,
+    `weight_block = [16, 16]` for `nvfp4_16x16`), which `mx-apply-policy`
+    then carries out:
+
+    ```
+    mx-opt IN --mx-select-formats="avg-bits=4.5 report=r.json" --mx-apply-policy
+    ```
+
+    The error of a candidate is exact: the reference library quantizes the
+    real constant weights in the lowering's orientation and blocks (along
+    K), and the relative MSE sum(e^2)/sum(x^2) is measured in double;
+    activations read the same sums from a calibration file written by
+    `mx-run --calibrate`. The storage cost is a whole number of bits per
+    tensor, scales included. `avg-bits` minimises the total error with the
+    average bits per element at most B (a multiple-choice knapsack solved
+    exactly); `min-sqnr` keeps every operand at or above the floor (alone:
+    the fewest bits; with `avg-bits`: the least error among those). One
+    remark per decision, and an optional JSON report. See
+    docs/FormatSelection.md.
+  }];
+  let options = [
+    Option<"avgBits", "avg-bits", "std::string", /*default=*/"\"\"",
+           "Budget: average storage bits per element over the selected "
+           "operands, scales included (a decimal, e.g. 4.5)">,
+    Option<"minSqnr", "min-sqnr", "std::string", /*default=*/"\"\"",
+           "Floor on every selected operand's SQNR in dB">,
+    ListOption<"candidates", "candidates", "std::string",
+               "Candidate formats (default: the MX and NVFP4 presets)">,
+    Option<"objective", "objective", "std::string", /*default=*/"\"rel-mse\"",
+           "Error model: rel-mse (sum of relative MSE) or sensitivity "
+           "(weighted by measured output sensitivity; needs calibration)">,
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "Calibration file written by mx-run --calibrate">,
+    Option<"report", "report", "std::string", /*default=*/"\"\"",
+           "Write the decisions as JSON to this file">,
+    Option<"selectActivations", "select-activations", "bool",
+           /*default=*/"false",
+           "Also choose formats for activation operands (needs calibration)">
+  ];
+  let dependentDialects = ["::mlir::mx::MXDialect"];
+}
+
 def ApplyPolicyPass : Pass<"mx-apply-policy", "::mlir::ModuleOp"> {
   let summary = "Rewrite contractions into mx.quantize + mx.matmul per #mx.policy";
   let description = [{

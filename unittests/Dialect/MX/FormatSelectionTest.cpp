@@ -1,0 +1,261 @@
+//===- FormatSelectionTest.cpp - Candidates, costs and the exact solver ---===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Dialect/MX/Transforms/FormatSelection.h"
+#include "mx/Numerics/ErrorMetrics.h"
+#include "mx/Numerics/Quantize.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <random>
+
+using namespace mxsel;
+
+namespace {
+
+std::vector<float> randomValues(int64_t n, unsigned seed, float outlier = 0) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(rng);
+  if (outlier != 0)
+    for (int64_t i = 0; i < n; i += 37)
+      v[i] *= outlier;
+  return v;
+}
+
+Candidate get(llvm::StringRef name) {
+  llvm::Expected<Candidate> c = lookupCandidate(name);
+  EXPECT_TRUE(bool(c)) << name.str();
+  if (!c) {
+    llvm::consumeError(c.takeError());
+    return {};
+  }
+  return *c;
+}
+
+// Storage bits per tensor are whole numbers with the documented costs.
+TEST(FormatSelection, Costs) {
+  OperandGeometry g{{128, 64}, /*isLhs=*/false, /*isWeight=*/true};
+  int64_t n = 128 * 64;
+  std::vector<float> v = randomValues(n, 1);
+  struct Row {
+    const char *name;
+    int64_t bits;
+  } rows[] = {{"mxfp4", n * 17 / 4},
+              {"nvfp4", n * 9 / 2 + 32},
+              {"nvfp4_16x16", 4 * n + n / 32 + 32},
+              {"mxfp6_e2m3", n * 25 / 4},
+              {"mxfp6_e3m2", n * 25 / 4},
+              {"mxfp8_e4m3", n * 33 / 4},
+              {"mxfp8_e5m2", n * 33 / 4},
+              {"mxint8", n * 33 / 4},
+              {"bf16", 16 * n},
+              {"f32", 32 * n}};
+  for (const Row &r : rows) {
+    Evaluation e = evaluate(get(r.name), v, g);
+    ASSERT_TRUE(e.applies()) << r.name << ": " << e.whyNot;
+    EXPECT_EQ(e.bits, r.bits) << r.name;
+  }
+  EXPECT_EQ(evaluate(get("f32"), v, g).relMse, 0.0);
+}
+
+// The error is the reference library's, in the lowering's orientation:
+// blocks along K. A rhs [K, N] with [32, 1] blocks equals its transpose
+// [N, K] quantized with [1, 32] blocks.
+TEST(FormatSelection, ErrorMatchesReferenceAlongK) {
+  int64_t k = 64, nCols = 48;
+  std::vector<float> v = randomValues(k * nCols, 2, 40.0f);
+  std::vector<float> t(v.size());
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < nCols; ++j)
+      t[j * k + i] = v[i * nCols + j];
+  for (llvm::StringRef name : {"mxfp4", "nvfp4", "mxfp6_e2m3", "mxfp6_e3m2",
+                               "mxfp8_e4m3", "mxfp8_e5m2", "mxint8"}) {
+    Candidate c = get(name);
+    Evaluation rhs = evaluate(c, v, {{k, nCols}, false, true});
+    Evaluation lhs = evaluate(c, t, {{nCols, k}, true, true});
+    llvm::Expected<mxref::QuantizedTensor> q =
+        mxref::quantize(t, {nCols, k}, {1, c.format.defaultBlock}, c.format);
+    ASSERT_TRUE(bool(q));
+    mxref::ErrorStats ref = mxref::computeErrorStats(t, *q);
+    EXPECT_EQ(lhs.relMse, ref.relMse) << name.str();
+    // The same errors summed in the other order.
+    EXPECT_NEAR(rhs.relMse, ref.relMse, 1e-12 * ref.relMse) << name.str();
+    llvm::Expected<mxref::QuantizedTensor> qk =
+        mxref::quantize(v, {k, nCols}, {c.format.defaultBlock, 1}, c.format);
+    ASSERT_TRUE(bool(qk));
+    EXPECT_EQ(rhs.relMse, mxref::computeErrorStats(v, *qk).relMse);
+    EXPECT_EQ(double(rhs.bits) / double(k * nCols), ref.bitsPerElement);
+  }
+  // 16x16 tiles: the reference with a [16, 16] block.
+  Candidate tile = get("nvfp4_16x16");
+  Evaluation e = evaluate(tile, v, {{k, nCols}, false, true});
+  llvm::Expected<mxref::QuantizedTensor> q =
+      mxref::quantize(v, {k, nCols}, {16, 16}, tile.format);
+  ASSERT_TRUE(bool(q));
+  EXPECT_EQ(e.relMse, mxref::computeErrorStats(v, *q).relMse);
+  // Not for activations; not when K is not a multiple of the block.
+  EXPECT_FALSE(evaluate(tile, v, {{k, nCols}, false, false}).applies());
+  std::vector<float> odd = randomValues(48 * 8, 3);
+  EXPECT_FALSE(evaluate(get("mxfp4"), odd, {{48, 8}, false, true}).applies());
+  EXPECT_TRUE(evaluate(get("nvfp4"), odd, {{48, 8}, false, true}).applies());
+}
+
+TEST(FormatSelection, Names) {
+  llvm::Expected<Candidate> bad = lookupCandidate("mxfp5");
+  ASSERT_FALSE(bool(bad));
+  EXPECT_NE(llvm::toString(bad.takeError()).find("unknown candidate 'mxfp5'"),
+            std::string::npos);
+  for (llvm::StringRef name : getDefaultCandidateNames())
+    EXPECT_TRUE(bool(lookupCandidate(name))) << name.str();
+}
+
+TEST(FormatSelection, Budgets) {
+  llvm::Expected<int64_t> b = parseBudgetBits("4.5", 4096);
+  ASSERT_TRUE(bool(b));
+  EXPECT_EQ(*b, 18432);
+  b = parseBudgetBits("4.3", 10);
+  ASSERT_TRUE(bool(b));
+  EXPECT_EQ(*b, 43);
+  b = parseBudgetBits("4.33", 10); // floor(43.3)
+  ASSERT_TRUE(bool(b));
+  EXPECT_EQ(*b, 43);
+  for (const char *s : {"", "-1", "4.", ".", "4e1", "abc", "0", "1.2.3"}) {
+    llvm::Expected<int64_t> r = parseBudgetBits(s, 10);
+    EXPECT_FALSE(bool(r)) << s;
+    if (!r)
+      llvm::consumeError(r.takeError());
+  }
+  bool exact = false;
+  // Uniform NVFP4 on 4096 elements: 4.5 + 32/4096 = 4.5078125 exactly.
+  EXPECT_EQ(formatBudget(4096 * 9 / 2 + 32, 4096, 12, &exact), "4.5078125");
+  EXPECT_TRUE(exact);
+  EXPECT_EQ(formatBudget(10, 3, 3, &exact), "3.334");
+  EXPECT_FALSE(exact);
+  // The printed budget is feasible again.
+  llvm::Expected<int64_t> back = parseBudgetBits("3.334", 3);
+  ASSERT_TRUE(bool(back));
+  EXPECT_GE(*back, 10);
+}
+
+// The solver is exact: equal to exhaustive search on small random
+// instances, including budget edges and ties.
+TEST(FormatSelection, SolverMatchesBruteForce) {
+  std::mt19937 rng(1234);
+  int64_t checked = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    unsigned numItems = 1 + rng() % 6;
+    std::vector<Item> items(numItems);
+    for (Item &item : items) {
+      unsigned numOptions = 1 + rng() % 4;
+      for (unsigned j = 0; j < numOptions; ++j) {
+        // Small integer errors make exact ties common.
+        bool ties = trial % 3 == 0;
+        Option o;
+        o.bits = 8 * int64_t(1 + rng() % 20) + (trial % 2 ? 32 : 0);
+        o.error =
+            ties ? double(rng() % 5) : std::ldexp(double(rng() % 100000), -10);
+        item.options.push_back(o);
+      }
+    }
+    int64_t lo = getCheapestBits(items);
+    int64_t hi = 0;
+    for (const Item &item : items) {
+      int64_t m = 0;
+      for (const Option &o : item.options)
+        m = std::max(m, o.bits);
+      hi += m;
+    }
+    for (int64_t budget :
+         {lo - 1, lo, lo + int64_t(rng() % (hi - lo + 1)), hi}) {
+      std::optional<Solution> fast = solveBudget(items, budget);
+      std::optional<Solution> slow = solveBruteForce(items, budget);
+      ASSERT_EQ(fast.has_value(), slow.has_value()) << trial;
+      if (!fast)
+        continue;
+      EXPECT_LE(fast->bits, budget);
+      EXPECT_EQ(fast->error, slow->error) << "trial " << trial;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 6000);
+}
+
+// Deterministic: the same instance gives the same choice.
+TEST(FormatSelection, Deterministic) {
+  std::mt19937 rng(99);
+  std::vector<Item> items(300);
+  for (Item &item : items)
+    for (unsigned j = 0; j < 6; ++j)
+      item.options.push_back(
+          {int64_t(32 * (1 + rng() % 50)), double(rng() % 1000) / 7.0});
+  int64_t budget = (getCheapestBits(items) * 3) / 2;
+  SolveStats stats;
+  std::optional<Solution> a = solveBudget(items, budget, &stats);
+  std::optional<Solution> b = solveBudget(items, budget);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->choice, b->choice);
+  EXPECT_LE(a->bits, budget);
+  EXPECT_GT(stats.unit, 0);
+}
+
+TEST(FormatSelection, FewestBits) {
+  std::vector<Item> items = {{{{100, 1.0}, {50, 2.0}, {50, 1.5}}},
+                             {{{10, 0.0}}}};
+  Solution s = solveFewestBits(items);
+  EXPECT_EQ(s.choice, (std::vector<unsigned>{2, 0}));
+  EXPECT_EQ(s.bits, 60);
+}
+
+} // namespace
+
+#include "mx/Dialect/MX/Transforms/Calibration.h"
+#include "llvm/Support/FileSystem.h"
+
+namespace {
+
+// Calibration sums accumulate exactly across samples and survive the file.
+TEST(Calibration, AccumulatesAndRoundTrips) {
+  OperandGeometry g{{4, 64}, /*isLhs=*/true, /*isWeight=*/false};
+  std::vector<float> a = randomValues(256, 7, 10.0f), b = randomValues(256, 8);
+  CalibrationData data;
+  data.entry = "main";
+  data.samples = {{"/tmp/a.npy"}, {"/tmp/b.npy"}};
+  CalibrationOperand &op = data.getOrCreate(getCalibrationKey("main", 0, true));
+  addSample(op, a, g);
+  addSample(op, b, g);
+  EXPECT_EQ(op.samples, 2);
+  EXPECT_EQ(op.count, 512);
+  for (llvm::StringRef name : {"mxfp4", "nvfp4", "mxfp8_e4m3", "bf16"}) {
+    Candidate c = get(name);
+    Evaluation ea = evaluate(c, a, g), eb = evaluate(c, b, g);
+    EXPECT_EQ(op.sumErrSq[name.str()], ea.sumErrSq + eb.sumErrSq);
+    EXPECT_EQ(op.sumSq, ea.sumSq + eb.sumSq);
+  }
+  EXPECT_TRUE(op.whyNot.count("nvfp4_16x16"));
+  llvm::SmallString<128> path;
+  ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("calib", "json", path));
+  ASSERT_FALSE(bool(writeCalibration(path, data)));
+  llvm::Expected<CalibrationData> back = readCalibration(path);
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  llvm::sys::fs::remove(path);
+  ASSERT_EQ(back->operands.size(), 1u);
+  const CalibrationOperand *r = back->lookup("@main#0:lhs");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->sumErrSq, op.sumErrSq); // bit for bit through the text
+  EXPECT_EQ(r->sumSq, op.sumSq);
+  EXPECT_EQ(r->amax, op.amax);
+  EXPECT_EQ(back->samples, data.samples);
+  llvm::Expected<CalibrationData> bad = parseCalibration("{}", "x.json");
+  ASSERT_FALSE(bool(bad));
+  EXPECT_NE(llvm::toString(bad.takeError()).find("not a calibration file"),
+            std::string::npos);
+}
+
+} // namespace
