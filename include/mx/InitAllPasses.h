@@ -19,6 +19,7 @@ inline void registerAllPasses() {
   registerMXConversionPasses();
   registerMXPasses();
   registerMXPipelines();
+  registerMXNVVMPipeline();
 }
 
 } // namespace mx

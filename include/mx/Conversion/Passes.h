@@ -8,6 +8,7 @@
 #define MX_CONVERSION_PASSES_H
 
 #include "mx/Conversion/MXToLinalg/MXToLinalg.h"
+#include "mx/Conversion/MXToNVVM/MXToNVVM.h"
 
 namespace mlir {
 namespace mx {

@@ -107,4 +107,76 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
   ];
 }
 
+def ConvertMXToGPUPass : Pass<"convert-mx-to-gpu", "ModuleOp"> {
+  let summary = "Lower mx.matmul, mx.quantize and mx.dequantize to NVIDIA GPU "
+                "kernels";
+  let description = [{
+    Outlines `mx.matmul` (rank 2, static shapes, both operands block-scaled),
+    `mx.quantize` and `mx.dequantize` into kernels of a `gpu.module
+    @mx_kernels` carrying `#nvvm.target<chip = ...>`, launched from the host
+    function with `gpu.launch_func`. The kernels read and write the component
+    buffers of the CPU lowering (packed elements, scale bytes, f32 tensor
+    scale), reached from tensors with `bufferization.to_buffer`, so the host
+    side bufferizes with upstream's one-shot bufferization. Every other MX op
+    is lowered on the host exactly as `convert-mx-to-linalg` does.
+
+    The matmul path is chosen per op from the chip's capability table
+    (docs/TargetCapabilities.md) and named in a remark:
+
+    * `native`: block-scaled `mma.sync` (`nvvm.mma.block_scale`) on
+      sm_120a/sm_121a/sm_120f: `mxf4` 2X for MXFP4, `mxf4nvf4` 4X UE4M3 for
+      NVFP4, `mxf8f6f4` 1X for MXFP6/MXFP8 and mixed pairs;
+    * `fp8`: every element re-encoded exactly as E4M3 (E5M2 kept), one
+      `mma.sync m16n8k32` per 32-element K block, block scales applied to the
+      block's f32 partial sums (sm_89 and later);
+    * `bf16`: elements decoded exactly to BF16, `mma.sync m16n8k16`, block
+      scales on the f32 partial sums (sm_80 and later);
+    * `gemv`: one thread per output in the reference order, bit-exact; for
+      M <= `gemv-max-m` and for shapes the MMA tiles do not cover.
+
+    A forced `path` the chip or format cannot serve is an error with the
+    op's location. Quantization whose scale needs a whole-tensor amax (NVFP4
+    without a calibrated tensor scale) and stochastic rounding stay on the
+    host, with a remark. No NVVM op is emitted unless the capability table
+    says the chip has it: LLVM 22 aborts on the others.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+           "The NVIDIA chip, e.g. sm_80, sm_89, sm_90a, sm_120a">,
+    Option<"features", "features", "std::string", /*default=*/"\"\"",
+           "PTX features of the #nvvm.target (e.g. +ptx88); empty: the "
+           "lowest PTX version every emitted instruction needs">,
+    Option<"path", "path", "::mlir::mx::GPUMatmulPath",
+           /*default=*/"::mlir::mx::GPUMatmulPath::Auto",
+           "The mx.matmul path",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::mx::GPUMatmulPath::Auto, "auto",
+                        "the cheapest legal path"),
+             clEnumValN(::mlir::mx::GPUMatmulPath::Native, "native",
+                        "block-scaled mma.sync"),
+             clEnumValN(::mlir::mx::GPUMatmulPath::FP8, "fp8",
+                        "FP8 mma.sync m16n8k32, scales in f32"),
+             clEnumValN(::mlir::mx::GPUMatmulPath::BF16, "bf16",
+                        "BF16 mma.sync m16n8k16, scales in f32"),
+             clEnumValN(::mlir::mx::GPUMatmulPath::GEMV, "gemv",
+                        "one thread per output, reference order"))}]>,
+    Option<"gemvMaxM", "gemv-max-m", "int64_t", /*default=*/"8",
+           "With path=auto: matmuls with at most this many rows use the gemv "
+           "kernel">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // MX_CONVERSION_PASSES_TD

@@ -59,6 +59,54 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
 void buildMXCPUPipeline(OpPassManager &pm,
                         const MXCPUPipelineOptions &options = {});
 
+/// Options of `mx-nvvm-pipeline`.
+struct MXNVVMPipelineOptions
+    : public PassPipelineOptions<MXNVVMPipelineOptions> {
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("The NVIDIA chip (sm_80, sm_89, "
+                                          "sm_90a, sm_120a, ...)"),
+                           llvm::cl::init("sm_90a")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX features of the #nvvm.target (e.g. +ptx88); empty: "
+                     "the lowest PTX version the kernels need"),
+      llvm::cl::init("")};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What the gpu.binary holds: ptx, cubin (needs ptxas) or "
+                     "fatbin (needs ptxas and fatbinary)"),
+      llvm::cl::init("ptx")};
+  Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("The CUDA toolkit directory whose bin/ holds ptxas; "
+                     "empty: ptxas on PATH, else /usr/local/cuda"),
+      llvm::cl::init("")};
+  Option<std::string> path{
+      *this, "path",
+      llvm::cl::desc("The mx.matmul path (convert-mx-to-gpu{path}): auto, "
+                     "native, fp8, bf16 or gemv"),
+      llvm::cl::init("auto")};
+};
+
+/// `mx-nvvm-pipeline`: MX and linalg on tensors to the LLVM dialect with the
+/// kernels in a gpu.binary: convert-mx-to-gpu, the host side as in
+/// mx-cpu-pipeline (bufferization, deallocation, loops), the kernels through
+/// convert-gpu-to-nvvm with bare-pointer arguments, gpu-to-llvm, and
+/// gpu-module-to-binary in `format`. Fails with a message when `format`
+/// needs ptxas and findCudaToolkit(toolkit) finds none, or when an option
+/// has no meaning.
+LogicalResult buildMXNVVMPipeline(
+    OpPassManager &pm, const MXNVVMPipelineOptions &options,
+    function_ref<LogicalResult(const Twine &)> errorHandler = {});
+
+/// The directory of the CUDA toolkit holding bin/ptxas: `given` when it has
+/// one, else the parent of the ptxas on PATH, else /usr/local/cuda when it
+/// has one; "" when none is found.
+std::string findCudaToolkit(StringRef given = "");
+
+/// Registers `mx-nvvm-pipeline`.
+void registerMXNVVMPipeline();
+
 /// Registers every MX pipeline with the pass registry.
 void registerMXPipelines();
 

@@ -82,10 +82,11 @@ const Capability kAllCapabilities[kNumCapabilities] = {
 //   families, so its verifier rejects every other chip (and ptxas rejects all
 //   of tcgen05 on sm_120a); block16/block32 need PTX 8.8 (8.6 and 8.7 abort
 //   in llc). Whether the scale_vec forms select below 8.8 was not measured.
-// * mma-fp8-m16n8k32 and ldmatrix-fp4: probed only on the chips with a
-//   version (and ldmatrix-fp4 on sm_90a, which aborts); elsewhere unknown.
-// * mma-bf16 was not probed on any chip: NVVM accepts bf16 operands, but no
-//   per-chip measurement exists, so the column is unknown.
+// * mma-fp8-m16n8k32: every chip from sm_89 (PTX 8.8; sm_110a 9.0, its
+//   lowest); sm_80 aborts in llc ("Cannot select"). ldmatrix-fp4: probed
+//   only on the chips with a version (and on sm_90a, which aborts).
+// * mma-bf16 (m16n8k16, f32 accumulation): llc and ptxas accept it on every
+//   chip at PTX 8.8 (sm_110a at 9.0, its lowest); lower versions not tried.
 // * wgmma: the e4m3 probe compiles on sm_90a only; sm_90, sm_100a and
 //   sm_120a abort on wgmma.wait_group, which every wgmma needs, so bf16 is
 //   "no" there too. The chips not probed follow the "sm_90a only" rule.
@@ -97,20 +98,21 @@ const ChipInfo kChips[] = {
     // Cells: cvt fp8, fp4/fp6, ue8m0 | mma.sync block_scale mxf8f6f4 1X,
     // mxf4 2X, mxf4nvf4 2X ue8m0, 4X ue4m3, 4X ue8m0 | tcgen05 block_scale |
     // mma.sync fp8, bf16 | wgmma fp8, bf16 | ldmatrix fp4.
-    // sm_80 was not probed; its "no" cells follow from the column facts.
-    {"sm_80", 80, 0, std::nullopt,         {unk(),      no(),       no(),       no(),       no(),       no(),       no(),       no(),       no(),       unk(),      unk(),      no(),       no(),       unk()}},
-    {"sm_89", 89, 0, std::nullopt,         {at(8, 8),   no(),       no(),       no(),       no(),       no(),       no(),       no(),       no(),       at(8, 8),   unk(),      no(),       no(),       unk()}},
-    {"sm_90", 90, 0, std::nullopt,         {at(8, 8),   no(),       no(),       no(),       no(),       no(),       no(),       no(),       no(),       at(8, 8),   unk(),      no(),       no(),       unk()}},
-    {"sm_90a", 90, 'a', PtxVersion{8, 0},  {at(8, 8),   no(),       no(),       no(),       no(),       no(),       no(),       no(),       no(),       at(8, 8),   unk(),      at(8, 8),   unk(),      no()}},
-    {"sm_100a", 100, 'a', PtxVersion{8, 6}, {at(8, 8),   at(8, 8),   at(8, 8),   no(),       no(),       no(),       no(),       no(),       from(8, 8), at(8, 8),   unk(),      no(),       no(),       at(8, 8)}},
-    {"sm_100f", 100, 'f', PtxVersion{8, 8}, {from(8, 8), from(8, 8), from(8, 8), no(),       no(),       no(),       no(),       no(),       from(8, 8), unk(),      unk(),      no(),       no(),       unk()}},
-    {"sm_103a", 103, 'a', PtxVersion{8, 8}, {from(8, 8), from(8, 8), from(8, 8), no(),       no(),       no(),       no(),       no(),       from(8, 8), unk(),      unk(),      no(),       no(),       unk()}},
+    // sm_80 was probed for the mma.sync columns only; its other "no" cells
+    // follow from the column facts.
+    {"sm_80", 80, 0, std::nullopt,         {unk(),      no(),       no(),       no(),       no(),       no(),       no(),       no(),       no(),       no(),      at(8, 8),      no(),       no(),       unk()}},
+    {"sm_89", 89, 0, std::nullopt,         {at(8, 8),   no(),       no(),       no(),       no(),       no(),       no(),       no(),       no(),       at(8, 8),   at(8, 8),      no(),       no(),       unk()}},
+    {"sm_90", 90, 0, std::nullopt,         {at(8, 8),   no(),       no(),       no(),       no(),       no(),       no(),       no(),       no(),       at(8, 8),   at(8, 8),      no(),       no(),       unk()}},
+    {"sm_90a", 90, 'a', PtxVersion{8, 0},  {at(8, 8),   no(),       no(),       no(),       no(),       no(),       no(),       no(),       no(),       at(8, 8),   at(8, 8),      at(8, 8),   unk(),      no()}},
+    {"sm_100a", 100, 'a', PtxVersion{8, 6}, {at(8, 8),   at(8, 8),   at(8, 8),   no(),       no(),       no(),       no(),       no(),       from(8, 8), at(8, 8),   at(8, 8),      no(),       no(),       at(8, 8)}},
+    {"sm_100f", 100, 'f', PtxVersion{8, 8}, {from(8, 8), from(8, 8), from(8, 8), no(),       no(),       no(),       no(),       no(),       from(8, 8), at(8, 8),      at(8, 8),      no(),       no(),       unk()}},
+    {"sm_103a", 103, 'a', PtxVersion{8, 8}, {from(8, 8), from(8, 8), from(8, 8), no(),       no(),       no(),       no(),       no(),       from(8, 8), at(8, 8),      at(8, 8),      no(),       no(),       unk()}},
     // sm_110a: only tcgen05 was probed (it needs a PTX version above 8.8).
-    {"sm_110a", 110, 'a', PtxVersion{9, 0}, {unk(),      unk(),      unk(),      no(),       no(),       no(),       no(),       no(),       from(9, 0), unk(),      unk(),      no(),       no(),       unk()}},
-    {"sm_120", 120, 0, std::nullopt,       {at(8, 8),   no(),       no(),       no(),       no(),       no(),       no(),       no(),       no(),       at(8, 8),   unk(),      no(),       no(),       unk()}},
-    {"sm_120a", 120, 'a', PtxVersion{8, 7}, {at(8, 8),   at(8, 8),   at(8, 8),   from(8, 7), from(8, 7), from(8, 7), from(8, 7), no(),       no(),       at(8, 8),   unk(),      no(),       no(),       at(8, 8)}},
-    {"sm_120f", 120, 'f', PtxVersion{8, 8}, {from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), no(),       no(),       unk(),      unk(),      no(),       no(),       unk()}},
-    {"sm_121a", 121, 'a', PtxVersion{8, 8}, {from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), no(),       no(),       unk(),      unk(),      no(),       no(),       unk()}},
+    {"sm_110a", 110, 'a', PtxVersion{9, 0}, {unk(),      unk(),      unk(),      no(),       no(),       no(),       no(),       no(),       from(9, 0), at(9, 0),      at(9, 0),      no(),       no(),       unk()}},
+    {"sm_120", 120, 0, std::nullopt,       {at(8, 8),   no(),       no(),       no(),       no(),       no(),       no(),       no(),       no(),       at(8, 8),   at(8, 8),      no(),       no(),       unk()}},
+    {"sm_120a", 120, 'a', PtxVersion{8, 7}, {at(8, 8),   at(8, 8),   at(8, 8),   from(8, 7), from(8, 7), from(8, 7), from(8, 7), no(),       no(),       at(8, 8),   at(8, 8),      no(),       no(),       at(8, 8)}},
+    {"sm_120f", 120, 'f', PtxVersion{8, 8}, {from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), no(),       no(),       at(8, 8),      at(8, 8),      no(),       no(),       unk()}},
+    {"sm_121a", 121, 'a', PtxVersion{8, 8}, {from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), from(8, 8), no(),       no(),       at(8, 8),      at(8, 8),      no(),       no(),       unk()}},
     // clang-format on
 };
 
