@@ -30,7 +30,7 @@ config.substitutions.append(
      "-shared-libs=%mlir_runner_utils,%mlir_c_runner_utils"))
 
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
-tools = ["mx-quant", "mx-opt", "mx-run", "mx-capi-test", "count", "split-file",
+tools = ["mx-quant", "mx-opt", "mx-run", "mx-capi-test", "count", "not", "split-file",
          "mlir-runner", "mlir-translate", "llc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
@@ -41,3 +41,13 @@ config.substitutions.append(("%mlir_runner_utils", os.path.join(
 config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
     llvm_lib_dir, "libmlir_c_runner_utils.so")))
 
+
+# ptxas (CUDA toolkit), for the NVVM tests that assemble the PTX they produce
+# (test/Conversion/MXToNVVM): on PATH, else /usr/local/cuda/bin. Without it
+# those tests are skipped (CI machines may have no CUDA).
+import shutil
+ptxas = shutil.which("ptxas", path=os.environ.get("PATH", "")) or next(
+    (p for p in ["/usr/local/cuda/bin/ptxas"] if os.access(p, os.X_OK)), None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
