@@ -30,7 +30,7 @@ config.substitutions.append(
      "-shared-libs=%mlir_runner_utils,%mlir_c_runner_utils"))
 
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
-tools = ["mx-quant", "mx-opt", "mx-run", "mx-capi-test", "count", "not", "split-file",
+tools = ["mx-quant", "mx-opt", "mx-run", "mx-warp-sim", "mx-capi-test", "count", "not", "split-file",
          "mlir-runner", "mlir-translate", "llc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 

@@ -1,0 +1,323 @@
+//===- mx-warp-sim.cpp - Run MX's GPU kernels on a simulated warp ---------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// mx-warp-sim prog.mlir --chip=sm_120a --path=native [--perturb=lane-xor-1]
+//
+// Lowers the first mx.matmul of prog.mlir with convert-mx-to-gpu, runs its
+// kernel on the CPU warp simulator (docs/WarpSimulator.md) on quantized
+// random and edge-case inputs, and compares every output with the reference
+// library within twice mxref::matmulErrorBound. Prints PASS or FAIL; exits 1
+// on FAIL or error.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Conversion/MXToNVVM/MXToNVVM.h"
+#include "mx/Dialect/MX/MXOps.h"
+#include "mx/ExecutionEngine/CompiledModule.h"
+#include "mx/InitAllDialects.h"
+#include "mx/Numerics/Matmul.h"
+#include "mx/Numerics/Packing.h"
+#include "mx/Target/NVVM/WarpSim.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input>"),
+                                      cl::init("-"));
+static cl::opt<std::string> chip("chip", cl::desc("The NVIDIA chip"),
+                                 cl::init("sm_120a"));
+static cl::opt<std::string>
+    pathOpt("path",
+            cl::desc("convert-mx-to-gpu's path: auto, native, fp8, "
+                     "bf16 or gemv"),
+            cl::init("auto"));
+static cl::opt<std::string>
+    perturb("perturb",
+            cl::desc("Break a lane mapping: none or [WHAT:]lane-xor-N, WHAT "
+                     "one of kernel (default), a, b, scale-a, scale-b: that "
+                     "computation uses threadIdx.x ^ N"),
+            cl::init("none"));
+static cl::opt<unsigned> seed("seed", cl::desc("Input generator seed"),
+                              cl::init(1));
+
+namespace {
+
+/// Random values of a few magnitudes, with zeros, negative zeros and
+/// whole blocks much larger or smaller than their neighbours.
+std::vector<float> makeInput(int64_t count, int64_t rowLen, std::mt19937 &rng) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(count);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t chunk = i / 16 + i / rowLen;
+    float x = std::ldexp(u(rng), int(chunk * 7 % 13) - 6);
+    if (i % 37 == 0)
+      x = 0.0f;
+    else if (i % 41 == 0)
+      x = -0.0f;
+    else if (i % 53 == 0)
+      x *= 64.0f; // an outlier sets its block's scale
+    v[i] = x;
+  }
+  return v;
+}
+
+int fail(const llvm::Twine &msg) {
+  llvm::outs() << "FAIL: " << msg << "\n";
+  return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "MX warp simulator\n");
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+
+  mx::ConvertMXToGPUPassOptions passOptions;
+  passOptions.chip = chip;
+  std::optional<mx::GPUMatmulPath> path =
+      llvm::StringSwitch<std::optional<mx::GPUMatmulPath>>(pathOpt)
+          .Case("auto", mx::GPUMatmulPath::Auto)
+          .Case("native", mx::GPUMatmulPath::Native)
+          .Case("fp8", mx::GPUMatmulPath::FP8)
+          .Case("bf16", mx::GPUMatmulPath::BF16)
+          .Case("gemv", mx::GPUMatmulPath::GEMV)
+          .Default(std::nullopt);
+  if (!path) {
+    llvm::errs() << "mx-warp-sim: error: unknown --path '" << pathOpt << "'\n";
+    return 1;
+  }
+  passOptions.path = *path;
+  mx::warpsim::KernelToHostOptions simOptions;
+  if (perturb != "none") {
+    StringRef rest = perturb;
+    using Target = mx::warpsim::KernelToHostOptions::Target;
+    std::optional<Target> target = Target::Kernel;
+    if (rest.contains(':')) {
+      auto [what, tail] = rest.split(':');
+      rest = tail;
+      target = llvm::StringSwitch<std::optional<Target>>(what)
+                   .Case("kernel", Target::Kernel)
+                   .Case("a", Target::A)
+                   .Case("b", Target::B)
+                   .Case("scale-a", Target::ScaleA)
+                   .Case("scale-b", Target::ScaleB)
+                   .Default(std::nullopt);
+    }
+    if (target)
+      simOptions.target = *target;
+    if (!target || !rest.consume_front("lane-xor-") ||
+        rest.getAsInteger(10, simOptions.laneXor) || simOptions.laneXor <= 0 ||
+        simOptions.laneXor >= 32) {
+      llvm::errs() << "mx-warp-sim: error: --perturb must be none or "
+                      "[kernel|a|b|scale-a|scale-b:]lane-xor-N with "
+                      "0 < N < 32\n";
+      return 1;
+    }
+  }
+
+  DialectRegistry registry;
+  mx::registerAllDialects(registry);
+  MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
+  ctx.loadAllAvailableDialects();
+  ctx.printOpOnDiagnostic(false);
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> input = openInputFile(inputFile, &error);
+  if (!input) {
+    llvm::errs() << "mx-warp-sim: error: " << error << "\n";
+    return 1;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &ctx);
+  if (!module)
+    return 1;
+
+  // The matmul and its operands, read before the lowering replaces it.
+  mx::MatmulOp matmul;
+  module->walk([&](mx::MatmulOp op) {
+    if (!matmul)
+      matmul = op;
+  });
+  if (!matmul) {
+    emitError(module->getLoc(), "mx-warp-sim: the input has no mx.matmul");
+    return 1;
+  }
+  auto lhsType = dyn_cast<mx::BlockScaledTensorType>(matmul.getLhs().getType());
+  auto rhsType = dyn_cast<mx::BlockScaledTensorType>(matmul.getRhs().getType());
+  if (!lhsType || !rhsType || lhsType.getRank() != 2 ||
+      rhsType.getRank() != 2) {
+    matmul.emitError("mx-warp-sim: both operands must be rank-2 block-scaled "
+                     "tensors");
+    return 1;
+  }
+  std::string lhsName, rhsName;
+  llvm::raw_string_ostream(lhsName) << lhsType;
+  llvm::raw_string_ostream(rhsName) << rhsType;
+
+  PassManager pm(&ctx);
+  pm.addPass(mx::createConvertMXToGPUPass(passOptions));
+  if (failed(pm.run(*module)))
+    return 1;
+
+  gpu::LaunchFuncOp launch;
+  module->walk([&](gpu::LaunchFuncOp op) {
+    if (!launch && op.getKernelName().getValue().contains("matmul"))
+      launch = op;
+  });
+  if (!launch) {
+    emitError(module->getLoc(),
+              "mx-warp-sim: the matmul was not lowered to a GPU kernel");
+    return 1;
+  }
+  std::array<int64_t, 3> grid, block;
+  Value sizes[6] = {launch.getGridSizeX(),  launch.getGridSizeY(),
+                    launch.getGridSizeZ(),  launch.getBlockSizeX(),
+                    launch.getBlockSizeY(), launch.getBlockSizeZ()};
+  for (int i = 0; i < 6; ++i) {
+    std::optional<int64_t> c = getConstantIntValue(sizes[i]);
+    if (!c) {
+      launch.emitError("mx-warp-sim: launch sizes must be constants");
+      return 1;
+    }
+    (i < 3 ? grid[i] : block[i - 3]) = *c;
+  }
+  std::string kernelName = launch.getKernelName().getValue().str();
+  auto gpuModule =
+      module->lookupSymbol<gpu::GPUModuleOp>(launch.getKernelModuleName());
+  FailureOr<OwningOpRef<ModuleOp>> host =
+      mx::warpsim::convertKernelsToHost(gpuModule, simOptions);
+  if (failed(host))
+    return 1;
+  auto kernel = (**host).lookupSymbol<func::FuncOp>(kernelName);
+  SmallVector<MemRefType> argTypes;
+  for (Type t : kernel.getArgumentTypes().drop_front(mx::warpsim::kNumIdArgs))
+    if (auto m = dyn_cast<MemRefType>(t))
+      argTypes.push_back(m);
+  bool tensorScale = kernel.getNumArguments() == mx::warpsim::kNumIdArgs + 6;
+  if (argTypes.size() != 5) {
+    kernel.emitError("mx-warp-sim: unexpected matmul kernel signature");
+    return 1;
+  }
+
+  mx::CompileOptions compileOptions;
+  compileOptions.symbols = mx::warpsim::getRuntimeSymbols();
+  auto compiled = mx::CompiledModule::compile(**host, compileOptions);
+  if (failed(compiled))
+    return 1;
+  auto fn = (*compiled)->lookupPacked("_mlir_ciface_" + kernelName);
+  if (!fn) {
+    llvm::errs() << "mx-warp-sim: error: " << llvm::toString(fn.takeError())
+                 << "\n";
+    return 1;
+  }
+
+  // Inputs quantized by the reference library, in component form.
+  std::mt19937 rng(seed);
+  auto quantizeOperand = [&](mx::BlockScaledTensorType type)
+      -> llvm::Expected<mxref::QuantizedTensor> {
+    SmallVector<int64_t> shape(type.getShape()), blk(type.getBlock());
+    std::vector<float> values = makeInput(shape[0] * shape[1], shape[1], rng);
+    return mxref::quantize(values, shape, blk, type.getFormat().getFormat());
+  };
+  auto qa = quantizeOperand(lhsType);
+  if (!qa)
+    return fail(llvm::toString(qa.takeError()));
+  auto qb = quantizeOperand(rhsType);
+  if (!qb)
+    return fail(llvm::toString(qb.takeError()));
+  int64_t m = lhsType.getShape()[0], n = rhsType.getShape()[1],
+          k = lhsType.getShape()[1];
+  std::vector<uint8_t> buffers[4] = {
+      mxref::packElements(qa->format.elem, qa->elements), qa->scales,
+      mxref::packElements(qb->format.elem, qb->elements), qb->scales};
+  std::vector<float> out(m * n, NAN);
+  SmallVector<mx::MemRefDescriptor> descs;
+  for (int i = 0; i < 4; ++i) {
+    if (int64_t(buffers[i].size()) != argTypes[i].getNumElements())
+      return fail(llvm::formatv("component {0} has {1} bytes, the kernel "
+                                "takes {2}",
+                                i, buffers[i].size(),
+                                argTypes[i].getNumElements()));
+    descs.emplace_back(buffers[i].data(), argTypes[i].getShape());
+  }
+  descs.emplace_back(out.data(), argTypes[4].getShape());
+  float g = qa->tensorDecodeScale * qb->tensorDecodeScale;
+  SmallVector<void *> descPtrs, args;
+  for (auto &d : descs)
+    descPtrs.push_back(d.get());
+  for (void *&p : descPtrs)
+    args.push_back(&p);
+  if (tensorScale)
+    args.push_back(&g);
+
+  llvm::outs() << llvm::formatv(
+      "mx-warp-sim: {0}x{1}x{2} {3} x {4} on {5}: kernel {6}, grid ({7}, "
+      "{8}, {9}), block ({10}, {11}, {12}){13}\n",
+      m, n, k, lhsName, rhsName, chip, kernelName, grid[0], grid[1], grid[2],
+      block[0], block[1], block[2],
+      simOptions.laneXor ? ", perturbed: " + perturb : std::string());
+  if (llvm::Error e = mx::warpsim::runGrid(*fn, args, grid, block))
+    return fail(llvm::toString(std::move(e)));
+
+  auto ref = mxref::matmul(*qa, *qb);
+  if (!ref)
+    return fail(llvm::toString(ref.takeError()));
+  auto bound = mxref::matmulErrorBound(*qa, *qb);
+  if (!bound)
+    return fail(llvm::toString(bound.takeError()));
+  int64_t bad = 0, exact = 0, firstBad = -1;
+  double worst = 0;
+  for (int64_t i = 0; i < m * n; ++i) {
+    float want = ref->values[i], got = out[i];
+    double limit = 2 * (*bound)[i];
+    bool ok;
+    if (std::isnan(want) || std::isnan(limit))
+      ok = std::isnan(got);
+    else
+      ok = std::fabs(double(got) - double(want)) <= limit;
+    if (std::memcmp(&want, &got, sizeof(float)) == 0)
+      ++exact;
+    if (!ok) {
+      ++bad;
+      if (firstBad < 0)
+        firstBad = i;
+    } else if (limit > 0) {
+      worst = std::max(worst, std::fabs(double(got) - double(want)) / limit);
+    }
+  }
+  if (bad) {
+    int64_t i = firstBad;
+    return fail(llvm::formatv(
+        "{0} of {1} outputs outside twice the reference error bound; first "
+        "at [{2}, {3}]: got {4:e}, expected {5:e} (bound {6:e})",
+        bad, m * n, i / n, i % n, out[i], ref->values[i], 2 * (*bound)[i]));
+  }
+  llvm::outs() << llvm::formatv(
+      "PASS: {0} of {0} outputs within twice the reference error bound "
+      "({1} bit-exact, max |error| / bound {2:F3})\n",
+      m * n, exact, worst);
+  return 0;
+}
