@@ -519,7 +519,9 @@ def main():
 
     manifest = {"version": 1,
                 "comment": "written by mx-gpu-job.py for %s; %s" % (
-                    opts.chip, " ".join(a for a in sys.argv[1:] if not a.startswith(("-o", "--bin-dir")))),
+                    opts.chip, " ".join(
+                        a for i, a in enumerate(sys.argv[1:])
+                        if not a.startswith(("-o", "--bin-dir")) and sys.argv[i] != "-o")),
                 "cubin": "kernels.cubin", "buffers": buffers,
                 "launches": launch_list, "checks": checks}
     with open(os.path.join(opts.out, "job.json"), "w") as f:
