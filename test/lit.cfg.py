@@ -30,7 +30,7 @@ config.substitutions.append(
      "-shared-libs=%mlir_runner_utils,%mlir_c_runner_utils"))
 
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
-tools = ["mx-quant", "mx-opt", "mx-run", "mx-capi-test", "count", "split-file",
+tools = ["mx-quant", "mx-opt", "mx-run", "mx-capi-test", "count", "not", "split-file",
          "mlir-runner", "mlir-translate", "llc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
@@ -42,19 +42,23 @@ config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
     llvm_lib_dir, "libmlir_c_runner_utils.so")))
 
 
-# GPU jobs (tools/mx-cuda-run, test/GPU). `ptxas`: the CUDA toolkit's
-# assembler is there, so jobs can be built (the same detection the NVVM tests
-# use). `mx-cuda-run`: the runner was built (cuda.h was found).
-# `cuda-device`: the runner's probe found a driver and a device; only then do
-# tests run kernels. CI machines have none of these, and skip those tests.
-import re
+# ptxas (CUDA toolkit), for the NVVM tests that assemble the PTX they produce
+# (test/Conversion/MXToNVVM): on PATH, else /usr/local/cuda/bin. Without it
+# those tests are skipped (CI machines may have no CUDA).
 import shutil
-import subprocess
 ptxas = shutil.which("ptxas", path=os.environ.get("PATH", "")) or next(
     (p for p in ["/usr/local/cuda/bin/ptxas"] if os.access(p, os.X_OK)), None)
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+
+# GPU jobs (tools/mx-cuda-run, test/GPU; `ptxas` above builds them).
+# `mx-cuda-run`: the runner was built (cuda.h was found). `cuda-device`: the
+# runner's probe found a driver and a device; only then do tests run kernels;
+# `cuda-sm_XY` names the first device's chip. CI machines have none of these
+# and skip those tests.
+import re
+import subprocess
 mx_cuda_run = os.path.join(config.mx_tools_dir, "mx-cuda-run")
 if os.access(mx_cuda_run, os.X_OK):
     config.available_features.add("mx-cuda-run")
