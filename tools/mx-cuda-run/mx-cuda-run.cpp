@@ -20,6 +20,7 @@
 #include <cuda.h>
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -28,6 +29,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -367,6 +369,7 @@ struct Check {
 struct Job {
   std::string cubin;
   std::vector<std::string> bufferOrder;
+  std::set<std::string> inputs; ///< buffers with data: npy or fill
   std::map<std::string, Array> buffers;
   std::vector<Launch> launches;
   std::vector<Check> checks;
@@ -422,6 +425,7 @@ Job loadJob(const std::string &path) {
     Array a;
     if (const Json *npy = kv.second.get("npy")) {
       a = readNpy(rel(str(npy, where + ".npy")));
+      job.inputs.insert(kv.first);
     } else {
       std::string dt = str(kv.second.get("dtype"), where + ".dtype");
       a.dtype = dtypeByName(dt);
@@ -433,8 +437,38 @@ Job loadJob(const std::string &path) {
       for (const Json &d : shape->arr)
         a.shape.push_back(integer(&d, where + ".shape", 0, 1e12));
       // Outputs start as all-ones bytes (NaN for floats), so an element no
-      // kernel writes cannot pass a check by accident.
+      // kernel writes cannot pass a check by accident. "fill" makes inputs
+      // of timing jobs on the device: "zero", or bytes uniform in [lo, hi]
+      // from a fixed generator, so large weights need not be carried.
       a.data.assign(size_t(a.count()) * a.dtype->size, char(0xff));
+      if (const Json *fill = kv.second.get("fill")) {
+        if (fill->kind == Json::String && fill->str == "zero") {
+          std::fill(a.data.begin(), a.data.end(), 0);
+        } else if (fill->kind == Json::Object && fill->get("random_bytes")) {
+          const Json *r = fill->get("random_bytes");
+          if (r->kind != Json::Array || r->arr.size() != 2)
+            bad(where + ".fill.random_bytes", "expected [lo, hi]");
+          int64_t lo =
+              integer(&r->arr[0], where + ".fill.random_bytes", 0, 255);
+          int64_t hi =
+              integer(&r->arr[1], where + ".fill.random_bytes", lo, 255);
+          uint64_t state = 0x9e3779b97f4a7c15ull;
+          if (const Json *seed = fill->get("seed"))
+            state += uint64_t(integer(seed, where + ".fill.seed", 0, 1e15));
+          for (char &c : a.data) {
+            // splitmix64
+            uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+            z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+            z ^= z >> 31;
+            c = char(lo + int64_t(z % uint64_t(hi - lo + 1)));
+          }
+        } else {
+          bad(where + ".fill",
+              "expected \"zero\" or {\"random_bytes\": [lo, hi], \"seed\": n}");
+        }
+        job.inputs.insert(kv.first);
+      }
     }
     job.bufferOrder.push_back(kv.first);
     job.buffers[kv.first] = std::move(a);
@@ -746,10 +780,7 @@ int run(const Options &opts) {
       cu.check(cu.memcpyHtoD(p, a.data.data(), bytes),
                "cuMemcpyHtoD(" + n + ")");
     dptr[n] = p;
-    bool isOutput = false;
-    for (const Check &c : job.checks)
-      isOutput |= c.buffer == n;
-    if (!isOutput)
+    if (job.inputs.count(n))
       inputBytes += bytes;
   }
 

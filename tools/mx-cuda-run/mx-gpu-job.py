@@ -222,8 +222,19 @@ def host_function(text):
     m = re.search(r"func\.func @job\((.*?)\) -> .*?\{\n(.*?)\n    return ", text, re.S)
     if not m:
         raise JobError("no host function @job in mx-opt's output")
-    args = re.findall(r"%(arg\d+): ([^,]+(?:<[^>]*>)?)", m.group(1))
+    args = re.findall(r"%(arg\d+): ((?:tensor<[^>]*>)|\w+)", m.group(1))
     return [name for name, _ in args], m.group(2).splitlines()
+
+
+def signature_shapes(text):
+    """The host function's component shapes ([] for an f32 scalar)."""
+    _, types = zip(*re.findall(r"%(arg\d+): ((?:tensor<[^>]*>)|\w+)",
+                               re.search(r"func\.func @job\((.*?)\) ->", text).group(1)))
+    out = []
+    for t in types:
+        m = re.fullmatch(r"tensor<([\dx]+)x(\w+)>", t)
+        out.append(([int(d) for d in m.group(1).split("x")], m.group(2)) if m else ([], t))
+    return out
 
 
 def launches(text, components, mulf_value):
@@ -445,25 +456,42 @@ def main():
     with open(prog_path, "w") as f:
         f.write(program)
 
-    # Inputs through the reference quantizer.
-    buffers, components, quant, inputs = {}, [], {}, {}
+    # The component buffers, in the host function's argument order.
+    components = []
     for name, fmt, rows, cols, tile in operands:
-        if opts.reference == "yes" or rows * cols <= 1 << 16:
-            vals = make_values(rng, rows, cols, tile)
-        else:  # a timing job: random values without the Python edge cases
-            vals = [[f32(rng.gauss(0, 1)) for _ in range(cols)] for _ in range(rows)]
-        inputs[name] = vals
-        el, sc, glob, code, scode, dec = quantize(mx_quant, fmt, rows, cols, tile, vals)
-        quant[name] = (fmt, code, scode, dec, glob)
-        ecols = len(el) // rows
-        write_npy(os.path.join(opts.out, name + "_elements.npy"), "|u1", [rows, ecols], el)
-        write_npy(os.path.join(opts.out, name + "_scales.npy"), "|u1",
-                  [rows // tile[0], cols // tile[1]], sc)
-        buffers[name + "_elements"] = {"npy": name + "_elements.npy"}
-        buffers[name + "_scales"] = {"npy": name + "_scales.npy"}
         components += [name + "_elements", name + "_scales"]
         if fmt in TENSOR_SCALE_FORMATS:
             components.append(name + "_global")
+    chip = "chip=%s" % opts.chip
+    gpu_opts = chip + (" path=%s" % opts.path if opts.op == "matmul" else "")
+    host = run_tool([mx_opt, prog_path, "--convert-mx-to-gpu=" + gpu_opts])
+    shapes = dict(zip(components, signature_shapes(host)))
+
+    buffers, quant, inputs = {}, {}, {}
+    for seed, (name, fmt, rows, cols, tile) in enumerate(operands):
+        if opts.reference == "no":
+            # A timing job: the device fills the buffers (random element
+            # bytes; scale bytes of moderate, finite scales; tensor scale 1).
+            scale_range = [0x30, 0x40] if fmt == "nvfp4" else [120, 134]
+            for comp, rng_bytes in (("_elements", [0, 255]), ("_scales", scale_range)):
+                shape, elem = shapes[name + comp]
+                buffers[name + comp] = {"dtype": "u8", "shape": shape, "fill": {
+                    "random_bytes": rng_bytes, "seed": 2 * seed + (comp == "_scales")}}
+            components_value[name + "_global"] = f32_bits(1.0)
+            continue
+        vals = make_values(rng, rows, cols, tile)
+        inputs[name] = vals
+        el, sc, glob, code, scode, dec = quantize(mx_quant, fmt, rows, cols, tile, vals)
+        quant[name] = (fmt, code, scode, dec, glob)
+        eshape = [rows, len(el) // rows]
+        sshape = [rows // tile[0], cols // tile[1]]
+        for comp, shape, data in (("_elements", eshape, el), ("_scales", sshape, sc)):
+            if shapes[name + comp][0] != shape:
+                raise JobError("mx-quant's %s%s are %s, the kernel takes %s" % (
+                    name, comp, shape, shapes[name + comp][0]))
+            write_npy(os.path.join(opts.out, name + comp + ".npy"), "|u1", shape, data)
+            buffers[name + comp] = {"npy": name + comp + ".npy"}
+        if fmt in TENSOR_SCALE_FORMATS:
             components_value[name + "_global"] = glob
 
     def mulf_value(x, y):
@@ -472,9 +500,6 @@ def main():
             raise JobError("arith.mulf of values other than two tensor scales")
         return f32(bits_f32(components_value[x[1]]) * bits_f32(components_value[y[1]]))
 
-    chip = "chip=%s" % opts.chip
-    gpu_opts = chip + (" path=%s" % opts.path if opts.op == "matmul" else "")
-    host = run_tool([mx_opt, prog_path, "--convert-mx-to-gpu=" + gpu_opts])
     launch_list, allocs = launches(host, components, mulf_value)
     binary = run_tool([mx_opt, prog_path,
                        "--mx-nvvm-pipeline=%s format=cubin" % gpu_opts])
