@@ -674,6 +674,7 @@ struct Options {
   std::string job;
   int device = 0;
   int repeat = 0;
+  int rotate = 1;
   bool probe = false;
   /// --outputs-from=BUFFER=FILE.npy: check these instead of running.
   std::vector<std::pair<std::string, std::string>> outputsFrom;
@@ -841,21 +842,57 @@ int run(const Options &opts) {
   if (job.checks.empty())
     std::printf("no checks: a timing job\n");
   if (opts.repeat > 0) {
-    CUevent start, stop;
-    cu.check(cu.eventCreate(&start, 0), "cuEventCreate");
-    cu.check(cu.eventCreate(&stop, 0), "cuEventCreate");
-    launchAll(); // warm-up
-    cu.check(cu.eventRecord(start, nullptr), "cuEventRecord");
-    for (int r = 0; r < opts.repeat; ++r)
+    // Timing: each run between two events, the median reported. With
+    // --rotate=R the runs cycle through R copies of the input buffers, so a
+    // working set that fits in L2 is not measured from the cache.
+    int rot = std::max(1, opts.rotate);
+    std::vector<std::map<std::string, CUdeviceptr>> sets(rot, dptr);
+    for (int r = 1; r < rot; ++r)
+      for (const std::string &n : job.inputs) {
+        size_t bytes = job.buffers[n].data.size();
+        CUdeviceptr p = 0;
+        cu.check(cu.memAlloc(&p, bytes ? bytes : 1),
+                 "cuMemAlloc(copy " + std::to_string(r) + " of " + n + ")");
+        if (bytes)
+          cu.check(cu.memcpyDtoD(p, dptr[n], bytes), "cuMemcpyDtoD(" + n + ")");
+        sets[r][n] = p;
+      }
+    auto bind = [&](int r) {
+      for (size_t i = 0; i < job.launches.size(); ++i)
+        for (size_t j = 0; j < job.launches[i].args.size(); ++j)
+          if (job.launches[i].args[j].kind == Arg::Buffer)
+            ptrs[i][j] = sets[r][job.launches[i].args[j].buffer];
+    };
+    for (int r = 0; r < rot; ++r) { // warm-up
+      bind(r);
       launchAll();
-    cu.check(cu.eventRecord(stop, nullptr), "cuEventRecord");
-    cu.check(cu.eventSynchronize(stop), "running the timed kernels");
-    float ms = 0;
-    cu.check(cu.eventElapsedTime(&ms, start, stop), "cuEventElapsedTime");
-    double us = 1e3 * ms / opts.repeat;
-    std::printf(
-        "time: %.3f us per run (%d runs); inputs %zu bytes = %.1f GB/s\n", us,
-        opts.repeat, inputBytes, inputBytes / (us * 1e3));
+    }
+    std::vector<CUevent> ev(opts.repeat + 1);
+    for (CUevent &e : ev)
+      cu.check(cu.eventCreate(&e, 0), "cuEventCreate");
+    cu.check(cu.eventRecord(ev[0], nullptr), "cuEventRecord");
+    for (int r = 0; r < opts.repeat; ++r) {
+      bind(r % rot);
+      launchAll();
+      cu.check(cu.eventRecord(ev[r + 1], nullptr), "cuEventRecord");
+    }
+    cu.check(cu.eventSynchronize(ev.back()), "running the timed kernels");
+    std::vector<double> us(opts.repeat);
+    for (int r = 0; r < opts.repeat; ++r) {
+      float ms = 0;
+      cu.check(cu.eventElapsedTime(&ms, ev[r], ev[r + 1]),
+               "cuEventElapsedTime");
+      us[r] = 1e3 * ms;
+    }
+    std::sort(us.begin(), us.end());
+    double med = us[us.size() / 2];
+    std::printf("time: median %.3f us, min %.3f us, max %.3f us over %d runs "
+                "(%d input sets); inputs %zu bytes = %.1f GB/s at the median\n",
+                med, us.front(), us.back(), opts.repeat, rot, inputBytes,
+                inputBytes / (med * 1e3));
+    for (int r = 1; r < rot; ++r)
+      for (const std::string &n : job.inputs)
+        cu.memFree(sets[r][n]);
   }
 
   for (auto &kv : dptr)
@@ -867,13 +904,13 @@ int run(const Options &opts) {
 }
 
 void usage(FILE *to) {
-  std::fprintf(to,
-               "usage: mx-cuda-run [--device=N] [--repeat=N] JOB.json\n"
-               "       mx-cuda-run --outputs-from=BUFFER=FILE.npy... JOB.json\n"
-               "       mx-cuda-run --probe\n"
-               "Runs the kernels of a job manifest (docs/Tools.md) on a CUDA "
-               "device and\ncompares its outputs. Exit status: 0 PASS, 1 "
-               "FAIL, 2 error.\n");
+  std::fprintf(
+      to, "usage: mx-cuda-run [--device=N] [--repeat=N [--rotate=R]] JOB.json\n"
+          "       mx-cuda-run --outputs-from=BUFFER=FILE.npy... JOB.json\n"
+          "       mx-cuda-run --probe\n"
+          "Runs the kernels of a job manifest (docs/Tools.md) on a CUDA "
+          "device and\ncompares its outputs. Exit status: 0 PASS, 1 "
+          "FAIL, 2 error.\n");
 }
 
 } // namespace
@@ -909,7 +946,8 @@ int main(int argc, char **argv) {
         opts.probe = true;
         continue;
       }
-      if (intFlag("--device", opts.device) || intFlag("--repeat", opts.repeat))
+      if (intFlag("--device", opts.device) ||
+          intFlag("--repeat", opts.repeat) || intFlag("--rotate", opts.rotate))
         continue;
       if (a.size() > 1 && a[0] == '-')
         fail("unknown option '" + a + "'");
