@@ -63,6 +63,9 @@ mx_cuda_run = os.path.join(config.mx_tools_dir, "mx-cuda-run")
 if os.access(mx_cuda_run, os.X_OK):
     config.available_features.add("mx-cuda-run")
     config.substitutions.append(("%mx_cuda_run", mx_cuda_run))
+    # The stand-in driver of test/GPU/runner-fake-driver.test.
+    config.substitutions.append(("%mx_fake_cuda_dir", os.path.join(
+        config.mx_obj_root, "lib", "fake-cuda")))
     try:
         probe = subprocess.run([mx_cuda_run, "--probe"], capture_output=True,
                                text=True, timeout=60)
