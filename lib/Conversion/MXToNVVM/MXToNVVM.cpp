@@ -610,6 +610,24 @@ struct ConvertMXToGPUPass
         plans[op].push_back(s);
         plans[op].push_back(c);
       }
+      // convert-gpu-to-nvvm turns arith.minnumf/maxnumf into libdevice calls
+      // (__nv_fminf), which need libdevice at link time; llvm.intr.minnum is
+      // what arith-to-llvm makes of them on the CPU, and NVPTX selects it as
+      // min.f32 itself.
+      gpuModule.walk([](Operation *op) {
+        OpBuilder ob(op);
+        Value r;
+        if (auto mn = dyn_cast<arith::MinNumFOp>(op))
+          r = LLVM::MinNumOp::create(ob, op->getLoc(), mn.getLhs(),
+                                     mn.getRhs());
+        else if (auto mx = dyn_cast<arith::MaxNumFOp>(op))
+          r = LLVM::MaxNumOp::create(ob, op->getLoc(), mx.getLhs(),
+                                     mx.getRhs());
+        if (!r)
+          return;
+        op->getResult(0).replaceAllUsesWith(r);
+        op->erase();
+      });
     }
 
     TypeConverter converter;

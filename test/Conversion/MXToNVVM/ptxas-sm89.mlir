@@ -1,0 +1,41 @@
+// sm_89 (Ada): FP8 mma.sync m16n8k32 for the FP4/FP6/FP8 pairs with K blocks
+// of 32, BF16 for NVFP4 (K blocks of 16) and MXINT8 (not exact in FP8).
+// REQUIRES: ptxas
+// RUN: mx-opt %S/Inputs/all-formats.mlir --mx-nvvm-pipeline=chip=sm_89 2>/dev/null | %python %S/Inputs/extract_ptx.py > %t.ptx
+// RUN: %ptxas -arch=sm_89 %t.ptx -o %t.cubin
+// RUN: FileCheck %s < %t.ptx
+// RUN: FileCheck %s --check-prefix=NOBS < %t.ptx
+// NOBS-NOT: block_scale
+
+// CHECK: .version 8.8
+// CHECK: .target sm_89
+// CHECK-LABEL: .entry mx_matmul_fp8_0(
+// CHECK: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// CHECK-LABEL: .entry mx_matmul_bf16_1(
+// CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK-LABEL: .entry mx_matmul_fp8_2(
+// CHECK: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// CHECK-LABEL: .entry mx_matmul_fp8_3(
+// CHECK: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// CHECK-LABEL: .entry mx_matmul_fp8_4(
+// CHECK: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// CHECK-LABEL: .entry mx_matmul_fp8_5(
+// CHECK: mma.sync.aligned.m16n8k32.row.col.f32.e5m2.e5m2.f32
+// CHECK-LABEL: .entry mx_matmul_bf16_6(
+// CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK-LABEL: .entry mx_matmul_fp8_7(
+// CHECK: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// CHECK-LABEL: .entry mx_matmul_fp8_8(
+// CHECK: mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e5m2.f32
+// CHECK-LABEL: .entry mx_matmul_gemv_9(
+// CHECK-NOT: mma.sync
+// CHECK-LABEL: .entry mx_quantize_10_scales(
+// CHECK-NOT: mma.sync
+// CHECK-LABEL: .entry mx_quantize_10_codes(
+// CHECK-NOT: mma.sync
+// CHECK-LABEL: .entry mx_quantize_11_scales(
+// CHECK-NOT: mma.sync
+// CHECK-LABEL: .entry mx_quantize_11_codes(
+// CHECK-NOT: mma.sync
+// CHECK-LABEL: .entry mx_dequantize_12(
+// CHECK-NOT: mma.sync
