@@ -51,3 +51,34 @@ ptxas = shutil.which("ptxas", path=os.environ.get("PATH", "")) or next(
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+
+# GPU jobs (tools/mx-cuda-run, test/GPU; `ptxas` above builds them).
+# `mx-cuda-run`: the runner was built (cuda.h was found). `cuda-device`: the
+# runner's probe found a driver and a device; only then do tests run kernels;
+# `cuda-sm_XY` names the first device's chip. CI machines have none of these
+# and skip those tests.
+import re
+import subprocess
+mx_cuda_run = os.path.join(config.mx_tools_dir, "mx-cuda-run")
+if os.access(mx_cuda_run, os.X_OK):
+    config.available_features.add("mx-cuda-run")
+    config.substitutions.append(("%mx_cuda_run", mx_cuda_run))
+    # The stand-in driver of test/GPU/runner-fake-driver.test.
+    config.substitutions.append(("%mx_fake_cuda_dir", os.path.join(
+        config.mx_obj_root, "lib", "fake-cuda")))
+    try:
+        probe = subprocess.run([mx_cuda_run, "--probe"], capture_output=True,
+                               text=True, timeout=60)
+        if probe.returncode == 0:
+            config.available_features.add("cuda-device")
+            # cuda-sm_90 etc.: the first device's compute capability, since
+            # a cubin runs only on its own chip generation.
+            m = re.search(r"\((sm_\d+)\)", probe.stdout)
+            if m:
+                config.available_features.add("cuda-" + m.group(1))
+    except (OSError, subprocess.SubprocessError):
+        pass
+config.substitutions.append(("%mx_gpu_job", "%s %s" % (
+    config.python_executable,
+    os.path.join(config.mx_src_root, "tools", "mx-cuda-run", "mx-gpu-job.py"))
+    + " --bin-dir=" + config.mx_tools_dir))
