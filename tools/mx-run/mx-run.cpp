@@ -43,9 +43,11 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
+#include <optional>
 
 using namespace mlir;
 namespace mxd = mlir::mx;
@@ -518,15 +520,53 @@ LogicalResult writeOutputs(ArrayRef<Tensor> results, const Options &opts) {
   return success();
 }
 
+/// A runtime check of the program (`cf.assert`, e.g. the bounds checks
+/// torch-mlir puts on embedding indices) lowers to a `puts` of its message
+/// and an `abort` (convert-cf-to-llvm). mx-run links these two in their
+/// place, so that a failed check (an out-of-range token id in an input file)
+/// is one located diagnostic and exit status 1 rather than a crash. The
+/// module's calls to declarations are rejected before compiling, so nothing
+/// else can reach them.
+struct RuntimeCheck {
+  std::optional<Location> loc;
+  std::string entry;
+  std::string message;
+};
+
+RuntimeCheck &getRuntimeCheck() {
+  static RuntimeCheck check;
+  return check;
+}
+
+int recordCheckMessage(const char *message) {
+  getRuntimeCheck().message = message;
+  return 0;
+}
+
+[[noreturn]] void failRuntimeCheck() {
+  RuntimeCheck &check = getRuntimeCheck();
+  emitError(*check.loc) << "a runtime check of @" << check.entry
+                        << " failed: " << check.message;
+  llvm::errs().flush();
+  // Nothing has been printed or written yet; no cleanup may run with the
+  // compiled code still on the stack.
+  std::_Exit(1);
+}
+
 /// Folds, lowers, JIT-compiles and runs `module` (modified in place) on
 /// `inputs`.
 FailureOr<std::vector<Tensor>> compileAndRun(ModuleOp module,
                                              llvm::StringRef entryName,
                                              ArrayRef<Tensor> inputs,
                                              RewriterBase::Listener *listener) {
-  if (failed(lookupEntry(module, entryName)))
+  FailureOr<func::FuncOp> entry = lookupEntry(module, entryName);
+  if (failed(entry))
     return failure();
+  getRuntimeCheck().loc = entry->getLoc();
+  getRuntimeCheck().entry = entryName.str();
   mxd::CompileOptions options;
+  options.symbols["puts"] = reinterpret_cast<void *>(&recordCheckMessage);
+  options.symbols["abort"] = reinterpret_cast<void *>(&failRuntimeCheck);
   options.bufferFunctions.push_back(entryName.str());
   options.fold = true;
   options.foldListener = listener;
