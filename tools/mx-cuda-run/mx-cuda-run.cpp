@@ -793,7 +793,6 @@ int run(const Options &opts) {
     fns.push_back(f);
   }
   // Argument storage stays put while the launches read it.
-  std::vector<std::vector<Arg>> storage;
   std::vector<std::vector<CUdeviceptr>> ptrs(job.launches.size());
   std::vector<std::vector<void *>> params(job.launches.size());
   for (size_t i = 0; i < job.launches.size(); ++i) {
