@@ -174,7 +174,7 @@ static void testFormats(MlirContext ctx) {
   // CHECK-NEXT:block 0: <null>
   printAttr("e8m0 + tensor scale",
             mlirMXFormatAttrGet(ctx, e2m1, e8m0, 32, true));
-  // CHECK-NEXT:diagnostic: loc(unknown): invalid format: an E8M0 block scale takes no tensor scale (tensor scales are defined for UE4M3 block scales only)
+  // CHECK-NEXT:diagnostic: loc(unknown): invalid format: an E8M0 block scale takes no tensor scale (tensor scales are defined for UE4M3 block scales and per-tensor formats only)
   // CHECK-NEXT:e8m0 + tensor scale: <null>
   printAttr("ue4m3 without tensor scale",
             mlirMXFormatAttrGet(ctx, e2m1, e4m3, 16, false));
