@@ -6,11 +6,12 @@
 //
 // mx-warp-sim prog.mlir --chip=sm_120a --path=native [--perturb=lane-xor-1]
 //
-// Lowers the first mx.matmul of prog.mlir with convert-mx-to-gpu, runs its
-// kernel on the CPU warp simulator (docs/WarpSimulator.md) on quantized
-// random and edge-case inputs, and compares every output with the reference
-// library within twice mxref::matmulErrorBound. Prints PASS or FAIL; exits 1
-// on FAIL or error.
+// Lowers the first mx.matmul (or mx.dequantize) of prog.mlir with
+// convert-mx-to-gpu, runs its kernel on the CPU warp simulator
+// (docs/WarpSimulator.md) on quantized random and edge-case inputs, and
+// compares every output with the reference library: within twice
+// mxref::matmulErrorBound for a matmul, bit for bit for a dequantization.
+// Prints PASS or FAIL; exits 1 on FAIL or error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -155,27 +156,45 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  // The matmul and its operands, read before the lowering replaces it.
+  // The op and its operands, read before the lowering replaces it.
   mx::MatmulOp matmul;
-  module->walk([&](mx::MatmulOp op) {
-    if (!matmul)
-      matmul = op;
+  mx::DequantizeOp dequantize;
+  module->walk([&](Operation *op) {
+    if (matmul || dequantize)
+      return;
+    if (auto m = dyn_cast<mx::MatmulOp>(op))
+      matmul = m;
+    else if (auto d = dyn_cast<mx::DequantizeOp>(op))
+      dequantize = d;
   });
-  if (!matmul) {
-    emitError(module->getLoc(), "mx-warp-sim: the input has no mx.matmul");
+  if (!matmul && !dequantize) {
+    emitError(module->getLoc(),
+              "mx-warp-sim: the input has no mx.matmul or mx.dequantize");
     return 1;
   }
-  auto lhsType = dyn_cast<mx::BlockScaledTensorType>(matmul.getLhs().getType());
-  auto rhsType = dyn_cast<mx::BlockScaledTensorType>(matmul.getRhs().getType());
-  if (!lhsType || !rhsType || lhsType.getRank() != 2 ||
-      rhsType.getRank() != 2) {
-    matmul.emitError("mx-warp-sim: both operands must be rank-2 block-scaled "
-                     "tensors");
-    return 1;
+  mx::BlockScaledTensorType lhsType, rhsType;
+  if (matmul) {
+    lhsType = dyn_cast<mx::BlockScaledTensorType>(matmul.getLhs().getType());
+    rhsType = dyn_cast<mx::BlockScaledTensorType>(matmul.getRhs().getType());
+    if (!lhsType || !rhsType || lhsType.getRank() != 2 ||
+        rhsType.getRank() != 2) {
+      matmul.emitError("mx-warp-sim: both operands must be rank-2 "
+                       "block-scaled tensors");
+      return 1;
+    }
+  } else {
+    lhsType = cast<mx::BlockScaledTensorType>(dequantize.getInput().getType());
+    if (!dequantize.getType().getElementType().isF32()) {
+      dequantize.emitError("mx-warp-sim: only dequantization to f32 is "
+                           "checked");
+      return 1;
+    }
   }
+  StringRef opName = matmul ? "matmul" : "dequantize";
   std::string lhsName, rhsName;
   llvm::raw_string_ostream(lhsName) << lhsType;
-  llvm::raw_string_ostream(rhsName) << rhsType;
+  if (rhsType)
+    llvm::raw_string_ostream(rhsName) << rhsType;
 
   PassManager pm(&ctx);
   pm.addPass(mx::createConvertMXToGPUPass(passOptions));
@@ -184,12 +203,12 @@ int main(int argc, char **argv) {
 
   gpu::LaunchFuncOp launch;
   module->walk([&](gpu::LaunchFuncOp op) {
-    if (!launch && op.getKernelName().getValue().contains("matmul"))
+    if (!launch && op.getKernelName().getValue().contains(opName))
       launch = op;
   });
   if (!launch) {
-    emitError(module->getLoc(),
-              "mx-warp-sim: the matmul was not lowered to a GPU kernel");
+    emitError(module->getLoc(), "mx-warp-sim: the " + opName +
+                                    " was not lowered to a GPU kernel");
     return 1;
   }
   std::array<int64_t, 3> grid, block;
@@ -216,9 +235,10 @@ int main(int argc, char **argv) {
   for (Type t : kernel.getArgumentTypes().drop_front(mx::warpsim::kNumIdArgs))
     if (auto m = dyn_cast<MemRefType>(t))
       argTypes.push_back(m);
-  bool tensorScale = kernel.getNumArguments() == mx::warpsim::kNumIdArgs + 6;
-  if (argTypes.size() != 5) {
-    kernel.emitError("mx-warp-sim: unexpected matmul kernel signature");
+  bool tensorScale =
+      kernel.getNumArguments() == mx::warpsim::kNumIdArgs + (matmul ? 6 : 4);
+  if (argTypes.size() != (matmul ? 5u : 3u)) {
+    kernel.emitError("mx-warp-sim: unexpected kernel signature");
     return 1;
   }
 
@@ -239,9 +259,61 @@ int main(int argc, char **argv) {
   auto quantizeOperand = [&](mx::BlockScaledTensorType type)
       -> llvm::Expected<mxref::QuantizedTensor> {
     SmallVector<int64_t> shape(type.getShape()), blk(type.getBlock());
-    std::vector<float> values = makeInput(shape[0] * shape[1], shape[1], rng);
+    int64_t count = 1;
+    for (int64_t d : shape)
+      count *= d;
+    std::vector<float> values = makeInput(count, shape.back(), rng);
     return mxref::quantize(values, shape, blk, type.getFormat().getFormat());
   };
+  if (dequantize) {
+    auto q = quantizeOperand(lhsType);
+    if (!q)
+      return fail(llvm::toString(q.takeError()));
+    std::vector<uint8_t> elems =
+        mxref::packElements(q->format.elem, q->elements);
+    std::vector<float> out(q->getNumElements(), NAN);
+    void *data[3] = {elems.data(), q->scales.data(), out.data()};
+    int64_t sizes[3] = {int64_t(elems.size()), int64_t(q->scales.size()),
+                        int64_t(out.size())};
+    SmallVector<mx::MemRefDescriptor> descs;
+    for (int i = 0; i < 3; ++i) {
+      if (sizes[i] != argTypes[i].getNumElements())
+        return fail(llvm::formatv("buffer {0} has {1} elements, the kernel "
+                                  "takes {2}",
+                                  i, sizes[i], argTypes[i].getNumElements()));
+      descs.emplace_back(data[i], argTypes[i].getShape());
+    }
+    SmallVector<void *> descPtrs, args;
+    for (auto &d : descs)
+      descPtrs.push_back(d.get());
+    float g = q->tensorDecodeScale;
+    args = {&descPtrs[0], &descPtrs[1]};
+    if (tensorScale)
+      args.push_back(&g);
+    args.push_back(&descPtrs[2]);
+    llvm::outs() << llvm::formatv(
+        "mx-warp-sim: dequantize {0} on {1}: kernel {2}, grid ({3}, {4}, {5}), "
+        "block ({6}, {7}, {8})\n",
+        lhsName, chip, kernelName, grid[0], grid[1], grid[2], block[0],
+        block[1], block[2]);
+    if (llvm::Error e = mx::warpsim::runGrid(*fn, args, grid, block))
+      return fail(llvm::toString(std::move(e)));
+    std::vector<float> ref = mxref::dequantize(*q);
+    int64_t bad = 0, firstBad = -1;
+    for (size_t i = 0; i < ref.size(); ++i)
+      if (std::memcmp(&ref[i], &out[i], sizeof(float)) != 0 &&
+          !(std::isnan(ref[i]) && std::isnan(out[i])) && !bad++)
+        firstBad = i;
+    if (bad)
+      return fail(llvm::formatv("{0} of {1} outputs differ from the reference "
+                                "bit for bit; first at flat index {2}: got "
+                                "{3:e}, expected {4:e}",
+                                bad, ref.size(), firstBad, out[firstBad],
+                                ref[firstBad]));
+    llvm::outs() << llvm::formatv(
+        "PASS: {0} of {0} outputs bit-exact with the reference\n", ref.size());
+    return 0;
+  }
   auto qa = quantizeOperand(lhsType);
   if (!qa)
     return fail(llvm::toString(qa.takeError()));

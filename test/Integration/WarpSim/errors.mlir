@@ -7,7 +7,7 @@
 // RUN: not mx-warp-sim %t/mxfp4.mlir --perturb=swap 2>&1 | FileCheck %s --check-prefix=PERTURB
 // PERTURB: mx-warp-sim: error: --perturb must be none or [kernel|a|b|scale-a|scale-b:]lane-xor-N with 0 < N < 32
 // RUN: not mx-warp-sim %t/none.mlir 2>&1 | FileCheck %s --check-prefix=NONE
-// NONE: none.mlir:{{.*}}: error: mx-warp-sim: the input has no mx.matmul
+// NONE: none.mlir:{{.*}}: error: mx-warp-sim: the input has no mx.matmul or mx.dequantize
 // RUN: not mx-warp-sim %t/plain.mlir 2>&1 | FileCheck %s --check-prefix=PLAIN
 // PLAIN: plain.mlir:2:8: error: mx-warp-sim: both operands must be rank-2 block-scaled tensors
 // A forced path the chip does not have: convert-mx-to-gpu's diagnostic.
