@@ -107,6 +107,13 @@ mx::checkBlockScaleSelectors(BlockScaleFlavour flavour, int64_t byteIdA,
 
 namespace {
 
+/// A per-tensor format (`fp8_e4m3_tensor`) has no block scales; the GPU
+/// kernels assume them, so such values stay on the host.
+bool isPerTensor(Type type) {
+  auto t = dyn_cast<BlockScaledTensorType>(type);
+  return t && t.getFormat().getFormat().scale == mxref::ScaleKind::None;
+}
+
 struct KernelLaunch {
   gpu::GPUFuncOp func;
   LaunchDims dims;
@@ -408,6 +415,9 @@ struct ConvertMXToGPUPass
     };
     if (!lt || !rt)
       return keep("the GPU kernels need both operands block-scaled");
+    if (isPerTensor(lt) || isPerTensor(rt))
+      return keep("per-tensor formats (no block scales) have no GPU kernel "
+                  "yet");
     if (lt.getRank() != 2)
       return keep("the GPU kernels take rank-2 matmuls");
     MatmulSpec s;
@@ -518,7 +528,10 @@ struct ConvertMXToGPUPass
         if (*spec)
           matmuls.push_back({op, **spec});
       } else if (auto q = dyn_cast<QuantizeOp>(op)) {
-        if (q.getRounding() == Rounding::stochastic) {
+        if (isPerTensor(q.getType())) {
+          q.emitRemark() << "mx.quantize stays on the host: per-tensor "
+                            "formats have no GPU kernel yet";
+        } else if (q.getRounding() == Rounding::stochastic) {
           q.emitRemark() << "mx.quantize stays on the host: stochastic "
                             "rounding has no GPU kernel yet";
         } else if (q.getType().getFormat().getFormat().tensorScale &&
@@ -534,6 +547,11 @@ struct ConvertMXToGPUPass
           gpuOps.push_back(op);
         }
       } else if (auto d = dyn_cast<DequantizeOp>(op)) {
+        if (isPerTensor(d.getInput().getType())) {
+          d.emitRemark() << "mx.dequantize stays on the host: per-tensor "
+                            "formats have no GPU kernel yet";
+          return;
+        }
         d.emitRemark() << "mx.dequantize on " << chip
                        << ": one thread per element, integer codecs, "
                           "bit-exact";

@@ -41,3 +41,20 @@ func.func @host(%a: tensor<16x64xf32>, %w: !mx.tensor<64x8xmxfp4, block = [32, 1
   %n = mx.quantize %a : tensor<16x64xf32> -> !mx.tensor<16x64xnvfp4>
   return %c, %q, %n : tensor<16x8xf32>, !mx.tensor<16x64xmxfp4>, !mx.tensor<16x64xnvfp4>
 }
+
+// -----
+
+// Per-tensor FP8 has no block scales, which every GPU kernel assumes: its
+// quantize, dequantize and matmul stay on the host (they used to crash).
+// CHECK-LABEL: func.func @per_tensor_on_host
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+func.func @per_tensor_on_host(%a: tensor<16x64xf32>, %w: !mx.tensor<64x8xmxfp8_e4m3, block = [32, 1]>) -> (tensor<16x8xf32>, tensor<16x64xf32>) {
+  // expected-remark @+1 {{mx.quantize stays on the host: per-tensor formats have no GPU kernel yet}}
+  %q = mx.quantize %a : tensor<16x64xf32> -> !mx.tensor<16x64xfp8_e4m3_tensor>
+  // expected-remark @+1 {{mx.matmul stays on the host: per-tensor formats (no block scales) have no GPU kernel yet}}
+  %c = mx.matmul %q, %w : !mx.tensor<16x64xfp8_e4m3_tensor>, !mx.tensor<64x8xmxfp8_e4m3, block = [32, 1]> -> tensor<16x8xf32>
+  // expected-remark @+1 {{mx.dequantize stays on the host: per-tensor formats have no GPU kernel yet}}
+  %d = mx.dequantize %q : !mx.tensor<16x64xfp8_e4m3_tensor> -> tensor<16x64xf32>
+  return %c, %d : tensor<16x8xf32>, tensor<16x64xf32>
+}
