@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job, end to end on a fresh machine: installs what MX needs, builds
 # it, shows what MX does to a tensor in every format, then compiles and runs a
-# mixed-precision MLP (examples/mlp.mlir) and measures it against f32.
+# mixed-precision MLP (examples/mlp.mlir) and measures it against f32, then
+# picks weight formats for a real exported transformer under a 4.5-bit budget
+# and measures it end to end against uniform MXFP4, NVFP4 and MXFP8.
 # Usage: utils/demo.sh [build-dir]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,3 +28,11 @@ echo "== 2. mx-run: a 2-layer MLP under a mixed policy, compiled for the CPU and
 echo "\$ mx-run examples/mlp.mlir --report --compare-f32"
 cd "$root"
 "$build/bin/mx-run" examples/mlp.mlir --report --compare-f32
+echo
+echo "== 3. A real transformer (torch-mlir export): formats chosen under a 4.5-bit budget =="
+echo "\$ examples/models/compare-formats.py build examples/models/license-lm 4.5"
+echo "(mx-run --calibrate on 4 samples; mx-select-formats objective=rel-mse and"
+echo " objective=sensitivity, then mx-apply-policy; each variant run by mx-run on"
+echo " 4 held-out inputs and compared with torch's f32 logits)"
+/usr/bin/python3 "$root/examples/models/compare-formats.py" "$build" \
+  "$root/examples/models/license-lm" 4.5
