@@ -13,7 +13,7 @@ set +e
 rc=${PIPESTATUS[0]}
 set -e
 count() { # sums lit's summary lines whose label matches $1
-  { grep -E "^ *($1): *[0-9]+" "$log" || true; } | sed -E 's/.*: *([0-9]+).*/\1/' |
+  { grep -E "^ *($1) *: *[0-9]+" "$log" || true; } | sed -E 's/.*: *([0-9]+).*/\1/' |
     awk '{s+=$1} END {print s+0}'
 }
 passed=$(count 'Passed|Expectedly Failed')
