@@ -152,8 +152,16 @@ struct OperandPlan {
   ScaleModeAttr scaleMode; // null = the op's default
 
   FormatAttr format() const { return dyn_cast_or_null<FormatAttr>(choice); }
-  /// The block shape in the matmul view.
+  /// A per-tensor format (fp8_e4m3_tensor): no blocks, so no block shape,
+  /// no K-block constraint and no part in rule M6.
+  bool perTensor() const {
+    FormatAttr f = format();
+    return f && f.getFormat().scale == mxref::ScaleKind::None;
+  }
+  /// The block shape in the matmul view (empty for a per-tensor format).
   SmallVector<int64_t> block() const {
+    if (perTensor())
+      return {};
     SmallVector<int64_t> b(operand->shape.size(), 1);
     size_t r = b.size();
     b[isLhs ? r - 1 : r - 2] = blockK;
@@ -339,7 +347,7 @@ void ApplyPolicyPass::rewrite(const Contraction &c, PolicyAttr policy) {
   // Blocks along K; a weight's other extent comes from weight_block.
   for (OperandPlan *plan : {&lhs, &rhs}) {
     FormatAttr format = plan->format();
-    if (!format)
+    if (!format || plan->perTensor())
       continue;
     plan->blockK = format.getBlockSize();
     ArrayRef<int64_t> wb = policy.getWeightBlock();
@@ -358,7 +366,8 @@ void ApplyPolicyPass::rewrite(const Contraction &c, PolicyAttr policy) {
   // Rule M6: both block-scaled means equal K blocks. The activation follows
   // the weight (with two activations, the rhs follows the lhs).
   std::string m6;
-  if (lhs.format() && rhs.format() && lhs.blockK != rhs.blockK) {
+  if (lhs.format() && rhs.format() && !lhs.perTensor() && !rhs.perTensor() &&
+      lhs.blockK != rhs.blockK) {
     bool rhsLeads = c.rhs.isWeight() && !c.lhs.isWeight();
     OperandPlan &leader = rhsLeads ? rhs : lhs;
     OperandPlan &follower = rhsLeads ? lhs : rhs;
@@ -369,7 +378,7 @@ void ApplyPolicyPass::rewrite(const Contraction &c, PolicyAttr policy) {
     follower.blockK = leader.blockK;
   }
   for (OperandPlan *plan : {&lhs, &rhs}) {
-    if (!plan->format())
+    if (!plan->format() || plan->perTensor())
       continue;
     StringRef side = plan->isLhs ? "lhs" : "rhs";
     int64_t other = plan->isLhs ? c.m : c.n;
@@ -452,7 +461,9 @@ void ApplyPolicyPass::rewrite(const Contraction &c, PolicyAttr policy) {
       diag << " " << (plan->isLhs ? "lhs" : "rhs") << " "
            << (plan->operand->isWeight() ? "weight" : "activation") << " "
            << describe(plan->choice);
-      if (plan->format()) {
+      if (plan->perTensor()) {
+        diag << " per tensor";
+      } else if (plan->format()) {
         diag << " block [";
         llvm::interleaveComma(plan->block(), diag);
         diag << "]";
