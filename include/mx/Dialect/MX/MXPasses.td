@@ -85,7 +85,15 @@ def SelectFormatsPass : Pass<"mx-select-formats", "::mlir::ModuleOp"> {
            "Write the decisions as JSON to this file">,
     Option<"selectActivations", "select-activations", "bool",
            /*default=*/"false",
-           "Also choose formats for activation operands (needs calibration)">
+           "Also choose formats for activation operands (needs calibration)">,
+    ListOption<"scaleModes", "scale-modes", "std::string",
+               "Recipe: also offer each E8M0 candidate with these scale "
+               "modes (floor, rceil, ceil, even), written as the op's "
+               "scale_mode">,
+    Option<"hadamard", "hadamard", "int64_t", /*default=*/"0",
+           "Recipe: also offer each block candidate on weights rotated "
+           "along K by a Hadamard transform of this size (16, 32, 64, 128), "
+           "written as the op's hadamard field (0: off)">
   ];
   let dependentDialects = ["::mlir::mx::MXDialect"];
 }

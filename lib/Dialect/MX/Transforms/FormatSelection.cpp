@@ -7,6 +7,7 @@
 #include "mx/Dialect/MX/Transforms/FormatSelection.h"
 
 #include "mx/Numerics/ErrorMetrics.h"
+#include "mx/Numerics/Hadamard.h"
 #include "mx/Numerics/Quantize.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -210,6 +211,23 @@ Evaluation mxsel::evaluate(const Candidate &c, llvm::ArrayRef<float> values,
     e.whyNot = llvm::toString(block.takeError());
     return e;
   }
+  if (c.scaleMode)
+    scaleMode = c.scaleMode;
+  // A rotated candidate's error is measured in the rotated basis: the
+  // operand mx.matmul sees is the rotated one (docs/FormatSelection.md).
+  std::vector<float> rotated;
+  if (c.hadamard) {
+    int64_t rank = g.shape.size();
+    llvm::Expected<std::vector<float>> r =
+        mxref::hadamard(values, g.shape, g.isLhs ? rank - 1 : rank - 2,
+                        c.hadamard, std::nullopt);
+    if (!r) {
+      e.whyNot = llvm::toString(r.takeError());
+      return e;
+    }
+    rotated = std::move(*r);
+    values = rotated;
+  }
   switch (c.kind) {
   case Candidate::Kind::F32:
     e.bits = 32 * n;
@@ -225,6 +243,13 @@ Evaluation mxsel::evaluate(const Candidate &c, llvm::ArrayRef<float> values,
   }
   case Candidate::Kind::Block: {
     mxref::QuantOptions options;
+    if (c.scaleMode) {
+      if (std::optional<std::string> why =
+              mxref::checkScaleMode(c.format, *c.scaleMode)) {
+        e.whyNot = *why;
+        return e;
+      }
+    }
     if (scaleMode && !mxref::checkScaleMode(c.format, *scaleMode))
       options.scaleMode = *scaleMode;
     llvm::Expected<mxref::QuantizedTensor> q =

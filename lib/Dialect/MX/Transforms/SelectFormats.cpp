@@ -20,6 +20,7 @@
 #include "mx/Dialect/MX/Transforms/Calibration.h"
 #include "mx/Dialect/MX/Transforms/Contraction.h"
 #include "mx/Dialect/MX/Transforms/FormatSelection.h"
+#include "mx/Numerics/Hadamard.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Threading.h"
@@ -178,6 +179,44 @@ void SelectFormatsPass::runOnOperation() {
       return fail(moduleLoc, "candidate '" + name + "' is listed twice");
     cands.push_back(std::move(*c));
   }
+  // Recipes: variants of the block candidates with another scale mode
+  // and/or a Hadamard rotation of K. They are op-level choices, so they are
+  // offered only to a weight that is its op's only selected operand.
+  if (hadamard != 0 && !mxref::getHadamardScale(hadamard))
+    return fail(moduleLoc, "hadamard=" + std::to_string(hadamard) +
+                               " is not a supported size (16, 32, 64, 128)");
+  {
+    std::vector<mxsel::Candidate> withModes = cands;
+    for (const std::string &m : scaleModes) {
+      std::optional<mxref::ScaleMode> mode = mxref::symbolizeScaleMode(m);
+      if (!mode || *mode == mxref::ScaleMode::NVFP4 ||
+          *mode == mxref::ScaleMode::Tensor)
+        return fail(moduleLoc, "scale-modes: '" + m +
+                                   "' is not one of floor, rceil, ceil, even");
+      for (const mxsel::Candidate &c : cands) {
+        if (c.kind != mxsel::Candidate::Kind::Block ||
+            c.format.scale != mxref::ScaleKind::E8M0 ||
+            mxref::checkScaleMode(c.format, *mode))
+          continue;
+        mxsel::Candidate v = c;
+        v.scaleMode = mode;
+        v.name = c.name + "+" + m;
+        withModes.push_back(std::move(v));
+      }
+    }
+    cands = std::move(withModes);
+    if (hadamard) {
+      size_t n = cands.size();
+      for (size_t i = 0; i < n; ++i) {
+        if (cands[i].kind != mxsel::Candidate::Kind::Block)
+          continue;
+        mxsel::Candidate v = cands[i];
+        v.hadamard = hadamard;
+        v.name += "+h" + std::to_string(hadamard);
+        cands.push_back(std::move(v));
+      }
+    }
+  }
   std::optional<mxsel::CalibrationData> calib;
   if (!calibration.empty()) {
     llvm::Expected<mxsel::CalibrationData> data =
@@ -251,9 +290,25 @@ void SelectFormatsPass::runOnOperation() {
 
   // Evaluate every candidate on every operand, in parallel (one task per
   // operand: its values are read once); each task writes its own slot.
+  llvm::DenseMap<Operation *, int> selectedPerOp;
+  for (const Selected &s : sel)
+    ++selectedPerOp[s.op];
+  auto isRecipe = [](const mxsel::Candidate &c) {
+    return c.scaleMode || c.hadamard;
+  };
   parallelFor(ctx, 0, sel.size(), [&](size_t i) {
     Selected &s = sel[i];
     s.evals.resize(cands.size());
+    auto recipeWhyNot = [&](const mxsel::Candidate &c) -> std::string {
+      if (!isRecipe(c))
+        return "";
+      if (!s.isWeight)
+        return "recipes (scale-modes, hadamard) are offered to weights only";
+      if (selectedPerOp.lookup(s.op) > 1)
+        return "a recipe is an op-level choice and this op has another "
+               "selected operand";
+      return "";
+    };
     if (s.isWeight) {
       const ContractionOperand &o =
           s.isLhs ? s.contraction.lhs : s.contraction.rhs;
@@ -262,13 +317,22 @@ void SelectFormatsPass::runOnOperation() {
         s.unreadable = "its constant values cannot be read";
         return;
       }
-      for (auto [c, e] : llvm::zip_equal(cands, s.evals))
+      for (auto [c, e] : llvm::zip_equal(cands, s.evals)) {
+        if (std::string why = recipeWhyNot(c); !why.empty()) {
+          e.whyNot = why;
+          continue;
+        }
         e = mxsel::evaluate(c, *values, s.geometry, s.scaleMode);
+      }
       return;
     }
     // Activations: exact sums from calibration; bits from the geometry.
     std::vector<float> zeros(getNumElements(s.geometry.shape), 0.0f);
     for (auto [c, e] : llvm::zip_equal(cands, s.evals)) {
+      if (std::string why = recipeWhyNot(c); !why.empty()) {
+        e.whyNot = why;
+        continue;
+      }
       e = mxsel::evaluate(c, zeros, s.geometry);
       if (!e.applies())
         continue;
@@ -420,17 +484,22 @@ void SelectFormatsPass::runOnOperation() {
   for (auto &[op, indices] : byOp) {
     Attribute lhs, rhs;
     SmallVector<int64_t> weightBlock;
+    ScaleModeAttr scaleMode;
+    int64_t rotation = 0;
     for (size_t i : indices) {
       const mxsel::Candidate &c =
           cands[sel[i].optionCandidate[solution.choice[i]]];
       (sel[i].isLhs ? lhs : rhs) = getChoiceAttr(ctx, c);
       if (c.tile16x16)
         weightBlock = {16, 16};
+      if (c.scaleMode)
+        scaleMode = ScaleModeAttr::get(ctx, fromReference(*c.scaleMode));
+      rotation = std::max(rotation, c.hadamard);
     }
-    auto chosen = PolicyAttr::get(ctx, /*weights=*/{}, /*activations=*/{},
-                                  /*outputs=*/{}, /*scale_mode=*/{},
-                                  /*rounding=*/{}, weightBlock, lhs, rhs,
-                                  /*hadamard=*/{});
+    auto chosen =
+        PolicyAttr::get(ctx, /*weights=*/{}, /*activations=*/{},
+                        /*outputs=*/{}, scaleMode,
+                        /*rounding=*/{}, weightBlock, lhs, rhs, rotation);
     StringRef name = MXDialect::getPolicyAttrName();
     if (auto own = op->getAttrOfType<PolicyAttr>(name))
       chosen = own.mergedWith(chosen);

@@ -43,6 +43,12 @@ struct Candidate {
   std::string presetName;
   /// NVFP4 16x16 tiles: a weight's block is [16, 16] (K x other dim).
   bool tile16x16 = false;
+  /// Recipes (mx-select-formats' `scale-modes` and `hadamard` options): a
+  /// scale mode that replaces the one in scope, and a Hadamard rotation of
+  /// size `hadamard` along K applied before quantizing (0 = none). Recipe
+  /// candidates are named `<base>+<mode>` / `<base>+h<N>`.
+  std::optional<mxref::ScaleMode> scaleMode;
+  int64_t hadamard = 0;
 };
 
 /// Every candidate name, in the fixed order ties are broken by.
