@@ -212,7 +212,8 @@ std::string joinDims(ArrayRef<int64_t> dims) {
 /// f32 tensor scale.
 int64_t getMXBytes(mxd::BlockScaledTensorType type) {
   mxref::Format format = type.getFormat().getFormat();
-  int64_t blocks = 1;
+  // A per-tensor format (scale kind none) stores no block scales.
+  int64_t blocks = format.scale == mxref::ScaleKind::None ? 0 : 1;
   for (int64_t g : type.getBlockGrid())
     blocks *= g;
   return mxref::getPackedSize(format.elem, type.getNumElements()) + blocks +
