@@ -29,14 +29,7 @@
 
 using namespace mlir;
 
-void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
-                                  const MXCPUPipelineOptions &options) {
-  ConvertMXToLinalgPassOptions mxOpts;
-  mxOpts.vectorize = options.vectorize;
-  mxOpts.tableLookup = options.tableLookup;
-  mxOpts.prefetchDistance = options.prefetchDistance;
-  mxOpts.target = options.target;
-  pm.addPass(createConvertMXToLinalgPass(mxOpts));
+void mlir::mx::buildMXHostBufferizationPipeline(OpPassManager &pm) {
   // Elementwise arith on tensors (e.g. bitcasts of unpacked components).
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
@@ -57,6 +50,17 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+}
+
+void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
+                                  const MXCPUPipelineOptions &options) {
+  ConvertMXToLinalgPassOptions mxOpts;
+  mxOpts.vectorize = options.vectorize;
+  mxOpts.tableLookup = options.tableLookup;
+  mxOpts.prefetchDistance = options.prefetchDistance;
+  mxOpts.target = options.target;
+  pm.addPass(createConvertMXToLinalgPass(mxOpts));
+  buildMXHostBufferizationPipeline(pm);
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   // What LLVM has no intrinsic for (math.erf of GELU, ...) becomes a libm

@@ -94,20 +94,7 @@ LogicalResult mlir::mx::buildMXNVVMPipeline(
   pm.addPass(createConvertMXToGPUPass(mxOpts));
 
   // Host side, as in mx-cpu-pipeline.
-  pm.addPass(createConvertElementwiseToLinalgPass());
-  pm.addPass(createCanonicalizerPass());
-  bufferization::OneShotBufferizePassOptions bufOpts;
-  bufOpts.bufferizeFunctionBoundaries = true;
-  bufOpts.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufOpts));
-  bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addPass(createConvertBufferizationToMemRefPass());
-  pm.addPass(createConvertLinalgToLoopsPass());
-  pm.addPass(createConvertVectorToSCFPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
+  buildMXHostBufferizationPipeline(pm);
 
   // Kernels: bare pointers (static identity-layout memrefs), so a launcher
   // passes one device pointer per buffer (docs/Lowering.md, "Kernel ABI").

@@ -56,6 +56,12 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
 /// The loops keep the order the MX lowering relies on for bit-exactness
 /// (reductions in increasing order per output; vector lanes are distinct
 /// outputs); no pass in it reassociates or contracts float arithmetic.
+/// The host half shared by mx-cpu-pipeline and mx-nvvm-pipeline, after the
+/// MX conversion: elementwise ops to linalg, one-shot bufferization with
+/// ownership-based deallocation, then linalg/vector/affine/scf down to the
+/// cf dialect on memrefs.
+void buildMXHostBufferizationPipeline(OpPassManager &pm);
+
 void buildMXCPUPipeline(OpPassManager &pm,
                         const MXCPUPipelineOptions &options = {});
 
