@@ -52,12 +52,19 @@ static cl::opt<std::string>
             cl::desc("convert-mx-to-gpu's path: auto, native, fp8, "
                      "bf16 or gemv"),
             cl::init("auto"));
+static cl::opt<std::string> perturb(
+    "perturb",
+    cl::desc("Break a lane mapping: none or [WHAT:]lane-xor-N, WHAT one of "
+             "kernel (default), a, b, scale-a, scale-b, smem: that "
+             "computation uses threadIdx.x ^ N; or break a tcgen05.mma: "
+             "desc-swizzle, scale-a-column, scale-b-column"),
+    cl::init("none"));
 static cl::opt<std::string>
-    perturb("perturb",
-            cl::desc("Break a lane mapping: none or [WHAT:]lane-xor-N, WHAT "
-                     "one of kernel (default), a, b, scale-a, scale-b: that "
-                     "computation uses threadIdx.x ^ N"),
-            cl::init("none"));
+    kernelOpt("kernel",
+              cl::desc("Run this gpu.func of the input (block size from its "
+                       "known_block_size, grid 1x1x1) on the first "
+                       "mx.matmul's inputs instead of lowering the matmul"),
+              cl::init(""));
 static cl::opt<unsigned> seed("seed", cl::desc("Input generator seed"),
                               cl::init(1));
 
@@ -111,7 +118,16 @@ int main(int argc, char **argv) {
   }
   passOptions.path = *path;
   mx::warpsim::KernelToHostOptions simOptions;
-  if (perturb != "none") {
+  using Break = mx::warpsim::KernelToHostOptions::Tcgen05Break;
+  std::optional<Break> tcBreak =
+      llvm::StringSwitch<std::optional<Break>>(perturb)
+          .Case("desc-swizzle", Break::DescSwizzle)
+          .Case("scale-a-column", Break::ScaleAColumn)
+          .Case("scale-b-column", Break::ScaleBColumn)
+          .Default(std::nullopt);
+  if (tcBreak) {
+    simOptions.tcgen05Break = *tcBreak;
+  } else if (perturb != "none") {
     StringRef rest = perturb;
     using Target = mx::warpsim::KernelToHostOptions::Target;
     std::optional<Target> target = Target::Kernel;
@@ -124,6 +140,7 @@ int main(int argc, char **argv) {
                    .Case("b", Target::B)
                    .Case("scale-a", Target::ScaleA)
                    .Case("scale-b", Target::ScaleB)
+                   .Case("smem", Target::SharedStores)
                    .Default(std::nullopt);
     }
     if (target)
@@ -131,9 +148,10 @@ int main(int argc, char **argv) {
     if (!target || !rest.consume_front("lane-xor-") ||
         rest.getAsInteger(10, simOptions.laneXor) || simOptions.laneXor <= 0 ||
         simOptions.laneXor >= 32) {
-      llvm::errs() << "mx-warp-sim: error: --perturb must be none or "
-                      "[kernel|a|b|scale-a|scale-b:]lane-xor-N with "
-                      "0 < N < 32\n";
+      llvm::errs() << "mx-warp-sim: error: --perturb must be none, "
+                      "[kernel|a|b|scale-a|scale-b|smem:]lane-xor-N with "
+                      "0 < N < 32, desc-swizzle, scale-a-column or "
+                      "scale-b-column\n";
       return 1;
     }
   }
@@ -196,36 +214,62 @@ int main(int argc, char **argv) {
   if (rhsType)
     llvm::raw_string_ostream(rhsName) << rhsType;
 
-  PassManager pm(&ctx);
-  pm.addPass(mx::createConvertMXToGPUPass(passOptions));
-  if (failed(pm.run(*module)))
-    return 1;
-
-  gpu::LaunchFuncOp launch;
-  module->walk([&](gpu::LaunchFuncOp op) {
-    if (!launch && op.getKernelName().getValue().contains(opName))
-      launch = op;
-  });
-  if (!launch) {
-    emitError(module->getLoc(), "mx-warp-sim: the " + opName +
-                                    " was not lowered to a GPU kernel");
-    return 1;
-  }
-  std::array<int64_t, 3> grid, block;
-  Value sizes[6] = {launch.getGridSizeX(),  launch.getGridSizeY(),
-                    launch.getGridSizeZ(),  launch.getBlockSizeX(),
-                    launch.getBlockSizeY(), launch.getBlockSizeZ()};
-  for (int i = 0; i < 6; ++i) {
-    std::optional<int64_t> c = getConstantIntValue(sizes[i]);
-    if (!c) {
-      launch.emitError("mx-warp-sim: launch sizes must be constants");
+  std::array<int64_t, 3> grid = {1, 1, 1}, block;
+  std::string kernelName;
+  gpu::GPUModuleOp gpuModule;
+  if (!kernelOpt.empty()) {
+    // A hand-written kernel in the matmul's component convention.
+    gpu::GPUFuncOp func;
+    module->walk([&](gpu::GPUFuncOp f) {
+      if (!func && f.getName() == kernelOpt)
+        func = f;
+    });
+    if (!func) {
+      emitError(module->getLoc(),
+                "mx-warp-sim: no gpu.func named '" + kernelOpt + "'");
       return 1;
     }
-    (i < 3 ? grid[i] : block[i - 3]) = *c;
+    std::optional<ArrayRef<int32_t>> known = func.getKnownBlockSize();
+    if (!known || known->size() != 3) {
+      func.emitError("mx-warp-sim: --kernel needs known_block_size on the "
+                     "gpu.func");
+      return 1;
+    }
+    for (int i = 0; i < 3; ++i)
+      block[i] = (*known)[i];
+    kernelName = kernelOpt;
+    gpuModule = func->getParentOfType<gpu::GPUModuleOp>();
+  } else {
+    PassManager pm(&ctx);
+    pm.addPass(mx::createConvertMXToGPUPass(passOptions));
+    if (failed(pm.run(*module)))
+      return 1;
+
+    gpu::LaunchFuncOp launch;
+    module->walk([&](gpu::LaunchFuncOp op) {
+      if (!launch && op.getKernelName().getValue().contains(opName))
+        launch = op;
+    });
+    if (!launch) {
+      emitError(module->getLoc(), "mx-warp-sim: the " + opName +
+                                      " was not lowered to a GPU kernel");
+      return 1;
+    }
+    Value sizes[6] = {launch.getGridSizeX(),  launch.getGridSizeY(),
+                      launch.getGridSizeZ(),  launch.getBlockSizeX(),
+                      launch.getBlockSizeY(), launch.getBlockSizeZ()};
+    for (int i = 0; i < 6; ++i) {
+      std::optional<int64_t> c = getConstantIntValue(sizes[i]);
+      if (!c) {
+        launch.emitError("mx-warp-sim: launch sizes must be constants");
+        return 1;
+      }
+      (i < 3 ? grid[i] : block[i - 3]) = *c;
+    }
+    kernelName = launch.getKernelName().getValue().str();
+    gpuModule =
+        module->lookupSymbol<gpu::GPUModuleOp>(launch.getKernelModuleName());
   }
-  std::string kernelName = launch.getKernelName().getValue().str();
-  auto gpuModule =
-      module->lookupSymbol<gpu::GPUModuleOp>(launch.getKernelModuleName());
   FailureOr<OwningOpRef<ModuleOp>> host =
       mx::warpsim::convertKernelsToHost(gpuModule, simOptions);
   if (failed(host))
@@ -346,11 +390,12 @@ int main(int argc, char **argv) {
     args.push_back(&g);
 
   llvm::outs() << llvm::formatv(
-      "mx-warp-sim: {0}x{1}x{2} {3} x {4} on {5}: kernel {6}, grid ({7}, "
+      "mx-warp-sim: {0}x{1}x{2} {3} x {4} {5}: kernel {6}, grid ({7}, "
       "{8}, {9}), block ({10}, {11}, {12}){13}\n",
-      m, n, k, lhsName, rhsName, chip, kernelName, grid[0], grid[1], grid[2],
-      block[0], block[1], block[2],
-      simOptions.laneXor ? ", perturbed: " + perturb : std::string());
+      m, n, k, lhsName, rhsName,
+      kernelOpt.empty() ? "on " + chip : std::string("(hand-written)"),
+      kernelName, grid[0], grid[1], grid[2], block[0], block[1], block[2],
+      perturb != "none" ? ", perturbed: " + perturb : std::string());
   if (llvm::Error e = mx::warpsim::runGrid(*fn, args, grid, block))
     return fail(llvm::toString(std::move(e)));
 

@@ -5,7 +5,7 @@
 // RUN: not mx-warp-sim %t/mxfp4.mlir --perturb=lane-xor-32 2>&1 | FileCheck %s --check-prefix=PERTURB
 // RUN: not mx-warp-sim %t/mxfp4.mlir --perturb=c:lane-xor-1 2>&1 | FileCheck %s --check-prefix=PERTURB
 // RUN: not mx-warp-sim %t/mxfp4.mlir --perturb=swap 2>&1 | FileCheck %s --check-prefix=PERTURB
-// PERTURB: mx-warp-sim: error: --perturb must be none or [kernel|a|b|scale-a|scale-b:]lane-xor-N with 0 < N < 32
+// PERTURB: mx-warp-sim: error: --perturb must be none, [kernel|a|b|scale-a|scale-b|smem:]lane-xor-N with 0 < N < 32, desc-swizzle, scale-a-column or scale-b-column
 // RUN: not mx-warp-sim %t/none.mlir 2>&1 | FileCheck %s --check-prefix=NONE
 // NONE: none.mlir:{{.*}}: error: mx-warp-sim: the input has no mx.matmul or mx.dequantize
 // RUN: not mx-warp-sim %t/plain.mlir 2>&1 | FileCheck %s --check-prefix=PLAIN

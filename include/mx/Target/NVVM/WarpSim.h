@@ -65,17 +65,25 @@ struct KernelToHostOptions {
   /// Which computation a perturbation breaks: the whole kernel, or only the
   /// values feeding one MMA operand (its A or B registers, or its A or B
   /// scale register).
-  enum class Target { Kernel, A, B, ScaleA, ScaleB };
+  enum class Target { Kernel, A, B, ScaleA, ScaleB, SharedStores };
   /// When nonzero, the target computes with threadIdx.x ^ laneXor instead of
   /// threadIdx.x, while the simulator keeps the real lane: a broken lane
   /// mapping that the MMA check must catch.
   int64_t laneXor = 0;
   Target target = Target::Kernel;
+  /// Deliberate breaks of a tcgen05.mma's operands, for tests that show the
+  /// model catches them: flip swizzle bit 62 of the A and B shared-memory
+  /// descriptors, or move the A or B scale address one column right.
+  enum class Tcgen05Break { None, DescSwizzle, ScaleAColumn, ScaleBColumn };
+  Tcgen05Break tcgen05Break = Tcgen05Break::None;
 };
 
 /// Makes a host module from `gpuModule`: one func.func per gpu.func (same
 /// name, llvm.emit_c_interface) with kNumIdArgs index arguments before the
-/// kernel's, and the runtime's functions declared. Fails, with a diagnostic
+/// kernel's, and the runtime's functions declared. Workgroup memory (the
+/// kernel's workgroup attributions and the module's workgroup
+/// memref.globals) becomes views of one shared-memory window per kernel,
+/// whose offsets are the kernel's shared addresses. Fails, with a diagnostic
 /// at the op, on an op the simulator does not model.
 FailureOr<OwningOpRef<ModuleOp>>
 convertKernelsToHost(gpu::GPUModuleOp gpuModule,

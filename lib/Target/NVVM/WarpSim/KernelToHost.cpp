@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/Target/NVVM/WarpSim.h"
+#include "mx/Target/NVVM/WarpSimTcgen05.h"
 
 #include "mx/Numerics/Format.h"
 
@@ -22,6 +23,8 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
@@ -73,11 +76,299 @@ struct Converter {
             {});
     declare("mxws_result", {i64}, {f32});
     declare("mxws_barrier", {}, {});
+    declare("mxws_smem_window", {i64, i64}, {});
+    declare("mxws_shared_addr", {i64}, {i64});
+    declare("mxws_tc_alloc", {i64, i32}, {});
+    declare("mxws_tc_dealloc", {i32, i32}, {});
+    declare("mxws_tc_relinquish", {}, {});
+    declare("mxws_tc_cp", {i32, i64, i64}, {});
+    declare("mxws_tc_mma", {i64, i32, i64, i64, i32, i32, i32, i32}, {});
+    declare("mxws_tc_commit", {i64}, {});
+    declare("mxws_tc_ld", {i32, i64}, {});
+    declare("mxws_tc_ld_result", {i64}, {i32});
+    declare("mxws_mbar_init", {i64, i32, i32}, {});
+    declare("mxws_mbar_arrive", {i64}, {i64});
+    declare("mxws_mbar_wait_parity", {i64, i32}, {});
+  }
+
+  Value call(Location loc, StringRef name, ValueRange args,
+             TypeRange results = {}) {
+    auto op = func::CallOp::create(b, loc, name, results, args);
+    return results.empty() ? Value() : op.getResult(0);
+  }
+  Value i32Const(Location loc, int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+  }
+  Value i64Const(Location loc, int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
+  }
+  /// A pointer (shared: the window offset the kernel made it from; tensor
+  /// memory: its 32-bit address) as an integer of `width` bits.
+  Value ptrToInt(Location loc, Value p, unsigned width) {
+    return LLVM::PtrToIntOp::create(b, loc, b.getIntegerType(width), p);
+  }
+  Value toI32(Location loc, Value v) {
+    if (v.getType().isInteger(1))
+      return arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
+    return v;
+  }
+
+  /// The module's workgroup globals as views of the shared-memory window.
+  llvm::StringMap<Value> sharedGlobals;
+  gpu::GPUModuleOp gpuModule;
+
+  static bool isShared(Type t) {
+    auto m = dyn_cast<MemRefType>(t);
+    return m && m.getMemorySpace() &&
+           gpu::GPUDialect::isWorkgroupMemoryAddressSpace(m.getMemorySpace());
+  }
+  static Type stripShared(Type t) {
+    if (!isShared(t))
+      return t;
+    auto m = cast<MemRefType>(t);
+    return MemRefType::get(m.getShape(), m.getElementType(), m.getLayout());
+  }
+
+  /// Lays out `types` in one window global (1024-byte aligned buffers) at
+  /// the start of `func`, tells the runtime where it is, and returns each
+  /// buffer as a view cast back to its workgroup type (the types are
+  /// stripped once the kernel is converted).
+  FailureOr<SmallVector<Value>> makeSharedWindow(Location loc,
+                                                 func::FuncOp func,
+                                                 ArrayRef<MemRefType> types) {
+    SmallVector<int64_t> offsets;
+    int64_t size = 0;
+    for (MemRefType t : types) {
+      if (!t.hasStaticShape() || !t.getLayout().isIdentity() ||
+          !t.getElementType().isIntOrFloat())
+        return emitError(loc, "warp simulator: workgroup memory must be a "
+                              "static, identity-layout memref of scalars");
+      size = llvm::alignTo(size, 1024);
+      offsets.push_back(size);
+      size +=
+          t.getNumElements() * llvm::divideCeil(t.getElementTypeBitWidth(), 8);
+    }
+    SmallVector<Value> views;
+    if (types.empty())
+      return views;
+    auto windowType = MemRefType::get({size}, b.getI8Type());
+    std::string name = ("__mxws_smem_" + func.getName()).str();
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(func);
+      memref::GlobalOp::create(b, loc, name, b.getStringAttr("private"),
+                               windowType, b.getUnitAttr(), false,
+                               b.getI64IntegerAttr(1024));
+    }
+    Value window = memref::GetGlobalOp::create(b, loc, windowType, name);
+    Value base = arith::IndexCastOp::create(
+        b, loc, b.getI64Type(),
+        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, window));
+    call(loc, "mxws_smem_window", {base, i64Const(loc, size)});
+    for (auto [t, off] : llvm::zip(types, offsets)) {
+      Value view = memref::ViewOp::create(
+          b, loc, cast<MemRefType>(stripShared(t)), window,
+          arith::ConstantIndexOp::create(b, loc, off), ValueRange{});
+      views.push_back(
+          UnrealizedConversionCastOp::create(b, loc, t, view).getResult(0));
+    }
+    return views;
+  }
+
+  /// Gives every workgroup memref in `func` its host type and drops the
+  /// casts makeSharedWindow left.
+  void stripSharedTypes(func::FuncOp func) {
+    func.walk([&](Operation *op) {
+      for (Value r : op->getResults())
+        r.setType(stripShared(r.getType()));
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          for (BlockArgument a : block.getArguments())
+            a.setType(stripShared(a.getType()));
+    });
+    func.walk([&](UnrealizedConversionCastOp cast) {
+      if (cast->getNumOperands() == 1 && cast->getNumResults() == 1 &&
+          cast.getOperand(0).getType() == cast.getResult(0).getType()) {
+        cast.getResult(0).replaceAllUsesWith(cast.getOperand(0));
+        cast->erase();
+      }
+    });
+  }
+
+  /// tcgen05 and mbarrier ops as runtime calls (WarpSimRuntime.cpp); fences
+  /// and waits are no-ops because the model completes each op at issue.
+  /// Returns failure() after a diagnostic, success() when `op` was handled,
+  /// std::nullopt when `op` is not one of them.
+  std::optional<LogicalResult> lowerTcgen05(Operation *op) {
+    Location loc = op->getLoc();
+    auto requireCta1 = [&](NVVM::CTAGroupKind g) -> LogicalResult {
+      if (g != NVVM::CTAGroupKind::CTA_1)
+        return op->emitError("warp simulator: only cta_group::1 is modelled");
+      return success();
+    };
+    if (auto o = dyn_cast<NVVM::Tcgen05AllocOp>(op)) {
+      if (failed(requireCta1(o.getGroup())))
+        return failure();
+      call(loc, "mxws_tc_alloc",
+           {ptrToInt(loc, o.getAddr(), 64), o.getNCols()});
+    } else if (auto o = dyn_cast<NVVM::Tcgen05DeallocOp>(op)) {
+      if (failed(requireCta1(o.getGroup())))
+        return failure();
+      call(loc, "mxws_tc_dealloc",
+           {ptrToInt(loc, o.getTaddr(), 32), o.getNCols()});
+    } else if (isa<NVVM::Tcgen05RelinquishAllocPermitOp>(op)) {
+      call(loc, "mxws_tc_relinquish", {});
+    } else if (auto o = dyn_cast<NVVM::Tcgen05CpOp>(op)) {
+      if (failed(requireCta1(o.getGroup())))
+        return failure();
+      std::optional<Tcgen05CpShape> shape;
+      if (o.getShape() == NVVM::Tcgen05CpShape::SHAPE_128x128b &&
+          o.getMulticast() == NVVM::Tcgen05CpMulticast::NONE)
+        shape = Tcgen05CpShape::Shape128x128b;
+      else if (o.getShape() == NVVM::Tcgen05CpShape::SHAPE_32x128b &&
+               o.getMulticast() == NVVM::Tcgen05CpMulticast::WARPX4)
+        shape = Tcgen05CpShape::Shape32x128bWarpx4;
+      if (!shape || o.getSrcFormat())
+        return op->emitError("warp simulator: only tcgen05.cp 128x128b and "
+                             "32x128b.warpx4 without decompression are "
+                             "modelled");
+      call(loc, "mxws_tc_cp",
+           {ptrToInt(loc, o.getTaddr(), 32), o.getSmemDesc(),
+            i64Const(loc, int64_t(*shape))});
+    } else if (auto o = dyn_cast<NVVM::Tcgen05MMABlockScaleOp>(op)) {
+      if (failed(requireCta1(o.getCtaGroup())))
+        return failure();
+      if (!o.getMatrixA().getType().isInteger(64))
+        return op->emitError("warp simulator: an A operand in tensor memory "
+                             "is not modelled");
+      Tcgen05MmaKind k;
+      switch (o.getKind()) {
+      case NVVM::MMABlockScaleKind::MXF8F6F4:
+        k.kind = Tcgen05MmaKind::Mxf8f6f4;
+        break;
+      case NVVM::MMABlockScaleKind::MXF4:
+        k.kind = Tcgen05MmaKind::Mxf4;
+        break;
+      case NVVM::MMABlockScaleKind::MXF4NVF4:
+        k.kind = Tcgen05MmaKind::Mxf4nvf4;
+        break;
+      }
+      switch (o.getBlockScale()) {
+      case NVVM::Tcgen05MMABlockScale::DEFAULT:
+        k.blockScale = Tcgen05MmaKind::Default;
+        break;
+      case NVVM::Tcgen05MMABlockScale::BLOCK16:
+        k.blockScale = Tcgen05MmaKind::Block16;
+        break;
+      case NVVM::Tcgen05MMABlockScale::BLOCK32:
+        k.blockScale = Tcgen05MmaKind::Block32;
+        break;
+      }
+      using Break = KernelToHostOptions::Tcgen05Break;
+      Value adesc = o.getMatrixA(), bdesc = o.getMatrixB();
+      Value sfa = ptrToInt(loc, o.getScaleA(), 32);
+      Value sfb = ptrToInt(loc, o.getScaleB(), 32);
+      if (options.tcgen05Break == Break::DescSwizzle) {
+        Value bit = i64Const(loc, int64_t(1) << 62);
+        adesc = arith::XOrIOp::create(b, loc, adesc, bit);
+        bdesc = arith::XOrIOp::create(b, loc, bdesc, bit);
+      } else if (options.tcgen05Break == Break::ScaleAColumn) {
+        sfa = arith::AddIOp::create(b, loc, sfa, i32Const(loc, 1));
+      } else if (options.tcgen05Break == Break::ScaleBColumn) {
+        sfb = arith::AddIOp::create(b, loc, sfb, i32Const(loc, 1));
+      }
+      call(loc, "mxws_tc_mma",
+           {i64Const(loc, k.encode()), ptrToInt(loc, o.getMatrixD(), 32), adesc,
+            bdesc, o.getIdesc(), toI32(loc, o.getEnableInputD()), sfa, sfb});
+    } else if (auto o = dyn_cast<NVVM::Tcgen05CommitOp>(op)) {
+      if (failed(requireCta1(o.getGroup())))
+        return failure();
+      if (o.getMulticastMask())
+        return op->emitError("warp simulator: a multicast tcgen05.commit is "
+                             "not modelled");
+      call(loc, "mxws_tc_commit", {ptrToInt(loc, o.getAddr(), 64)});
+    } else if (auto o = dyn_cast<NVVM::Tcgen05LdOp>(op)) {
+      auto vec = dyn_cast<VectorType>(o.getRes().getType());
+      int64_t num = vec ? vec.getNumElements() : 1;
+      if (o.getShape() != NVVM::Tcgen05LdStShape::SHAPE_32X32B || o.getPack())
+        return op->emitError("warp simulator: only tcgen05.ld.32x32b without "
+                             "pack is modelled");
+      Value addr = ptrToInt(loc, o.getTmemAddr(), 32);
+      if (Value off = o.getOffset())
+        addr = arith::AddIOp::create(
+            b, loc, addr, arith::TruncIOp::create(b, loc, b.getI32Type(), off));
+      call(loc, "mxws_tc_ld", {addr, i64Const(loc, num)});
+      SmallVector<Value> elems;
+      for (int64_t j = 0; j < num; ++j)
+        elems.push_back(call(loc, "mxws_tc_ld_result", {i64Const(loc, j)},
+                             {b.getI32Type()}));
+      Value res =
+          vec ? vector::FromElementsOp::create(b, loc, vec, elems).getResult()
+              : elems[0];
+      o.getRes().replaceAllUsesWith(res);
+    } else if (auto o = dyn_cast<NVVM::Tcgen05MmaSmemDescOp>(op)) {
+      // PTX "Shared memory descriptor" (NVVMOps.td's table): bits 0-13
+      // start, 16-29 LBO, 32-45 SBO (all >> 4 already), 46-48 0b001, 49-51
+      // base offset, 52 LBO mode, 61-63 swizzle.
+      Type i64 = b.getI64Type();
+      auto field = [&](Value v, int64_t mask, int64_t shift) {
+        Value x = v.getType().isInteger(64)
+                      ? v
+                      : arith::ExtUIOp::create(b, loc, i64, v).getResult();
+        x = arith::AndIOp::create(b, loc, x, i64Const(loc, mask));
+        return arith::ShLIOp::create(b, loc, x, i64Const(loc, shift))
+            .getResult();
+      };
+      Value d = i64Const(loc, int64_t(1) << 46);
+      for (Value f : {field(o.getStartAddr(), 0x3FFF, 0),
+                      field(o.getLeadingDimOffset(), 0x3FFF, 16),
+                      field(o.getStrideDimOffset(), 0x3FFF, 32),
+                      field(o.getBaseOffset(), 0x7, 49),
+                      field(o.getLeadingDimMode(), 0x1, 52),
+                      field(o.getSwizzleMode(), 0x7, 61)})
+        d = arith::OrIOp::create(b, loc, d, f);
+      o.getRes().replaceAllUsesWith(d);
+    } else if (auto o = dyn_cast<NVVM::MBarrierInitOp>(op)) {
+      Value pred =
+          o.getPredicate() ? toI32(loc, o.getPredicate()) : i32Const(loc, 1);
+      call(loc, "mxws_mbar_init",
+           {ptrToInt(loc, o.getAddr(), 64), o.getCount(), pred});
+    } else if (auto o = dyn_cast<NVVM::MBarrierArriveOp>(op)) {
+      if (o.getCount())
+        return op->emitError("warp simulator: mbarrier.arrive with a count "
+                             "is not modelled");
+      Value state = call(loc, "mxws_mbar_arrive",
+                         {ptrToInt(loc, o.getAddr(), 64)}, {b.getI64Type()});
+      if (o.getRes())
+        o.getRes().replaceAllUsesWith(state);
+    } else if (auto o = dyn_cast<NVVM::MBarrierTryWaitParityOp>(op)) {
+      call(loc, "mxws_mbar_wait_parity",
+           {ptrToInt(loc, o.getAddr(), 64), o.getPhase()});
+    } else if (isa<NVVM::Barrier0Op>(op) ||
+               (isa<NVVM::BarrierOp>(op) && op->getNumOperands() == 0)) {
+      call(loc, "mxws_barrier", {});
+    } else if (isa<NVVM::Tcgen05WaitOp, NVVM::Tcgen05FenceOp,
+                   NVVM::FenceProxyOp, NVVM::FenceMbarrierInitOp>(op)) {
+      // Ordering points: the model has finished every tcgen05 op already.
+    } else {
+      return std::nullopt;
+    }
+    op->erase();
+    return success();
   }
 
   bool perturbKernel() const {
     return options.laneXor &&
            options.target == KernelToHostOptions::Target::Kernel;
+  }
+  /// threadIdx.x as the kernel sees it (xor-ed when the whole kernel is
+  /// perturbed).
+  Value tidX(Location loc, ArrayRef<Value> ids) {
+    if (!perturbKernel())
+      return ids[0];
+    return arith::XOrIOp::create(
+        b, loc, ids[0],
+        arith::ConstantIndexOp::create(b, loc, options.laneXor));
   }
 
   /// `v` recomputed before the current insertion point from threadIdx.x ^
@@ -197,10 +488,9 @@ struct Converter {
     b.setInsertionPoint(op);
     auto dimOf = [](gpu::Dimension d) { return unsigned(d); };
     if (auto t = dyn_cast<gpu::ThreadIdOp>(op)) {
-      Value v = ids[dimOf(t.getDimension())];
-      if (perturbKernel() && t.getDimension() == gpu::Dimension::x)
-        v = arith::XOrIOp::create(
-            b, loc, v, arith::ConstantIndexOp::create(b, loc, options.laneXor));
+      Value v = t.getDimension() == gpu::Dimension::x
+                    ? tidX(loc, ids)
+                    : ids[dimOf(t.getDimension())];
       t.replaceAllUsesWith(v);
       t->erase();
       return success();
@@ -296,6 +586,88 @@ struct Converter {
                       mma.getOperandC(), mma.getScaleAData(), selA,
                       mma.getScaleBData(), selB);
     }
+    if (std::optional<LogicalResult> r = lowerTcgen05(op))
+      return *r;
+    if (auto x = dyn_cast<memref::ExtractAlignedPointerAsIndexOp>(op)) {
+      // A shared buffer's address is its offset in the window, as the
+      // kernel's descriptors and mbarrier pointers expect.
+      if (!isShared(x.getSource().getType()))
+        return success();
+      b.setInsertionPointAfter(op);
+      Value host =
+          arith::IndexCastOp::create(b, loc, b.getI64Type(), x.getResult());
+      Value shared = call(loc, "mxws_shared_addr", {host}, {b.getI64Type()});
+      Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), shared);
+      x.getResult().replaceAllUsesExcept(idx, host.getDefiningOp());
+      return success();
+    }
+    if (auto g = dyn_cast<memref::GetGlobalOp>(op)) {
+      auto it = sharedGlobals.find(g.getName());
+      if (it == sharedGlobals.end())
+        return success();
+      g.getResult().replaceAllUsesWith(it->second);
+      g->erase();
+      return success();
+    }
+    if (isa<memref::StoreOp, vector::StoreOp>(op) &&
+        isShared(op->getOperand(1).getType()) && options.laneXor &&
+        options.target == KernelToHostOptions::Target::SharedStores) {
+      // Store where thread threadIdx.x ^ N would: two threads swap their
+      // shared-memory stores.
+      for (OpOperand &idx : op->getOpOperands().drop_front(2)) {
+        FailureOr<Value> p = perturbed(loc, idx.get());
+        if (failed(p))
+          return failure();
+        idx.set(*p);
+      }
+      return success();
+    }
+    if (isa<LLVM::LoadOp, LLVM::StoreOp, LLVM::GEPOp>(op))
+      for (Value v : op->getOperands())
+        if (auto p = dyn_cast<LLVM::LLVMPointerType>(v.getType());
+            p && p.getAddressSpace() != 0)
+          return op->emitError("warp simulator: LLVM memory ops on shared or "
+                               "tensor-memory pointers are not modelled "
+                               "(use memrefs)");
+    if (auto e = dyn_cast<NVVM::ElectSyncOp>(op)) {
+      if (e.getMembermask() || e.getPred())
+        return op->emitError("warp simulator: elect.sync with a member mask "
+                             "or predicate is not modelled");
+      Value lane = arith::RemUIOp::create(
+          b, loc, ids[0], arith::ConstantIndexOp::create(b, loc, 32));
+      e.getResult().replaceAllUsesWith(
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                                arith::ConstantIndexOp::create(b, loc, 0)));
+      e->erase();
+      return success();
+    }
+    if (isa<NVVM::ThreadIdXOp, NVVM::ThreadIdYOp, NVVM::ThreadIdZOp,
+            NVVM::BlockIdXOp, NVVM::BlockIdYOp, NVVM::BlockIdZOp,
+            NVVM::LaneIdOp, NVVM::WarpIdOp>(op)) {
+      Value v;
+      if (isa<NVVM::ThreadIdXOp>(op))
+        v = tidX(loc, ids);
+      else if (isa<NVVM::ThreadIdYOp>(op))
+        v = ids[1];
+      else if (isa<NVVM::ThreadIdZOp>(op))
+        v = ids[2];
+      else if (isa<NVVM::BlockIdXOp>(op))
+        v = ids[3];
+      else if (isa<NVVM::BlockIdYOp>(op))
+        v = ids[4];
+      else if (isa<NVVM::BlockIdZOp>(op))
+        v = ids[5];
+      else if (isa<NVVM::LaneIdOp>(op))
+        v = arith::RemUIOp::create(b, loc, tidX(loc, ids),
+                                   arith::ConstantIndexOp::create(b, loc, 32));
+      else
+        v = arith::DivUIOp::create(b, loc, ids[0],
+                                   arith::ConstantIndexOp::create(b, loc, 32));
+      op->getResult(0).replaceAllUsesWith(
+          arith::IndexCastOp::create(b, loc, op->getResult(0).getType(), v));
+      op->erase();
+      return success();
+    }
     if (auto call = dyn_cast<LLVM::CallIntrinsicOp>(op)) {
       StringRef name = call.getIntrin();
       StringRef prefix = "llvm.nvvm.mma.m16n8k32.row.col.f32.";
@@ -331,10 +703,9 @@ struct Converter {
     Location loc = kernel.getLoc();
     if (!kernel.getBody().hasOneBlock())
       return kernel.emitError("warp simulator: kernels must have one block");
-    if (!kernel.getWorkgroupAttributions().empty() ||
-        !kernel.getPrivateAttributions().empty())
+    if (!kernel.getPrivateAttributions().empty())
       return kernel.emitError(
-          "warp simulator: workgroup/private attributions are not modelled");
+          "warp simulator: private attributions are not modelled");
     SmallVector<Type> inputs(kNumIdArgs, b.getIndexType());
     llvm::append_range(inputs, kernel.getArgumentTypes());
     b.setInsertionPointToEnd(host.getBody());
@@ -347,6 +718,30 @@ struct Converter {
     for (auto [i, arg] : llvm::enumerate(kernel.getArguments()))
       map.map(arg, entry->getArgument(kNumIdArgs + i));
     b.setInsertionPointToEnd(entry);
+    // Workgroup memory: the attributions, then the module's workgroup
+    // globals the kernel reads, one window.
+    SmallVector<MemRefType> sharedTypes;
+    SmallVector<StringRef> globalNames;
+    for (BlockArgument a : kernel.getWorkgroupAttributions())
+      sharedTypes.push_back(cast<MemRefType>(a.getType()));
+    kernel.walk([&](memref::GetGlobalOp g) {
+      auto global = gpuModule.lookupSymbol<memref::GlobalOp>(g.getName());
+      if (global && isShared(global.getType()) &&
+          !llvm::is_contained(globalNames, g.getName())) {
+        globalNames.push_back(g.getName());
+        sharedTypes.push_back(global.getType());
+      }
+    });
+    FailureOr<SmallVector<Value>> views =
+        makeSharedWindow(loc, func, sharedTypes);
+    if (failed(views))
+      return failure();
+    unsigned numAttr = kernel.getWorkgroupAttributions().size();
+    for (auto [i, a] : llvm::enumerate(kernel.getWorkgroupAttributions()))
+      map.map(a, (*views)[i]);
+    sharedGlobals.clear();
+    for (auto [i, name] : llvm::enumerate(globalNames))
+      sharedGlobals[name] = (*views)[numAttr + i];
     for (Operation &op : kernel.getBody().front())
       b.clone(op, map);
     SmallVector<Value> ids(entry->getArguments().take_front(kNumIdArgs));
@@ -364,6 +759,7 @@ struct Converter {
     for (Operation *op : llvm::concat<Operation *>(idOps, ops))
       if (failed(lowerOp(op, ids)))
         return failure();
+    stripSharedTypes(func);
     return success();
   }
 };
@@ -375,6 +771,7 @@ mlir::mx::warpsim::convertKernelsToHost(gpu::GPUModuleOp gpuModule,
                                         const KernelToHostOptions &options) {
   OwningOpRef<ModuleOp> host = ModuleOp::create(gpuModule.getLoc());
   Converter conv(*host, options);
+  conv.gpuModule = gpuModule;
   conv.declareRuntime(gpuModule.getLoc());
   for (Operation &op : gpuModule.getBody()->getOperations()) {
     if (auto kernel = dyn_cast<gpu::GPUFuncOp>(op)) {
@@ -387,6 +784,10 @@ mlir::mx::warpsim::convertKernelsToHost(gpu::GPUModuleOp gpuModule,
       conv.b.clone(op);
       continue;
     }
+    // Workgroup globals become views of each kernel's window.
+    if (auto g = dyn_cast<memref::GlobalOp>(op);
+        g && Converter::isShared(g.getType()))
+      continue;
     return op.emitError("warp simulator: unmodelled op in the gpu.module: ")
            << op.getName();
   }

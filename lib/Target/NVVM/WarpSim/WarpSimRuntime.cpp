@@ -13,16 +13,22 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/Target/NVVM/WarpSim.h"
+#include "mx/Target/NVVM/WarpSimTcgen05.h"
 
 #include "mx/Numerics/Codec.h"
 #include "mx/Numerics/Format.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cmath>
 #include <condition_variable>
+#include <cstring>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -221,6 +227,10 @@ llvm::Error mlir::mx::warpsim::simulateMma(const MmaDesc &desc,
 
 namespace {
 
+/// Tags the op key of a warp collective that is not an MMA (an MmaDesc
+/// never sets bit 62).
+constexpr int64_t kCollectiveTag = int64_t(1) << 62;
+
 struct Warp {
   std::mutex mu;
   std::condition_variable cv;
@@ -231,6 +241,10 @@ struct Warp {
   LaneOperands lanes[32];
   std::array<float, 4> d[32];
   std::string error;
+  /// The effect of a non-MMA collective (tcgen05.alloc, dealloc,
+  /// relinquish_alloc_permit), run once by the last lane to arrive; returns
+  /// an error message or "".
+  std::function<std::string()> action;
 
   /// Runs the MMA once every member arrived or exited (lock held).
   void complete() {
@@ -238,10 +252,13 @@ struct Warp {
     for (int l = 0; l < 32; ++l)
       if (present[l])
         here.push_back(l);
+    bool collective = !here.empty() && (op[here[0]] & kCollectiveTag);
     if (error.empty() && exited)
-      error = llvm::formatv("an MMA was reached by {0} of the warp's {1} "
-                            "threads (mma.sync needs all lanes)",
-                            arrived, members);
+      error =
+          llvm::formatv("{0} was reached by {1} of the warp's {2} "
+                        "threads (it needs all lanes)",
+                        collective ? "a warp-collective tcgen05 op" : "an MMA",
+                        arrived, members);
     for (int l : here)
       if (error.empty() &&
           (op[l] != op[here[0]] || lanes[l].selA != lanes[here[0]].selA ||
@@ -250,8 +267,10 @@ struct Warp {
                               "selectors (they must be warp-uniform)",
                               here[0], l);
     if (error.empty() && members != 32)
-      error = "an MMA in a warp of fewer than 32 threads";
-    if (error.empty())
+      error = "a warp-collective op in a warp of fewer than 32 threads";
+    if (error.empty() && collective)
+      error = action();
+    else if (error.empty())
       if (llvm::Error e = simulateMma(MmaDesc::decode(op[here[0]]), lanes, d))
         error = llvm::toString(std::move(e));
     if (!error.empty())
@@ -265,20 +284,100 @@ struct Warp {
   }
 };
 
+struct MBarrier {
+  uint32_t count = 0, pending = 0;
+  uint64_t phase = 0;
+};
+
 struct ThreadBlock {
   std::vector<std::unique_ptr<Warp>> warps;
-  // Block barrier.
+  // Block barrier; `mu` also guards everything below.
   std::mutex mu;
   std::condition_variable cv;
   int members = 0, arrived = 0, exited = 0;
   uint64_t generation = 0;
   std::string error;
+  // tcgen05: shared and tensor memory, mbarriers by shared address.
+  CtaMemory mem;
+  std::map<uint64_t, MBarrier> mbarriers;
+  std::condition_variable mbarCv;
+  /// (address, parity) of each thread inside mbarrier.try_wait.parity.
+  std::multiset<std::pair<int64_t, int>> mbarWaits;
+  /// Set when every live thread waits (at a barrier or an mbarrier) and no
+  /// one is left to arrive: all waits return so the block can finish.
+  bool deadlocked = false;
+
+  void setError(const std::string &e) {
+    if (error.empty())
+      error = e;
+  }
+  /// With `mu` held: detects the deadlock of waits nobody can release.
+  /// Only waiters whose phase is still incomplete count: one that was
+  /// released but has not run yet is not blocked.
+  void checkDeadlock() {
+    int blocked = 0;
+    for (auto &[addr, parity] : mbarWaits) {
+      auto it = mbarriers.find(addr);
+      if (it != mbarriers.end() && int(it->second.phase & 1) == parity)
+        ++blocked;
+    }
+    if (deadlocked || !blocked || blocked + arrived + exited != members)
+      return;
+    deadlocked = true;
+    setError(llvm::formatv("deadlock: {0} thread(s) wait on an mbarrier "
+                           "phase that no thread can complete",
+                           blocked));
+    arrived = 0;
+    ++generation;
+    cv.notify_all();
+    mbarCv.notify_all();
+  }
 };
 
 thread_local Warp *tlWarp = nullptr;
 thread_local ThreadBlock *tlBlock = nullptr;
 thread_local int tlLane = 0;
 thread_local float tlResult[4];
+thread_local int tlWarpId = 0;
+thread_local uint32_t tlLoad[128];
+
+/// Runs `action` (under the block lock) once all 32 lanes of the warp
+/// arrive with the same `key`.
+void warpCollective(int64_t key, std::function<std::string()> action) {
+  Warp &w = *tlWarp;
+  std::unique_lock<std::mutex> lock(w.mu);
+  w.lanes[tlLane] = LaneOperands();
+  w.op[tlLane] = key | kCollectiveTag;
+  w.present[tlLane] = true;
+  w.action = [action = std::move(action)] {
+    std::lock_guard<std::mutex> blockLock(tlBlock->mu);
+    return action();
+  };
+  uint64_t gen = w.generation;
+  if (++w.arrived + w.exited == w.members)
+    w.complete();
+  else
+    w.cv.wait(lock, [&] { return w.generation != gen; });
+}
+
+std::string errorText(llvm::Error e) { return llvm::toString(std::move(e)); }
+
+/// One arrival on the mbarrier at `addr` (block lock held).
+void arriveOn(ThreadBlock &b, int64_t addr, const char *what) {
+  auto it = b.mbarriers.find(addr);
+  if (it == b.mbarriers.end()) {
+    b.setError(llvm::formatv("{0} on shared address {1:x}, which holds no "
+                             "initialized mbarrier",
+                             what, addr));
+    return;
+  }
+  MBarrier &m = it->second;
+  if (--m.pending == 0) {
+    ++m.phase;
+    m.pending = m.count;
+    b.mbarCv.notify_all();
+  }
+}
 
 } // namespace
 
@@ -313,6 +412,8 @@ float mxws_result(int64_t i) { return tlResult[i & 3]; }
 void mxws_barrier() {
   ThreadBlock &b = *tlBlock;
   std::unique_lock<std::mutex> lock(b.mu);
+  if (b.deadlocked)
+    return;
   uint64_t gen = b.generation;
   if (++b.arrived + b.exited == b.members) {
     if (b.exited && b.error.empty())
@@ -321,7 +422,157 @@ void mxws_barrier() {
     ++b.generation;
     b.cv.notify_all();
   } else {
+    b.checkDeadlock();
     b.cv.wait(lock, [&] { return b.generation != gen; });
+  }
+}
+
+// tcgen05 and mbarriers (WarpSimTcgen05.h). Shared addresses are offsets
+// in the block's shared-memory window; errors go to the block and the
+// kernel continues with zeros, so that it ends and the error is reported.
+
+void mxws_smem_window(int64_t base, int64_t size) {
+  ThreadBlock &b = *tlBlock;
+  std::lock_guard<std::mutex> lock(b.mu);
+  b.mem.smem = reinterpret_cast<uint8_t *>(base);
+  b.mem.smemSize = size;
+}
+
+int64_t mxws_shared_addr(int64_t host) {
+  ThreadBlock &b = *tlBlock;
+  std::lock_guard<std::mutex> lock(b.mu);
+  auto base = reinterpret_cast<int64_t>(b.mem.smem);
+  if (b.mem.smem && host >= base && host < base + int64_t(b.mem.smemSize))
+    return host - base;
+  return host;
+}
+
+void mxws_tc_alloc(int64_t dst, int32_t columns) {
+  int warp = tlWarpId;
+  ThreadBlock *blk = tlBlock;
+  warpCollective(1 | int64_t(columns & 0xFFFF) << 8 | (dst & 0xFFFFFF) << 24,
+                 [=]() -> std::string {
+                   auto col = blk->mem.allocate(columns, warp);
+                   if (!col)
+                     return errorText(col.takeError());
+                   auto bytes = blk->mem.smemBytes(dst, 4);
+                   if (!bytes)
+                     return "tcgen05.alloc: " + errorText(bytes.takeError());
+                   std::memcpy(const_cast<uint8_t *>(*bytes), &*col, 4);
+                   return "";
+                 });
+}
+
+void mxws_tc_dealloc(int32_t taddr, int32_t columns) {
+  int warp = tlWarpId;
+  ThreadBlock *blk = tlBlock;
+  warpCollective(
+      2 | int64_t(columns & 0xFFFF) << 8 | int64_t(uint32_t(taddr)) << 24,
+      [=]() -> std::string {
+        if (llvm::Error e = blk->mem.deallocate(taddr, columns, warp))
+          return errorText(std::move(e));
+        return "";
+      });
+}
+
+void mxws_tc_relinquish() {
+  ThreadBlock *blk = tlBlock;
+  warpCollective(3, [=]() -> std::string {
+    blk->mem.relinquished = true;
+    return "";
+  });
+}
+
+void mxws_tc_cp(int32_t taddr, int64_t desc, int64_t shape) {
+  ThreadBlock &b = *tlBlock;
+  std::lock_guard<std::mutex> lock(b.mu);
+  if (llvm::Error e = simulateTcgen05Cp(b.mem, Tcgen05CpShape(shape),
+                                        uint32_t(taddr), uint64_t(desc)))
+    b.setError(errorText(std::move(e)));
+}
+
+void mxws_tc_mma(int64_t kind, int32_t d, int64_t adesc, int64_t bdesc,
+                 int32_t idesc, int32_t enableInputD, int32_t scaleA,
+                 int32_t scaleB) {
+  ThreadBlock &b = *tlBlock;
+  std::lock_guard<std::mutex> lock(b.mu);
+  if (llvm::Error e = simulateTcgen05Mma(
+          b.mem, Tcgen05MmaKind::decode(kind), uint32_t(d), uint64_t(adesc),
+          uint64_t(bdesc), uint32_t(idesc), enableInputD & 1, uint32_t(scaleA),
+          uint32_t(scaleB)))
+    b.setError(errorText(std::move(e)));
+}
+
+void mxws_tc_commit(int64_t mbar) {
+  // The model completes every tcgen05 op when it is issued, so the commit's
+  // arrive-one happens at once.
+  ThreadBlock &b = *tlBlock;
+  std::lock_guard<std::mutex> lock(b.mu);
+  arriveOn(b, mbar, "tcgen05.commit");
+}
+
+void mxws_tc_ld(int32_t taddr, int64_t num) {
+  ThreadBlock &b = *tlBlock;
+  std::lock_guard<std::mutex> lock(b.mu);
+  std::fill(std::begin(tlLoad), std::end(tlLoad), 0);
+  if (num < 1 || num > 128) {
+    b.setError(llvm::formatv("tcgen05.ld of {0} columns", num));
+    return;
+  }
+  if (llvm::Error e = simulateTcgen05Ld32x32b(b.mem, tlWarpId, tlLane,
+                                              uint32_t(taddr), num, tlLoad))
+    b.setError(errorText(std::move(e)));
+}
+
+int32_t mxws_tc_ld_result(int64_t j) { return int32_t(tlLoad[j & 127]); }
+
+void mxws_mbar_init(int64_t addr, int32_t count, int32_t predicate) {
+  if (!(predicate & 1))
+    return;
+  ThreadBlock &b = *tlBlock;
+  std::lock_guard<std::mutex> lock(b.mu);
+  auto bytes = b.mem.smemBytes(addr, 8);
+  if (!bytes || addr % 8 || count < 1) {
+    if (!bytes)
+      llvm::consumeError(bytes.takeError());
+    b.setError(llvm::formatv("mbarrier.init at shared address {0:x} with "
+                             "count {1} (needs an 8-byte aligned address in "
+                             "shared memory and a count of at least 1)",
+                             addr, count));
+    return;
+  }
+  b.mbarriers[addr] = {uint32_t(count), uint32_t(count), 0};
+}
+
+int64_t mxws_mbar_arrive(int64_t addr) {
+  ThreadBlock &b = *tlBlock;
+  std::lock_guard<std::mutex> lock(b.mu);
+  auto it = b.mbarriers.find(addr);
+  int64_t state = it == b.mbarriers.end() ? 0 : int64_t(it->second.phase);
+  arriveOn(b, addr, "mbarrier.arrive");
+  return state;
+}
+
+void mxws_mbar_wait_parity(int64_t addr, int32_t parity) {
+  ThreadBlock &b = *tlBlock;
+  std::unique_lock<std::mutex> lock(b.mu);
+  auto it = b.mbarriers.find(addr);
+  if (it == b.mbarriers.end()) {
+    b.setError(llvm::formatv("mbarrier.try_wait.parity on shared address "
+                             "{0:x}, which holds no initialized mbarrier",
+                             addr));
+    return;
+  }
+  // The phase with parity `parity` has completed once the current phase's
+  // parity differs.
+  MBarrier &m = it->second;
+  std::pair<int64_t, int> wait = {addr, parity & 1};
+  while ((m.phase & 1) == uint64_t(parity & 1) && !b.deadlocked) {
+    auto entry = b.mbarWaits.insert(wait);
+    b.checkDeadlock();
+    uint64_t phase = m.phase;
+    b.mbarCv.wait(lock, [&] { return m.phase != phase || b.deadlocked; });
+    b.mbarWaits.erase(entry);
   }
 }
 
@@ -332,6 +583,23 @@ llvm::StringMap<void *> mlir::mx::warpsim::getRuntimeSymbols() {
   symbols["mxws_mma"] = reinterpret_cast<void *>(&mxws_mma);
   symbols["mxws_result"] = reinterpret_cast<void *>(&mxws_result);
   symbols["mxws_barrier"] = reinterpret_cast<void *>(&mxws_barrier);
+  for (auto [name, fn] : std::initializer_list<std::pair<const char *, void *>>{
+           {"mxws_smem_window", reinterpret_cast<void *>(&mxws_smem_window)},
+           {"mxws_shared_addr", reinterpret_cast<void *>(&mxws_shared_addr)},
+           {"mxws_tc_alloc", reinterpret_cast<void *>(&mxws_tc_alloc)},
+           {"mxws_tc_dealloc", reinterpret_cast<void *>(&mxws_tc_dealloc)},
+           {"mxws_tc_relinquish",
+            reinterpret_cast<void *>(&mxws_tc_relinquish)},
+           {"mxws_tc_cp", reinterpret_cast<void *>(&mxws_tc_cp)},
+           {"mxws_tc_mma", reinterpret_cast<void *>(&mxws_tc_mma)},
+           {"mxws_tc_commit", reinterpret_cast<void *>(&mxws_tc_commit)},
+           {"mxws_tc_ld", reinterpret_cast<void *>(&mxws_tc_ld)},
+           {"mxws_tc_ld_result", reinterpret_cast<void *>(&mxws_tc_ld_result)},
+           {"mxws_mbar_init", reinterpret_cast<void *>(&mxws_mbar_init)},
+           {"mxws_mbar_arrive", reinterpret_cast<void *>(&mxws_mbar_arrive)},
+           {"mxws_mbar_wait_parity",
+            reinterpret_cast<void *>(&mxws_mbar_wait_parity)}})
+    symbols[name] = fn;
   return symbols;
 }
 
@@ -374,6 +642,7 @@ llvm::Error mlir::mx::warpsim::runGrid(PackedKernel kernel,
             tlBlock = &blk;
             tlWarp = blk.warps[tid / 32].get();
             tlLane = tid % 32;
+            tlWarpId = tid / 32;
             kernel(packed.data());
             {
               Warp &w = *tlWarp;
@@ -384,6 +653,7 @@ llvm::Error mlir::mx::warpsim::runGrid(PackedKernel kernel,
             }
             std::lock_guard<std::mutex> lock(blk.mu);
             ++blk.exited;
+            blk.checkDeadlock();
             if (blk.arrived && blk.arrived + blk.exited == blk.members) {
               if (blk.error.empty())
                 blk.error = "a barrier was reached by only part of the block";
@@ -395,6 +665,11 @@ llvm::Error mlir::mx::warpsim::runGrid(PackedKernel kernel,
         for (std::thread &t : pool)
           t.join();
         std::string error = blk.error;
+        if (error.empty() && !blk.mem.allocations.empty())
+          error = llvm::formatv("the block exited with {0} tensor-memory "
+                                "allocation(s) not released by "
+                                "tcgen05.dealloc",
+                                blk.mem.allocations.size());
         for (auto &w : blk.warps)
           if (error.empty())
             error = w->error;
