@@ -15,6 +15,7 @@
 #include "mx/Conversion/MXToNVVM/MXToNVVM.h"
 
 #include "Kernels.h"
+#include "Tcgen05Kernel.h"
 
 #include "mx/Conversion/MXCommon/BlockEmitter.h"
 #include "mx/Conversion/MXCommon/Components.h"
@@ -429,6 +430,30 @@ struct ConvertMXToGPUPass
     s.kBlock = lt.getBlock()[1];
     s.tensorScale = s.lhs.format.tensorScale || s.rhs.format.tensorScale;
 
+    // On chips with block-scaled tcgen05.mma (datacenter Blackwell), the
+    // native path is the tcgen05 kernel; elsewhere block-scaled mma.sync.
+    std::optional<Tcgen05Plan> tc;
+    auto checkPath = [&](GPUMatmulPath p, const MatmulSpec &spec) {
+      if (p != GPUMatmulPath::Native ||
+          !mxnvvm::supports(*chipInfo, Capability::Tcgen05MmaBlockScale))
+        return ::checkPath(p, spec);
+      PathCheck c;
+      c.cap = Capability::Tcgen05MmaBlockScale;
+      c.what = "tcgen05.mma block_scale";
+      llvm::Expected<Tcgen05Plan> plan = planTcgen05Matmul(spec);
+      if (!plan) {
+        c.why = llvm::toString(plan.takeError());
+        return c;
+      }
+      tc = std::move(*plan);
+      c.what = tc->what.c_str();
+      return c;
+    };
+    auto record = [&](GPUMatmulPath p) {
+      if (p == GPUMatmulPath::Native && tc)
+        tcgen05Plans[op] = *tc;
+    };
+
     if (path != GPUMatmulPath::Auto) {
       PathCheck c = checkPath(path, s);
       if (!chipHas(c)) {
@@ -444,6 +469,7 @@ struct ConvertMXToGPUPass
       s.path = path;
       s.flavour = c.flavour;
       use(c);
+      record(path);
       op.emitRemark() << "mx.matmul on " << chip << ": path "
                       << stringifyGPUMatmulPath(path) << " (" << c.what
                       << "), as requested";
@@ -458,6 +484,7 @@ struct ConvertMXToGPUPass
       s.path = p;
       s.flavour = c.flavour;
       use(c);
+      record(p);
       op.emitRemark() << "mx.matmul on " << chip << ": path "
                       << stringifyGPUMatmulPath(p) << " (" << c.what
                       << "): " << because;
@@ -563,7 +590,7 @@ struct ConvertMXToGPUPass
 
     // Native selectors are constants; check them as ptxas no longer can.
     for (auto &[op, spec] : matmuls)
-      if (spec.path == GPUMatmulPath::Native)
+      if (spec.path == GPUMatmulPath::Native && !tcgen05Plans.count(op))
         if (std::optional<std::string> why =
                 checkBlockScaleSelectors(spec.flavour, 0, 0, 0, 0)) {
           op->emitError() << "illegal block-scale selectors: " << *why;
@@ -599,10 +626,17 @@ struct ConvertMXToGPUPass
       unsigned counter = 0;
       for (auto &[op, spec] : matmuls) {
         KernelLaunch k;
-        std::string name = "mx_matmul_" +
-                           std::string(stringifyGPUMatmulPath(spec.path)) +
-                           "_" + std::to_string(counter++);
-        k.func = buildMatmulKernel(b, op->getLoc(), name, spec, k.dims);
+        auto tc = tcgen05Plans.find(op);
+        std::string name =
+            "mx_matmul_" +
+            std::string(tc != tcgen05Plans.end()
+                            ? "tcgen05"
+                            : stringifyGPUMatmulPath(spec.path)) +
+            "_" + std::to_string(counter++);
+        k.func = tc != tcgen05Plans.end()
+                     ? buildTcgen05MatmulKernel(b, op->getLoc(), name, spec,
+                                                tc->second, k.dims)
+                     : buildMatmulKernel(b, op->getLoc(), name, spec, k.dims);
         plans[op].push_back(k);
       }
       for (Operation *op : gpuOps) {
@@ -682,6 +716,8 @@ struct ConvertMXToGPUPass
 
   const mxnvvm::ChipInfo *chipInfo = nullptr;
   std::optional<mxnvvm::PtxVersion> neededPtx;
+  /// The matmuls on the tcgen05 path, with their plans.
+  llvm::DenseMap<Operation *, Tcgen05Plan> tcgen05Plans;
 };
 
 } // namespace
