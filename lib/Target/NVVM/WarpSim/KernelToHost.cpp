@@ -88,7 +88,8 @@ struct Converter {
     declare("mxws_tc_ld_result", {i64}, {i32});
     declare("mxws_mbar_init", {i64, i32, i32}, {});
     declare("mxws_mbar_arrive", {i64}, {i64});
-    declare("mxws_mbar_wait_parity", {i64, i32}, {});
+    declare("mxws_mbar_wait", {i64, i64, i32}, {i32});
+    declare("mxws_mbar_test", {i64, i64, i32}, {i32});
   }
 
   Value call(Location loc, StringRef name, ValueRange args,
@@ -241,6 +242,13 @@ struct Converter {
       if (!o.getMatrixA().getType().isInteger(64))
         return op->emitError("warp simulator: an A operand in tensor memory "
                              "is not modelled");
+      using Target = KernelToHostOptions::Target;
+      if (options.laneXor && options.target != Target::Kernel &&
+          options.target != Target::SharedStores)
+        return op->emitError("warp simulator: a:, b:, scale-a: and scale-b: "
+                             "perturb mma.sync registers; a tcgen05.mma "
+                             "reads shared and tensor memory (use smem:, "
+                             "kernel: or a tcgen05 break)");
       Tcgen05MmaKind k;
       switch (o.getKind()) {
       case NVVM::MMABlockScaleKind::MXF8F6F4:
@@ -342,8 +350,25 @@ struct Converter {
       if (o.getRes())
         o.getRes().replaceAllUsesWith(state);
     } else if (auto o = dyn_cast<NVVM::MBarrierTryWaitParityOp>(op)) {
-      call(loc, "mxws_mbar_wait_parity",
-           {ptrToInt(loc, o.getAddr(), 64), o.getPhase()});
+      call(loc, "mxws_mbar_wait",
+           {ptrToInt(loc, o.getAddr(), 64),
+            arith::ExtUIOp::create(b, loc, b.getI64Type(), o.getPhase()),
+            i32Const(loc, 1)},
+           {b.getI32Type()});
+    } else if (isa<NVVM::MBarrierTryWaitOp, NVVM::MBarrierTestWaitOp>(op)) {
+      // A 32-bit operand is a phase parity, a 64-bit one a state.
+      Value v = op->getOperand(1);
+      bool parity = v.getType().isInteger(32);
+      if (parity)
+        v = arith::ExtUIOp::create(b, loc, b.getI64Type(), v);
+      Value done =
+          call(loc,
+               isa<NVVM::MBarrierTryWaitOp>(op) ? "mxws_mbar_wait"
+                                                : "mxws_mbar_test",
+               {ptrToInt(loc, op->getOperand(0), 64), v, i32Const(loc, parity)},
+               {b.getI32Type()});
+      op->getResult(0).replaceAllUsesWith(
+          arith::TruncIOp::create(b, loc, b.getI1Type(), done));
     } else if (isa<NVVM::Barrier0Op>(op) ||
                (isa<NVVM::BarrierOp>(op) && op->getNumOperands() == 0)) {
       call(loc, "mxws_barrier", {});
@@ -434,6 +459,10 @@ struct Converter {
         return op->emitError("warp simulator: C registers must be f32");
     b.setInsertionPoint(op);
     using Target = KernelToHostOptions::Target;
+    if (options.tcgen05Break != KernelToHostOptions::Tcgen05Break::None)
+      return op->emitError("warp simulator: desc-swizzle, scale-a-column and "
+                           "scale-b-column break a tcgen05.mma; this kernel "
+                           "uses mma.sync");
     SmallVector<Value> aRegs(a), bVals(bRegs), saVals, sbVals;
     if (sa)
       saVals.push_back(sa);

@@ -360,9 +360,9 @@ llvm::Error mlir::mx::warpsim::simulateTcgen05Mma(
                               "M = 128",
                               id.m << 4));
   int64_t n = int64_t(id.n) << 3;
-  if (n < 16 || n > 256 || n % 16)
-    return fail(llvm::formatv("N = {0}: M = 128 requires N in [16, 256], a "
-                              "multiple of 16",
+  if (n < 8 || n > 256 || n % 8)
+    return fail(llvm::formatv("N = {0}: the block-scaled kinds with M = 128 "
+                              "require N in [8, 256], a multiple of 8",
                               n));
   auto ta = elemKindOf(kind.kind, id.typeA);
   auto tb = elemKindOf(kind.kind, id.typeB);

@@ -31,6 +31,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 using namespace mlir::mx::warpsim;
@@ -287,6 +288,12 @@ struct Warp {
 struct MBarrier {
   uint32_t count = 0, pending = 0;
   uint64_t phase = 0;
+  /// Whether the phase a wait names has completed: a phase parity (0 or
+  /// 1), or a state (the phase an earlier arrive returned).
+  bool completed(int64_t value, bool isParity) const {
+    return isParity ? (phase & 1) != uint64_t(value & 1)
+                    : phase > uint64_t(value);
+  }
 };
 
 struct ThreadBlock {
@@ -301,8 +308,9 @@ struct ThreadBlock {
   CtaMemory mem;
   std::map<uint64_t, MBarrier> mbarriers;
   std::condition_variable mbarCv;
-  /// (address, parity) of each thread inside mbarrier.try_wait.parity.
-  std::multiset<std::pair<int64_t, int>> mbarWaits;
+  /// (address, phase parity or state, is parity) of each thread blocked
+  /// in an mbarrier wait.
+  std::multiset<std::tuple<int64_t, int64_t, bool>> mbarWaits;
   /// Set when every live thread waits (at a barrier or an mbarrier) and no
   /// one is left to arrive: all waits return so the block can finish.
   bool deadlocked = false;
@@ -316,9 +324,9 @@ struct ThreadBlock {
   /// released but has not run yet is not blocked.
   void checkDeadlock() {
     int blocked = 0;
-    for (auto &[addr, parity] : mbarWaits) {
+    for (auto &[addr, value, isParity] : mbarWaits) {
       auto it = mbarriers.find(addr);
-      if (it != mbarriers.end() && int(it->second.phase & 1) == parity)
+      if (it != mbarriers.end() && !it->second.completed(value, isParity))
         ++blocked;
     }
     if (deadlocked || !blocked || blocked + arrived + exited != members)
@@ -553,27 +561,43 @@ int64_t mxws_mbar_arrive(int64_t addr) {
   return state;
 }
 
-void mxws_mbar_wait_parity(int64_t addr, int32_t parity) {
+/// Blocks until the mbarrier phase `value` names (a parity when `isParity`,
+/// else a state from mbarrier.arrive) has completed; returns 1 (the model's
+/// try_wait never times out).
+int32_t mxws_mbar_wait(int64_t addr, int64_t value, int32_t isParity) {
   ThreadBlock &b = *tlBlock;
   std::unique_lock<std::mutex> lock(b.mu);
   auto it = b.mbarriers.find(addr);
   if (it == b.mbarriers.end()) {
-    b.setError(llvm::formatv("mbarrier.try_wait.parity on shared address "
-                             "{0:x}, which holds no initialized mbarrier",
+    b.setError(llvm::formatv("mbarrier wait on shared address {0:x}, which "
+                             "holds no initialized mbarrier",
                              addr));
-    return;
+    return 1;
   }
-  // The phase with parity `parity` has completed once the current phase's
-  // parity differs.
   MBarrier &m = it->second;
-  std::pair<int64_t, int> wait = {addr, parity & 1};
-  while ((m.phase & 1) == uint64_t(parity & 1) && !b.deadlocked) {
+  std::tuple<int64_t, int64_t, bool> wait = {addr, value, isParity & 1};
+  while (!m.completed(value, isParity & 1) && !b.deadlocked) {
     auto entry = b.mbarWaits.insert(wait);
     b.checkDeadlock();
     uint64_t phase = m.phase;
     b.mbarCv.wait(lock, [&] { return m.phase != phase || b.deadlocked; });
     b.mbarWaits.erase(entry);
   }
+  return 1;
+}
+
+/// mbarrier.test.wait: whether that phase has completed, without blocking.
+int32_t mxws_mbar_test(int64_t addr, int64_t value, int32_t isParity) {
+  ThreadBlock &b = *tlBlock;
+  std::lock_guard<std::mutex> lock(b.mu);
+  auto it = b.mbarriers.find(addr);
+  if (it == b.mbarriers.end()) {
+    b.setError(llvm::formatv("mbarrier.test.wait on shared address {0:x}, "
+                             "which holds no initialized mbarrier",
+                             addr));
+    return 1;
+  }
+  return it->second.completed(value, isParity & 1) || b.deadlocked;
 }
 
 } // extern "C"
@@ -597,8 +621,8 @@ llvm::StringMap<void *> mlir::mx::warpsim::getRuntimeSymbols() {
            {"mxws_tc_ld_result", reinterpret_cast<void *>(&mxws_tc_ld_result)},
            {"mxws_mbar_init", reinterpret_cast<void *>(&mxws_mbar_init)},
            {"mxws_mbar_arrive", reinterpret_cast<void *>(&mxws_mbar_arrive)},
-           {"mxws_mbar_wait_parity",
-            reinterpret_cast<void *>(&mxws_mbar_wait_parity)}})
+           {"mxws_mbar_wait", reinterpret_cast<void *>(&mxws_mbar_wait)},
+           {"mxws_mbar_test", reinterpret_cast<void *>(&mxws_mbar_test)}})
     symbols[name] = fn;
   return symbols;
 }
