@@ -453,10 +453,14 @@ gpu::GPUFuncOp gpukernels::buildTcgen05MatmulKernel(OpBuilder &b, Location loc,
       for (auto [i, idesc] : llvm::enumerate(plan.idescs)) {
         // Each MMA covers 32 bytes of K: two 16-byte units.
         int64_t off = int64_t(i) * 2 * kLbo;
+        // One statement each: the IR order must not depend on the order
+        // the compiler evaluates arguments in.
+        Value descA = sdesc(opDesc, aAddr, off);
+        Value descB = sdesc(opDesc, bAddr, off);
+        Value id = x.i32(int64_t(idesc));
         NVVM::Tcgen05MMABlockScaleOp::create(
             b, loc, kind, NVVM::CTAGroupKind::CTA_1, bs,
-            NVVM::Tcgen05MMACollectorOp::DISCARD, tD, sdesc(opDesc, aAddr, off),
-            sdesc(opDesc, bAddr, off), x.i32(int64_t(idesc)),
+            NVVM::Tcgen05MMACollectorOp::DISCARD, tD, descA, descB, id,
             i == 0 ? first : yes, tSfa, tSfb);
       }
       NVVM::Tcgen05CommitOp::create(b, loc, barPtr, Value());
