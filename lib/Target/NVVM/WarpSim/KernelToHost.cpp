@@ -23,6 +23,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::mx;
@@ -73,6 +74,7 @@ struct Converter {
             {});
     declare("mxws_result", {i64}, {f32});
     declare("mxws_barrier", {}, {});
+    declare("mxws_shuffle_xor", {i32, i32}, {i32});
   }
 
   bool perturbKernel() const {
@@ -237,6 +239,33 @@ struct Converter {
     }
     if (isa<gpu::ReturnOp>(op)) {
       func::ReturnOp::create(b, loc);
+      op->erase();
+      return success();
+    }
+    if (auto shfl = dyn_cast<gpu::ShuffleOp>(op)) {
+      // Butterfly shuffles of 32-bit values over the whole warp.
+      IntegerAttr width, offset;
+      Type ty = shfl.getValue().getType();
+      if (shfl.getMode() != gpu::ShuffleMode::XOR ||
+          !matchPattern(shfl.getWidth(), m_Constant(&width)) ||
+          width.getInt() != 32 ||
+          !matchPattern(shfl.getOffset(), m_Constant(&offset)) ||
+          !(ty.isF32() || ty.isInteger(32)))
+        return op->emitError("warp simulator: only gpu.shuffle xor of a "
+                             "32-bit value with a constant offset over 32 "
+                             "lanes is modelled");
+      Type i32 = b.getI32Type();
+      Value bits = shfl.getValue();
+      if (ty.isF32())
+        bits = arith::BitcastOp::create(b, loc, i32, bits);
+      Value r = func::CallOp::create(b, loc, "mxws_shuffle_xor", TypeRange{i32},
+                                     ValueRange{bits, shfl.getOffset()})
+                    .getResult(0);
+      if (ty.isF32())
+        r = arith::BitcastOp::create(b, loc, ty, r);
+      shfl.getShuffleResult().replaceAllUsesWith(r);
+      shfl.getValid().replaceAllUsesWith(
+          arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
       op->erase();
       return success();
     }
