@@ -582,6 +582,21 @@ int64_t gemvColumns(const MatmulSpec &spec) {
   return spec.n % kGemvColumns == 0 ? kGemvColumns : 1;
 }
 
+/// The f32 value of the E2M1 code in nibble `i` of `word`: sign to bit 31
+/// and magnitude to bits [24:22] give value * 2^-126 exactly (0.5 as an f32
+/// subnormal; PTX mul.rn.f32 without .ftz keeps subnormals), one multiply by
+/// 2^126 the value.
+Value e2m1F32OfNibble(CodecEmitter &e, Value word, int64_t i) {
+  auto shifted = [&](int64_t left) {
+    return left >= 0 ? e.shl(word, e.i32(left)) : e.lshr(word, e.i32(-left));
+  };
+  Value mag = e.andI(shifted(22 - 4 * i), e.i32(0x01C00000));
+  Value sign = e.andI(shifted(28 - 4 * i), e.i32(int32_t(0x80000000u)));
+  Value scaled = e.floatOf(e.orI(mag, sign));
+  return arith::MulFOp::create(e.getBuilder(), e.getLoc(), scaled,
+                               e.f32(std::ldexp(1.0f, 126)));
+}
+
 /// The gemv (docs/Lowering.md, "gemv"): a warp per group of C columns of
 /// one output row, its 32 lanes taking the K blocks lane, lane + 32, ... in
 /// turn. Inside a block the reference order (product, then add, k
@@ -639,11 +654,10 @@ void buildGemvBody(Emit &x, const MatmulSpec &spec, ValueRange args) {
                     ValueRange{z.add(z.mul(k, spec.n / 8), z.div(n0, 8))});
               SmallVector<Value> next;
               for (int64_t c = 0; c < cols; ++c) {
-                Value code =
-                    words ? codeOfGroupWord(e, mxref::ElemKind::E2M1, word,
-                                            e.i32(4 * c))
-                          : loadCode(z, spec.rhs, args[2], {k, z.add(n0, c)});
-                Value eb = e.decodeElem(spec.rhs.format.elem, code);
+                Value eb = words ? e2m1F32OfNibble(e, word, c)
+                                 : e.decodeElem(spec.rhs.format.elem,
+                                                loadCode(z, spec.rhs, args[2],
+                                                         {k, z.add(n0, c)}));
                 // f32(partial + f32(ea * eb)): two roundings, never fused.
                 Value p = arith::MulFOp::create(ib, il, ea, eb);
                 next.push_back(arith::AddFOp::create(ib, il, part[c], p));
