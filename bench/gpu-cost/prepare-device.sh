@@ -27,7 +27,8 @@ job() { python3 "$root/tools/mx-cuda-run/mx-gpu-job.py" --bin-dir="$bin" --chip=
 
 # Hopper paths end to end: checked against the reference (and, here, the
 # expected outputs against mx-run).
-job --op=matmul --lhs=mxfp4 --rhs=mxfp4 --m=1 --n=256 --k=1024 --cpu-check -o "$dest/jobs/e2e-gemv-mxfp4"
+# K = 4096: 128 K blocks, 4 per gemv lane, so the shuffle reduction matters.
+job --op=matmul --lhs=mxfp4 --rhs=mxfp4 --m=1 --n=256 --k=4096 --cpu-check -o "$dest/jobs/e2e-gemv-mxfp4"
 job --op=matmul --lhs=nvfp4 --rhs=nvfp4 --m=4 --n=64 --k=256 --path=gemv --cpu-check -o "$dest/jobs/e2e-gemv-nvfp4"
 job --op=matmul --lhs=mxfp4 --rhs=mxfp4 --m=64 --n=32 --k=256 --path=bf16 --cpu-check -o "$dest/jobs/e2e-bf16-mxfp4"
 job --op=matmul --lhs=nvfp4 --rhs=nvfp4 --m=32 --n=16 --k=64 --cpu-check -o "$dest/jobs/e2e-bf16-nvfp4"

@@ -213,4 +213,55 @@ TEST(WarpSimRuntime, NonUniformSelectors) {
             std::string::npos);
 }
 
+using ShuffleFn = int32_t (*)(int32_t, int32_t);
+
+ShuffleFn shuffleFn() {
+  return reinterpret_cast<ShuffleFn>(
+      getRuntimeSymbols().lookup("mxws_shuffle_xor"));
+}
+
+/// As testKernel, for a butterfly shuffle of the thread id by 4 (lane `odd`
+/// by 8); argument 14 an int32_t[32] for the results.
+void shuffleKernel(void **args) {
+  int64_t tid = *static_cast<int64_t *>(args[0]);
+  int skip = *static_cast<int *>(args[12]);
+  int odd = *static_cast<int *>(args[13]);
+  int32_t *out = static_cast<int32_t *>(args[14]);
+  if (tid == skip)
+    return;
+  out[tid] = shuffleFn()(int32_t(tid), tid == odd ? 8 : 4);
+}
+
+llvm::Error runShuffleKernel(int skip, int odd, std::vector<int32_t> &out) {
+  out.assign(32, -1);
+  int32_t *data = out.data();
+  std::vector<void *> args = {&skip, &odd, data};
+  return runGrid(shuffleKernel, args, {1, 1, 1}, {32, 1, 1});
+}
+
+TEST(WarpSimRuntime, ShuffleXor) {
+  std::vector<int32_t> out;
+  ASSERT_FALSE(bool(runShuffleKernel(-1, -1, out)));
+  for (int32_t l = 0; l < 32; ++l)
+    EXPECT_EQ(out[l], l ^ 4);
+}
+
+TEST(WarpSimRuntime, ShufflePartialWarp) {
+  std::vector<int32_t> out;
+  llvm::Error e = runShuffleKernel(7, -1, out);
+  ASSERT_TRUE(bool(e));
+  EXPECT_NE(llvm::toString(std::move(e))
+                .find("shuffle was reached by only "
+                      "part"),
+            std::string::npos);
+}
+
+TEST(WarpSimRuntime, ShuffleNonUniformOffsets) {
+  std::vector<int32_t> out;
+  llvm::Error e = runShuffleKernel(-1, 9, out);
+  ASSERT_TRUE(bool(e));
+  EXPECT_NE(llvm::toString(std::move(e)).find("different offsets"),
+            std::string::npos);
+}
+
 } // namespace

@@ -16,6 +16,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::mx;
 using namespace mlir::mx::gpukernels;
@@ -164,6 +166,18 @@ struct MmaMatmul {
     MLIRContext *ctx = x.b.getContext();
     Type f32 = x.b.getF32Type();
     structTy = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
+    if (spec.path != GPUMatmulPath::Native && packedFP4(spec.lhs)) {
+      // The packed rows as one i32 buffer (K % 32 == 0, so a row is whole
+      // words and every lane run starts on a word).
+      int64_t bytes = spec.m * spec.k / 2;
+      Value flat = memref::ReinterpretCastOp::create(
+          x.b, x.loc, MemRefType::get({bytes}, x.b.getI8Type()), lhsElems,
+          /*offset=*/0, /*sizes=*/ArrayRef<int64_t>{bytes},
+          /*strides=*/ArrayRef<int64_t>{1});
+      lhsWords = memref::ViewOp::create(
+          x.b, x.loc, MemRefType::get({bytes / 4}, x.b.getI32Type()), flat,
+          x.c(0), ValueRange{});
+    }
   }
 
   /// The K extent of one mma.
@@ -303,10 +317,9 @@ struct MmaMatmul {
     return results(d);
   }
 
-  /// One MMA from zero over the K range [k0, k0 + mmaK()).
-  SmallVector<Value> emulatedMma(Value k0, ValueRange c) {
-    SmallVector<Value> a, bRegs;
-    fragments(k0, a, bRegs);
+  /// One MMA from zero (or `c`) on the fragment registers `a` and `bRegs`.
+  SmallVector<Value> emulatedMma(ArrayRef<Value> a, ArrayRef<Value> bRegs,
+                                 ValueRange c) {
     Value d;
     if (spec.path == GPUMatmulPath::FP8) {
       auto name = [](mxref::ElemKind k) {
@@ -316,7 +329,7 @@ struct MmaMatmul {
                          name(spec.lhs.format.elem) + "." +
                          name(spec.rhs.format.elem) + ".f32";
       SmallVector<Value> ops(a);
-      ops.append(bRegs);
+      ops.append(bRegs.begin(), bRegs.end());
       ops.append(c.begin(), c.end());
       d = LLVM::CallIntrinsicOp::create(x.b, x.loc, structTy,
                                         x.b.getStringAttr(intr), ops)
@@ -332,6 +345,184 @@ struct MmaMatmul {
     return results(d);
   }
 
+  //===--------------------------------------------------------------------===//
+  // Packed FP4 decode on the emulated paths (docs/Lowering.md, "Packed FP4
+  // decode"). Inside one K block the MMAs only form the block's partial sum,
+  // so which K element sits in which fragment slot is free as long as A and
+  // B agree: lane (g, t) takes the run of R = kBlock / 4 consecutive K from
+  // k0 + R t, which for E2M1 rows of A is whole 32-bit words of codes, and
+  // places it so that each register is a few shifts and masks of a word.
+  //===--------------------------------------------------------------------===//
+
+  /// E2M1 operands decoded from packed words: whole words per lane run.
+  bool packedFP4(const OperandInfo &info) const {
+    return info.format.elem == mxref::ElemKind::E2M1 && spec.kBlock % 32 == 0;
+  }
+  bool permuted() const { return packedFP4(spec.lhs) || packedFP4(spec.rhs); }
+  int64_t run() const { return spec.kBlock / 4; }
+  int64_t mmasPerBlock() const { return spec.kBlock / mmaK(); }
+
+  /// The run offset of element `e` of register half `h` (0: a0/a1/b0, 1:
+  /// a2/a3/b1) of MMA `j` of a block.
+  /// BF16: register rho = 2j + h of word rho / 4 holds nibbles s = rho % 4
+  /// and s + 4 of that word (bits [3:0] and [19:16] after a shift by 4s).
+  /// FP8: register h holds the low (h = 0) or high (h = 1) nibbles of the
+  /// word's four bytes.
+  int64_t runOffset(int64_t j, int64_t h, int64_t e) const {
+    if (spec.path == GPUMatmulPath::FP8)
+      return 8 * j + 2 * e + h;
+    int64_t rho = 2 * j + h;
+    return 8 * (rho / 4) + rho % 4 + 4 * e;
+  }
+
+  /// A BF16 pair of E2M1 codes at bits [3:0] and [19:16] of `v` shifted
+  /// right by `shift` (<= 6; none if null), other bits masked out: sign to bit
+  /// 15, magnitude to bits [8:6] of each half gives value * 2^-126 exactly
+  /// (0.5 as a subnormal); one bf16x2 multiply by 2^126 makes it exact.
+  Value bf16PairOfNibbles(Value v, Value shift) {
+    CodecEmitter e(x.b, x.loc);
+    auto by = [&](int64_t n) {
+      return shift ? e.sub(e.i32(n), shift) : e.i32(n);
+    };
+    Value mag = e.andI(e.shl(v, by(6)), e.i32(0x01C001C0));
+    Value sign = e.andI(e.shl(v, by(12)), e.i32(int32_t(0x80008000u)));
+    Value bits = e.orI(mag, sign);
+    auto pairTy = VectorType::get({2}, x.b.getBF16Type());
+    Value pair = LLVM::BitcastOp::create(x.b, x.loc, pairTy, bits);
+    // 2^126: exponent field 253.
+    Value fix = arith::ConstantOp::create(
+        x.b, x.loc,
+        DenseElementsAttr::get(pairTy,
+                               APFloat(APFloat::BFloat(), APInt(16, 0x7E80))));
+    pair = arith::MulFOp::create(x.b, x.loc, pair, fix);
+    return LLVM::BitcastOp::create(x.b, x.loc, x.b.getI32Type(), pair);
+  }
+
+  /// Four E4M3 bytes from E2M1 codes in the high nibbles of `v`'s bytes:
+  /// value * 2^-6 exactly, subnormals included (the factor goes to the
+  /// block's partial sums).
+  Value e4m3x4OfHighNibbles(Value v) {
+    CodecEmitter e(x.b, x.loc);
+    return e.orI(e.andI(v, e.i32(int32_t(0x80808080u))),
+                 e.andI(e.lshr(v, e.i32(2)), e.i32(0x1C1C1C1C)));
+  }
+
+  /// The registers of one operand for every MMA of the block at `k0`:
+  /// regs[j][h] for A row `rowOrCol` (lhs) or B column `rowOrCol` (rhs).
+  SmallVector<std::array<Value, 2>> runRegisters(bool lhs, Value rowOrCol,
+                                                 Value k0) {
+    CodecEmitter e(x.b, x.loc);
+    const OperandInfo &info = lhs ? spec.lhs : spec.rhs;
+    Value elems = lhs ? lhsElems : rhsElems;
+    Value kb = x.add(k0, x.mul(t, run()));
+    int64_t perReg = spec.path == GPUMatmulPath::FP8 ? 4 : 2;
+    int64_t width = 32 / perReg;
+    int64_t nMma = mmasPerBlock();
+    SmallVector<std::array<Value, 2>> regs(nMma);
+    auto at = [&](int64_t off) {
+      Value k = x.add(kb, off);
+      return lhs ? SmallVector<Value>{rowOrCol, k}
+                 : SmallVector<Value>{k, rowOrCol};
+    };
+    if (!packedFP4(info)) {
+      for (int64_t j = 0; j < nMma; ++j)
+        for (int64_t h = 0; h < 2; ++h) {
+          Value r;
+          for (int64_t el = 0; el < perReg; ++el) {
+            Value p = piece(info.format.elem,
+                            loadCode(x, info, elems, at(runOffset(j, h, el))));
+            if (el)
+              p = e.shl(p, e.i32(width * el));
+            r = r ? e.orI(r, p) : p;
+          }
+          regs[j][h] = r;
+        }
+      return regs;
+    }
+    bool fp8 = spec.path == GPUMatmulPath::FP8;
+    if (lhs) {
+      // The run is whole 32-bit words of the row: one load per 8 codes.
+      int64_t wordsPerRow = spec.k / 8;
+      SmallVector<Value> words;
+      for (int64_t w = 0; w < run() / 8; ++w) {
+        Value idx = x.add(x.add(x.mul(rowOrCol, wordsPerRow), x.div(kb, 8)), w);
+        words.push_back(memref::LoadOp::create(x.b, x.loc, lhsWords, idx));
+      }
+      for (int64_t j = 0; j < nMma; ++j)
+        for (int64_t h = 0; h < 2; ++h) {
+          if (fp8) {
+            Value w = words[j];
+            regs[j][h] = e4m3x4OfHighNibbles(h ? w : e.shl(w, e.i32(4)));
+            continue;
+          }
+          int64_t rho = 2 * j + h;
+          Value w = words[rho / 4];
+          if (rho % 4)
+            w = e.lshr(w, e.i32(4 * (rho % 4)));
+          regs[j][h] = bf16PairOfNibbles(w, Value());
+        }
+      return regs;
+    }
+    // B: the run is a column, one byte per K; the code is the low (even
+    // column) or high (odd column) nibble.
+    SmallVector<Value> bytes;
+    Value byteCol = x.div(rowOrCol, 2);
+    for (int64_t off = 0; off < run(); ++off)
+      bytes.push_back(x.loadI32(elems, {x.add(kb, off), byteCol}));
+    Value colShift = e.toI32(x.mul(x.rem(rowOrCol, 2), 4));
+    for (int64_t j = 0; j < nMma; ++j)
+      for (int64_t h = 0; h < 2; ++h) {
+        Value r;
+        for (int64_t el = 0; el < perReg; ++el) {
+          Value p = bytes[runOffset(j, h, el)];
+          if (el)
+            p = e.shl(p, e.i32(width * el));
+          r = r ? e.orI(r, p) : p;
+        }
+        regs[j][h] =
+            fp8 ? e4m3x4OfHighNibbles(e.shl(r, e.sub(e.i32(4), colShift)))
+                : bf16PairOfNibbles(r, colShift);
+      }
+    return regs;
+  }
+
+  /// The power of two the decoded values of an operand carry (E4M3 bytes of
+  /// packed E2M1 codes: 2^-6).
+  int64_t decodeExponent(const OperandInfo &info) const {
+    return spec.path == GPUMatmulPath::FP8 && packedFP4(info) ? -6 : 0;
+  }
+
+  /// The partial sums of the block at `k0` by MMA, from zero.
+  SmallVector<Value> blockPartials(Value k0) {
+    Value zero = x.f32Zero();
+    SmallVector<Value> part = {zero, zero, zero, zero};
+    if (!permuted()) {
+      for (int64_t kk = 0; kk < spec.kBlock; kk += mmaK()) {
+        SmallVector<Value> a, bRegs;
+        fragments(x.add(k0, kk), a, bRegs);
+        part = emulatedMma(a, bRegs, part);
+      }
+      return part;
+    }
+    Value rowLo = x.add(m0, g), rowHi = x.add(rowLo, 8);
+    auto lo = runRegisters(true, rowLo, k0);
+    auto hi = runRegisters(true, rowHi, k0);
+    auto col = runRegisters(false, x.add(n0, g), k0);
+    for (int64_t j = 0; j < mmasPerBlock(); ++j)
+      part = emulatedMma({lo[j][0], hi[j][0], lo[j][1], hi[j][1]},
+                         {col[j][0], col[j][1]}, part);
+    int64_t exp = decodeExponent(spec.lhs) + decodeExponent(spec.rhs);
+    if (exp) {
+      // Exact: the partial sums of the scaled values are far from f32's
+      // range limits (|partial| <= 32 * 448^2 * 2^-12).
+      Value f = arith::ConstantOp::create(
+          x.b, x.loc, x.b.getF32FloatAttr(std::ldexp(1.0f, -exp)));
+      for (Value &v : part)
+        v = arith::MulFOp::create(x.b, x.loc, v, f);
+    }
+    return part;
+  }
+
   /// Output coordinates of accumulator i.
   Value rowOf(int64_t i) { return x.add(x.add(m0, g), 8 * (i / 2)); }
   Value colOf(int64_t i) { return x.add(x.add(n0, x.mul(t, 2)), i % 2); }
@@ -340,10 +531,7 @@ struct MmaMatmul {
   /// with its block scales applied in f32 (applyMatmulBlockScales, as the
   /// reference does) and accumulated.
   SmallVector<Value> emulatedStep(Value k0, ValueRange acc) {
-    Value zero = x.f32Zero();
-    SmallVector<Value> part = {zero, zero, zero, zero};
-    for (int64_t kk = 0; kk < spec.kBlock; kk += mmaK())
-      part = emulatedMma(x.add(k0, kk), part);
+    SmallVector<Value> part = blockPartials(k0);
     SmallVector<Value> out;
     CodecEmitter e(x.b, x.loc);
     for (int64_t i = 0; i < 4; ++i) {
@@ -360,6 +548,8 @@ struct MmaMatmul {
   Emit &x;
   const MatmulSpec &spec;
   Value lhsElems, lhsScales, rhsElems, rhsScales;
+  /// lhs elements as 32-bit words (packed FP4 rows), else null.
+  Value lhsWords;
   Value lane, g, t, m0, n0;
   Type structTy;
 };
@@ -386,50 +576,124 @@ void buildMmaBody(Emit &x, const MatmulSpec &spec, ValueRange args) {
   }
 }
 
-/// One thread per output in the reference order (docs/Numerics.md §6):
-/// bit-exact, no tensor cores.
+/// Columns one gemv thread owns: a 32-bit word of E2M1 codes (or eight
+/// codes of another kind) when N allows, else one.
+int64_t gemvColumns(const MatmulSpec &spec) {
+  return spec.n % kGemvColumns == 0 ? kGemvColumns : 1;
+}
+
+/// The f32 value of the E2M1 code in nibble `i` of `word`: sign to bit 31
+/// and magnitude to bits [24:22] give value * 2^-126 exactly (0.5 as an f32
+/// subnormal; PTX mul.rn.f32 without .ftz keeps subnormals), one multiply by
+/// 2^126 the value.
+Value e2m1F32OfNibble(CodecEmitter &e, Value word, int64_t i) {
+  auto shifted = [&](int64_t left) {
+    return left >= 0 ? e.shl(word, e.i32(left)) : e.lshr(word, e.i32(-left));
+  };
+  Value mag = e.andI(shifted(22 - 4 * i), e.i32(0x01C00000));
+  Value sign = e.andI(shifted(28 - 4 * i), e.i32(int32_t(0x80000000u)));
+  Value scaled = e.floatOf(e.orI(mag, sign));
+  return arith::MulFOp::create(e.getBuilder(), e.getLoc(), scaled,
+                               e.f32(std::ldexp(1.0f, 126)));
+}
+
+/// The gemv (docs/Lowering.md, "gemv"): a warp per group of C columns of
+/// one output row, its 32 lanes taking the K blocks lane, lane + 32, ... in
+/// turn. Inside a block the reference order (product, then add, k
+/// increasing; applyMatmulBlockScales); each lane adds its blocks in
+/// increasing order, then a butterfly of shuffles adds the 32 lane sums,
+/// the same on every lane (f32 addition commutes), so the result is
+/// deterministic and within mxref::matmulErrorBound.
 void buildGemvBody(Emit &x, const MatmulSpec &spec, ValueRange args) {
-  Value n =
-      x.add(x.mul(x.blockId(gpu::Dimension::x), kThreadsPerBlock), x.threadX());
+  int64_t cols = gemvColumns(spec);
+  int64_t groups = spec.n / cols + (spec.n % cols ? 1 : 0);
+  int64_t warpsPerBlock = kThreadsPerBlock / 32;
+  int64_t nBlocks = spec.k / spec.kBlock;
+  Value lane = x.rem(x.threadX(), 32);
+  Value group = x.add(x.mul(x.blockId(gpu::Dimension::x), warpsPerBlock),
+                      x.div(x.threadX(), 32));
   Value m = x.blockId(gpu::Dimension::y);
+  // Warp-uniform: a warp has all its lanes or none in the shuffles.
   Value inRange = arith::CmpIOp::create(x.b, x.loc, arith::CmpIPredicate::ult,
-                                        n, x.c(spec.n));
+                                        group, x.c(groups));
   auto ifOp = scf::IfOp::create(x.b, x.loc, inRange, /*withElse=*/false);
   OpBuilder::InsertionGuard guard(x.b);
   x.b.setInsertionPointToStart(ifOp.thenBlock());
-  Value zero = x.f32Zero();
+  Value n0 = x.mul(group, cols);
+  bool words = cols == 8 && spec.rhs.format.elem == mxref::ElemKind::E2M1;
+  Value rhsWords;
+  if (words) {
+    // Row k's codes of columns [n0, n0 + 8) are one aligned 32-bit word.
+    int64_t bytes = spec.k * spec.n / 2;
+    Value flat = memref::ReinterpretCastOp::create(
+        x.b, x.loc, MemRefType::get({bytes}, x.b.getI8Type()), args[2],
+        /*offset=*/0, ArrayRef<int64_t>{bytes}, ArrayRef<int64_t>{1});
+    rhsWords = memref::ViewOp::create(
+        x.b, x.loc, MemRefType::get({bytes / 4}, x.b.getI32Type()), flat,
+        x.c(0), ValueRange{});
+  }
+  SmallVector<Value> zeros(cols, x.f32Zero());
   auto blocks = scf::ForOp::create(
-      x.b, x.loc, x.c(0), x.c(spec.k), x.c(spec.kBlock), ValueRange{zero},
-      [&](OpBuilder &nb, Location nl, Value k0, ValueRange acc) {
+      x.b, x.loc, lane, x.c(nBlocks), x.c(32), zeros,
+      [&](OpBuilder &nb, Location nl, Value blk, ValueRange acc) {
         Emit y{nb, nl};
+        Value k0 = y.mul(blk, spec.kBlock);
+        SmallVector<Value> pzero(cols, y.f32Zero());
         auto inner = scf::ForOp::create(
-            nb, nl, y.c(0), y.c(spec.kBlock), y.c(1), ValueRange{y.f32Zero()},
+            nb, nl, y.c(0), y.c(spec.kBlock), y.c(1), pzero,
             [&](OpBuilder &ib, Location il, Value kk, ValueRange part) {
               Emit z{ib, il};
               CodecEmitter e(ib, il);
               Value k = z.add(k0, kk);
               Value ea = e.decodeElem(spec.lhs.format.elem,
                                       loadCode(z, spec.lhs, args[0], {m, k}));
-              Value eb = e.decodeElem(spec.rhs.format.elem,
-                                      loadCode(z, spec.rhs, args[2], {k, n}));
-              // f32(partial + f32(ea * eb)): two roundings, never fused.
-              Value p = arith::MulFOp::create(ib, il, ea, eb);
-              scf::YieldOp::create(
-                  ib, il, Value(arith::AddFOp::create(ib, il, part[0], p)));
+              Value word;
+              if (words)
+                word = memref::LoadOp::create(
+                    ib, il, rhsWords,
+                    ValueRange{z.add(z.mul(k, spec.n / 8), z.div(n0, 8))});
+              SmallVector<Value> next;
+              for (int64_t c = 0; c < cols; ++c) {
+                Value eb = words ? e2m1F32OfNibble(e, word, c)
+                                 : e.decodeElem(spec.rhs.format.elem,
+                                                loadCode(z, spec.rhs, args[2],
+                                                         {k, z.add(n0, c)}));
+                // f32(partial + f32(ea * eb)): two roundings, never fused.
+                Value p = arith::MulFOp::create(ib, il, ea, eb);
+                next.push_back(arith::AddFOp::create(ib, il, part[c], p));
+              }
+              scf::YieldOp::create(ib, il, next);
             });
         CodecEmitter e(nb, nl);
         Value sa = loadScale(y, spec.lhs, args[1], {m, k0});
-        Value sb = loadScale(y, spec.rhs, args[3], {k0, n});
-        Value v = applyMatmulBlockScales(
-            e, inner.getResult(0),
-            {{sa, spec.lhs.format.scale}, {sb, spec.rhs.format.scale}});
-        scf::YieldOp::create(nb, nl,
-                             Value(arith::AddFOp::create(nb, nl, acc[0], v)));
+        SmallVector<Value> next;
+        for (int64_t c = 0; c < cols; ++c) {
+          Value sb = loadScale(y, spec.rhs, args[3], {k0, y.add(n0, c)});
+          Value v = applyMatmulBlockScales(
+              e, inner.getResult(c),
+              {{sa, spec.lhs.format.scale}, {sb, spec.rhs.format.scale}});
+          next.push_back(arith::AddFOp::create(nb, nl, acc[c], v));
+        }
+        scf::YieldOp::create(nb, nl, next);
       });
-  Value v = blocks.getResult(0);
-  if (spec.tensorScale)
-    v = arith::MulFOp::create(x.b, x.loc, v, args[5]);
-  memref::StoreOp::create(x.b, x.loc, v, args[4], ValueRange{m, n});
+  for (int64_t c = 0; c < cols; ++c) {
+    Value v = blocks.getResult(c);
+    for (int32_t off = 1; off < 32; off *= 2) {
+      Value other =
+          gpu::ShuffleOp::create(x.b, x.loc, v, off, 32, gpu::ShuffleMode::XOR)
+              .getShuffleResult();
+      v = arith::AddFOp::create(x.b, x.loc, v, other);
+    }
+    if (spec.tensorScale)
+      v = arith::MulFOp::create(x.b, x.loc, v, args[5]);
+    Value first = arith::CmpIOp::create(x.b, x.loc, arith::CmpIPredicate::eq,
+                                        lane, x.c(0));
+    auto store = scf::IfOp::create(x.b, x.loc, first, /*withElse=*/false);
+    OpBuilder::InsertionGuard g2(x.b);
+    x.b.setInsertionPointToStart(store.thenBlock());
+    memref::StoreOp::create(x.b, x.loc, v, args[4],
+                            ValueRange{m, x.add(n0, c)});
+  }
 }
 
 } // namespace
@@ -449,7 +713,9 @@ gpu::GPUFuncOp gpukernels::buildMatmulKernel(OpBuilder &b, Location loc,
   Emit x{b, loc};
   ValueRange fargs = func.getArguments();
   if (spec.path == GPUMatmulPath::GEMV) {
-    setDims(dims, {ceilDiv(spec.n, kThreadsPerBlock), spec.m, 1},
+    int64_t cols = gemvColumns(spec);
+    setDims(dims,
+            {ceilDiv(ceilDiv(spec.n, cols), kThreadsPerBlock / 32), spec.m, 1},
             {kThreadsPerBlock, 1, 1});
     buildGemvBody(x, spec, fargs);
   } else {

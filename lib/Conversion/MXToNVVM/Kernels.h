@@ -29,6 +29,8 @@ namespace gpukernels {
 
 /// Threads per block of the elementwise and gemv kernels.
 constexpr int64_t kThreadsPerBlock = 128;
+/// Output columns one gemv warp computes (one 32-bit word of E2M1 codes).
+constexpr int64_t kGemvColumns = 8;
 
 /// One block-scaled operand as a kernel sees it.
 struct OperandInfo {

@@ -215,7 +215,7 @@ PathCheck checkPath(GPUMatmulPath p, const MatmulSpec &s) {
     return checkBF16(s);
   default: {
     PathCheck c;
-    c.what = "one thread per output in the reference order, no tensor cores";
+    c.what = "a warp per 8 outputs, K blocks over its lanes, no tensor cores";
     return c;
   }
   }

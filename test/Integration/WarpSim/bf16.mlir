@@ -3,6 +3,13 @@
 // Passes, and fails with a broken lane mapping of the kernel or of either
 // MMA operand.
 // RUN: split-file %s %t
+// Packed FP4 decode with the other operand element by element in the same
+// permuted K order (docs/Lowering.md, "Packed FP4 decode"):
+// RUN: mx-warp-sim %t/int8xfp4.mlir --chip=sm_90a --path=bf16 2>/dev/null | FileCheck %s --check-prefix=MIXED
+// RUN: not mx-warp-sim %t/int8xfp4.mlir --chip=sm_90a --path=bf16 --perturb=a:lane-xor-1 2>/dev/null | FileCheck %s --check-prefix=BROKEN
+// RUN: not mx-warp-sim %t/int8xfp4.mlir --chip=sm_90a --path=bf16 --perturb=b:lane-xor-4 2>/dev/null | FileCheck %s --check-prefix=BROKEN
+// MIXED: grid (2, 2, 1)
+// MIXED-NEXT: PASS: 512 of 512 outputs
 // RUN: mx-warp-sim %t/mxfp4.mlir --chip=sm_90a --path=bf16 2>/dev/null | FileCheck %s
 // RUN: mx-warp-sim %t/nvfp4.mlir --chip=sm_90a --path=bf16 2>/dev/null | FileCheck %s
 // RUN: mx-warp-sim %t/fp6xfp8.mlir --chip=sm_80 --path=bf16 2>/dev/null | FileCheck %s
@@ -31,4 +38,9 @@ func.func @nvfp4(%a: !mx.tensor<16x64xnvfp4>, %w: !mx.tensor<64x8xnvfp4, block =
 func.func @fp6xfp8(%a: !mx.tensor<16x64xmxfp6_e2m3>, %w: !mx.tensor<64x8xmxfp8_e4m3, block = [32, 1]>) -> tensor<16x8xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<16x64xmxfp6_e2m3>, !mx.tensor<64x8xmxfp8_e4m3, block = [32, 1]> -> tensor<16x8xf32>
   return %c : tensor<16x8xf32>
+}
+//--- int8xfp4.mlir
+func.func @int8xfp4(%a: !mx.tensor<32x128xmxint8>, %w: !mx.tensor<128x16xmxfp4, block = [32, 1]>) -> tensor<32x16xf32> {
+  %c = mx.matmul %a, %w : !mx.tensor<32x128xmxint8>, !mx.tensor<128x16xmxfp4, block = [32, 1]> -> tensor<32x16xf32>
+  return %c : tensor<32x16xf32>
 }

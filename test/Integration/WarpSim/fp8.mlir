@@ -1,8 +1,15 @@
-// The FP8 emulation (sm_90a, sm_89): elements re-encoded as E4M3 (E5M2 kept),
-// one mma.sync m16n8k32 per 32-element K block (the llvm.call_intrinsic),
+// The FP8 emulation (sm_90a, sm_89): elements re-encoded as E4M3 (E5M2 kept;
+// E2M1 by the packed decode), one mma.sync m16n8k32 per 32-element K block (the llvm.call_intrinsic),
 // block scales on the f32 partial sums. Passes, and fails with a broken lane
 // mapping of the kernel or of either MMA operand.
 // RUN: split-file %s %t
+// Packed FP4 decode with the other operand element by element in the same
+// permuted K order (docs/Lowering.md, "Packed FP4 decode"):
+// RUN: mx-warp-sim %t/fp4xe3m2.mlir --chip=sm_90a --path=fp8 2>/dev/null | FileCheck %s --check-prefix=MIXED
+// RUN: not mx-warp-sim %t/fp4xe3m2.mlir --chip=sm_90a --path=fp8 --perturb=a:lane-xor-1 2>/dev/null | FileCheck %s --check-prefix=BROKEN
+// RUN: not mx-warp-sim %t/fp4xe3m2.mlir --chip=sm_90a --path=fp8 --perturb=b:lane-xor-4 2>/dev/null | FileCheck %s --check-prefix=BROKEN
+// MIXED: grid (2, 2, 1)
+// MIXED-NEXT: PASS: 512 of 512 outputs
 // RUN: mx-warp-sim %t/mxfp4.mlir --chip=sm_90a --path=fp8 2>/dev/null | FileCheck %s
 // RUN: mx-warp-sim %t/fp6xe5m2.mlir --chip=sm_90a --path=fp8 2>/dev/null | FileCheck %s
 // RUN: mx-warp-sim %t/e5m2.mlir --chip=sm_89 --path=fp8 2>/dev/null | FileCheck %s
@@ -42,5 +49,10 @@ func.func @e5m2(%a: !mx.tensor<16x64xmxfp8_e5m2>, %w: !mx.tensor<64x8xmxfp8_e5m2
 //--- big.mlir
 func.func @big(%a: !mx.tensor<32x128xmxfp4>, %w: !mx.tensor<128x16xmxfp4, block = [32, 1]>) -> tensor<32x16xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<32x128xmxfp4>, !mx.tensor<128x16xmxfp4, block = [32, 1]> -> tensor<32x16xf32>
+  return %c : tensor<32x16xf32>
+}
+//--- fp4xe3m2.mlir
+func.func @fp4xe3m2(%a: !mx.tensor<32x128xmxfp4>, %w: !mx.tensor<128x16xmxfp6_e3m2, block = [32, 1]>) -> tensor<32x16xf32> {
+  %c = mx.matmul %a, %w : !mx.tensor<32x128xmxfp4>, !mx.tensor<128x16xmxfp6_e3m2, block = [32, 1]> -> tensor<32x16xf32>
   return %c : tensor<32x16xf32>
 }

@@ -26,6 +26,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::mx;
@@ -90,6 +91,7 @@ struct Converter {
     declare("mxws_mbar_arrive", {i64}, {i64});
     declare("mxws_mbar_wait", {i64, i64, i32}, {i32});
     declare("mxws_mbar_test", {i64, i64, i32}, {i32});
+    declare("mxws_shuffle_xor", {i32, i32}, {i32});
   }
 
   Value call(Location loc, StringRef name, ValueRange args,
@@ -556,6 +558,33 @@ struct Converter {
     }
     if (isa<gpu::ReturnOp>(op)) {
       func::ReturnOp::create(b, loc);
+      op->erase();
+      return success();
+    }
+    if (auto shfl = dyn_cast<gpu::ShuffleOp>(op)) {
+      // Butterfly shuffles of 32-bit values over the whole warp.
+      IntegerAttr width, offset;
+      Type ty = shfl.getValue().getType();
+      if (shfl.getMode() != gpu::ShuffleMode::XOR ||
+          !matchPattern(shfl.getWidth(), m_Constant(&width)) ||
+          width.getInt() != 32 ||
+          !matchPattern(shfl.getOffset(), m_Constant(&offset)) ||
+          !(ty.isF32() || ty.isInteger(32)))
+        return op->emitError("warp simulator: only gpu.shuffle xor of a "
+                             "32-bit value with a constant offset over 32 "
+                             "lanes is modelled");
+      Type i32 = b.getI32Type();
+      Value bits = shfl.getValue();
+      if (ty.isF32())
+        bits = arith::BitcastOp::create(b, loc, i32, bits);
+      Value r = func::CallOp::create(b, loc, "mxws_shuffle_xor", TypeRange{i32},
+                                     ValueRange{bits, shfl.getOffset()})
+                    .getResult(0);
+      if (ty.isF32())
+        r = arith::BitcastOp::create(b, loc, ty, r);
+      shfl.getShuffleResult().replaceAllUsesWith(r);
+      shfl.getValid().replaceAllUsesWith(
+          arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
       op->erase();
       return success();
     }

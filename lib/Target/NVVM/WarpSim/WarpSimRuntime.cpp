@@ -247,12 +247,39 @@ struct Warp {
   /// an error message or "".
   std::function<std::string()> action;
 
-  /// Runs the MMA once every member arrived or exited (lock held).
+  /// Shuffle values in and out; a shuffle's op is -1 - its xor offset.
+  int32_t shuffleIn[32] = {}, shuffleOut[32] = {};
+
+  /// Exchanges the lanes' values of a butterfly shuffle (lock held).
+  void completeShuffle(const std::vector<int> &here) {
+    if (error.empty() && (exited || members != 32))
+      error = "a shuffle was reached by only part of a 32-lane warp";
+    for (int l : here)
+      if (error.empty() && op[l] != op[here[0]])
+        error = llvm::formatv("lanes {0} and {1} shuffle with different "
+                              "offsets",
+                              here[0], l);
+    int64_t offset = -1 - op[here[0]];
+    for (int l : here)
+      shuffleOut[l] = error.empty() ? shuffleIn[l ^ offset] : 0;
+  }
+
+  /// Runs the MMA (or shuffle) once every member arrived or exited (lock
+  /// held).
   void complete() {
     std::vector<int> here;
     for (int l = 0; l < 32; ++l)
       if (present[l])
         here.push_back(l);
+    if (!here.empty() && op[here[0]] < 0) {
+      completeShuffle(here);
+      for (bool &p : present)
+        p = false;
+      arrived = 0;
+      ++generation;
+      cv.notify_all();
+      return;
+    }
     bool collective = !here.empty() && (op[here[0]] & kCollectiveTag);
     if (error.empty() && exited)
       error =
@@ -416,6 +443,20 @@ void mxws_mma(int64_t op, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
 }
 
 float mxws_result(int64_t i) { return tlResult[i & 3]; }
+
+int32_t mxws_shuffle_xor(int32_t value, int32_t offset) {
+  Warp &w = *tlWarp;
+  std::unique_lock<std::mutex> lock(w.mu);
+  w.shuffleIn[tlLane] = value;
+  w.op[tlLane] = -1 - int64_t(offset & 31);
+  w.present[tlLane] = true;
+  uint64_t gen = w.generation;
+  if (++w.arrived + w.exited == w.members)
+    w.complete();
+  else
+    w.cv.wait(lock, [&] { return w.generation != gen; });
+  return w.shuffleOut[tlLane];
+}
 
 void mxws_barrier() {
   ThreadBlock &b = *tlBlock;
@@ -624,6 +665,7 @@ llvm::StringMap<void *> mlir::mx::warpsim::getRuntimeSymbols() {
            {"mxws_mbar_wait", reinterpret_cast<void *>(&mxws_mbar_wait)},
            {"mxws_mbar_test", reinterpret_cast<void *>(&mxws_mbar_test)}})
     symbols[name] = fn;
+  symbols["mxws_shuffle_xor"] = reinterpret_cast<void *>(&mxws_shuffle_xor);
   return symbols;
 }
 
