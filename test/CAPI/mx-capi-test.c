@@ -133,6 +133,7 @@ static void testFormats(MlirContext ctx) {
   // CHECK-NEXT:#mx.format<mxint8> elem=i8 scale=f8E8M0FNU block=32 tensor_scale=0 preset='mxint8'
   // CHECK-NEXT:#mx.format<nvfp4> elem=f4E2M1FN scale=f8E4M3FN block=16 tensor_scale=1 preset='nvfp4'
   // CHECK-NEXT:#mx.format<fp8_e4m3_tensor> elem=f8E4M3FN scale=none block=0 tensor_scale=1 preset='fp8_e4m3_tensor'
+  // CHECK-NEXT:#mx.format<mxfp4_b16> elem=f4E2M1FN scale=f8E8M0FNU block=16 tensor_scale=0 preset='mxfp4_b16'
   printf("past the end: '");
   printStringRef(mlirMXGetFormatPresetName(n));
   printf("'\n");
