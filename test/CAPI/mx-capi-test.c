@@ -160,7 +160,7 @@ static void testFormats(MlirContext ctx) {
 
   // Invalid formats: null and a diagnostic, never a crash.
   printAttr("unknown preset", mlirMXFormatAttrGetPreset(ctx, str("mxfp3")));
-  // CHECK-NEXT:diagnostic: loc(unknown): unknown format preset 'mxfp3' (expected one of mxfp8_e4m3, mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8, nvfp4, fp8_e4m3_tensor)
+  // CHECK-NEXT:diagnostic: loc(unknown): unknown format preset 'mxfp3' (expected one of mxfp8_e4m3, mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8, nvfp4, fp8_e4m3_tensor, mxfp4_b16)
   // CHECK-NEXT:unknown preset: <null>
   printAttr("f32 elements",
             mlirMXFormatAttrGet(ctx, mlirF32TypeGet(ctx), e8m0, 32, false));
