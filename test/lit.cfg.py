@@ -32,6 +32,7 @@ config.substitutions.append(
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
 tools = ["mx-quant", "mx-opt", "mx-run", "mx-warp-sim", "mx-capi-test", "count", "not", "split-file",
          "mlir-runner", "mlir-translate", "llc"]
+tools.append("mx-lsp-server")  # test/mx-lsp-server
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # CPU execution (test/Integration): mlir-runner's support libraries.

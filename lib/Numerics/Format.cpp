@@ -206,6 +206,9 @@ static const Preset kPresets[] = {
     {"mxint8", {ElemKind::INT8, ScaleKind::E8M0, false, 32}},
     {"nvfp4", {ElemKind::E2M1, ScaleKind::UE4M3, true, 16}},
     {"fp8_e4m3_tensor", {ElemKind::E4M3, ScaleKind::None, true, 0}},
+    // MXFP4 at NVFP4's granularity: E8M0 scales on 16-element blocks
+    // (docs/AddingAFormat.md walks through this row).
+    {"mxfp4_b16", {ElemKind::E2M1, ScaleKind::E8M0, false, 16}},
 };
 
 llvm::ArrayRef<Preset> mxref::getPresets() { return kPresets; }

@@ -133,6 +133,7 @@ static void testFormats(MlirContext ctx) {
   // CHECK-NEXT:#mx.format<mxint8> elem=i8 scale=f8E8M0FNU block=32 tensor_scale=0 preset='mxint8'
   // CHECK-NEXT:#mx.format<nvfp4> elem=f4E2M1FN scale=f8E4M3FN block=16 tensor_scale=1 preset='nvfp4'
   // CHECK-NEXT:#mx.format<fp8_e4m3_tensor> elem=f8E4M3FN scale=none block=0 tensor_scale=1 preset='fp8_e4m3_tensor'
+  // CHECK-NEXT:#mx.format<mxfp4_b16> elem=f4E2M1FN scale=f8E8M0FNU block=16 tensor_scale=0 preset='mxfp4_b16'
   printf("past the end: '");
   printStringRef(mlirMXGetFormatPresetName(n));
   printf("'\n");
@@ -159,7 +160,7 @@ static void testFormats(MlirContext ctx) {
 
   // Invalid formats: null and a diagnostic, never a crash.
   printAttr("unknown preset", mlirMXFormatAttrGetPreset(ctx, str("mxfp3")));
-  // CHECK-NEXT:diagnostic: loc(unknown): unknown format preset 'mxfp3' (expected one of mxfp8_e4m3, mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8, nvfp4, fp8_e4m3_tensor)
+  // CHECK-NEXT:diagnostic: loc(unknown): unknown format preset 'mxfp3' (expected one of mxfp8_e4m3, mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8, nvfp4, fp8_e4m3_tensor, mxfp4_b16)
   // CHECK-NEXT:unknown preset: <null>
   printAttr("f32 elements",
             mlirMXFormatAttrGet(ctx, mlirF32TypeGet(ctx), e8m0, 32, false));

@@ -100,8 +100,9 @@ TEST(FormatTest, Presets) {
       {"mxint8", {ElemKind::INT8, ScaleKind::E8M0, false, 32}},
       {"nvfp4", {ElemKind::E2M1, ScaleKind::UE4M3, true, 16}},
       {"fp8_e4m3_tensor", {ElemKind::E4M3, ScaleKind::None, true, 0}},
+      {"mxfp4_b16", {ElemKind::E2M1, ScaleKind::E8M0, false, 16}},
   };
-  ASSERT_EQ(getPresets().size(), 8u);
+  ASSERT_EQ(getPresets().size(), 9u);
   for (const P &p : want) {
     SCOPED_TRACE(p.name);
     std::optional<Format> f = lookupPreset(p.name);
