@@ -207,12 +207,16 @@ ParseResult ConstantOp::parse(OpAsmParser &parser, OperationState &result) {
 
 void ConstantOp::print(OpAsmPrinter &p) {
   p << " packed(";
-  // Hex shows the bytes as they sit in memory.
+  // Hex shows the bytes as they sit in memory; streamed in pieces so a huge
+  // constant is not copied into one string first.
   auto packed = dyn_cast<DenseElementsAttr>(getPacked());
   if (packed && packed.getElementType().isInteger(8)) {
     ArrayRef<char> raw = packed.getRawData();
-    p << "dense<\"0x" << llvm::toHex(StringRef(raw.data(), raw.size()))
-      << "\"> : ";
+    p << "dense<\"0x";
+    for (size_t i = 0; i < raw.size(); i += 4096)
+      p << llvm::toHex(
+          StringRef(raw.data() + i, std::min<size_t>(4096, raw.size() - i)));
+    p << "\"> : ";
     p.printType(packed.getType());
   } else {
     p.printAttribute(getPacked());
