@@ -503,38 +503,32 @@ struct ConvertLowering : OpConversionPattern<ConvertOp> {
   }
 };
 
-static Value byteConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                          ArrayRef<uint8_t> bytes) {
-  auto type = RankedTensorType::get(shape, b.getI8Type());
-  ArrayRef<char> raw(reinterpret_cast<const char *>(bytes.data()),
-                     bytes.size());
-  return arith::ConstantOp::create(
-      b, loc, type, DenseElementsAttr::getFromRawBuffer(type, raw));
-}
-
 struct ConstantLowering : OpConversionPattern<ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(ConstantOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     BlockScaledTensorType type = op.getType();
-    FailureOr<mxref::QuantizedTensor> q = toReference(type, op.getValueAttr());
-    if (failed(q)) // excluded by the verifier (rule K5)
+    // Excluded by the verifier (rules K1, K5).
+    if (!isConstantValue(type, op.getValueAttr()))
       return rewriter.notifyMatchFailure(op, "components are not dense");
     SmallVector<Type> types;
     if (failed(getMXComponentTypes(type, types)))
       return failure();
     Location loc = op.getLoc();
-    // Rows are byte aligned, so packing the row-major stream packs each row.
-    SmallVector<Value> comps = {
-        byteConstant(rewriter, loc, cast<RankedTensorType>(types[0]).getShape(),
-                     mxref::packElements(q->format.elem, q->elements))};
+    // The constant already holds the packed stream; rows are byte aligned,
+    // so it is the elements component reshaped (a splat stays a splat).
+    auto packed = cast<DenseElementsAttr>(op.getPacked());
+    SmallVector<Value> comps = {arith::ConstantOp::create(
+        rewriter, loc, packed.reshape(cast<ShapedType>(types[0])))};
     if (type.hasBlockScales())
       comps.push_back(
-          byteConstant(rewriter, loc, type.getBlockGrid(), q->scales));
+          arith::ConstantOp::create(rewriter, loc,
+                                    cast<DenseElementsAttr>(*op.getScales())
+                                        .bitcast(rewriter.getI8Type())));
     if (type.hasTensorScale())
-      comps.push_back(arith::ConstantOp::create(
-          rewriter, loc, rewriter.getF32FloatAttr(q->tensorDecodeScale)));
+      comps.push_back(
+          arith::ConstantOp::create(rewriter, loc, op.getTensorScaleAttr()));
     rewriter.replaceOpWithMultiple(op, {comps});
     return success();
   }

@@ -28,9 +28,10 @@ Operation *MXDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                           Type type, Location loc) {
   if (auto bsType = dyn_cast<BlockScaledTensorType>(type)) {
     auto parts = dyn_cast<ArrayAttr>(value);
-    if (!parts || failed(toReference(bsType, value)))
+    if (!parts || !isConstantValue(bsType, value))
       return nullptr;
-    // [elements, scales (absent per tensor), tensor_scale?], checked above.
+    // [packed elements, scales (absent per tensor), tensor_scale?], checked
+    // above.
     bool hasScales = bsType.hasBlockScales();
     return ConstantOp::create(
         builder, loc, bsType, cast<ElementsAttr>(parts[0]),

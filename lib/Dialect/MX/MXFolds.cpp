@@ -55,53 +55,137 @@ static DenseElementsAttr writeCodes(RankedTensorType type,
   return DenseElementsAttr::getFromRawBuffer(type, raw);
 }
 
-FailureOr<mxref::QuantizedTensor>
-mlir::mx::toReference(BlockScaledTensorType type, Attribute value) {
-  // [elements, scales (absent per tensor), tensor_scale (when present)].
+RankedTensorType mlir::mx::getPackedElementsType(BlockScaledTensorType type) {
+  int64_t bytes = mxref::getPackedSize(type.getFormat().getFormat().elem,
+                                       type.getNumElements());
+  return RankedTensorType::get({bytes}, IntegerType::get(type.getContext(), 8));
+}
+
+DenseElementsAttr mlir::mx::packElementCodes(BlockScaledTensorType type,
+                                             ArrayRef<uint8_t> codes) {
+  return writeCodes(
+      getPackedElementsType(type),
+      mxref::packElements(type.getFormat().getFormat().elem, codes));
+}
+
+std::vector<uint8_t> mlir::mx::getPackedBytes(DenseElementsAttr packed) {
+  ArrayRef<char> raw = packed.getRawData();
+  if (packed.isSplat())
+    return std::vector<uint8_t>(packed.getNumElements(), uint8_t(raw[0]));
+  return std::vector<uint8_t>(raw.begin(), raw.end());
+}
+
+/// Codes per packing group: the fewest codes that fill whole bytes.
+static int64_t getGroupCodes(mxref::ElemKind kind) {
+  int64_t bits = mxref::getElemInfo(kind).bits;
+  return bits == 4 ? 2 : bits == 6 ? 4 : 1;
+}
+
+DenseElementsAttr mlir::mx::getSplatPacked(BlockScaledTensorType type,
+                                           uint8_t code) {
+  // Whole packing groups repeat one byte pattern; a partial last group is
+  // zero padded.
+  mxref::ElemKind kind = type.getFormat().getFormat().elem;
+  int64_t group = getGroupCodes(kind);
+  int64_t n = type.getNumElements();
+  std::vector<uint8_t> groupBytes =
+      mxref::packElements(kind, std::vector<uint8_t>(group, code));
+  RankedTensorType packedType = getPackedElementsType(type);
+  if (n % group == 0 && llvm::all_equal(groupBytes))
+    return writeCodes(packedType, ArrayRef<uint8_t>(groupBytes[0]));
+  std::vector<uint8_t> bytes;
+  bytes.reserve(packedType.getNumElements());
+  for (int64_t g = 0; g < n / group; ++g)
+    bytes.insert(bytes.end(), groupBytes.begin(), groupBytes.end());
+  std::vector<uint8_t> tail =
+      mxref::packElements(kind, std::vector<uint8_t>(n % group, code));
+  bytes.insert(bytes.end(), tail.begin(), tail.end());
+  return writeCodes(packedType, bytes);
+}
+
+std::optional<uint8_t> mlir::mx::getSplatCode(BlockScaledTensorType type,
+                                              DenseElementsAttr packed) {
+  if (!packed.isSplat())
+    return std::nullopt;
+  mxref::ElemKind kind = type.getFormat().getFormat().elem;
+  int64_t group = getGroupCodes(kind);
+  std::vector<uint8_t> bytes(mxref::getPackedSize(kind, group),
+                             uint8_t(packed.getRawData()[0]));
+  std::vector<uint8_t> codes = mxref::unpackElements(kind, bytes, group);
+  if (!llvm::all_equal(codes))
+    return std::nullopt;
+  return codes[0];
+}
+
+bool mlir::mx::isConstantValue(BlockScaledTensorType type, Attribute value) {
+  // [packed elements, scales (absent per tensor), tensor_scale (when
+  // present)].
   bool hasScales = type.hasBlockScales();
   auto parts = dyn_cast_or_null<ArrayAttr>(value);
   if (!parts || parts.size() !=
                     1u + unsigned(hasScales) + unsigned(type.hasTensorScale()))
-    return failure();
-  auto elements = dyn_cast<DenseElementsAttr>(parts[0]);
-  if (!elements || elements.getType() != type.getElementsType())
-    return failure();
-  FailureOr<std::vector<uint8_t>> elemCodes = readCodes(elements);
-  if (failed(elemCodes))
-    return failure();
-  mxref::QuantizedTensor q;
-  q.format = type.getFormat().getFormat();
-  q.shape.assign(type.getShape().begin(), type.getShape().end());
-  q.block.assign(type.getBlock().begin(), type.getBlock().end());
-  q.elements = std::move(*elemCodes);
+    return false;
+  auto packed = dyn_cast<DenseElementsAttr>(parts[0]);
+  if (!packed || packed.getType() != getPackedElementsType(type))
+    return false;
   if (hasScales) {
     auto scales = dyn_cast<DenseElementsAttr>(parts[1]);
     if (!scales || scales.getType() != type.getScalesType())
-      return failure();
-    FailureOr<std::vector<uint8_t>> scaleCodes = readCodes(scales);
-    if (failed(scaleCodes))
-      return failure();
-    q.scales = std::move(*scaleCodes);
+      return false;
   }
   if (type.hasTensorScale()) {
     auto ts = dyn_cast<FloatAttr>(parts.getValue().back());
     if (!ts || !ts.getType().isF32())
-      return failure();
-    q.tensorDecodeScale = ts.getValue().convertToFloat();
+      return false;
   }
+  return true;
+}
+
+FailureOr<mxref::QuantizedTensor>
+mlir::mx::toReference(BlockScaledTensorType type, Attribute value) {
+  if (!isConstantValue(type, value))
+    return failure();
+  auto parts = cast<ArrayAttr>(value);
+  mxref::QuantizedTensor q;
+  q.format = type.getFormat().getFormat();
+  q.shape.assign(type.getShape().begin(), type.getShape().end());
+  q.block.assign(type.getBlock().begin(), type.getBlock().end());
+  q.elements = mxref::unpackElements(
+      q.format.elem, getPackedBytes(cast<DenseElementsAttr>(parts[0])),
+      type.getNumElements());
+  if (type.hasBlockScales()) {
+    FailureOr<std::vector<uint8_t>> scaleCodes = readCodes(parts[1]);
+    if (failed(scaleCodes))
+      return failure();
+    q.scales = std::move(*scaleCodes);
+  }
+  if (type.hasTensorScale())
+    q.tensorDecodeScale =
+        cast<FloatAttr>(parts.getValue().back()).getValue().convertToFloat();
   return q;
 }
 
 ArrayAttr mlir::mx::fromReference(BlockScaledTensorType type,
                                   const mxref::QuantizedTensor &q) {
   MLIRContext *ctx = type.getContext();
-  SmallVector<Attribute, 3> parts = {
-      writeCodes(type.getElementsType(), q.elements)};
+  SmallVector<Attribute, 3> parts = {packElementCodes(type, q.elements)};
   if (type.hasBlockScales())
     parts.push_back(writeCodes(type.getScalesType(), q.scales));
   if (type.hasTensorScale())
     parts.push_back(FloatAttr::get(Float32Type::get(ctx), q.tensorDecodeScale));
   return ArrayAttr::get(ctx, parts);
+}
+
+/// The logical elements (`tensor<shape x elementType>`) of a folded
+/// constant of `type`; a splat stays a splat.
+static DenseElementsAttr unpackedElements(BlockScaledTensorType type,
+                                          DenseElementsAttr packed) {
+  if (std::optional<uint8_t> code = getSplatCode(type, packed))
+    return writeCodes(type.getElementsType(), ArrayRef<uint8_t>(*code));
+  return writeCodes(type.getElementsType(),
+                    mxref::unpackElements(type.getFormat().getFormat().elem,
+                                          getPackedBytes(packed),
+                                          type.getNumElements()));
 }
 
 /// The scales of `q` in `layout`, as a dense attribute of `scalesType`.
@@ -197,7 +281,70 @@ getOptions(std::optional<ScaleMode> mode, Rounding rounding, bool hasScale,
   return opts;
 }
 
+/// The folded constant of `type` whose every element quantizes `value`,
+/// built without expanding the tensor: one block (the whole tensor of a
+/// per-tensor format shrunk to one element; its amax is the same) is
+/// quantized, and since every block of a splat quantizes alike (RNE), its
+/// code and scale repeat. Null when the block's codes differ or
+/// quantization fails.
+static ArrayAttr foldSplat(BlockScaledTensorType type, float value,
+                           const mxref::QuantOptions &opts) {
+  mxref::Format format = type.getFormat().getFormat();
+  SmallVector<int64_t, 4> rep(type.getRank(), 1);
+  if (type.hasBlockScales())
+    rep.assign(type.getBlock().begin(), type.getBlock().end());
+  int64_t repCount = 1;
+  for (int64_t d : rep)
+    repCount *= d;
+  std::vector<float> values(repCount, value);
+  llvm::Expected<mxref::QuantizedTensor> q =
+      mxref::quantize(values, rep, rep, format, opts);
+  if (!q) {
+    llvm::consumeError(q.takeError());
+    return {};
+  }
+  if (!llvm::all_equal(q->elements))
+    return {};
+  DenseElementsAttr packed = getSplatPacked(type, q->elements[0]);
+  MLIRContext *ctx = type.getContext();
+  SmallVector<Attribute, 3> parts = {packed};
+  if (type.hasBlockScales())
+    parts.push_back(
+        writeCodes(type.getScalesType(), ArrayRef<uint8_t>(q->scales[0])));
+  if (type.hasTensorScale())
+    parts.push_back(
+        FloatAttr::get(Float32Type::get(ctx), q->tensorDecodeScale));
+  return ArrayAttr::get(ctx, parts);
+}
+
+/// The byte of a splat constant of one-byte elements, or nullopt.
+static std::optional<uint8_t> getSplatByte(Attribute attr) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
+  if (!dense || !dense.isSplat() ||
+      dense.getElementType().getIntOrFloatBitWidth() != 8)
+    return std::nullopt;
+  return uint8_t(dense.getRawData()[0]);
+}
+
 OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
+  BlockScaledTensorType type = getType();
+  // A splat folds to a splat (or a repeated byte pattern) without expanding
+  // the values (issue: a 20000x20000 splat used to take gigabytes).
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
+  if (dense && dense.isSplat() && dense.getElementType().isF32()) {
+    // (Stochastic rounding takes the general path.)
+    if (!getRandomBits()) {
+      std::vector<uint8_t> unused;
+      std::optional<mxref::QuantOptions> opts =
+          getOptions(getScaleMode(), getRounding(), bool(getTensorScale()),
+                     adaptor.getTensorScale(), /*hasBits=*/false, {}, unused);
+      if (!opts)
+        return {};
+      if (ArrayAttr folded =
+              foldSplat(type, dense.getSplatValue<float>(), *opts))
+        return folded;
+    }
+  }
   std::optional<std::vector<float>> values = readF32(adaptor.getInput());
   if (!values)
     return {};
@@ -208,7 +355,6 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
                  adaptor.getRandomBits(), bits);
   if (!opts)
     return {};
-  BlockScaledTensorType type = getType();
   llvm::Expected<mxref::QuantizedTensor> q =
       mxref::quantize(*values, type.getShape(), type.getBlock(),
                       type.getFormat().getFormat(), *opts);
@@ -217,6 +363,34 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
     return {};
   }
   return fromReference(type, *q);
+}
+
+/// A one-element tensor standing for every element of a folded constant of
+/// `type` whose codes and scales are splats, or nullopt.
+static std::optional<mxref::QuantizedTensor>
+getSplatTensor(BlockScaledTensorType type, Attribute value) {
+  if (!isConstantValue(type, value))
+    return std::nullopt;
+  auto parts = cast<ArrayAttr>(value);
+  std::optional<uint8_t> code =
+      getSplatCode(type, cast<DenseElementsAttr>(parts[0]));
+  if (!code)
+    return std::nullopt;
+  mxref::QuantizedTensor q;
+  q.format = type.getFormat().getFormat();
+  q.shape.assign(type.getRank(), 1);
+  q.block.assign(type.getRank(), 1);
+  q.elements = {*code};
+  if (type.hasBlockScales()) {
+    std::optional<uint8_t> scale = getSplatByte(parts[1]);
+    if (!scale)
+      return std::nullopt;
+    q.scales = {*scale};
+  }
+  if (type.hasTensorScale())
+    q.tensorDecodeScale =
+        cast<FloatAttr>(parts.getValue().back()).getValue().convertToFloat();
+  return q;
 }
 
 OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
@@ -248,6 +422,21 @@ OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
         return getInput();
     }
   }
+  // convert = quantize(dequantize(x)): a splat requantizes as a splat.
+  if (std::optional<mxref::QuantizedTensor> one =
+          getSplatTensor(getInput().getType(), adaptor.getInput())) {
+    if (!getRandomBits()) {
+      std::vector<uint8_t> unused;
+      std::optional<mxref::QuantOptions> opts =
+          getOptions(getScaleMode(), getRounding(), bool(getTensorScale()),
+                     adaptor.getTensorScale(), /*hasBits=*/false, {}, unused);
+      if (!opts)
+        return {};
+      // The f32 dequantized value, as mxref::convert computes it.
+      if (ArrayAttr folded = foldSplat(type, mxref::dequantize(*one)[0], *opts))
+        return folded;
+    }
+  }
   FailureOr<mxref::QuantizedTensor> in =
       toReference(getInput().getType(), adaptor.getInput());
   if (failed(in))
@@ -269,17 +458,27 @@ OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
+  RankedTensorType type = getType();
+  const llvm::fltSemantics &sem =
+      cast<FloatType>(type.getElementType()).getFloatSemantics();
+  // A splat constant dequantizes to a splat: the exact value rounded once.
+  if (std::optional<mxref::QuantizedTensor> one =
+          getSplatTensor(getInput().getType(), adaptor.getInput())) {
+    if (type.getElementType().isF32())
+      return DenseElementsAttr::get(type, mxref::dequantize(*one)[0]);
+    APFloat f(mxref::dequantizeExact(*one)[0]);
+    bool lost;
+    f.convert(sem, APFloat::rmNearestTiesToEven, &lost);
+    return DenseElementsAttr::get(type, ArrayRef<APFloat>(f));
+  }
   FailureOr<mxref::QuantizedTensor> q =
       toReference(getInput().getType(), adaptor.getInput());
   if (failed(q))
     return {};
-  RankedTensorType type = getType();
   if (type.getElementType().isF32())
     return DenseElementsAttr::get(type, ArrayRef(mxref::dequantize(*q)));
   // f16/bf16: round the exact value (a double holds it exactly) to nearest
   // even, once.
-  const llvm::fltSemantics &sem =
-      cast<FloatType>(type.getElementType()).getFloatSemantics();
   std::vector<APFloat> out;
   out.reserve(q->elements.size());
   for (double v : mxref::dequantizeExact(*q)) {
@@ -296,7 +495,7 @@ OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
 //===----------------------------------------------------------------------===//
 
 ArrayAttr ConstantOp::getValueAttr() {
-  SmallVector<Attribute, 3> parts = {getElements()};
+  SmallVector<Attribute, 3> parts = {getPacked()};
   if (ElementsAttr scales = getScalesAttr())
     parts.push_back(scales);
   if (FloatAttr ts = getTensorScaleAttr())
@@ -305,6 +504,16 @@ ArrayAttr ConstantOp::getValueAttr() {
 }
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValueAttr(); }
+
+std::vector<uint8_t> ConstantOp::getPackedBytes() {
+  return mx::getPackedBytes(cast<DenseElementsAttr>(getPacked()));
+}
+
+std::vector<uint8_t> ConstantOp::getElementCodes() {
+  BlockScaledTensorType type = getType();
+  return mxref::unpackElements(type.getFormat().getFormat().elem,
+                               getPackedBytes(), type.getNumElements());
+}
 
 LogicalResult UnpackOp::fold(FoldAdaptor adaptor,
                              SmallVectorImpl<OpFoldResult> &results) {
@@ -319,14 +528,22 @@ LogicalResult UnpackOp::fold(FoldAdaptor adaptor,
     return success();
   }
   BlockScaledTensorType type = getInput().getType();
-  FailureOr<mxref::QuantizedTensor> q = toReference(type, adaptor.getInput());
-  if (failed(q))
+  if (!isConstantValue(type, adaptor.getInput()))
     return failure();
   auto parts = cast<ArrayAttr>(adaptor.getInput());
-  results.push_back(parts[0]);
-  if (type.hasBlockScales())
-    results.push_back(scalesInLayout(
-        *q, getLayout(), cast<RankedTensorType>(getScales().getType())));
+  results.push_back(unpackedElements(type, cast<DenseElementsAttr>(parts[0])));
+  if (type.hasBlockScales()) {
+    if (getLayout() == ScaleLayout::row_major) {
+      results.push_back(parts[1]);
+    } else {
+      FailureOr<mxref::QuantizedTensor> q =
+          toReference(type, adaptor.getInput());
+      if (failed(q))
+        return failure();
+      results.push_back(scalesInLayout(
+          *q, getLayout(), cast<RankedTensorType>(getScales().getType())));
+    }
+  }
   if (type.hasTensorScale())
     results.push_back(parts.getValue().back());
   return success();
@@ -346,8 +563,10 @@ OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
       (getTensorScale() && !adaptor.getTensorScale()))
     return {};
   BlockScaledTensorType type = getType();
-  if (failed(readCodes(adaptor.getElements())))
+  FailureOr<std::vector<uint8_t>> codes = readCodes(adaptor.getElements());
+  if (failed(codes))
     return {};
+  DenseElementsAttr packed = packElementCodes(type, *codes);
   // A constant's tensor scale must be finite and positive (rule K4).
   if (getTensorScale()) {
     auto ts = dyn_cast<FloatAttr>(adaptor.getTensorScale());
@@ -355,7 +574,7 @@ OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
       return {};
   }
   if (!type.hasBlockScales()) {
-    SmallVector<Attribute, 2> parts = {adaptor.getElements()};
+    SmallVector<Attribute, 2> parts = {packed};
     if (getTensorScale())
       parts.push_back(adaptor.getTensorScale());
     return ArrayAttr::get(getContext(), parts);
@@ -369,7 +588,7 @@ OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
   if (type.getFormat().getFormat().scale == mxref::ScaleKind::UE4M3 &&
       llvm::any_of(*scales, [](uint8_t s) { return s & 0x80; }))
     return {};
-  SmallVector<Attribute, 3> parts = {adaptor.getElements(),
+  SmallVector<Attribute, 3> parts = {packed,
                                      writeCodes(type.getScalesType(), *scales)};
   if (getTensorScale())
     parts.push_back(adaptor.getTensorScale());

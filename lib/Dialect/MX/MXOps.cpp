@@ -10,10 +10,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/Dialect/MX/MXOps.h"
+#include "mx/Numerics/Packing.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::mx;
@@ -82,19 +84,41 @@ LogicalResult DequantizeOp::verify() {
 
 LogicalResult ConstantOp::verify() {
   BlockScaledTensorType type = getType();
-  if (getElements().getType() != type.getElementsType()) // K1
-    return emitOpError() << "elements must have type " << type.getElementsType()
-                         << ", got " << getElements().getType();
+  // K5: the components must be dense (their bytes are read by folders and
+  // lowerings).
+  auto packed = dyn_cast<DenseElementsAttr>(getPacked());
+  auto scales = dyn_cast_or_null<DenseElementsAttr>(getScalesAttr());
+  if (!packed || (getScalesAttr() && !scales))
+    return emitOpError() << "elements and scales must be dense constants";
+  mxref::Format format = type.getFormat().getFormat();
+  RankedTensorType packedType = getPackedElementsType(type);
+  if (packed.getType() != packedType) // K1
+    return emitOpError() << "packed elements must have type " << packedType
+                         << " (" << type.getNumElements() << " "
+                         << mxref::getElemInfo(format.elem).name
+                         << " codes packed), got " << packed.getType();
+  // K7: the zero bits that pad the last byte are zero, so equal constants
+  // have equal bytes.
+  int64_t usedBits =
+      type.getNumElements() * int64_t(mxref::getElemInfo(format.elem).bits) % 8;
+  if (usedBits != 0 && packedType.getNumElements() > 0) {
+    ArrayRef<char> raw = packed.getRawData();
+    uint8_t last = uint8_t(raw[packed.isSplat() ? 0 : raw.size() - 1]);
+    if (last >> usedBits)
+      return emitOpError() << "the " << (8 - usedBits)
+                           << " padding bits after the last element must be "
+                              "zero";
+  }
   if (!type.hasBlockScales()) {
-    if (getScalesAttr()) // K2
+    if (scales) // K2
       return emitOpError() << "a per-tensor format has no scales";
-  } else if (!getScalesAttr()) { // K2
+  } else if (!scales) { // K2
     return emitOpError() << "scales of type " << type.getScalesType()
                          << " are missing";
-  } else if (getScalesAttr().getType() != type.getScalesType()) { // K2
+  } else if (scales.getType() != type.getScalesType()) { // K2
     return emitOpError() << "scales must have type " << type.getScalesType()
                          << " (row-major over the block grid), got "
-                         << getScalesAttr().getType();
+                         << scales.getType();
   }
   if (type.hasTensorScale() != bool(getTensorScaleAttr())) // K3
     return emitOpError() << (type.hasTensorScale()
@@ -105,19 +129,114 @@ LogicalResult ConstantOp::verify() {
     if (!v.isFinite() || v.isNegative() || v.isZero()) // K4
       return emitOpError() << "tensor_scale must be finite and positive";
   }
-  // K5: the components must be dense (their codes are read by folders and
-  // lowerings).
-  FailureOr<mxref::QuantizedTensor> q = toReference(type, getValueAttr());
-  if (failed(q))
-    return emitOpError() << "elements and scales must be dense constants";
-  if (type.getFormat().getFormat().scale == mxref::ScaleKind::UE4M3) {
+  if (scales && format.scale == mxref::ScaleKind::UE4M3) {
     // K6: UE4M3 scale bytes are unsigned: the sign bit must be clear.
-    for (uint8_t s : q->scales)
-      if (s & 0x80)
+    for (char s : scales.getRawData())
+      if (uint8_t(s) & 0x80)
         return emitOpError() << "UE4M3 scale constants must have the sign "
                                 "bit clear";
   }
   return success();
+}
+
+// The custom form (MXOps.td): `packed(...)` or the one-code-per-element
+// `elements(...)`, which needs the result type to be packed.
+ParseResult ConstantOp::parse(OpAsmParser &parser, OperationState &result) {
+  SMLoc elementsLoc = parser.getCurrentLocation();
+  bool isPacked = succeeded(parser.parseOptionalKeyword("packed"));
+  if (!isPacked && parser.parseKeyword("elements", " or 'packed'"))
+    return failure();
+  Attribute elements;
+  if (parser.parseLParen() || parser.parseAttribute(elements) ||
+      parser.parseRParen())
+    return failure();
+  MLIRContext *ctx = parser.getContext();
+  if (succeeded(parser.parseOptionalKeyword("scales"))) {
+    SMLoc loc = parser.getCurrentLocation();
+    Attribute scales;
+    if (parser.parseLParen() || parser.parseAttribute(scales) ||
+        parser.parseRParen())
+      return failure();
+    if (!isa<ElementsAttr>(scales))
+      return parser.emitError(loc, "scales must be an elements attribute");
+    result.addAttribute(getScalesAttrName(result.name), scales);
+  }
+  if (succeeded(parser.parseOptionalKeyword("tensor_scale"))) {
+    Attribute ts;
+    if (parser.parseLParen() ||
+        parser.parseAttribute(ts, Float32Type::get(ctx)) ||
+        parser.parseRParen())
+      return failure();
+    result.addAttribute(getTensorScaleAttrName(result.name), ts);
+  }
+  BlockScaledTensorType type;
+  if (parser.parseOptionalAttrDict(result.attributes) || parser.parseColon() ||
+      parser.parseType(type))
+    return failure();
+  result.addTypes(type);
+  if (isPacked) {
+    if (!isa<ElementsAttr>(elements))
+      return parser.emitError(elementsLoc,
+                              "packed elements must be an elements attribute");
+    result.addAttribute(getPackedAttrName(result.name), elements);
+    return success();
+  }
+  // The old form: one code per element, with the type's elements type (K1).
+  auto dense = dyn_cast<DenseElementsAttr>(elements);
+  if (!dense) // K5
+    return parser.emitError(elementsLoc,
+                            "elements and scales must be dense constants");
+  if (dense.getType() != type.getElementsType()) // K1
+    return parser.emitError(elementsLoc, "elements must have type ")
+           << type.getElementsType() << ", got " << dense.getType();
+  unsigned width = dense.getElementType().getIntOrFloatBitWidth();
+  ArrayRef<char> raw = dense.getRawData();
+  uint8_t mask = uint8_t((1u << width) - 1);
+  if (dense.isSplat()) {
+    result.addAttribute(getPackedAttrName(result.name),
+                        getSplatPacked(type, uint8_t(raw[0]) & mask));
+    return success();
+  }
+  std::vector<uint8_t> codes(type.getNumElements());
+  for (size_t i = 0; i < codes.size(); ++i)
+    codes[i] = uint8_t(raw[i]) & mask;
+  result.addAttribute(getPackedAttrName(result.name),
+                      packElementCodes(type, codes));
+  return success();
+}
+
+void ConstantOp::print(OpAsmPrinter &p) {
+  p << " packed(";
+  // Hex shows the bytes as they sit in memory; streamed in pieces so a huge
+  // constant is not copied into one string first.
+  auto packed = dyn_cast<DenseElementsAttr>(getPacked());
+  if (packed && packed.getElementType().isInteger(8)) {
+    ArrayRef<char> raw = packed.getRawData();
+    p << "dense<\"0x";
+    for (size_t i = 0; i < raw.size(); i += 4096)
+      p << llvm::toHex(
+          StringRef(raw.data() + i, std::min<size_t>(4096, raw.size() - i)));
+    p << "\"> : ";
+    p.printType(packed.getType());
+  } else {
+    p.printAttribute(getPacked());
+  }
+  p << ")";
+  if (ElementsAttr scales = getScalesAttr()) {
+    p << " scales(";
+    p.printAttribute(scales);
+    p << ")";
+  }
+  if (FloatAttr ts = getTensorScaleAttr()) {
+    p << " tensor_scale(";
+    p.printAttributeWithoutType(ts);
+    p << ")";
+  }
+  p.printOptionalAttrDict(
+      (*this)->getAttrs(),
+      {getPackedAttrName(), getScalesAttrName(), getTensorScaleAttrName()});
+  p << " : ";
+  p.printType(getType());
 }
 
 //===----------------------------------------------------------------------===//

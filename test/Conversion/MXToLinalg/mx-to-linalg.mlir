@@ -161,8 +161,9 @@ func.func @convert_e4m3_to_int8(%a: !mx.tensor<2x32xmxfp8_e4m3>) -> !mx.tensor<2
 
 // -----
 
-/// Constants are packed at compile time: [1.0, -0.5, 6.0, 0.0] are E2M1
-/// codes 2, 9, 7, 0, i.e. bytes 0x92, 0x07; the scale 2.0 is E8M0 0x80.
+/// Constants are stored packed (docs/Dialect.md): [1.0, -0.5, 6.0, 0.0] are
+/// E2M1 codes 2, 9, 7, 0, i.e. bytes 0x92, 0x07, which become the elements
+/// component as they are; the scale 2.0 is E8M0 0x80.
 // CHECK-LABEL: func.func @constant_mxfp4
 // CHECK-DAG: %[[E:.*]] = arith.constant dense<{{\[\[}}-110, 7]]> : tensor<1x2xi8>
 // CHECK-DAG: %[[S:.*]] = arith.constant dense<-128> : tensor<1x1xi8>
@@ -170,6 +171,30 @@ func.func @convert_e4m3_to_int8(%a: !mx.tensor<2x32xmxfp8_e4m3>) -> !mx.tensor<2
 func.func @constant_mxfp4() -> !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>> {
   %c = mx.constant elements(dense<[[1.0, -0.5, 6.0, 0.0]]> : tensor<1x4xf4E2M1FN>) scales(dense<[[2.0]]> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
   return %c : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
+}
+
+// -----
+
+/// The packed bytes are reshaped to the component's rows, a splat stays a
+/// splat (E2M1 1.5 twice: 0x33 = 51; E8M0 0.25 = 0x7d = 125).
+// CHECK-LABEL: func.func @constant_packed_rows
+// CHECK-DAG: %[[E:.*]] = arith.constant dense<51> : tensor<4x16xi8>
+// CHECK-DAG: %[[S:.*]] = arith.constant dense<125> : tensor<4x1xi8>
+// CHECK: return %[[E]], %[[S]]
+func.func @constant_packed_rows() -> !mx.tensor<4x32xmxfp4> {
+  %c = mx.constant packed(dense<"0x33"> : tensor<64xi8>) scales(dense<0.25> : tensor<4x1xf8E8M0FNU>) : !mx.tensor<4x32xmxfp4>
+  return %c : !mx.tensor<4x32xmxfp4>
+}
+
+// -----
+
+/// Two rows of FP6 E2M3 codes 1, 2, 3, 4 / 5, 6, 7, 8: each row fills three
+/// bytes (0x81 0x30 0x10, 0x85 0x71 0x20), reshaped to tensor<2x3xi8>.
+// CHECK-LABEL: func.func @constant_packed_fp6
+// CHECK: arith.constant dense<{{\[\[}}-127, 48, 16], [-123, 113, 32]]> : tensor<2x3xi8>
+func.func @constant_packed_fp6() -> !mx.tensor<2x4x#mx.format<f6E2M3FN, f8E8M0FNU, block = 4>> {
+  %c = mx.constant packed(dense<"0x813010857120"> : tensor<6xi8>) scales(dense<1.0> : tensor<2x1xf8E8M0FNU>) : !mx.tensor<2x4x#mx.format<f6E2M3FN, f8E8M0FNU, block = 4>>
+  return %c : !mx.tensor<2x4x#mx.format<f6E2M3FN, f8E8M0FNU, block = 4>>
 }
 
 // -----

@@ -6,7 +6,7 @@
 // 1792 / 256 = 7 clips to 6 (the known floor clipping), -7/256 rounds to -0,
 // 100/256 = 0.39 rounds to 0.5, the rest to (signed) zero.
 // CHECK-LABEL: func.func @quantize_floor
-// CHECK-NEXT: %[[C:.*]] = mx.constant elements(dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 6.000000e+00, -0.000000e+00, 5.000000e-01, 0.000000e+00, -0.000000e+00]]> : tensor<1x8xf4E2M1FN>) scales(dense<2.560000e+02> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>>
+// CHECK-NEXT: %[[C:.*]] = mx.constant packed(dense<"0x00701880"> : tensor<4xi8>) scales(dense<2.560000e+02> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>>
 // CHECK-NEXT: %[[D:.*]] = arith.constant dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 1.536000e+03, -0.000000e+00, 1.280000e+02, 0.000000e+00, -0.000000e+00]]> : tensor<1x8xf32>
 // CHECK-NEXT: return %[[C]], %[[D]]
 func.func @quantize_floor() -> (!mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>>, tensor<1x8xf32>) {
@@ -21,7 +21,7 @@ func.func @quantize_floor() -> (!mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, b
 // rceil: descale = f32(1792 * f32(1/6)) = 298.67 rounds up to 2^9; 1792/512
 // = 3.5 ties to the even code 4 (0x6); 100/512 = 0.195 rounds to 0.
 // CHECK-LABEL: func.func @quantize_rceil
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 4.000000e+00, -0.000000e+00, 0.000000e+00, 0.000000e+00, -0.000000e+00]]> : tensor<1x8xf4E2M1FN>) scales(dense<5.120000e+02> : tensor<1x1xf8E8M0FNU>)
+// CHECK-NEXT: mx.constant packed(dense<"0x00600880"> : tensor<4xi8>) scales(dense<5.120000e+02> : tensor<1x1xf8E8M0FNU>)
 func.func @quantize_rceil() -> !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>> {
   %x = arith.constant dense<[[1.0, 2.0, 3.0, 1792.0, -7.0, 100.0, 0.1, -0.0]]> : tensor<1x8xf32>
   %q = mx.quantize %x scale_mode = rceil : tensor<1x8xf32> -> !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>>
@@ -34,7 +34,7 @@ func.func @quantize_rceil() -> !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, bl
 // second block (amax 3 = 1.5*2^1, X = 1 - 8 = -7 for E4M3) stores 1 * 2^7 and
 // -3 * 2^7 exactly.
 // CHECK-LABEL: func.func @quantize_nan_block
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[0.000000e+00, 0.000000e+00, 1.280000e+02, -3.840000e+02]]> : tensor<1x4xf8E4M3FN>) scales(dense<{{\[}}[0xFF, 7.812500e-03]]> : tensor<1x2xf8E8M0FNU>)
+// CHECK-NEXT: mx.constant packed(dense<"0x000070FC"> : tensor<4xi8>) scales(dense<{{\[}}[0xFF, 7.812500e-03]]> : tensor<1x2xf8E8M0FNU>)
 // CHECK-NEXT: arith.constant dense<{{\[}}[0x7FC00000, 0x7FC00000, 1.000000e+00, -3.000000e+00]]> : tensor<1x4xf32>
 func.func @quantize_nan_block() -> (!mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 2>>, tensor<1x4xf32>) {
   %x = arith.constant dense<[[0x7F800000, 1.0, 1.0, -3.0]]> : tensor<1x4xf32>
@@ -50,7 +50,7 @@ func.func @quantize_nan_block() -> (!mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FN
 // 0x7E); S_encb = f32(1/f32(448 * S_dec)); 1792 * S_encb = 6 (code 0x7);
 // everything else is below 0.25 and rounds to (signed) zero.
 // CHECK-LABEL: func.func @quantize_nvfp4
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, -0.000000e+00, 0.000000e+00, -0.000000e+00, 6.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<1x16xf4E2M1FN>) scales(dense<4.480000e+02> : tensor<1x1xf8E4M3FN>) tensor_scale(0.666666686) : !mx.tensor<1x16xnvfp4>
+// CHECK-NEXT: mx.constant packed(dense<"0x0000000080800700"> : tensor<8xi8>) scales(dense<4.480000e+02> : tensor<1x1xf8E4M3FN>) tensor_scale(0.666666686) : !mx.tensor<1x16xnvfp4>
 func.func @quantize_nvfp4() -> !mx.tensor<1x16xnvfp4> {
   %x = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 0.1, -0.2, 0.3, -0.0, 1792.0, 0.25, 0.75, 1.75]]> : tensor<1x16xf32>
   %q = mx.quantize %x : tensor<1x16xf32> -> !mx.tensor<1x16xnvfp4>
@@ -64,7 +64,7 @@ func.func @quantize_nvfp4() -> !mx.tensor<1x16xnvfp4> {
 // 6 -> 6, 2.5 ties to 2 (even code 0x4), -0.75 ties to -1 (0xA), 0.25 ties to
 // 0. Decoded f32(f32(e * 2) * 0.5) = e.
 // CHECK-LABEL: func.func @quantize_nvfp4_calibrated
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[6.000000e+00, 2.000000e+00, -1.000000e+00, 0.000000e+00]]> : tensor<1x4xf4E2M1FN>) scales(dense<2.000000e+00> : tensor<1x1xf8E4M3FN>) tensor_scale(5.000000e-01)
+// CHECK-NEXT: mx.constant packed(dense<"0x470A"> : tensor<2xi8>) scales(dense<2.000000e+00> : tensor<1x1xf8E4M3FN>) tensor_scale(5.000000e-01)
 func.func @quantize_nvfp4_calibrated() -> !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E4M3FN, block = 4, tensor_scale>> {
   %x = arith.constant dense<[[6.0, 2.5, -0.75, 0.25]]> : tensor<1x4xf32>
   %s = arith.constant 0.5 : f32
@@ -140,7 +140,7 @@ func.func @no_fold_convert(%e: tensor<4x64xf4E2M1FN>, %s: tensor<4x2xf8E8M0FNU>,
 // under scale 2^0 dequantizes to itself; into E2M1 block 4: amax 448
 // = 1.75 * 2^8, X = 6, so [7 -> 6, -0.047 -> -0, 0.0078 -> 0, 0].
 // CHECK-LABEL: func.func @convert_constant
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[6.000000e+00, -0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<1x4xf4E2M1FN>) scales(dense<6.400000e+01> : tensor<1x1xf8E8M0FNU>)
+// CHECK-NEXT: mx.constant packed(dense<"0x8700"> : tensor<2xi8>) scales(dense<6.400000e+01> : tensor<1x1xf8E8M0FNU>)
 func.func @convert_constant() -> !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>> {
   %c = mx.constant elements(dense<[[448.0, -3.0, 0.5, 0.0]]> : tensor<1x4xf8E4M3FN>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 4>>
   %r = mx.convert %c : !mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 4>> -> !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
@@ -154,7 +154,7 @@ func.func @convert_constant() -> !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, 
 // CHECK-LABEL: func.func @components
 // CHECK-DAG: %[[E:.*]] = arith.constant dense<{{\[}}[1.000000e+00, -5.000000e-01], [6.000000e+00, 0.000000e+00]]> : tensor<2x2xf4E2M1FN>
 // CHECK-DAG: %[[S:.*]] = arith.constant dense<{{\[}}[2.000000e+00], [5.000000e-01]]> : tensor<2x1xf8E8M0FNU>
-// CHECK-DAG: %[[C:.*]] = mx.constant elements(dense<{{\[}}[1.000000e+00, -5.000000e-01], [6.000000e+00, 0.000000e+00]]> : tensor<2x2xf4E2M1FN>) scales(dense<{{\[}}[2.000000e+00], [5.000000e-01]]> : tensor<2x1xf8E8M0FNU>)
+// CHECK-DAG: %[[C:.*]] = mx.constant packed(dense<"0x9207"> : tensor<2xi8>) scales(dense<{{\[}}[2.000000e+00], [5.000000e-01]]> : tensor<2x1xf8E8M0FNU>)
 // CHECK: return %[[E]], %[[S]], %[[C]], %[[C]]
 func.func @components() -> (tensor<2x2xf4E2M1FN>, tensor<2x1xf8E8M0FNU>, !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>, !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>) {
   %c = mx.constant elements(dense<[[1.0, -0.5], [6.0, 0.0]]> : tensor<2x2xf4E2M1FN>) scales(dense<[[2.0], [0.5]]> : tensor<2x1xf8E8M0FNU>) : !mx.tensor<2x2x#mx.format<f4E2M1FN, f8E8M0FNU, block = 2>>
@@ -227,7 +227,7 @@ func.func @hadamard_constant() -> (tensor<1x16xf32>, tensor<1x16xf32>) {
 /// f32(1/112) = 0x3C124925; 3 * 112 = 336 ties to 320; -0 keeps its sign; NaN
 /// is ignored by the amax and keeps its NaN code.
 // CHECK-LABEL: func.func @per_tensor_fold
-// CHECK-DAG: mx.constant elements(dense<{{\[}}[1.120000e+02, 2.240000e+02, 3.200000e+02, 4.480000e+02, -0.000000e+00, 0x7F]]> : tensor<1x6xf8E4M3FN>) tensor_scale(0.00892857183) : !mx.tensor<1x6xfp8_e4m3_tensor>
+// CHECK-DAG: mx.constant packed(dense<"0x6E767A7E807F"> : tensor<6xi8>) tensor_scale(0.00892857183) : !mx.tensor<1x6xfp8_e4m3_tensor>
 /// Dequantize: f32(code * S_dec).
 // CHECK-DAG: arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00, 2.85714293, 4.000000e+00, -0.000000e+00, 0x7FC00000]]> : tensor<1x6xf32>
 /// Unpack gives the two components; pack of constants folds back.

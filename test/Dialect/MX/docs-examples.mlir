@@ -4,7 +4,7 @@
 // -----
 
 // CHECK-LABEL: func.func @preset_f4E2M1FN
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 6.000000e+00, -0.000000e+00, 5.000000e-01, 0.000000e+00, -0.000000e+00]]> : tensor<1x8xf4E2M1FN>) scales(dense<2.560000e+02> : tensor<1x1xf8E8M0FNU>)
+// CHECK-NEXT: mx.constant packed(dense<"0x00701880"> : tensor<4xi8>) scales(dense<2.560000e+02> : tensor<1x1xf8E8M0FNU>)
 func.func @preset_f4E2M1FN() -> !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>> {
   %x = arith.constant dense<[[1.0, 2.0, 3.0, 1792.0, -7.0, 100.0, 0.1, -0.0]]> : tensor<1x8xf32>
   %q = mx.quantize %x : tensor<1x8xf32> -> !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, block = 8>>
@@ -14,7 +14,7 @@ func.func @preset_f4E2M1FN() -> !mx.tensor<1x8x#mx.format<f4E2M1FN, f8E8M0FNU, b
 // -----
 
 // CHECK-LABEL: func.func @preset_f6E2M3FN
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 7.000000e+00, -0.000000e+00, 3.750000e-01, 0.000000e+00, -0.000000e+00]]> : tensor<1x8xf6E2M3FN>) scales(dense<2.560000e+02> : tensor<1x1xf8E8M0FNU>)
+// CHECK-NEXT: mx.constant packed(dense<"0x000078E00080"> : tensor<6xi8>) scales(dense<2.560000e+02> : tensor<1x1xf8E8M0FNU>)
 func.func @preset_f6E2M3FN() -> !mx.tensor<1x8x#mx.format<f6E2M3FN, f8E8M0FNU, block = 8>> {
   %x = arith.constant dense<[[1.0, 2.0, 3.0, 1792.0, -7.0, 100.0, 0.1, -0.0]]> : tensor<1x8xf32>
   %q = mx.quantize %x : tensor<1x8xf32> -> !mx.tensor<1x8x#mx.format<f6E2M3FN, f8E8M0FNU, block = 8>>
@@ -24,7 +24,7 @@ func.func @preset_f6E2M3FN() -> !mx.tensor<1x8x#mx.format<f6E2M3FN, f8E8M0FNU, b
 // -----
 
 // CHECK-LABEL: func.func @preset_f6E3M2FN
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[0.000000e+00, 0.000000e+00, 6.250000e-02, 2.800000e+01, -1.250000e-01, 1.500000e+00, 0.000000e+00, -0.000000e+00]]> : tensor<1x8xf6E3M2FN>) scales(dense<6.400000e+01> : tensor<1x1xf8E8M0FNU>)
+// CHECK-NEXT: mx.constant packed(dense<"0x00107CA20380"> : tensor<6xi8>) scales(dense<6.400000e+01> : tensor<1x1xf8E8M0FNU>)
 func.func @preset_f6E3M2FN() -> !mx.tensor<1x8x#mx.format<f6E3M2FN, f8E8M0FNU, block = 8>> {
   %x = arith.constant dense<[[1.0, 2.0, 3.0, 1792.0, -7.0, 100.0, 0.1, -0.0]]> : tensor<1x8xf32>
   %q = mx.quantize %x : tensor<1x8xf32> -> !mx.tensor<1x8x#mx.format<f6E3M2FN, f8E8M0FNU, block = 8>>
@@ -34,7 +34,7 @@ func.func @preset_f6E3M2FN() -> !mx.tensor<1x8x#mx.format<f6E3M2FN, f8E8M0FNU, b
 // -----
 
 // CHECK-LABEL: func.func @preset_f8E4M3FN
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[2.500000e-01, 5.000000e-01, 7.500000e-01, 4.480000e+02, -1.750000e+00, 2.400000e+01, 2.539060e-02, -0.000000e+00]]> : tensor<1x8xf8E4M3FN>) scales(dense<4.000000e+00> : tensor<1x1xf8E8M0FNU>)
+// CHECK-NEXT: mx.constant packed(dense<"0x2830347EBE5C0D80"> : tensor<8xi8>) scales(dense<4.000000e+00> : tensor<1x1xf8E8M0FNU>)
 func.func @preset_f8E4M3FN() -> !mx.tensor<1x8x#mx.format<f8E4M3FN, f8E8M0FNU, block = 8>> {
   %x = arith.constant dense<[[1.0, 2.0, 3.0, 1792.0, -7.0, 100.0, 0.1, -0.0]]> : tensor<1x8xf32>
   %q = mx.quantize %x : tensor<1x8xf32> -> !mx.tensor<1x8x#mx.format<f8E4M3FN, f8E8M0FNU, block = 8>>
@@ -44,7 +44,7 @@ func.func @preset_f8E4M3FN() -> !mx.tensor<1x8x#mx.format<f8E4M3FN, f8E8M0FNU, b
 // -----
 
 // CHECK-LABEL: func.func @preset_f8E5M2
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[3.200000e+01, 6.400000e+01, 9.600000e+01, 5.734400e+04, -2.240000e+02, 3.072000e+03, 3.000000e+00, -0.000000e+00]]> : tensor<1x8xf8E5M2>) scales(dense<3.125000e-02> : tensor<1x1xf8E8M0FNU>)
+// CHECK-NEXT: mx.constant packed(dense<"0x5054567BDB6A4280"> : tensor<8xi8>) scales(dense<3.125000e-02> : tensor<1x1xf8E8M0FNU>)
 func.func @preset_f8E5M2() -> !mx.tensor<1x8x#mx.format<f8E5M2, f8E8M0FNU, block = 8>> {
   %x = arith.constant dense<[[1.0, 2.0, 3.0, 1792.0, -7.0, 100.0, 0.1, -0.0]]> : tensor<1x8xf32>
   %q = mx.quantize %x : tensor<1x8xf32> -> !mx.tensor<1x8x#mx.format<f8E5M2, f8E8M0FNU, block = 8>>
@@ -54,7 +54,7 @@ func.func @preset_f8E5M2() -> !mx.tensor<1x8x#mx.format<f8E5M2, f8E8M0FNU, block
 // -----
 
 // CHECK-LABEL: func.func @preset_i8
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[0, 0, 0, 112, 0, 6, 0, 0]]> : tensor<1x8xi8>) scales(dense<1.024000e+03> : tensor<1x1xf8E8M0FNU>)
+// CHECK-NEXT: mx.constant packed(dense<"0x0000007000060000"> : tensor<8xi8>) scales(dense<1.024000e+03> : tensor<1x1xf8E8M0FNU>)
 func.func @preset_i8() -> !mx.tensor<1x8x#mx.format<i8, f8E8M0FNU, block = 8>> {
   %x = arith.constant dense<[[1.0, 2.0, 3.0, 1792.0, -7.0, 100.0, 0.1, -0.0]]> : tensor<1x8xf32>
   %q = mx.quantize %x : tensor<1x8xf32> -> !mx.tensor<1x8x#mx.format<i8, f8E8M0FNU, block = 8>>
@@ -65,7 +65,7 @@ func.func @preset_i8() -> !mx.tensor<1x8x#mx.format<i8, f8E8M0FNU, block = 8>> {
 
 // The NVFP4 example: calibrated S_dec = 0.5.
 // CHECK-LABEL: func.func @nvfp4_calibrated
-// CHECK-NEXT: mx.constant elements(dense<{{\[}}[6.000000e+00, 2.000000e+00, -1.000000e+00, 0.000000e+00]]> : tensor<1x4xf4E2M1FN>) scales(dense<2.000000e+00> : tensor<1x1xf8E4M3FN>) tensor_scale(5.000000e-01)
+// CHECK-NEXT: mx.constant packed(dense<"0x470A"> : tensor<2xi8>) scales(dense<2.000000e+00> : tensor<1x1xf8E4M3FN>) tensor_scale(5.000000e-01)
 func.func @nvfp4_calibrated() -> !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E4M3FN, block = 4, tensor_scale>> {
   %x = arith.constant dense<[[6.0, 2.5, -0.75, 0.25]]> : tensor<1x4xf32>
   %s = arith.constant 0.5 : f32

@@ -405,6 +405,75 @@ module attributes {mx.policy = #mx.policy<weights = nvfp4, scale_mode = nvfp4>} 
 
 // -----
 
+// K1: the packed form holds exactly the packed byte count (4 FP4 codes fill
+// 2 bytes).
+func.func @k1_packed_count() {
+  // expected-error @+1 {{packed elements must have type 'tensor<2xi8>' (4 e2m1 codes packed), got 'tensor<4xi8>'}}
+  %c = mx.constant packed(dense<"0x00000000"> : tensor<4xi8>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
+  return
+}
+
+// -----
+
+// K1: packed bytes are i8, in one dimension.
+func.func @k1_packed_shape() {
+  // expected-error @+1 {{packed elements must have type 'tensor<3xi8>' (4 e2m3 codes packed), got 'tensor<1x3xi8>'}}
+  %c = mx.constant packed(dense<0> : tensor<1x3xi8>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f6E2M3FN, f8E8M0FNU, block = 4>>
+  return
+}
+
+// -----
+
+// K7: 3 FP6 codes use 18 bits of 3 bytes; the 6 bits after them are zero.
+func.func @k7() {
+  // expected-error @+1 {{the 6 padding bits after the last element must be zero}}
+  %c = mx.constant packed(dense<"0x000040"> : tensor<3xi8>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x3x#mx.format<f6E2M3FN, f8E8M0FNU, block = 3>>
+  return
+}
+
+// -----
+
+// K7 on a splat: every byte, the last included, is 0x11.
+func.func @k7_splat() {
+  // expected-error @+1 {{the 4 padding bits after the last element must be zero}}
+  %c = mx.constant packed(dense<"0x11"> : tensor<2xi8>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x3x#mx.format<f4E2M1FN, f8E8M0FNU, block = 3>>
+  return
+}
+
+// -----
+
+func.func @k5_packed() {
+  // expected-error @+1 {{elements and scales must be dense constants}}
+  %c = mx.constant packed(dense_resource<blob1> : tensor<4xi8>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 4>>
+  return
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      blob1: "0x0400000038383838"
+    }
+  }
+#-}
+
+// -----
+
+func.func @constant_syntax() {
+  // expected-error @+1 {{expected 'elements' or 'packed'}}
+  %c = mx.constant bytes(dense<0> : tensor<2xi8>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
+  return
+}
+
+// -----
+
+func.func @constant_packed_attr() {
+  // expected-error @+1 {{packed elements must be an elements attribute}}
+  %c = mx.constant packed(7 : i8) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
+  return
+}
+
+// -----
+
 func.func @k5() {
   // expected-error @+1 {{elements and scales must be dense constants}}
   %c = mx.constant elements(dense_resource<blob1> : tensor<1x4xf8E4M3FN>) scales(dense<1.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f8E4M3FN, f8E8M0FNU, block = 4>>

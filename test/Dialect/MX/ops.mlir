@@ -91,11 +91,11 @@ func.func @components(%q: !mx.tensor<256x64xmxfp4>, %n: !mx.tensor<2x4x64xnvfp4>
 
 // CHECK-LABEL: func.func @constant
 func.func @constant() {
-  // CHECK: mx.constant elements(dense<{{\[}}[1.000000e+00, -5.000000e-01, 6.000000e+00, 0.000000e+00]]> : tensor<1x4xf4E2M1FN>) scales(dense<2.000000e+00> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
+  // CHECK: mx.constant packed(dense<"0x9207"> : tensor<2xi8>) scales(dense<2.000000e+00> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
   %0 = mx.constant elements(dense<[[1.0, -0.5, 6.0, 0.0]]> : tensor<1x4xf4E2M1FN>) scales(dense<2.0> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
-  // CHECK: mx.constant elements(dense<{{\[}}[1, -128]]> : tensor<1x2xi8>) scales(dense<0xFF> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x2x#mx.format<i8, f8E8M0FNU, block = 2>>
+  // CHECK: mx.constant packed(dense<"0x0180"> : tensor<2xi8>) scales(dense<0xFF> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x2x#mx.format<i8, f8E8M0FNU, block = 2>>
   %1 = mx.constant elements(dense<[[1, -128]]> : tensor<1x2xi8>) scales(dense<0xFF> : tensor<1x1xf8E8M0FNU>) : !mx.tensor<1x2x#mx.format<i8, f8E8M0FNU, block = 2>>
-  // CHECK: mx.constant elements(dense<5.000000e-01> : tensor<1x16xf4E2M1FN>) scales(dense<4.480000e+02> : tensor<1x1xf8E4M3FN>) tensor_scale(2.500000e-01) : !mx.tensor<1x16xnvfp4>
+  // CHECK: mx.constant packed(dense<"0x11"> : tensor<8xi8>) scales(dense<4.480000e+02> : tensor<1x1xf8E4M3FN>) tensor_scale(2.500000e-01) : !mx.tensor<1x16xnvfp4>
   %2 = mx.constant elements(dense<0.5> : tensor<1x16xf4E2M1FN>) scales(dense<448.0> : tensor<1x1xf8E4M3FN>) tensor_scale(0.25) : !mx.tensor<1x16xnvfp4>
   return
 }
@@ -147,7 +147,7 @@ func.func @per_tensor(%x: tensor<4x64xf32>, %s: f32,
   %p = mx.pack %e, %g : tensor<4x64xf8E4M3FN> -> !mx.tensor<4x64xfp8_e4m3_tensor>
   // CHECK: mx.convert %{{.*}} : !mx.tensor<4x64xfp8_e4m3_tensor> -> !mx.tensor<4x64xmxfp4>
   %v = mx.convert %p : !mx.tensor<4x64xfp8_e4m3_tensor> -> !mx.tensor<4x64xmxfp4>
-  // CHECK: mx.constant elements(dense<{{\[}}[1.120000e+02, -4.480000e+02]]> : tensor<1x2xf8E4M3FN>) tensor_scale(2.500000e-01) : !mx.tensor<1x2xfp8_e4m3_tensor>
+  // CHECK: mx.constant packed(dense<"0x6EFE"> : tensor<2xi8>) tensor_scale(2.500000e-01) : !mx.tensor<1x2xfp8_e4m3_tensor>
   %k = mx.constant elements(dense<[[112.0, -448.0]]> : tensor<1x2xf8E4M3FN>) tensor_scale(0.25) : !mx.tensor<1x2xfp8_e4m3_tensor>
   return
 }

@@ -150,35 +150,55 @@ def MX_DequantizeOp : MX_Op<"dequantize", [Pure]> {
 def MX_ConstantOp : MX_Op<"constant", [ConstantLike, Pure]> {
   let summary = "A block-scaled constant";
   let description = [{
-    A block-scaled constant in component form: the element codes as a dense
-    attribute of the format's element type, the block scales row-major over
-    the block grid (none for a per-tensor format), and the f32 tensor decode
-    scale when the format has one. Folding `mx.quantize` of a constant
-    produces this op.
+    A block-scaled constant in component form, stored at its true size: the
+    element codes packed exactly as in memory (`mxref::packElements`: two
+    FP4 codes per byte, four FP6 codes in three bytes, FP8 and INT8 one byte
+    each, the row-major stream padded with zero bits to a whole byte) as a
+    1-D `i8` tensor, the block scales row-major over the block grid (none
+    for a per-tensor format), and the f32 tensor decode scale when the
+    format has one. The logical element type and shape are those of the
+    result `!mx.tensor`. Folding `mx.quantize` of a constant produces this
+    op.
+
+    Syntax (parsed and printed in C++ because the old form below is
+    converted using the result type):
+
+    ```
+    mx.constant `packed` `(` dense<"0x..."> : tensor<N x i8> `)`
+                (`scales` `(` dense-attr `)`)? (`tensor_scale` `(` f32 `)`)?
+                attr-dict `:` !mx.tensor<...>
+    ```
+
+    The printer always writes the packed bytes in hex. The earlier form
+    with one element per value, `elements(dense<[...]> : tensor<shape x
+    elementsType>)`, still parses and is packed on the spot. To read the
+    values back, fold `mx.unpack` of the constant (`--canonicalize`): its
+    elements come out as a dense constant of the element type.
 
     ```mlir
-    %c = mx.constant elements(dense<[[1.0, -0.5, 6.0, 0.0]]> : tensor<1x4xf4E2M1FN>)
+    %c = mx.constant packed(dense<"0x9207"> : tensor<2xi8>)
                      scales(dense<[[2.0]]> : tensor<1x1xf8E8M0FNU>)
                      : !mx.tensor<1x4x#mx.format<f4E2M1FN, f8E8M0FNU, block = 4>>
     %t = mx.constant elements(dense<[[112.0, 448.0]]> : tensor<1x2xf8E4M3FN>)
-                     tensor_scale(0.00892857183 : f32)
+                     tensor_scale(0.00892857183)
                      : !mx.tensor<1x2xfp8_e4m3_tensor>
     ```
   }];
   let arguments = (ins
-    ElementsAttr:$elements,
+    ElementsAttr:$packed,
     OptionalAttr<ElementsAttr>:$scales,
     OptionalAttr<F32Attr>:$tensor_scale
   );
   let results = (outs MX_BlockScaledTensor:$result);
   let extraClassDeclaration = [{
-    /// The folded form: ArrayAttr [elements, scales?, tensor_scale?].
+    /// The folded form: ArrayAttr [packed, scales?, tensor_scale?].
     ::mlir::ArrayAttr getValueAttr();
+    /// The packed element bytes, expanded when stored as a splat.
+    std::vector<uint8_t> getPackedBytes();
+    /// One element code per byte (low bits), row-major.
+    std::vector<uint8_t> getElementCodes();
   }];
-  let assemblyFormat = [{
-    `elements` `(` $elements `)` (`scales` `(` $scales^ `)`)?
-    (`tensor_scale` `(` $tensor_scale^ `)`)? attr-dict `:` qualified(type($result))
-  }];
+  let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let hasFolder = 1;
 }

@@ -10,7 +10,7 @@
 //  CHECK-SAME:   (%[[X:[a-z0-9]+]]: tensor<4x64xf32>)
 //   CHECK-NOT:   linalg.transpose
 //   CHECK-NOT:   linalg.fill
-//       CHECK:   %[[W:.*]] = mx.constant elements({{.*}} : tensor<64x32xf4E2M1FN>) scales({{.*}} : tensor<2x32xf8E8M0FNU>) : !mx.tensor<64x32xmxfp4, block = [32, 1]>
+//       CHECK:   %[[W:.*]] = mx.constant packed(dense<"0x{{[0-9A-F]+}}"> : tensor<1024xi8>) scales({{.*}} : tensor<2x32xf8E8M0FNU>) : !mx.tensor<64x32xmxfp4, block = [32, 1]>
 //       CHECK:   %[[Y:.*]] = mx.matmul %[[X]], %[[W]] : tensor<4x64xf32>, !mx.tensor<64x32xmxfp4, block = [32, 1]> -> tensor<4x32xf32>
 //  CHECK-NEXT:   return %[[Y]] : tensor<4x32xf32>
 func.func @linear(%x: tensor<4x64xf32>) -> tensor<4x32xf32> {
