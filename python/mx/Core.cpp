@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Core.h"
+#include "Calibrate.h"
 
 #include "mx/ExecutionEngine/CompiledModule.h"
 #include "mx/InitAllDialects.h"
@@ -27,6 +28,7 @@
 
 // tools/mx-opt/Sensitivity.cpp, compiled into the extension as well:
 // mx-select-formats' objective=sensitivity needs a driver-side measurer.
+// (tools/mx-run/Calibrate.cpp, mx-run --calibrate, is compiled in too.)
 namespace mxopt {
 void registerSensitivityMeasurer();
 } // namespace mxopt
@@ -260,6 +262,46 @@ Module::runPipeline(const std::string &pipeline,
   diagnostics = std::move(capture.others);
   if (failed(result))
     return capture.failure("the pass pipeline failed");
+  return std::nullopt;
+}
+
+std::optional<Failure>
+Module::calibrate(const std::string &entry, const std::vector<Buffer> &inputs,
+                  const std::vector<std::string> &inputFiles,
+                  const std::string &moduleName, const std::string &file,
+                  std::vector<Diagnostic> &diagnostics) {
+  ModuleOp op = *module->op;
+  DiagnosticCapture capture(*op.getContext());
+  auto func = op.lookupSymbol<func::FuncOp>(entry);
+  if (!func || func.isDeclaration())
+    return Failure{"the module defines no function @" + entry};
+  std::optional<Signature> sig = getBufferSignature(func);
+  if (!sig) {
+    func.emitError() << "@" << entry
+                     << " cannot be called with buffers: its arguments and "
+                        "results must all be statically shaped tensors";
+    return capture.failure("");
+  }
+  if (inputs.size() != sig->inputs.size() || inputFiles.size() != inputs.size())
+    return Failure{"@" + entry + " takes " +
+                   std::to_string(sig->inputs.size()) + " argument(s), " +
+                   std::to_string(inputs.size()) + " given"};
+  SmallVector<mxd::BufferRef> refs;
+  for (auto [i, b] : llvm::enumerate(inputs)) {
+    const TensorSpec &want = sig->inputs[i];
+    if (b.spec.elementType != want.elementType || b.spec.shape != want.shape)
+      return Failure{"argument #" + std::to_string(i) + " of @" + entry +
+                     " ('" + inputFiles[i] + "') must be a " +
+                     want.elementType + " array of the argument's shape"};
+    refs.push_back(mxd::BufferRef::get(
+        b.data, *parseElementType(want.elementType), b.spec.shape));
+  }
+  SmallVector<std::string> files(inputFiles.begin(), inputFiles.end());
+  LogicalResult result =
+      mxrun::calibrate(op, entry, refs, files, moduleName, file);
+  diagnostics = std::move(capture.others);
+  if (failed(result))
+    return capture.failure("calibration failed");
   return std::nullopt;
 }
 

@@ -87,6 +87,16 @@ public:
                                      std::vector<Diagnostic> &diagnostics);
   /// The functions whose arguments and results a compiled module can take
   /// from and give to buffers; others are skipped.
+  /// mx-run --calibrate for one sample: runs the f32 program (quantization
+  /// stripped) on `inputs` (read from `inputFiles`, which the file records
+  /// for objective=sensitivity) with every activation operand tapped, and
+  /// adds the statistics to the calibration file `file`.
+  std::optional<Failure> calibrate(const std::string &entry,
+                                   const std::vector<Buffer> &inputs,
+                                   const std::vector<std::string> &inputFiles,
+                                   const std::string &moduleName,
+                                   const std::string &file,
+                                   std::vector<Diagnostic> &diagnostics);
   std::vector<Signature> getBufferSignatures() const;
   std::vector<std::string> getFunctionNames() const;
   std::shared_ptr<Context> getContext() const { return ctx; }

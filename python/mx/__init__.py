@@ -48,6 +48,7 @@ from ._compile import (  # noqa: F401
     SelectionReport,
     compile,
     select_formats,
+    calibrate,
     apply_policy,
     get_default_context,
 )
@@ -60,6 +61,6 @@ __all__ = [
     "from_blackwell_128x4", "blackwell_128x4_size", "error_stats", "Packed",
     "pack", "unpack", "mse", "rel_mse", "sqnr", "max_abs", "Context",
     "Module", "CompiledModule", "Candidate", "Decision", "SelectionReport",
-    "compile", "select_formats", "apply_policy", "get_default_context",
+    "compile", "select_formats", "calibrate", "apply_policy", "get_default_context",
     "from_torch_mlir", "TorchMLIRModel",
 ]

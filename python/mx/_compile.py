@@ -39,9 +39,11 @@ def get_default_context() -> Context:
 class Module:
     """An MLIR module (``builtin.module``) with MX registered."""
 
-    def __init__(self, impl, context: Context):
+    def __init__(self, impl, context: Context, name: str = "<string>"):
         self._impl = impl
         self.context = context
+        #: the source name locations use (and calibration files record).
+        self.name = name
         #: remarks and warnings of the last run_pipeline, as dicts with
         #: severity, location and message.
         self.diagnostics: List[dict] = []
@@ -53,7 +55,8 @@ class Module:
         context = context or get_default_context()
         if isinstance(text, bytes):
             text = text.decode()
-        return Module(_mx.Module.parse(text, context._impl, name), context)
+        return Module(_mx.Module.parse(text, context._impl, name), context,
+                      name)
 
     @staticmethod
     def parse_file(path: str, context: Optional[Context] = None) -> "Module":
@@ -67,7 +70,7 @@ class Module:
         return self._impl.to_string(debug_info, generic)
 
     def clone(self) -> "Module":
-        return Module(self._impl.clone(), self.context)
+        return Module(self._impl.clone(), self.context, self.name)
 
     @property
     def function_names(self) -> List[str]:
@@ -277,6 +280,20 @@ def select_formats(module: Module, avg_bits: Optional[float] = None,
     remarks = [d for d in module.diagnostics
                if d["message"].startswith("mx-select-formats")]
     return SelectionReport.from_json(data, remarks)
+
+
+def calibrate(module: Module, inputs: Sequence[str], calibration: str,
+              entry: str = "main") -> None:
+    """``mx-run --calibrate`` for one sample: ``inputs`` are the .npy files
+    of ``entry``'s arguments (recorded in the file: ``objective=
+    "sensitivity"`` reads them again). Runs the f32 program with every
+    activation operand of the entry's contractions tapped and adds their
+    statistics to the calibration file (created when missing), for
+    ``select_formats(..., calibration=...)`` (docs/FormatSelection.md)."""
+    paths = [os.fspath(p) for p in inputs]
+    arrays = [np.load(p) for p in paths]
+    module.diagnostics = list(module._impl.calibrate(
+        entry, arrays, paths, module.name, os.fspath(calibration)))
 
 
 def apply_policy(module: Module, weights: Optional[str] = None,

@@ -593,6 +593,30 @@ PYBIND11_MODULE(_mx, m) {
                                return l;
                              })
       .def(
+          "calibrate",
+          [](mxpy::Module &m, const std::string &entry, const py::list &arrays,
+             const std::vector<std::string> &files,
+             const std::string &moduleName, const std::string &file) {
+            std::vector<py::array> keep;
+            std::vector<mxpy::Buffer> inputs;
+            for (py::handle h : arrays) {
+              py::array a = py::array::ensure(h, py::array::c_style);
+              if (!a)
+                fail("every input must be a numpy array");
+              inputs.push_back(
+                  {const_cast<void *>(a.data()),
+                   {getElementTypeName(a), a.itemsize(), toShape(a)}});
+              keep.push_back(std::move(a));
+            }
+            std::vector<mxpy::Diagnostic> diags;
+            if (std::optional<mxpy::Failure> f =
+                    m.calibrate(entry, inputs, files, moduleName, file, diags))
+              fail(f->message);
+            return toList(diags);
+          },
+          py::arg("entry"), py::arg("inputs"), py::arg("files"),
+          py::arg("module_name"), py::arg("file"))
+      .def(
           "run_pipeline",
           [](mxpy::Module &m, const std::string &pipeline) {
             std::vector<mxpy::Diagnostic> diags;

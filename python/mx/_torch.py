@@ -8,6 +8,9 @@ MX ops, compiles for the CPU and returns a callable. torch and torch-mlir are
 not needed: the input is the module's text.
 """
 
+import os
+import shutil
+import tempfile
 from typing import Optional, Sequence
 
 from . import _compile
@@ -29,6 +32,7 @@ class TorchMLIRModel(CompiledModule):
 
 def from_torch_mlir(text, avg_bits: Optional[float] = 4.5,
                     calibration: Optional[str] = None,
+                    calibration_samples: Optional[Sequence[Sequence[str]]] = None,
                     min_sqnr: Optional[float] = None,
                     candidates: Optional[Sequence[str]] = None,
                     objective: Optional[str] = None,
@@ -40,23 +44,34 @@ def from_torch_mlir(text, avg_bits: Optional[float] = 4.5,
     selects formats with ``mx-select-formats`` (``avg_bits``, ``min_sqnr``,
     ``candidates``, ``objective``; ``calibration`` is a file written by
     ``mx-run --calibrate``, needed for ``objective="sensitivity"`` and
-    ``select_activations``), applies them with ``mx-apply-policy`` and
+    ``select_activations``; or give ``calibration_samples``, one list of
+    .npy files per sample, to write one first), applies them with ``mx-apply-policy`` and
     compiles ``entry`` for the CPU. With ``avg_bits=None`` and
     ``min_sqnr=None`` nothing is quantized (the f32 program).
 
-    The result is exactly what ``mx-opt --mx-select-formats=... 
+    The result is exactly what ``mx-opt --mx-select-formats=...
     --mx-apply-policy`` followed by ``mx-run`` computes."""
     if isinstance(text, Module):
         module = text.clone()
     else:
         module = Module.parse(text, context, name)
     report = None
-    if avg_bits is not None or min_sqnr is not None:
-        report = _compile.select_formats(
-            module, avg_bits=avg_bits, min_sqnr=min_sqnr,
-            candidates=candidates, objective=objective,
-            calibration=calibration, select_activations=select_activations,
-            apply=True)
+    tmp = None
+    try:
+        if calibration_samples and calibration is None:
+            tmp = tempfile.mkdtemp(prefix="mx-calibration-")
+            calibration = os.path.join(tmp, "calibration.json")
+        for sample in calibration_samples or ():
+            _compile.calibrate(module, sample, calibration, entry)
+        if avg_bits is not None or min_sqnr is not None:
+            report = _compile.select_formats(
+                module, avg_bits=avg_bits, min_sqnr=min_sqnr,
+                candidates=candidates, objective=objective,
+                calibration=calibration,
+                select_activations=select_activations, apply=True)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
     compiled = _compile.compile(module, entry=entry, opt_level=opt_level,
                                 pipeline=pipeline)
     return TorchMLIRModel(compiled, module, report)

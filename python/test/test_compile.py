@@ -167,6 +167,37 @@ class Selection(unittest.TestCase):
         self.assertEqual(len(report.remarks), 2)
         self.assertIn("#mx.policy", str(m))
 
+    def test_calibrate_and_sensitivity_same_as_tools(self):
+        x = RNG.standard_normal((4, 32)).astype(np.float32)
+        opts = "avg-bits=6.25 candidates=mxfp4,mxfp8_e4m3 objective=sensitivity"
+        with tempfile.TemporaryDirectory() as d:
+            xf = os.path.join(d, "x.npy")
+            np.save(xf, x)
+            with open(TWO_LAYERS) as f:
+                m = mx.Module.parse(f.read(), name=TWO_LAYERS)
+            cal_py, cal_cli = (os.path.join(d, n) for n in ("py.json", "cli.json"))
+            mx.calibrate(m, [xf], cal_py)
+            mx.calibrate(m, [xf], cal_py)      # a second sample
+            for _ in range(2):
+                run_tool([tool("mx-run"), TWO_LAYERS, "--input=" + xf,
+                          "--calibrate=" + cal_cli])
+            with open(cal_py) as f, open(cal_cli) as g:
+                self.assertEqual(json.load(f), json.load(g))
+            report = mx.select_formats(m, avg_bits=6.25,
+                                       candidates=["mxfp4", "mxfp8_e4m3"],
+                                       objective="sensitivity",
+                                       calibration=cal_py)
+            out = os.path.join(d, "r.json")
+            run_tool([tool("mx-opt"), TWO_LAYERS,
+                      f"--mx-select-formats={opts} calibration={cal_cli} report={out}",
+                      "-o", os.path.join(d, "o.mlir")])
+            with open(out) as f:
+                want = mx.SelectionReport.from_json(json.load(f))
+        self.assertEqual(report.decisions, want.decisions)
+        self.assertEqual(report.totals, want.totals)
+        self.assertTrue(all(dec.sensitivity is not None
+                            for dec in report.decisions))
+
     def test_select_apply_compile(self):
         with open(TWO_LAYERS) as f:
             m = mx.Module.parse(f.read())
