@@ -43,6 +43,10 @@ config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
     llvm_lib_dir, "libmlir_c_runner_utils.so")))
 
 
+# The Python package (python/, test/Python) was built.
+if getattr(config, "mx_python_bindings", False):
+    config.available_features.add("python-bindings")
+
 # ptxas (CUDA toolkit), for the NVVM tests that assemble the PTX they produce
 # (test/Conversion/MXToNVVM): on PATH, else /usr/local/cuda/bin. Without it
 # those tests are skipped (CI machines may have no CUDA).

@@ -4,7 +4,8 @@
 # pinned: security updates replace it).
 set -euo pipefail
 pkgs=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld ninja-build
-      cmake g++ libgtest-dev python3)
+      cmake g++ libgtest-dev python3
+      python3-dev python3-numpy pybind11-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
