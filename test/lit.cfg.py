@@ -18,6 +18,8 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%mx_src_root", config.mx_src_root))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+# Sampling of the differential suites (utils/sanitize.sh, docs/Robustness.md).
+llvm_config.with_system_environment(["MX_DIFF_SAMPLE", "MX_DIFF_SEED"])
 llvm_config.use_default_substitutions()  # FileCheck, not, count, split-file
 
 # Strict FileCheck: variables do not leak across CHECK-LABELs.

@@ -6,6 +6,8 @@ set -euo pipefail
 pkgs=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld ninja-build
       cmake g++ libgtest-dev python3
       python3-dev python3-numpy pybind11-dev)
+# utils/sanitize.sh: clang with its sanitizer runtimes.
+pkgs+=(clang-22 libclang-rt-22-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

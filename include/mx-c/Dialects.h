@@ -59,7 +59,8 @@ mlirMXFormatAttrGetPresetName(MlirAttribute attr);
 MLIR_CAPI_EXPORTED MlirTypeID mlirMXFormatAttrGetTypeID(void);
 
 /// The number of presets, and the name of preset `pos` (empty when out of
-/// range). The strings are static.
+/// range). The strings are static; an empty one still has a non-null data
+/// pointer.
 MLIR_CAPI_EXPORTED intptr_t mlirMXGetNumFormatPresets(void);
 MLIR_CAPI_EXPORTED MlirStringRef mlirMXGetFormatPresetName(intptr_t pos);
 

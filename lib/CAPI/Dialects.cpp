@@ -108,9 +108,15 @@ bool mlirMXFormatAttrGetTensorScale(MlirAttribute attr) {
   return format && format.getTensorScale();
 }
 
+/// `name`, or "" where it is empty: never a null pointer, which C callers
+/// would pass on to fwrite or memcpy (undefined even for zero bytes).
+static MlirStringRef wrapName(StringRef name) {
+  return wrap(name.empty() ? StringRef("") : name);
+}
+
 MlirStringRef mlirMXFormatAttrGetPresetName(MlirAttribute attr) {
   auto format = dynCastAttr<FormatAttr>(attr);
-  return wrap(format ? format.getPresetName() : StringRef());
+  return wrapName(format ? format.getPresetName() : StringRef());
 }
 
 MlirTypeID mlirMXFormatAttrGetTypeID(void) {
@@ -122,8 +128,8 @@ intptr_t mlirMXGetNumFormatPresets(void) { return mxref::getPresets().size(); }
 MlirStringRef mlirMXGetFormatPresetName(intptr_t pos) {
   llvm::ArrayRef<mxref::Preset> presets = mxref::getPresets();
   if (pos < 0 || pos >= static_cast<intptr_t>(presets.size()))
-    return wrap(StringRef());
-  return wrap(StringRef(presets[pos].name));
+    return wrapName(StringRef());
+  return wrapName(presets[pos].name);
 }
 
 //===----------------------------------------------------------------------===//

@@ -63,6 +63,9 @@ OPTIONS:
                          compiled: MX's compiler (mx.quantize/mx.dequantize
                          lowered by mx-cpu-pipeline and JIT-compiled). Both
                          print exactly the same output.
+  --max-values=N         The most values accepted (default 67108864, 2^26:
+                         about 2 GB of memory at peak). A larger --shape or
+                         a longer input is an error before it is stored.
   --help                 Prints this text.
 
 INPUT: whitespace-separated f32 values, each either 0x followed by exactly 8
@@ -99,11 +102,17 @@ struct Fail {
   std::string message;
 };
 
+/// The default of --max-values: 2^26 values.
+constexpr int64_t kDefaultMaxValues = int64_t(1) << 26;
+/// The longest token read as one value: far beyond any useful literal (a
+/// decimal may spell out many zeros), far below buffering a whole stream.
+constexpr size_t kMaxTokenChars = size_t(1) << 20;
+
 enum class Emit { Codes, Packed, Stats };
 
 struct Options {
   std::optional<std::string> format, scaleMode, shape, tile, emit, scaleLayout,
-      engine;
+      engine, maxValues;
   bool help = false;
 };
 
@@ -140,6 +149,7 @@ std::optional<Fail> parseArgs(int argc, char **argv, Options &opts) {
             .Case("--emit", &opts.emit)
             .Case("--scale-layout", &opts.scaleLayout)
             .Case("--engine", &opts.engine)
+            .Case("--max-values", &opts.maxValues)
             .Default(nullptr);
     if (!slot)
       return Fail{"unknown argument '" + arg.str() + "' (see mx-quant --help)"};
@@ -319,27 +329,65 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
     return Fail{"invalid --tile '" + *opts.tile +
                 "': expected RxC with positive integers R and C"};
 
-  // Read and parse stdin.
-  std::string input;
+  // The memory limit (docs/Tools.md): checked against --shape first, then
+  // while reading, so an oversized stream fails before it is stored.
+  int64_t maxValues = kDefaultMaxValues;
+  if (opts.maxValues) {
+    llvm::StringRef text = *opts.maxValues;
+    if (text.empty() || !llvm::all_of(text, llvm::isDigit) ||
+        text.getAsInteger(10, maxValues) || maxValues <= 0)
+      return Fail{"invalid --max-values '" + *opts.maxValues +
+                  "': expected a positive integer"};
+  }
+  auto tooMany = [&](llvm::StringRef what) {
+    return Fail{llvm::formatv("{0} more than {1} values, the limit (raise it "
+                              "with --max-values, or quantize in parts)",
+                              what, maxValues)
+                    .str()};
+  };
+  if (shape && (shape->first > maxValues / shape->second))
+    return tooMany("--shape=" + *opts.shape + " has");
+
+  // Read and parse stdin a chunk at a time; a token may span two chunks.
+  std::vector<float> values;
+  std::string pending; // the unfinished token at the end of the last chunk
   char buf[1 << 16];
   size_t got;
-  while ((got = std::fread(buf, 1, sizeof(buf), stdin)) > 0)
-    input.append(buf, got);
-  std::vector<float> values;
-  llvm::SmallVector<llvm::StringRef> tokens;
-  llvm::StringRef rest = input;
-  while (true) {
-    rest = rest.ltrim(" \t\n\r\v\f");
-    if (rest.empty())
-      break;
-    size_t end = rest.find_first_of(" \t\n\r\v\f");
-    llvm::StringRef tok = rest.take_front(end);
-    rest = rest.drop_front(tok.size());
+  const char *space = " \t\n\r\v\f";
+  auto addToken = [&](llvm::StringRef tok) -> std::optional<Fail> {
+    if (int64_t(values.size()) >= maxValues)
+      return tooMany("the input has");
     float v;
     if (auto err = parseValue(tok, v))
       return err;
     values.push_back(v);
+    return std::nullopt;
+  };
+  while ((got = std::fread(buf, 1, sizeof(buf), stdin)) > 0) {
+    llvm::StringRef rest(buf, got);
+    while (!rest.empty()) {
+      size_t end = rest.find_first_of(space);
+      if (end == llvm::StringRef::npos) {
+        pending.append(rest.data(), rest.size());
+        // No f32 literal is this long: fail before buffering a huge token.
+        if (pending.size() > kMaxTokenChars)
+          return Fail{"invalid value '" + pending.substr(0, 32) +
+                      "...': longer than " + std::to_string(kMaxTokenChars) +
+                      " characters"};
+        break;
+      }
+      pending.append(rest.data(), end);
+      rest = rest.drop_front(end).ltrim(space);
+      if (!pending.empty()) {
+        if (auto err = addToken(pending))
+          return err;
+        pending.clear();
+      }
+    }
   }
+  if (!pending.empty())
+    if (auto err = addToken(pending))
+      return err;
   if (values.empty())
     return Fail{"empty input: expected f32 values on stdin"};
 

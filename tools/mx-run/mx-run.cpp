@@ -24,6 +24,7 @@
 #include "mx/InitAllDialects.h"
 #include "mx/Numerics/ErrorMetrics.h"
 #include "mx/Numerics/Packing.h"
+#include "mx/Support/Nesting.h"
 #include "mx/Support/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -43,11 +44,14 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
 #include <optional>
+#include <unistd.h>
 
 using namespace mlir;
 namespace mxd = mlir::mx;
@@ -87,6 +91,13 @@ OPTIONS:
                     (docs/FormatSelection.md).
   --print-results   Prints every result value with its bit pattern
                     (default: the shape and the first values).
+  --max-elements=N  The most elements any one tensor of the program may have
+                    (default 268435456, 2^28: 1 GiB of f32), checked on
+                    every value's type before anything is folded, compiled
+                    or allocated.
+  --time-limit=S    Stops with an error when the whole run (parsing,
+                    compiling, running) takes more than S seconds (default:
+                    no limit).
   --help            Prints this text.
 )";
 
@@ -98,6 +109,8 @@ struct Options {
   bool compare = false;
   bool printAll = false;
   std::string calibrate;
+  int64_t maxElements = int64_t(1) << 28;
+  int64_t timeLimit = 0; ///< seconds; 0: none
 };
 
 /// One command-line error, located at the command line.
@@ -118,16 +131,27 @@ std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
     // The options with a value: --NAME=VALUE or --NAME VALUE.
     struct ValueOption {
       llvm::StringRef name, what;
-      std::function<void(std::string)> set;
+      std::function<bool(std::string)> set; ///< false: an invalid value
+    };
+    // A positive integer option; false when `v` is not one.
+    auto positive = [](const std::string &v, int64_t &out) {
+      llvm::StringRef text = v;
+      return llvm::all_of(text, llvm::isDigit) && !text.getAsInteger(10, out) &&
+             out > 0;
     };
     ValueOption valueOptions[] = {
-        {"--entry", "a function name", [&](std::string v) { opts.entry = v; }},
+        {"--entry", "a function name",
+         [&](std::string v) { return opts.entry = v, true; }},
         {"--input", "a .npy file",
-         [&](std::string v) { opts.inputs.push_back(v); }},
+         [&](std::string v) { return opts.inputs.push_back(v), true; }},
         {"--output", "a .npy file",
-         [&](std::string v) { opts.outputs.push_back(v); }},
+         [&](std::string v) { return opts.outputs.push_back(v), true; }},
         {"--calibrate", "a calibration file",
-         [&](std::string v) { opts.calibrate = v; }}};
+         [&](std::string v) { return opts.calibrate = v, true; }},
+        {"--max-elements", "a positive integer",
+         [&](std::string v) { return positive(v, opts.maxElements); }},
+        {"--time-limit", "a positive number of seconds",
+         [&](std::string v) { return positive(v, opts.timeLimit); }}};
     ValueOption *option = llvm::find_if(
         valueOptions, [&](ValueOption &o) { return arg.starts_with(o.name); });
     if (option != std::end(valueOptions)) {
@@ -141,7 +165,9 @@ std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
         return usageError("unknown option '" + arg + "' (see --help)");
       if (value.empty())
         return usageError(option->name + " needs " + option->what);
-      option->set(std::move(value));
+      if (!option->set(value))
+        return usageError("invalid " + option->name + " '" + value +
+                          "': expected " + option->what);
       continue;
     }
     if (arg == "--report") {
@@ -433,6 +459,58 @@ FailureOr<func::FuncOp> lookupEntry(ModuleOp module, llvm::StringRef name) {
   return entry;
 }
 
+/// The number of elements of a statically shaped type, or nullopt when it has
+/// none (dynamic, unranked, not shaped) or the count overflows int64_t.
+std::optional<int64_t> getStaticElementCount(Type type, bool &overflow) {
+  ArrayRef<int64_t> shape;
+  if (auto mxType = dyn_cast<mxd::BlockScaledTensorType>(type))
+    shape = mxType.getShape();
+  else if (auto shaped = dyn_cast<ShapedType>(type);
+           shaped && shaped.hasStaticShape())
+    shape = shaped.getShape();
+  else
+    return std::nullopt;
+  int64_t n = 1;
+  overflow = false;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(n, d, &n))
+      overflow = true;
+  return n;
+}
+
+/// Every value of the module (operation results, block arguments: function
+/// arguments, constants, intermediates) with a static type of more than
+/// `maxElements` elements is an error at its location, before folding
+/// expands a constant or the compiled code allocates a result.
+LogicalResult checkSizes(ModuleOp module, int64_t maxElements) {
+  auto check = [&](Value value, Location loc) -> LogicalResult {
+    bool overflow = false;
+    std::optional<int64_t> n = getStaticElementCount(value.getType(), overflow);
+    if (!n || (!overflow && *n <= maxElements))
+      return success();
+    InFlightDiagnostic diag = emitError(loc) << "a value of type "
+                                             << value.getType() << " has ";
+    if (overflow)
+      diag << "more elements than a 64-bit count holds";
+    else
+      diag << *n << " elements";
+    return diag << "; mx-run allows at most " << maxElements
+                << " per tensor (--max-elements)";
+  };
+  WalkResult result = module->walk([&](Operation *op) {
+    for (Value v : op->getResults())
+      if (failed(check(v, op->getLoc())))
+        return WalkResult::interrupt();
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (failed(check(arg, arg.getLoc())))
+            return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
 /// Checks the options against the entry's signature, before anything is
 /// read or compiled.
 LogicalResult checkSignature(func::FuncOp entry, const Options &opts) {
@@ -552,6 +630,27 @@ int recordCheckMessage(const char *message) {
   // Nothing has been printed or written yet; no cleanup may run with the
   // compiled code still on the stack.
   std::_Exit(1);
+}
+
+/// The --time-limit alarm: one line and exit status 1, from a signal handler
+/// (only async-signal-safe calls), whatever was running.
+char timeLimitMessage[128];
+size_t timeLimitMessageSize = 0;
+
+void onTimeLimit(int) {
+  (void)!write(STDERR_FILENO, timeLimitMessage, timeLimitMessageSize);
+  _exit(1);
+}
+
+void armTimeLimit(int64_t seconds) {
+  int n = std::snprintf(timeLimitMessage, sizeof(timeLimitMessage),
+                        "mx-run: error: the run took longer than --time-limit="
+                        "%lld seconds\n",
+                        static_cast<long long>(seconds));
+  timeLimitMessageSize =
+      std::min(sizeof(timeLimitMessage) - 1, static_cast<size_t>(n));
+  std::signal(SIGALRM, onTimeLimit);
+  alarm(static_cast<unsigned>(std::min<int64_t>(seconds, 1 << 30)));
 }
 
 /// Folds, lowers, JIT-compiles and runs `module` (modified in place) on
@@ -704,6 +803,8 @@ int main(int argc, char **argv) {
   Options opts;
   if (std::optional<int> status = parseArgs(argc, argv, opts))
     return *status;
+  if (opts.timeLimit)
+    armTimeLimit(opts.timeLimit);
 
   DialectRegistry registry;
   mxd::registerAllDialects(registry);
@@ -717,6 +818,8 @@ int main(int argc, char **argv) {
     llvm::errs() << "mx-run: error: " << error << "\n";
     return 1;
   }
+  if (mxsupport::reportDeepNesting(*input, llvm::errs()))
+    return 1;
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);
@@ -733,7 +836,7 @@ int main(int argc, char **argv) {
   });
 
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &ctx);
-  if (!module)
+  if (!module || failed(checkSizes(*module, opts.maxElements)))
     return 1;
   // Check the entry and the options against it, and read the inputs, before
   // the (slower) compilation of anything.

@@ -21,6 +21,7 @@
 #include "mx/InitAllDialects.h"
 #include "mx/Numerics/Matmul.h"
 #include "mx/Numerics/Packing.h"
+#include "mx/Support/Nesting.h"
 #include "mx/Target/NVVM/WarpSim.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -167,6 +168,8 @@ int main(int argc, char **argv) {
     llvm::errs() << "mx-warp-sim: error: " << error << "\n";
     return 1;
   }
+  if (mxsupport::reportDeepNesting(*input, llvm::errs()))
+    return 1;
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);

@@ -275,6 +275,18 @@ TEST_F(Fixture, MissingFunction) {
   EXPECT_EQ(errors[0], "1:1: no function @main to call; functions: @add");
 }
 
+TEST_F(Fixture, ReservedWrapperName) {
+  // The generated wrapper's name is taken by the program: an error at the
+  // function, not a symbol clash inside the lowering.
+  std::string source =
+      std::string(kAdd) + "func.func @__mx_buffers_add() {\n  return\n}\n";
+  EXPECT_TRUE(failsToCompile(source, "add"));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(
+      errors[0],
+      "2:1: symbol @__mx_buffers_add is reserved for the wrapper of @add");
+}
+
 TEST_F(Fixture, UnsupportedSignature) {
   OwningOpRef<ModuleOp> module = parse(R"mlir(
 func.func @dyn(%a: tensor<?xf32>) -> tensor<?xf32> {

@@ -66,7 +66,10 @@ LogicalResult MXDialect::verifyOperationAttribute(Operation *op,
     return op->emitError() << "'" << getWeightAttrName()
                            << "' is an argument attribute of a function";
   return op->emitError() << "unknown MX attribute '"
-                         << attr.getName().getValue() << "'";
+                         << attr.getName().getValue() << "' (expected "
+                         << getPolicyAttrName() << " or " << getNameAttrName()
+                         << "; " << getWeightAttrName()
+                         << " goes on function arguments)";
 }
 
 LogicalResult MXDialect::verifyRegionArgAttribute(Operation *op,
@@ -80,5 +83,6 @@ LogicalResult MXDialect::verifyRegionArgAttribute(Operation *op,
     return success();
   }
   return op->emitError() << "unknown MX argument attribute '"
-                         << attr.getName().getValue() << "'";
+                         << attr.getName().getValue() << "' (expected "
+                         << getWeightAttrName() << ")";
 }

@@ -76,6 +76,17 @@ BlockScaledTensorType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (isPerTensor(format) && block != shape) // T3
     return emitError() << "a per-tensor format takes no block shape (its one "
                           "block is the whole tensor)";
+  // T4: every size derived from the type (elements, bits, bytes of each
+  // component, up to 32 bits per element) then fits in an int64_t.
+  constexpr int64_t kMaxElements = int64_t(1) << 57;
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d > kMaxElements / n)
+      return emitError() << "the tensor has more than 2^57 elements (the "
+                            "product of its dimensions must be at most "
+                         << kMaxElements << ")";
+    n *= d;
+  }
   return success();
 }
 
@@ -118,7 +129,9 @@ BlockScaledTensorType::getScalesType(ScaleLayout layout) const {
   // [..., M, K] -> [..., Mp/128, Kp/4, 32, 4, 4] (128x4 scale-factor atoms).
   int64_t m = grid[grid.size() - 2], k = grid.back();
   SmallVector<int64_t> shape(grid.begin(), grid.end() - 2);
-  shape.append({llvm::divideCeil(m, 128), llvm::divideCeil(k, 4), 32, 4, 4});
+  // divideCeil computes in unsigned; m and k are positive (T1).
+  shape.append({static_cast<int64_t>(llvm::divideCeil(m, 128)),
+                static_cast<int64_t>(llvm::divideCeil(k, 4)), 32, 4, 4});
   return RankedTensorType::get(shape, scaleType);
 }
 

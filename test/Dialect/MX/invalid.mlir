@@ -90,8 +90,20 @@ module attributes {mx.name = 3} {}
 
 // -----
 
-// expected-error @+1 {{unknown MX attribute 'mx.polcy'}}
+// expected-error @+1 {{unknown MX attribute 'mx.polcy' (expected mx.policy or mx.name; mx.weight goes on function arguments)}}
 module attributes {mx.polcy = #mx.policy<weights = mxfp4>} {}
+
+// -----
+
+// expected-error @+1 {{unknown MX argument attribute 'mx.weights' (expected mx.weight)}}
+func.func @arg_attr(%w: tensor<4xf32> {mx.weights}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{expected a format preset or #mx.format<...>}}
+func.func private @not_a_format() -> !mx.tensor<4x32x"mxfp4">
 
 // -----
 
@@ -517,6 +529,23 @@ func.func private @f3h() -> !mx.tensor<4x32x#mx.format<f8E4M3FN, f8E8M0FNU>>
 // T3: a per-tensor format takes no block shape.
 // expected-error @+1 {{a per-tensor format takes no block shape (its one block is the whole tensor)}}
 func.func private @t3a() -> !mx.tensor<4x64xfp8_e4m3_tensor, block = [4, 64]>
+
+// -----
+
+// T4: 2^64 elements would overflow every size computed from the type.
+// expected-error @+1 {{the tensor has more than 2^57 elements (the product of its dimensions must be at most 144115188075855872)}}
+func.func private @t4a() -> !mx.tensor<4294967296x4294967296xmxfp4>
+
+// -----
+
+// T4: one dimension alone over the limit, per tensor.
+// expected-error @+1 {{the tensor has more than 2^57 elements}}
+func.func private @t4b() -> !mx.tensor<99999999999999999x2xfp8_e4m3_tensor>
+
+// -----
+
+// T4: exactly 2^57 elements is a valid type.
+func.func private @t4c() -> !mx.tensor<134217728x1073741824xmxfp4>
 
 // -----
 

@@ -13,10 +13,18 @@ inputs as arguments (mx-cpu-pipeline). Both print the same bit patterns
 (element codes, scale bytes, tensor scale, f32 results) through
 printMemrefI32, folded first; `check` compares them pairwise and prints one
 summary line. The inputs cover every edge category of docs/Numerics.md.
+
+MX_DIFF_SAMPLE=N (environment; default 1, every case) keeps the first case
+of a suite and about one in N of the others, chosen by a hash of the case
+name and MX_DIFF_SEED (default 0), the same in `gen` and `check`. The
+sanitized build (utils/sanitize.sh) runs these suites sampled.
 """
+import functools
+import os
 import random
 import struct
 import sys
+import zlib
 
 NAN, INF, NINF, FMAX = 0x7FC00000, 0x7F800000, 0xFF800000, 0x7F7FFFFF
 SIGN = 0x80000000
@@ -149,8 +157,25 @@ def tt(shape, elem='f32'):
     return 'tensor<%sx%s>' % ('x'.join(map(str, shape)), elem)
 
 
+SAMPLE = max(1, int(os.environ.get('MX_DIFF_SAMPLE') or 1))
+SEED = os.environ.get('MX_DIFF_SEED') or '0'
+
+
+def sampled(case):
+    """Runs case(m, name, ...) unless MX_DIFF_SAMPLE leaves it out."""
+    @functools.wraps(case)
+    def run(m, name, *args, **kwargs):
+        m.seen += 1
+        key = ('%s:%s' % (SEED, name)).encode()
+        if m.seen > 1 and zlib.crc32(key) % SAMPLE:
+            return None
+        return case(m, name, *args, **kwargs)
+    return run
+
+
 class Module:
     def __init__(self):
+        self.seen = 0     # cases offered, sampled or not
         self.funcs = []
         self.main = []
         self.shows = {}
@@ -252,6 +277,7 @@ def quant_attrs(mode):
     return '' if mode is None else ' scale_mode = %s' % mode
 
 
+@sampled
 def case_quantize(m, name, rows, shape, preset, mode, block, tscale=None,
                   dq_elem='f32'):
     """quantize + dequantize (to f32, or f16/bf16)."""
@@ -286,6 +312,7 @@ def case_quantize(m, name, rows, shape, preset, mode, block, tscale=None,
     m.cases.append((name, arrays + 1))
 
 
+@sampled
 def case_convert(m, name, rows, shape, src, dst):
     """quantize (src) -> convert (dst) -> dequantize."""
     (sp, smode, sblock), (dp, dmode, dblock) = src, dst
@@ -318,6 +345,7 @@ def case_convert(m, name, rows, shape, src, dst):
     m.cases.append((name, arrays + 1))
 
 
+@sampled
 def case_matmul(m, name, a_rows, a_shape, a_fmt, b_rows, b_shape, b_fmt,
                 out_shape):
     """mx.matmul of two quantized (or plain f32) operands. *_fmt is None
@@ -356,6 +384,7 @@ def case_matmul(m, name, a_rows, a_shape, a_fmt, b_rows, b_shape, b_fmt,
     m.cases.append((name, 1))
 
 
+@sampled
 def case_hadamard(m, name, rows, shape, axis, size, seed):
     """Forward, inverse, and inverse of forward."""
     x = m.const(rows, shape)
@@ -802,9 +831,11 @@ def check(suite):
                       % (name, j, k, fv[k:k + 4], cv[k:k + 4]))
     if bad:
         return 1
-    print('%s: %d cases, %d values: compiled == reference, bit for bit%s'
+    print('%s: %d cases, %d values: compiled == reference, bit for bit%s%s'
           % (suite, len(m.cases), values,
-             ' (a NaN result matches any NaN)' if nan_any else ''))
+             ' (a NaN result matches any NaN)' if nan_any else '',
+             ' (sampled: %d of %d cases)' % (len(m.cases), m.seen)
+             if SAMPLE > 1 else ''))
     return 0
 
 
