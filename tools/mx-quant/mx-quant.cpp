@@ -244,7 +244,9 @@ std::string formatStat(double v) {
   return buf;
 }
 
-std::optional<Fail> run(const Options &opts, std::string &out) {
+std::optional<Fail> run(const Options &opts,
+                        llvm::function_ref<std::string()> readInput,
+                        std::string &out) {
   // These two messages are checked verbatim from outside the project
   // (docs/Tools.md: the interface does not change), so they keep their
   // original list; --help and docs/Tools.md list fp8_e4m3_tensor too.
@@ -320,11 +322,7 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
                 "': expected RxC with positive integers R and C"};
 
   // Read and parse stdin.
-  std::string input;
-  char buf[1 << 16];
-  size_t got;
-  while ((got = std::fread(buf, 1, sizeof(buf), stdin)) > 0)
-    input.append(buf, got);
+  std::string input = readInput();
   std::vector<float> values;
   llvm::SmallVector<llvm::StringRef> tokens;
   llvm::StringRef rest = input;
@@ -446,17 +444,22 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+/// The whole tool without process I/O, so the fuzzer (fuzz/mx-fuzz-quant.cpp)
+/// can call it: stdin is read through `readInput` only once the options are
+/// valid; returns the exit status with stdout's and stderr's text.
+int mxQuantMain(int argc, char **argv,
+                llvm::function_ref<std::string()> readInput, std::string &out,
+                std::string &err) {
   Options opts;
   std::optional<Fail> fail = parseArgs(argc, argv, opts);
   if (!fail && opts.help) {
-    std::fputs(kHelp, stdout);
+    out = kHelp;
     return 0;
   }
-  std::string out;
   if (!fail)
-    fail = run(opts, out);
+    fail = run(opts, readInput, out);
   if (fail) {
+    out.clear();
     // One line, whatever the arguments or input held: control characters
     // (a newline in an argument, a NUL in a token) are written as \xNN.
     std::string line;
@@ -467,9 +470,31 @@ int main(int argc, char **argv) {
       else
         line += c;
     }
-    std::fprintf(stderr, "mx-quant: error: %s\n", line.c_str());
+    err = "mx-quant: error: " + line + "\n";
     return 1;
+  }
+  return 0;
+}
+
+#ifndef MX_QUANT_NO_MAIN
+int main(int argc, char **argv) {
+  std::string out, err;
+  int status = mxQuantMain(
+      argc, argv,
+      [] {
+        std::string input;
+        char buf[1 << 16];
+        size_t got;
+        while ((got = std::fread(buf, 1, sizeof(buf), stdin)) > 0)
+          input.append(buf, got);
+        return input;
+      },
+      out, err);
+  if (status) {
+    std::fputs(err.c_str(), stderr);
+    return status;
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
+#endif
