@@ -38,10 +38,8 @@ RUN line replays it (`replay`) through every pipeline.
 import argparse
 import copy
 import json
-import math
 import os
 import random
-import re
 import shutil
 import struct
 import subprocess
@@ -808,8 +806,8 @@ def candidates(prog):
 def shrink_dim(prog, dim):
     """Halves result dimension `dim` of a one-op program when every
     operand and block allows it."""
-    op = copy.deepcopy(prog['ops'][0])
     c = copy.deepcopy(prog)
+    op = c['ops'][0]
     rank = len(value_shapes(prog)[-1])
     if op['op'] in ('qdq', 'convert'):
         x = c['inputs'][op['src']]
@@ -826,7 +824,7 @@ def shrink_dim(prog, dim):
         x['shape'] = sh_[:dim] + [half] + sh_[dim + 1:]
         x['data'] = keep
         return c
-    if op['op'] != 'matmul' or dim == rank - 1 and False:
+    if op['op'] != 'matmul':
         return None
     # matmul: batch dims and M shrink the lhs (and batch the rhs), N the rhs.
     l, r = c['inputs'][op['lhs']], c['inputs'][op['rhs']]
