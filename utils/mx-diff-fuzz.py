@@ -535,10 +535,11 @@ def run_mx_run(tools, mlir_path, progs, tmp):
     # first, as for the other pipelines.
     path = os.path.join(tmp, 'all.mlir')
     open(path, 'w').write(emit_module(progs, with_main=False))
-    rc, _, err = sh([tools.mx_opt, path, '--mx-apply-policy', '-o', path])
+    applied = os.path.join(tmp, 'all-applied.mlir')
+    rc, _, err = sh([tools.mx_opt, path, '--mx-apply-policy', '-o', applied])
     if rc:
         return None, 'mx-opt --mx-apply-policy failed: ' + err.strip()[-2000:]
-    cmd[1] = path
+    cmd[1] = applied
     rc, out, err = sh(cmd)
     if rc:
         return None, 'mx-run failed: ' + err.strip()[-2000:]
