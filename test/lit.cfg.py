@@ -89,3 +89,17 @@ config.substitutions.append(("%mx_gpu_job", "%s %s" % (
     config.python_executable,
     os.path.join(config.mx_src_root, "tools", "mx-cuda-run", "mx-gpu-job.py"))
     + " --bin-dir=" + config.mx_tools_dir))
+
+# The MX tools' directory, for scripts that run several tools
+# (utils/mx-diff-fuzz.py in test/Integration/Differential).
+config.substitutions.append(("%mx_tools_dir", config.mx_tools_dir))
+
+# libFuzzer targets (fuzz/, built with -DMX_BUILD_FUZZERS=ON and clang;
+# docs/Fuzzing.md): test/Fuzz runs each briefly over its seed corpus. The
+# normal build has none and skips those tests.
+mx_fuzzers = ["mx-fuzz-type-parser", "mx-fuzz-opt", "mx-fuzz-quant",
+              "mx-fuzz-quantizer-diff"]
+if all(os.access(os.path.join(config.mx_tools_dir, f), os.X_OK)
+       for f in mx_fuzzers):
+    config.available_features.add("mx-fuzzers")
+    llvm_config.add_tool_substitutions(mx_fuzzers, [config.mx_tools_dir])

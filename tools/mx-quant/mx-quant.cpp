@@ -254,7 +254,9 @@ std::string formatStat(double v) {
   return buf;
 }
 
-std::optional<Fail> run(const Options &opts, std::string &out) {
+std::optional<Fail> run(const Options &opts,
+                        llvm::function_ref<size_t(char *, size_t)> readInput,
+                        std::string &out) {
   // These two messages are checked verbatim from outside the project
   // (docs/Tools.md: the interface does not change), so they keep their
   // original list; --help and docs/Tools.md list fp8_e4m3_tensor too.
@@ -363,7 +365,7 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
     values.push_back(v);
     return std::nullopt;
   };
-  while ((got = std::fread(buf, 1, sizeof(buf), stdin)) > 0) {
+  while ((got = readInput(buf, sizeof(buf))) > 0) {
     llvm::StringRef rest(buf, got);
     while (!rest.empty()) {
       size_t end = rest.find_first_of(space);
@@ -494,17 +496,23 @@ std::optional<Fail> run(const Options &opts, std::string &out) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+/// The whole tool without process I/O, so the fuzzer (fuzz/mx-fuzz-quant.cpp)
+/// can call it: stdin is read through `readInput` (a chunk at a time, 0 at
+/// the end) only once the options are
+/// valid; returns the exit status with stdout's and stderr's text.
+int mxQuantMain(int argc, char **argv,
+                llvm::function_ref<size_t(char *, size_t)> readInput,
+                std::string &out, std::string &err) {
   Options opts;
   std::optional<Fail> fail = parseArgs(argc, argv, opts);
   if (!fail && opts.help) {
-    std::fputs(kHelp, stdout);
+    out = kHelp;
     return 0;
   }
-  std::string out;
   if (!fail)
-    fail = run(opts, out);
+    fail = run(opts, readInput, out);
   if (fail) {
+    out.clear();
     // One line, whatever the arguments or input held: control characters
     // (a newline in an argument, a NUL in a token) are written as \xNN.
     std::string line;
@@ -515,9 +523,24 @@ int main(int argc, char **argv) {
       else
         line += c;
     }
-    std::fprintf(stderr, "mx-quant: error: %s\n", line.c_str());
+    err = "mx-quant: error: " + line + "\n";
     return 1;
+  }
+  return 0;
+}
+
+#ifndef MX_QUANT_NO_MAIN
+int main(int argc, char **argv) {
+  std::string out, err;
+  int status = mxQuantMain(
+      argc, argv,
+      [](char *buf, size_t size) { return std::fread(buf, 1, size, stdin); },
+      out, err);
+  if (status) {
+    std::fputs(err.c_str(), stderr);
+    return status;
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
+#endif

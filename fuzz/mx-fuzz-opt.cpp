@@ -1,0 +1,124 @@
+//===- mx-fuzz-opt.cpp - Fuzz parsing, verification and MX pipelines -----===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// libFuzzer target (docs/Fuzzing.md): the input is an MLIR module. It is
+// parsed and verified in a context holding everything mx-opt registers,
+// then each MX pass pipeline runs on its own copy: mx-apply-policy,
+// mx-select-formats, canonicalize (the folders), convert-mx-to-linalg
+// (scalar and vector), mx-cpu-pipeline and convert-mx-to-gpu for three chip
+// classes. Diagnostics are swallowed: an input may be rejected anywhere,
+// but nothing may crash. Inputs above 8 KiB, or with a tensor of more than
+// 2^16 elements, are skipped so that one input cannot take minutes (the
+// folders and lowerings are linear in the element count; docs/Fuzzing.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/InitAllDialects.h"
+#include "mx/InitAllPasses.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+using namespace mlir;
+
+namespace {
+
+constexpr size_t kMaxInputBytes = 8192;
+constexpr int64_t kMaxElements = int64_t(1) << 16;
+
+// One pipeline per MX entry point a user reaches through mx-opt.
+const char *const kPipelines[] = {
+    "mx-apply-policy",
+    "mx-select-formats{avg-bits=6}",
+    "canonicalize",
+    "convert-mx-to-linalg",
+    "convert-mx-to-linalg{vectorize=true target=avx512}",
+    "mx-cpu-pipeline",
+    "convert-mx-to-gpu{chip=sm_80}",
+    "convert-mx-to-gpu{chip=sm_90a}",
+    "convert-mx-to-gpu{chip=sm_100a}",
+};
+
+struct Setup {
+  DialectRegistry registry;
+  std::unique_ptr<MLIRContext> ctx;
+  Setup() {
+    mx::registerAllDialects(registry);
+    registerAllPasses();
+    mx::registerAllPasses();
+    ctx = std::make_unique<MLIRContext>(registry,
+                                        MLIRContext::Threading::DISABLED);
+    ctx->loadAllAvailableDialects();
+    ctx->getDiagEngine().registerHandler(
+        [](Diagnostic &) { return success(); });
+  }
+};
+
+Setup &getSetup() {
+  static Setup *setup = new Setup();
+  return *setup;
+}
+
+/// Whether some shaped type in the module exceeds the element cap. A huge
+/// shape is legal IR (and must be diagnosed, not crash, where it is
+/// materialized), but the fuzzer wants throughput.
+bool tooLarge(Operation *root) {
+  auto big = [](Type t) {
+    auto shaped = dyn_cast<ShapedType>(t);
+    if (!shaped || !shaped.hasRank())
+      return false;
+    int64_t n = 1;
+    for (int64_t d : shaped.getShape())
+      if (d > 0 && __builtin_mul_overflow(n, d, &n))
+        return true;
+    return n > kMaxElements;
+  };
+  bool found = false;
+  root->walk([&](Operation *op) {
+    for (Type t : op->getResultTypes())
+      found |= big(t);
+    for (Region &r : op->getRegions())
+      for (Block &b : r)
+        for (BlockArgument a : b.getArguments())
+          found |= big(a.getType());
+    return found ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return found;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size > kMaxInputBytes)
+    return 0;
+  Setup &setup = getSetup();
+  MLIRContext &ctx = *setup.ctx;
+  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &ctx);
+  if (!module || failed(verify(*module)) || tooLarge(*module))
+    return 0;
+  for (const char *pipeline : kPipelines) {
+    OwningOpRef<ModuleOp> copy = module->clone();
+    PassManager pm(&ctx);
+    if (failed(parsePassPipeline(pipeline, pm))) {
+      std::fprintf(stderr, "mx-fuzz-opt: bad pipeline '%s'\n", pipeline);
+      std::abort();
+    }
+    (void)pm.run(*copy);
+  }
+  return 0;
+}
