@@ -24,6 +24,7 @@
 #include "mx/InitAllDialects.h"
 #include "mx/Numerics/ErrorMetrics.h"
 #include "mx/Numerics/Packing.h"
+#include "mx/Pipelines/Pipelines.h"
 #include "mx/Support/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -85,6 +86,11 @@ OPTIONS:
                     candidate format to FILE (created when missing; one
                     sample per run), for mx-select-formats
                     (docs/FormatSelection.md).
+  --threads=N       Compiles with mx-cpu-pipeline{threads=N}: each vector
+                    matmul's columns are split into N panels run on MLIR's
+                    async runtime threads; bit-identical to serial code
+                    (default 1; 0: the host's hardware threads). --report
+                    then also prints how many threads ran the code.
   --print-results   Prints every result value with its bit pattern
                     (default: the shape and the first values).
   --help            Prints this text.
@@ -98,6 +104,8 @@ struct Options {
   bool compare = false;
   bool printAll = false;
   std::string calibrate;
+  unsigned threads = 1;
+  bool badThreads = false;
 };
 
 /// One command-line error, located at the command line.
@@ -127,7 +135,10 @@ std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
         {"--output", "a .npy file",
          [&](std::string v) { opts.outputs.push_back(v); }},
         {"--calibrate", "a calibration file",
-         [&](std::string v) { opts.calibrate = v; }}};
+         [&](std::string v) { opts.calibrate = v; }},
+        {"--threads", "a thread count", [&](std::string v) {
+           opts.badThreads = llvm::StringRef(v).getAsInteger(10, opts.threads);
+         }}};
     ValueOption *option = llvm::find_if(
         valueOptions, [&](ValueOption &o) { return arg.starts_with(o.name); });
     if (option != std::end(valueOptions)) {
@@ -141,7 +152,10 @@ std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
         return usageError("unknown option '" + arg + "' (see --help)");
       if (value.empty())
         return usageError(option->name + " needs " + option->what);
-      option->set(std::move(value));
+      option->set(value);
+      if (opts.badThreads)
+        return usageError("--threads needs a count of 0 or more, got '" +
+                          value + "'");
       continue;
     }
     if (arg == "--report") {
@@ -556,10 +570,10 @@ int recordCheckMessage(const char *message) {
 
 /// Folds, lowers, JIT-compiles and runs `module` (modified in place) on
 /// `inputs`.
-FailureOr<std::vector<Tensor>> compileAndRun(ModuleOp module,
-                                             llvm::StringRef entryName,
-                                             ArrayRef<Tensor> inputs,
-                                             RewriterBase::Listener *listener) {
+FailureOr<std::vector<Tensor>>
+compileAndRun(ModuleOp module, llvm::StringRef entryName,
+              ArrayRef<Tensor> inputs, RewriterBase::Listener *listener,
+              unsigned threads = 1, unsigned *threadsUsed = nullptr) {
   FailureOr<func::FuncOp> entry = lookupEntry(module, entryName);
   if (failed(entry))
     return failure();
@@ -571,6 +585,9 @@ FailureOr<std::vector<Tensor>> compileAndRun(ModuleOp module,
   options.bufferFunctions.push_back(entryName.str());
   options.fold = true;
   options.foldListener = listener;
+  mlir::mx::MXCPUPipelineOptions pipeline;
+  pipeline.threads = threads;
+  options.pipeline = &pipeline;
   FailureOr<std::unique_ptr<mxd::CompiledModule>> compiled =
       mxd::CompiledModule::compile(module, options);
   if (failed(compiled))
@@ -589,6 +606,8 @@ FailureOr<std::vector<Tensor>> compileAndRun(ModuleOp module,
   if (llvm::Error err = (*compiled)->call(entryName, inputRefs, outputRefs))
     return module.emitError() << "cannot run the compiled code: "
                               << llvm::toString(std::move(err));
+  if (threadsUsed)
+    *threadsUsed = (*compiled)->getThreadsUsedByLastCall();
   return results;
 }
 
@@ -781,8 +800,10 @@ int main(int argc, char **argv) {
       return 1;
   }
 
+  unsigned threadsUsed = 0;
   FailureOr<std::vector<Tensor>> results = compileAndRun(
-      *module, opts.entry, *inputs, opts.report ? &tracker : nullptr);
+      *module, opts.entry, *inputs, opts.report ? &tracker : nullptr,
+      opts.threads, &threadsUsed);
   if (failed(results))
     return 1;
   FailureOr<std::vector<Tensor>> f32Results;
@@ -796,8 +817,12 @@ int main(int argc, char **argv) {
     return 1;
 
   llvm::raw_ostream &os = llvm::outs();
-  if (opts.report)
+  if (opts.report) {
     printReport(os, records);
+    // Counted, not timed: the distinct threads that ran the entry's tasks.
+    os << "threads: " << mlir::mx::resolveThreads(opts.threads)
+       << " requested, " << threadsUsed << " ran the code\n\n";
+  }
   printResults(os, *results, opts.printAll);
   if (opts.compare) {
     os << "\n";
