@@ -89,8 +89,8 @@ OPTIONS:
   --threads=N       Compiles with mx-cpu-pipeline{threads=N}: each vector
                     matmul's columns are split into N panels run on MLIR's
                     async runtime threads; bit-identical to serial code
-                    (default 1; 0: the host's hardware threads). --report
-                    then also prints how many threads ran the code.
+                    (default 1; 0: the host's hardware threads). With
+                    --report, also prints how many threads ran the code.
   --print-results   Prints every result value with its bit pattern
                     (default: the shape and the first values).
   --help            Prints this text.
@@ -105,7 +105,7 @@ struct Options {
   bool printAll = false;
   std::string calibrate;
   unsigned threads = 1;
-  bool badThreads = false;
+  bool threadsGiven = false, badThreads = false;
 };
 
 /// One command-line error, located at the command line.
@@ -137,6 +137,7 @@ std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
         {"--calibrate", "a calibration file",
          [&](std::string v) { opts.calibrate = v; }},
         {"--threads", "a thread count", [&](std::string v) {
+           opts.threadsGiven = true;
            opts.badThreads = llvm::StringRef(v).getAsInteger(10, opts.threads);
          }}};
     ValueOption *option = llvm::find_if(
@@ -820,8 +821,9 @@ int main(int argc, char **argv) {
   if (opts.report) {
     printReport(os, records);
     // Counted, not timed: the distinct threads that ran the entry's tasks.
-    os << "threads: " << mlir::mx::resolveThreads(opts.threads)
-       << " requested, " << threadsUsed << " ran the code\n\n";
+    if (opts.threadsGiven)
+      os << "threads: " << mlir::mx::resolveThreads(opts.threads)
+         << " requested, " << threadsUsed << " ran the code\n\n";
   }
   printResults(os, *results, opts.printAll);
   if (opts.compare) {
