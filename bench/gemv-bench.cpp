@@ -21,10 +21,16 @@
 // Each configuration is checked once against the reference mxref::matmul /
 // mxref::quantize bit for bit before it is timed.
 //
+// --in-code-threads=T instead compiles the GEMVs with mx-cpu-pipeline
+// {threads=T} (0: all hardware threads) and calls them from one harness
+// thread on the whole [K, N] matrix: the compiled code splits N itself
+// (docs/Lowering.md, "Threads"); bandwidth is then measured with T threads.
+//
 // Usage: mx-bench-gemv [--gib=G] [--passes=P] [--k=K] [--n=N]
 //                      [--no-quantize] [--dump-object=FILE]
 //                      [--prefetch-distance=D] [--no-table-lookup]
 //                      [--no-vectorize]   (mx-cpu-pipeline options)
+//                      [--in-code-threads=T]
 //
 //===----------------------------------------------------------------------===//
 
@@ -78,6 +84,7 @@ struct Options {
   bool quantize = true;
   std::string dumpObject;
   mlir::mx::MXCPUPipelineOptions pipeline;
+  bool inCodeThreads = false; ///< pipeline.threads splits N, not the harness
 };
 
 double now() {
@@ -367,9 +374,12 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   runPasses(threads, 1, cached); // warm up (pages, caches, clocks)
   // Bandwidth and kernel passes alternate (ABAB), so drift hits both.
   double tD = 1e30, bw = 0;
+  int bwThreads = o.inCodeThreads
+                      ? int(mlir::mx::resolveThreads(o.pipeline.threads))
+                      : threads;
   for (int r = 0; r < o.passes; ++r) {
     bw = std::max(bw, mxbench::measureReadBandwidth(bwBuf.data(), bwBuf.size(),
-                                                    threads, 1));
+                                                    bwThreads, 1));
     tD = std::min(tD, runPasses(threads, 1, dram) / double(mats.size()));
   }
   double tC = runPasses(threads, o.passes, cached) / double(mats.size());
@@ -377,8 +387,9 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   double elems = double(k) * double(n);
   auto line = [&](const char *where, double t, bool frac) {
     llvm::outs() << llvm::format(
-        "  %-38s %d thr %-6s %8.3f ms %7.4f ns/elem %6.2f GB/s", name.c_str(),
-        threads, where, t * 1e3, t * 1e9 / elems, bytes / t / 1e9);
+        "  %-38s %d thr%s %-6s %8.3f ms %7.4f ns/elem %6.2f GB/s", name.c_str(),
+        bwThreads, o.inCodeThreads ? " (in code)" : "", where, t * 1e3,
+        t * 1e9 / elems, bytes / t / 1e9);
     if (frac)
       llvm::outs() << llvm::format("  %5.1f%% of %.1f GB/s",
                                    100.0 * bytes / t / 1e9 / bw, bw);
@@ -500,6 +511,12 @@ int main(int argc, char **argv) {
       if (a.getAsInteger(10, d) || d < 0)
         return llvm::errs() << "bad --prefetch-distance\n", 1;
       o.pipeline.prefetchDistance = d;
+    } else if (a.consume_front("--in-code-threads=")) {
+      unsigned t;
+      if (a.getAsInteger(10, t))
+        return llvm::errs() << "bad --in-code-threads\n", 1;
+      o.pipeline.threads = t;
+      o.inCodeThreads = true;
     } else if (a == "--no-table-lookup") {
       o.pipeline.tableLookup = false;
     } else if (a == "--no-vectorize") {
@@ -512,7 +529,7 @@ int main(int argc, char **argv) {
       llvm::errs() << "usage: mx-bench-gemv [--gib=G] [--passes=P] [--k=K] "
                       "[--n=N] [--no-quantize] [--dump-object=FILE] "
                       "[--prefetch-distance=D] [--no-table-lookup] "
-                      "[--no-vectorize]\n";
+                      "[--no-vectorize] [--in-code-threads=T]\n";
       return 1;
     }
   }
@@ -586,7 +603,7 @@ int main(int argc, char **argv) {
       lastKb = c.kb;
       lastBn = c.bn;
     }
-    for (int t = 1; t <= 2; ++t)
+    for (int t = 1; t <= (o.inCodeThreads ? 1 : 2); ++t)
       ok &= benchGemv(ctx, tm.get(), o, c, t, bwBuf, mats, dumped);
   }
   mats.clear();

@@ -30,6 +30,12 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixe
 config.substitutions.append(
     ("%mx_runner", "mlir-runner -e main -entry-point-result=void "
      "-shared-libs=%mlir_runner_utils,%mlir_c_runner_utils"))
+# The same for code compiled with mx-cpu-pipeline{threads}, which also calls
+# MLIR's async runtime; -O0 runs LLVM's O0 pipeline, whose coroutine passes
+# lower the async tasks (without an -O level none runs).
+config.substitutions.append(
+    ("%mx_async_runner", "mlir-runner -O0 -e main -entry-point-result=void "
+     "-shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%mlir_async_runtime"))
 
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
 tools = ["mx-quant", "mx-opt", "mx-run", "mx-warp-sim", "mx-capi-test", "count", "not", "split-file",
@@ -43,6 +49,8 @@ config.substitutions.append(("%mlir_runner_utils", os.path.join(
     llvm_lib_dir, "libmlir_runner_utils.so")))
 config.substitutions.append(("%mlir_c_runner_utils", os.path.join(
     llvm_lib_dir, "libmlir_c_runner_utils.so")))
+config.substitutions.append(("%mlir_async_runtime", os.path.join(
+    llvm_lib_dir, "libmlir_async_runtime.so")))
 
 
 # The Python package (python/, test/Python) was built.

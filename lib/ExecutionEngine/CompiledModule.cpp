@@ -20,11 +20,14 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <functional>
 #include <iterator>
 #include <mutex>
+#include <set>
+#include <thread>
 
 using namespace mlir;
 using namespace mlir::mx;
@@ -246,6 +249,94 @@ static FailureOr<FunctionSignature> addWrapper(ModuleOp module,
   return sig;
 }
 
+//===----------------------------------------------------------------------===//
+// MLIR's async runtime (code compiled with threads > 1)
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The threads that ran one call's tasks.
+struct ThreadRecord {
+  std::mutex mutex;
+  std::set<std::thread::id> ids;
+  void add() {
+    std::lock_guard<std::mutex> lock(mutex);
+    ids.insert(std::this_thread::get_id());
+  }
+};
+using ResumeFn = void (*)(void *);
+using ExecuteFn = void (*)(void *, ResumeFn);
+/// One task handed to the runtime, with the call it belongs to.
+struct RecordedTask {
+  void *handle;
+  ResumeFn resume;
+  ThreadRecord *record;
+};
+} // namespace
+
+/// The runtime's own mlirAsyncRuntimeExecute.
+static ExecuteFn runtimeExecute = nullptr;
+/// The call whose code this thread is running (tasks inherit it).
+static thread_local ThreadRecord *currentRecord = nullptr;
+
+static void runRecordedTask(void *task) {
+  RecordedTask t = *static_cast<RecordedTask *>(task);
+  delete static_cast<RecordedTask *>(task);
+  ThreadRecord *outer = currentRecord;
+  currentRecord = t.record;
+  if (t.record)
+    t.record->add();
+  t.resume(t.handle);
+  currentRecord = outer;
+}
+
+/// What the compiled code calls for mlirAsyncRuntimeExecute: the runtime's,
+/// noting which thread runs the task.
+static void executeRecorded(void *handle, ResumeFn resume) {
+  runtimeExecute(new RecordedTask{handle, resume, currentRecord},
+                 runRecordedTask);
+}
+
+/// The async runtime's symbols (loaded once per process), with
+/// mlirAsyncRuntimeExecute recorded; an error message when it cannot load.
+static FailureOr<llvm::StringMap<void *>>
+getAsyncRuntimeSymbols(std::string &error) {
+  static std::once_flag once;
+  static llvm::StringMap<void *> symbols;
+  static std::string loadError;
+  std::call_once(once, [] {
+    std::string why;
+    auto lib = llvm::sys::DynamicLibrary::getPermanentLibrary(
+        MX_ASYNC_RUNTIME_PATH, &why);
+    if (!lib.isValid()) {
+      loadError = "cannot load MLIR's async runtime " +
+                  std::string(MX_ASYNC_RUNTIME_PATH) + ": " + why;
+      return;
+    }
+    auto init = reinterpret_cast<void (*)(llvm::StringMap<void *> &)>(
+        lib.getAddressOfSymbol("__mlir_execution_engine_init"));
+    if (!init) {
+      loadError = std::string(MX_ASYNC_RUNTIME_PATH) +
+                  " has no __mlir_execution_engine_init";
+      return;
+    }
+    init(symbols);
+    runtimeExecute =
+        reinterpret_cast<ExecuteFn>(symbols.lookup("mlirAsyncRuntimeExecute"));
+    if (!runtimeExecute) {
+      loadError = std::string(MX_ASYNC_RUNTIME_PATH) +
+                  " exports no mlirAsyncRuntimeExecute";
+      return;
+    }
+    symbols["mlirAsyncRuntimeExecute"] =
+        reinterpret_cast<void *>(&executeRecorded);
+  });
+  if (!loadError.empty()) {
+    error = loadError;
+    return failure();
+  }
+  return symbols;
+}
+
 CompiledModule::CompiledModule() = default;
 CompiledModule::~CompiledModule() = default;
 
@@ -265,6 +356,18 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
   });
 
   std::unique_ptr<CompiledModule> compiled(new CompiledModule());
+  compiled->threads =
+      resolveThreads(options.pipeline ? options.pipeline->threads : 1u);
+  // Threaded code calls MLIR's async runtime; load it before lowering, so a
+  // missing library is an error before any work.
+  llvm::StringMap<void *> runtimeSymbols;
+  if (compiled->threads > 1) {
+    std::string error;
+    FailureOr<llvm::StringMap<void *>> symbols = getAsyncRuntimeSymbols(error);
+    if (failed(symbols))
+      return emitError(getModuleLoc(module)) << error;
+    runtimeSymbols = std::move(*symbols);
+  }
   for (const std::string &name : options.bufferFunctions) {
     FailureOr<FunctionSignature> sig = addWrapper(module, name);
     if (failed(sig))
@@ -314,6 +417,10 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
     symbols[interner("memrefCopy")] = {
         llvm::orc::ExecutorAddr::fromPtr(&memrefCopy),
         llvm::JITSymbolFlags::Exported};
+    for (const auto &entry : runtimeSymbols)
+      symbols[interner(entry.getKey())] = {
+          llvm::orc::ExecutorAddr::fromPtr(entry.getValue()),
+          llvm::JITSymbolFlags::Exported};
     for (const auto &entry : options.symbols)
       symbols[interner(entry.getKey())] = {
           llvm::orc::ExecutorAddr::fromPtr(entry.getValue()),
@@ -409,7 +516,16 @@ llvm::Error CompiledModule::call(StringRef name, ArrayRef<BufferRef> inputs,
     pointers.push_back(d.get());
   for (void *&p : pointers)
     args.push_back(&p);
-  return engine->invokePacked("_mlir_ciface_" + getWrapperName(name), args);
+  // Every task is done when the call returns (the code awaits them all).
+  ThreadRecord record;
+  record.add();
+  ThreadRecord *outer = currentRecord;
+  currentRecord = &record;
+  llvm::Error err =
+      engine->invokePacked("_mlir_ciface_" + getWrapperName(name), args);
+  currentRecord = outer;
+  threadsUsed = record.ids.size();
+  return err;
 }
 
 llvm::Error CompiledModule::invokePacked(StringRef name,

@@ -9,6 +9,7 @@
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/AsyncToLLVM/AsyncToLLVM.h"
 #include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
@@ -20,16 +21,26 @@
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Async/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/Threading.h"
 
 using namespace mlir;
 
-void mlir::mx::buildMXHostBufferizationPipeline(OpPassManager &pm) {
+unsigned mlir::mx::resolveThreads(unsigned threads) {
+  if (threads != 0)
+    return threads;
+  return llvm::hardware_concurrency().compute_thread_count();
+}
+
+void mlir::mx::buildMXHostBufferizationPipeline(OpPassManager &pm,
+                                                unsigned threads) {
   // Elementwise arith on tensors (e.g. bitcasts of unpacked components).
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
@@ -42,6 +53,20 @@ void mlir::mx::buildMXHostBufferizationPipeline(OpPassManager &pm) {
   // before it returns, except the results it hands to its caller.
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (threads > 1) {
+    // Each scf.forall iteration (a matmul's column panel) becomes one task:
+    // min-task-size 1 and `threads` workers give one block per iteration.
+    // The caller runs the first, the runtime's pool the others.
+    pm.addPass(createForallToParallelLoopPass());
+    AsyncParallelForPassOptions asyncOpts;
+    asyncOpts.asyncDispatch = true;
+    asyncOpts.numWorkerThreads = threads;
+    asyncOpts.minTaskSize = 1;
+    pm.addPass(createAsyncParallelForPass(asyncOpts));
+    pm.addPass(createAsyncToAsyncRuntimePass());
+    pm.addPass(createAsyncRuntimeRefCountingPass());
+    pm.addPass(createAsyncRuntimeRefCountingOptPass());
+  }
   pm.addPass(createConvertLinalgToLoopsPass());
   // Transfers of more than one dimension to loops; 1-D ones (all the MX
   // lowering emits) become (masked) vector loads and stores in
@@ -59,8 +84,14 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   mxOpts.tableLookup = options.tableLookup;
   mxOpts.prefetchDistance = options.prefetchDistance;
   mxOpts.target = options.target;
+  unsigned threads = resolveThreads(options.threads);
+  mxOpts.panels = threads;
   pm.addPass(createConvertMXToLinalgPass(mxOpts));
-  buildMXHostBufferizationPipeline(pm);
+  buildMXHostBufferizationPipeline(pm, threads);
+  // The async runtime ops to calls; before arith-to-llvm, since it emits
+  // arith constants.
+  if (threads > 1)
+    pm.addPass(createConvertAsyncToLLVMPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   // What LLVM has no intrinsic for (math.erf of GELU, ...) becomes a libm

@@ -24,6 +24,7 @@
 #include "mx/InitAllDialects.h"
 #include "mx/Numerics/ErrorMetrics.h"
 #include "mx/Numerics/Packing.h"
+#include "mx/Pipelines/Pipelines.h"
 #include "mx/Support/Nesting.h"
 #include "mx/Support/Npy.h"
 
@@ -89,6 +90,11 @@ OPTIONS:
                     candidate format to FILE (created when missing; one
                     sample per run), for mx-select-formats
                     (docs/FormatSelection.md).
+  --threads=N       Compiles with mx-cpu-pipeline{threads=N}: each vector
+                    matmul's columns are split into N panels run on MLIR's
+                    async runtime threads; bit-identical to serial code
+                    (default 1; 0: the host's hardware threads). With
+                    --report, also prints how many threads ran the code.
   --print-results   Prints every result value with its bit pattern
                     (default: the shape and the first values).
   --max-elements=N  The most elements any one tensor of the program may have
@@ -111,6 +117,8 @@ struct Options {
   std::string calibrate;
   int64_t maxElements = int64_t(1) << 28;
   int64_t timeLimit = 0; ///< seconds; 0: none
+  unsigned threads = 1;
+  bool threadsGiven = false;
 };
 
 /// One command-line error, located at the command line.
@@ -151,7 +159,11 @@ std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
         {"--max-elements", "a positive integer",
          [&](std::string v) { return positive(v, opts.maxElements); }},
         {"--time-limit", "a positive number of seconds",
-         [&](std::string v) { return positive(v, opts.timeLimit); }}};
+         [&](std::string v) { return positive(v, opts.timeLimit); }},
+        {"--threads", "a count of 0 or more", [&](std::string v) {
+           opts.threadsGiven = true;
+           return !llvm::StringRef(v).getAsInteger(10, opts.threads);
+         }}};
     ValueOption *option = llvm::find_if(
         valueOptions, [&](ValueOption &o) { return arg.starts_with(o.name); });
     if (option != std::end(valueOptions)) {
@@ -655,10 +667,10 @@ void armTimeLimit(int64_t seconds) {
 
 /// Folds, lowers, JIT-compiles and runs `module` (modified in place) on
 /// `inputs`.
-FailureOr<std::vector<Tensor>> compileAndRun(ModuleOp module,
-                                             llvm::StringRef entryName,
-                                             ArrayRef<Tensor> inputs,
-                                             RewriterBase::Listener *listener) {
+FailureOr<std::vector<Tensor>>
+compileAndRun(ModuleOp module, llvm::StringRef entryName,
+              ArrayRef<Tensor> inputs, RewriterBase::Listener *listener,
+              unsigned threads = 1, unsigned *threadsUsed = nullptr) {
   FailureOr<func::FuncOp> entry = lookupEntry(module, entryName);
   if (failed(entry))
     return failure();
@@ -670,6 +682,9 @@ FailureOr<std::vector<Tensor>> compileAndRun(ModuleOp module,
   options.bufferFunctions.push_back(entryName.str());
   options.fold = true;
   options.foldListener = listener;
+  mlir::mx::MXCPUPipelineOptions pipeline;
+  pipeline.threads = threads;
+  options.pipeline = &pipeline;
   FailureOr<std::unique_ptr<mxd::CompiledModule>> compiled =
       mxd::CompiledModule::compile(module, options);
   if (failed(compiled))
@@ -688,6 +703,8 @@ FailureOr<std::vector<Tensor>> compileAndRun(ModuleOp module,
   if (llvm::Error err = (*compiled)->call(entryName, inputRefs, outputRefs))
     return module.emitError() << "cannot run the compiled code: "
                               << llvm::toString(std::move(err));
+  if (threadsUsed)
+    *threadsUsed = (*compiled)->getThreadsUsedByLastCall();
   return results;
 }
 
@@ -884,8 +901,10 @@ int main(int argc, char **argv) {
       return 1;
   }
 
+  unsigned threadsUsed = 0;
   FailureOr<std::vector<Tensor>> results = compileAndRun(
-      *module, opts.entry, *inputs, opts.report ? &tracker : nullptr);
+      *module, opts.entry, *inputs, opts.report ? &tracker : nullptr,
+      opts.threads, &threadsUsed);
   if (failed(results))
     return 1;
   FailureOr<std::vector<Tensor>> f32Results;
@@ -899,8 +918,13 @@ int main(int argc, char **argv) {
     return 1;
 
   llvm::raw_ostream &os = llvm::outs();
-  if (opts.report)
+  if (opts.report) {
     printReport(os, records);
+    // Counted, not timed: the distinct threads that ran the entry's tasks.
+    if (opts.threadsGiven)
+      os << "threads: " << mlir::mx::resolveThreads(opts.threads)
+         << " requested, " << threadsUsed << " ran the code\n\n";
+  }
   printResults(os, *results, opts.printAll);
   if (opts.compare) {
     os << "\n";

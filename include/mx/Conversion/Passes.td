@@ -69,6 +69,12 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     lanes; bit-arithmetic decode, no intrinsics), or `host` (the default:
     avx512 with avx512f, avx2 with avx2, else generic). With
     `table-lookup=false` FP4 operands use the bit arithmetic on any target.
+
+    `panels=P` (P > 1) makes the vector matmul's outermost loop an
+    `scf.forall` over P panels of whole column chunks (the panel loop is
+    outside the K-block loop; the ragged last columns follow serially), so
+    each output column's operations and their order are unchanged: the
+    panels can run on different threads (mx-cpu-pipeline{threads}).
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"false",
@@ -93,6 +99,10 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
            /*default=*/"4",
            "With vectorize: software-prefetch each weight row this many "
            "column chunks ahead (0: none)">,
+    Option<"panels", "panels", "int64_t", /*default=*/"1",
+           "With vectorize: split a matmul's full column chunks into this "
+           "many panels, one scf.forall iteration each (1: one scf.for nest, "
+           "no scf.forall)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -168,11 +168,21 @@ public:
   /// Writes the object file (needs CompileOptions::enableObjectDump).
   void dumpToObjectFile(StringRef filename);
 
+  /// The threads the compiled code asked for (mx-cpu-pipeline's `threads`,
+  /// 0 resolved to the host's hardware threads).
+  unsigned getThreads() const { return threads; }
+  /// How many distinct threads ran the last call() on this object: the
+  /// caller plus every thread of MLIR's async runtime that ran one of its
+  /// tasks (a counted fact, not a timing; 1 for serial code).
+  unsigned getThreadsUsedByLastCall() const { return threadsUsed; }
+
 private:
   CompiledModule();
 
   std::unique_ptr<ExecutionEngine> engine;
   std::vector<FunctionSignature> signatures;
+  unsigned threads = 1;
+  unsigned threadsUsed = 0;
 };
 
 /// Runs the canonicalization patterns of every loaded dialect and op on

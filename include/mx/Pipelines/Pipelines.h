@@ -43,7 +43,17 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
       llvm::cl::desc("With vectorize: prefetch weight rows this many column "
                      "chunks ahead (0: none)"),
       llvm::cl::init(4)};
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("With vectorize: split each vector matmul's columns "
+                     "over this many threads through MLIR's async runtime "
+                     "(1: serial code; 0: the host's hardware threads)"),
+      llvm::cl::init(1)};
 };
+
+/// The thread count `threads` stands for: the host's hardware threads for
+/// 0, else itself.
+unsigned resolveThreads(unsigned threads);
 
 /// `mx-cpu-pipeline`: MX and linalg on tensors to the LLVM dialect, for
 /// mlir-runner or the ExecutionEngine:
@@ -52,7 +62,11 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
 ///   layouts), ownership-based buffer deallocation (a call frees every
 ///   buffer it allocates but its results), linalg to loops, vector to
 ///   SCF/LLVM, then arith/math/index/memref/scf/cf/func to LLVM and
-///   reconcile-unrealized-casts.
+///   reconcile-unrealized-casts. With threads != 1, the vector matmuls'
+///   column panels are an scf.forall, lowered after bufferization through
+///   scf-forall-to-parallel, async-parallel-for (one task per panel) and
+///   the async runtime passes; the code then calls MLIR's async runtime
+///   library (libmlir_async_runtime), which mx::CompiledModule loads.
 /// The loops keep the order the MX lowering relies on for bit-exactness
 /// (reductions in increasing order per output; vector lanes are distinct
 /// outputs); no pass in it reassociates or contracts float arithmetic.
@@ -60,7 +74,8 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
 /// MX conversion: elementwise ops to linalg, one-shot bufferization with
 /// ownership-based deallocation, then linalg/vector/affine/scf down to the
 /// cf dialect on memrefs.
-void buildMXHostBufferizationPipeline(OpPassManager &pm);
+/// With `threads` > 1, scf.forall loops become async tasks there.
+void buildMXHostBufferizationPipeline(OpPassManager &pm, unsigned threads = 1);
 
 void buildMXCPUPipeline(OpPassManager &pm,
                         const MXCPUPipelineOptions &options = {});

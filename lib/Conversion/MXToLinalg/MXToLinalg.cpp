@@ -49,9 +49,9 @@ void mlir::mx::populateMXToLinalgConversionPatterns(
 
 void mlir::mx::populateMXToVectorConversionPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
-    const VectorTarget &target, int64_t prefetchDistance) {
+    const VectorTarget &target, int64_t prefetchDistance, int64_t panels) {
   lowering::populateVectorMatmulPatterns(converter, patterns, target,
-                                         prefetchDistance);
+                                         prefetchDistance, panels);
   lowering::populateVectorQuantizationPatterns(converter, patterns,
                                                target.lanes);
   lowering::populateVectorHadamardPatterns(converter, patterns, target.lanes);
@@ -100,6 +100,12 @@ struct ConvertMXToLinalgPass
     });
     if (unsupported)
       return signalPassFailure();
+    if (panels < 1) {
+      emitError(module.getLoc())
+          << "convert-mx-to-linalg: panels must be at least 1, got "
+          << static_cast<int64_t>(panels);
+      return signalPassFailure();
+    }
 
     TypeConverter converter;
     populateMXComponentTypeConversion(converter);
@@ -110,7 +116,7 @@ struct ConvertMXToLinalgPass
       if (!tableLookup)
         vt.lookup = FP4LookupStrategy::None;
       populateMXToVectorConversionPatterns(converter, patterns, vt,
-                                           prefetchDistance);
+                                           prefetchDistance, panels);
     }
 
     ConversionTarget target(*ctx);

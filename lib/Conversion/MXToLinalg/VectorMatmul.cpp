@@ -34,6 +34,14 @@
 // same row `prefetchDistance` chunks ahead (memref.prefetch on a read-only
 // view of the packed tensor; it never changes a value).
 //
+// With `panels` > 1 the full column chunks are split into that many panels
+// of whole chunks, and an scf.forall over the panels becomes the outermost
+// loop (each panel runs the K-block loop over its own columns, on its own
+// slice of the accumulator); the ragged last columns follow in a serial
+// nest. Every output column still sees the same operations in the same
+// order, so the result does not depend on the panel count or on which
+// thread runs a panel.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
@@ -65,8 +73,8 @@ constexpr int64_t kUnroll = 4;
 struct VectorMatmulEmitter {
   /// One scf.for over column chunks [lb, ub) of `unroll` sub-chunks each,
   /// for K block j of batch bt: adds the scaled partial sums to `acc`.
-  Value emitChunks(OpBuilder &b, Value bt, Value j, Value acc, int64_t lb,
-                   int64_t ub, int64_t unroll, bool inBounds) const;
+  Value emitChunks(OpBuilder &b, Value bt, Value j, Value acc, Value lb,
+                   Value ub, int64_t unroll, bool inBounds) const;
   /// Row `row` of one column chunk: the block's partial sums, scaled and
   /// added to `acc`.
   Value emitRow(OpBuilder &b, Value bt, Value j, Value col0, Value row,
@@ -98,6 +106,9 @@ struct VectorMatmulEmitter {
   int64_t kb, bn, bm, m, n, batch, prefetchDistance, rowBytes;
   std::optional<FP4Table> valueTable;
   Value aValues, aScales, packed, bScales, packedView;
+  /// The column of the output at column 0 of `acc` (a panel's slice); null:
+  /// 0.
+  Value accCol0;
 };
 
 } // namespace
@@ -197,7 +208,10 @@ Value VectorMatmulEmitter::emitRow(OpBuilder &b, Value bt, Value j, Value col0,
       Value scaled =
           applyMatmulBlockScales(e, partials[u * sc.interleave + p], codes);
       // The scratch accumulator is padded to whole sub-chunks: in bounds.
-      SmallVector<Value> at = {bt, row, addIdx(b, loc, col, p * sc.lanes)};
+      Value accCol = addIdx(b, loc, col, p * sc.lanes);
+      if (accCol0)
+        accCol = arith::SubIOp::create(b, loc, accCol, accCol0);
+      SmallVector<Value> at = {bt, row, accCol};
       Value old = readVector(b, loc, f32v(), acc, at, true);
       Value sum = arith::AddFOp::create(b, loc, old, scaled);
       acc = writeVector(b, loc, sum, acc, at, true);
@@ -207,11 +221,10 @@ Value VectorMatmulEmitter::emitRow(OpBuilder &b, Value bt, Value j, Value col0,
 }
 
 Value VectorMatmulEmitter::emitChunks(OpBuilder &b, Value bt, Value j,
-                                      Value acc, int64_t lb, int64_t ub,
+                                      Value acc, Value lb, Value ub,
                                       int64_t unroll, bool inBounds) const {
   auto chunkLoop = scf::ForOp::create(
-      b, loc, indexConst(b, loc, lb), indexConst(b, loc, ub),
-      indexConst(b, loc, unroll * sc.cols), ValueRange{acc},
+      b, loc, lb, ub, indexConst(b, loc, unroll * sc.cols), ValueRange{acc},
       [&](OpBuilder &cb, Location, Value col0, ValueRange cArgs) {
         auto rowLoop = scf::ForOp::create(
             cb, loc, indexConst(cb, loc, 0), indexConst(cb, loc, m),
@@ -266,9 +279,10 @@ namespace {
 
 struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
   VectorMatmulLowering(const TypeConverter &converter, MLIRContext *ctx,
-                       const VectorTarget &target, int64_t prefetchDistance)
+                       const VectorTarget &target, int64_t prefetchDistance,
+                       int64_t panels)
       : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target),
-        prefetchDistance(prefetchDistance) {}
+        prefetchDistance(prefetchDistance), panels(panels) {}
 
   LogicalResult
   matchAndRewrite(MatmulOp op, OneToNOpAdaptor adaptor,
@@ -321,36 +335,87 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     int64_t width = kUnroll * em.sc.cols;
     int64_t numFull = n / width * width;
     int64_t nPad = llvm::divideCeil(n, em.sc.cols) * em.sc.cols;
+    // Panels of whole chunks, none empty: the last may be shorter.
+    int64_t numChunks = numFull / width;
+    int64_t nPanels = std::min(panels, numChunks), panelCols = 0;
+    if (nPanels > 1) {
+      int64_t perPanel = llvm::divideCeil(numChunks, nPanels);
+      nPanels = llvm::divideCeil(numChunks, perPanel);
+      panelCols = perPanel * width;
+    }
+    bool parallel = nPanels > 1;
+    // The accumulator holds every panel's whole slice.
+    int64_t accCols = parallel ? std::max(nPad, nPanels * panelCols) : nPad;
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-    Value scratch = createFilled(b, loc, {batch, m, nPad}, zero);
-    auto blockLoop = [&](OpBuilder &bb, Value bt, Value acc) {
+    Value scratch = createFilled(b, loc, {batch, m, accCols}, zero);
+    // for each batch, K block j: the chunks of columns [lb, ub), then (when
+    // `tail`) the ragged last columns.
+    auto batchLoop = [&](OpBuilder &ob, Value acc, Value lb, Value ub,
+                         bool full, bool tail) {
+      auto blockLoop = [&](OpBuilder &bb, Value bt, Value acc) {
+        return scf::ForOp::create(
+                   bb, loc, indexConst(bb, loc, 0),
+                   indexConst(bb, loc, k / em.kb), indexConst(bb, loc, 1),
+                   ValueRange{acc},
+                   [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
+                     Value acc = jArgs[0];
+                     if (full)
+                       acc =
+                           em.emitChunks(jb, bt, j, acc, lb, ub, kUnroll, true);
+                     if (tail)
+                       acc = em.emitChunks(jb, bt, j, acc,
+                                           indexConst(jb, loc, numFull),
+                                           indexConst(jb, loc, nPad), 1, false);
+                     scf::YieldOp::create(jb, loc, acc);
+                   })
+            .getResult(0);
+      };
       return scf::ForOp::create(
-                 bb, loc, indexConst(bb, loc, 0),
-                 indexConst(bb, loc, k / em.kb), indexConst(bb, loc, 1),
-                 ValueRange{acc},
-                 [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
-                   Value acc = jArgs[0];
-                   if (numFull > 0)
-                     acc = em.emitChunks(jb, bt, j, acc, 0, numFull, kUnroll,
-                                         true);
-                   if (numFull < n)
-                     acc =
-                         em.emitChunks(jb, bt, j, acc, numFull, nPad, 1, false);
-                   scf::YieldOp::create(jb, loc, acc);
+                 ob, loc, indexConst(ob, loc, 0), indexConst(ob, loc, batch),
+                 indexConst(ob, loc, 1), ValueRange{acc},
+                 [&](OpBuilder &bb, Location, Value bt, ValueRange bArgs) {
+                   scf::YieldOp::create(bb, loc, blockLoop(bb, bt, bArgs[0]));
                  })
           .getResult(0);
     };
-    auto batchLoop = scf::ForOp::create(
-        b, loc, indexConst(b, loc, 0), indexConst(b, loc, batch),
-        indexConst(b, loc, 1), ValueRange{scratch},
-        [&](OpBuilder &bb, Location, Value bt, ValueRange bArgs) {
-          scf::YieldOp::create(bb, loc, blockLoop(bb, bt, bArgs[0]));
-        });
+    Value acc;
+    if (!parallel) {
+      acc = batchLoop(b, scratch, indexConst(b, loc, 0),
+                      indexConst(b, loc, numFull), numFull > 0, numFull < n);
+    } else {
+      // One panel per iteration, on its own slice of the accumulator.
+      auto forall = scf::ForallOp::create(
+          b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(nPanels)},
+          ValueRange{scratch}, std::nullopt);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(forall.getTerminator());
+      Value col0 = mulIdx(b, loc, forall.getInductionVars()[0], panelCols);
+      Value colEnd = arith::MinUIOp::create(
+          b, loc, addIdx(b, loc, col0, panelCols), indexConst(b, loc, numFull));
+      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                           col0};
+      SmallVector<OpFoldResult> sizes = {
+          b.getIndexAttr(batch), b.getIndexAttr(m), b.getIndexAttr(panelCols)};
+      SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+      Value shared = forall.getRegionIterArgs()[0];
+      Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
+                                                   sizes, strides);
+      em.accCol0 = col0;
+      Value panel = batchLoop(b, slice, col0, colEnd, true, false);
+      em.accCol0 = Value();
+      b.setInsertionPointToStart(&forall.getTerminator().getRegion().front());
+      tensor::ParallelInsertSliceOp::create(b, loc, panel, shared, offsets,
+                                            sizes, strides);
+      acc = forall.getResult(0);
+    }
+    // The ragged last columns, after every panel.
+    if (parallel && numFull < n)
+      acc = batchLoop(b, acc, Value(), Value(), false, true);
 
     Value g = a.tensorScale;
     if (Value gb = getTensorScaleComponent(rhsType, rc))
       g = g ? Value(arith::MulFOp::create(b, loc, g, gb)) : gb;
-    Value out = em.emitOutput(b, batchLoop.getResult(0), g);
+    Value out = em.emitOutput(b, acc, g);
     rewriter.replaceOp(op, from3D(b, loc, out, outType));
     return success();
   }
@@ -375,6 +440,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
 private:
   VectorTarget target;
   int64_t prefetchDistance;
+  int64_t panels;
 };
 
 } // namespace
@@ -382,7 +448,8 @@ private:
 void lowering::populateVectorMatmulPatterns(const TypeConverter &converter,
                                             RewritePatternSet &patterns,
                                             const VectorTarget &target,
-                                            int64_t prefetchDistance) {
+                                            int64_t prefetchDistance,
+                                            int64_t panels) {
   patterns.add<VectorMatmulLowering>(converter, patterns.getContext(), target,
-                                     prefetchDistance);
+                                     prefetchDistance, panels);
 }

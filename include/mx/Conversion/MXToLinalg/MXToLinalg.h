@@ -67,11 +67,13 @@ void populateMXToLinalgConversionPatterns(const TypeConverter &converter,
 /// mx.dequantize, mx.quantize and mx.convert (scf.for + vector ops on
 /// tensors, bit-exact), with a higher benefit than the linalg patterns,
 /// which remain the fallback for shapes they do not cover. `target`: lanes
-/// and FP4 lookup strategy; `prefetchDistance`: see `prefetch-distance`.
+/// and FP4 lookup strategy; `prefetchDistance`: see `prefetch-distance`;
+/// `panels`: see `panels` (1: no scf.forall).
 void populateMXToVectorConversionPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns,
                                           const VectorTarget &target,
-                                          int64_t prefetchDistance = 4);
+                                          int64_t prefetchDistance = 4,
+                                          int64_t panels = 1);
 
 } // namespace mx
 } // namespace mlir

@@ -725,6 +725,34 @@ def suite_matmul_wide(m):
         case_matmul(m, 'mw_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
 
 
+def suite_matmul_threads(m):
+    """GEMVs whose N spans several whole vector chunks at every target, so
+    mx-cpu-pipeline{threads} splits them into column panels (uneven counts
+    for 2 and 3 threads) plus a masked tail: MXFP4 and NVFP4 weights with
+    f32 and MXINT8 activations (16-element blocks against NVFP4), and a
+    3-row MXFP8 case; NaN weight blocks and a NaN activation."""
+    rng = random.Random('matmul_threads')
+    K = 64
+    for name, M, N, af, bf in [
+            ('f32_x_fp4', 1, 1056, None, ('mxfp4', 'floor', [32, 1])),
+            ('int8_x_fp4', 1, 640, ('mxint8', 'floor', None),
+             ('mxfp4', 'floor', [32, 1])),
+            ('f32_x_nvfp4', 1, 544, None, ('nvfp4', None, [16, 1])),
+            ('int8_x_nvfp4', 1, 400,
+             ('#mx.format<i8, f8E8M0FNU, block = 16>', 'floor', None),
+             ('nvfp4', None, [16, 1])),
+            ('f32_x_e4m3', 3, 328, None, ('mxfp8_e4m3', 'floor', [32, 1]))]:
+        a = kblocks(rng, M, K, 32, 1)
+        b = kblocks(rng, K, N, 32, 0)
+        if name == 'f32_x_fp4':
+            b[40][700] = NAN             # a NaN block scale in a later panel
+        if name == 'int8_x_fp4':
+            b[2][300] = NAN
+        if name == 'f32_x_nvfp4':
+            a[0][5] = NAN
+        case_matmul(m, 'mt_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
+
+
 def suite_hadamard(m):
     rng = random.Random('hadamard')
     rows = [gauss_row(rng, 256, 1.0) for _ in range(4)]
@@ -755,6 +783,7 @@ SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
           'fp8_tensor': suite_fp8_tensor,
           'convert': suite_convert, 'matmul': suite_matmul,
           'matmul_wide': suite_matmul_wide,
+          'matmul_threads': suite_matmul_threads,
           'quantize_wide': suite_quantize_wide,
           'hadamard': suite_hadamard, 'bf16_subnormal': suite_bf16_subnormal}
 
