@@ -23,6 +23,8 @@
 #include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <iterator>
 #include <mutex>
@@ -254,13 +256,30 @@ static FailureOr<FunctionSignature> addWrapper(ModuleOp module,
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// The threads that ran one call's tasks.
+/// The threads that ran one call's tasks, and how many of its tasks a
+/// worker has not yet returned from.
 struct ThreadRecord {
   std::mutex mutex;
+  std::condition_variable idle;
   std::set<std::thread::id> ids;
+  int pending = 0;
   void add() {
     std::lock_guard<std::mutex> lock(mutex);
     ids.insert(std::this_thread::get_id());
+  }
+  void begin() {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++pending;
+  }
+  void end() {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (--pending == 0)
+      idle.notify_all();
+  }
+  /// Waits until no worker runs this call's compiled code any more.
+  void waitIdle() {
+    std::unique_lock<std::mutex> lock(mutex);
+    idle.wait(lock, [&] { return pending == 0; });
   }
 };
 using ResumeFn = void (*)(void *);
@@ -277,6 +296,9 @@ struct RecordedTask {
 static ExecuteFn runtimeExecute = nullptr;
 /// The call whose code this thread is running (tasks inherit it).
 static thread_local ThreadRecord *currentRecord = nullptr;
+/// Tasks started outside call() (invokePacked) that a worker has not yet
+/// returned from; the destructor waits for them.
+static std::atomic<int> unrecordedPending{0};
 
 static void runRecordedTask(void *task) {
   RecordedTask t = *static_cast<RecordedTask *>(task);
@@ -287,11 +309,19 @@ static void runRecordedTask(void *task) {
     t.record->add();
   t.resume(t.handle);
   currentRecord = outer;
+  if (t.record)
+    t.record->end();
+  else
+    --unrecordedPending;
 }
 
 /// What the compiled code calls for mlirAsyncRuntimeExecute: the runtime's,
 /// noting which thread runs the task.
 static void executeRecorded(void *handle, ResumeFn resume) {
+  if (currentRecord)
+    currentRecord->begin();
+  else
+    ++unrecordedPending;
   runtimeExecute(new RecordedTask{handle, resume, currentRecord},
                  runRecordedTask);
 }
@@ -338,7 +368,11 @@ getAsyncRuntimeSymbols(std::string &error) {
 }
 
 CompiledModule::CompiledModule() = default;
-CompiledModule::~CompiledModule() = default;
+CompiledModule::~CompiledModule() {
+  // No worker may still run code the engine is about to unmap.
+  while (unrecordedPending.load() != 0)
+    std::this_thread::yield();
+}
 
 FailureOr<std::unique_ptr<CompiledModule>>
 CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
@@ -516,7 +550,11 @@ llvm::Error CompiledModule::call(StringRef name, ArrayRef<BufferRef> inputs,
     pointers.push_back(d.get());
   for (void *&p : pointers)
     args.push_back(&p);
-  // Every task is done when the call returns (the code awaits them all).
+  // The code awaits all its tasks before it returns, but a worker that
+  // signalled completion may still be running the task's compiled tail
+  // (reference counting, the coroutine's return); the call waits until every
+  // worker has left the compiled code, so destroying the engine right after
+  // cannot unmap code a thread still runs.
   ThreadRecord record;
   record.add();
   ThreadRecord *outer = currentRecord;
@@ -524,6 +562,7 @@ llvm::Error CompiledModule::call(StringRef name, ArrayRef<BufferRef> inputs,
   llvm::Error err =
       engine->invokePacked("_mlir_ciface_" + getWrapperName(name), args);
   currentRecord = outer;
+  record.waitIdle();
   threadsUsed = record.ids.size();
   return err;
 }

@@ -22,15 +22,19 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace {
-struct FakeModule {
-  std::string image;
-};
 struct FakeFunction {
   std::string name;
+};
+/// A function handle belongs to its module, as in CUDA: unloading the module
+/// frees it.
+struct FakeModule {
+  std::string image;
+  std::vector<std::unique_ptr<FakeFunction>> functions;
 };
 
 std::string outputPayload() {
@@ -109,7 +113,9 @@ CUresult cuModuleGetFunction(CUfunction *fn, CUmodule mod, const char *name) {
   const std::string &img = reinterpret_cast<FakeModule *>(mod)->image;
   if (img.find(std::string(name) + '\0') == std::string::npos)
     return CUDA_ERROR_NOT_FOUND;
-  *fn = reinterpret_cast<CUfunction>(new FakeFunction{name});
+  auto *m = reinterpret_cast<FakeModule *>(mod);
+  m->functions.push_back(std::make_unique<FakeFunction>(FakeFunction{name}));
+  *fn = reinterpret_cast<CUfunction>(m->functions.back().get());
   return CUDA_SUCCESS;
 }
 
