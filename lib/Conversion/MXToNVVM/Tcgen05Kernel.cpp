@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Tcgen05Kernel.h"
+#include "KernelEmit.h"
 
 #include "mx/Conversion/MXCommon/CodecEmitter.h"
 #include "mx/Conversion/MXCommon/Packing.h"
@@ -153,27 +154,13 @@ llvm::Expected<Tcgen05Plan> gpukernels::planTcgen05Matmul(const MatmulSpec &s) {
 
 namespace {
 
-struct TcEmit {
-  OpBuilder &b;
-  Location loc;
-
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+/// Emit's glue plus what the tcgen05 kernel needs beyond it.
+struct TcEmit : kernel_detail::Emit {
   Value i32(int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
   }
   Value i64(int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value add(Value x, int64_t y) { return y ? add(x, c(y)) : x; }
-  Value mul(Value x, int64_t y) {
-    return y == 1 ? x : Value(arith::MulIOp::create(b, loc, x, c(y)));
-  }
-  Value div(Value x, int64_t y) {
-    return y == 1 ? x : Value(arith::DivUIOp::create(b, loc, x, c(y)));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, c(y));
   }
   Value cmp(arith::CmpIPredicate p, Value x, Value y) {
     return arith::CmpIOp::create(b, loc, p, x, y);
@@ -280,7 +267,7 @@ gpu::GPUFuncOp gpukernels::buildTcgen05MatmulKernel(OpBuilder &b, Location loc,
 
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&func.getBody().front());
-  TcEmit x{b, loc};
+  TcEmit x{{b, loc}};
   ValueRange fa = func.getArguments();
   Value lhsElems = fa[0], lhsScales = fa[1], rhsElems = fa[2],
         rhsScales = fa[3], out = fa[4];
