@@ -12,28 +12,8 @@
 # MX_GPU_COST_WORK (default /tmp/mx-gpu-cost: the .mlir, .ptx, .cubin and
 # .sass files it made).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-build=${1:-$root/build}
+source "$(dirname "$0")/tools.sh"
 shift || true
-mx_opt=$build/bin/mx-opt
-[ -x "$mx_opt" ] || { echo "run.sh: no $mx_opt; build it first (ninja -C $build mx-opt)" >&2; exit 1; }
-ptxas=$(command -v ptxas || true)
-[ -n "$ptxas" ] || ptxas=/usr/local/cuda/bin/ptxas
-[ -x "$ptxas" ] || { echo "run.sh: ptxas not found (install the CUDA toolkit)" >&2; exit 1; }
-
-nvdisasm=$(command -v nvdisasm || true)
-if [ -z "$nvdisasm" ]; then
-  venv=${MX_GPU_COST_VENV:-$HOME/.cache/mx-gpu-cost-venv}
-  nvdisasm=$(find "$venv" -name nvdisasm -type f 2>/dev/null | head -1)
-  if [ -z "$nvdisasm" ]; then
-    echo "run.sh: installing nvidia-cuda-nvdisasm and nvidia-cuda-cuobjdump into $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q nvidia-cuda-nvdisasm nvidia-cuda-cuobjdump
-    nvdisasm=$(find "$venv" -name nvdisasm -type f | head -1)
-  fi
-fi
-[ -x "$nvdisasm" ] || { echo "run.sh: nvdisasm not found" >&2; exit 1; }
 
 echo "ptxas: $("$ptxas" --version | tail -1)"
 echo "nvdisasm: $("$nvdisasm" --version | tail -1)"
