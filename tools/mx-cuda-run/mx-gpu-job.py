@@ -251,7 +251,13 @@ def launches(text, components, mulf_value):
         if m := re.match(r"(%\w+) = bufferization\.to_buffer (%\w+)", line):
             val[m.group(1)] = val[m.group(2)]
         elif m := re.match(r"(%\w+) = memref\.alloc\(\) : memref<([\dx]+)x(\w+)>", line):
-            name = "out%d" % len(allocs) if allocs else "out"
+            # f32 allocations are outputs; i8 ones scratch memory between
+            # kernels (the repacked operands of the emulated MMA paths).
+            if m.group(3) == "f32":
+                outs = sum(1 for n in allocs if n.startswith("out"))
+                name = "out%d" % outs if outs else "out"
+            else:
+                name = "scratch%d" % sum(1 for n in allocs if n.startswith("scratch"))
             allocs[name] = ([int(d) for d in m.group(2).split("x")], m.group(3))
             val[m.group(1)] = ("alloc", name)
         elif m := re.match(r"(%\w+) = arith\.constant (-?\d+) : index", line):
@@ -507,6 +513,9 @@ def main():
         f.write(extract_cubin(binary))
 
     for name, (shape, elem) in allocs.items():
+        if name.startswith("scratch") and elem == "i8":
+            buffers[name] = {"dtype": "u8", "shape": shape}
+            continue
         if elem != "f32":
             raise JobError("output %s has element type %s; only f32 outputs" % (name, elem))
         buffers[name] = {"dtype": "f32", "shape": shape}

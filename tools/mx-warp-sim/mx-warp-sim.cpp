@@ -220,6 +220,15 @@ int main(int argc, char **argv) {
   std::array<int64_t, 3> grid = {1, 1, 1}, block;
   std::string kernelName;
   gpu::GPUModuleOp gpuModule;
+  // Launches before the matmul's that repack the lhs (0) or rhs (1) codes
+  // (the emulated MMA paths, docs/Lowering.md "Repacked operands"): they run
+  // first, and the matmul kernel reads their output instead of the codes.
+  struct Repack {
+    std::string name;
+    std::array<int64_t, 3> grid = {1, 1, 1}, block = {1, 1, 1};
+    MemRefType in, out;
+    std::vector<uint8_t> data;
+  } repacks[2];
   if (!kernelOpt.empty()) {
     // A hand-written kernel in the matmul's component convention.
     gpu::GPUFuncOp func;
@@ -258,16 +267,38 @@ int main(int argc, char **argv) {
                                       " was not lowered to a GPU kernel");
       return 1;
     }
-    Value sizes[6] = {launch.getGridSizeX(),  launch.getGridSizeY(),
-                      launch.getGridSizeZ(),  launch.getBlockSizeX(),
-                      launch.getBlockSizeY(), launch.getBlockSizeZ()};
-    for (int i = 0; i < 6; ++i) {
-      std::optional<int64_t> c = getConstantIntValue(sizes[i]);
-      if (!c) {
-        launch.emitError("mx-warp-sim: launch sizes must be constants");
-        return 1;
+    auto dimsOf = [](gpu::LaunchFuncOp l, std::array<int64_t, 3> &g,
+                     std::array<int64_t, 3> &bl) {
+      Value sizes[6] = {l.getGridSizeX(),  l.getGridSizeY(),
+                        l.getGridSizeZ(),  l.getBlockSizeX(),
+                        l.getBlockSizeY(), l.getBlockSizeZ()};
+      for (int i = 0; i < 6; ++i) {
+        std::optional<int64_t> c = getConstantIntValue(sizes[i]);
+        if (!c) {
+          l.emitError("mx-warp-sim: launch sizes must be constants");
+          return false;
+        }
+        (i < 3 ? g[i] : bl[i - 3]) = *c;
       }
-      (i < 3 ? grid[i] : block[i - 3]) = *c;
+      return true;
+    };
+    if (!dimsOf(launch, grid, block))
+      return 1;
+    // mx_matmul_<path>_<n> reads the output of mx_repack_{lhs,rhs}_<n>.
+    StringRef number = launch.getKernelName().getValue().rsplit('_').second;
+    for (int side = 0; side < 2; ++side) {
+      std::string name =
+          (Twine(side ? "mx_repack_rhs_" : "mx_repack_lhs_") + number).str();
+      gpu::LaunchFuncOp repack;
+      module->walk([&](gpu::LaunchFuncOp op) {
+        if (op.getKernelName().getValue() == name)
+          repack = op;
+      });
+      if (!repack)
+        continue;
+      if (!dimsOf(repack, repacks[side].grid, repacks[side].block))
+        return 1;
+      repacks[side].name = name;
     }
     kernelName = launch.getKernelName().getValue().str();
     gpuModule =
@@ -287,6 +318,16 @@ int main(int argc, char **argv) {
   if (argTypes.size() != (matmul ? 5u : 3u)) {
     kernel.emitError("mx-warp-sim: unexpected kernel signature");
     return 1;
+  }
+
+  // A repack kernel's arguments: the codes, the copy (written).
+  for (Repack &r : repacks) {
+    if (r.name.empty())
+      continue;
+    auto repackFn = (**host).lookupSymbol<func::FuncOp>(r.name);
+    r.in =
+        cast<MemRefType>(repackFn.getArgumentTypes()[mx::warpsim::kNumIdArgs]);
+    r.out = cast<MemRefType>(repackFn.getArgumentTypes().back());
   }
 
   mx::CompileOptions compileOptions;
@@ -391,14 +432,36 @@ int main(int argc, char **argv) {
     args.push_back(&p);
   if (tensorScale)
     args.push_back(&g);
+  std::string after;
+  for (int side = 0; side < 2; ++side) {
+    Repack &r = repacks[side];
+    if (r.name.empty())
+      continue;
+    auto repack = (*compiled)->lookupPacked("_mlir_ciface_" + r.name);
+    if (!repack)
+      return fail(llvm::toString(repack.takeError()));
+    std::vector<uint8_t> &codes = buffers[side ? 2 : 0];
+    r.data.assign(r.out.getNumElements(), 0);
+    mx::MemRefDescriptor in(codes.data(), r.in.getShape());
+    mx::MemRefDescriptor copy(r.data.data(), r.out.getShape());
+    void *inPtr = in.get(), *copyPtr = copy.get();
+    SmallVector<void *> repackArgs = {&inPtr, &copyPtr};
+    if (llvm::Error e =
+            mx::warpsim::runGrid(*repack, repackArgs, r.grid, r.block))
+      return fail(llvm::toString(std::move(e)));
+    int arg = side ? 2 : 0;
+    descs[arg] = mx::MemRefDescriptor(r.data.data(), r.out.getShape());
+    descPtrs[arg] = descs[arg].get();
+    after += ", after " + r.name;
+  }
 
   llvm::outs() << llvm::formatv(
       "mx-warp-sim: {0}x{1}x{2} {3} x {4} {5}: kernel {6}, grid ({7}, "
-      "{8}, {9}), block ({10}, {11}, {12}){13}\n",
+      "{8}, {9}), block ({10}, {11}, {12}){13}{14}\n",
       m, n, k, lhsName, rhsName,
       kernelOpt.empty() ? "on " + chip : std::string("(hand-written)"),
       kernelName, grid[0], grid[1], grid[2], block[0], block[1], block[2],
-      perturb != "none" ? ", perturbed: " + perturb : std::string());
+      perturb != "none" ? ", perturbed: " + perturb : std::string(), after);
   if (llvm::Error e = mx::warpsim::runGrid(*fn, args, grid, block))
     return fail(llvm::toString(std::move(e)));
 
