@@ -194,6 +194,12 @@ def main():
                 f.write(d.stdout)
             funcs = sass_functions(d.stdout)
             for kernel, (regs, st, ld) in sorted(info.items()):
+                if kernel.startswith("mx_repack_"):
+                    # A repacked operand the MMA kernel reads: no K loop,
+                    # once per call (docs/Lowering.md, "Repacked operands").
+                    rows.append((chip, label, kernel, regs, "%d/%d" % (st, ld), "-", "-", "-",
+                                 "operand repack, once per call" + ("; SPILLS" if st or ld else "")))
+                    continue
                 # The steady-state K loop: the smallest loop that does the
                 # work (holds the marker instruction).
                 body, count, per = None, 0, 0

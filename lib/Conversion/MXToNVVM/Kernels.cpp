@@ -124,8 +124,8 @@ struct MmaMatmul {
     MLIRContext *ctx = x.b.getContext();
     Type f32 = x.b.getF32Type();
     structTy = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
-    if (spec.path != GPUMatmulPath::Native && packedFP4(spec.lhs)) {
-      // The packed rows as one i32 buffer (K % 32 == 0, so a row is whole
+    if (repacksOperand(spec, /*lhs=*/true)) {
+      // The repacked rows as one i32 buffer (K % 32 == 0, so a row is whole
       // words and every lane run starts on a word).
       int64_t bytes = spec.m * spec.k / 2;
       Value flat = memref::ReinterpretCastOp::create(
@@ -133,6 +133,17 @@ struct MmaMatmul {
           /*offset=*/0, /*sizes=*/ArrayRef<int64_t>{bytes},
           /*strides=*/ArrayRef<int64_t>{1});
       lhsWords = memref::ViewOp::create(
+          x.b, x.loc, MemRefType::get({bytes / 4}, x.b.getI32Type()), flat,
+          x.c(0), ValueRange{});
+    }
+    if (repacksOperand(spec, /*lhs=*/false)) {
+      // The repacked rhs (Repack.cpp): column n's words from n * K / 8.
+      int64_t bytes = spec.n * spec.k / 2;
+      Value flat = memref::ReinterpretCastOp::create(
+          x.b, x.loc, MemRefType::get({bytes}, x.b.getI8Type()), rhsElems,
+          /*offset=*/0, /*sizes=*/ArrayRef<int64_t>{bytes},
+          /*strides=*/ArrayRef<int64_t>{1});
+      rhsWords = memref::ViewOp::create(
           x.b, x.loc, MemRefType::get({bytes / 4}, x.b.getI32Type()), flat,
           x.c(0), ValueRange{});
     }
@@ -333,20 +344,25 @@ struct MmaMatmul {
     return 8 * (rho / 4) + rho % 4 + 4 * e;
   }
 
-  /// A BF16 pair of E2M1 codes at bits [3:0] and [19:16] of `v` shifted
-  /// right by `shift` (<= 6; none if null), other bits masked out: sign to bit
-  /// 15, magnitude to bits [8:6] of each half gives value * 2^-126 exactly
-  /// (0.5 as a subnormal); one bf16x2 multiply by 2^126 makes it exact.
-  Value bf16PairOfNibbles(Value v, Value shift) {
+  /// Register `reg` of a repacked word `w` (Repack.cpp, repackLayout): the
+  /// OR of its groups' masks of `w` shifted. FP8: four E4M3 bytes of value
+  /// * 2^-6 (0.5 the subnormal 2^-7). BF16: a pair of value * 2^-126 (0.5 a
+  /// BF16 subnormal; PTX's mul.bf16x2 keeps subnormals), made exact by one
+  /// bf16x2 multiply by 2^126.
+  Value decodeRepacked(Value w, int64_t reg) {
     CodecEmitter e(x.b, x.loc);
-    auto by = [&](int64_t n) {
-      return shift ? e.sub(e.i32(n), shift) : e.i32(n);
-    };
-    Value mag = e.andI(e.shl(v, by(6)), e.i32(0x01C001C0));
-    Value sign = e.andI(e.shl(v, by(12)), e.i32(int32_t(0x80008000u)));
-    Value bits = e.orI(mag, sign);
+    Value r;
+    for (const RepackGroup &grp : repackLayout(spec.path)[reg].groups) {
+      Value v = grp.shift > 0   ? e.shl(w, e.i32(grp.shift))
+                : grp.shift < 0 ? e.lshr(w, e.i32(-grp.shift))
+                                : w;
+      v = e.andI(v, e.i32(int32_t(grp.mask)));
+      r = r ? e.orI(r, v) : v;
+    }
+    if (spec.path == GPUMatmulPath::FP8)
+      return r;
     auto pairTy = VectorType::get({2}, x.b.getBF16Type());
-    Value pair = LLVM::BitcastOp::create(x.b, x.loc, pairTy, bits);
+    Value pair = LLVM::BitcastOp::create(x.b, x.loc, pairTy, r);
     // 2^126: exponent field 253.
     Value fix = arith::ConstantOp::create(
         x.b, x.loc,
@@ -354,15 +370,6 @@ struct MmaMatmul {
                                APFloat(APFloat::BFloat(), APInt(16, 0x7E80))));
     pair = arith::MulFOp::create(x.b, x.loc, pair, fix);
     return LLVM::BitcastOp::create(x.b, x.loc, x.b.getI32Type(), pair);
-  }
-
-  /// Four E4M3 bytes from E2M1 codes in the high nibbles of `v`'s bytes:
-  /// value * 2^-6 exactly, subnormals included (the factor goes to the
-  /// block's partial sums).
-  Value e4m3x4OfHighNibbles(Value v) {
-    CodecEmitter e(x.b, x.loc);
-    return e.orI(e.andI(v, e.i32(int32_t(0x80808080u))),
-                 e.andI(e.lshr(v, e.i32(2)), e.i32(0x1C1C1C1C)));
   }
 
   /// The registers of one operand for every MMA of the block at `k0`:
@@ -397,49 +404,24 @@ struct MmaMatmul {
         }
       return regs;
     }
-    bool fp8 = spec.path == GPUMatmulPath::FP8;
-    if (lhs) {
-      // The run is whole 32-bit words of the row: one load per 8 codes.
-      int64_t wordsPerRow = spec.k / 8;
-      SmallVector<Value> words;
-      for (int64_t w = 0; w < run() / 8; ++w) {
-        Value idx = x.add(x.add(x.mul(rowOrCol, wordsPerRow), x.div(kb, 8)), w);
-        words.push_back(memref::LoadOp::create(x.b, x.loc, lhsWords, idx));
-      }
-      for (int64_t j = 0; j < nMma; ++j)
-        for (int64_t h = 0; h < 2; ++h) {
-          if (fp8) {
-            Value w = words[j];
-            regs[j][h] = e4m3x4OfHighNibbles(h ? w : e.shl(w, e.i32(4)));
-            continue;
-          }
-          int64_t rho = 2 * j + h;
-          Value w = words[rho / 4];
-          if (rho % 4)
-            w = e.lshr(w, e.i32(4 * (rho % 4)));
-          regs[j][h] = bf16PairOfNibbles(w, Value());
-        }
-      return regs;
+    // A packed E2M1 operand is read from its repacked copy (repacksOperand
+    // holds for it on the emulated paths): the run is whole 32-bit words,
+    // one load per 8 codes.
+    int64_t wordsPerRow = spec.k / 8;
+    SmallVector<Value> words;
+    for (int64_t w = 0; w < run() / 8; ++w) {
+      Value idx = x.add(x.add(x.mul(rowOrCol, wordsPerRow), x.div(kb, 8)), w);
+      words.push_back(
+          memref::LoadOp::create(x.b, x.loc, lhs ? lhsWords : rhsWords, idx));
     }
-    // B: the run is a column, one byte per K; the code is the low (even
-    // column) or high (odd column) nibble.
-    SmallVector<Value> bytes;
-    Value byteCol = x.div(rowOrCol, 2);
-    for (int64_t off = 0; off < run(); ++off)
-      bytes.push_back(x.loadI32(elems, {x.add(kb, off), byteCol}));
-    Value colShift = e.toI32(x.mul(x.rem(rowOrCol, 2), 4));
     for (int64_t j = 0; j < nMma; ++j)
       for (int64_t h = 0; h < 2; ++h) {
-        Value r;
-        for (int64_t el = 0; el < perReg; ++el) {
-          Value p = bytes[runOffset(j, h, el)];
-          if (el)
-            p = e.shl(p, e.i32(width * el));
-          r = r ? e.orI(r, p) : p;
+        if (spec.path == GPUMatmulPath::FP8) {
+          regs[j][h] = decodeRepacked(words[j], h);
+          continue;
         }
-        regs[j][h] =
-            fp8 ? e4m3x4OfHighNibbles(e.shl(r, e.sub(e.i32(4), colShift)))
-                : bf16PairOfNibbles(r, colShift);
+        int64_t rho = 2 * j + h;
+        regs[j][h] = decodeRepacked(words[rho / 4], rho % 4);
       }
     return regs;
   }
@@ -470,7 +452,7 @@ struct MmaMatmul {
       part = emulatedMma({lo[j][0], hi[j][0], lo[j][1], hi[j][1]},
                          {col[j][0], col[j][1]}, part);
     int64_t exp = decodeExponent(spec.lhs) + decodeExponent(spec.rhs);
-    if (exp) {
+    if (exp && !e8m0Pair()) {
       // Exact: the partial sums of the scaled values are far from f32's
       // range limits (|partial| <= 32 * 448^2 * 2^-12).
       Value f = arith::ConstantOp::create(
@@ -479,6 +461,58 @@ struct MmaMatmul {
         v = arith::MulFOp::create(x.b, x.loc, v, f);
     }
     return part;
+  }
+
+  /// Both operands with E8M0 block scales (no UE4M3, no tensor-scale
+  /// factor in the block term).
+  bool e8m0Pair() const {
+    return spec.lhs.format.scale == mxref::ScaleKind::E8M0 &&
+           spec.rhs.format.scale == mxref::ScaleKind::E8M0;
+  }
+
+  /// ldexp(v, ca + cb - 254 + d) for E8M0 codes ca, cb, given as ca << 23
+  /// and cb << 23 (once per row and column, not per output) and whether
+  /// either is 255 (a NaN block term, 0x7FC00000 as applyMatmulBlockScales;
+  /// the f32 accumulation may change the payload, docs/Numerics.md §6).
+  /// Bit-exact with ldexp(v * 2^d, ...) through applyMatmulBlockScales
+  /// without its f64 product. With s = ca + cb + d, c2 = clamp(s - 127, 1,
+  /// 254) and c1 = s - c2 (clamped to [1, 254]) the result is
+  /// (v * 2^(c1-127)) * 2^(c2-127), both factors normal f32 powers of two
+  /// (c << 23 is the bit pattern of 2^(c-127)). The second multiply rounds
+  /// once; the first never rounds where that could matter:
+  /// * s in [128, 381]: c1 = 127, a multiply by 1.
+  /// * s in [2, 127]: c2 = 1 (2^-126), c1 = s - 1. If v * 2^(c1-127) is
+  ///   below 2^-126 (it may round), the exact result is below 2^-252 and the
+  ///   computed one too: both are a zero of v's sign. Otherwise it is exact.
+  /// * s > 381: c2 = 254, c1 = s - 254 > 127. Scaling up is exact (subnormal
+  ///   v too) unless it overflows, and then the exact result, larger still,
+  ///   overflows to the same infinity.
+  /// * Clamped c1 (the clamp is emitted only where it can bind): s <= 1
+  ///   (d = 0): c1 = 1 gives v * 2^-252 for v * 2^-254 or 2^-253; both are a
+  ///   zero of v's sign as |v| < 2^101 (a partial sum of at most kBlock
+  ///   products below 2^32 each: E5M2's 57344² is the largest). s > 508 (d
+  ///   > 0, E2M1 operands): c1 = 254 gives v * 2^254 for more; both
+  ///   overflow as any nonzero |v| >= 2^-23 (a multiple of the smallest
+  ///   product of two decoded elements: E2M1 0.5 * 2^-6 times E5M2 2^-16).
+  /// NaN and infinite v pass through both multiplies.
+  /// In 32 bits: s23 = (ca << 23) + (cb << 23) <= 0xFF000000 (unsigned),
+  /// t23 = s clamped to [128 - d, 381 - d], shifted; c2 << 23 = t23 + ((d -
+  /// 127) << 23); c1 << 23 = s23 - t23 + (127 << 23), s - t in [-128, 139].
+  Value scaleByE8M0Pair(CodecEmitter &e, Value v, Value ca23, Value cb23,
+                        Value nan, int64_t d) {
+    OpBuilder &b = x.b;
+    Location loc = x.loc;
+    auto sh = [&](int64_t c) { return e.i32(int32_t(uint32_t(c) << 23)); };
+    Value s23 = e.add(ca23, cb23);
+    Value t23 = arith::MinUIOp::create(
+        b, loc, arith::MaxUIOp::create(b, loc, s23, sh(128 - d)), sh(381 - d));
+    Value c2 = e.add(t23, e.i32(int32_t((d - 127) * (1 << 23))));
+    Value c1 = e.add(e.sub(s23, t23), sh(127));
+    c1 = d ? Value(arith::MinUIOp::create(b, loc, c1, sh(254)))
+           : Value(arith::MaxSIOp::create(b, loc, c1, sh(1)));
+    Value r = arith::MulFOp::create(b, loc, v, e.floatOf(c1));
+    r = arith::MulFOp::create(b, loc, r, e.floatOf(c2));
+    return e.select(nan, e.f32Bits(0x7fc00000), r);
   }
 
   /// Output coordinates of accumulator i.
@@ -492,12 +526,30 @@ struct MmaMatmul {
     SmallVector<Value> part = blockPartials(k0);
     SmallVector<Value> out;
     CodecEmitter e(x.b, x.loc);
+    int64_t exp = decodeExponent(spec.lhs) + decodeExponent(spec.rhs);
+    // Accumulator i has row i / 2 (g or g + 8) and column i % 2 (2t or
+    // 2t + 1): two scale bytes of each operand per block.
+    Value sa[2], sb[2], nanA[2], nanB[2], sa23[2], sb23[2];
+    for (int64_t r = 0; r < 2; ++r) {
+      sa[r] = loadScale(x, spec.lhs, lhsScales, {rowOf(2 * r), k0});
+      sb[r] = loadScale(x, spec.rhs, rhsScales, {k0, colOf(r)});
+      if (e8m0Pair()) {
+        nanA[r] = e.eq(sa[r], e.i32(255));
+        nanB[r] = e.eq(sb[r], e.i32(255));
+        sa23[r] = e.shl(sa[r], e.i32(23));
+        sb23[r] = e.shl(sb[r], e.i32(23));
+      }
+    }
     for (int64_t i = 0; i < 4; ++i) {
-      Value sa = loadScale(x, spec.lhs, lhsScales, {rowOf(i), k0});
-      Value sb = loadScale(x, spec.rhs, rhsScales, {k0, colOf(i)});
-      Value v = applyMatmulBlockScales(
-          e, part[i],
-          {{sa, spec.lhs.format.scale}, {sb, spec.rhs.format.scale}});
+      int64_t r = i / 2, c = i % 2;
+      Value v =
+          e8m0Pair()
+              ? scaleByE8M0Pair(
+                    e, part[i], sa23[r], sb23[c],
+                    arith::OrIOp::create(x.b, x.loc, nanA[r], nanB[c]), -exp)
+              : applyMatmulBlockScales(e, part[i],
+                                       {{sa[r], spec.lhs.format.scale},
+                                        {sb[c], spec.rhs.format.scale}});
       out.push_back(arith::AddFOp::create(x.b, x.loc, acc[i], v));
     }
     return out;
@@ -506,8 +558,10 @@ struct MmaMatmul {
   Emit &x;
   const MatmulSpec &spec;
   Value lhsElems, lhsScales, rhsElems, rhsScales;
-  /// lhs elements as 32-bit words (packed FP4 rows), else null.
+  /// The repacked lhs as 32-bit words (repacksOperand), else null.
   Value lhsWords;
+  /// The repacked rhs as 32-bit words (repacksOperand), else null.
+  Value rhsWords;
   Value lane, g, t, m0, n0;
   Type structTy;
 };
@@ -660,9 +714,11 @@ gpu::GPUFuncOp gpukernels::buildMatmulKernel(OpBuilder &b, Location loc,
                                              StringRef name,
                                              const MatmulSpec &spec,
                                              LaunchDims &dims) {
-  SmallVector<Type> args = {spec.lhs.elemsType, spec.lhs.scalesType,
-                            spec.rhs.elemsType, spec.rhs.scalesType,
-                            MemRefType::get({spec.m, spec.n}, b.getF32Type())};
+  SmallVector<Type> args = {
+      spec.lhs.elemsType, spec.lhs.scalesType,
+      repacksOperand(spec, false) ? repackedType(spec, false)
+                                  : spec.rhs.elemsType,
+      spec.rhs.scalesType, MemRefType::get({spec.m, spec.n}, b.getF32Type())};
   if (spec.tensorScale)
     args.push_back(b.getF32Type());
   gpu::GPUFuncOp func = createKernel(b, loc, name, args);

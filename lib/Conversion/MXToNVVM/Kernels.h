@@ -61,6 +61,34 @@ struct LaunchDims {
 gpu::GPUFuncOp buildMatmulKernel(OpBuilder &b, Location loc, StringRef name,
                                  const MatmulSpec &spec, LaunchDims &dims);
 
+/// Whether the matmul's MMA kernel reads a repacked copy of the lhs (true)
+/// or rhs codes (an E2M1 operand on the fp8 and bf16 paths, K blocks a
+/// multiple of 32) made by buildRepackKernel before it; its elements
+/// argument is then repackedType(spec, lhs).
+bool repacksOperand(const MatmulSpec &spec, bool lhs);
+/// A repacked operand: M (lhs) or N (rhs) rows of K / 2 bytes, 8 codes of
+/// a row or column per 32-bit word (docs/Lowering.md, "Repacked operands").
+MemRefType repackedType(const MatmulSpec &spec, bool lhs);
+/// Arguments: the operand's elements, the repacked copy (written). One
+/// thread per 32-bit word of the copy (Repack.cpp).
+gpu::GPUFuncOp buildRepackKernel(OpBuilder &b, Location loc, StringRef name,
+                                 const MatmulSpec &spec, bool lhs,
+                                 LaunchDims &dims);
+
+/// Register `reg` of a repacked word w is the OR over its groups of
+/// (w << shift) & mask (a negative shift shifts right).
+struct RepackGroup {
+  uint32_t mask;
+  int32_t shift;
+};
+struct RepackRegister {
+  SmallVector<RepackGroup, 2> groups;
+};
+/// The registers of a repacked word: BF16 (4: register i the bf16x2 of run
+/// offsets i and i + 4, value * 2^-126) or FP8 (2: register h the E4M3
+/// bytes of offsets 2e + h, value * 2^-6).
+ArrayRef<RepackRegister> repackLayout(GPUMatmulPath path);
+
 /// Arguments: elements, scales, [tensor scale f32], out (memref<shape x
 /// outElem>). One thread per output element.
 gpu::GPUFuncOp buildDequantizeKernel(OpBuilder &b, Location loc, StringRef name,

@@ -270,9 +270,20 @@ struct GPUMatmulLowering : GPUPattern<MatmulOp> {
       return failure();
     Location loc = op.getLoc();
     ValueRange l = adaptor.getLhs(), r = adaptor.getRhs();
-    SmallVector<Value> args = {
-        toBuffer(rewriter, loc, l[0]), toBuffer(rewriter, loc, l[1]),
-        toBuffer(rewriter, loc, r[0]), toBuffer(rewriter, loc, r[1])};
+    Value lhsElems = toBuffer(rewriter, loc, l[0]);
+    Value rhsElems = toBuffer(rewriter, loc, r[0]);
+    // Repacked copies of the operand codes the MMA kernel reads
+    // (Repack.cpp), into scratch memory, before it.
+    for (const KernelLaunch &repack : ArrayRef(*kernels).drop_back()) {
+      gpu::GPUFuncOp func = repack.func;
+      bool lhs = func.getName().starts_with("mx_repack_lhs");
+      Value copy = memref::AllocOp::create(
+          rewriter, loc, cast<MemRefType>(func.getArgumentTypes()[1]));
+      launch(rewriter, loc, repack, {lhs ? lhsElems : rhsElems, copy});
+      (lhs ? lhsElems : rhsElems) = copy;
+    }
+    SmallVector<Value> args = {lhsElems, toBuffer(rewriter, loc, l[1]),
+                               rhsElems, toBuffer(rewriter, loc, r[1])};
     auto outType = op.getType();
     Value out = memref::AllocOp::create(
         rewriter, loc,
@@ -284,7 +295,7 @@ struct GPUMatmulLowering : GPUPattern<MatmulOp> {
       g = g ? Value(arith::MulFOp::create(rewriter, loc, g, r[2])) : r[2];
     if (g)
       args.push_back(g);
-    launch(rewriter, loc, kernels->front(), args);
+    launch(rewriter, loc, kernels->back(), args);
     rewriter.replaceOp(op, toTensor(rewriter, loc, out));
     return success();
   }
@@ -636,6 +647,18 @@ struct ConvertMXToGPUPass
       for (auto &[op, spec] : matmuls) {
         KernelLaunch k;
         auto tc = tcgen05Plans.find(op);
+        // Launched first: the repacked operands the MMA kernel reads.
+        for (bool lhs : {true, false}) {
+          if (tc != tcgen05Plans.end() || !repacksOperand(spec, lhs))
+            continue;
+          KernelLaunch r;
+          r.func = buildRepackKernel(
+              b, op->getLoc(),
+              std::string(lhs ? "mx_repack_lhs_" : "mx_repack_rhs_") +
+                  std::to_string(counter),
+              spec, lhs, r.dims);
+          plans[op].push_back(r);
+        }
         std::string name =
             "mx_matmul_" +
             std::string(tc != tcgen05Plans.end()

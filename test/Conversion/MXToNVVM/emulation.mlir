@@ -13,11 +13,32 @@
 // SM90-NOT: nvvm.mma.block_scale
 // SM90: %[[D:.*]] = llvm.call_intrinsic "llvm.nvvm.mma.m16n8k32.row.col.f32.e4m3.e5m2.f32"({{.*}}, %[[C0:.*]], %[[C0]], %[[C0]], %[[C0]]) : (i32, i32, i32, i32, i32, i32, f32, f32, f32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
 // SM90: %[[P:.*]] = llvm.extractvalue %[[D]][0]
-// The block scales on the partial sum (two E8M0 exponents: one f64 product).
-// SM90: arith.extf
-// SM90: arith.mulf %{{.*}} : f64
-// SM90: arith.truncf
-// SM90: arith.addf %[[ACC]], %{{.*}} : f32
+// The block scales on the partial sum (two E8M0 exponents, no f64: the
+// codes << 23 added, clamped to [128, 381] << 23 (t), the factors
+// 2^(t - 127) and 2^(s - t), docs/Lowering.md "Block scales"); NaN for a
+// 255 code.
+// SM90-NOT: f64
+// SM90: %[[CA:.*]] = arith.extui %{{.*}} : i8 to i32
+// SM90: %[[CB:.*]] = arith.extui %{{.*}} : i8 to i32
+// SM90: %[[NA:.*]] = arith.cmpi eq, %[[CA]], %c255_i32
+// SM90: %[[NB:.*]] = arith.cmpi eq, %[[CB]], %c255_i32
+// SM90: %[[A23:.*]] = arith.shli %[[CA]], %c23_i32
+// SM90: %[[B23:.*]] = arith.shli %[[CB]], %c23_i32
+// SM90: %[[NAN:.*]] = arith.ori %[[NA]], %[[NB]] : i1
+// SM90: %[[S:.*]] = arith.addi %[[A23]], %[[B23]] : i32
+// SM90: %[[LO:.*]] = arith.maxui %[[S]], %c1073741824_i32
+// SM90: %[[T:.*]] = arith.minui %[[LO]], %c-1098907648_i32
+// SM90: %[[C2:.*]] = arith.addi %[[T]], %c-1065353216_i32
+// SM90: %[[D:.*]] = arith.subi %[[S]], %[[T]]
+// SM90: %[[C1R:.*]] = arith.addi %[[D]], %c1065353216_i32
+// SM90: %[[C1:.*]] = arith.maxsi %[[C1R]], %c8388608_i32
+// SM90: %[[F1:.*]] = arith.bitcast %[[C1]] : i32 to f32
+// SM90: %[[R1:.*]] = arith.mulf %[[P]], %[[F1]] : f32
+// SM90: %[[F2:.*]] = arith.bitcast %[[C2]] : i32 to f32
+// SM90: %[[R2:.*]] = arith.mulf %[[R1]], %[[F2]] : f32
+// SM90: %[[QNAN:.*]] = arith.constant 0x7FC00000 : f32
+// SM90: %[[V:.*]] = arith.select %[[NAN]], %[[QNAN]], %[[R2]] : f32
+// SM90: arith.addf %[[ACC]], %[[V]] : f32
 // SM80-LABEL: func.func @fp8(
 // SM80: gpu.func @mx_matmul_bf16_0
 // SM80-NOT: call_intrinsic
@@ -44,44 +65,69 @@ func.func @int8(%a: !mx.tensor<16x64xmxint8>, %w: !mx.tensor<64x8xmxint8, block 
 
 // -----
 
-// MXFP4 x MXFP4, packed decode (docs/Lowering.md, "Packed FP4 decode"):
-// lane (g, t) reads the 8 codes K = k0 + 8t .. k0 + 8t + 7 of each A row as
-// one i32 word; FP8: high nibbles (and low nibbles moved up by 4) mapped to
-// E4M3 bytes by mask and shift (value * 2^-6), undone by * 2^12 on the
-// partial sums. BF16: a pair per register, value * 2^-126 made exact by one
-// bf16x2 multiply by 2^126.
+// MXFP4 x MXFP4, packed decode (docs/Lowering.md, "Packed FP4 decode",
+// "Repacked operands"): both operands are first copied into scratch memory
+// by mx_repack_lhs_0 / mx_repack_rhs_0 (one thread per word of 8 codes of a
+// row or column), then lane (g, t) reads the word of K = k0 + 8t .. + 7 of
+// each A row and B column, and each fragment register is one or two masks
+// of the word shifted. FP8: E4M3 bytes of value * 2^-6, the 2^12 added to
+// the block-scale exponent. BF16: a pair per register, value * 2^-126 made
+// exact by one bf16x2 multiply by 2^126.
 // SM90-LABEL: func.func @fp4_packed(
+// SM90: %[[ACOPY:.*]] = memref.alloc() : memref<16x32xi8>
+// SM90: gpu.launch_func @mx_kernels::@mx_repack_lhs_0 blocks in (%c1, %c1{{.*}}, %c1{{.*}}) threads in (%c128, %c1{{.*}}, %c1{{.*}}) args(%{{.*}} : memref<16x32xi8>, %[[ACOPY]] : memref<16x32xi8>)
+// SM90: %[[BCOPY:.*]] = memref.alloc() : memref<8x32xi8>
+// SM90: gpu.launch_func @mx_kernels::@mx_repack_rhs_0 {{.*}} args(%{{.*}} : memref<64x4xi8>, %[[BCOPY]] : memref<8x32xi8>)
+// SM90: gpu.launch_func @mx_kernels::@mx_matmul_fp8_0 {{.*}} args(%[[ACOPY]] : memref<16x32xi8>, %{{.*}} : memref<16x2xi8>, %[[BCOPY]] : memref<8x32xi8>, %{{.*}} : memref<2x8xi8>, %{{.*}} : memref<16x8xf32>)
+// The lhs repack: the word's 4 bytes, each bit of each code placed, 4
+// byte stores.
+// SM90: gpu.func @mx_repack_lhs_0(%[[LIN:.*]]: memref<16x32xi8>, %[[LOUT:.*]]: memref<16x32xi8>) kernel
+// SM90-COUNT-4: memref.load %[[LIN]]
+// SM90-COUNT-4: memref.store %{{.*}}, %[[LOUT]]
+// The rhs repack: 8 bytes of one byte column, the column's nibble.
+// SM90: gpu.func @mx_repack_rhs_0(%[[IN:.*]]: memref<64x4xi8>, %[[OUT:.*]]: memref<8x32xi8>) kernel
+// SM90: arith.remui %{{.*}}, %c2
+// SM90-COUNT-8: memref.load %[[IN]]
+// SM90-COUNT-4: memref.store %{{.*}}, %[[OUT]]
 // SM90: gpu.func @mx_matmul_fp8_0
-// SM90: %[[FLAT:.*]] = memref.reinterpret_cast %arg0 to offset: [0], sizes: [512], strides: [1] : memref<16x32xi8> to memref<512xi8>
-// SM90: %[[WORDS:.*]] = memref.view %[[FLAT]][%{{.*}}][] : memref<512xi8> to memref<128xi32>
+// SM90: memref.reinterpret_cast %arg0 to offset: [0], sizes: [512], strides: [1] : memref<16x32xi8> to memref<512xi8>
+// SM90: %[[AWORDS:.*]] = memref.view %{{.*}} : memref<512xi8> to memref<128xi32>
+// SM90: memref.reinterpret_cast %arg2 to offset: [0], sizes: [256], strides: [1] : memref<8x32xi8> to memref<256xi8>
+// SM90: %[[BWORDS:.*]] = memref.view %{{.*}} : memref<256xi8> to memref<64xi32>
 // SM90: scf.for
-// SM90: %[[W:.*]] = memref.load %[[WORDS]][%{{.*}}] : memref<128xi32>
-// SM90: %[[UP:.*]] = arith.shli %[[W]], %c4_i32
-// SM90: %[[SH:.*]] = arith.shrui %[[UP]], %c2_i32
-// SM90: %[[MAG:.*]] = arith.andi %[[SH]], %c471604252_i32
-// SM90: %[[SIGN:.*]] = arith.andi %[[UP]], %c-2139062144_i32
-// SM90: %[[LO:.*]] = arith.ori %[[SIGN]], %[[MAG]]
-// SM90: %[[SH2:.*]] = arith.shrui %[[W]], %c2_i32
-// SM90: %[[MAG2:.*]] = arith.andi %[[SH2]], %c471604252_i32
-// SM90: %[[SIGN2:.*]] = arith.andi %[[W]], %c-2139062144_i32
-// SM90: %[[HI:.*]] = arith.ori %[[SIGN2]], %[[MAG2]]
-// SM90: %[[D:.*]] = llvm.call_intrinsic "llvm.nvvm.mma.m16n8k32.row.col.f32.e4m3.e4m3.f32"(%[[LO]], %{{.*}}, %[[HI]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+// A row: w & 0x9C9C9C9C and ((w << 2) & 0x8C8C8C8C) | ((w >> 2) & 0x10101010).
+// SM90: %[[W:.*]] = memref.load %[[AWORDS]][%{{.*}}] : memref<128xi32>
+// SM90: %[[LO:.*]] = arith.andi %[[W]], %c-1667457892_i32
+// SM90: %[[WL:.*]] = arith.shli %[[W]], %c2_i32
+// SM90: %[[WLM:.*]] = arith.andi %[[WL]], %c-1936946036_i32
+// SM90: %[[WR:.*]] = arith.shrui %[[W]], %c2_i32
+// SM90: %[[WRM:.*]] = arith.andi %[[WR]], %c269488144_i32
+// SM90: %[[HI:.*]] = arith.ori %[[WLM]], %[[WRM]]
+// SM90: %[[BW:.*]] = memref.load %[[BWORDS]][%{{.*}}] : memref<64xi32>
+// SM90: %[[B0:.*]] = arith.andi %[[BW]], %c-1667457892_i32
+// SM90: %[[D:.*]] = llvm.call_intrinsic "llvm.nvvm.mma.m16n8k32.row.col.f32.e4m3.e4m3.f32"(%[[LO]], %{{.*}}, %[[HI]], %{{.*}}, %[[B0]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
 // SM90: %[[P:.*]] = llvm.extractvalue %[[D]][0]
-// SM90: %[[FIX:.*]] = arith.constant 4.096000e+03 : f32
-// SM90: arith.mulf %[[P]], %[[FIX]] : f32
+// The 2^12 of the two decodes moves the clamp bounds: [116, 369] << 23,
+// and the first factor is clamped to 2^127 instead of from below.
+// SM90-NOT: 4.096000e+03
+// SM90: arith.maxui %{{.*}}, %c973078528_i32
+// SM90: arith.minui %{{.*}}, %c-1199570944_i32
+// SM90: arith.minui %{{.*}}, %c2130706432_i32
 // SM80-LABEL: func.func @fp4_packed(
+// SM80: gpu.launch_func @mx_kernels::@mx_repack_lhs_0
+// SM80: gpu.launch_func @mx_kernels::@mx_repack_rhs_0
+// SM80: gpu.launch_func @mx_kernels::@mx_matmul_bf16_0
 // SM80: gpu.func @mx_matmul_bf16_0
 // SM80: memref.view %{{.*}} : memref<512xi8> to memref<128xi32>
 // SM80: %[[W:.*]] = memref.load %{{.*}} : memref<128xi32>
-// SM80: %[[M:.*]] = arith.shli %[[W]], %c6_i32
-// SM80: arith.andi %[[M]], %c29360576_i32
-// SM80: %[[S:.*]] = arith.shli %[[W]], %c12_i32
-// SM80: arith.andi %[[S]], %c-2147450880_i32
-// SM80: %[[BITS:.*]] = arith.ori
+// Register 0: w & 0x81C081C0; register 1: (w << 3) & 0x81C081C0.
+// SM80: %[[BITS:.*]] = arith.andi %[[W]], %c-2118090304_i32
 // SM80: %[[PAIR:.*]] = llvm.bitcast %[[BITS]] : i32 to vector<2xbf16>
 // SM80: %[[TWO126:.*]] = arith.constant dense<8.507050e+37> : vector<2xbf16>
 // SM80: %[[EXACT:.*]] = arith.mulf %[[PAIR]], %[[TWO126]] : vector<2xbf16>
 // SM80: %[[REG:.*]] = llvm.bitcast %[[EXACT]] : vector<2xbf16> to i32
+// SM80: %[[W3:.*]] = arith.shli %[[W]], %c3_i32
+// SM80: arith.andi %[[W3]], %c-2118090304_i32
 // SM80: nvvm.mma.sync A[%[[REG]], {{.*}}] B[{{.*}}] C[{{.*}}]
 func.func @fp4_packed(%a: !mx.tensor<16x64xmxfp4>, %w: !mx.tensor<64x8xmxfp4, block = [32, 1]>) -> tensor<16x8xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<16x64xmxfp4>, !mx.tensor<64x8xmxfp4, block = [32, 1]> -> tensor<16x8xf32>
