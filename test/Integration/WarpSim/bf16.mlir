@@ -10,6 +10,13 @@
 // RUN: not mx-warp-sim %t/int8xfp4.mlir --chip=sm_90a --path=bf16 --perturb=b:lane-xor-4 2>/dev/null | FileCheck %s --check-prefix=BROKEN
 // MIXED: grid (2, 2, 1)
 // MIXED-NEXT: PASS: 512 of 512 outputs
+// Both operands repacked (docs/Lowering.md, "Repacked operands") with K
+// blocks of 64: two words per lane run, registers 0..7 of a block.
+// RUN: mx-warp-sim %t/k64.mlir --chip=sm_90a --path=bf16 2>/dev/null | FileCheck %s --check-prefix=K64
+// RUN: not mx-warp-sim %t/k64.mlir --chip=sm_90a --path=bf16 --perturb=b:lane-xor-2 2>/dev/null | FileCheck %s --check-prefix=BROKEN
+// RUN: not mx-warp-sim %t/k64.mlir --chip=sm_90a --path=bf16 --perturb=a:lane-xor-8 2>/dev/null | FileCheck %s --check-prefix=BROKEN
+// K64: kernel mx_matmul_bf16_0, grid (2, 2, 1), block (32, 1, 1), after mx_repack_lhs_0, after mx_repack_rhs_0
+// K64-NEXT: PASS: 512 of 512 outputs
 // RUN: mx-warp-sim %t/mxfp4.mlir --chip=sm_90a --path=bf16 2>/dev/null | FileCheck %s
 // RUN: mx-warp-sim %t/nvfp4.mlir --chip=sm_90a --path=bf16 2>/dev/null | FileCheck %s
 // RUN: mx-warp-sim %t/fp6xfp8.mlir --chip=sm_80 --path=bf16 2>/dev/null | FileCheck %s
@@ -42,5 +49,10 @@ func.func @fp6xfp8(%a: !mx.tensor<16x64xmxfp6_e2m3>, %w: !mx.tensor<64x8xmxfp8_e
 //--- int8xfp4.mlir
 func.func @int8xfp4(%a: !mx.tensor<32x128xmxint8>, %w: !mx.tensor<128x16xmxfp4, block = [32, 1]>) -> tensor<32x16xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<32x128xmxint8>, !mx.tensor<128x16xmxfp4, block = [32, 1]> -> tensor<32x16xf32>
+  return %c : tensor<32x16xf32>
+}
+//--- k64.mlir
+func.func @k64(%a: !mx.tensor<32x256xmxfp4, block = [1, 64]>, %w: !mx.tensor<256x16xmxfp4, block = [64, 1]>) -> tensor<32x16xf32> {
+  %c = mx.matmul %a, %w : !mx.tensor<32x256xmxfp4, block = [1, 64]>, !mx.tensor<256x16xmxfp4, block = [64, 1]> -> tensor<32x16xf32>
   return %c : tensor<32x16xf32>
 }

@@ -10,6 +10,12 @@
 // RUN: not mx-warp-sim %t/fp4xe3m2.mlir --chip=sm_90a --path=fp8 --perturb=b:lane-xor-4 2>/dev/null | FileCheck %s --check-prefix=BROKEN
 // MIXED: grid (2, 2, 1)
 // MIXED-NEXT: PASS: 512 of 512 outputs
+// Only the rhs is E2M1: only it is repacked (docs/Lowering.md, "Repacked
+// operands").
+// RUN: mx-warp-sim %t/e4m3xfp4.mlir --chip=sm_90a --path=fp8 2>/dev/null | FileCheck %s --check-prefix=RHS
+// RUN: not mx-warp-sim %t/e4m3xfp4.mlir --chip=sm_90a --path=fp8 --perturb=b:lane-xor-4 2>/dev/null | FileCheck %s --check-prefix=BROKEN
+// RHS: kernel mx_matmul_fp8_0, grid (2, 2, 1), block (32, 1, 1), after mx_repack_rhs_0
+// RHS-NEXT: PASS: 512 of 512 outputs
 // RUN: mx-warp-sim %t/mxfp4.mlir --chip=sm_90a --path=fp8 2>/dev/null | FileCheck %s
 // RUN: mx-warp-sim %t/fp6xe5m2.mlir --chip=sm_90a --path=fp8 2>/dev/null | FileCheck %s
 // RUN: mx-warp-sim %t/e5m2.mlir --chip=sm_89 --path=fp8 2>/dev/null | FileCheck %s
@@ -54,5 +60,10 @@ func.func @big(%a: !mx.tensor<32x128xmxfp4>, %w: !mx.tensor<128x16xmxfp4, block 
 //--- fp4xe3m2.mlir
 func.func @fp4xe3m2(%a: !mx.tensor<32x128xmxfp4>, %w: !mx.tensor<128x16xmxfp6_e3m2, block = [32, 1]>) -> tensor<32x16xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<32x128xmxfp4>, !mx.tensor<128x16xmxfp6_e3m2, block = [32, 1]> -> tensor<32x16xf32>
+  return %c : tensor<32x16xf32>
+}
+//--- e4m3xfp4.mlir
+func.func @e4m3xfp4(%a: !mx.tensor<32x128xmxfp8_e4m3>, %w: !mx.tensor<128x16xmxfp4, block = [32, 1]>) -> tensor<32x16xf32> {
+  %c = mx.matmul %a, %w : !mx.tensor<32x128xmxfp8_e4m3>, !mx.tensor<128x16xmxfp4, block = [32, 1]> -> tensor<32x16xf32>
   return %c : tensor<32x16xf32>
 }
