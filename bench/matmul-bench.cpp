@@ -21,6 +21,11 @@
 // Usage: mx-bench-matmul [--m=8,64,512] [--k=4096] [--n=14336]
 //                        [--passes=P] [--threads=T] [--check-cols=C]
 //                        [--target=host|avx512|avx2|generic]
+//                        [--plain-n=4096]
+//
+// The plain baselines lower to scalar loops (MX vectorizes only its own
+// ops), so they run at N = min(--plain-n, N), once without warm-up above
+// 4 GFLOP per call.
 //
 // --threads=T compiles with mx-cpu-pipeline{threads=T} (0: all hardware
 // threads): the compiled code splits N itself.
@@ -72,6 +77,9 @@ namespace {
 struct Options {
   std::vector<int64_t> ms = {8, 64, 512};
   int64_t k = 4096, n = 14336, checkCols = 128;
+  /// N of the plain f32/bf16 baselines (their lowering is a scalar loop
+  /// nest: at the full N, M = 512 would take many minutes per call).
+  int64_t plainN = 4096;
   int passes = 3;
   mlir::mx::MXCPUPipelineOptions pipeline;
 };
@@ -146,8 +154,14 @@ StridedMemRefType<T, 2> view2D(T *data, int64_t rows, int64_t cols) {
                                                       {rows, cols});
 }
 
-/// The best of `passes` timed calls of `fn`, after one warm-up call.
+/// The best of `passes` timed calls of `fn`, after one warm-up call; 0:
+/// one timed call without warm-up.
 template <typename Fn> double best(int passes, Fn fn) {
+  if (passes == 0) {
+    double t0 = now();
+    fn();
+    return now() - t0;
+  }
   fn();
   double t = 1e30;
   for (int r = 0; r < passes; ++r) {
@@ -158,12 +172,12 @@ template <typename Fn> double best(int passes, Fn fn) {
   return t;
 }
 
-void report(const std::string &name, int64_t m, const Options &o, double t,
-            double weightBytes) {
-  double flops = 2.0 * double(m) * double(o.k) * double(o.n);
+void report(const std::string &name, int64_t m, int64_t n, const Options &o,
+            double t, double weightBytes) {
+  double flops = 2.0 * double(m) * double(o.k) * double(n);
   llvm::outs() << llvm::format(
-      "  %-34s M=%-4lld %9.3f ms %8.2f GFLOP/s %7.2f GB/s weights\n",
-      name.c_str(), (long long)m, t * 1e3, flops / t / 1e9,
+      "  %-34s M=%-4lld N=%-6lld %10.3f ms %8.2f GFLOP/s %7.2f GB/s weights\n",
+      name.c_str(), (long long)m, (long long)n, t * 1e3, flops / t / 1e9,
       weightBytes / t / 1e9);
 }
 
@@ -320,7 +334,7 @@ bool benchBlockScaled(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
       }
   }
   double t = best(o.passes, [&] { call(nullptr); });
-  report(name, m, o, t, double(w.packed.size() + w.scales.size()));
+  report(name, m, n, o, t, double(w.packed.size() + w.scales.size()));
   return true;
 }
 
@@ -332,7 +346,7 @@ bool benchPlain(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
                 const Options &o, int64_t m, bool bf16,
                 const std::vector<float> &act, const std::vector<float> &wf) {
   using namespace mlir;
-  int64_t k = o.k, n = o.n;
+  int64_t k = o.k, n = std::min(o.plainN, o.n);
   Type f32 = Float32Type::get(&ctx);
   Type elem = bf16 ? Type(BFloat16Type::get(&ctx)) : f32;
   auto aType = RankedTensorType::get({m, k}, elem);
@@ -355,19 +369,21 @@ bool benchPlain(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
     llvm::outs() << "  " << name << ": not compiled by mx-cpu-pipeline\n";
     return true;
   }
+  // Above 4 GFLOP one timed call, no warm-up: the scalar loops are slow.
+  int passes = 2.0 * double(m) * double(k) * double(n) > 4e9 ? 0 : o.passes;
   double t;
   if (!bf16) {
     using Fn =
         void (*)(StridedMemRefType<float, 2> *, StridedMemRefType<float, 2> *,
                  StridedMemRefType<float, 2> *);
-    t = best(o.passes, [&] {
+    t = best(passes, [&] {
       auto a = view2D(const_cast<float *>(act.data()), m, k);
       auto bw = view2D(const_cast<float *>(wf.data()), k, n);
       StridedMemRefType<float, 2> res;
       reinterpret_cast<Fn>(kernel->fn)(&res, &a, &bw);
       std::free(res.basePtr);
     });
-    report(name, m, o, t, double(k) * double(n) * 4);
+    report(name, m, n, o, t, double(k) * double(n) * 4);
     return true;
   }
   // bf16 bits: the high half of the f32 (truncation; values are random).
@@ -384,14 +400,14 @@ bool benchPlain(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   using Fn =
       void (*)(StridedMemRefType<float, 2> *, StridedMemRefType<uint16_t, 2> *,
                StridedMemRefType<uint16_t, 2> *);
-  t = best(o.passes, [&] {
+  t = best(passes, [&] {
     auto a = view2D(a16.data(), m, k);
     auto bw = view2D(w16.data(), k, n);
     StridedMemRefType<float, 2> res;
     reinterpret_cast<Fn>(kernel->fn)(&res, &a, &bw);
     std::free(res.basePtr);
   });
-  report(name, m, o, t, double(k) * double(n) * 2);
+  report(name, m, n, o, t, double(k) * double(n) * 2);
   return true;
 }
 
@@ -417,6 +433,9 @@ int main(int argc, char **argv) {
     } else if (a.consume_front("--n=")) {
       if (a.getAsInteger(10, o.n) || o.n <= 0 || o.n % 64)
         return llvm::errs() << "bad --n (a multiple of 64)\n", 1;
+    } else if (a.consume_front("--plain-n=")) {
+      if (a.getAsInteger(10, o.plainN) || o.plainN <= 0)
+        return llvm::errs() << "bad --plain-n\n", 1;
     } else if (a.consume_front("--passes=")) {
       if (a.getAsInteger(10, o.passes) || o.passes <= 0)
         return llvm::errs() << "bad --passes\n", 1;
@@ -444,7 +463,7 @@ int main(int argc, char **argv) {
     } else {
       llvm::errs() << "usage: mx-bench-matmul [--m=8,64,512] [--k=K] [--n=N] "
                       "[--passes=P] [--threads=T] [--check-cols=C] "
-                      "[--target=host|avx512|avx2|generic]\n";
+                      "[--target=host|avx512|avx2|generic] [--plain-n=N]\n";
       return 1;
     }
   }
@@ -493,7 +512,7 @@ int main(int argc, char **argv) {
     }
   }
   // The plain baselines: the same shapes, weights as f32 / bf16.
-  std::vector<float> wf(o.k * o.n);
+  std::vector<float> wf(o.k * std::min(o.plainN, o.n));
   for (float &v : wf)
     v = (r.uniform() - 0.5f) * 0.1f;
   for (bool bf16 : {false, true})
