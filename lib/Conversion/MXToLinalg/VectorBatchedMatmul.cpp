@@ -6,8 +6,9 @@
 //
 // mx.matmul with a block-scaled rhs and M >= kBatchedMinRows (prompt
 // processing) as a register-blocked micro-kernel. An output tile of mr rows
-// by nr columns (nv vectors) keeps its accumulators and partial sums in SSA
-// values (registers) across the whole K loop:
+// by nr columns (nv vectors) carries its partial sums in registers through
+// each K block and its accumulators as loop-carried values through the
+// whole K loop:
 //
 //   for each column panel (scf.forall with panels > 1):
 //     for each batch, tile of nr columns, tile of mr rows:
@@ -64,11 +65,14 @@ BatchedTile vec::chooseBatchedTile(const VectorTarget &target,
   int64_t table = 0;
   if (ops.valueTable)
     table = ops.valueTable->parts.size();
-  // Per row: nv accumulators and nv partial sums; shared: the nv decoded
-  // vectors, the broadcast lhs value and the table.
-  int64_t perRow = 2 * nv;
+  // Per row: nv partial sums, updated every k step; shared: the nv decoded
+  // vectors, the broadcast lhs value, the table and two constants (the
+  // code mask, a scratch product). The row's nv accumulators change once per K
+  // block: where they do not fit beside the partial sums, LLVM keeps some
+  // in memory at one load and store per K block, which costs less
+  // than halving the rows (each row reuses the decoded vectors once more).
   int64_t rowsMax = std::clamp<int64_t>(
-      (target.registers - nv - table - 1) / perRow, 1, kMaxTileRows);
+      (target.registers - nv - table - 3) / nv, 1, kMaxTileRows);
   // Balanced: as few tiles as rowsMax allows, of (nearly) equal height.
   int64_t tiles = llvm::divideCeil(ops.m, rowsMax);
   return {llvm::divideCeil(ops.m, tiles), subChunks};

@@ -47,7 +47,7 @@ struct MatmulOperands {
 struct BatchedTile {
   int64_t rows, subChunks;
 };
-/// The largest tile whose accumulators, partial sums, decoded weight
+/// The tallest tile (at most 8 rows) whose partial sums, decoded weight
 /// vectors, broadcast lhs value and FP4 table fit `target`'s registers, its
 /// row count then balanced over `m`.
 BatchedTile chooseBatchedTile(const VectorTarget &target,

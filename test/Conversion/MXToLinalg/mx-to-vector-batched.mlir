@@ -12,15 +12,14 @@
 /// lhs value of each of the mr rows; M < 4 keeps the GEMV kernel.
 
 // M = 8 at avx512: column tiles of 32 FP4 columns (one 16-byte sub-chunk:
-// even and odd columns in two vectors), two row tiles of 4.
+// even and odd columns in two vectors), one row tile of 8.
 // AVX512-LABEL: func.func @prefill_mxfp4
 // AVX512-NOT: memref.prefetch
 // AVX512: scf.for %[[COL:.*]] = %c0 to %c64 step %c32
-// AVX512: scf.for %[[ROW:.*]] = %c0 to %c8 step %c4
-// The K-block loop carries the 4 x 2 accumulators ...
-// AVX512: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
-// ... the k loop the 4 x 2 partial sums.
-// AVX512: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// The K-block loop carries the 8 x 2 accumulators ...
+// AVX512: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// ... the k loop the 8 x 2 partial sums.
+// AVX512: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // One code read per k step, decoded once by the value table into the even
 // and odd vectors ...
 // AVX512: vector.transfer_read {{.*}} : tensor<1x64x36xi8>, vector<16xi8>
@@ -36,45 +35,65 @@
 // AVX512-NEXT: %[[P01:.*]] = arith.mulf %[[A0]], %[[ODD]] : vector<16xf32>
 // AVX512-NEXT: arith.addf %{{.*}}, %[[P01]] : vector<16xf32>
 // AVX512: %[[A1:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
-// AVX512-NEXT: arith.mulf %[[A1]], %[[EVEN]] : vector<16xf32>
-// AVX512-NEXT: arith.addf
-// AVX512-NEXT: arith.mulf %[[A1]], %[[ODD]] : vector<16xf32>
-// AVX512-NEXT: arith.addf
+// AVX512-NEXT: %[[P10:.*]] = arith.mulf %[[A1]], %[[EVEN]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P10]] : vector<16xf32>
+// AVX512-NEXT: %[[P11:.*]] = arith.mulf %[[A1]], %[[ODD]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P11]] : vector<16xf32>
 // AVX512: %[[A2:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
-// AVX512-NEXT: arith.mulf %[[A2]], %[[EVEN]] : vector<16xf32>
-// AVX512-NEXT: arith.addf
-// AVX512-NEXT: arith.mulf %[[A2]], %[[ODD]] : vector<16xf32>
-// AVX512-NEXT: arith.addf
+// AVX512-NEXT: %[[P20:.*]] = arith.mulf %[[A2]], %[[EVEN]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P20]] : vector<16xf32>
+// AVX512-NEXT: %[[P21:.*]] = arith.mulf %[[A2]], %[[ODD]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P21]] : vector<16xf32>
 // AVX512: %[[A3:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
-// AVX512-NEXT: arith.mulf %[[A3]], %[[EVEN]] : vector<16xf32>
-// AVX512-NEXT: arith.addf
-// AVX512-NEXT: arith.mulf %[[A3]], %[[ODD]] : vector<16xf32>
-// AVX512-NEXT: arith.addf
+// AVX512-NEXT: %[[P30:.*]] = arith.mulf %[[A3]], %[[EVEN]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P30]] : vector<16xf32>
+// AVX512-NEXT: %[[P31:.*]] = arith.mulf %[[A3]], %[[ODD]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P31]] : vector<16xf32>
+// AVX512: %[[A4:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// AVX512-NEXT: %[[P40:.*]] = arith.mulf %[[A4]], %[[EVEN]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P40]] : vector<16xf32>
+// AVX512-NEXT: %[[P41:.*]] = arith.mulf %[[A4]], %[[ODD]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P41]] : vector<16xf32>
+// AVX512: %[[A5:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// AVX512-NEXT: %[[P50:.*]] = arith.mulf %[[A5]], %[[EVEN]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P50]] : vector<16xf32>
+// AVX512-NEXT: %[[P51:.*]] = arith.mulf %[[A5]], %[[ODD]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P51]] : vector<16xf32>
+// AVX512: %[[A6:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// AVX512-NEXT: %[[P60:.*]] = arith.mulf %[[A6]], %[[EVEN]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P60]] : vector<16xf32>
+// AVX512-NEXT: %[[P61:.*]] = arith.mulf %[[A6]], %[[ODD]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P61]] : vector<16xf32>
+// AVX512: %[[A7:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// AVX512-NEXT: %[[P70:.*]] = arith.mulf %[[A7]], %[[EVEN]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P70]] : vector<16xf32>
+// AVX512-NEXT: %[[P71:.*]] = arith.mulf %[[A7]], %[[ODD]] : vector<16xf32>
+// AVX512-NEXT: arith.addf %{{.*}}, %[[P71]] : vector<16xf32>
 // AVX512-NEXT: scf.yield
 // After the k loop: the block scales (one scale row read for the tile),
 // applied per row and vector, added to the accumulators.
 // AVX512: vector.transfer_read {{.*}} : tensor<1x2x72xi8>, vector<32xi8>
-// AVX512-COUNT-8: arith.addf %{{.*}} : vector<16xf32>
+// AVX512-COUNT-16: arith.addf %{{.*}} : vector<16xf32>
 // AVX512: scf.yield
 // The output is written once per tile, interleaved back to column order.
 // AVX512: vector.interleave {{.*}} : vector<16xf32> -> vector<32xf32>
-// AVX512: vector.transfer_write %{{.*}}, %{{.*}}[%c0, %[[ROW]], %[[COL]]] {in_bounds = [true]} : vector<32xf32>, tensor<1x8x72xf32>
+// AVX512: vector.transfer_write %{{.*}}, %{{.*}}[%c0, %c0, %[[COL]]] {in_bounds = [true]} : vector<32xf32>, tensor<1x8x72xf32>
 // The ragged last 8 columns: the same kernel, masked.
 // AVX512: vector.transfer_read {{.*}}[%c0, %{{.*}}, %c32], %c0_i8 : tensor<1x64x36xi8>, vector<16xi8>
-// AVX512: vector.transfer_write %{{.*}}, %{{.*}}[%c0, %{{.*}}, %c64] : vector<32xf32>, tensor<1x8x72xf32>
+// AVX512: vector.transfer_write %{{.*}}, %{{.*}}[%c0, %c0, %c64] : vector<32xf32>, tensor<1x8x72xf32>
 // AVX512-NOT: fastmath
 // AVX512-NOT: math.fma
 // AVX512: return
 
-// AVX2 (16 ymm, the table in two halves): row tiles of 2, 16 columns.
+// AVX2 (16 ymm, the table in two halves): row tiles of 4, 16 columns.
 // AVX2-LABEL: func.func @prefill_mxfp4
 // AVX2: scf.for %{{.*}} = %c0 to %c64 step %c16
-// AVX2: scf.for %{{.*}} = %c0 to %c8 step %c2
-// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
-// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// AVX2: scf.for %{{.*}} = %c0 to %c8 step %c4
+// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
 // AVX2-COUNT-1: vector.transfer_read {{.*}} : tensor<1x64x36xi8>, vector<8xi8>
 // AVX2-NOT: vector.transfer_read
-// AVX2-COUNT-4: arith.mulf %{{.*}} : vector<8xf32>
+// AVX2-COUNT-8: arith.mulf %{{.*}} : vector<8xf32>
 // AVX2-NEXT: arith.addf
 // AVX2-NEXT: scf.yield
 func.func @prefill_mxfp4(%a: tensor<8x64xf32>, %b: !mx.tensor<64x72xmxfp4, block = [32, 1]>) -> tensor<8x72xf32> {
