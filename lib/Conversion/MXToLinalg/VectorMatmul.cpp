@@ -42,9 +42,15 @@
 // order, so the result does not depend on the panel count or on which
 // thread runs a panel.
 //
+// This nest is the GEMV (decode) kernel. From kBatchedMinRows rows on, the
+// entry hands the matmul to the register-blocked batched kernel
+// (VectorBatchedMatmul.cpp), which decodes each weight vector once for a
+// tile of rows.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
+#include "VectorBatchedMatmul.h"
 #include "Vectorize.h"
 
 #include "mx/Conversion/MXCommon/BlockEmitter.h"
@@ -329,6 +335,20 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (lookup != FP4LookupStrategy::None &&
         mxref::getElemInfo(em.bFormat.elem).bits == 4)
       em.valueTable = buildFP4ValueTable(b, loc, em.bFormat.elem, lookup);
+    Value g = a.tensorScale;
+    if (Value gb = getTensorScaleComponent(rhsType, rc))
+      g = g ? Value(arith::MulFOp::create(b, loc, g, gb)) : gb;
+    // Prompt processing: the register-blocked kernel (VectorBatchedMatmul).
+    if (m >= kBatchedMinRows) {
+      MatmulOperands ops{em.bFormat, em.sc,     em.aScaleKind, em.kb,
+                         em.bn,      em.bm,     batch,         m,
+                         k,          n,         em.valueTable, em.aValues,
+                         em.aScales, em.packed, em.bScales,    g};
+      Value out = emitBatchedMatmul(b, loc, ops, chooseBatchedTile(target, ops),
+                                    panels);
+      rewriter.replaceOp(op, from3D(b, loc, out, outType));
+      return success();
+    }
     em.prefetchDistance = prefetchDistance;
     em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);
 
@@ -412,9 +432,6 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (parallel && numFull < n)
       acc = batchLoop(b, acc, Value(), Value(), false, true);
 
-    Value g = a.tensorScale;
-    if (Value gb = getTensorScaleComponent(rhsType, rc))
-      g = g ? Value(arith::MulFOp::create(b, loc, g, gb)) : gb;
     Value out = em.emitOutput(b, acc, g);
     rewriter.replaceOp(op, from3D(b, loc, out, outType));
     return success();

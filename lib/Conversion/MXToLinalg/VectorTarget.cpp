@@ -38,11 +38,11 @@ VectorTarget VectorTarget::get(VectorTargetKind kind) {
   case VectorTargetKind::Host:
     return get(detectHost());
   case VectorTargetKind::AVX512:
-    return {16, FP4LookupStrategy::DynamicExtract};
+    return {16, FP4LookupStrategy::DynamicExtract, 32};
   case VectorTargetKind::AVX2:
-    return {8, FP4LookupStrategy::HalfTables};
+    return {8, FP4LookupStrategy::HalfTables, 16};
   case VectorTargetKind::Generic:
-    return {4, FP4LookupStrategy::None};
+    return {4, FP4LookupStrategy::None, 16};
   }
   llvm_unreachable("unknown vector target");
 }

@@ -41,6 +41,9 @@ struct VectorTarget {
   /// multiple of 4) keep the linalg lowering.
   int64_t lanes = 16;
   FP4LookupStrategy lookup = FP4LookupStrategy::DynamicExtract;
+  /// Architectural vector registers (32 zmm with AVX-512, 16 ymm with AVX2,
+  /// 16 xmm for SSE-sized code): what a register-blocked kernel tiles to.
+  int64_t registers = 32;
 
   /// The description of `kind` (Host resolved by detectHost).
   static VectorTarget get(VectorTargetKind kind);

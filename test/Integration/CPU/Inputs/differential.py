@@ -753,6 +753,72 @@ def suite_matmul_threads(m):
         case_matmul(m, 'mt_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
 
 
+def suite_matmul_batched(m):
+    """Prefill shapes for the batched (register-blocked) vector matmul: M =
+    8, 13 (ragged row tiles) and 64, N a few whole column tiles plus a
+    ragged tail at every target, for every rhs kind (MXFP4, NVFP4 16x1 and
+    16x16, MXFP6, MXFP8, MXINT8, per-tensor FP8) with f32, MXFP8 and MXINT8
+    activations, and a batch dimension; NaN and Inf in both operands."""
+    rng = random.Random('matmul_batched')
+    K = 64
+    i8b16 = '#mx.format<i8, f8E8M0FNU, block = 16>'
+    for name, M, N, af, bf in [
+            ('f32_x_fp4', 8, 72, None, ('mxfp4', 'floor', [32, 1])),
+            ('int8_x_fp4', 64, 72, ('mxint8', 'floor', None),
+             ('mxfp4', 'floor', [32, 1])),
+            ('e4m3_x_fp4', 13, 40, ('mxfp8_e4m3', 'floor', None),
+             ('mxfp4', 'rceil', [32, 1])),
+            ('f32_x_nvfp4', 13, 72, None, ('nvfp4', None, [16, 1])),
+            ('int8_x_nvfp4', 8, 40, (i8b16, 'floor', None),
+             ('nvfp4', None, [16, 1])),
+            ('f32_x_nvfp4_tiles', 64, 48, None, ('nvfp4', None, [16, 16])),
+            ('nvfp4_tiles_x_nvfp4_tiles', 32, 48, ('nvfp4', None, [16, 16]),
+             ('nvfp4', None, [16, 16])),
+            ('int8_x_fp6', 13, 40, ('mxint8', 'floor', None),
+             ('mxfp6_e2m3', 'floor', [32, 1])),
+            ('f32_x_e3m2', 8, 24, None, ('mxfp6_e3m2', 'even', [32, 1])),
+            ('e4m3_x_e4m3', 13, 40, ('mxfp8_e4m3', 'floor', None),
+             ('mxfp8_e4m3', 'floor', [32, 1])),
+            ('int8_x_e5m2', 8, 24, ('mxint8', 'floor', None),
+             ('mxfp8_e5m2', 'rceil', [32, 1])),
+            ('f32_x_int8', 64, 24, None, ('mxint8', 'floor', [32, 1])),
+            ('f32_x_pt', 8, 40, None, ('fp8_e4m3_tensor', None, None)),
+            ('e4m3_x_pt', 13, 24, ('mxfp8_e4m3', 'floor', None),
+             ('fp8_e4m3_tensor', None, None))]:
+        a = kblocks(rng, M, K, 32, 1)
+        b = kblocks(rng, K, N, 32, 0)
+        if name == 'f32_x_fp4':
+            a[5][3] = NAN                # a NaN activation
+            b[40][70] = INF              # a NaN scale in the tail
+        if name == 'int8_x_fp4':
+            b[3][10] = NAN               # a NaN weight block
+            a[63][33] = NAN              # a NaN activation block, last row
+        case_matmul(m, 'mb_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
+    ab = kblocks(rng, 2 * 8, K, 32, 1)
+    bb = kblocks(rng, 2 * K, 40, 32, 0)
+    case_matmul(m, 'mb_batch', ab, [2, 8, K], ('mxint8', 'floor', None),
+                bb, [2, K, 40], ('mxfp4', 'floor', [1, 32, 1]), [2, 8, 40])
+
+
+def suite_matmul_batched_threads(m):
+    """Batched matmuls whose N spans several column tiles at every target,
+    so threads=N splits them into column panels plus a ragged tail."""
+    rng = random.Random('matmul_batched_threads')
+    K = 64
+    for name, M, N, af, bf in [
+            ('f32_x_fp4', 8, 264, None, ('mxfp4', 'floor', [32, 1])),
+            ('int8_x_nvfp4', 13, 200,
+             ('#mx.format<i8, f8E8M0FNU, block = 16>', 'floor', None),
+             ('nvfp4', None, [16, 1])),
+            ('e4m3_x_e4m3', 8, 136, ('mxfp8_e4m3', 'floor', None),
+             ('mxfp8_e4m3', 'floor', [32, 1]))]:
+        a = kblocks(rng, M, K, 32, 1)
+        b = kblocks(rng, K, N, 32, 0)
+        if name == 'f32_x_fp4':
+            b[40][200] = NAN             # a NaN block scale in a later panel
+        case_matmul(m, 'mbt_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
+
+
 def suite_hadamard(m):
     rng = random.Random('hadamard')
     rows = [gauss_row(rng, 256, 1.0) for _ in range(4)]
@@ -784,6 +850,8 @@ SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
           'convert': suite_convert, 'matmul': suite_matmul,
           'matmul_wide': suite_matmul_wide,
           'matmul_threads': suite_matmul_threads,
+          'matmul_batched': suite_matmul_batched,
+          'matmul_batched_threads': suite_matmul_batched_threads,
           'quantize_wide': suite_quantize_wide,
           'hadamard': suite_hadamard, 'bf16_subnormal': suite_bf16_subnormal}
 

@@ -1,0 +1,335 @@
+//===- VectorBatchedMatmul.cpp - Register-blocked mx.matmul ---------------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// mx.matmul with a block-scaled rhs and M >= kBatchedMinRows (prompt
+// processing) as a register-blocked micro-kernel. An output tile of mr rows
+// by nr columns (nv vectors) carries its partial sums in registers through
+// each K block and its accumulators as loop-carried values through the
+// whole K loop:
+//
+//   for each column panel (scf.forall with panels > 1):
+//     for each batch, tile of nr columns, tile of mr rows:
+//       acc[mr][nv] = 0
+//       for each K block j (increasing):
+//         partial[mr][nv] = 0
+//         for k in block j (increasing):
+//           w[nv] = value(code[k, cols])        -- decoded once
+//           for each row r: partial[r] = partial[r] + f32(a[r, k] * w)
+//         acc[r] = acc[r] + scaled(partial[r])  (applyMatmulBlockScales)
+//       out[rows, cols] = acc (* g)
+//
+// Every output element sees exactly the reference's operations in its order
+// (docs/Numerics.md §6): its own partial sums over k in increasing order,
+// scaled per (row, K block) and added to its own accumulator in block order.
+// Only which outputs are computed together changes, never an output's
+// arithmetic, so the result is bit-exact and independent of the tile and the
+// panel count. Products and sums are separate arith.mulf / arith.addf
+// without fastmath flags (no FMA).
+//
+// Rows are split into tiles of mr and mr - 1 rows (balanced, so a ragged M
+// costs at most one row per tile); the ragged last columns run the same
+// kernel with masked reads and writes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "VectorBatchedMatmul.h"
+
+#include "Lowering.h"
+
+#include "mx/Conversion/MXCommon/BlockEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::mx;
+using namespace mlir::mx::lowering;
+using namespace mlir::mx::lowering::vec;
+
+/// The most rows a tile takes: more rarely pays for the lhs broadcasts.
+constexpr int64_t kMaxTileRows = 8;
+
+BatchedTile vec::chooseBatchedTile(const VectorTarget &target,
+                                   const MatmulOperands &ops) {
+  // Two weight vectors per k step: one FP4 sub-chunk (its even and odd
+  // columns), two of the other kinds.
+  int64_t subChunks = ops.sc.interleave == 2 ? 1 : 2;
+  int64_t nv = subChunks * ops.sc.interleave;
+  int64_t table = 0;
+  if (ops.valueTable)
+    table = ops.valueTable->parts.size();
+  // Per row: nv partial sums, updated every k step; shared: the nv decoded
+  // vectors, the broadcast lhs value, the table and two constants (the
+  // code mask, a scratch product). The row's nv accumulators change once per K
+  // block: where they do not fit beside the partial sums, LLVM keeps some
+  // in memory at one load and store per K block, which costs less
+  // than halving the rows (each row reuses the decoded vectors once more).
+  int64_t rowsMax = std::clamp<int64_t>(
+      (target.registers - nv - table - 3) / nv, 1, kMaxTileRows);
+  // Balanced: as few tiles as rowsMax allows, of (nearly) equal height.
+  int64_t tiles = llvm::divideCeil(ops.m, rowsMax);
+  return {llvm::divideCeil(ops.m, tiles), subChunks};
+}
+
+namespace {
+
+struct BatchedEmitter {
+  /// One tile: rows [row0, row0 + rows) by `subChunks` sub-chunks from
+  /// column col0, written into `out` at column col - outCol0 (outCol0 null:
+  /// 0). Columns past N are masked when !inBounds.
+  Value emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows, Value col0,
+                 int64_t subChunks, bool inBounds, Value out,
+                 Value outCol0) const;
+  /// `count` tiles of `rows` rows from row `first`.
+  Value emitRowTiles(OpBuilder &b, Value bt, int64_t first, int64_t count,
+                     int64_t rows, Value col0, int64_t subChunks, bool inBounds,
+                     Value out, Value outCol0) const;
+  /// Every row tile of the columns from col0.
+  Value emitColumnTile(OpBuilder &b, Value bt, Value col0, int64_t subChunks,
+                       bool inBounds, Value out, Value outCol0) const;
+  /// The tiles of columns [lb, ub) (whole tiles) and, when `tail`, the
+  /// ragged last columns, for every batch.
+  Value emitColumns(OpBuilder &b, Value lb, Value ub, bool tail, Value out,
+                    Value outCol0) const;
+
+  VectorType f32v() const {
+    return VectorType::get({o.sc.lanes}, Float32Type::get(loc.getContext()));
+  }
+
+  const MatmulOperands &o;
+  Location loc;
+  BatchedTile tile;
+  int64_t numFull;
+};
+
+} // namespace
+
+Value BatchedEmitter::emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows,
+                               Value col0, int64_t subChunks, bool inBounds,
+                               Value out, Value outCol0) const {
+  const SubChunk &sc = o.sc;
+  unsigned bits = mxref::getElemInfo(o.bFormat.elem).bits;
+  int64_t nv = subChunks * sc.interleave;
+  SmallVector<Value> rowIdx;
+  for (int64_t r = 0; r < rows; ++r)
+    rowIdx.push_back(addIdx(b, loc, row0, r));
+  SmallVector<Value> colIdx;
+  for (int64_t u = 0; u < subChunks; ++u)
+    colIdx.push_back(addIdx(b, loc, col0, u * sc.cols));
+  Value zero = CodecEmitter(b, loc, f32v()).f32(0.0f);
+  SmallVector<Value> accInit(rows * nv, zero);
+
+  // The K-block loop; acc[r * nv + v] is row r, vector v.
+  auto blockLoop = scf::ForOp::create(
+      b, loc, indexConst(b, loc, 0), indexConst(b, loc, o.k / o.kb),
+      indexConst(b, loc, 1), accInit,
+      [&](OpBuilder &jb, Location, Value j, ValueRange acc) {
+        Value k0 = mulIdx(jb, loc, j, o.kb);
+        SmallVector<Value> partInit(rows * nv, zero);
+        auto kLoop = scf::ForOp::create(
+            jb, loc, indexConst(jb, loc, 0), indexConst(jb, loc, o.kb),
+            indexConst(jb, loc, 1), partInit,
+            [&](OpBuilder &kb, Location, Value kk, ValueRange parts) {
+              Value kIdx = arith::AddIOp::create(kb, loc, k0, kk);
+              CodecEmitter e(kb, loc, f32v());
+              // The weight vectors of this k: read and decoded once.
+              SmallVector<Value> w;
+              for (Value col : colIdx) {
+                Value byteOff = divIdx(kb, loc, mulIdx(kb, loc, col, bits), 8);
+                for (Value code :
+                     readCodes(kb, loc, o.bFormat.elem, sc, o.packed,
+                               ValueRange{bt, kIdx}, byteOff, inBounds))
+                  w.push_back(o.valueTable
+                                  ? lookup(kb, loc, *o.valueTable, code)
+                                  : e.decodeElem(o.bFormat.elem, code));
+              }
+              // ... and used by every row: f32(partial + f32(a * w)).
+              SmallVector<Value> next;
+              for (int64_t r = 0; r < rows; ++r) {
+                Value a = tensor::ExtractOp::create(
+                    kb, loc, o.aValues, ValueRange{bt, rowIdx[r], kIdx});
+                Value av = vector::BroadcastOp::create(kb, loc, f32v(), a);
+                for (int64_t v = 0; v < nv; ++v) {
+                  Value prod = arith::MulFOp::create(kb, loc, av, w[v]);
+                  next.push_back(
+                      arith::AddFOp::create(kb, loc, parts[r * nv + v], prod));
+                }
+              }
+              scf::YieldOp::create(kb, loc, next);
+            });
+        // The block's scales, per (row, K block) and per column lane.
+        CodecEmitter e(jb, loc, f32v());
+        SmallVector<Value> bCodes;
+        if (o.bScales)
+          for (Value col : colIdx)
+            llvm::append_range(bCodes, readScaleCodes(jb, loc, o.bScales, bt, j,
+                                                      col, o.bn, sc, inBounds));
+        SmallVector<Value> next;
+        for (int64_t r = 0; r < rows; ++r) {
+          Value aCode;
+          if (o.aScales) {
+            Value s = tensor::ExtractOp::create(
+                jb, loc, o.aScales,
+                ValueRange{bt, divIdx(jb, loc, rowIdx[r], o.bm), j});
+            aCode = e.broadcast(e.toI32(s));
+          }
+          for (int64_t v = 0; v < nv; ++v) {
+            SmallVector<ScaleCode> codes;
+            if (aCode)
+              codes.push_back({aCode, o.aScaleKind});
+            if (o.bScales)
+              codes.push_back({bCodes[v], o.bFormat.scale});
+            Value scaled =
+                applyMatmulBlockScales(e, kLoop.getResult(r * nv + v), codes);
+            next.push_back(
+                arith::AddFOp::create(jb, loc, acc[r * nv + v], scaled));
+          }
+        }
+        scf::YieldOp::create(jb, loc, next);
+      });
+
+  // Back to column order (FP4: even and odd lanes interleaved), times g.
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t u = 0; u < subChunks; ++u) {
+      int64_t v = (r * subChunks + u) * sc.interleave;
+      Value x = blockLoop.getResult(v);
+      if (sc.interleave == 2)
+        x = vector::InterleaveOp::create(b, loc, x, blockLoop.getResult(v + 1));
+      if (o.g)
+        x = arith::MulFOp::create(
+            b, loc, x, vector::BroadcastOp::create(b, loc, x.getType(), o.g));
+      Value col = colIdx[u];
+      if (outCol0)
+        col = arith::SubIOp::create(b, loc, col, outCol0);
+      out =
+          writeVector(b, loc, x, out, ValueRange{bt, rowIdx[r], col}, inBounds);
+    }
+  }
+  return out;
+}
+
+Value BatchedEmitter::emitRowTiles(OpBuilder &b, Value bt, int64_t first,
+                                   int64_t count, int64_t rows, Value col0,
+                                   int64_t subChunks, bool inBounds, Value out,
+                                   Value outCol0) const {
+  if (count == 0 || rows == 0)
+    return out;
+  return scf::ForOp::create(
+             b, loc, indexConst(b, loc, first),
+             indexConst(b, loc, first + count * rows), indexConst(b, loc, rows),
+             ValueRange{out},
+             [&](OpBuilder &rb, Location, Value row0, ValueRange args) {
+               scf::YieldOp::create(rb, loc,
+                                    emitTile(rb, bt, row0, rows, col0,
+                                             subChunks, inBounds, args[0],
+                                             outCol0));
+             })
+      .getResult(0);
+}
+
+Value BatchedEmitter::emitColumnTile(OpBuilder &b, Value bt, Value col0,
+                                     int64_t subChunks, bool inBounds,
+                                     Value out, Value outCol0) const {
+  // Balanced row tiles: tiles of mr rows, then of mr - 1, then the rest.
+  int64_t m = o.m, mr = tile.rows;
+  int64_t tiles = llvm::divideCeil(m, mr);
+  int64_t big = std::clamp<int64_t>(m - tiles * (mr - 1), 0, m / mr);
+  int64_t rest = m - big * mr;
+  int64_t small = mr > 1 ? rest / (mr - 1) : 0;
+  int64_t tail = rest - small * (mr - 1);
+  out =
+      emitRowTiles(b, bt, 0, big, mr, col0, subChunks, inBounds, out, outCol0);
+  out = emitRowTiles(b, bt, big * mr, small, mr - 1, col0, subChunks, inBounds,
+                     out, outCol0);
+  return emitRowTiles(b, bt, m - tail, 1, tail, col0, subChunks, inBounds, out,
+                      outCol0);
+}
+
+Value BatchedEmitter::emitColumns(OpBuilder &b, Value lb, Value ub, bool tail,
+                                  Value out, Value outCol0) const {
+  int64_t width = tile.subChunks * o.sc.cols;
+  // The ragged last columns: whole sub-chunks, masked past N.
+  int64_t tailSubChunks = llvm::divideCeil(o.n - numFull, o.sc.cols);
+  return scf::ForOp::create(
+             b, loc, indexConst(b, loc, 0), indexConst(b, loc, o.batch),
+             indexConst(b, loc, 1), ValueRange{out},
+             [&](OpBuilder &bb, Location, Value bt, ValueRange bArgs) {
+               Value acc = bArgs[0];
+               if (lb)
+                 acc = scf::ForOp::create(
+                           bb, loc, lb, ub, indexConst(bb, loc, width),
+                           ValueRange{acc},
+                           [&](OpBuilder &cb, Location, Value col0,
+                               ValueRange cArgs) {
+                             scf::YieldOp::create(
+                                 cb, loc,
+                                 emitColumnTile(cb, bt, col0, tile.subChunks,
+                                                true, cArgs[0], outCol0));
+                           })
+                           .getResult(0);
+               if (tail && tailSubChunks > 0)
+                 acc = emitColumnTile(bb, bt, indexConst(bb, loc, numFull),
+                                      tailSubChunks, false, acc, outCol0);
+               scf::YieldOp::create(bb, loc, acc);
+             })
+      .getResult(0);
+}
+
+Value vec::emitBatchedMatmul(OpBuilder &b, Location loc,
+                             const MatmulOperands &ops, BatchedTile tile,
+                             int64_t panels) {
+  int64_t width = tile.subChunks * ops.sc.cols;
+  BatchedEmitter em{ops, loc, tile, ops.n / width * width};
+  Type f32 = b.getF32Type();
+  Value out = createEmpty(b, loc, {ops.batch, ops.m, ops.n}, f32);
+  // Panels of whole column tiles, none empty: the last may be narrower.
+  int64_t numTiles = em.numFull / width;
+  int64_t nPanels = std::min(panels, numTiles), panelCols = 0;
+  if (nPanels > 1) {
+    int64_t perPanel = llvm::divideCeil(numTiles, nPanels);
+    nPanels = llvm::divideCeil(numTiles, perPanel);
+    panelCols = perPanel * width;
+  }
+  if (nPanels <= 1)
+    return em.emitColumns(b, indexConst(b, loc, 0),
+                          indexConst(b, loc, em.numFull), em.numFull < ops.n,
+                          out, Value());
+
+  // One panel per iteration, writing its own columns of the output.
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(nPanels)}, ValueRange{out},
+      std::nullopt);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(forall.getTerminator());
+    Value col0 = mulIdx(b, loc, forall.getInductionVars()[0], panelCols);
+    Value colEnd =
+        arith::MinUIOp::create(b, loc, addIdx(b, loc, col0, panelCols),
+                               indexConst(b, loc, em.numFull));
+    Value cols = arith::SubIOp::create(b, loc, colEnd, col0);
+    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                         col0};
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(ops.batch),
+                                       b.getIndexAttr(ops.m), cols};
+    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+    Value shared = forall.getRegionIterArgs()[0];
+    Value slice =
+        tensor::ExtractSliceOp::create(b, loc, shared, offsets, sizes, strides);
+    Value panel = em.emitColumns(b, col0, colEnd, false, slice, col0);
+    b.setInsertionPointToStart(&forall.getTerminator().getRegion().front());
+    tensor::ParallelInsertSliceOp::create(b, loc, panel, shared, offsets, sizes,
+                                          strides);
+  }
+  out = forall.getResult(0);
+  // The ragged last columns, after every panel.
+  if (em.numFull < ops.n)
+    out = em.emitColumns(b, Value(), Value(), true, out, Value());
+  return out;
+}
