@@ -13,13 +13,16 @@
 # Wall times mean something only on an idle machine; CPU time is the
 # figure that carries over from a loaded one.
 #   bench/compile-scaling/run.sh [BUILD_DIR] [WORK_DIR] [N ...]
-#   SHAPES="one many" (default) selects the shapes.
+#   SHAPES="one many" (default) selects the shapes, STAGES="parse select
+#   apply cpu nvvm" (default) the stages (select and apply make the input
+#   of the later ones).
 set -e
 here=$(dirname "$0")
 build=${1:-build}
 work=${2:-/tmp/mx-compile-scaling}
 [ $# -gt 2 ] && shift 2 || set -- 1000 10000 100000
 shapes=${SHAPES:-one many}
+stages=${STAGES:-parse select apply cpu nvvm}
 mkdir -p "$work"
 opt="$build/bin/mx-opt"
 [ -x "$opt" ] || { echo "no $opt (build mx-opt first)" >&2; exit 1; }
@@ -27,6 +30,7 @@ results="$work/results.md"
 stage() { # NAME IN OUT ARGS...: one mx-opt run, its times and peak RSS
   name=$1 in=$2 out=$3
   shift 3
+  case " $stages " in *" $name "*) ;; *) return 0 ;; esac
   log="$work/$shape-$n-$name.log"
   if ! /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$opt" "$in" "$@" \
       --mlir-timing --mlir-timing-display=list -o "$out" 2> "$log"; then
