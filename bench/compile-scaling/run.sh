@@ -38,12 +38,15 @@ stage() { # NAME IN OUT ARGS...: one mx-opt run, its times and peak RSS
     exit 1
   fi
   read -r wall user sys kib < "$work/time"
-  # The costliest pass of the timing (its wall time): not the totals
-  # (root, Total), the remainder (Rest) nor a nested pipeline's sum.
+  # The costliest pass of the timing (its wall time, the last column when
+  # threads add a user-time one): not the totals (root, Total), the
+  # remainder (Rest) nor a nested pipeline's sum.
   top=$(awk '/^ *[0-9.]+ +\( *[0-9.]+%\)/ && !/  (root|Total|Rest)$/ &&
            !/Pipeline/ {
            t = $1; sub(/^ *[0-9.]+ +\( *[0-9.]+%\) +/, "");
-           sub(/^[0-9.]+ +\( *[0-9.]+%\) +/, "");
+           if ($0 ~ /^[0-9.]+ +\( *[0-9.]+%\)/) {
+             t = $1; sub(/^[0-9.]+ +\( *[0-9.]+%\) +/, "");
+           }
            if (t + 0 > best) { best = t + 0; name = $0 } }
          END { printf "%s %.2f s", name, best }' "$log")
   printf '| %s | %s | %s | %s | %.2f | %s | %d | %s |\n' "$n" "$shape" \
