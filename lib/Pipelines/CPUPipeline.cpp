@@ -41,9 +41,15 @@ unsigned mlir::mx::resolveThreads(unsigned threads) {
 
 void mlir::mx::buildMXHostBufferizationPipeline(OpPassManager &pm,
                                                 unsigned threads) {
-  // Elementwise arith on tensors (e.g. bitcasts of unpacked components).
-  pm.addPass(createConvertElementwiseToLinalgPass());
-  pm.addPass(createCanonicalizerPass());
+  // The passes that work within one function run on each function (and GPU
+  // module) of the module: MLIR runs them on its threads when there are
+  // many. The others create or look up symbols, so they stay on the module.
+  {
+    OpPassManager &fn = pm.nestAny();
+    // Elementwise arith on tensors (e.g. bitcasts of unpacked components).
+    fn.addPass(createConvertElementwiseToLinalgPass());
+    fn.addPass(createCanonicalizerPass());
+  }
   bufferization::OneShotBufferizePassOptions bufOpts;
   bufOpts.bufferizeFunctionBoundaries = true;
   bufOpts.functionBoundaryTypeConversion =
@@ -67,14 +73,15 @@ void mlir::mx::buildMXHostBufferizationPipeline(OpPassManager &pm,
     pm.addPass(createAsyncRuntimeRefCountingPass());
     pm.addPass(createAsyncRuntimeRefCountingOptPass());
   }
-  pm.addPass(createConvertLinalgToLoopsPass());
+  OpPassManager &fn = pm.nestAny();
+  fn.addPass(createConvertLinalgToLoopsPass());
   // Transfers of more than one dimension to loops; 1-D ones (all the MX
   // lowering emits) become (masked) vector loads and stores in
   // convert-vector-to-llvm.
-  pm.addPass(createConvertVectorToSCFPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
+  fn.addPass(createConvertVectorToSCFPass());
+  fn.addPass(memref::createExpandStridedMetadataPass());
+  fn.addPass(createLowerAffinePass());
+  fn.addPass(createSCFToControlFlowPass());
 }
 
 void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,

@@ -236,7 +236,8 @@ void ApplyPolicyPass::runOnOperation() {
       if (linalg::isaContractionOpInterface(linalgOp) ||
           isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::MatvecOp,
               linalg::VecmatOp>(op))
-        op->emitRemark() << "mx-apply-policy: not rewritten: " << whyNot;
+        emitRemark(op->getLoc())
+            << "mx-apply-policy: not rewritten: " << whyNot;
       continue;
     }
     rewrite(*c, policy);
@@ -337,7 +338,7 @@ void ApplyPolicyPass::rewrite(const Contraction &c, PolicyAttr policy) {
   if (!lhs.choice && !rhs.choice && !hadamard)
     return; // nothing to quantize here
   auto reject = [&](const Twine &why) {
-    op->emitRemark() << "mx-apply-policy: not rewritten: " << why;
+    emitRemark(op->getLoc()) << "mx-apply-policy: not rewritten: " << why;
   };
   if (policy.getRounding() &&
       policy.getRounding().getValue() == Rounding::stochastic)
@@ -400,7 +401,7 @@ void ApplyPolicyPass::rewrite(const Contraction &c, PolicyAttr policy) {
                     "resource blob?)");
 
   if (!m6.empty())
-    op->emitRemark() << "mx-apply-policy: " << m6;
+    emitRemark(op->getLoc()) << "mx-apply-policy: " << m6;
   OpBuilder b(op);
   Location loc = op->getLoc();
   SmallVector<Value> folded;
@@ -456,7 +457,10 @@ void ApplyPolicyPass::rewrite(const Contraction &c, PolicyAttr policy) {
     result = arith::AddFOp::create(b, loc, result, initValue);
 
   {
-    InFlightDiagnostic diag = op->emitRemark() << "mx-apply-policy:";
+    // At the op's location, without the op attached: printing an op into
+    // its remark walks its whole function to name values, so one remark per
+    // contraction was quadratic in the function's size.
+    InFlightDiagnostic diag = emitRemark(loc) << "mx-apply-policy:";
     for (OperandPlan *plan : {&lhs, &rhs}) {
       diag << " " << (plan->isLhs ? "lhs" : "rhs") << " "
            << (plan->operand->isWeight() ? "weight" : "activation") << " "

@@ -22,7 +22,9 @@
 #include "mx/Dialect/MX/Transforms/FormatSelection.h"
 #include "mx/Numerics/Hadamard.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/Threading.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/MapVector.h"
@@ -124,6 +126,39 @@ Attribute getChoiceAttr(MLIRContext *ctx, const mxsel::Candidate &c) {
     return PlainFormatAttr::get(ctx, PlainFormat::none);
   }
   return {};
+}
+
+/// What a weight's evaluation depends on: its constant (attributes are
+/// uniqued, so equal values are the same attribute), the layout chain and
+/// view that arrange the values, the geometry and the scale mode in scope.
+/// Empty when the constant's attribute cannot be read (not shared then).
+std::string getEvaluationKey(const ContractionOperand &o,
+                             const mxsel::OperandGeometry &g,
+                             std::optional<mxref::ScaleMode> scaleMode) {
+  Attribute attr;
+  if (!o.constant || !matchPattern(o.constant->getResult(0), m_Constant(&attr)))
+    return "";
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  auto list = [&](ArrayRef<int64_t> xs) {
+    os << "[";
+    llvm::interleaveComma(xs, os);
+    os << "]";
+  };
+  os << attr.getAsOpaquePointer() << " "
+     << cast<ShapedType>(o.constant->getResult(0).getType());
+  // Only transposes move values; reshapes are recorded by their result.
+  for (Operation *op : o.chain) {
+    os << " " << op->getName() << op->getResult(0).getType();
+    if (auto t = dyn_cast<linalg::TransposeOp>(op))
+      list(t.getPermutation());
+  }
+  os << " view";
+  list(o.dims);
+  list(g.shape);
+  os << (g.isLhs ? " lhs" : " rhs") << " mode "
+     << (scaleMode ? int(*scaleMode) : -1);
+  return key;
 }
 
 int64_t getNumElements(ArrayRef<int64_t> shape) {
@@ -289,47 +324,93 @@ void SelectFormatsPass::runOnOperation() {
     return signalPassFailure();
 
   // Evaluate every candidate on every operand, in parallel (one task per
-  // operand: its values are read once); each task writes its own slot.
+  // weight group: its values are read once).
   llvm::DenseMap<Operation *, int> selectedPerOp;
   for (const Selected &s : sel)
     ++selectedPerOp[s.op];
   auto isRecipe = [](const mxsel::Candidate &c) {
     return c.scaleMode || c.hadamard;
   };
+  auto recipeWhyNot = [&](const Selected &s,
+                          const mxsel::Candidate &c) -> std::string {
+    if (!isRecipe(c))
+      return "";
+    if (!s.isWeight)
+      return "recipes (scale-modes, hadamard) are offered to weights only";
+    if (selectedPerOp.lookup(s.op) > 1)
+      return "a recipe is an op-level choice and this op has another "
+             "selected operand";
+    return "";
+  };
+  // Weights that read the same values the same way evaluate the same, so
+  // each such group is evaluated once (a model reuses a weight; the
+  // compile-scaling benchmark reuses 16 for any number of contractions),
+  // with every candidate that some member of the group is offered.
+  struct WeightGroup {
+    size_t first;
+    std::vector<bool> needed;
+    std::vector<mxsel::Evaluation> evals;
+    std::string unreadable;
+  };
+  std::vector<WeightGroup> groups;
+  std::vector<size_t> groupOf(sel.size());
+  {
+    llvm::StringMap<size_t> byKey;
+    for (auto [i, s] : llvm::enumerate(sel)) {
+      if (!s.isWeight)
+        continue;
+      const ContractionOperand &o =
+          s.isLhs ? s.contraction.lhs : s.contraction.rhs;
+      std::string key = getEvaluationKey(o, s.geometry, s.scaleMode);
+      auto [it, isNew] = byKey.try_emplace(key, groups.size());
+      if (isNew || key.empty()) {
+        it->second = groups.size();
+        groups.push_back({i, std::vector<bool>(cands.size(), false), {}, {}});
+      }
+      groupOf[i] = it->second;
+      for (auto [j, c] : llvm::enumerate(cands))
+        if (recipeWhyNot(s, c).empty())
+          groups[it->second].needed[j] = true;
+    }
+  }
+  parallelFor(ctx, 0, groups.size(), [&](size_t gi) {
+    WeightGroup &g = groups[gi];
+    const Selected &s = sel[g.first];
+    const ContractionOperand &o =
+        s.isLhs ? s.contraction.lhs : s.contraction.rhs;
+    FailureOr<std::vector<float>> values = getWeightValues(o);
+    if (::mlir::failed(values)) {
+      g.unreadable = "its constant values cannot be read";
+      return;
+    }
+    g.evals.resize(cands.size());
+    for (auto [c, e, needed] : llvm::zip_equal(cands, g.evals, g.needed))
+      if (needed)
+        e = mxsel::evaluate(c, *values, s.geometry, s.scaleMode);
+  });
+  // Each operand: its group's evaluations (weights) or its calibration
+  // (activations); each task writes its own slot.
   parallelFor(ctx, 0, sel.size(), [&](size_t i) {
     Selected &s = sel[i];
     s.evals.resize(cands.size());
-    auto recipeWhyNot = [&](const mxsel::Candidate &c) -> std::string {
-      if (!isRecipe(c))
-        return "";
-      if (!s.isWeight)
-        return "recipes (scale-modes, hadamard) are offered to weights only";
-      if (selectedPerOp.lookup(s.op) > 1)
-        return "a recipe is an op-level choice and this op has another "
-               "selected operand";
-      return "";
-    };
     if (s.isWeight) {
-      const ContractionOperand &o =
-          s.isLhs ? s.contraction.lhs : s.contraction.rhs;
-      FailureOr<std::vector<float>> values = getWeightValues(o);
-      if (::mlir::failed(values)) {
-        s.unreadable = "its constant values cannot be read";
+      const WeightGroup &g = groups[groupOf[i]];
+      if (!g.unreadable.empty()) {
+        s.unreadable = g.unreadable;
         return;
       }
-      for (auto [c, e] : llvm::zip_equal(cands, s.evals)) {
-        if (std::string why = recipeWhyNot(c); !why.empty()) {
+      for (auto [c, e, shared] : llvm::zip_equal(cands, s.evals, g.evals)) {
+        if (std::string why = recipeWhyNot(s, c); !why.empty())
           e.whyNot = why;
-          continue;
-        }
-        e = mxsel::evaluate(c, *values, s.geometry, s.scaleMode);
+        else
+          e = shared;
       }
       return;
     }
     // Activations: exact sums from calibration; bits from the geometry.
     std::vector<float> zeros(getNumElements(s.geometry.shape), 0.0f);
     for (auto [c, e] : llvm::zip_equal(cands, s.evals)) {
-      if (std::string why = recipeWhyNot(c); !why.empty()) {
+      if (std::string why = recipeWhyNot(s, c); !why.empty()) {
         e.whyNot = why;
         continue;
       }
