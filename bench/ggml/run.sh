@@ -22,7 +22,7 @@ set -euo pipefail
 # ggml-org/ggml "readme : update following llama.cpp style (#1599)",
 # 2026-08-21, synced with llama.cpp: the CPU backend with MXFP4 (CPU_REPACK
 # 8x8 interleave on AVX2/AVX-512) and NVFP4 (vec_dot only).
-GGML_REPO=https://github.com/ggml-org/ggml
+GGML_REPO=${GGML_REPO:-https://github.com/ggml-org/ggml} # or a local mirror
 GGML_PIN=d99724f2b141fed9e1a9f402213506c081433465
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -99,8 +99,11 @@ status=0
 for i in "${isas[@]}"; do
   echo "== building ggml ($i) and the harness in $scratch"
   build_one "$i"
-  echo "== ggml commit $commit, ISA $i"
-  "$scratch/harness-$i/bin/mx-ggml-side-by-side" --isa="$i" \
-    "${harness_args[@]}" | tee "$scratch/result-$i.txt" || status=1
+  {
+    echo "== ggml commit $commit, ISA $i"
+    "$scratch/harness-$i/bin/mx-ggml-side-by-side" --isa="$i" \
+      "${harness_args[@]}" || echo "FAILED (exit status $?)"
+  } | tee "$scratch/result-$i.txt"
+  if grep -q "^FAILED (exit status" "$scratch/result-$i.txt"; then status=1; fi
 done
 exit $status

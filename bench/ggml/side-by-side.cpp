@@ -406,6 +406,21 @@ bool checkMX(const MXKernel &kernel, const char *name, const char *acts,
 // ggml
 //===----------------------------------------------------------------------===//
 
+/// ggml's log without its debug lines (one per repacked tensor); the last
+/// repack line is kept to be reported once per weight set.
+std::string lastRepackLine;
+void ggmlLog(ggml_log_level level, const char *text, void *) {
+  static bool dropping = false;
+  if (level != GGML_LOG_LEVEL_CONT)
+    dropping = level == GGML_LOG_LEVEL_DEBUG;
+  if (dropping) {
+    if (llvm::StringRef(text).contains("repack tensor"))
+      lastRepackLine = llvm::StringRef(text).trim().str();
+    return;
+  }
+  fputs(text, stderr);
+}
+
 /// ggml's CPU backend with the extra buffer type llama.cpp would pick for
 /// weights ("CPU_REPACK"), found as llama.cpp finds it: through the device's
 /// "ggml_backend_dev_get_extra_bufts" procedure.
@@ -415,6 +430,7 @@ struct GGML {
   ggml_backend_buffer_type_t repack = nullptr;
 
   bool init() {
+    ggml_log_set(ggmlLog, nullptr);
     backend = ggml_backend_cpu_init();
     if (!backend)
       return false;
@@ -449,7 +465,8 @@ struct GGMLWeights {
                           /*no_alloc=*/true};
     ctx = ggml_init(p);
     for (size_t i = 0; i < count; ++i)
-      w.push_back(ggml_new_tensor_2d(ctx, type, k, n));
+      w.push_back(
+          ggml_format_name(ggml_new_tensor_2d(ctx, type, k, n), "w%zu", i));
     buf = ggml_backend_alloc_ctx_tensors_from_buft(ctx, buft);
     if (!buf)
       return false;
@@ -572,6 +589,7 @@ struct Contender {
   std::string name;
   bool isMX;
   double bytes;                ///< weight bytes one product reads
+  double flops;                ///< 2 M K N when reported (batched), else 0
   std::function<bool()> round; ///< one round: `calls` products
   std::vector<double> times;   ///< seconds per product, one per round
 };
@@ -609,13 +627,19 @@ bool runRounds(const Options &o, const std::string &title, int threads,
                                  "rounds)",
                                  bw / 1.0);
   llvm::outs() << "\n";
-  llvm::outs() << llvm::format("  %-44s %10s %10s %8s %7s\n", "", "median ms",
-                               "min ms", "GB/s", bwBuf ? "of bw" : "");
+  bool flops = cs.front().flops != 0;
+  llvm::outs() << llvm::format("  %-44s %10s %10s %8s %8s\n", "", "median ms",
+                               "min ms", "GB/s",
+                               bwBuf   ? "of bw"
+                               : flops ? "GFLOP/s"
+                                       : "");
   for (Contender &c : cs) {
     double md = median(c.times),
            mn = *std::min_element(c.times.begin(), c.times.end());
     llvm::outs() << llvm::format("  %-44s %10.3f %10.3f %8.2f", c.name.c_str(),
                                  md * 1e3, mn * 1e3, c.bytes / md / 1e9);
+    if (c.flops)
+      llvm::outs() << llvm::format(" %8.1f", c.flops / md / 1e9);
     if (bwBuf)
       llvm::outs() << llvm::format(" %6.1f%%", 100.0 * c.bytes / md / 1e9 / bw);
     llvm::outs() << "\n";
@@ -698,6 +722,8 @@ struct Harness {
           ggml_backend_tensor_set(repackW.w[i], bytesG.data(), 0,
                                   bytesG.size());
       }
+      if (repack)
+        llvm::outs() << "ggml (" << lastRepackLine << ")\n";
       std::string title =
           llvm::formatv("GEMV {0} [{1}x1 blocks] {2}x{3}, batch 1, ", w.preset,
                         w.kb, k, n)
@@ -742,6 +768,7 @@ struct Harness {
                             : std::string("MX ") + w.preset + " x mxint8 acts",
                         true,
                         bytes,
+                        0,
                         [&, kp] {
                           for (size_t c = 0; c < calls; ++c)
                             kp->call(act.data(), mx[c % mx.size()], nullptr);
@@ -756,6 +783,7 @@ struct Harness {
           cs.push_back({"ggml mxfp4 CPU_REPACK (q8_0 acts)",
                         false,
                         double(repackW.bytesEach),
+                        0,
                         [&] { return repackG.compute(g); },
                         {}});
         }
@@ -768,6 +796,7 @@ struct Harness {
         cs.push_back({plainName,
                       false,
                       double(plainW.bytesEach),
+                      0,
                       [&] { return plainG.compute(g); },
                       {}});
         if (!runRounds(o, title, t, calls, cs, dram ? &bwBuf : nullptr))
@@ -834,6 +863,7 @@ struct Harness {
           kernels.push_back(std::move(*kern));
         }
         std::vector<Contender> cs;
+        double flops = 2.0 * double(m) * double(k) * double(n);
         const char *mxNames[2] = {"MX mxfp4 x f32 acts",
                                   "MX mxfp4 x mxint8 acts"};
         for (int i = 0; i < 2; ++i) {
@@ -841,6 +871,7 @@ struct Harness {
           cs.push_back({mxNames[i],
                         true,
                         mxBytes,
+                        flops,
                         [&, kp] {
                           kp->call(act.data(), mx, nullptr);
                           return true;
@@ -871,6 +902,7 @@ struct Harness {
           cs.push_back({x.name,
                         false,
                         double(x.ws->bytesEach),
+                        flops,
                         [&, gr] { return gr->compute(g); },
                         {}});
         }
