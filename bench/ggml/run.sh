@@ -17,6 +17,7 @@
 #              installed into the scratch folder with `cmake --install`.
 # Every other option goes to the harness (--gib, --rounds, --k, --n,
 # --cache-n, --threads, --batches, --no-gemv, --no-nvfp4; see its --help).
+# Environment: GGML_REPO (clone from a mirror), JOBS (build parallelism).
 set -euo pipefail
 
 # ggml-org/ggml "readme : update following llama.cpp style (#1599)",
@@ -35,7 +36,7 @@ for a in "$@"; do
   --mx-build=*) mxbuild=${a#*=} ;;
   --isa=both | --isa=native | --isa=avx2) isa=${a#*=} ;;
   --isa=*) echo "run.sh: --isa is both, native or avx2" >&2; exit 1 ;;
-  -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
   *) harness_args+=("$a") ;;
   esac
 done
