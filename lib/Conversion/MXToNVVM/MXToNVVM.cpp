@@ -422,7 +422,7 @@ struct ConvertMXToGPUPass
                        << " cannot serve this matmul: " << why;
         return failure();
       }
-      op.emitRemark() << "mx.matmul stays on the host: " << why;
+      emitRemark(op.getLoc()) << "mx.matmul stays on the host: " << why;
       return std::optional<MatmulSpec>();
     };
     if (!lt || !rt)
@@ -481,9 +481,9 @@ struct ConvertMXToGPUPass
       s.flavour = c.flavour;
       use(c);
       record(path);
-      op.emitRemark() << "mx.matmul on " << chip << ": path "
-                      << stringifyGPUMatmulPath(path) << " (" << c.what
-                      << "), as requested";
+      emitRemark(op.getLoc()) << "mx.matmul on " << chip << ": path "
+                              << stringifyGPUMatmulPath(path) << " (" << c.what
+                              << "), as requested";
       return std::optional<MatmulSpec>(s);
     }
 
@@ -496,9 +496,9 @@ struct ConvertMXToGPUPass
       s.flavour = c.flavour;
       use(c);
       record(p);
-      op.emitRemark() << "mx.matmul on " << chip << ": path "
-                      << stringifyGPUMatmulPath(p) << " (" << c.what
-                      << "): " << because;
+      emitRemark(op.getLoc())
+          << "mx.matmul on " << chip << ": path " << stringifyGPUMatmulPath(p)
+          << " (" << c.what << "): " << because;
       return std::optional<MatmulSpec>(s);
     };
     if (s.m <= gemvMaxM)
@@ -567,32 +567,35 @@ struct ConvertMXToGPUPass
           matmuls.push_back({op, **spec});
       } else if (auto q = dyn_cast<QuantizeOp>(op)) {
         if (isPerTensor(q.getType())) {
-          q.emitRemark() << "mx.quantize stays on the host: per-tensor "
-                            "formats have no GPU kernel yet";
+          emitRemark(q.getLoc()) << "mx.quantize stays on the host: per-tensor "
+                                    "formats have no GPU kernel yet";
         } else if (q.getRounding() == Rounding::stochastic) {
-          q.emitRemark() << "mx.quantize stays on the host: stochastic "
-                            "rounding has no GPU kernel yet";
+          emitRemark(q.getLoc()) << "mx.quantize stays on the host: stochastic "
+                                    "rounding has no GPU kernel yet";
         } else if (q.getType().getFormat().getFormat().tensorScale &&
                    !q.getTensorScale()) {
-          q.emitRemark() << "mx.quantize stays on the host: the NVFP4 tensor "
-                            "scale needs the whole tensor's amax (give "
-                            "tensor_scale to quantize on the GPU)";
+          emitRemark(q.getLoc())
+              << "mx.quantize stays on the host: the NVFP4 tensor "
+                 "scale needs the whole tensor's amax (give "
+                 "tensor_scale to quantize on the GPU)";
         } else {
-          q.emitRemark() << "mx.quantize on " << chip
-                         << ": block scales (one thread per block), then "
-                            "codes (one thread per packing group), integer "
-                            "codecs, bit-exact";
+          emitRemark(q.getLoc())
+              << "mx.quantize on " << chip
+              << ": block scales (one thread per block), then "
+                 "codes (one thread per packing group), integer "
+                 "codecs, bit-exact";
           gpuOps.push_back(op);
         }
       } else if (auto d = dyn_cast<DequantizeOp>(op)) {
         if (isPerTensor(d.getInput().getType())) {
-          d.emitRemark() << "mx.dequantize stays on the host: per-tensor "
-                            "formats have no GPU kernel yet";
+          emitRemark(d.getLoc())
+              << "mx.dequantize stays on the host: per-tensor "
+                 "formats have no GPU kernel yet";
           return;
         }
-        d.emitRemark() << "mx.dequantize on " << chip
-                       << ": one thread per element, integer codecs, "
-                          "bit-exact";
+        emitRemark(d.getLoc()) << "mx.dequantize on " << chip
+                               << ": one thread per element, integer codecs, "
+                                  "bit-exact";
         gpuOps.push_back(op);
       }
     });
