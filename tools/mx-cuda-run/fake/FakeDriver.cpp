@@ -162,6 +162,10 @@ CUresult cuEventCreate(CUevent *e, unsigned) {
   *e = reinterpret_cast<CUevent>(new int(0));
   return CUDA_SUCCESS;
 }
+CUresult cuEventDestroy(CUevent e) {
+  delete reinterpret_cast<int *>(e);
+  return CUDA_SUCCESS;
+}
 CUresult cuEventRecord(CUevent, CUstream) { return CUDA_SUCCESS; }
 CUresult cuEventSynchronize(CUevent) { return CUDA_SUCCESS; }
 // The unversioned symbol, which mx-cuda-run opens (cuda.h renames it).
