@@ -361,8 +361,12 @@ struct MmaMatmul {
   /// block's partial sums).
   Value e4m3x4OfHighNibbles(Value v) {
     CodecEmitter e(x.b, x.loc);
-    return e.orI(e.andI(v, e.i32(int32_t(0x80808080u))),
-                 e.andI(e.lshr(v, e.i32(2)), e.i32(0x1C1C1C1C)));
+    // One statement per op: argument evaluation order differs between
+    // compilers, and the emitted IR must not.
+    Value shifted = e.lshr(v, e.i32(2));
+    Value mag = e.andI(shifted, e.i32(0x1C1C1C1C));
+    Value sign = e.andI(v, e.i32(int32_t(0x80808080u)));
+    return e.orI(sign, mag);
   }
 
   /// The registers of one operand for every MMA of the block at `k0`:
