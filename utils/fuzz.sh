@@ -4,14 +4,14 @@
 #   utils/fuzz.sh TARGET HOURS [JOBS]
 #
 # TARGET is one of mx-fuzz-type-parser, mx-fuzz-opt, mx-fuzz-quant,
-# mx-fuzz-quantizer-diff. Configures (once) and builds build-fuzz/ with
-# clang-22, -DMX_BUILD_FUZZERS=ON and ASan+UBSan on every MX source, then
-# runs TARGET for HOURS hours (fractions allowed) on JOBS processes (default
-# 1) over a working corpus build-fuzz/corpus/TARGET seeded from
-# fuzz/corpus/TARGET. Crashes, leaks and timeouts land in
-# build-fuzz/artifacts/TARGET/; the log in build-fuzz/TARGET.log.
-# Environment: BUILD (default build-fuzz), MLIR_DIR, FUZZ_ARGS (extra
-# libFuzzer flags).
+# mx-fuzz-quantizer-diff. Configures (once, as utils/sanitize.sh does) and
+# builds TARGET in build-asan/, then runs it for HOURS hours (fractions
+# allowed) on JOBS processes (default 1) over a working corpus
+# build-asan/corpus/TARGET seeded from fuzz/corpus/TARGET and
+# fuzz/regressions/TARGET. Crashes, leaks and timeouts land in
+# build-asan/artifacts/TARGET/; the log in build-asan/TARGET.log.
+# Environment: BUILD (default build-asan), FUZZ_ARGS (extra libFuzzer
+# flags).
 set -euo pipefail
 if [ $# -lt 2 ]; then
   sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
@@ -23,20 +23,11 @@ case $target in
   *) echo "fuzz.sh: unknown target '$target'" >&2; exit 2 ;;
 esac
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD:-$src/build-fuzz}
-# -Wno-c++11-narrowing: clang rejects a narrowing brace initializer in
-# lib/Dialect/MX/MXTypes.cpp that g++ only warns about (docs/Fuzzing.md).
-if [ ! -f "$build/build.ninja" ]; then
-  CC=clang-22 CXX=clang++-22 cmake -G Ninja -S "$src" -B "$build" \
-    -DCMAKE_BUILD_TYPE=Release \
-    -DMLIR_DIR="${MLIR_DIR:-/usr/lib/llvm-22/lib/cmake/mlir}" \
-    -DLLVM_USE_LINKER=lld -DMX_BUILD_FUZZERS=ON \
-    -DCMAKE_C_FLAGS="-fsanitize=address,undefined -gline-tables-only" \
-    -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -gline-tables-only -Wno-c++11-narrowing" \
-    -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
-    -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
-    $(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
-fi
+build=${BUILD:-$src/build-asan}
+# The sanitized build of utils/sanitize.sh (clang-22, -O1, ASan+UBSan on
+# every MX source, -DMX_BUILD_FUZZERS=ON): one instrumented build serves CI
+# and the long runs.
+"$src/utils/sanitize.sh" --configure-only "$build"
 nice ninja -C "$build" "$target"
 corpus=$build/corpus/$target artifacts=$build/artifacts/$target
 mkdir -p "$corpus" "$artifacts"
@@ -46,7 +37,9 @@ dict=$src/fuzz/corpus/$target.dict
 # LLVM's BumpPtrAllocator poisons memory that uninstrumented libMLIR uses.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:allow_user_poisoning=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+regressions=$src/fuzz/regressions/$target
 nice "$build/bin/$target" "$corpus" "$src/fuzz/corpus/$target" \
+  $( [ -d "$regressions" ] && echo "$regressions" ) \
   -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
   $( [ "$jobs" -gt 1 ] && echo "-jobs=$jobs -workers=$jobs" ) -print_final_stats=1 \
   -artifact_prefix="$artifacts/" \

@@ -3,11 +3,18 @@
 # AddressSanitizer (with LeakSanitizer) and UndefinedBehaviorSanitizer
 # (clang-22, -DMX_SANITIZERS=address;undefined; Debian's libMLIR.so and
 # libLLVM.so stay uninstrumented) and runs the whole lit suite on them, the
-# slow differential suites sampled. Ends with lit's summary; exits non-zero
+# slow differential suites sampled, and the fuzz targets' short runs. Ends
+# with the line "N passed, N failed, N skipped"; exits non-zero
 # on any failure or sanitizer report. docs/Robustness.md explains the options.
-# Usage: utils/sanitize.sh [build-dir]   (default: build-asan)
+# Usage: utils/sanitize.sh [--configure-only] [build-dir]   (default: build-asan)
+# --configure-only stops after configuring (utils/fuzz.sh shares the build).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+configure_only=false
+if [[ ${1:-} == --configure-only ]]; then
+  configure_only=true
+  shift
+fi
 build=${1:-$root/build-asan}
 "$root/utils/install-deps.sh"
 if [[ ! -f $build/build.ninja ]]; then
@@ -24,9 +31,13 @@ if [[ ! -f $build/build.ninja ]]; then
     -DLLVM_USE_LINKER=lld \
     "-DMX_SANITIZERS=address;undefined" \
     -DMX_BUILD_FUZZERS=ON \
+    -DMX_ENABLE_PYTHON=OFF \
     "${launcher[@]}"
 fi
-# Only what the tests run (no benchmarks, no docs).
+if $configure_only; then
+  exit 0
+fi
+# Only what the tests run (no benchmarks, no docs, no Python package).
 cmake --build "$build" --target mx-test-depends
 
 supp=$root/utils/sanitize
@@ -42,4 +53,24 @@ export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-22/bin/llvm-symbolizer
 # One in MX_DIFF_SAMPLE cases of test/Integration/CPU's differential suites
 # (Inputs/differential.py); the unsanitized stage runs them all.
 export MX_DIFF_SAMPLE=${MX_DIFF_SAMPLE:-6}
-exec /usr/lib/llvm-22/bin/lit -sv "$build/test" "$build/test/Unit"
+# Not here, only in the normal stage: the Python package (a sanitized
+# extension cannot load into the uninstrumented interpreter; MX_ENABLE_PYTHON
+# above) and test/Install (an unsanitized g++ consumer cannot link the
+# sanitized libraries).
+export LIT_FILTER_OUT='^MX :: Install/'
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+/usr/lib/llvm-22/bin/lit -sv "$build/test" "$build/test/Unit" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+count() { # sums lit's summary lines whose label matches $1 (as utils/test.sh)
+  { grep -E "^ *($1) *: *[0-9]+" "$log" || true; } | sed -E 's/.*: *([0-9]+).*/\1/' |
+    awk '{s+=$1} END {print s+0}'
+}
+passed=$(count 'Passed|Expectedly Failed')
+failed=$(count 'Failed|Unresolved|Timed Out|Unexpectedly Passed')
+skipped=$(count 'Unsupported|Skipped')
+if [[ $rc -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$rc"

@@ -883,6 +883,8 @@ int run(const Options &opts) {
                "cuEventElapsedTime");
       us[r] = 1e3 * ms;
     }
+    for (CUevent e : ev)
+      cu.eventDestroy(e);
     std::sort(us.begin(), us.end());
     double med = us[us.size() / 2];
     std::printf("time: median %.3f us, min %.3f us, max %.3f us over %d runs "

@@ -23,6 +23,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,15 @@ struct FakeModule {
   std::string image;
   std::vector<std::unique_ptr<FakeFunction>> functions;
 };
+
+/// Device memory and modules the process holds, as a real driver tracks
+/// them: mx-cuda-run exits on a CUDA error without freeing what it holds,
+/// which the driver reclaims at process exit, so LeakSanitizer must not
+/// report it.
+std::set<void *> &live() {
+  static auto *handles = new std::set<void *>;
+  return *handles;
+}
 
 std::string outputPayload() {
   const char *path = std::getenv("MX_FAKE_CUDA_OUTPUT");
@@ -101,10 +111,12 @@ CUresult cuModuleLoadData(CUmodule *mod, const void *image) {
   std::memcpy(&shnum, p + 0x3c, 2);
   *mod = reinterpret_cast<CUmodule>(
       new FakeModule{std::string(p, shoff + uint64_t(shentsize) * shnum)});
+  live().insert(*mod);
   return CUDA_SUCCESS;
 }
 
 CUresult cuModuleUnload(CUmodule mod) {
+  live().erase(mod);
   delete reinterpret_cast<FakeModule *>(mod);
   return CUDA_SUCCESS;
 }
@@ -121,9 +133,13 @@ CUresult cuModuleGetFunction(CUfunction *fn, CUmodule mod, const char *name) {
 
 CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
   *p = reinterpret_cast<CUdeviceptr>(std::malloc(bytes));
-  return *p ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY;
+  if (!*p)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  live().insert(reinterpret_cast<void *>(*p));
+  return CUDA_SUCCESS;
 }
 CUresult cuMemFree_v2(CUdeviceptr p) {
+  live().erase(reinterpret_cast<void *>(p));
   std::free(reinterpret_cast<void *>(p));
   return CUDA_SUCCESS;
 }
@@ -160,6 +176,10 @@ CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
 
 CUresult cuEventCreate(CUevent *e, unsigned) {
   *e = reinterpret_cast<CUevent>(new int(0));
+  return CUDA_SUCCESS;
+}
+CUresult cuEventDestroy(CUevent e) {
+  delete reinterpret_cast<int *>(e);
   return CUDA_SUCCESS;
 }
 CUresult cuEventRecord(CUevent, CUstream) { return CUDA_SUCCESS; }

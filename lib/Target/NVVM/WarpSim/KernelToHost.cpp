@@ -773,7 +773,10 @@ struct Converter {
                   b.getUnitAttr());
     Block *entry = func.addEntryBlock();
     IRMapping map;
-    for (auto [i, arg] : llvm::enumerate(kernel.getArguments()))
+    // The block's arguments end with the workgroup attributions, mapped
+    // below; only the kernel's own arguments are the function's.
+    for (auto [i, arg] : llvm::enumerate(kernel.getArguments().take_front(
+             kernel.getArgumentTypes().size())))
       map.map(arg, entry->getArgument(kNumIdArgs + i));
     b.setInsertionPointToEnd(entry);
     // Workgroup memory: the attributions, then the module's workgroup
