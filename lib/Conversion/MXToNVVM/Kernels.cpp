@@ -175,12 +175,18 @@ struct MmaMatmul {
       // go to the MMA as they are.
       if (kind == mxref::ElemKind::E4M3 || kind == mxref::ElemKind::E5M2)
         return code;
-      return e.encodeElem(mxref::ElemKind::E4M3, e.decodeElem(kind, code),
-                          e.i32(0));
+      {
+        // One op per statement (argument evaluation order is the compiler's).
+        Value value = e.decodeElem(kind, code);
+        return e.encodeElem(mxref::ElemKind::E4M3, value, e.i32(0));
+      }
     default:
       // Every element value is exact in BF16 (at most 8 significant bits,
       // exponents within range): the top half of its f32 pattern.
-      return e.lshr(e.bitsOf(e.decodeElem(kind, code)), e.i32(16));
+      {
+        Value bits = e.bitsOf(e.decodeElem(kind, code));
+        return e.lshr(bits, e.i32(16));
+      }
     }
   }
 

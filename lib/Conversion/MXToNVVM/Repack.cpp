@@ -135,7 +135,10 @@ gpu::GPUFuncOp gpukernels::buildRepackKernel(OpBuilder &b, Location loc,
     for (int64_t i = 0; i < 8; ++i) {
       Value byte =
           x.loadI32(func.getArgument(0), {x.add(x.mul(w, 8), i), byteCol});
-      codes.push_back(e.andI(e.lshr(byte, shift), e.i32(0xf)));
+      // One op per statement: the IR must not depend on the compiler's
+      // argument evaluation order.
+      Value nibble = e.lshr(byte, shift);
+      codes.push_back(e.andI(nibble, e.i32(0xf)));
     }
   }
   Value word = repackedWord(e, spec.path, codes);
