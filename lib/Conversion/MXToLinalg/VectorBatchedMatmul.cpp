@@ -75,7 +75,7 @@ BatchedTile vec::chooseBatchedTile(const VectorTarget &target,
       (target.registers - nv - table - 3) / nv, 1, kMaxTileRows);
   // Balanced: as few tiles as rowsMax allows, of (nearly) equal height.
   int64_t tiles = llvm::divideCeil(ops.m, rowsMax);
-  return {llvm::divideCeil(ops.m, tiles), subChunks};
+  return {static_cast<int64_t>(llvm::divideCeil(ops.m, tiles)), subChunks};
 }
 
 namespace {
