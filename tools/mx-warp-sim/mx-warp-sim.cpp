@@ -325,6 +325,17 @@ int main(int argc, char **argv) {
     if (r.name.empty())
       continue;
     auto repackFn = (**host).lookupSymbol<func::FuncOp>(r.name);
+    // The launch names a kernel the host conversion must have produced; a
+    // hand-written module may not have it.
+    if (!repackFn ||
+        repackFn.getNumArguments() <= mx::warpsim::kNumIdArgs + 1 ||
+        !isa<MemRefType>(
+            repackFn.getArgumentTypes()[mx::warpsim::kNumIdArgs]) ||
+        !isa<MemRefType>(repackFn.getArgumentTypes().back())) {
+      kernel.emitError("mx-warp-sim: repack kernel @")
+          << r.name << " is missing or has an unexpected signature";
+      return 1;
+    }
     r.in =
         cast<MemRefType>(repackFn.getArgumentTypes()[mx::warpsim::kNumIdArgs]);
     r.out = cast<MemRefType>(repackFn.getArgumentTypes().back());

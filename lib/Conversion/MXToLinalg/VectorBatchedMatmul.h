@@ -20,8 +20,9 @@ namespace mx {
 namespace lowering {
 namespace vec {
 
-/// Rows from which the batched kernel replaces the GEMV kernel: a tile of
-/// mr >= 4 rows decodes each weight vector once for 4 or more products,
+/// Rows from which the batched kernel replaces the GEMV kernel: a row tile
+/// (balanced heights, so at least 2 rows once M >= 4) decodes each weight
+/// vector once for all its rows' products,
 /// where the GEMV kernel decodes it once per row (or builds a product table
 /// per row); below, the GEMV kernel's prefetched column streams are kept.
 constexpr int64_t kBatchedMinRows = 4;

@@ -416,7 +416,9 @@ struct MmaMatmul {
     int64_t wordsPerRow = spec.k / 8;
     SmallVector<Value> words;
     for (int64_t w = 0; w < run() / 8; ++w) {
-      Value idx = x.add(x.add(x.mul(rowOrCol, wordsPerRow), x.div(kb, 8)), w);
+      Value rowBase = x.mul(rowOrCol, wordsPerRow);
+      Value kWord = x.div(kb, 8);
+      Value idx = x.add(x.add(rowBase, kWord), w);
       words.push_back(
           memref::LoadOp::create(x.b, x.loc, lhs ? lhsWords : rhsWords, idx));
     }
@@ -510,10 +512,15 @@ struct MmaMatmul {
     Location loc = x.loc;
     auto sh = [&](int64_t c) { return e.i32(int32_t(uint32_t(c) << 23)); };
     Value s23 = e.add(ca23, cb23);
-    Value t23 = arith::MinUIOp::create(
-        b, loc, arith::MaxUIOp::create(b, loc, s23, sh(128 - d)), sh(381 - d));
+    // One op-creating call per statement (argument evaluation order is the
+    // compiler's; the IR must not depend on it).
+    Value lo = sh(128 - d);
+    Value t23 = arith::MaxUIOp::create(b, loc, s23, lo);
+    Value hi = sh(381 - d);
+    t23 = arith::MinUIOp::create(b, loc, t23, hi);
     Value c2 = e.add(t23, e.i32(int32_t((d - 127) * (1 << 23))));
-    Value c1 = e.add(e.sub(s23, t23), sh(127));
+    Value c1 = e.sub(s23, t23);
+    c1 = e.add(c1, sh(127));
     c1 = d ? Value(arith::MinUIOp::create(b, loc, c1, sh(254)))
            : Value(arith::MaxSIOp::create(b, loc, c1, sh(1)));
     Value r = arith::MulFOp::create(b, loc, v, e.floatOf(c1));
@@ -526,8 +533,9 @@ struct MmaMatmul {
   Value colOf(int64_t i) { return x.add(x.add(n0, x.mul(t, 2)), i % 2); }
 
   /// One K block on the emulated paths: its partial sums by MMA, then each
-  /// with its block scales applied in f32 (applyMatmulBlockScales, as the
-  /// reference does) and accumulated.
+  /// with its block scales applied in f32 and accumulated: two E8M0 scales
+  /// by scaleByE8M0Pair (two exact power-of-two multiplies, no f64), any
+  /// other pair by applyMatmulBlockScales, as the reference does.
   SmallVector<Value> emulatedStep(Value k0, ValueRange acc) {
     SmallVector<Value> part = blockPartials(k0);
     SmallVector<Value> out;
@@ -628,8 +636,9 @@ void buildGemvBody(Emit &x, const MatmulSpec &spec, ValueRange args) {
   int64_t warpsPerBlock = kThreadsPerBlock / 32;
   int64_t nBlocks = spec.k / spec.kBlock;
   Value lane = x.rem(x.threadX(), 32);
-  Value group = x.add(x.mul(x.blockId(gpu::Dimension::x), warpsPerBlock),
-                      x.div(x.threadX(), 32));
+  Value warpBase = x.mul(x.blockId(gpu::Dimension::x), warpsPerBlock);
+  Value warp = x.div(x.threadX(), 32);
+  Value group = x.add(warpBase, warp);
   Value m = x.blockId(gpu::Dimension::y);
   // Warp-uniform: a warp has all its lanes or none in the shuffles.
   Value inRange = arith::CmpIOp::create(x.b, x.loc, arith::CmpIPredicate::ult,
@@ -755,8 +764,8 @@ namespace {
 /// Runs `body` for flat indices below `total`, one per thread.
 void forEachThread(Emit &x, int64_t total,
                    function_ref<void(Emit &, Value)> body) {
-  Value flat =
-      x.add(x.mul(x.blockId(gpu::Dimension::x), kThreadsPerBlock), x.threadX());
+  Value blockBase = x.mul(x.blockId(gpu::Dimension::x), kThreadsPerBlock);
+  Value flat = x.add(blockBase, x.threadX());
   Value inRange = arith::CmpIOp::create(x.b, x.loc, arith::CmpIPredicate::ult,
                                         flat, x.c(total));
   auto ifOp = scf::IfOp::create(x.b, x.loc, inRange, /*withElse=*/false);

@@ -111,8 +111,10 @@ gpu::GPUFuncOp gpukernels::buildRepackKernel(OpBuilder &b, Location loc,
   dims = LaunchDims();
   dims.grid[0] = (total + kThreadsPerBlock - 1) / kThreadsPerBlock;
   dims.block[0] = kThreadsPerBlock;
-  Value flat =
-      x.add(x.mul(x.blockId(gpu::Dimension::x), kThreadsPerBlock), x.threadX());
+  // One op-creating call per statement here and below: the emitted IR must
+  // not depend on the compiler's argument evaluation order.
+  Value blockBase = x.mul(x.blockId(gpu::Dimension::x), kThreadsPerBlock);
+  Value flat = x.add(blockBase, x.threadX());
   Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, flat,
                                         x.c(total));
   auto ifOp = scf::IfOp::create(b, loc, inRange, /*withElse=*/false);
@@ -135,16 +137,16 @@ gpu::GPUFuncOp gpukernels::buildRepackKernel(OpBuilder &b, Location loc,
     for (int64_t i = 0; i < 8; ++i) {
       Value byte =
           x.loadI32(func.getArgument(0), {x.add(x.mul(w, 8), i), byteCol});
-      // One op per statement: the IR must not depend on the compiler's
-      // argument evaluation order.
       Value nibble = e.lshr(byte, shift);
       codes.push_back(e.andI(nibble, e.i32(0xf)));
     }
   }
   Value word = repackedWord(e, spec.path, codes);
-  for (int64_t j = 0; j < 4; ++j)
-    x.storeI8(j ? e.lshr(word, e.i32(8 * j)) : word, func.getArgument(1),
-              {row, x.add(x.mul(w, 4), j)});
+  for (int64_t j = 0; j < 4; ++j) {
+    Value byte = j ? e.lshr(word, e.i32(8 * j)) : word;
+    Value col = x.add(x.mul(w, 4), j);
+    x.storeI8(byte, func.getArgument(1), {row, col});
+  }
   b.setInsertionPointAfter(ifOp);
   gpu::ReturnOp::create(b, loc);
   return func;
