@@ -205,3 +205,53 @@ Value mlir::mx::applyMatmulBlockScales(CodecEmitter &e, Value partial,
   }
   return isNaN ? e.select(isNaN, e.f32Bits(0x7fc00000), v) : v;
 }
+
+/// ldexp(v, ca + cb - 254 + d) for E8M0 codes ca, cb, given as ca << 23
+/// and cb << 23 (once per row and column, not per output) and whether
+/// either is 255 (a NaN block term, 0x7FC00000 as applyMatmulBlockScales;
+/// the f32 accumulation may change the payload, docs/Numerics.md §6).
+/// Bit-exact with ldexp(v * 2^d, ...) through applyMatmulBlockScales
+/// without its f64 product. With s = ca + cb + d, c2 = clamp(s - 127, 1,
+/// 254) and c1 = s - c2 (clamped to [1, 254]) the result is
+/// (v * 2^(c1-127)) * 2^(c2-127), both factors normal f32 powers of two
+/// (c << 23 is the bit pattern of 2^(c-127)). The second multiply rounds
+/// once; the first never rounds where that could matter:
+/// * s in [128, 381]: c1 = 127, a multiply by 1.
+/// * s in [2, 127]: c2 = 1 (2^-126), c1 = s - 1. If v * 2^(c1-127) is
+///   below 2^-126 (it may round), the exact result is below 2^-252 and the
+///   computed one too: both are a zero of v's sign. Otherwise it is exact.
+/// * s > 381: c2 = 254, c1 = s - 254 > 127. Scaling up is exact (subnormal
+///   v too) unless it overflows, and then the exact result, larger still,
+///   overflows to the same infinity.
+/// * Clamped c1 (the clamp is emitted only where it can bind): s <= 1
+///   (d = 0): c1 = 1 gives v * 2^-252 for v * 2^-254 or 2^-253; both are a
+///   zero of v's sign as |v| < 2^101 (a partial sum of at most kBlock
+///   products below 2^32 each: E5M2's 57344² is the largest). s > 508 (d
+///   > 0, E2M1 operands): c1 = 254 gives v * 2^254 for more; both
+///   overflow as any nonzero |v| >= 2^-23 (a multiple of the smallest
+///   product of two decoded elements: E2M1 0.5 * 2^-6 times E5M2 2^-16).
+/// NaN and infinite v pass through both multiplies.
+/// In 32 bits: s23 = (ca << 23) + (cb << 23) <= 0xFF000000 (unsigned),
+/// t23 = s clamped to [128 - d, 381 - d], shifted; c2 << 23 = t23 + ((d -
+/// 127) << 23); c1 << 23 = s23 - t23 + (127 << 23), s - t in [-128, 139].
+Value mlir::mx::scaleByE8M0Pair(CodecEmitter &e, Value v, Value ca23,
+                                Value cb23, Value nan, int64_t d) {
+  OpBuilder &b = e.getBuilder();
+  Location loc = e.getLoc();
+  auto sh = [&](int64_t c) { return e.i32(int32_t(uint32_t(c) << 23)); };
+  Value s23 = e.add(ca23, cb23);
+  // One op-creating call per statement (argument evaluation order is the
+  // compiler's; the IR must not depend on it).
+  Value lo = sh(128 - d);
+  Value t23 = arith::MaxUIOp::create(b, loc, s23, lo);
+  Value hi = sh(381 - d);
+  t23 = arith::MinUIOp::create(b, loc, t23, hi);
+  Value c2 = e.add(t23, e.i32(int32_t((d - 127) * (1 << 23))));
+  Value c1 = e.sub(s23, t23);
+  c1 = e.add(c1, sh(127));
+  c1 = d ? Value(arith::MinUIOp::create(b, loc, c1, sh(254)))
+         : Value(arith::MaxSIOp::create(b, loc, c1, sh(1)));
+  Value r = arith::MulFOp::create(b, loc, v, e.floatOf(c1));
+  r = arith::MulFOp::create(b, loc, r, e.floatOf(c2));
+  return e.select(nan, e.f32Bits(0x7fc00000), r);
+}

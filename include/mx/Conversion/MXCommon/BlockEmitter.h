@@ -101,6 +101,15 @@ private:
 Value applyMatmulBlockScales(CodecEmitter &e, Value partial,
                              ArrayRef<ScaleCode> scales);
 
+/// ldexp(v, ca + cb - 254 + d) rounded once to f32, for two E8M0 codes
+/// given as ca << 23 and cb << 23, NaN (0x7FC00000) where `nan` (either
+/// code is 255): applyMatmulBlockScales's E8M0-pair term for a partial sum
+/// scaled by 2^-d, in two f32 multiplies by powers of two instead of an f64
+/// product (GPUs without a fast FP64 pipe). Preconditions (the proof is at
+/// the definition): |v| < 2^101, and for d > 0 every nonzero |v| >= 2^-23.
+Value scaleByE8M0Pair(CodecEmitter &e, Value v, Value ca23, Value cb23,
+                      Value nan, int64_t d);
+
 } // namespace mx
 } // namespace mlir
 
