@@ -58,19 +58,4 @@ export MX_DIFF_SAMPLE=${MX_DIFF_SAMPLE:-6}
 # above) and test/Install (an unsanitized g++ consumer cannot link the
 # sanitized libraries).
 export LIT_FILTER_OUT='^MX :: Install/'
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-set +e
-/usr/lib/llvm-22/bin/lit -sv "$build/test" "$build/test/Unit" 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-set -e
-count() { # sums lit's summary lines whose label matches $1 (as utils/test.sh)
-  { grep -E "^ *($1) *: *[0-9]+" "$log" || true; } | sed -E 's/.*: *([0-9]+).*/\1/' |
-    awk '{s+=$1} END {print s+0}'
-}
-passed=$(count 'Passed|Expectedly Failed')
-failed=$(count 'Failed|Unresolved|Timed Out|Unexpectedly Passed')
-skipped=$(count 'Unsupported|Skipped')
-if [[ $rc -ne 0 && $failed -eq 0 ]]; then failed=1; fi
-echo "$passed passed, $failed failed, $skipped skipped"
-exit "$rc"
+exec "$root/utils/run-lit.sh" "$build/test" "$build/test/Unit"
