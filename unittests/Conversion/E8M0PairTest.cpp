@@ -23,11 +23,12 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 
+#include "llvm/ADT/bit.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 using namespace mlir;
@@ -37,17 +38,7 @@ namespace {
 
 using ScaleFn = float (*)(float, int32_t, int32_t);
 
-uint32_t bitsOf(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
-
-float floatOf(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
+uint32_t bitsOf(float f) { return llvm::bit_cast<uint32_t>(f); }
 
 /// func @scale_d(%v: f32, %ca: i32, %cb: i32) -> f32 around scaleByE8M0Pair.
 void addFunction(OpBuilder &b, ModuleOp module, int64_t d) {
@@ -127,7 +118,7 @@ TEST(E8M0Pair, MatchesOneRoundingOfTheExactLdexp) {
           // subnormals and overflow to infinity included.
           float want =
               ca == 255 || cb == 255
-                  ? floatOf(0x7fc00000)
+                  ? llvm::bit_cast<float>(0x7fc00000u)
                   : float(std::ldexp(double(v), ca + cb - 254 + int(d)));
           bool same =
               std::isnan(want) ? std::isnan(got) : bitsOf(got) == bitsOf(want);

@@ -90,6 +90,19 @@ void setDims(LaunchDims &dims, std::array<int64_t, 3> grid,
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/// A packed byte buffer of `bytes` bytes (bytes % 4 == 0) seen as i32 words,
+/// so a run of 8 E2M1 codes is one load.
+Value asWords(Emit &x, Value packed, int64_t bytes) {
+  Value flat = memref::ReinterpretCastOp::create(
+      x.b, x.loc, MemRefType::get({bytes}, x.b.getI8Type()), packed,
+      /*offset=*/0, /*sizes=*/ArrayRef<int64_t>{bytes},
+      /*strides=*/ArrayRef<int64_t>{1});
+  Value zero = x.c(0);
+  return memref::ViewOp::create(x.b, x.loc,
+                                MemRefType::get({bytes / 4}, x.b.getI32Type()),
+                                flat, zero, ValueRange{});
+}
+
 //===----------------------------------------------------------------------===//
 // Matmul
 //===----------------------------------------------------------------------===//
@@ -127,25 +140,11 @@ struct MmaMatmul {
     if (repacksOperand(spec, /*lhs=*/true)) {
       // The repacked rows as one i32 buffer (K % 32 == 0, so a row is whole
       // words and every lane run starts on a word).
-      int64_t bytes = spec.m * spec.k / 2;
-      Value flat = memref::ReinterpretCastOp::create(
-          x.b, x.loc, MemRefType::get({bytes}, x.b.getI8Type()), lhsElems,
-          /*offset=*/0, /*sizes=*/ArrayRef<int64_t>{bytes},
-          /*strides=*/ArrayRef<int64_t>{1});
-      lhsWords = memref::ViewOp::create(
-          x.b, x.loc, MemRefType::get({bytes / 4}, x.b.getI32Type()), flat,
-          x.c(0), ValueRange{});
+      lhsWords = asWords(x, lhsElems, spec.m * spec.k / 2);
     }
     if (repacksOperand(spec, /*lhs=*/false)) {
       // The repacked rhs (Repack.cpp): column n's words from n * K / 8.
-      int64_t bytes = spec.n * spec.k / 2;
-      Value flat = memref::ReinterpretCastOp::create(
-          x.b, x.loc, MemRefType::get({bytes}, x.b.getI8Type()), rhsElems,
-          /*offset=*/0, /*sizes=*/ArrayRef<int64_t>{bytes},
-          /*strides=*/ArrayRef<int64_t>{1});
-      rhsWords = memref::ViewOp::create(
-          x.b, x.loc, MemRefType::get({bytes / 4}, x.b.getI32Type()), flat,
-          x.c(0), ValueRange{});
+      rhsWords = asWords(x, rhsElems, spec.n * spec.k / 2);
     }
   }
 
@@ -601,13 +600,7 @@ void buildGemvBody(Emit &x, const MatmulSpec &spec, ValueRange args) {
   Value rhsWords;
   if (words) {
     // Row k's codes of columns [n0, n0 + 8) are one aligned 32-bit word.
-    int64_t bytes = spec.k * spec.n / 2;
-    Value flat = memref::ReinterpretCastOp::create(
-        x.b, x.loc, MemRefType::get({bytes}, x.b.getI8Type()), args[2],
-        /*offset=*/0, ArrayRef<int64_t>{bytes}, ArrayRef<int64_t>{1});
-    rhsWords = memref::ViewOp::create(
-        x.b, x.loc, MemRefType::get({bytes / 4}, x.b.getI32Type()), flat,
-        x.c(0), ValueRange{});
+    rhsWords = asWords(x, args[2], spec.k * spec.n / 2);
   }
   SmallVector<Value> zeros(cols, x.f32Zero());
   auto blocks = scf::ForOp::create(
