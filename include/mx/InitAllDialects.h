@@ -8,6 +8,7 @@
 #define MX_INITALLDIALECTS_H
 
 #include "mx/Dialect/MX/MXDialect.h"
+#include "mx/Dialect/MXX86/MXX86.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
@@ -38,7 +39,7 @@ namespace mx {
 /// The MX dialect and the upstream dialects MX programs and pipelines use,
 /// with their interface extensions (bufferization, inlining, ...).
 inline void registerAllDialects(DialectRegistry &registry) {
-  registry.insert<MXDialect, arith::ArithDialect,
+  registry.insert<MXDialect, x86::MXX86Dialect, arith::ArithDialect,
                   bufferization::BufferizationDialect, cf::ControlFlowDialect,
                   func::FuncDialect, gpu::GPUDialect, LLVM::LLVMDialect,
                   linalg::LinalgDialect, math::MathDialect,

@@ -22,6 +22,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -432,6 +433,10 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
     }
   }
 
+  // The JIT compiles for the host CPU.
+  if (failed(verifyCPUFeatures(module, llvm::sys::getHostCPUFeatures())))
+    return failure();
+
   // ExecutionEngineOptions::transformer is a function_ref: the function it
   // refers to must live until create() has run it.
   std::function<llvm::Error(llvm::Module *)> transformer =
@@ -473,6 +478,28 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
              << "JIT compilation failed: " << llvm::toString(fn.takeError());
   }
   return compiled;
+}
+
+LogicalResult mx::verifyCPUFeatures(ModuleOp module,
+                                    const llvm::StringMap<bool> &cpuFeatures) {
+  bool ok = true;
+  module.walk([&](LLVM::CallIntrinsicOp call) {
+    // "llvm.x86.avx2.pshuf.b" needs "avx2" (the only x86 extension MX emits
+    // intrinsics of: the mx_x86 ops).
+    StringRef name = call.getIntrin();
+    if (!name.consume_front("llvm.x86."))
+      return;
+    StringRef feature = name.split('.').first;
+    if (feature != "avx2" || cpuFeatures.lookup(feature))
+      return;
+    call.emitError() << "'" << call.getIntrin() << "' needs the CPU feature '"
+                     << feature
+                     << "', which this CPU lacks (the x86 vector targets of "
+                        "mx-cpu-pipeline emit it; use target=host or "
+                        "target=generic)";
+    ok = false;
+  });
+  return success(ok);
 }
 
 //===----------------------------------------------------------------------===//

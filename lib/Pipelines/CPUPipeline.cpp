@@ -89,6 +89,7 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   ConvertMXToLinalgPassOptions mxOpts;
   mxOpts.vectorize = options.vectorize;
   mxOpts.tableLookup = options.tableLookup;
+  mxOpts.integerDot = options.integerDot;
   mxOpts.prefetchDistance = options.prefetchDistance;
   mxOpts.target = options.target;
   unsigned threads = resolveThreads(options.threads);
@@ -99,6 +100,7 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   // arith constants.
   if (threads > 1)
     pm.addPass(createConvertAsyncToLLVMPass());
+  pm.addPass(createConvertMXX86ToLLVMPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   // What LLVM has no intrinsic for (math.erf of GELU, ...) becomes a libm

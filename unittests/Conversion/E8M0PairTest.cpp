@@ -40,13 +40,18 @@ using ScaleFn = float (*)(float, int32_t, int32_t);
 
 uint32_t bitsOf(float f) { return llvm::bit_cast<uint32_t>(f); }
 
+/// The test function of shift d: scale_6, scale_m7.
+std::string symbol(int64_t d) {
+  return "scale_" + (d < 0 ? "m" + std::to_string(-d) : std::to_string(d));
+}
+
 /// func @scale_d(%v: f32, %ca: i32, %cb: i32) -> f32 around scaleByE8M0Pair.
 void addFunction(OpBuilder &b, ModuleOp module, int64_t d) {
   Location loc = b.getUnknownLoc();
   b.setInsertionPointToEnd(module.getBody());
   auto type = b.getFunctionType(
       {b.getF32Type(), b.getI32Type(), b.getI32Type()}, {b.getF32Type()});
-  auto fn = func::FuncOp::create(b, loc, "scale_" + std::to_string(d), type);
+  auto fn = func::FuncOp::create(b, loc, symbol(d), type);
   Block *body = fn.addEntryBlock();
   b.setInsertionPointToStart(body);
   CodecEmitter e(b, loc);
@@ -76,7 +81,7 @@ std::vector<float> partials(int64_t d) {
                           0x1.234566p-10f,
                           INFINITY,
                           NAN};
-  if (d == 0) {
+  if (d <= 0) {
     // Subnormal and tiny partial sums only where no precondition excludes
     // them.
     for (float f : {0x1p-149f, 0x1.8p-148f, 0x1.fffffcp-127f, 0x1p-126f,
@@ -96,7 +101,9 @@ TEST(E8M0Pair, MatchesOneRoundingOfTheExactLdexp) {
   ctx.loadAllAvailableDialects();
   OpBuilder b(&ctx);
   OwningOpRef<ModuleOp> module = ModuleOp::create(b.getUnknownLoc());
-  const int64_t shifts[] = {0, 6, 12};
+  // 6 and 12: the GPU's FP4-as-E4M3 partial sums; -7: the CPU integer-dot
+  // GEMV's sums in units of 2^-7.
+  const int64_t shifts[] = {0, 6, 12, -7};
   for (int64_t d : shifts)
     addFunction(b, *module, d);
   FailureOr<std::unique_ptr<CompiledModule>> compiled =
@@ -104,8 +111,7 @@ TEST(E8M0Pair, MatchesOneRoundingOfTheExactLdexp) {
   ASSERT_TRUE(succeeded(compiled));
 
   for (int64_t d : shifts) {
-    llvm::Expected<void *> sym =
-        (*compiled)->lookup("scale_" + std::to_string(d));
+    llvm::Expected<void *> sym = (*compiled)->lookup(symbol(d));
     ASSERT_TRUE(bool(sym)) << llvm::toString(sym.takeError());
     auto fn = reinterpret_cast<ScaleFn>(*sym);
     int64_t mismatches = 0, checked = 0;

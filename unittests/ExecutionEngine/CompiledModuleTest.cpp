@@ -453,3 +453,36 @@ func.func @qmm(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>)
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// CPU features
+//===----------------------------------------------------------------------===//
+
+const char *const kAVX2Call = R"mlir(
+llvm.func @f(%t: vector<32xi8>, %i: vector<32xi8>, %w: vector<8xi16>)
+    -> vector<32xi8> {
+  %r = llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%t, %i)
+      : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+  %s = llvm.call_intrinsic "llvm.x86.sse2.pmadd.wd"(%w, %w)
+      : (vector<8xi16>, vector<8xi16>) -> vector<4xi32>
+  llvm.return %r : vector<32xi8>
+}
+)mlir";
+
+// An AVX2 intrinsic on a CPU without AVX2 is a located error, never the
+// abort of LLVM's instruction selection; other intrinsics are not checked.
+TEST_F(Fixture, AVX2IntrinsicNeedsAVX2) {
+  OwningOpRef<ModuleOp> module = parse(kAVX2Call);
+  ASSERT_TRUE(module);
+  llvm::StringMap<bool> withAVX2, without;
+  withAVX2["avx2"] = true;
+  without["avx2"] = false;
+  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, withAVX2)));
+  EXPECT_TRUE(errors.empty());
+  EXPECT_TRUE(failed(verifyCPUFeatures(*module, without)));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "4:8: 'llvm.x86.avx2.pshuf.b' needs the CPU feature "
+                       "'avx2', which this CPU lacks (the x86 vector targets "
+                       "of mx-cpu-pipeline emit it; use target=host or "
+                       "target=generic)");
+}

@@ -9,6 +9,7 @@
 
 #include "mx/Conversion/MXToLinalg/MXToLinalg.h"
 #include "mx/Conversion/MXToNVVM/MXToNVVM.h"
+#include "mx/Conversion/MXX86ToLLVM/MXX86ToLLVM.h"
 
 namespace mlir {
 namespace mx {

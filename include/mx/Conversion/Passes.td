@@ -103,9 +103,13 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
            "With vectorize: split a matmul's full column chunks into this "
            "many panels, one scf.forall iteration each (1: one scf.for nest, "
            "no scf.forall)">,
+    Option<"integerDot", "integer-dot", "bool", /*default=*/"true",
+           "With vectorize on an x86 target: MXINT8 x FP4 GEMVs through the "
+           "integer-dot kernel (mx_x86 byte ops)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::mx::x86::MXX86Dialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::LLVM::LLVMDialect",
@@ -187,6 +191,25 @@ def ConvertMXToGPUPass : Pass<"convert-mx-to-gpu", "ModuleOp"> {
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",
   ];
+}
+
+def ConvertMXX86ToLLVMPass : Pass<"convert-mx-x86-to-llvm"> {
+  let summary = "Lower mx_x86 byte ops to their LLVM intrinsics";
+  let description = [{
+    Replaces each `mx_x86` op by an `llvm.call_intrinsic` of its AVX2
+    intrinsic (`llvm.x86.avx2.pshuf.b`, `llvm.x86.avx2.pmadd.ub.sw`,
+    `llvm.x86.avx2.pmadd.wd`), operands and results unchanged. Run after
+    bufferization (mx-cpu-pipeline does); the result only compiles for a
+    machine with AVX2, which is why only x86 vector targets emit the ops.
+
+    ```mlir
+    %r = mx_x86.pshufb %t, %i : vector<32xi8>
+    // becomes
+    %r = llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%t, %i)
+           : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // MX_CONVERSION_PASSES_TD

@@ -185,6 +185,13 @@ private:
   unsigned threadsUsed = 0;
 };
 
+/// Fails with a located error for each x86 intrinsic in `module` (an LLVM
+/// dialect module, after mx-cpu-pipeline) whose ISA extension `cpuFeatures`
+/// (llvm::sys::getHostCPUFeatures's map) lacks: LLVM cannot select them and
+/// would abort. CompiledModule::compile checks the host's features so.
+LogicalResult verifyCPUFeatures(ModuleOp module,
+                                const llvm::StringMap<bool> &cpuFeatures);
+
 /// Runs the canonicalization patterns of every loaded dialect and op on
 /// `module`, as --canonicalize does, reporting to `listener`.
 void foldModule(ModuleOp module, RewriterBase::Listener *listener = nullptr);

@@ -27,6 +27,11 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
       llvm::cl::desc("With vectorize: FP4 matmul operands through a per-row "
                      "product table"),
       llvm::cl::init(true)};
+  Option<bool> integerDot{
+      *this, "integer-dot",
+      llvm::cl::desc("With vectorize on an x86 target: MXINT8 x FP4 GEMVs "
+                     "through the integer-dot kernel"),
+      llvm::cl::init(true)};
   Option<VectorTargetKind> target{
       *this, "target",
       llvm::cl::desc("With vectorize: the CPU vector target "

@@ -224,7 +224,8 @@ Value mlir::mx::applyMatmulBlockScales(CodecEmitter &e, Value partial,
 ///   v too) unless it overflows, and then the exact result, larger still,
 ///   overflows to the same infinity.
 /// * Clamped c1 (the clamp is emitted only where it can bind): s <= 1
-///   (d = 0): c1 = 1 gives v * 2^-252 for v * 2^-254 or 2^-253; both are a
+///   (d <= 0): c1 = 1 gives v * 2^-252 for v * 2^(s-254), s <= 1, the
+///   exact value at most v * 2^-253; both are a
 ///   zero of v's sign as |v| < 2^101 (a partial sum of at most kBlock
 ///   products below 2^32 each: E5M2's 57344² is the largest). s > 508 (d
 ///   > 0, E2M1 operands): c1 = 254 gives v * 2^254 for more; both
@@ -249,8 +250,8 @@ Value mlir::mx::scaleByE8M0Pair(CodecEmitter &e, Value v, Value ca23,
   Value c2 = e.add(t23, e.i32(int32_t((d - 127) * (1 << 23))));
   Value c1 = e.sub(s23, t23);
   c1 = e.add(c1, sh(127));
-  c1 = d ? Value(arith::MinUIOp::create(b, loc, c1, sh(254)))
-         : Value(arith::MaxSIOp::create(b, loc, c1, sh(1)));
+  c1 = d > 0 ? Value(arith::MinUIOp::create(b, loc, c1, sh(254)))
+             : Value(arith::MaxSIOp::create(b, loc, c1, sh(1)));
   Value r = arith::MulFOp::create(b, loc, v, e.floatOf(c1));
   r = arith::MulFOp::create(b, loc, r, e.floatOf(c2));
   return e.select(nan, e.f32Bits(0x7fc00000), r);

@@ -17,6 +17,7 @@
 
 #include "mx/Dialect/MX/MXDialect.h"
 #include "mx/Dialect/MX/MXOps.h"
+#include "mx/Dialect/MXX86/MXX86.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -115,6 +116,8 @@ struct ConvertMXToLinalgPass
       VectorTarget vt = VectorTarget::get(target);
       if (!tableLookup)
         vt.lookup = FP4LookupStrategy::None;
+      if (!integerDot)
+        vt.byteDot = false;
       populateMXToVectorConversionPatterns(converter, patterns, vt,
                                            prefetchDistance, panels);
     }

@@ -42,6 +42,23 @@
 // order, so the result does not depend on the panel count or on which
 // thread runs a panel.
 //
+// MXINT8 activations against FP4 weights blocked along K (MXFP4, NVFP4 16x1)
+// take the integer-dot variant of this nest on x86 targets
+// (VectorTarget::byteDot; docs/Lowering.md, "Integer-dot GEMV"): the
+// products of an E2M1 value (a multiple of 1/2 up to 6) and an INT8 element
+// (code * 2^-6) are multiples of 2^-7, and a block's partial sum of at most
+// kb of them stays below 2^24 units, so the reference's f32 partial sum
+// is exact and equals the integer sum of code products times 2^-7. The
+// kernel forms that integer sum with byte instructions: 64 columns (one
+// 32-byte load per K row) at a time, four K rows' codes decoded by a byte
+// table lookup into E2M1 value * 2 + 12 (unsigned, for vpmaddubsw),
+// transposed into 4-byte column groups by byte and word unpacks, and
+// multiplied by the four broadcast activation codes (vpmaddubsw, then
+// vpmaddwd to i32). 12 times the block's activation code sum, subtracted
+// once per block, removes the offset. The partial sums are then converted,
+// scaled and accumulated exactly as in the f32 nest, in the lane order the
+// unpacks leave (the final pass reorders it).
+//
 // This nest is the GEMV (decode) kernel. From kBatchedMinRows rows on, the
 // entry hands the matmul to the register-blocked batched kernel
 // (VectorBatchedMatmul.cpp), which decodes each weight vector once for a
@@ -55,6 +72,7 @@
 
 #include "mx/Conversion/MXCommon/BlockEmitter.h"
 #include "mx/Conversion/MXCommon/Components.h"
+#include "mx/Numerics/Codec.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -62,6 +80,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::mx;
@@ -72,6 +92,45 @@ namespace {
 
 /// Sub-chunks per column step: 64 packed bytes per FP4/FP8 row at 16 lanes.
 constexpr int64_t kUnroll = 4;
+/// Columns per chunk of the integer-dot GEMV: one 32-byte load of an FP4 row.
+constexpr int64_t kIntDotCols = 64;
+/// Output rows per tile of the integer-dot kernel (sharing each decoded
+/// weight vector): 4 for prompts (16 i32 accumulators: LLVM keeps a few in
+/// memory, and the loop still issues fewer instructions per product than
+/// with 2 or 3 rows), 2 for a GEMV's few rows (8 accumulators, no spill).
+int64_t intDotRows(int64_t m) { return m >= kBatchedMinRows ? 4 : 2; }
+/// The largest K block of the integer-dot GEMV: 12 * 128 * kb units stay
+/// below 2^24, so the i32 sum converts to f32 exactly.
+constexpr int64_t kIntDotMaxBlock = 8192;
+
+/// Position in a 64-column chunk of the integer-dot accumulator of column c:
+/// the byte unpacks leave column 2p + g (g the nibble) of FP4 byte p in
+/// lane i of vector t of group g, p = 4t + i % 4 + 16 (i / 4).
+int64_t intDotLane(int64_t c) {
+  int64_t g = c % 2, p = c / 2;
+  return 32 * g + 8 * ((p % 16) / 4) + p % 4 + 4 * (p / 16);
+}
+/// The column (in its chunk) of lane `l` of the integer-dot accumulator.
+int64_t intDotColumn(int64_t l) {
+  int64_t g = l / 32, t = (l % 32) / 8, i = l % 8;
+  return 2 * (4 * t + i % 4 + 16 * (i / 4)) + g;
+}
+/// The table offset: E2M1 value * 2 is in [-12, 12]; vpmaddubsw wants its
+/// first operand unsigned.
+constexpr int64_t kIntDotOffset = 12;
+
+/// A vector.shuffle mask of two vectors of `n` elements interleaving the
+/// low (or high) halves of each 16-byte lane, `perLane` elements per lane:
+/// x86's unpack instructions, which LLVM selects for it.
+SmallVector<int64_t> unpackMask(int64_t n, int64_t perLane, bool high) {
+  SmallVector<int64_t> mask;
+  for (int64_t lane = 0; lane < n / perLane; ++lane)
+    for (int64_t i = 0; i < perLane / 2; ++i) {
+      int64_t src = lane * perLane + i + (high ? perLane / 2 : 0);
+      mask.append({src, n + src});
+    }
+  return mask;
+}
 
 /// The loop nest of one vectorized matmul (see the file comment). Operands
 /// are 3-D ([batch, rows, cols]); lanes and the FP4 lookup come from the
@@ -94,6 +153,31 @@ struct VectorMatmulEmitter {
   SmallVector<Value> addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
                                  Value col0, ValueRange parts, int64_t unroll,
                                  bool inBounds) const;
+  /// emitRow for the integer-dot kernel (intDot), for a tile of output
+  /// rows.
+  Value emitIntDotRows(OpBuilder &b, Value bt, Value j, Value col0,
+                       ValueRange rowIdx, Value acc) const;
+  /// The i32 sums over the block at k0 of (2 * value + 12) * code of the
+  /// chunk's nibbles `g` (0: even columns, 1: odd), in lane order: four
+  /// vectors (a loop per nibble keeps the accumulators in registers).
+  SmallVector<Value> emitIntDotSums(OpBuilder &b, Value bt, Value k0,
+                                    Value col0, ValueRange rowIdx,
+                                    int64_t g) const;
+  /// The rows of one column chunk for K block j (emitRow, or the
+  /// integer-dot row tiles).
+  Value emitRows(OpBuilder &b, Value bt, Value j, Value col0, Value acc,
+                 int64_t unroll, bool inBounds) const;
+  /// The cache-blocked order of the integer-dot kernel for M >= 4: for each
+  /// column chunk in [lb, ub), every K block (increasing), every row tile;
+  /// the chunk's accumulator rows (M x 64 f32) stay in cache across the K
+  /// blocks instead of streaming the whole [M, N] accumulator once per
+  /// block.
+  Value emitChunksOfBlocks(OpBuilder &b, Value bt, Value acc, Value lb,
+                           Value ub) const;
+  /// Columns per chunk.
+  int64_t chunkCols(int64_t unroll) const {
+    return intDot ? kIntDotCols : unroll * sc.cols;
+  }
   /// A software prefetch of row kIdx, prefetchDistance chunks ahead.
   void prefetch(OpBuilder &b, Value bt, Value kIdx, Value col0,
                 int64_t step) const;
@@ -109,12 +193,15 @@ struct VectorMatmulEmitter {
   mxref::Format bFormat;
   SubChunk sc;
   mxref::ScaleKind aScaleKind;
-  int64_t kb, bn, bm, m, n, batch, prefetchDistance, rowBytes;
+  int64_t kb, bn, bm, m, n, k, batch, prefetchDistance, rowBytes;
   std::optional<FP4Table> valueTable;
   Value aValues, aScales, packed, bScales, packedView;
   /// The column of the output at column 0 of `acc` (a panel's slice); null:
   /// 0.
   Value accCol0;
+  /// The integer-dot kernel: aCodes holds the lhs's INT8 codes.
+  bool intDot = false;
+  Value aCodes;
 };
 
 } // namespace
@@ -226,21 +313,234 @@ Value VectorMatmulEmitter::emitRow(OpBuilder &b, Value bt, Value j, Value col0,
   return acc;
 }
 
+SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(OpBuilder &b, Value bt,
+                                                       Value k0, Value col0,
+                                                       ValueRange rowIdx,
+                                                       int64_t g) const {
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto v32i8 = VectorType::get({32}, i8);
+  auto v16i16 = VectorType::get({16}, b.getI16Type());
+  auto v8i32 = VectorType::get({8}, i32);
+  // Code -> 2 * value + 12, in both 16-byte halves (vpshufb reads its own).
+  SmallVector<int8_t> table;
+  for (int half = 0; half < 2; ++half)
+    for (uint8_t c = 0; c < 16; ++c)
+      table.push_back(static_cast<int8_t>(
+          2 * mxref::decodeElem(bFormat.elem, c) + kIntDotOffset));
+  Value tableV = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(v32i8, ArrayRef<int8_t>(table)));
+  auto splat = [&](VectorType t, int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(t, b.getIntegerAttr(t.getElementType(), v)));
+  };
+  Value low4 = splat(v32i8, 0x0F);
+  Value four = splat(v32i8, 4);
+  Value ones = splat(v16i16, 1);
+  Value zero = splat(v8i32, 0);
+  Value byteOff = divIdx(b, loc, col0, 2);
+  int64_t numRows = rowIdx.size();
+  auto loop = scf::ForOp::create(
+      b, loc, indexConst(b, loc, 0), indexConst(b, loc, kb),
+      indexConst(b, loc, 4), SmallVector<Value>(4 * numRows, zero),
+      [&](OpBuilder &lb, Location, Value kk, ValueRange sums) {
+        Value kIdx = arith::AddIOp::create(lb, loc, k0, kk);
+        // Four K rows of 64 columns: the nibbles g through the table.
+        SmallVector<Value> rows;
+        for (int64_t r = 0; r < 4; ++r) {
+          Value rIdx = addIdx(lb, loc, kIdx, r);
+          if (packedView && g == 0)
+            prefetch(lb, bt, rIdx, col0, kIntDotCols);
+          Value bytes = readVector(lb, loc, v32i8, packed,
+                                   ValueRange{bt, rIdx, byteOff}, true);
+          Value code =
+              g == 0 ? Value(arith::AndIOp::create(lb, loc, bytes, low4))
+                     : Value(arith::ShRUIOp::create(lb, loc, bytes, four));
+          rows.push_back(x86ShuffleBytes(lb, loc, tableV, code));
+        }
+        // Bytes of rows (0, 1) and (2, 3) interleaved, then words of those:
+        // each dword holds one column's four K rows.
+        Value u[2], v[2];
+        for (int h = 0; h < 2; ++h) {
+          u[h] = vector::ShuffleOp::create(lb, loc, rows[0], rows[1],
+                                           unpackMask(32, 16, h));
+          v[h] = vector::ShuffleOp::create(lb, loc, rows[2], rows[3],
+                                           unpackMask(32, 16, h));
+        }
+        // a[m, k..k+3] of each output row as one dword in every lane
+        // (vpbroadcastd).
+        SmallVector<Value> acts;
+        for (Value m : rowIdx) {
+          Value a4 = readVector(lb, loc, VectorType::get({4}, i8), aCodes,
+                                ValueRange{bt, m, kIdx}, true);
+          Value a1 =
+              vector::BitCastOp::create(lb, loc, VectorType::get({1}, i32), a4);
+          Value aWord = vector::ExtractOp::create(lb, loc, a1, 0);
+          Value aAll = vector::BroadcastOp::create(lb, loc, v8i32, aWord);
+          acts.push_back(vector::BitCastOp::create(lb, loc, v32i8, aAll));
+        }
+        SmallVector<Value> next(sums.begin(), sums.end());
+        for (int64_t t = 0; t < 4; ++t) {
+          Value uw = vector::BitCastOp::create(lb, loc, v16i16, u[t / 2]);
+          Value vw = vector::BitCastOp::create(lb, loc, v16i16, v[t / 2]);
+          Value tw = vector::ShuffleOp::create(lb, loc, uw, vw,
+                                               unpackMask(16, 8, t % 2));
+          Value tb = vector::BitCastOp::create(lb, loc, v32i8, tw);
+          // One decoded vector, every output row of the tile.
+          for (int64_t r = 0; r < numRows; ++r) {
+            Value s16 = x86MulAddBytes(lb, loc, tb, acts[r]);
+            Value s32 = x86MulAddWords(lb, loc, s16, ones);
+            next[4 * r + t] =
+                arith::AddIOp::create(lb, loc, sums[4 * r + t], s32);
+          }
+        }
+        scf::YieldOp::create(lb, loc, next);
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+
+Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
+                                          Value col0, ValueRange rowIdx,
+                                          Value acc) const {
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto v8i32 = VectorType::get({8}, i32);
+  auto v8f32 = VectorType::get({8}, b.getF32Type());
+  Value k0 = mulIdx(b, loc, j, kb);
+  CodecEmitter e(b, loc, v8f32);
+  // The sums count units of E2M1 value 1/2 times INT8 code 1 (2^-7 for
+  // MXINT8): d = log2 of the unit.
+  int64_t d = std::ilogb(0.5f * mxref::decodeElem(mxref::ElemKind::INT8, 1));
+  bool e8m0Pair = bFormat.scale == mxref::ScaleKind::E8M0;
+  Value offset =
+      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(kIntDotOffset));
+  // Per output row: the table's offset times the block's activation codes,
+  // and the activation's block scale.
+  struct RowTerms {
+    Value corr, aCode, aCode23, aNaN;
+  };
+  SmallVector<RowTerms> terms;
+  for (Value m : rowIdx) {
+    RowTerms rt;
+    Value aBlock = readVector(b, loc, VectorType::get({kb}, i8), aCodes,
+                              ValueRange{bt, m, k0}, true);
+    Value aWide =
+        arith::ExtSIOp::create(b, loc, VectorType::get({kb}, i32), aBlock);
+    Value aSum =
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, aWide);
+    Value corr = arith::MulIOp::create(b, loc, aSum, offset);
+    rt.corr = vector::BroadcastOp::create(b, loc, v8i32, corr);
+    Value aScale = tensor::ExtractOp::create(
+        b, loc, aScales, ValueRange{bt, divIdx(b, loc, m, bm), j});
+    rt.aCode = e.broadcast(e.toI32(aScale));
+    if (e8m0Pair) {
+      rt.aCode23 = e.shl(rt.aCode, e.i32(23));
+      rt.aNaN = e.eq(rt.aCode, e.i32(255));
+    }
+    terms.push_back(rt);
+  }
+  Value unit = e8m0Pair ? Value() : e.f32(std::ldexp(1.0f, d));
+  Value scales64 = readVector(b, loc, VectorType::get({kIntDotCols}, i8),
+                              bScales, ValueRange{bt, j, col0}, true);
+  for (int64_t g = 0; g < 2; ++g) {
+    SmallVector<Value> sums = emitIntDotSums(b, bt, k0, col0, rowIdx, g);
+    for (int64_t t = 0; t < 4; ++t) {
+      int64_t v = 4 * g + t;
+      SmallVector<int64_t> lanes;
+      for (int64_t i = 0; i < 8; ++i)
+        lanes.push_back(intDotColumn(8 * v + i));
+      Value codes8 =
+          vector::ShuffleOp::create(b, loc, scales64, scales64, lanes);
+      Value bCode = arith::ExtUIOp::create(b, loc, v8i32, codes8);
+      Value bCode23, bNaN;
+      if (e8m0Pair) {
+        bCode23 = e.shl(bCode, e.i32(23));
+        bNaN = e.eq(bCode, e.i32(255));
+      }
+      Value accCol = addIdx(b, loc, col0, 8 * v);
+      if (accCol0)
+        accCol = arith::SubIOp::create(b, loc, accCol, accCol0);
+      for (auto [r, m] : llvm::enumerate(rowIdx)) {
+        const RowTerms &rt = terms[r];
+        Value sum = arith::SubIOp::create(b, loc, sums[4 * r + t], rt.corr);
+        Value f = arith::SIToFPOp::create(b, loc, v8f32, sum);
+        Value scaled;
+        if (e8m0Pair) {
+          // Two exact power-of-two multiplies, the 2^d unit folded in.
+          Value nan = arith::OrIOp::create(b, loc, rt.aNaN, bNaN);
+          scaled = scaleByE8M0Pair(e, f, rt.aCode23, bCode23, nan, d);
+        } else {
+          // Exact: a power of two times an integer below 2^24.
+          Value partial = arith::MulFOp::create(b, loc, f, unit);
+          scaled = applyMatmulBlockScales(
+              e, partial, {{rt.aCode, aScaleKind}, {bCode, bFormat.scale}});
+        }
+        SmallVector<Value> at = {bt, m, accCol};
+        Value old = readVector(b, loc, v8f32, acc, at, true);
+        Value sumF = arith::AddFOp::create(b, loc, old, scaled);
+        acc = writeVector(b, loc, sumF, acc, at, true);
+      }
+    }
+  }
+  return acc;
+}
+
+Value VectorMatmulEmitter::emitRows(OpBuilder &b, Value bt, Value j, Value col0,
+                                    Value acc, int64_t unroll,
+                                    bool inBounds) const {
+  // Rows one at a time, or tiles of intDotRows(M) (each decoded weight vector
+  // serves the tile) and then the ragged last row.
+  auto rowLoop = [&](int64_t lo, int64_t hi, int64_t step, Value acc) {
+    return scf::ForOp::create(
+               b, loc, indexConst(b, loc, lo), indexConst(b, loc, hi),
+               indexConst(b, loc, step), ValueRange{acc},
+               [&](OpBuilder &rb, Location, Value row, ValueRange rArgs) {
+                 Value acc = rArgs[0];
+                 if (intDot) {
+                   SmallVector<Value> tile = {row};
+                   for (int64_t r = 1; r < step; ++r)
+                     tile.push_back(addIdx(rb, loc, row, r));
+                   acc = emitIntDotRows(rb, bt, j, col0, tile, acc);
+                 } else {
+                   acc = emitRow(rb, bt, j, col0, row, acc, unroll, inBounds);
+                 }
+                 scf::YieldOp::create(rb, loc, acc);
+               })
+        .getResult(0);
+  };
+  int64_t tile = intDot ? intDotRows(m) : 1;
+  int64_t full = m / tile * tile;
+  if (full > 0)
+    acc = rowLoop(0, full, tile, acc);
+  if (full < m)
+    acc = rowLoop(full, m, 1, acc);
+  return acc;
+}
+
 Value VectorMatmulEmitter::emitChunks(OpBuilder &b, Value bt, Value j,
                                       Value acc, Value lb, Value ub,
                                       int64_t unroll, bool inBounds) const {
   auto chunkLoop = scf::ForOp::create(
-      b, loc, lb, ub, indexConst(b, loc, unroll * sc.cols), ValueRange{acc},
+      b, loc, lb, ub, indexConst(b, loc, chunkCols(unroll)), ValueRange{acc},
       [&](OpBuilder &cb, Location, Value col0, ValueRange cArgs) {
-        auto rowLoop = scf::ForOp::create(
-            cb, loc, indexConst(cb, loc, 0), indexConst(cb, loc, m),
+        scf::YieldOp::create(
+            cb, loc, emitRows(cb, bt, j, col0, cArgs[0], unroll, inBounds));
+      });
+  return chunkLoop.getResult(0);
+}
+
+Value VectorMatmulEmitter::emitChunksOfBlocks(OpBuilder &b, Value bt, Value acc,
+                                              Value lb, Value ub) const {
+  auto chunkLoop = scf::ForOp::create(
+      b, loc, lb, ub, indexConst(b, loc, chunkCols(kUnroll)), ValueRange{acc},
+      [&](OpBuilder &cb, Location, Value col0, ValueRange cArgs) {
+        auto blockLoop = scf::ForOp::create(
+            cb, loc, indexConst(cb, loc, 0), indexConst(cb, loc, k / kb),
             indexConst(cb, loc, 1), cArgs,
-            [&](OpBuilder &rb, Location, Value row, ValueRange rArgs) {
+            [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
               scf::YieldOp::create(
-                  rb, loc,
-                  emitRow(rb, bt, j, col0, row, rArgs[0], unroll, inBounds));
+                  jb, loc, emitRows(jb, bt, j, col0, jArgs[0], kUnroll, true));
             });
-        scf::YieldOp::create(cb, loc, rowLoop.getResults());
+        scf::YieldOp::create(cb, loc, blockLoop.getResults());
       });
   return chunkLoop.getResult(0);
 }
@@ -256,9 +556,21 @@ Value VectorMatmulEmitter::emitOutput(OpBuilder &b, Value scratch,
                         ValueRange{bt, row, addIdx(cb, loc, col, p * sc.lanes)},
                         true);
     };
-    Value v = part(0);
-    if (sc.interleave == 2)
-      v = vector::InterleaveOp::create(cb, loc, v, part(1));
+    Value v;
+    if (intDot) {
+      // Undo the integer-dot kernel's lane order.
+      SmallVector<int64_t> mask;
+      for (int64_t c = 0; c < kIntDotCols; ++c)
+        mask.push_back(intDotLane(c));
+      Value chunk = readVector(
+          cb, loc, VectorType::get({kIntDotCols}, Float32Type::get(ctx)),
+          scratch, ValueRange{bt, row, col}, true);
+      v = vector::ShuffleOp::create(cb, loc, chunk, chunk, mask);
+    } else {
+      v = part(0);
+      if (sc.interleave == 2)
+        v = vector::InterleaveOp::create(cb, loc, v, part(1));
+    }
     if (g)
       v = arith::MulFOp::create(
           cb, loc, v, vector::BroadcastOp::create(cb, loc, v.getType(), g));
@@ -272,7 +584,7 @@ Value VectorMatmulEmitter::emitOutput(OpBuilder &b, Value scratch,
         Value bt = divIdx(rb, loc, r, m), row = remIdx(rb, loc, r, m);
         auto cols = scf::ForOp::create(
             rb, loc, indexConst(rb, loc, 0), indexConst(rb, loc, nPad),
-            indexConst(rb, loc, sc.cols), rArgs,
+            indexConst(rb, loc, chunkCols(1)), rArgs,
             [&](OpBuilder &cb, Location, Value col, ValueRange cArgs) {
               scf::YieldOp::create(cb, loc, column(cb, bt, row, col, cArgs[0]));
             });
@@ -338,8 +650,10 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     Value g = a.tensorScale;
     if (Value gb = getTensorScaleComponent(rhsType, rc))
       g = g ? Value(arith::MulFOp::create(b, loc, g, gb)) : gb;
+    // MXINT8 x FP4 on x86: the integer-dot nest, row tiles for any M.
+    bool intDot = takesIntDot(em, lhsType, perTensor);
     // Prompt processing: the register-blocked kernel (VectorBatchedMatmul).
-    if (m >= kBatchedMinRows) {
+    if (m >= kBatchedMinRows && !intDot) {
       MatmulOperands ops{em.bFormat, em.sc,     em.aScaleKind, em.kb,
                          em.bn,      em.bm,     batch,         m,
                          k,          n,         em.valueTable, em.aValues,
@@ -351,8 +665,18 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     }
     em.prefetchDistance = prefetchDistance;
     em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);
+    em.k = k;
+    if (intDot) {
+      em.intDot = true;
+      em.aCodes = to3D(b, loc, adaptor.getLhs()[0]);
+    }
+    // Prompts: the integer-dot kernel in cache-blocked order, compute-bound
+    // (no prefetch).
+    bool cacheBlocked = intDot && m >= kBatchedMinRows;
+    if (cacheBlocked)
+      em.packedView = Value();
 
-    int64_t width = kUnroll * em.sc.cols;
+    int64_t width = em.chunkCols(kUnroll);
     int64_t numFull = n / width * width;
     int64_t nPad = llvm::divideCeil(n, em.sc.cols) * em.sc.cols;
     // Panels of whole chunks, none empty: the last may be shorter.
@@ -372,7 +696,10 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     // `tail`) the ragged last columns.
     auto batchLoop = [&](OpBuilder &ob, Value acc, Value lb, Value ub,
                          bool full, bool tail) {
-      auto blockLoop = [&](OpBuilder &bb, Value bt, Value acc) {
+      auto blockLoop = [&](OpBuilder &bb, Value bt, Value acc) -> Value {
+        // Whole chunks only (N is a multiple of 64): no tail.
+        if (cacheBlocked)
+          return em.emitChunksOfBlocks(bb, bt, acc, lb, ub);
         return scf::ForOp::create(
                    bb, loc, indexConst(bb, loc, 0),
                    indexConst(bb, loc, k / em.kb), indexConst(bb, loc, 1),
@@ -435,6 +762,21 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     Value out = em.emitOutput(b, acc, g);
     rewriter.replaceOp(op, from3D(b, loc, out, outType));
     return success();
+  }
+
+  /// Whether the integer-dot kernel computes this GEMV (the file comment):
+  /// an x86 target, MXINT8 activations with block scales, E2M1 weights
+  /// blocked along K only, and whole 64-column chunks.
+  bool takesIntDot(const VectorMatmulEmitter &em, BlockScaledTensorType lhsType,
+                   bool perTensor) const {
+    if (!target.byteDot || !lhsType || !lhsType.hasBlockScales() || perTensor)
+      return false;
+    mxref::Format a = lhsType.getFormat().getFormat();
+    return a.elem == mxref::ElemKind::INT8 &&
+           a.scale == mxref::ScaleKind::E8M0 &&
+           em.bFormat.elem == mxref::ElemKind::E2M1 && em.bn == 1 &&
+           em.kb % 4 == 0 && em.kb <= kIntDotMaxBlock &&
+           em.n % kIntDotCols == 0;
   }
 
   /// A read-only buffer view of the packed rows, for prefetching only.

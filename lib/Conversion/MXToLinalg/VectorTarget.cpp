@@ -13,6 +13,7 @@
 #include "Vectorize.h"
 
 #include "mx/Conversion/MXCommon/CodecEmitter.h"
+#include "mx/Dialect/MXX86/MXX86.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -38,11 +39,11 @@ VectorTarget VectorTarget::get(VectorTargetKind kind) {
   case VectorTargetKind::Host:
     return get(detectHost());
   case VectorTargetKind::AVX512:
-    return {16, FP4LookupStrategy::DynamicExtract, 32};
+    return {16, FP4LookupStrategy::DynamicExtract, 32, /*byteDot=*/true};
   case VectorTargetKind::AVX2:
-    return {8, FP4LookupStrategy::HalfTables, 16};
+    return {8, FP4LookupStrategy::HalfTables, 16, /*byteDot=*/true};
   case VectorTargetKind::Generic:
-    return {4, FP4LookupStrategy::None, 16};
+    return {4, FP4LookupStrategy::None, 16, /*byteDot=*/false};
   }
   llvm_unreachable("unknown vector target");
 }
@@ -114,4 +115,27 @@ Value vec::lookup(OpBuilder &b, Location loc, const FP4Table &table,
   if (table.strategy == FP4LookupStrategy::HalfTables)
     return lookupInHalves(b, loc, table, idx);
   return lookupByExtracts(b, loc, table.parts[0], idx);
+}
+
+//===----------------------------------------------------------------------===//
+// x86 byte dot products
+//===----------------------------------------------------------------------===//
+
+// Upstream's x86vector dialect has no byte shuffle or byte multiply-add, and
+// LLVM forms neither from generic IR (vpmaddubsw saturates): MX's mx_x86 ops,
+// which convert-mx-x86-to-llvm turns into the intrinsics after
+// bufferization. Only emitted for VectorTarget::byteDot.
+
+Value vec::x86ShuffleBytes(OpBuilder &b, Location loc, Value table, Value idx) {
+  return x86::ShuffleBytesOp::create(b, loc, idx.getType(), table, idx);
+}
+
+Value vec::x86MulAddBytes(OpBuilder &b, Location loc, Value u8, Value s8) {
+  return x86::MulAddBytesOp::create(
+      b, loc, VectorType::get({16}, b.getI16Type()), u8, s8);
+}
+
+Value vec::x86MulAddWords(OpBuilder &b, Location loc, Value a, Value c) {
+  return x86::MulAddWordsOp::create(b, loc,
+                                    VectorType::get({8}, b.getI32Type()), a, c);
 }

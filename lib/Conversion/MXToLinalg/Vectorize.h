@@ -102,6 +102,16 @@ FP4Table multiplyTable(OpBuilder &b, Location loc, const FP4Table &values,
 /// Lane l of the result is the table's entry idx[l] (i32 lanes in [0, 16)).
 Value lookup(OpBuilder &b, Location loc, const FP4Table &table, Value idx);
 
+/// vpshufb ymm: byte l of the result is table[idx[l] & 15] within l's
+/// 16-byte half (idx bytes in [0, 16); the table repeated in both halves).
+Value x86ShuffleBytes(OpBuilder &b, Location loc, Value table, Value idx);
+/// vpmaddubsw ymm: vector<16xi16>, word i = u8[2i] * s8[2i] + u8[2i+1] *
+/// s8[2i+1] (unsigned times signed bytes, saturated to i16).
+Value x86MulAddBytes(OpBuilder &b, Location loc, Value u8, Value s8);
+/// vpmaddwd ymm: vector<8xi32>, dword i = a[2i] * c[2i] + a[2i+1] *
+/// c[2i+1] (signed words).
+Value x86MulAddWords(OpBuilder &b, Location loc, Value a, Value c);
+
 } // namespace vec
 } // namespace lowering
 } // namespace mx

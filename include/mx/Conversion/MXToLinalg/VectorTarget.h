@@ -44,6 +44,12 @@ struct VectorTarget {
   /// Architectural vector registers (32 zmm with AVX-512, 16 ymm with AVX2,
   /// 16 xmm for SSE-sized code): what a register-blocked kernel tiles to.
   int64_t registers = 32;
+  /// x86 byte dot products (AVX2's vpshufb, vpmaddubsw, vpmaddwd on 256
+  /// bits): MXINT8 x FP4 GEMVs take the integer-dot kernel
+  /// (docs/Lowering.md, "Integer-dot GEMV"). Only x86 targets, whose
+  /// machines all have AVX2, set it; LLVM cannot select these intrinsics
+  /// elsewhere.
+  bool byteDot = false;
 
   /// The description of `kind` (Host resolved by detectHost).
   static VectorTarget get(VectorTargetKind kind);

@@ -845,12 +845,60 @@ def suite_hadamard(m):
     case_hadamard(m, 'h_rank1', reshape_rows(rows, 128)[:1], [128], 0, 64, 3)
 
 
+def suite_matmul_intdot(m):
+    """The integer-dot GEMV/GEMM (MXINT8 x FP4 on x86 targets,
+    docs/Lowering.md "Integer-dot GEMV"): N whole 64-column chunks, M = 1
+    (one row), 2 (one row tile), 3 and 5 (tiles plus a ragged row), MXFP4
+    and NVFP4 (16-element blocks) weights, a batch dimension; NaN block
+    scales on both sides, all-zero blocks, and block scales whose products
+    underflow into subnormals or overflow to infinity (the E8M0-pair
+    scaling's clamps)."""
+    rng = random.Random('matmul_intdot')
+    i8b16 = ('#mx.format<i8, f8E8M0FNU, block = 16>', 'floor', None)
+    for name, M, K, N, af, bf in [
+            ('fp4_m1', 1, 128, 128, ('mxint8', 'floor', None),
+             ('mxfp4', 'floor', [32, 1])),
+            ('fp4_m2', 2, 64, 192, ('mxint8', 'rceil', None),
+             ('mxfp4', 'rceil', [32, 1])),
+            ('fp4_m3', 3, 96, 64, ('mxint8', 'ceil', None),
+             ('mxfp4', 'even', [32, 1])),
+            ('fp4_m5', 5, 64, 128, ('mxint8', 'floor', None),
+             ('mxfp4', 'floor', [32, 1])),
+            ('nvfp4_m1', 1, 64, 128, i8b16, ('nvfp4', None, [16, 1])),
+            ('nvfp4_m3', 3, 48, 64, i8b16, ('nvfp4', None, [16, 1]))]:
+        kb = 16 if name.startswith('nvfp4') else 32
+        a = kblocks(rng, M, K, kb, 1)
+        b = kblocks(rng, K, N, kb, 0)
+        if name == 'fp4_m1':
+            a[0][40] = NAN                      # a NaN activation block
+            b[70][9] = INF                      # a NaN weight block scale
+            b[0:32] = [[0] * N for _ in range(32)]  # an all-zero K block
+        if name in ('fp4_m2', 'fp4_m5'):
+            # Tiny activations against tiny weights: subnormal and zero
+            # block terms (scales near 2^-127); huge against huge: +-Inf.
+            for r in range(M):
+                a[r][0:32] = [scaled(v, -110) for v in a[r][0:32]]
+                a[r][32:64] = [scaled(v, 100) for v in a[r][32:64]]
+            for k in range(0, 32):
+                b[k] = [scaled(v, -20) for v in b[k]]
+            for k in range(32, 64):
+                b[k] = [scaled(v, 40) for v in b[k]]
+        if name == 'nvfp4_m3':
+            a[2][20] = NAN
+        case_matmul(m, 'mi_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
+    ab = kblocks(rng, 2 * 3, 64, 32, 1)
+    bb = kblocks(rng, 2 * 64, 64, 32, 0)
+    case_matmul(m, 'mi_batch', ab, [2, 3, 64], ('mxint8', 'floor', None),
+                bb, [2, 64, 64], ('mxfp4', 'floor', [1, 32, 1]), [2, 3, 64])
+
+
 SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
           'fp8_tensor': suite_fp8_tensor,
           'convert': suite_convert, 'matmul': suite_matmul,
           'matmul_wide': suite_matmul_wide,
           'matmul_threads': suite_matmul_threads,
           'matmul_batched': suite_matmul_batched,
+          'matmul_intdot': suite_matmul_intdot,
           'matmul_batched_threads': suite_matmul_batched_threads,
           'quantize_wide': suite_quantize_wide,
           'hadamard': suite_hadamard, 'bf16_subnormal': suite_bf16_subnormal}

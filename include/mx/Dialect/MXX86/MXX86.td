@@ -1,0 +1,89 @@
+//===- MXX86.td - x86 byte dot products of the CPU lowering -*- tablegen -*-===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_DIALECT_MXX86_MXX86_TD
+#define MX_DIALECT_MXX86_MXX86_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def MXX86_Dialect : Dialect {
+  let name = "mx_x86";
+  let cppNamespace = "::mlir::mx::x86";
+  let summary = "The x86 byte instructions of MX's integer-dot CPU kernels";
+  let description = [{
+    Three AVX2 instructions that the integer-dot GEMV of
+    `convert-mx-to-linalg{vectorize}` needs and that neither upstream's
+    `x86vector` dialect nor generic vector IR provides: a byte table lookup
+    and the two integer multiply-adds. They are pure value ops on
+    256-bit vectors, so they live beside tensors and bufferization (an
+    `llvm.call_intrinsic` there has unknown memory effects, which the buffer
+    deallocation pipeline rejects); `convert-mx-x86-to-llvm` turns each into
+    its LLVM intrinsic. Only emitted for x86 vector targets
+    (docs/Lowering.md, "Integer-dot GEMV").
+  }];
+}
+
+class MXX86_Op<string mnemonic, list<Trait> traits = []>
+    : Op<MXX86_Dialect, mnemonic, !listconcat([Pure], traits)> {
+  /// The LLVM intrinsic the op becomes.
+  string intrinsic = ?;
+  let extraClassDeclaration = [{
+    static ::llvm::StringRef getIntrinsicName() { return "}] # intrinsic # [{"; }
+  }];
+}
+
+def MXX86_ShuffleBytesOp : MXX86_Op<"pshufb", [AllTypesMatch<["table", "indices", "result"]>]> {
+  let summary = "vpshufb ymm: per 16-byte half, byte i = table[indices[i] & 15]";
+  let description = [{
+    Byte `i` of the result is byte `indices[i] & 15` of the 16-byte half of
+    `table` that holds `i`, or 0 when bit 7 of `indices[i]` is set.
+
+    ```mlir
+    %r = mx_x86.pshufb %table, %codes : vector<32xi8>
+    ```
+  }];
+  let intrinsic = "llvm.x86.avx2.pshuf.b";
+  let arguments = (ins VectorOfLengthAndType<[32], [I8]>:$table,
+                       VectorOfLengthAndType<[32], [I8]>:$indices);
+  let results = (outs VectorOfLengthAndType<[32], [I8]>:$result);
+  let assemblyFormat = "$table `,` $indices attr-dict `:` type($result)";
+}
+
+def MXX86_MulAddBytesOp : MXX86_Op<"pmaddubsw", [AllTypesMatch<["u", "s"]>]> {
+  let summary = "vpmaddubsw ymm: unsigned times signed byte pairs, saturated";
+  let description = [{
+    Word `i` is `u[2i] * s[2i] + u[2i+1] * s[2i+1]`, `u` read as unsigned
+    and `s` as signed bytes, saturated to i16.
+
+    ```mlir
+    %w = mx_x86.pmaddubsw %u, %s : vector<32xi8> -> vector<16xi16>
+    ```
+  }];
+  let intrinsic = "llvm.x86.avx2.pmadd.ub.sw";
+  let arguments = (ins VectorOfLengthAndType<[32], [I8]>:$u,
+                       VectorOfLengthAndType<[32], [I8]>:$s);
+  let results = (outs VectorOfLengthAndType<[16], [I16]>:$result);
+  let assemblyFormat = "$u `,` $s attr-dict `:` type($u) `->` type($result)";
+}
+
+def MXX86_MulAddWordsOp : MXX86_Op<"pmaddwd", [AllTypesMatch<["a", "b"]>]> {
+  let summary = "vpmaddwd ymm: signed word pairs multiplied and added to i32";
+  let description = [{
+    Dword `i` is `a[2i] * b[2i] + a[2i+1] * b[2i+1]` of signed words.
+
+    ```mlir
+    %d = mx_x86.pmaddwd %a, %b : vector<16xi16> -> vector<8xi32>
+    ```
+  }];
+  let intrinsic = "llvm.x86.avx2.pmadd.wd";
+  let arguments = (ins VectorOfLengthAndType<[16], [I16]>:$a,
+                       VectorOfLengthAndType<[16], [I16]>:$b);
+  let results = (outs VectorOfLengthAndType<[8], [I32]>:$result);
+  let assemblyFormat = "$a `,` $b attr-dict `:` type($a) `->` type($result)";
+}
+
+#endif // MX_DIALECT_MXX86_MXX86_TD

@@ -1,0 +1,108 @@
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2 prefetch-distance=0" --canonicalize | FileCheck %s
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=generic" | FileCheck %s --check-prefix=GENERIC
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2 integer-dot=false" | FileCheck %s --check-prefix=GENERIC
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" | FileCheck %s --check-prefix=RAGGED
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" --canonicalize | FileCheck %s --check-prefix=PROMPT
+
+// The integer-dot GEMV (docs/Lowering.md, "Integer-dot GEMV"): MXINT8
+// codes against E2M1 codes looked up as 2 * value + 12, four K rows
+// transposed into dwords by byte and word unpacks, vpmaddubsw + vpmaddwd
+// into i32 sums per K block, 12 * (the block's activation code sum)
+// subtracted, then the E8M0 pair applied exactly (d = -7: the sums count
+// units of 2^-7) and the block added to the f32 accumulator.
+
+// GENERIC-NOT: mx_x86.
+// CHECK-LABEL: func.func @gemv(
+// CHECK-SAME: %[[ACODES:[^:]*]]: tensor<1x64xi8>, %[[ASCALES:[^:]*]]: tensor<1x2xi8>, %[[W:[^:]*]]: tensor<64x32xi8>, %[[WSCALES:[^:]*]]: tensor<2x64xi8>
+// CHECK-DAG: %[[TABLE:.*]] = arith.constant dense<[12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0, 12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0]> : vector<32xi8>
+// CHECK-DAG: %[[LOW4:.*]] = arith.constant dense<15> : vector<32xi8>
+// CHECK-DAG: %[[FOUR:.*]] = arith.constant dense<4> : vector<32xi8>
+// CHECK-DAG: %[[ONES:.*]] = arith.constant dense<1> : vector<16xi16>
+// CHECK-DAG: %[[C12:.*]] = arith.constant 12 : i32
+// K blocks, outermost.
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<1x1x64xf32>)
+// CHECK: %[[ABLOCK:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x64xi8>, vector<32xi8>
+// CHECK: %[[AWIDE:.*]] = arith.extsi %[[ABLOCK]] : vector<32xi8> to vector<32xi32>
+// CHECK: %[[ASUM:.*]] = vector.reduction <add>, %[[AWIDE]] : vector<32xi32> into i32
+// CHECK: %[[CORR:.*]] = arith.muli %[[ASUM]], %[[C12]] : i32
+// CHECK: %[[CORRV:.*]] = vector.broadcast %[[CORR]] : i32 to vector<8xi32>
+// The even columns (low nibbles): four K rows per step.
+// CHECK: %[[SUMS:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[S0:.*]] = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// CHECK: %[[R0:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
+// CHECK: %[[N0:.*]] = arith.andi %[[R0]], %[[LOW4]] : vector<32xi8>
+// CHECK: %[[T0:.*]] = mx_x86.pshufb %[[TABLE]], %[[N0]] : vector<32xi8>
+// CHECK: %[[T1:.*]] = mx_x86.pshufb %[[TABLE]], %{{.*}} : vector<32xi8>
+// CHECK: mx_x86.pshufb
+// CHECK: mx_x86.pshufb
+// CHECK: %[[U0:.*]] = vector.shuffle %[[T0]], %[[T1]] [0, 32, 1, 33, 2, 34, 3, 35, 4, 36, 5, 37, 6, 38, 7, 39, 16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55] : vector<32xi8>, vector<32xi8>
+// CHECK: %[[V0:.*]] = vector.shuffle
+// CHECK: vector.shuffle %[[T0]], %[[T1]] [8, 40, 9, 41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46, 15, 47, 24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30, 62, 31, 63]
+// CHECK: %[[A4:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x64xi8>, vector<4xi8>
+// CHECK: %[[A1:.*]] = vector.bitcast %[[A4]] : vector<4xi8> to vector<1xi32>
+// CHECK: %[[AW:.*]] = vector.extract %[[A1]][0] : i32 from vector<1xi32>
+// CHECK: %[[AB:.*]] = vector.broadcast %[[AW]] : i32 to vector<8xi32>
+// CHECK: %[[AALL:.*]] = vector.bitcast %[[AB]] : vector<8xi32> to vector<32xi8>
+// CHECK: %[[UW:.*]] = vector.bitcast %[[U0]] : vector<32xi8> to vector<16xi16>
+// CHECK: %[[VW:.*]] = vector.bitcast %[[V0]] : vector<32xi8> to vector<16xi16>
+// CHECK: %[[D:.*]] = vector.shuffle %[[UW]], %[[VW]] [0, 16, 1, 17, 2, 18, 3, 19, 8, 24, 9, 25, 10, 26, 11, 27] : vector<16xi16>, vector<16xi16>
+// CHECK: %[[DB:.*]] = vector.bitcast %[[D]] : vector<16xi16> to vector<32xi8>
+// CHECK: %[[P16:.*]] = mx_x86.pmaddubsw %[[DB]], %[[AALL]] : vector<32xi8> -> vector<16xi16>
+// CHECK: %[[P32:.*]] = mx_x86.pmaddwd %[[P16]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
+// CHECK: arith.addi %[[S0]], %[[P32]] : vector<8xi32>
+// CHECK: scf.yield
+// The first vector's lanes are columns 0, 2, 4, 6, 32, 34, 36, 38.
+// CHECK: %[[SC:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 2, 4, 6, 32, 34, 36, 38] : vector<64xi8>, vector<64xi8>
+// CHECK: %[[SUM:.*]] = arith.subi %[[SUMS]]#0, %[[CORRV]] : vector<8xi32>
+// CHECK: %[[F:.*]] = arith.sitofp %[[SUM]] : vector<8xi32> to vector<8xf32>
+// CHECK: %[[X1:.*]] = arith.mulf %[[F]], %{{.*}} : vector<8xf32>
+// CHECK: %[[X2:.*]] = arith.mulf %[[X1]], %{{.*}} : vector<8xf32>
+// CHECK: %[[BLK:.*]] = arith.select %{{.*}}, %{{.*}}, %[[X2]] : vector<8xi1>, vector<8xf32>
+// CHECK: %[[OLD:.*]] = vector.transfer_read %[[ACC]]
+// CHECK: arith.addf %[[OLD]], %[[BLK]] : vector<8xf32>
+// The odd columns (high nibbles) in a second loop.
+// CHECK: scf.for
+// CHECK: arith.shrui %{{.*}}, %[[FOUR]] : vector<32xi8>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [1, 3, 5, 7, 33, 35, 37, 39] : vector<64xi8>, vector<64xi8>
+// Back to column order.
+// CHECK: %[[CHUNK:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x64xf32>, vector<64xf32>
+// CHECK: vector.shuffle %[[CHUNK]], %[[CHUNK]] [0, 32, 1, 33, 2, 34, 3, 35, 8, 40, 9, 41, 10, 42, 11, 43, 16, 48, 17, 49, 18, 50, 19, 51, 24, 56, 25, 57, 26, 58, 27, 59, 4, 36, 5, 37, 6, 38, 7, 39, 12, 44, 13, 45, 14, 46, 15, 47, 20, 52, 21, 53, 22, 54, 23, 55, 28, 60, 29, 61, 30, 62, 31, 63] : vector<64xf32>, vector<64xf32>
+func.func @gemv(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp4, block = [32, 1]>) -> tensor<1x64xf32> {
+  %r = mx.matmul %a, %w : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
+  return %r : tensor<1x64xf32>
+}
+
+// Two rows share each decoded weight vector (a row tile): two activation
+// broadcasts per K step, each decoded vector multiplied by both.
+// CHECK-LABEL: func.func @tile(
+// CHECK: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// CHECK-COUNT-2: vector.transfer_read %{{.*}} : tensor<1x2x64xi8>, vector<4xi8>
+// CHECK: %[[D:.*]] = vector.bitcast %{{.*}} : vector<16xi16> to vector<32xi8>
+// CHECK: mx_x86.pmaddubsw %[[D]], %{{.*}}
+// CHECK: mx_x86.pmaddubsw %[[D]], %{{.*}}
+func.func @tile(%a: !mx.tensor<2x64xmxint8>, %w: !mx.tensor<64x64xmxfp4, block = [32, 1]>) -> tensor<2x64xf32> {
+  %r = mx.matmul %a, %w : !mx.tensor<2x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<2x64xf32>
+  return %r : tensor<2x64xf32>
+}
+
+// N not a multiple of 64: the f32 nest.
+// RAGGED-LABEL: func.func @ragged(
+// RAGGED-NOT: mx_x86.
+// RAGGED: return
+func.func @ragged(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x96xmxfp4, block = [32, 1]>) -> tensor<1x96xf32> {
+  %r = mx.matmul %a, %w : !mx.tensor<1x64xmxint8>, !mx.tensor<64x96xmxfp4, block = [32, 1]> -> tensor<1x96xf32>
+  return %r : tensor<1x96xf32>
+}
+
+// From M = 4 on: 4-row tiles (16 accumulators per nibble loop) in the
+// cache-blocked order, column chunks outside the K blocks, no prefetch.
+// PROMPT-LABEL: func.func @prompt(
+// PROMPT-NOT: memref.prefetch
+// PROMPT: scf.for %{{.*}} = %c0 to %c128 step %c64 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x4x128xf32>)
+// PROMPT-NEXT: scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x4x128xf32>)
+// PROMPT: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// PROMPT-COUNT-4: vector.transfer_read %{{.*}} : tensor<1x4x64xi8>, vector<4xi8>
+// PROMPT: return
+func.func @prompt(%a: !mx.tensor<4x64xmxint8>, %w: !mx.tensor<64x128xmxfp4, block = [32, 1]>) -> tensor<4x128xf32> {
+  %r = mx.matmul %a, %w : !mx.tensor<4x64xmxint8>, !mx.tensor<64x128xmxfp4, block = [32, 1]> -> tensor<4x128xf32>
+  return %r : tensor<4x128xf32>
+}

@@ -1,0 +1,24 @@
+// RUN: mx-opt %s --split-input-file --verify-diagnostics
+
+// Only 256-bit vectors of the instruction's element types.
+func.func @short(%t: vector<16xi8>, %i: vector<16xi8>) -> vector<16xi8> {
+  // expected-error @+1 {{op operand #0 must be vector of 8-bit signless integer values of length 32}}
+  %s = mx_x86.pshufb %t, %i : vector<16xi8>
+  return %s : vector<16xi8>
+}
+
+// -----
+
+func.func @words(%a: vector<32xi8>, %b: vector<32xi8>) -> vector<8xi32> {
+  // expected-error @+1 {{op result #0 must be vector of 16-bit signless integer values of length 16}}
+  %w = "mx_x86.pmaddubsw"(%a, %b) : (vector<32xi8>, vector<32xi8>) -> vector<8xi32>
+  return %w : vector<8xi32>
+}
+
+// -----
+
+func.func @mismatch(%a: vector<16xi16>, %b: vector<32xi8>) -> vector<8xi32> {
+  // expected-error @+1 {{op operand #1 must be vector of 16-bit signless integer values of length 16}}
+  %d = "mx_x86.pmaddwd"(%a, %b) : (vector<16xi16>, vector<32xi8>) -> vector<8xi32>
+  return %d : vector<8xi32>
+}

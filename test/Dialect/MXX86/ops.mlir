@@ -1,0 +1,16 @@
+// RUN: mx-opt %s | mx-opt | FileCheck %s
+
+// The mx_x86 ops print in their declarative form and survive a round trip
+// (docs/Dialect.md, "mx_x86").
+
+// CHECK-LABEL: func.func @ops(
+// CHECK: %[[S:.*]] = mx_x86.pshufb %{{.*}}, %{{.*}} : vector<32xi8>
+// CHECK: %[[W:.*]] = mx_x86.pmaddubsw %[[S]], %{{.*}} : vector<32xi8> -> vector<16xi16>
+// CHECK: mx_x86.pmaddwd %[[W]], %{{.*}} : vector<16xi16> -> vector<8xi32>
+func.func @ops(%t: vector<32xi8>, %i: vector<32xi8>, %a: vector<32xi8>,
+               %o: vector<16xi16>) -> vector<8xi32> {
+  %s = mx_x86.pshufb %t, %i : vector<32xi8>
+  %w = mx_x86.pmaddubsw %s, %a : vector<32xi8> -> vector<16xi16>
+  %d = mx_x86.pmaddwd %w, %o : vector<16xi16> -> vector<8xi32>
+  return %d : vector<8xi32>
+}
