@@ -11,7 +11,8 @@
 # fuzz/regressions/TARGET. Crashes, leaks and timeouts land in
 # build-asan/artifacts/TARGET/; the log in build-asan/TARGET.log.
 # Environment: BUILD (default build-asan), FUZZ_ARGS (extra libFuzzer
-# flags).
+# flags), FUZZ_CPU=1 (HOURS counts the fuzzer's CPU time, not wall time:
+# for a run at low priority beside other work; JOBS must be 1).
 set -euo pipefail
 if [ $# -lt 2 ]; then
   sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
@@ -38,9 +39,29 @@ dict=$src/fuzz/corpus/$target.dict
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:allow_user_poisoning=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 regressions=$src/fuzz/regressions/$target
-nice "$build/bin/$target" "$corpus" "$src/fuzz/corpus/$target" \
-  $( [ -d "$regressions" ] && echo "$regressions" ) \
-  -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
-  $( [ "$jobs" -gt 1 ] && echo "-jobs=$jobs -workers=$jobs" ) -print_final_stats=1 \
-  -artifact_prefix="$artifacts/" \
-  $( [ -f "$dict" ] && echo "-dict=$dict" ) ${FUZZ_ARGS:-} 2>&1 | tee "$build/$target.log"
+args=("$corpus" "$src/fuzz/corpus/$target")
+[ -d "$regressions" ] && args+=("$regressions")
+[ -f "$dict" ] && args+=("-dict=$dict")
+[ "$jobs" -gt 1 ] && args+=("-jobs=$jobs" "-workers=$jobs")
+if [ "${FUZZ_CPU:-0}" = 1 ]; then
+  [ "$jobs" -eq 1 ] || { echo "fuzz.sh: FUZZ_CPU=1 needs JOBS=1" >&2; exit 2; }
+  # No wall-clock limit; a watcher interrupts the fuzzer (libFuzzer prints
+  # its final stats on SIGINT) once its user+system time reaches HOURS.
+  nice -n 19 "$build/bin/$target" "${args[@]}" -timeout=60 -rss_limit_mb=4096 \
+    -print_final_stats=1 -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} \
+    >"$build/$target.log" 2>&1 &
+  pid=$!
+  tck=$(getconf CLK_TCK)
+  while kill -0 "$pid" 2>/dev/null; do
+    cpu=$(awk -v t="$tck" '{print int(($14 + $15) / t)}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+    if [ "$cpu" -ge "$seconds" ]; then kill -INT "$pid"; break; fi
+    sleep 20
+  done
+  status=0
+  wait "$pid" || status=$?
+  echo "fuzz.sh: $target used ${cpu:-?} CPU seconds, exit status $status" | tee -a "$build/$target.log"
+  exit "$status"
+fi
+nice "$build/bin/$target" "${args[@]}" \
+  -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 \
+  -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} 2>&1 | tee "$build/$target.log"
