@@ -205,8 +205,10 @@ gemvModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k, int64_t n) {
         if (c.acts)
           lhs = mx::QuantizeOp::create(
               b, loc,
+              // K blocks of the weights' size (mx.matmul requires it).
               mx::BlockScaledTensorType::get(
-                  {1, k}, mx::FormatAttr::get(&ctx, *lookupPreset(c.acts))),
+                  &ctx, {1, k},
+                  mx::FormatAttr::get(&ctx, *lookupPreset(c.acts)), {1, c.kb}),
               lhs, /*tensor_scale=*/Value(), /*random_bits=*/Value(),
               mx::ScaleModeAttr());
         return mx::MatmulOp::create(b, loc, result, lhs, args[1]);
@@ -326,9 +328,8 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   std::optional<QuantizedTensor> qa;
   if (c.acts) {
     int64_t shape[2] = {1, k};
-    auto q =
-        quantize(act, shape, getDefaultBlockShape(*lookupPreset(c.acts), shape),
-                 *lookupPreset(c.acts));
+    std::vector<int64_t> block = {1, c.kb};
+    auto q = quantize(act, shape, block, *lookupPreset(c.acts));
     if (!q) {
       llvm::errs() << llvm::toString(q.takeError()) << "\n";
       return false;
@@ -571,9 +572,10 @@ int main(int argc, char **argv) {
         t, mxbench::measureReadBandwidth(bwBuf.data(), bwBuf.size(), t));
 
   const GemvCase cases[] = {
-      {"mxfp4", 32, 1, nullptr},  {"mxfp4", 32, 1, "mxfp8_e4m3"},
-      {"mxfp4", 32, 1, "mxint8"}, {"nvfp4", 16, 1, nullptr},
-      {"nvfp4", 16, 16, nullptr}, {"mxfp8_e4m3", 32, 1, nullptr},
+      {"mxfp4", 32, 1, nullptr},      {"mxfp4", 32, 1, "mxfp8_e4m3"},
+      {"mxfp4", 32, 1, "mxint8"},     {"nvfp4", 16, 1, nullptr},
+      {"nvfp4", 16, 1, "mxint8"},     {"nvfp4", 16, 16, nullptr},
+      {"mxfp8_e4m3", 32, 1, nullptr},
   };
   bool ok = true, dumped = false;
   const char *lastFormat = "";

@@ -317,8 +317,11 @@ std::optional<MXKernel> compileMX(mlir::MLIRContext &ctx,
   if (acts)
     lhs = mx::QuantizeOp::create(
         b, loc,
+        // K blocks of the weights' size (mx.matmul requires it): 16 for
+        // NVFP4.
         mx::BlockScaledTensorType::get(
-            {m, k}, mx::FormatAttr::get(&ctx, *lookupPreset(acts))),
+            &ctx, {m, k}, mx::FormatAttr::get(&ctx, *lookupPreset(acts)),
+            {1, w.kb}),
         lhs, /*tensor_scale=*/Value(), /*random_bits=*/Value(),
         mx::ScaleModeAttr());
   func::ReturnOp::create(
@@ -369,9 +372,8 @@ bool checkMX(const MXKernel &kernel, const char *name, const char *acts,
     int64_t shape[2] = {1, k};
     std::optional<QuantizedTensor> qa;
     if (acts) {
-      auto q =
-          quantize(a, shape, getDefaultBlockShape(*lookupPreset(acts), shape),
-                   *lookupPreset(acts));
+      std::vector<int64_t> block = {1, kernel.kb};
+      auto q = quantize(a, shape, block, *lookupPreset(acts));
       if (!q) {
         llvm::errs() << llvm::toString(q.takeError()) << "\n";
         return false;
@@ -748,8 +750,7 @@ struct Harness {
       for (int t : o.threads) {
         ggml_backend_cpu_set_n_threads(g.backend, t);
         std::vector<const char *> actKinds = {nullptr};
-        if (w.type == GGML_TYPE_MXFP4)
-          actKinds.push_back("mxint8");
+        actKinds.push_back("mxint8");
         std::vector<MXKernel> kernels;
         std::vector<Contender> cs;
         for (const char *acts : actKinds) {
@@ -765,7 +766,8 @@ struct Harness {
           const MXKernel *kp = &kernels[i];
           cs.push_back({kp == &kernels[0]
                             ? std::string("MX ") + w.preset + " x f32 acts"
-                            : std::string("MX ") + w.preset + " x mxint8 acts",
+                            : std::string("MX ") + w.preset + " x mxint8 acts" +
+                                  (w.kb == 16 ? " [1x16]" : ""),
                         true,
                         bytes,
                         0,
