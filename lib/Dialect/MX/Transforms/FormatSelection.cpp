@@ -336,14 +336,142 @@ struct Segment {
   double efficiency;
   int64_t dBits;
 };
-/// One DP state: total extra bits (in units), error, and how it was reached.
-struct State {
-  int64_t units;
-  double error;
-  int64_t prev;
-  unsigned option;
+} // namespace
+
+namespace {
+/// One DP layer's Pareto frontier, units strictly ascending and error
+/// strictly descending (struct of arrays: 16 bytes per state).
+struct Frontier {
+  std::vector<int64_t> units;
+  std::vector<double> error;
+  size_t size() const { return units.size(); }
+};
+/// How one state of a layer was reached: its predecessor's index in the
+/// previous layer and the option taken (8 bytes per state).
+struct BackPointer {
+  uint32_t prev;
+  uint32_t option;
 };
 } // namespace
+
+/// The next layer from `prev` and `item`: exactly what stable-sorting every
+/// (state, option) pair within `capacity` by (units, error), options in item
+/// order then states in order, and keeping each pair that lowers the error
+/// gives; computed as a merge of the options' lists (each already sorted by
+/// units), O(options x states). At each units value only the least error
+/// (the earliest option among equal ones) can be kept.
+static void extendFrontier(const Frontier &prev, const Item &item,
+                           int64_t capacity, Frontier &next,
+                           std::vector<BackPointer> *back) {
+  next.units.clear();
+  next.error.clear();
+  if (back)
+    back->clear();
+  size_t numOptions = item.options.size();
+  llvm::SmallVector<size_t, 8> at(numOptions, 0);
+  size_t numStates = prev.size();
+  while (true) {
+    // The smallest units value any option's list still offers.
+    std::optional<int64_t> units;
+    for (size_t j = 0; j < numOptions; ++j)
+      if (at[j] < numStates)
+        units = std::min(units.value_or(INT64_MAX),
+                         prev.units[at[j]] + item.options[j].bits);
+    if (!units || *units > capacity)
+      break;
+    size_t pick = 0, from = 0;
+    double error = INFINITY;
+    bool any = false;
+    for (size_t j = 0; j < numOptions; ++j) {
+      if (at[j] >= numStates ||
+          prev.units[at[j]] + item.options[j].bits != *units)
+        continue;
+      double e = prev.error[at[j]] + item.options[j].error;
+      if (!any || e < error) {
+        any = true;
+        error = e;
+        pick = j;
+        from = at[j];
+      }
+      ++at[j];
+    }
+    if (next.units.empty() || error < next.error.back()) {
+      next.units.push_back(*units);
+      next.error.push_back(error);
+      if (back)
+        back->push_back({uint32_t(from), uint32_t(pick)});
+    }
+  }
+}
+
+std::optional<std::vector<unsigned>>
+mxsel::solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
+                       int64_t checkpointInterval, SolveStats *stats) {
+  if (capacity < 0)
+    return std::nullopt;
+  size_t numItems = items.size();
+  // One block (no recomputation) while every layer's back-pointers, at
+  // most capacity + 1 states each, fit in 64 MiB; else about sqrt(items)
+  // layers per block.
+  size_t every = numItems;
+  if (checkpointInterval > 0)
+    every = size_t(checkpointInterval);
+  else if (double(numItems) * (double(capacity) + 1) > double(1 << 23))
+    every = size_t(std::ceil(std::sqrt(double(numItems))));
+  every = std::max<size_t>(every, 1);
+  size_t lastFirst = numItems ? (numItems - 1) / every * every : 0;
+
+  // Forward: the frontier at the start of every block but the last, and
+  // the last block's back-pointers.
+  int64_t maxFrontier = 0;
+  std::vector<Frontier> checkpoints;
+  std::vector<std::vector<BackPointer>> back(numItems - lastFirst);
+  Frontier cur, next;
+  cur.units.push_back(0);
+  cur.error.push_back(0.0);
+  for (size_t i = 0; i < numItems; ++i) {
+    if (i % every == 0 && i < lastFirst)
+      checkpoints.push_back(cur);
+    extendFrontier(cur, items[i], capacity, next,
+                   i >= lastFirst ? &back[i - lastFirst] : nullptr);
+    std::swap(cur, next);
+    maxFrontier = std::max<int64_t>(maxFrontier, cur.size());
+  }
+  if (stats) {
+    stats->maxFrontier = maxFrontier;
+    stats->checkpointInterval = every;
+  }
+  if (cur.size() == 0)
+    return std::nullopt;
+
+  // Backward from the last state (the least error: the frontier's error
+  // descends), one block at a time: trace the state back to the block's
+  // first layer, then recompute the block before it from its checkpoint
+  // with back-pointers. The recomputed layers are the forward pass's own,
+  // so the trace is the one a table of every layer would give.
+  std::vector<unsigned> choice(numItems);
+  size_t state = cur.size() - 1;
+  size_t first = lastFirst, last = numItems;
+  while (true) {
+    for (size_t i = last; i > first; --i) {
+      const BackPointer &bp = back[i - 1 - first][state];
+      choice[i - 1] = bp.option;
+      state = bp.prev;
+    }
+    if (first == 0)
+      break;
+    last = first;
+    first -= every;
+    back.resize(last - first);
+    cur = std::move(checkpoints.back());
+    checkpoints.pop_back();
+    for (size_t i = first; i < last; ++i) {
+      extendFrontier(cur, items[i], capacity, next, &back[i - first]);
+      std::swap(cur, next);
+    }
+  }
+  return choice;
+}
 
 /// The lower-left convex hull of the item's options in (bits, error), from
 /// the cheapest option to the least-error one: indices of options with
@@ -379,7 +507,8 @@ static std::vector<unsigned> getHull(const Item &item) {
 
 std::optional<Solution> mxsel::solveBudget(llvm::ArrayRef<Item> items,
                                            int64_t budgetBits,
-                                           SolveStats *stats) {
+                                           SolveStats *stats,
+                                           int64_t checkpointInterval) {
   SolveStats local;
   SolveStats &st = stats ? *stats : local;
   st = SolveStats();
@@ -501,45 +630,26 @@ std::optional<Solution> mxsel::solveBudget(llvm::ArrayRef<Item> items,
   st.unit = unit;
   st.capacityUnits = capacity;
 
-  std::vector<std::vector<State>> layers;
-  layers.reserve(core.size() + 1);
-  layers.push_back({State{0, 0.0, -1, 0}});
-  std::vector<State> next;
-  for (size_t i : core) {
-    const std::vector<State> &prev = layers.back();
+  // The core items in units above their cheapest kept option, options in
+  // kept order.
+  std::vector<Item> scaled(core.size());
+  for (auto [c, i] : llvm::enumerate(core)) {
     int64_t base = INT64_MAX;
     for (unsigned j : kept[i])
       base = std::min(base, items[i].options[j].bits);
-    next.clear();
-    for (unsigned j : kept[i]) {
-      const Option &o = items[i].options[j];
-      int64_t extra = (o.bits - base) / unit;
-      for (size_t p = 0; p < prev.size(); ++p) {
-        int64_t units = prev[p].units + extra;
-        if (units > capacity)
-          break; // prev is sorted by units
-        next.push_back({units, prev[p].error + o.error, int64_t(p), j});
-      }
-    }
-    std::stable_sort(
-        next.begin(), next.end(), [](const State &a, const State &b) {
-          return a.units < b.units || (a.units == b.units && a.error < b.error);
-        });
-    std::vector<State> frontier;
-    for (const State &s : next)
-      if (frontier.empty() || s.error < frontier.back().error)
-        frontier.push_back(s);
-    st.maxFrontier = std::max<int64_t>(st.maxFrontier, frontier.size());
-    layers.push_back(std::move(frontier));
+    for (unsigned j : kept[i])
+      scaled[c].options.push_back({(items[i].options[j].bits - base) / unit,
+                                   items[i].options[j].error});
   }
-  // The last state has the least error (the frontier's error descends).
+  std::optional<std::vector<unsigned>> picked =
+      solveFrontierDP(scaled, capacity, checkpointInterval, &st);
   std::vector<unsigned> choice = fixed;
-  int64_t s = int64_t(layers.back().size()) - 1;
-  for (size_t c = core.size(); c > 0; --c) {
-    const State &state = layers[c][s];
-    choice[core[c - 1]] = state.option;
-    s = state.prev;
-  }
+  // Every core item's cheapest kept option has 0 extra units, so the DP
+  // always has a state; fall back to the incumbent all the same.
+  if (!picked)
+    return upper;
+  for (auto [c, i] : llvm::enumerate(core))
+    choice[i] = kept[i][(*picked)[c]];
   Solution best = finish(items, std::move(choice));
   // Rounding in the DP's sums must never make the answer worse than the
   // incumbent it was proven against.

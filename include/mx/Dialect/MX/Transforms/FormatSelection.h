@@ -130,6 +130,8 @@ struct SolveStats {
   /// The largest Pareto frontier the DP held, and the Lagrange multiplier.
   int64_t maxFrontier = 0;
   double lambda = 0;
+  /// Layers between the DP's stored frontiers (its checkpoints).
+  int64_t checkpointInterval = 0;
 };
 
 /// Sum over items of the fewest bits any option takes: the cheapest
@@ -140,9 +142,25 @@ int64_t getCheapestBits(llvm::ArrayRef<Item> items);
 /// cheapest options exceed it. Exact: the optimum over all combinations
 /// (ties: fewer bits, then the earlier options in item order). Every item
 /// needs at least one option.
+/// `checkpointInterval` (tests): layers between the DP's stored frontiers; 0
+/// picks about sqrt(core items). The choice does not depend on it.
 std::optional<Solution> solveBudget(llvm::ArrayRef<Item> items,
                                     int64_t budgetBits,
-                                    SolveStats *stats = nullptr);
+                                    SolveStats *stats = nullptr,
+                                    int64_t checkpointInterval = 0);
+
+/// The budget solver's exact DP (docs/FormatSelection.md, "The exact
+/// solver"), on items whose option `bits` are whole units >= 0: per item the
+/// index of its option in the least-error combination within `capacity`
+/// units (ties: fewer units, then the earlier state and option); nullopt
+/// when none fits. It stores the frontier of every `checkpointInterval`-th
+/// layer (0: about sqrt(items)) and recomputes the layers between two of
+/// them to trace the choice back: memory O(frontier x (items / interval +
+/// interval)), time two forward passes. Sets `stats`' maxFrontier and
+/// checkpointInterval.
+std::optional<std::vector<unsigned>>
+solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
+                int64_t checkpointInterval = 0, SolveStats *stats = nullptr);
 
 /// Fewest total bits: per item the cheapest option (ties: lower error, then
 /// the earlier option).
