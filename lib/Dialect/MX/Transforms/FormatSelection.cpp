@@ -352,7 +352,91 @@ struct BackPointer {
   uint32_t prev;
   uint32_t option;
 };
+
+/// Dense copies of a layer, reused from layer to layer.
+struct DenseScratch {
+  std::vector<double> prevError, best;
+  std::vector<uint32_t> prevIndex;
+};
 } // namespace
+
+/// extendFrontier over a dense array of units: when the frontier fills
+/// most of its range, a min over each option's shifted copy (branch-free)
+/// is faster than the merge. It keeps the same states: at each units value
+/// the least of the same sums, the earliest option among equal ones, kept
+/// when it lowers the error. Needs units >= 0 and sums that cannot
+/// overflow (+inf marks an empty cell).
+static bool extendDense(const Frontier &prev, const Item &item,
+                        int64_t capacity, Frontier &next,
+                        std::vector<BackPointer> *back, DenseScratch &d) {
+  int64_t minBits = INT64_MAX, maxBits = INT64_MIN;
+  double maxAbsError = 0;
+  for (const Option &o : item.options) {
+    if (!std::isfinite(o.error))
+      return false;
+    minBits = std::min(minBits, o.bits);
+    maxBits = std::max(maxBits, o.bits);
+    maxAbsError = std::max(maxAbsError, std::fabs(o.error));
+  }
+  int64_t bottom = prev.units.front(), top = prev.units.back();
+  int64_t lo = bottom + minBits, hi = std::min(capacity, top + maxBits);
+  if (minBits < 0 || bottom < 0 ||
+      !std::isfinite(std::fabs(prev.error.front()) +
+                     std::fabs(prev.error.back()) + maxAbsError) ||
+      (hi >= lo && hi - lo >= 4 * int64_t(prev.size())))
+    return false;
+  if (hi < lo)
+    return true;
+  d.prevError.assign(top + 1, INFINITY);
+  for (size_t p = 0; p < prev.size(); ++p)
+    d.prevError[prev.units[p]] = prev.error[p];
+  if (back) {
+    d.prevIndex.resize(top + 1);
+    for (size_t p = 0; p < prev.size(); ++p)
+      d.prevIndex[prev.units[p]] = uint32_t(p);
+  }
+  d.best.assign(hi + 1, INFINITY);
+  double *best = d.best.data();
+  const double *prevError = d.prevError.data();
+  for (const Option &o : item.options) {
+    int64_t end = std::min(hi, top + o.bits);
+    const double *from = prevError - o.bits;
+    double e = o.error;
+    for (int64_t u = o.bits; u <= end; ++u)
+      best[u] = std::min(best[u], from[u] + e);
+  }
+  next.units.reserve(hi - lo + 1);
+  next.error.reserve(hi - lo + 1);
+  // Back-pointers by index into a full-size array (cut to size below).
+  BackPointer *out = nullptr;
+  if (back) {
+    back->resize(hi - lo + 1);
+    out = back->data();
+  }
+  int64_t numOptions = item.options.size();
+  for (int64_t u = lo; u <= hi; ++u) {
+    double b = best[u];
+    if (!(next.units.empty() ? b < INFINITY : b < next.error.back()))
+      continue;
+    next.units.push_back(u);
+    next.error.push_back(b);
+    if (!out)
+      continue;
+    // The earliest option whose sum is the least, without branches (which
+    // option wins is data).
+    int64_t pick = 0;
+    for (int64_t j = numOptions - 1; j >= 0; --j) {
+      const Option &o = item.options[j];
+      int64_t p = std::clamp<int64_t>(u - o.bits, 0, top);
+      bool match = u - o.bits == p && prevError[p] + o.error == b;
+      pick = match ? j : pick;
+    }
+    *out++ = {d.prevIndex[u - item.options[pick].bits], uint32_t(pick)};
+  }
+  if (back)
+    back->resize(next.size());
+  return true;
+}
 
 /// The next layer from `prev` and `item`: exactly what stable-sorting every
 /// (state, option) pair within `capacity` by (units, error), options in item
@@ -362,11 +446,13 @@ struct BackPointer {
 /// (the earliest option among equal ones) can be kept.
 static void extendFrontier(const Frontier &prev, const Item &item,
                            int64_t capacity, Frontier &next,
-                           std::vector<BackPointer> *back) {
+                           std::vector<BackPointer> *back, DenseScratch &d) {
   next.units.clear();
   next.error.clear();
   if (back)
     back->clear();
+  if (prev.size() == 0 || extendDense(prev, item, capacity, next, back, d))
+    return;
   size_t numOptions = item.options.size();
   llvm::SmallVector<size_t, 8> at(numOptions, 0);
   size_t numStates = prev.size();
@@ -427,13 +513,14 @@ mxsel::solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
   std::vector<Frontier> checkpoints;
   std::vector<std::vector<BackPointer>> back(numItems - lastFirst);
   Frontier cur, next;
+  DenseScratch dense;
   cur.units.push_back(0);
   cur.error.push_back(0.0);
   for (size_t i = 0; i < numItems; ++i) {
     if (i % every == 0 && i < lastFirst)
       checkpoints.push_back(cur);
     extendFrontier(cur, items[i], capacity, next,
-                   i >= lastFirst ? &back[i - lastFirst] : nullptr);
+                   i >= lastFirst ? &back[i - lastFirst] : nullptr, dense);
     std::swap(cur, next);
     maxFrontier = std::max<int64_t>(maxFrontier, cur.size());
   }
@@ -466,7 +553,7 @@ mxsel::solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
     cur = std::move(checkpoints.back());
     checkpoints.pop_back();
     for (size_t i = first; i < last; ++i) {
-      extendFrontier(cur, items[i], capacity, next, &back[i - first]);
+      extendFrontier(cur, items[i], capacity, next, &back[i - first], dense);
       std::swap(cur, next);
     }
   }
