@@ -336,9 +336,6 @@ struct Segment {
   double efficiency;
   int64_t dBits;
 };
-} // namespace
-
-namespace {
 /// One DP layer's Pareto frontier, units strictly ascending and error
 /// strictly descending (struct of arrays: 16 bytes per state).
 struct Frontier {
@@ -347,7 +344,8 @@ struct Frontier {
   size_t size() const { return units.size(); }
 };
 /// How one state of a layer was reached: its predecessor's index in the
-/// previous layer and the option taken (8 bytes per state).
+/// previous layer and the option taken (8 bytes per state; a frontier of
+/// 2^32 states would take 64 GiB before it).
 struct BackPointer {
   uint32_t prev;
   uint32_t option;
@@ -400,10 +398,9 @@ static bool extendDense(const Frontier &prev, const Item &item,
   const double *prevError = d.prevError.data();
   for (const Option &o : item.options) {
     int64_t end = std::min(hi, top + o.bits);
-    const double *from = prevError - o.bits;
     double e = o.error;
     for (int64_t u = o.bits; u <= end; ++u)
-      best[u] = std::min(best[u], from[u] + e);
+      best[u] = std::min(best[u], prevError[u - o.bits] + e);
   }
   next.units.reserve(hi - lo + 1);
   next.error.reserve(hi - lo + 1);

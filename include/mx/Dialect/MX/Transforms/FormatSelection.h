@@ -142,8 +142,8 @@ int64_t getCheapestBits(llvm::ArrayRef<Item> items);
 /// cheapest options exceed it. Exact: the optimum over all combinations
 /// (ties: fewer bits, then the earlier options in item order). Every item
 /// needs at least one option.
-/// `checkpointInterval` (tests): layers between the DP's stored frontiers; 0
-/// picks about sqrt(core items). The choice does not depend on it.
+/// `checkpointInterval` (tests): the DP's block length (solveFrontierDP); 0
+/// picks it. The choice does not depend on it.
 std::optional<Solution> solveBudget(llvm::ArrayRef<Item> items,
                                     int64_t budgetBits,
                                     SolveStats *stats = nullptr,
@@ -153,11 +153,12 @@ std::optional<Solution> solveBudget(llvm::ArrayRef<Item> items,
 /// solver"), on items whose option `bits` are whole units >= 0: per item the
 /// index of its option in the least-error combination within `capacity`
 /// units (ties: fewer units, then the earlier state and option); nullopt
-/// when none fits. It stores the frontier of every `checkpointInterval`-th
-/// layer (0: about sqrt(items)) and recomputes the layers between two of
-/// them to trace the choice back: memory O(frontier x (items / interval +
-/// interval)), time two forward passes. Sets `stats`' maxFrontier and
-/// checkpointInterval.
+/// when none fits. It stores the frontier at the start of every block of
+/// `checkpointInterval` layers and recomputes one block at a time to trace
+/// the choice back: memory O(frontier x (items / interval + interval)),
+/// time at most two forward passes. 0 picks one block while every layer's
+/// back-pointers fit in 64 MiB, else ceil(sqrt(items)). The choice does not
+/// depend on the interval. Sets `stats`' maxFrontier and checkpointInterval.
 std::optional<std::vector<unsigned>>
 solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
                 int64_t checkpointInterval = 0, SolveStats *stats = nullptr);
