@@ -148,7 +148,7 @@ TEST(FormatSelection, Budgets) {
 // instances, including budget edges and ties.
 TEST(FormatSelection, SolverMatchesBruteForce) {
   std::mt19937 rng(1234);
-  int64_t checked = 0;
+  int64_t checked = 0, pruned = 0;
   for (int trial = 0; trial < 3000; ++trial) {
     unsigned numItems = 1 + rng() % 6;
     std::vector<Item> items(numItems);
@@ -174,8 +174,10 @@ TEST(FormatSelection, SolverMatchesBruteForce) {
     }
     for (int64_t budget :
          {lo - 1, lo, lo + int64_t(rng() % (hi - lo + 1)), hi}) {
-      std::optional<Solution> fast = solveBudget(items, budget);
+      SolveStats stats;
+      std::optional<Solution> fast = solveBudget(items, budget, &stats);
       std::optional<Solution> slow = solveBruteForce(items, budget);
+      pruned += stats.leastUnits > 0;
       ASSERT_EQ(fast.has_value(), slow.has_value()) << trial;
       if (!fast)
         continue;
@@ -185,6 +187,8 @@ TEST(FormatSelection, SolverMatchesBruteForce) {
     }
   }
   EXPECT_GT(checked, 6000);
+  // The DP often knows the least units the optimum takes.
+  EXPECT_GT(pruned, 100) << pruned;
 }
 
 // Deterministic: the same instance gives the same choice.
@@ -249,9 +253,10 @@ solveAllLayers(const std::vector<Item> &items, int64_t capacity) {
   return choice;
 }
 
-// Checkpointing and the dense layers change the memory and the time, not
-// the choice: on random instances (exact ties, repeated options, duplicate
-// items, capacity edges, dense and sparse frontiers) every interval traces
+// Checkpointing, the dense layers and the pruning below the optimum's
+// least units change the memory and the time, not the choice: on random
+// instances (exact ties, repeated options, duplicate items, capacity edges,
+// dense and sparse frontiers) every interval and every valid bound trace
 // the same choice as the table of all layers.
 TEST(FormatSelection, CheckpointedDPMatchesAllLayers) {
   std::mt19937 rng(4321);
@@ -302,9 +307,30 @@ TEST(FormatSelection, CheckpointedDPMatchesAllLayers) {
         EXPECT_EQ(stats.checkpointInterval, every ? every : automatic);
         ++compared;
       }
+      // A lower bound of the answer's units (the tightest is its own)
+      // prunes states but not the answer; one above it must change it.
+      int64_t units = 0;
+      for (size_t i = 0; i < numItems; ++i)
+        units += items[i].options[(*ref)[i]].bits;
+      for (int64_t least : {units, units - int64_t(rng() % 4), units - 999})
+        for (int64_t every : {0, 3}) {
+          std::optional<std::vector<unsigned>> got =
+              solveFrontierDP(items, capacity, every, nullptr, least);
+          ASSERT_TRUE(got.has_value());
+          EXPECT_EQ(*got, *ref) << "trial " << trial << " least " << least;
+          ++compared;
+        }
+      std::optional<std::vector<unsigned>> above =
+          solveFrontierDP(items, capacity, 0, nullptr, units + 1);
+      if (above) {
+        int64_t aboveUnits = 0;
+        for (size_t i = 0; i < numItems; ++i)
+          aboveUnits += items[i].options[(*above)[i]].bits;
+        EXPECT_GT(aboveUnits, units);
+      }
     }
   }
-  EXPECT_EQ(compared, 600 * 4 * 6);
+  EXPECT_EQ(compared, 600 * 4 * (6 + 6));
   // Nothing fits: an option of every item above the capacity.
   std::vector<Item> tooBig = {{{{3, 1.0}}}, {{{0, 0.0}, {1, 0.5}}}};
   EXPECT_FALSE(solveFrontierDP(tooBig, 2).has_value());

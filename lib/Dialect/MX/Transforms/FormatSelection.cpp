@@ -358,14 +358,14 @@ struct DenseScratch {
 };
 } // namespace
 
-/// extendFrontier over a dense array of units: when the frontier fills
-/// most of its range, a min over each option's shifted copy (branch-free)
-/// is faster than the merge. It keeps the same states: at each units value
-/// the least of the same sums, the earliest option among equal ones, kept
-/// when it lowers the error. Needs units >= 0 and sums that cannot
-/// overflow (+inf marks an empty cell).
+/// extendFrontier over dense arrays of units: when the frontier fills most
+/// of its range, a min over each option's shifted copy (branch-free) is
+/// faster than the merge. It keeps the same states: at each units value the
+/// least of the same sums, the earliest option among equal ones, kept when
+/// it lowers the error. Needs units >= 0 and sums that cannot overflow (+inf
+/// marks an empty cell).
 static bool extendDense(const Frontier &prev, const Item &item,
-                        int64_t capacity, Frontier &next,
+                        int64_t capacity, int64_t lowest, Frontier &next,
                         std::vector<BackPointer> *back, DenseScratch &d) {
   int64_t minBits = INT64_MAX, maxBits = INT64_MIN;
   double maxAbsError = 0;
@@ -377,7 +377,8 @@ static bool extendDense(const Frontier &prev, const Item &item,
     maxAbsError = std::max(maxAbsError, std::fabs(o.error));
   }
   int64_t bottom = prev.units.front(), top = prev.units.back();
-  int64_t lo = bottom + minBits, hi = std::min(capacity, top + maxBits);
+  int64_t lo = std::max(lowest, bottom + minBits);
+  int64_t hi = std::min(capacity, top + maxBits);
   if (minBits < 0 || bottom < 0 ||
       !std::isfinite(std::fabs(prev.error.front()) +
                      std::fabs(prev.error.back()) + maxAbsError) ||
@@ -385,22 +386,25 @@ static bool extendDense(const Frontier &prev, const Item &item,
     return false;
   if (hi < lo)
     return true;
-  d.prevError.assign(top + 1, INFINITY);
+  // prevError[u - bottom], best[u - lo].
+  d.prevError.assign(top - bottom + 1, INFINITY);
   for (size_t p = 0; p < prev.size(); ++p)
-    d.prevError[prev.units[p]] = prev.error[p];
+    d.prevError[prev.units[p] - bottom] = prev.error[p];
   if (back) {
-    d.prevIndex.resize(top + 1);
+    d.prevIndex.resize(top - bottom + 1);
     for (size_t p = 0; p < prev.size(); ++p)
-      d.prevIndex[prev.units[p]] = uint32_t(p);
+      d.prevIndex[prev.units[p] - bottom] = uint32_t(p);
   }
-  d.best.assign(hi + 1, INFINITY);
+  d.best.assign(hi - lo + 1, INFINITY);
   double *best = d.best.data();
   const double *prevError = d.prevError.data();
   for (const Option &o : item.options) {
+    int64_t begin = std::max(lo, bottom + o.bits);
     int64_t end = std::min(hi, top + o.bits);
+    int64_t shift = o.bits + bottom;
     double e = o.error;
-    for (int64_t u = o.bits; u <= end; ++u)
-      best[u] = std::min(best[u], prevError[u - o.bits] + e);
+    for (int64_t u = begin; u <= end; ++u)
+      best[u - lo] = std::min(best[u - lo], prevError[u - shift] + e);
   }
   next.units.reserve(hi - lo + 1);
   next.error.reserve(hi - lo + 1);
@@ -412,7 +416,7 @@ static bool extendDense(const Frontier &prev, const Item &item,
   }
   int64_t numOptions = item.options.size();
   for (int64_t u = lo; u <= hi; ++u) {
-    double b = best[u];
+    double b = best[u - lo];
     if (!(next.units.empty() ? b < INFINITY : b < next.error.back()))
       continue;
     next.units.push_back(u);
@@ -424,35 +428,44 @@ static bool extendDense(const Frontier &prev, const Item &item,
     int64_t pick = 0;
     for (int64_t j = numOptions - 1; j >= 0; --j) {
       const Option &o = item.options[j];
-      int64_t p = std::clamp<int64_t>(u - o.bits, 0, top);
-      bool match = u - o.bits == p && prevError[p] + o.error == b;
+      int64_t p = std::clamp<int64_t>(u - o.bits, bottom, top);
+      bool match = u - o.bits == p && prevError[p - bottom] + o.error == b;
       pick = match ? j : pick;
     }
-    *out++ = {d.prevIndex[u - item.options[pick].bits], uint32_t(pick)};
+    *out++ = {d.prevIndex[u - item.options[pick].bits - bottom],
+              uint32_t(pick)};
   }
   if (back)
     back->resize(next.size());
   return true;
 }
 
-/// The next layer from `prev` and `item`: exactly what stable-sorting every
-/// (state, option) pair within `capacity` by (units, error), options in item
-/// order then states in order, and keeping each pair that lowers the error
-/// gives; computed as a merge of the options' lists (each already sorted by
-/// units), O(options x states). At each units value only the least error
-/// (the earliest option among equal ones) can be kept.
+/// The next layer from `prev` and `item` at units >= `lowest`: exactly what
+/// stable-sorting every (state, option) pair in [lowest, capacity] by
+/// (units, error), options in item order then states in order, and keeping
+/// each pair that lowers the error gives; computed as a merge of the
+/// options' lists (each already sorted by units), O(options x states). At
+/// each units value only the least error (the earliest option among equal
+/// ones) can be kept.
 static void extendFrontier(const Frontier &prev, const Item &item,
-                           int64_t capacity, Frontier &next,
+                           int64_t capacity, int64_t lowest, Frontier &next,
                            std::vector<BackPointer> *back, DenseScratch &d) {
   next.units.clear();
   next.error.clear();
   if (back)
     back->clear();
-  if (prev.size() == 0 || extendDense(prev, item, capacity, next, back, d))
+  if (prev.size() == 0 ||
+      extendDense(prev, item, capacity, lowest, next, back, d))
     return;
   size_t numOptions = item.options.size();
   llvm::SmallVector<size_t, 8> at(numOptions, 0);
   size_t numStates = prev.size();
+  // Each list starts at its first pair at or above the lowest.
+  for (size_t j = 0; j < numOptions; ++j)
+    if (lowest != INT64_MIN)
+      at[j] = std::lower_bound(prev.units.begin(), prev.units.end(),
+                               lowest - item.options[j].bits) -
+              prev.units.begin();
   while (true) {
     // The smallest units value any option's list still offers.
     std::optional<int64_t> units;
@@ -489,7 +502,8 @@ static void extendFrontier(const Frontier &prev, const Item &item,
 
 std::optional<std::vector<unsigned>>
 mxsel::solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
-                       int64_t checkpointInterval, SolveStats *stats) {
+                       int64_t checkpointInterval, SolveStats *stats,
+                       std::optional<int64_t> leastUnits) {
   if (capacity < 0)
     return std::nullopt;
   size_t numItems = items.size();
@@ -503,6 +517,22 @@ mxsel::solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
     every = size_t(std::ceil(std::sqrt(double(numItems))));
   every = std::max<size_t>(every, 1);
   size_t lastFirst = numItems ? (numItems - 1) / every * every : 0;
+  // With the optimum known to take at least `leastUnits`, a state of layer
+  // i that cannot reach it (even with every later item's most extra units)
+  // is not built: lowest[i] = leastUnits - those units (INT64_MIN: none).
+  std::vector<int64_t> lowest(numItems + 1, INT64_MIN);
+  if (leastUnits) {
+    int64_t rest = 0;
+    for (size_t i = numItems + 1; i > 0; --i) {
+      lowest[i - 1] = *leastUnits - rest;
+      if (i - 1 > 0) {
+        int64_t most = 0;
+        for (const Option &o : items[i - 2].options)
+          most = std::max(most, o.bits);
+        rest += most;
+      }
+    }
+  }
 
   // Forward: the frontier at the start of every block but the last, and
   // the last block's back-pointers.
@@ -516,7 +546,7 @@ mxsel::solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
   for (size_t i = 0; i < numItems; ++i) {
     if (i % every == 0 && i < lastFirst)
       checkpoints.push_back(cur);
-    extendFrontier(cur, items[i], capacity, next,
+    extendFrontier(cur, items[i], capacity, lowest[i + 1], next,
                    i >= lastFirst ? &back[i - lastFirst] : nullptr, dense);
     std::swap(cur, next);
     maxFrontier = std::max<int64_t>(maxFrontier, cur.size());
@@ -550,7 +580,8 @@ mxsel::solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
     cur = std::move(checkpoints.back());
     checkpoints.pop_back();
     for (size_t i = first; i < last; ++i) {
-      extendFrontier(cur, items[i], capacity, next, &back[i - first], dense);
+      extendFrontier(cur, items[i], capacity, lowest[i + 1], next,
+                     &back[i - first], dense);
       std::swap(cur, next);
     }
   }
@@ -725,8 +756,35 @@ std::optional<Solution> mxsel::solveBudget(llvm::ArrayRef<Item> items,
       scaled[c].options.push_back({(items[i].options[j].bits - base) / unit,
                                    items[i].options[j].error});
   }
+  // The optimum takes at least (sum_c m_c - UB) / lambda' units, with m_c =
+  // min over the kept options of (e + lambda' x) and lambda' = lambda x
+  // unit: any choice with extras U has error >= sum_c m_c - lambda' U, and
+  // the optimum's error is at most the incumbent's. The slack covers the
+  // rounding of the sums (the DP's and these).
+  std::optional<int64_t> leastUnits;
+  double lambdaUnit = lambda * double(unit);
+  if (lambdaUnit > 0 && std::isfinite(lambdaUnit)) {
+    double sumMin = 0, incumbentError = 0, scale = 0;
+    for (auto [c, i] : llvm::enumerate(core)) {
+      double m = INFINITY;
+      for (const Option &o : scaled[c].options) {
+        m = std::min(m, o.error + lambdaUnit * double(o.bits));
+        scale = std::max(scale, o.error + lambdaUnit * double(o.bits));
+      }
+      sumMin += m;
+      incumbentError += items[i].options[incumbent[i]].error;
+    }
+    double slack =
+        (1e-9 + 8e-16 * double(core.size())) *
+        (std::fabs(sumMin) + std::fabs(incumbentError) +
+         lambdaUnit * double(capacity) + scale * double(core.size()));
+    double bound = std::floor((sumMin - incumbentError - slack) / lambdaUnit);
+    if (std::isfinite(bound) && bound > 1)
+      leastUnits = int64_t(std::min(bound, double(capacity))) - 1;
+  }
+  st.leastUnits = leastUnits.value_or(0);
   std::optional<std::vector<unsigned>> picked =
-      solveFrontierDP(scaled, capacity, checkpointInterval, &st);
+      solveFrontierDP(scaled, capacity, checkpointInterval, &st, leastUnits);
   std::vector<unsigned> choice = fixed;
   // Every core item's cheapest kept option has 0 extra units, so the DP
   // always has a state; fall back to the incumbent all the same.

@@ -130,8 +130,10 @@ struct SolveStats {
   /// The largest Pareto frontier the DP held, and the Lagrange multiplier.
   int64_t maxFrontier = 0;
   double lambda = 0;
-  /// Layers between the DP's stored frontiers (its checkpoints).
-  int64_t checkpointInterval = 0;
+  /// Layers between the DP's stored frontiers (its checkpoints), and the
+  /// least units the optimum takes by the Lagrangian bound (states that
+  /// cannot reach it are not built).
+  int64_t checkpointInterval = 0, leastUnits = 0;
 };
 
 /// Sum over items of the fewest bits any option takes: the cheapest
@@ -158,10 +160,14 @@ std::optional<Solution> solveBudget(llvm::ArrayRef<Item> items,
 /// the choice back: memory O(frontier x (items / interval + interval)),
 /// time at most two forward passes. 0 picks one block while every layer's
 /// back-pointers fit in 64 MiB, else ceil(sqrt(items)). The choice does not
-/// depend on the interval. Sets `stats`' maxFrontier and checkpointInterval.
+/// depend on the interval. `leastUnits`, when given, must be a lower bound
+/// of the units the answer takes: states that cannot reach it are not
+/// built, which leaves the answer as it is. Sets `stats`' maxFrontier and
+/// checkpointInterval.
 std::optional<std::vector<unsigned>>
 solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
-                int64_t checkpointInterval = 0, SolveStats *stats = nullptr);
+                int64_t checkpointInterval = 0, SolveStats *stats = nullptr,
+                std::optional<int64_t> leastUnits = std::nullopt);
 
 /// Fewest total bits: per item the cheapest option (ties: lower error, then
 /// the earlier option).
