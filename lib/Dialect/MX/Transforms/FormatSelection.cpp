@@ -786,8 +786,9 @@ std::optional<Solution> mxsel::solveBudget(llvm::ArrayRef<Item> items,
   std::optional<std::vector<unsigned>> picked =
       solveFrontierDP(scaled, capacity, checkpointInterval, &st, leastUnits);
   std::vector<unsigned> choice = fixed;
-  // Every core item's cheapest kept option has 0 extra units, so the DP
-  // always has a state; fall back to the incumbent all the same.
+  // Every core item's cheapest kept option has 0 extra units and the
+  // optimum's trace is never below the floor, so the DP always has a state;
+  // fall back to the incumbent all the same.
   if (!picked)
     return upper;
   for (auto [c, i] : llvm::enumerate(core))
