@@ -15,7 +15,9 @@
 #   bench/compile-scaling/run.sh [BUILD_DIR] [WORK_DIR] [N ...]
 #   SHAPES="one many" (default) selects the shapes, STAGES="parse select
 #   apply cpu nvvm" (default) the stages (select and apply make the input
-#   of the later ones).
+#   of the later ones). LIMIT_AS=BYTES caps each mx-opt's address space
+#   (prlimit --as) so that a stage that needs too much memory fails instead
+#   of taking the machine down.
 set -e
 here=$(dirname "$0")
 build=${1:-build}
@@ -23,6 +25,8 @@ work=${2:-/tmp/mx-compile-scaling}
 [ $# -gt 2 ] && shift 2 || set -- 1000 10000 100000
 shapes=${SHAPES:-one many}
 stages=${STAGES:-parse select apply cpu nvvm}
+cap=
+[ -n "$LIMIT_AS" ] && cap="prlimit --as=$LIMIT_AS"
 mkdir -p "$work"
 opt="$build/bin/mx-opt"
 [ -x "$opt" ] || { echo "no $opt (build mx-opt first)" >&2; exit 1; }
@@ -32,7 +36,7 @@ stage() { # NAME IN OUT ARGS...: one mx-opt run, its times and peak RSS
   shift 3
   case " $stages " in *" $name "*) ;; *) return 0 ;; esac
   log="$work/$shape-$n-$name.log"
-  if ! /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$opt" "$in" "$@" \
+  if ! /usr/bin/time -f "%e %U %S %M" -o "$work/time" $cap "$opt" "$in" "$@" \
       --mlir-timing --mlir-timing-display=list -o "$out" 2> "$log"; then
     tail -5 "$log" >&2
     exit 1

@@ -148,7 +148,7 @@ TEST(FormatSelection, Budgets) {
 // instances, including budget edges and ties.
 TEST(FormatSelection, SolverMatchesBruteForce) {
   std::mt19937 rng(1234);
-  int64_t checked = 0;
+  int64_t checked = 0, pruned = 0;
   for (int trial = 0; trial < 3000; ++trial) {
     unsigned numItems = 1 + rng() % 6;
     std::vector<Item> items(numItems);
@@ -174,8 +174,10 @@ TEST(FormatSelection, SolverMatchesBruteForce) {
     }
     for (int64_t budget :
          {lo - 1, lo, lo + int64_t(rng() % (hi - lo + 1)), hi}) {
-      std::optional<Solution> fast = solveBudget(items, budget);
+      SolveStats stats;
+      std::optional<Solution> fast = solveBudget(items, budget, &stats);
       std::optional<Solution> slow = solveBruteForce(items, budget);
+      pruned += stats.leastUnits > 0;
       ASSERT_EQ(fast.has_value(), slow.has_value()) << trial;
       if (!fast)
         continue;
@@ -185,6 +187,8 @@ TEST(FormatSelection, SolverMatchesBruteForce) {
     }
   }
   EXPECT_GT(checked, 6000);
+  // The DP often knows the least units the optimum takes.
+  EXPECT_GT(pruned, 100) << pruned;
 }
 
 // Deterministic: the same instance gives the same choice.
@@ -203,6 +207,173 @@ TEST(FormatSelection, Deterministic) {
   EXPECT_EQ(a->choice, b->choice);
   EXPECT_LE(a->bits, budget);
   EXPECT_GT(stats.unit, 0);
+}
+
+// The DP as it was first written: every layer kept whole, each built by
+// stable-sorting all (state, option) pairs by (units, error) and keeping the
+// pairs that lower the error. solveFrontierDP must trace the same choice.
+std::optional<std::vector<unsigned>>
+solveAllLayers(const std::vector<Item> &items, int64_t capacity) {
+  struct State {
+    int64_t units;
+    double error;
+    int64_t prev;
+    unsigned option;
+  };
+  std::vector<std::vector<State>> layers = {{State{0, 0.0, -1, 0}}};
+  for (const Item &item : items) {
+    const std::vector<State> &prev = layers.back();
+    std::vector<State> next;
+    for (unsigned j = 0; j < item.options.size(); ++j)
+      for (size_t p = 0; p < prev.size(); ++p) {
+        int64_t units = prev[p].units + item.options[j].bits;
+        if (units > capacity)
+          break;
+        next.push_back(
+            {units, prev[p].error + item.options[j].error, int64_t(p), j});
+      }
+    std::stable_sort(
+        next.begin(), next.end(), [](const State &a, const State &b) {
+          return a.units < b.units || (a.units == b.units && a.error < b.error);
+        });
+    std::vector<State> frontier;
+    for (const State &s : next)
+      if (frontier.empty() || s.error < frontier.back().error)
+        frontier.push_back(s);
+    layers.push_back(std::move(frontier));
+  }
+  if (layers.back().empty())
+    return std::nullopt;
+  std::vector<unsigned> choice(items.size());
+  int64_t s = int64_t(layers.back().size()) - 1;
+  for (size_t c = items.size(); c > 0; --c) {
+    choice[c - 1] = layers[c][s].option;
+    s = layers[c][s].prev;
+  }
+  return choice;
+}
+
+// Checkpointing, the dense layers and the pruning below the optimum's
+// least units change the memory and the time, not the choice: on random
+// instances (exact ties, repeated options, duplicate items, capacity edges,
+// dense and sparse frontiers) every interval and every valid bound trace
+// the same choice as the table of all layers.
+TEST(FormatSelection, CheckpointedDPMatchesAllLayers) {
+  std::mt19937 rng(4321);
+  int64_t compared = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    unsigned numItems = 1 + rng() % 80;
+    std::vector<Item> items(numItems);
+    int64_t most = 0;
+    for (unsigned i = 0; i < numItems; ++i) {
+      // Every fourth item repeats its predecessor, as equal weights do.
+      if (i > 0 && rng() % 4 == 0) {
+        items[i] = items[i - 1];
+      } else {
+        unsigned numOptions = 1 + rng() % 5;
+        for (unsigned j = 0; j < numOptions; ++j) {
+          Option o;
+          // A third of the trials spread the costs apart (sparse
+          // frontiers: the merge; else mostly the dense path).
+          o.bits = j == 0 ? 0 : int64_t(rng() % 12);
+          if (trial % 3 == 2 && j > 0)
+            o.bits = o.bits * 1000 + int64_t(rng() % 3);
+          o.error = trial % 2 ? double(rng() % 4)
+                              : std::ldexp(double(rng() % 100000), -13);
+          items[i].options.push_back(o);
+        }
+      }
+      int64_t m = 0;
+      for (const Option &o : items[i].options)
+        m = std::max(m, o.bits);
+      most += m;
+    }
+    for (int64_t capacity :
+         {int64_t(0), int64_t(rng() % (most + 1)), most / 3, most}) {
+      std::optional<std::vector<unsigned>> ref =
+          solveAllLayers(items, capacity);
+      ASSERT_TRUE(ref.has_value());
+      for (int64_t every : {0, 1, 2, 3, 7, 1000}) {
+        SolveStats stats;
+        std::optional<std::vector<unsigned>> got =
+            solveFrontierDP(items, capacity, every, &stats);
+        ASSERT_TRUE(got.has_value());
+        EXPECT_EQ(*got, *ref) << "trial " << trial << " every " << every;
+        // Tables of at most 2^23 cells take one block.
+        int64_t automatic =
+            double(numItems) * double(capacity + 1) > double(1 << 23)
+                ? int64_t(std::ceil(std::sqrt(double(numItems))))
+                : int64_t(numItems);
+        EXPECT_EQ(stats.checkpointInterval, every ? every : automatic);
+        ++compared;
+      }
+      // A lower bound of the answer's units (the tightest is its own)
+      // prunes states but not the answer; one above it must change it.
+      int64_t units = 0;
+      for (size_t i = 0; i < numItems; ++i)
+        units += items[i].options[(*ref)[i]].bits;
+      for (int64_t least : {units, units - int64_t(rng() % 4), units - 999})
+        for (int64_t every : {0, 3}) {
+          std::optional<std::vector<unsigned>> got =
+              solveFrontierDP(items, capacity, every, nullptr, least);
+          ASSERT_TRUE(got.has_value());
+          EXPECT_EQ(*got, *ref) << "trial " << trial << " least " << least;
+          ++compared;
+        }
+      std::optional<std::vector<unsigned>> above =
+          solveFrontierDP(items, capacity, 0, nullptr, units + 1);
+      if (above) {
+        int64_t aboveUnits = 0;
+        for (size_t i = 0; i < numItems; ++i)
+          aboveUnits += items[i].options[(*above)[i]].bits;
+        EXPECT_GT(aboveUnits, units);
+      }
+    }
+  }
+  EXPECT_EQ(compared, 600 * 4 * (6 + 6));
+  // Nothing fits: an option of every item above the capacity.
+  std::vector<Item> tooBig = {{{{3, 1.0}}}, {{{0, 0.0}, {1, 0.5}}}};
+  EXPECT_FALSE(solveFrontierDP(tooBig, 2).has_value());
+  EXPECT_FALSE(solveFrontierDP({}, -1).has_value());
+  std::optional<std::vector<unsigned>> none = solveFrontierDP({}, 0);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+}
+
+// The whole budget solver too: a thousand items, budgets from tight to
+// loose, the same choice at every checkpoint interval.
+TEST(FormatSelection, CheckpointIntervalDoesNotChangeTheChoice) {
+  std::mt19937 rng(77);
+  std::vector<Item> items(1000);
+  for (Item &item : items)
+    for (unsigned j = 0; j < 4; ++j)
+      item.options.push_back(
+          {int64_t(8 * (4 + rng() % 30)), double(rng() % 64) / 8.0});
+  int64_t lo = getCheapestBits(items);
+  for (int64_t budget : {lo, lo + 800, lo + 8000, lo + 40000}) {
+    std::optional<Solution> a = solveBudget(items, budget);
+    ASSERT_TRUE(a.has_value());
+    EXPECT_LE(a->bits, budget);
+    for (int64_t every : {1, 5, 1 << 20}) {
+      std::optional<Solution> b = solveBudget(items, budget, nullptr, every);
+      ASSERT_TRUE(b.has_value());
+      EXPECT_EQ(a->choice, b->choice) << budget << " " << every;
+    }
+  }
+  // A table too large for one block: about sqrt(items) layers per block.
+  std::vector<Item> big(3000);
+  for (Item &item : big)
+    item.options = {{0, double(rng() % 50)},
+                    {int64_t(1 + rng() % 3), double(rng() % 30)},
+                    {int64_t(2 + rng() % 4), double(rng() % 10)}};
+  SolveStats stats;
+  std::optional<std::vector<unsigned>> a =
+      solveFrontierDP(big, 3000, 0, &stats);
+  std::optional<std::vector<unsigned>> b = solveFrontierDP(big, 3000, 17);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(stats.checkpointInterval, 55);
+  EXPECT_GT(stats.maxFrontier, 1000);
+  EXPECT_EQ(*a, *b);
 }
 
 TEST(FormatSelection, FewestBits) {

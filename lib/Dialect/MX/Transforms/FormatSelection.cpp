@@ -336,14 +336,257 @@ struct Segment {
   double efficiency;
   int64_t dBits;
 };
-/// One DP state: total extra bits (in units), error, and how it was reached.
-struct State {
-  int64_t units;
-  double error;
-  int64_t prev;
-  unsigned option;
+/// One DP layer's Pareto frontier, units strictly ascending and error
+/// strictly descending (struct of arrays: 16 bytes per state).
+struct Frontier {
+  std::vector<int64_t> units;
+  std::vector<double> error;
+  size_t size() const { return units.size(); }
+};
+/// How one state of a layer was reached: its predecessor's index in the
+/// previous layer and the option taken (8 bytes per state; a frontier of
+/// 2^32 states would take 64 GiB before it).
+struct BackPointer {
+  uint32_t prev;
+  uint32_t option;
+};
+
+/// Dense copies of a layer, reused from layer to layer.
+struct DenseScratch {
+  std::vector<double> prevError, best;
+  std::vector<uint32_t> prevIndex;
 };
 } // namespace
+
+/// extendFrontier over dense arrays of units: when the frontier fills most
+/// of its range, a min over each option's shifted copy (branch-free) is
+/// faster than the merge. It keeps the same states: at each units value the
+/// least of the same sums, the earliest option among equal ones, kept when
+/// it lowers the error. Needs units >= 0 and sums that cannot overflow (+inf
+/// marks an empty cell).
+static bool extendDense(const Frontier &prev, const Item &item,
+                        int64_t capacity, int64_t lowest, Frontier &next,
+                        std::vector<BackPointer> *back, DenseScratch &d) {
+  int64_t minBits = INT64_MAX, maxBits = INT64_MIN;
+  double maxAbsError = 0;
+  for (const Option &o : item.options) {
+    if (!std::isfinite(o.error))
+      return false;
+    minBits = std::min(minBits, o.bits);
+    maxBits = std::max(maxBits, o.bits);
+    maxAbsError = std::max(maxAbsError, std::fabs(o.error));
+  }
+  int64_t bottom = prev.units.front(), top = prev.units.back();
+  int64_t lo = std::max(lowest, bottom + minBits);
+  int64_t hi = std::min(capacity, top + maxBits);
+  if (minBits < 0 || bottom < 0 ||
+      !std::isfinite(std::fabs(prev.error.front()) +
+                     std::fabs(prev.error.back()) + maxAbsError) ||
+      (hi >= lo && hi - lo >= 4 * int64_t(prev.size())))
+    return false;
+  if (hi < lo)
+    return true;
+  // prevError[u - bottom], best[u - lo].
+  d.prevError.assign(top - bottom + 1, INFINITY);
+  for (size_t p = 0; p < prev.size(); ++p)
+    d.prevError[prev.units[p] - bottom] = prev.error[p];
+  if (back) {
+    d.prevIndex.resize(top - bottom + 1);
+    for (size_t p = 0; p < prev.size(); ++p)
+      d.prevIndex[prev.units[p] - bottom] = uint32_t(p);
+  }
+  d.best.assign(hi - lo + 1, INFINITY);
+  double *best = d.best.data();
+  const double *prevError = d.prevError.data();
+  for (const Option &o : item.options) {
+    int64_t begin = std::max(lo, bottom + o.bits);
+    int64_t end = std::min(hi, top + o.bits);
+    int64_t shift = o.bits + bottom;
+    double e = o.error;
+    for (int64_t u = begin; u <= end; ++u)
+      best[u - lo] = std::min(best[u - lo], prevError[u - shift] + e);
+  }
+  next.units.reserve(hi - lo + 1);
+  next.error.reserve(hi - lo + 1);
+  // Back-pointers by index into a full-size array (cut to size below).
+  BackPointer *out = nullptr;
+  if (back) {
+    back->resize(hi - lo + 1);
+    out = back->data();
+  }
+  int64_t numOptions = item.options.size();
+  for (int64_t u = lo; u <= hi; ++u) {
+    double b = best[u - lo];
+    if (!(next.units.empty() ? b < INFINITY : b < next.error.back()))
+      continue;
+    next.units.push_back(u);
+    next.error.push_back(b);
+    if (!out)
+      continue;
+    // The earliest option whose sum is the least, without branches (which
+    // option wins is data).
+    int64_t pick = 0;
+    for (int64_t j = numOptions - 1; j >= 0; --j) {
+      const Option &o = item.options[j];
+      int64_t p = std::clamp<int64_t>(u - o.bits, bottom, top);
+      bool match = u - o.bits == p && prevError[p - bottom] + o.error == b;
+      pick = match ? j : pick;
+    }
+    *out++ = {d.prevIndex[u - item.options[pick].bits - bottom],
+              uint32_t(pick)};
+  }
+  if (back)
+    back->resize(next.size());
+  return true;
+}
+
+/// The next layer from `prev` and `item` at units >= `lowest`: exactly what
+/// stable-sorting every (state, option) pair in [lowest, capacity] by
+/// (units, error), options in item order then states in order, and keeping
+/// each pair that lowers the error gives; computed as a merge of the
+/// options' lists (each already sorted by units), O(options x states). At
+/// each units value only the least error (the earliest option among equal
+/// ones) can be kept.
+static void extendFrontier(const Frontier &prev, const Item &item,
+                           int64_t capacity, int64_t lowest, Frontier &next,
+                           std::vector<BackPointer> *back, DenseScratch &d) {
+  next.units.clear();
+  next.error.clear();
+  if (back)
+    back->clear();
+  if (prev.size() == 0 ||
+      extendDense(prev, item, capacity, lowest, next, back, d))
+    return;
+  size_t numOptions = item.options.size();
+  llvm::SmallVector<size_t, 8> at(numOptions, 0);
+  size_t numStates = prev.size();
+  // Each list starts at its first pair at or above the lowest.
+  for (size_t j = 0; j < numOptions; ++j)
+    if (lowest != INT64_MIN)
+      at[j] = std::lower_bound(prev.units.begin(), prev.units.end(),
+                               lowest - item.options[j].bits) -
+              prev.units.begin();
+  while (true) {
+    // The smallest units value any option's list still offers.
+    std::optional<int64_t> units;
+    for (size_t j = 0; j < numOptions; ++j)
+      if (at[j] < numStates)
+        units = std::min(units.value_or(INT64_MAX),
+                         prev.units[at[j]] + item.options[j].bits);
+    if (!units || *units > capacity)
+      break;
+    size_t pick = 0, from = 0;
+    double error = INFINITY;
+    bool any = false;
+    for (size_t j = 0; j < numOptions; ++j) {
+      if (at[j] >= numStates ||
+          prev.units[at[j]] + item.options[j].bits != *units)
+        continue;
+      double e = prev.error[at[j]] + item.options[j].error;
+      if (!any || e < error) {
+        any = true;
+        error = e;
+        pick = j;
+        from = at[j];
+      }
+      ++at[j];
+    }
+    if (next.units.empty() || error < next.error.back()) {
+      next.units.push_back(*units);
+      next.error.push_back(error);
+      if (back)
+        back->push_back({uint32_t(from), uint32_t(pick)});
+    }
+  }
+}
+
+std::optional<std::vector<unsigned>>
+mxsel::solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
+                       int64_t checkpointInterval, SolveStats *stats,
+                       std::optional<int64_t> leastUnits) {
+  if (capacity < 0)
+    return std::nullopt;
+  size_t numItems = items.size();
+  // One block (no recomputation) while every layer's back-pointers, at
+  // most capacity + 1 states each, fit in 64 MiB; else about sqrt(items)
+  // layers per block.
+  size_t every = numItems;
+  if (checkpointInterval > 0)
+    every = size_t(checkpointInterval);
+  else if (double(numItems) * (double(capacity) + 1) > double(1 << 23))
+    every = size_t(std::ceil(std::sqrt(double(numItems))));
+  every = std::max<size_t>(every, 1);
+  size_t lastFirst = numItems ? (numItems - 1) / every * every : 0;
+  // With the optimum known to take at least `leastUnits`, a state of layer
+  // i that cannot reach it (even with every later item's most extra units)
+  // is not built: lowest[i] = leastUnits - those units (INT64_MIN: none).
+  std::vector<int64_t> lowest(numItems + 1, INT64_MIN);
+  if (leastUnits) {
+    int64_t rest = 0;
+    for (size_t i = numItems + 1; i > 0; --i) {
+      lowest[i - 1] = *leastUnits - rest;
+      if (i - 1 > 0) {
+        int64_t most = 0;
+        for (const Option &o : items[i - 2].options)
+          most = std::max(most, o.bits);
+        rest += most;
+      }
+    }
+  }
+
+  // Forward: the frontier at the start of every block but the last, and
+  // the last block's back-pointers.
+  int64_t maxFrontier = 0;
+  std::vector<Frontier> checkpoints;
+  std::vector<std::vector<BackPointer>> back(numItems - lastFirst);
+  Frontier cur, next;
+  DenseScratch dense;
+  cur.units.push_back(0);
+  cur.error.push_back(0.0);
+  for (size_t i = 0; i < numItems; ++i) {
+    if (i % every == 0 && i < lastFirst)
+      checkpoints.push_back(cur);
+    extendFrontier(cur, items[i], capacity, lowest[i + 1], next,
+                   i >= lastFirst ? &back[i - lastFirst] : nullptr, dense);
+    std::swap(cur, next);
+    maxFrontier = std::max<int64_t>(maxFrontier, cur.size());
+  }
+  if (stats) {
+    stats->maxFrontier = maxFrontier;
+    stats->checkpointInterval = every;
+  }
+  if (cur.size() == 0)
+    return std::nullopt;
+
+  // Backward from the last state (the least error: the frontier's error
+  // descends), one block at a time: trace the state back to the block's
+  // first layer, then recompute the block before it from its checkpoint
+  // with back-pointers. The recomputed layers are the forward pass's own,
+  // so the trace is the one a table of every layer would give.
+  std::vector<unsigned> choice(numItems);
+  size_t state = cur.size() - 1;
+  size_t first = lastFirst, last = numItems;
+  while (true) {
+    for (size_t i = last; i > first; --i) {
+      const BackPointer &bp = back[i - 1 - first][state];
+      choice[i - 1] = bp.option;
+      state = bp.prev;
+    }
+    if (first == 0)
+      break;
+    last = first;
+    first -= every;
+    back.resize(last - first);
+    cur = std::move(checkpoints.back());
+    checkpoints.pop_back();
+    for (size_t i = first; i < last; ++i) {
+      extendFrontier(cur, items[i], capacity, lowest[i + 1], next,
+                     &back[i - first], dense);
+      std::swap(cur, next);
+    }
+  }
+  return choice;
+}
 
 /// The lower-left convex hull of the item's options in (bits, error), from
 /// the cheapest option to the least-error one: indices of options with
@@ -379,7 +622,8 @@ static std::vector<unsigned> getHull(const Item &item) {
 
 std::optional<Solution> mxsel::solveBudget(llvm::ArrayRef<Item> items,
                                            int64_t budgetBits,
-                                           SolveStats *stats) {
+                                           SolveStats *stats,
+                                           int64_t checkpointInterval) {
   SolveStats local;
   SolveStats &st = stats ? *stats : local;
   st = SolveStats();
@@ -501,45 +745,54 @@ std::optional<Solution> mxsel::solveBudget(llvm::ArrayRef<Item> items,
   st.unit = unit;
   st.capacityUnits = capacity;
 
-  std::vector<std::vector<State>> layers;
-  layers.reserve(core.size() + 1);
-  layers.push_back({State{0, 0.0, -1, 0}});
-  std::vector<State> next;
-  for (size_t i : core) {
-    const std::vector<State> &prev = layers.back();
+  // The core items in units above their cheapest kept option, options in
+  // kept order.
+  std::vector<Item> scaled(core.size());
+  for (auto [c, i] : llvm::enumerate(core)) {
     int64_t base = INT64_MAX;
     for (unsigned j : kept[i])
       base = std::min(base, items[i].options[j].bits);
-    next.clear();
-    for (unsigned j : kept[i]) {
-      const Option &o = items[i].options[j];
-      int64_t extra = (o.bits - base) / unit;
-      for (size_t p = 0; p < prev.size(); ++p) {
-        int64_t units = prev[p].units + extra;
-        if (units > capacity)
-          break; // prev is sorted by units
-        next.push_back({units, prev[p].error + o.error, int64_t(p), j});
+    for (unsigned j : kept[i])
+      scaled[c].options.push_back({(items[i].options[j].bits - base) / unit,
+                                   items[i].options[j].error});
+  }
+  // The optimum takes at least (sum_c m_c - UB) / lambda' units, with m_c =
+  // min over the kept options of (e + lambda' x) and lambda' = lambda x
+  // unit: any choice with extras U has error >= sum_c m_c - lambda' U, and
+  // the optimum's error is at most the incumbent's. The slack covers the
+  // rounding of the sums (the DP's and these).
+  std::optional<int64_t> leastUnits;
+  double lambdaUnit = lambda * double(unit);
+  if (lambdaUnit > 0 && std::isfinite(lambdaUnit)) {
+    double sumMin = 0, incumbentError = 0, scale = 0;
+    for (auto [c, i] : llvm::enumerate(core)) {
+      double m = INFINITY;
+      for (const Option &o : scaled[c].options) {
+        m = std::min(m, o.error + lambdaUnit * double(o.bits));
+        scale = std::max(scale, o.error + lambdaUnit * double(o.bits));
       }
+      sumMin += m;
+      incumbentError += items[i].options[incumbent[i]].error;
     }
-    std::stable_sort(
-        next.begin(), next.end(), [](const State &a, const State &b) {
-          return a.units < b.units || (a.units == b.units && a.error < b.error);
-        });
-    std::vector<State> frontier;
-    for (const State &s : next)
-      if (frontier.empty() || s.error < frontier.back().error)
-        frontier.push_back(s);
-    st.maxFrontier = std::max<int64_t>(st.maxFrontier, frontier.size());
-    layers.push_back(std::move(frontier));
+    double slack =
+        (1e-9 + 8e-16 * double(core.size())) *
+        (std::fabs(sumMin) + std::fabs(incumbentError) +
+         lambdaUnit * double(capacity) + scale * double(core.size()));
+    double bound = std::floor((sumMin - incumbentError - slack) / lambdaUnit);
+    if (std::isfinite(bound) && bound > 1)
+      leastUnits = int64_t(std::min(bound, double(capacity))) - 1;
   }
-  // The last state has the least error (the frontier's error descends).
+  st.leastUnits = leastUnits.value_or(0);
+  std::optional<std::vector<unsigned>> picked =
+      solveFrontierDP(scaled, capacity, checkpointInterval, &st, leastUnits);
   std::vector<unsigned> choice = fixed;
-  int64_t s = int64_t(layers.back().size()) - 1;
-  for (size_t c = core.size(); c > 0; --c) {
-    const State &state = layers[c][s];
-    choice[core[c - 1]] = state.option;
-    s = state.prev;
-  }
+  // Every core item's cheapest kept option has 0 extra units and the
+  // optimum's trace is never below the floor, so the DP always has a state;
+  // fall back to the incumbent all the same.
+  if (!picked)
+    return upper;
+  for (auto [c, i] : llvm::enumerate(core))
+    choice[i] = kept[i][(*picked)[c]];
   Solution best = finish(items, std::move(choice));
   // Rounding in the DP's sums must never make the answer worse than the
   // incumbent it was proven against.

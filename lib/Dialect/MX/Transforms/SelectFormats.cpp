@@ -708,6 +708,7 @@ void SelectFormatsPass::runOnOperation() {
           j.attribute("unit_bits", stats.unit);
           j.attribute("capacity_units", stats.capacityUnits);
           j.attribute("max_frontier", stats.maxFrontier);
+          j.attribute("least_units", stats.leastUnits);
         });
       }
     });

@@ -130,6 +130,10 @@ struct SolveStats {
   /// The largest Pareto frontier the DP held, and the Lagrange multiplier.
   int64_t maxFrontier = 0;
   double lambda = 0;
+  /// Layers between the DP's stored frontiers (its checkpoints), and the
+  /// least units the optimum takes by the Lagrangian bound (states that
+  /// cannot reach it are not built).
+  int64_t checkpointInterval = 0, leastUnits = 0;
 };
 
 /// Sum over items of the fewest bits any option takes: the cheapest
@@ -140,9 +144,30 @@ int64_t getCheapestBits(llvm::ArrayRef<Item> items);
 /// cheapest options exceed it. Exact: the optimum over all combinations
 /// (ties: fewer bits, then the earlier options in item order). Every item
 /// needs at least one option.
+/// `checkpointInterval` (tests): the DP's block length (solveFrontierDP); 0
+/// picks it. The choice does not depend on it.
 std::optional<Solution> solveBudget(llvm::ArrayRef<Item> items,
                                     int64_t budgetBits,
-                                    SolveStats *stats = nullptr);
+                                    SolveStats *stats = nullptr,
+                                    int64_t checkpointInterval = 0);
+
+/// The budget solver's exact DP (docs/FormatSelection.md, "The exact
+/// solver"), on items whose option `bits` are whole units >= 0: per item the
+/// index of its option in the least-error combination within `capacity`
+/// units (ties: fewer units, then the earlier state and option); nullopt
+/// when none fits. It stores the frontier at the start of every block of
+/// `checkpointInterval` layers and recomputes one block at a time to trace
+/// the choice back: memory O(frontier x (items / interval + interval)),
+/// time at most two forward passes. 0 picks one block while every layer's
+/// back-pointers fit in 64 MiB, else ceil(sqrt(items)). The choice does not
+/// depend on the interval. `leastUnits`, when given, must be a lower bound
+/// of the units the answer takes: states that cannot reach it are not
+/// built, which leaves the answer as it is. Sets `stats`' maxFrontier and
+/// checkpointInterval.
+std::optional<std::vector<unsigned>>
+solveFrontierDP(llvm::ArrayRef<Item> items, int64_t capacity,
+                int64_t checkpointInterval = 0, SolveStats *stats = nullptr,
+                std::optional<int64_t> leastUnits = std::nullopt);
 
 /// Fewest total bits: per item the cheapest option (ties: lower error, then
 /// the earlier option).
