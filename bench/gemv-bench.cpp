@@ -34,6 +34,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AlignedVector.h"
 #include "MemoryBandwidth.h"
 
 #include "mx/Dialect/MX/MXOps.h"
@@ -178,7 +179,7 @@ struct GemvCase {
 
 /// Weight storage of one matrix: `threads` column panels, each contiguous.
 struct Matrix {
-  std::vector<uint8_t> packed, scales;
+  mxbench::AlignedVector<uint8_t> packed, scales;
 };
 
 using GemvFn = void (*)(StridedMemRefType<float, 2> *,

@@ -32,6 +32,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AlignedVector.h"
+
 #include "mx/Dialect/MX/MXOps.h"
 #include "mx/ExecutionEngine/CompiledModule.h"
 #include "mx/InitAllDialects.h"
@@ -193,7 +195,7 @@ struct Case {
 
 struct Weights {
   Format f;
-  std::vector<uint8_t> packed, scales;
+  mxbench::AlignedVector<uint8_t> packed, scales;
   float tensorScale = 0.0123f;
 };
 

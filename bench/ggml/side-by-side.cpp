@@ -27,6 +27,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AlignedVector.h"
 #include "MemoryBandwidth.h"
 
 #include "mx/Dialect/MX/MXOps.h"
@@ -164,12 +165,17 @@ Logical randomLogical(const FP4Kind &w, int64_t k, int64_t n, uint64_t seed) {
 /// MX's components: packed codes [K, N / 2] (row-major over [K, N]) and
 /// scales [K / kb, N].
 struct MXMatrix {
-  std::vector<uint8_t> packed, scales;
+  mxbench::AlignedVector<uint8_t> packed, scales;
   size_t bytes() const { return packed.size() + scales.size(); }
 };
 
 MXMatrix toMX(const FP4Kind &w, const Logical &l) {
-  return {packElements(lookupPreset(w.preset)->elem, l.codes), l.scales};
+  std::vector<uint8_t> packed =
+      packElements(lookupPreset(w.preset)->elem, l.codes);
+  MXMatrix m;
+  m.packed.assign(packed.begin(), packed.end());
+  m.scales.assign(l.scales.begin(), l.scales.end());
+  return m;
 }
 
 MXMatrix randomMX(const FP4Kind &w, int64_t k, int64_t n, uint64_t seed) {
