@@ -53,6 +53,23 @@ config.substitutions.append(("%mlir_async_runtime", os.path.join(
     llvm_lib_dir, "libmlir_async_runtime.so")))
 
 
+# A host with AVX2 runs the x86 targets' integer-dot kernel (mx_x86 ops,
+# docs/Lowering.md, "Integer-dot GEMV"); elsewhere LLVM cannot select its
+# intrinsics, so tests that run code compiled for target=avx2/avx512 pass
+# integer-dot=%intdot (false there) and the kernel's own test requires the
+# feature.
+def host_has_avx2():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return any(line.startswith("flags") and " avx2" in line
+                       for line in f)
+    except OSError:
+        return False
+if host_has_avx2():
+    config.available_features.add("x86-avx2")
+config.substitutions.append(
+    ("%intdot", "true" if host_has_avx2() else "false"))
+
 # The Python package (python/, test/Python) was built.
 if getattr(config, "mx_python_bindings", False):
     config.available_features.add("python-bindings")

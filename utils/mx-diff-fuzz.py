@@ -477,10 +477,21 @@ def runner_arrays(text):
             if l.rstrip().endswith('data =') and i + 1 < len(lines)]
 
 
+def host_has_avx2():
+    try:
+        with open('/proc/cpuinfo') as f:
+            return any(l.startswith('flags') and ' avx2' in l for l in f)
+    except OSError:
+        return False
+
+
+# The x86 targets' integer-dot kernel (AVX2 intrinsics) only where the host
+# can run it; elsewhere those targets compile their f32 nest.
+X86 = '' if host_has_avx2() else ' integer-dot=false'
 PIPELINE_FLAGS = {
     'scalar': 'vectorize=false',
-    'avx512': 'target=avx512',
-    'avx2': 'target=avx2',
+    'avx512': 'target=avx512' + X86,
+    'avx2': 'target=avx2' + X86,
     'generic': 'target=generic',
 }
 

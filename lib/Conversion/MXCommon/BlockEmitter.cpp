@@ -223,18 +223,19 @@ Value mlir::mx::applyMatmulBlockScales(CodecEmitter &e, Value partial,
 /// * s > 381: c2 = 254, c1 = s - 254 > 127. Scaling up is exact (subnormal
 ///   v too) unless it overflows, and then the exact result, larger still,
 ///   overflows to the same infinity.
-/// * Clamped c1 (the clamp is emitted only where it can bind): s <= 1
-///   (d <= 0): c1 = 1 gives v * 2^-252 for v * 2^(s-254), s <= 1, the
+/// * Clamped c1 (each clamp is emitted only where it can bind): s <= 1
+///   (d <= 1): c1 = 1 gives v * 2^-252 for v * 2^(s-254), s <= 1, the
 ///   exact value at most v * 2^-253; both are a
 ///   zero of v's sign as |v| < 2^101 (a partial sum of at most kBlock
 ///   products below 2^32 each: E5M2's 57344² is the largest). s > 508 (d
-///   > 0, E2M1 operands): c1 = 254 gives v * 2^254 for more; both
+///   >= 1, E2M1 operands): c1 = 254 gives v * 2^254 for more; both
 ///   overflow as any nonzero |v| >= 2^-23 (a multiple of the smallest
 ///   product of two decoded elements: E2M1 0.5 * 2^-6 times E5M2 2^-16).
 /// NaN and infinite v pass through both multiplies.
 /// In 32 bits: s23 = (ca << 23) + (cb << 23) <= 0xFF000000 (unsigned),
 /// t23 = s clamped to [128 - d, 381 - d], shifted; c2 << 23 = t23 + ((d -
-/// 127) << 23); c1 << 23 = s23 - t23 + (127 << 23), s - t in [-128, 139].
+/// 127) << 23); c1 << 23 = s23 - t23 + (127 << 23), s23 - t23 in
+/// [d - 128, 127 + d].
 Value mlir::mx::scaleByE8M0Pair(CodecEmitter &e, Value v, Value ca23,
                                 Value cb23, Value nan, int64_t d) {
   OpBuilder &b = e.getBuilder();
@@ -250,8 +251,11 @@ Value mlir::mx::scaleByE8M0Pair(CodecEmitter &e, Value v, Value ca23,
   Value c2 = e.add(t23, e.i32(int32_t((d - 127) * (1 << 23))));
   Value c1 = e.sub(s23, t23);
   c1 = e.add(c1, sh(127));
-  c1 = d > 0 ? Value(arith::MinUIOp::create(b, loc, c1, sh(254)))
-             : Value(arith::MaxSIOp::create(b, loc, c1, sh(1)));
+  // The lower clamp can bind only for d <= 1, the upper one for d >= 1.
+  if (d <= 1)
+    c1 = arith::MaxSIOp::create(b, loc, c1, sh(1));
+  if (d >= 1)
+    c1 = arith::MinUIOp::create(b, loc, c1, sh(254));
   Value r = arith::MulFOp::create(b, loc, v, e.floatOf(c1));
   r = arith::MulFOp::create(b, loc, r, e.floatOf(c2));
   return e.select(nan, e.f32Bits(0x7fc00000), r);

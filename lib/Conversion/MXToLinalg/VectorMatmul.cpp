@@ -62,7 +62,9 @@
 // This nest is the GEMV (decode) kernel. From kBatchedMinRows rows on, the
 // entry hands the matmul to the register-blocked batched kernel
 // (VectorBatchedMatmul.cpp), which decodes each weight vector once for a
-// tile of rows.
+// tile of rows; the integer-dot variant instead keeps this nest with row
+// tiles, in a cache-blocked order (column chunks outside the K blocks,
+// emitChunksOfBlocks).
 //
 //===----------------------------------------------------------------------===//
 
@@ -99,9 +101,11 @@ constexpr int64_t kIntDotCols = 64;
 /// memory, and the loop still issues fewer instructions per product than
 /// with 2 or 3 rows), 2 for a GEMV's few rows (8 accumulators, no spill).
 int64_t intDotRows(int64_t m) { return m >= kBatchedMinRows ? 4 : 2; }
-/// The largest K block of the integer-dot GEMV: 12 * 128 * kb units stay
-/// below 2^24, so the i32 sum converts to f32 exactly.
-constexpr int64_t kIntDotMaxBlock = 8192;
+/// The largest K block of the integer-dot kernel. Exactness allows 8192
+/// (12 * 128 * kb units stay below 2^24); the activation code sum of a
+/// block is one vector<kb x i32> reduction, so the bound stays at the
+/// block sizes formats use.
+constexpr int64_t kIntDotMaxBlock = 256;
 
 /// Position in a 64-column chunk of the integer-dot accumulator of column c:
 /// the byte unpacks leave column 2p + g (g the nibble) of FP4 byte p in
@@ -340,9 +344,13 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(OpBuilder &b, Value bt,
   Value zero = splat(v8i32, 0);
   Value byteOff = divIdx(b, loc, col0, 2);
   int64_t numRows = rowIdx.size();
+  // One op-creating call per statement: the IR must not depend on the
+  // compiler's argument evaluation order.
+  Value kLo = indexConst(b, loc, 0);
+  Value kHi = indexConst(b, loc, kb);
+  Value kStep = indexConst(b, loc, 4);
   auto loop = scf::ForOp::create(
-      b, loc, indexConst(b, loc, 0), indexConst(b, loc, kb),
-      indexConst(b, loc, 4), SmallVector<Value>(4 * numRows, zero),
+      b, loc, kLo, kHi, kStep, SmallVector<Value>(4 * numRows, zero),
       [&](OpBuilder &lb, Location, Value kk, ValueRange sums) {
         Value kIdx = arith::AddIOp::create(lb, loc, k0, kk);
         // Four K rows of 64 columns: the nibbles g through the table.
@@ -490,9 +498,11 @@ Value VectorMatmulEmitter::emitRows(OpBuilder &b, Value bt, Value j, Value col0,
   // Rows one at a time, or tiles of intDotRows(M) (each decoded weight vector
   // serves the tile) and then the ragged last row.
   auto rowLoop = [&](int64_t lo, int64_t hi, int64_t step, Value acc) {
+    Value loV = indexConst(b, loc, lo);
+    Value hiV = indexConst(b, loc, hi);
+    Value stepV = indexConst(b, loc, step);
     return scf::ForOp::create(
-               b, loc, indexConst(b, loc, lo), indexConst(b, loc, hi),
-               indexConst(b, loc, step), ValueRange{acc},
+               b, loc, loV, hiV, stepV, ValueRange{acc},
                [&](OpBuilder &rb, Location, Value row, ValueRange rArgs) {
                  Value acc = rArgs[0];
                  if (intDot) {
@@ -533,9 +543,11 @@ Value VectorMatmulEmitter::emitChunksOfBlocks(OpBuilder &b, Value bt, Value acc,
   auto chunkLoop = scf::ForOp::create(
       b, loc, lb, ub, indexConst(b, loc, chunkCols(kUnroll)), ValueRange{acc},
       [&](OpBuilder &cb, Location, Value col0, ValueRange cArgs) {
+        Value jLo = indexConst(cb, loc, 0);
+        Value jHi = indexConst(cb, loc, k / kb);
+        Value jStep = indexConst(cb, loc, 1);
         auto blockLoop = scf::ForOp::create(
-            cb, loc, indexConst(cb, loc, 0), indexConst(cb, loc, k / kb),
-            indexConst(cb, loc, 1), cArgs,
+            cb, loc, jLo, jHi, jStep, cArgs,
             [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
               scf::YieldOp::create(
                   jb, loc, emitRows(jb, bt, j, col0, jArgs[0], kUnroll, true));

@@ -11,7 +11,12 @@
 // subtracted, then the E8M0 pair applied exactly (d = -7: the sums count
 // units of 2^-7) and the block added to the f32 accumulator.
 
+// The f32 nest: a product table per row, no mx_x86 op.
+// GENERIC-LABEL: func.func @gemv(
 // GENERIC-NOT: mx_x86.
+// GENERIC: arith.mulf %{{.*}} : vector<{{[0-9]+}}xf32>
+// GENERIC-NOT: mx_x86.
+// GENERIC: return
 // CHECK-LABEL: func.func @gemv(
 // CHECK-SAME: %[[ACODES:[^:]*]]: tensor<1x64xi8>, %[[ASCALES:[^:]*]]: tensor<1x2xi8>, %[[W:[^:]*]]: tensor<64x32xi8>, %[[WSCALES:[^:]*]]: tensor<2x64xi8>
 // CHECK-DAG: %[[TABLE:.*]] = arith.constant dense<[12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0, 12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0]> : vector<32xi8>

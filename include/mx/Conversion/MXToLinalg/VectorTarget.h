@@ -45,7 +45,7 @@ struct VectorTarget {
   /// 16 xmm for SSE-sized code): what a register-blocked kernel tiles to.
   int64_t registers = 32;
   /// x86 byte dot products (AVX2's vpshufb, vpmaddubsw, vpmaddwd on 256
-  /// bits): MXINT8 x FP4 GEMVs take the integer-dot kernel
+  /// bits): MXINT8 x FP4 matmuls take the integer-dot kernel
   /// (docs/Lowering.md, "Integer-dot GEMV"). Only x86 targets, whose
   /// machines all have AVX2, set it; LLVM cannot select these intrinsics
   /// elsewhere.
