@@ -34,7 +34,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "AlignedVector.h"
+#include "BenchCommon.h"
 #include "MemoryBandwidth.h"
 
 #include "mx/Dialect/MX/MXOps.h"
@@ -88,24 +88,8 @@ struct Options {
   bool inCodeThreads = false; ///< pipeline.threads splits N, not the harness
 };
 
-double now() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-/// xorshift64*: fast enough to fill gigabytes.
-struct Rng {
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9e3779b97f4a7c15ull + 1) {}
-  uint64_t next() {
-    s ^= s >> 12;
-    s ^= s << 25;
-    s ^= s >> 27;
-    return s * 0x2545f4914f6cdd1dull;
-  }
-  float uniform() { return float(next() >> 40) * (1.0f / float(1 << 24)); }
-};
+using mxbench::now;
+using mxbench::Rng;
 
 /// A JIT-compiled module and its one entry point.
 struct Kernel {

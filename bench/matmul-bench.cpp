@@ -32,7 +32,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "AlignedVector.h"
+#include "BenchCommon.h"
 
 #include "mx/Dialect/MX/MXOps.h"
 #include "mx/ExecutionEngine/CompiledModule.h"
@@ -86,24 +86,8 @@ struct Options {
   mlir::mx::MXCPUPipelineOptions pipeline;
 };
 
-double now() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-/// xorshift64*.
-struct Rng {
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9e3779b97f4a7c15ull + 1) {}
-  uint64_t next() {
-    s ^= s >> 12;
-    s ^= s << 25;
-    s ^= s >> 27;
-    return s * 0x2545f4914f6cdd1dull;
-  }
-  float uniform() { return float(next() >> 40) * (1.0f / float(1 << 24)); }
-};
+using mxbench::now;
+using mxbench::Rng;
 
 struct Kernel {
   std::unique_ptr<mlir::mx::CompiledModule> compiled;

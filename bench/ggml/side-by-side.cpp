@@ -27,7 +27,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "AlignedVector.h"
+#include "BenchCommon.h"
 #include "MemoryBandwidth.h"
 
 #include "mx/Dialect/MX/MXOps.h"
@@ -86,33 +86,8 @@ struct Options {
   bool avx2 = false; ///< MX: target=avx2 and no AVX-512 in LLVM
 };
 
-double now() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-/// xorshift64*: fast enough to fill gigabytes.
-struct Rng {
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9e3779b97f4a7c15ull + 1) {}
-  uint64_t next() {
-    s ^= s >> 12;
-    s ^= s << 25;
-    s ^= s >> 27;
-    return s * 0x2545f4914f6cdd1dull;
-  }
-  float uniform() { return float(next() >> 40) * (1.0f / float(1 << 24)); }
-  void fill(uint8_t *p, size_t n) {
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      uint64_t v = next();
-      std::memcpy(p + i, &v, 8);
-    }
-    for (; i < n; ++i)
-      p[i] = uint8_t(next());
-  }
-};
+using mxbench::now;
+using mxbench::Rng;
 
 /// A scale byte that keeps every product finite and normal: E8M0 2^-8..2^8,
 /// UE4M3 0x28..0x57 (positive, not NaN; ggml reads 0x7F as 0, MX as NaN).

@@ -1,8 +1,11 @@
-//===- AlignedVector.h - Cache-line-aligned buffers for the benchmarks ----===//
+//===- BenchCommon.h - What every MX benchmark harness shares -------------===//
 //
 // Part of the MX project.
 //
 //===----------------------------------------------------------------------===//
+//
+// A clock, a fast random generator and cache-line-aligned buffers, shared
+// by bench/*.cpp and bench/ggml/side-by-side.cpp.
 //
 // The benchmarks raise glibc's mmap threshold (every buffer then comes from
 // the heap, 16-byte aligned), so a weight buffer's alignment would vary from
@@ -12,14 +15,48 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MX_BENCH_ALIGNEDVECTOR_H
-#define MX_BENCH_ALIGNEDVECTOR_H
+#ifndef MX_BENCH_BENCHCOMMON_H
+#define MX_BENCH_BENCHCOMMON_H
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 namespace mxbench {
+
+/// Seconds on the steady clock.
+inline double now() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// xorshift64*: fast enough to fill gigabytes.
+struct Rng {
+  uint64_t s;
+  explicit Rng(uint64_t seed) : s(seed * 0x9e3779b97f4a7c15ull + 1) {}
+  uint64_t next() {
+    s ^= s >> 12;
+    s ^= s << 25;
+    s ^= s >> 27;
+    return s * 0x2545f4914f6cdd1dull;
+  }
+  /// Uniform in [0, 1), 24 bits.
+  float uniform() { return float(next() >> 40) * (1.0f / float(1 << 24)); }
+  /// n random bytes.
+  void fill(uint8_t *p, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t v = next();
+      std::memcpy(p + i, &v, 8);
+    }
+    for (; i < n; ++i)
+      p[i] = uint8_t(next());
+  }
+};
 
 template <typename T> struct CacheLineAllocator {
   using value_type = T;
@@ -47,4 +84,4 @@ using AlignedVector = std::vector<T, CacheLineAllocator<T>>;
 
 } // namespace mxbench
 
-#endif // MX_BENCH_ALIGNEDVECTOR_H
+#endif // MX_BENCH_BENCHCOMMON_H
