@@ -47,7 +47,9 @@ if [ "${FUZZ_CPU:-0}" = 1 ]; then
   [ "$jobs" -eq 1 ] || { echo "fuzz.sh: FUZZ_CPU=1 needs JOBS=1" >&2; exit 2; }
   # No wall-clock limit; a watcher interrupts the fuzzer (libFuzzer prints
   # its final stats on SIGINT) once its user+system time reaches HOURS.
-  nice -n 19 "$build/bin/$target" "${args[@]}" -timeout=60 -rss_limit_mb=4096 \
+  # libFuzzer's per-input timeout counts wall time, which a starved nice-19
+  # process spends waiting: 600 s, not 60 (FUZZ_TIMEOUT).
+  nice -n 19 "$build/bin/$target" "${args[@]}" -timeout="${FUZZ_TIMEOUT:-600}" -rss_limit_mb=4096 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" ${FUZZ_ARGS:-} \
     >"$build/$target.log" 2>&1 &
   pid=$!
