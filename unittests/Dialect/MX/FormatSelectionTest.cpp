@@ -191,14 +191,23 @@ TEST(FormatSelection, SolverMatchesBruteForce) {
   EXPECT_GT(pruned, 100) << pruned;
 }
 
+/// `count` items of `options` options each, drawn by `option` from `rng`.
+template <typename Draw>
+std::vector<Item> randomItems(std::mt19937 &rng, size_t count, unsigned options,
+                              Draw option) {
+  std::vector<Item> items(count);
+  for (Item &item : items)
+    for (unsigned j = 0; j < options; ++j)
+      item.options.push_back(option(rng));
+  return items;
+}
+
 // Deterministic: the same instance gives the same choice.
 TEST(FormatSelection, Deterministic) {
   std::mt19937 rng(99);
-  std::vector<Item> items(300);
-  for (Item &item : items)
-    for (unsigned j = 0; j < 6; ++j)
-      item.options.push_back(
-          {int64_t(32 * (1 + rng() % 50)), double(rng() % 1000) / 7.0});
+  std::vector<Item> items = randomItems(rng, 300, 6, [](std::mt19937 &rng) {
+    return Option{int64_t(32 * (1 + rng() % 50)), double(rng() % 1000) / 7.0};
+  });
   int64_t budget = (getCheapestBits(items) * 3) / 2;
   SolveStats stats;
   std::optional<Solution> a = solveBudget(items, budget, &stats);
@@ -344,11 +353,9 @@ TEST(FormatSelection, CheckpointedDPMatchesAllLayers) {
 // loose, the same choice at every checkpoint interval.
 TEST(FormatSelection, CheckpointIntervalDoesNotChangeTheChoice) {
   std::mt19937 rng(77);
-  std::vector<Item> items(1000);
-  for (Item &item : items)
-    for (unsigned j = 0; j < 4; ++j)
-      item.options.push_back(
-          {int64_t(8 * (4 + rng() % 30)), double(rng() % 64) / 8.0});
+  std::vector<Item> items = randomItems(rng, 1000, 4, [](std::mt19937 &rng) {
+    return Option{int64_t(8 * (4 + rng() % 30)), double(rng() % 64) / 8.0};
+  });
   int64_t lo = getCheapestBits(items);
   for (int64_t budget : {lo, lo + 800, lo + 8000, lo + 40000}) {
     std::optional<Solution> a = solveBudget(items, budget);
