@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Whole-program differential testing of MX (docs/Fuzzing.md).
 
-  mx-diff-fuzz.py run [--seed=S] [--count=N] [--batch=B] [--tools=DIR]
-                      [--pipelines=LIST] [--keep=DIR] [--reduce]
+  mx-diff-fuzz.py run [--seed=S] [--count=N] [--first=F] [--batch=B]
+                      [--tools=DIR] [--pipelines=LIST] [--keep=DIR] [--reduce]
   mx-diff-fuzz.py gen --seed=S [--index=I]     one program as a module
   mx-diff-fuzz.py reduce PROGRAM.json --predicate=CMD [--out=FILE.mlir]
   mx-diff-fuzz.py replay FILE.mlir [--tools=DIR]  a reduced lit test
 
-`run` generates N random valid MX programs (seeded: program I of seed S is
-always the same) and evaluates each one through every pipeline:
+`run` generates N random valid MX programs, programs F to F+N-1 of seed S
+(seeded: program I of seed S is always the same, so a long run splits into
+ranges run apart or in parallel) and evaluates each one through every pipeline:
 
   folded    the reference: @main holds the program on constant inputs and
             `mx-opt --canonicalize` folds it (the folders call the
@@ -682,8 +683,9 @@ def cmd_run(args):
     pipelines = args.pipelines.split(',')
     total_fail, compared = 0, 0
     with tempfile.TemporaryDirectory() as tmp:
-        for start in range(0, args.count, args.batch):
-            idx = list(range(start, min(args.count, start + args.batch)))
+        end = args.first + args.count
+        for start in range(args.first, end, args.batch):
+            idx = list(range(start, min(end, start + args.batch)))
             progs = [program(args.seed, i) for i in idx]
             fails, n = evaluate(tools, progs, pipelines, tmp, args.seed)
             compared += n
@@ -700,11 +702,12 @@ def cmd_run(args):
                     json.dump(prog, open(base + '.json', 'w'))
                     open(base + '.mlir', 'w').write(emit_module([prog]))
             if args.progress:
-                print('%d programs, %d failing' % (idx[-1] + 1, total_fail),
+                print('%d programs, %d failing'
+                      % (idx[-1] + 1 - args.first, total_fail),
                       file=sys.stderr, flush=True)
-    print('%d programs (seed %d), %d values compared through %s; '
+    print('%d programs (seed %d, %d to %d), %d values compared through %s; '
           '%d programs ran on the warp simulator: %s'
-          % (args.count, args.seed, compared, ', '.join(pipelines),
+          % (args.count, args.seed, args.first, end - 1, compared, ', '.join(pipelines),
              gpu_ran[0],
              'all equal to the reference' if not total_fail else
              '%d FAILED' % total_fail))
@@ -988,7 +991,8 @@ def main():
     r = sub.add_parser('run')
     r.add_argument('--seed', type=int, default=1)
     r.add_argument('--count', type=int, default=30)
-    r.add_argument('--batch', type=int, default=30)
+    r.add_argument('--first', type=int, default=0)
+    r.add_argument('--batch', type=int, default=10)
     r.add_argument('--tools')
     r.add_argument('--pipelines', default=','.join(ALL_PIPELINES))
     r.add_argument('--keep')
