@@ -122,6 +122,50 @@ struct KernelLaunch {
 /// The kernels of one planned op, in launch order.
 using PlanMap = llvm::DenseMap<Operation *, SmallVector<KernelLaunch, 2>>;
 
+/// Keeps one kernel per distinct body: ops with equal specs (a model's
+/// repeated layers) get kernels equal up to their names and locations, and
+/// NVPTX compiles every kernel of the module, so each is built once.
+class KernelTable {
+public:
+  /// `k`, or an earlier kernel equal to it (then `k.func` is erased).
+  KernelLaunch intern(KernelLaunch k) {
+    llvm::hash_code h = llvm::hash_combine(k.func.getFunctionType(),
+                                           llvm::ArrayRef(k.dims.grid),
+                                           llvm::ArrayRef(k.dims.block));
+    k.func.getBody().walk([&](Operation *op) {
+      h = llvm::hash_combine(h, OperationEquivalence::computeHash(
+                                    op, OperationEquivalence::ignoreHashValue,
+                                    OperationEquivalence::ignoreHashValue,
+                                    OperationEquivalence::IgnoreLocations));
+    });
+    SmallVector<KernelLaunch, 1> &bucket = table[h];
+    for (const KernelLaunch &seen : bucket)
+      if (equal(k, seen)) {
+        k.func.erase();
+        return seen;
+      }
+    bucket.push_back(k);
+    return k;
+  }
+
+private:
+  static bool equal(KernelLaunch a, KernelLaunch b) {
+    if (!llvm::equal(a.dims.grid, b.dims.grid) ||
+        !llvm::equal(a.dims.block, b.dims.block))
+      return false;
+    // Compared under one name: the symbol is the only attribute that may
+    // differ.
+    StringAttr name = SymbolTable::getSymbolName(a.func);
+    SymbolTable::setSymbolName(a.func, SymbolTable::getSymbolName(b.func));
+    bool same = OperationEquivalence::isEquivalentTo(
+        a.func, b.func, OperationEquivalence::IgnoreLocations);
+    SymbolTable::setSymbolName(a.func, name);
+    return same;
+  }
+
+  llvm::DenseMap<llvm::hash_code, SmallVector<KernelLaunch, 1>> table;
+};
+
 //===----------------------------------------------------------------------===//
 // Planning
 //===----------------------------------------------------------------------===//
@@ -647,6 +691,7 @@ struct ConvertMXToGPUPass
                       b.getUnitAttr());
       b.setInsertionPointToEnd(gpuModule.getBody());
       unsigned counter = 0;
+      KernelTable kernels;
       for (auto &[op, spec] : matmuls) {
         KernelLaunch k;
         auto tc = tcgen05Plans.find(op);
@@ -660,7 +705,7 @@ struct ConvertMXToGPUPass
               std::string(lhs ? "mx_repack_lhs_" : "mx_repack_rhs_") +
                   std::to_string(counter),
               spec, lhs, r.dims);
-          plans[op].push_back(r);
+          plans[op].push_back(kernels.intern(r));
         }
         std::string name =
             "mx_matmul_" +
@@ -672,7 +717,7 @@ struct ConvertMXToGPUPass
                      ? buildTcgen05MatmulKernel(b, op->getLoc(), name, spec,
                                                 tc->second, k.dims)
                      : buildMatmulKernel(b, op->getLoc(), name, spec, k.dims);
-        plans[op].push_back(k);
+        plans[op].push_back(kernels.intern(k));
       }
       for (Operation *op : gpuOps) {
         std::string n = std::to_string(counter++);
@@ -682,7 +727,7 @@ struct ConvertMXToGPUPass
               b, op->getLoc(), "mx_dequantize_" + n,
               OperandInfo::get(d.getInput().getType()),
               cast<RankedTensorType>(d.getType()).getElementType(), k.dims);
-          plans[op].push_back(k);
+          plans[op].push_back(kernels.intern(k));
           continue;
         }
         auto q = cast<QuantizeOp>(op);
@@ -694,8 +739,8 @@ struct ConvertMXToGPUPass
         buildQuantizeKernels(b, op->getLoc(), "mx_quantize_" + n,
                              OperandInfo::get(q.getType()), mode, s.func,
                              s.dims, c.func, c.dims);
-        plans[op].push_back(s);
-        plans[op].push_back(c);
+        plans[op].push_back(kernels.intern(s));
+        plans[op].push_back(kernels.intern(c));
       }
       // convert-gpu-to-nvvm turns arith.minnumf/maxnumf into libdevice calls
       // (__nv_fminf), which need libdevice at link time; llvm.intr.minnum is
