@@ -424,8 +424,9 @@ bool mxref::isRequantizationIdentity(const Format &format,
     return false; // NVFP4 and per-tensor recompute the tensor scale.
   if (mode != ScaleMode::Floor && mode != ScaleMode::Even)
     return false; // ceil/rceil may move the scale of a canonical block.
-  // Stochastic rounding after an `even` scale may round the block maximum
-  // below 2^emax; floor keeps it at or above 2^emax with either rounding.
-  return producerMode == ScaleMode::Floor ||
-         (producerMode == ScaleMode::Even && producerRounding == Rounding::RNE);
+  // Floor keeps the block maximum in [2^emax, max] with either rounding and
+  // never decodes past FLT_MAX. An `even` producer is canonical too, except
+  // where its block maximum rounds up past FLT_MAX: that block decodes to
+  // Inf and requantizes to NaN, and no fold can rule it out.
+  return producerMode == ScaleMode::Floor;
 }

@@ -140,13 +140,15 @@ llvm::Expected<QuantizedTensor> convert(const QuantizedTensor &q,
 
 /// True when requantizing, into the same format and block shape with `mode`
 /// and RNE, every tensor that quantize produced with (`producerMode`,
-/// `producerRounding`) gives back exactly the same codes and scales. Such
-/// producers leave every finite block canonical: its largest element
-/// magnitude is in [2^emax, maxNorm] (or the scale sits at its 2^-127
-/// floor), so `floor` and `even` pick the same scale again and every element
-/// is exactly representable. Tensors assembled from arbitrary codes are not
-/// canonical (a scale larger than needed, E4M3 NaN codes, INT8 0x80), which
-/// is why the producer matters.
+/// `producerRounding`) gives back exactly the same codes and scales. Only
+/// `floor` producers qualify: they leave every finite block canonical (its
+/// largest element magnitude in [2^emax, maxNorm], or the scale at its
+/// 2^-127 floor, decoding below FLT_MAX), so `floor` and `even` pick the same
+/// scale again and every element is exactly representable. An `even`
+/// producer can decode a block past FLT_MAX (docs/Numerics.md, section 4).
+/// Tensors assembled from arbitrary codes are not canonical (a scale larger
+/// than needed, E4M3 NaN codes, INT8 0x80), which is why the producer
+/// matters.
 bool isRequantizationIdentity(const Format &format, ScaleMode producerMode,
                               Rounding producerRounding, ScaleMode mode);
 

@@ -103,19 +103,25 @@ func.func @dequantize_f16() -> tensor<1x2xf16> {
 // -----
 
 // Requantizing what floor produced, with floor, is exact: the convert folds
-// away. From rceil it is not (the scale may move), so it stays.
+// away. From rceil it is not (the scale may move), so it stays; from even
+// neither: a block whose maximum rounds up past FLT_MAX decodes to Inf and
+// requantizes to NaN.
 // CHECK-LABEL: func.func @convert_identity
 // CHECK-SAME: (%[[X:.*]]: tensor<4x64xf32>)
 // CHECK-NEXT: %[[Q:.*]] = mx.quantize %[[X]] : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
 // CHECK-NEXT: %[[R:.*]] = mx.quantize %[[X]] scale_mode = rceil
 // CHECK-NEXT: %[[C:.*]] = mx.convert %[[R]] : !mx.tensor<4x64xmxfp4> -> !mx.tensor<4x64xmxfp4>
-// CHECK-NEXT: return %[[Q]], %[[C]]
-func.func @convert_identity(%x: tensor<4x64xf32>) -> (!mx.tensor<4x64xmxfp4>, !mx.tensor<4x64xmxfp4>) {
+// CHECK-NEXT: %[[E:.*]] = mx.quantize %[[X]] scale_mode = even
+// CHECK-NEXT: %[[C3:.*]] = mx.convert %[[E]] scale_mode = floor : !mx.tensor<4x64xmxfp4> -> !mx.tensor<4x64xmxfp4>
+// CHECK-NEXT: return %[[Q]], %[[C]], %[[C3]]
+func.func @convert_identity(%x: tensor<4x64xf32>) -> (!mx.tensor<4x64xmxfp4>, !mx.tensor<4x64xmxfp4>, !mx.tensor<4x64xmxfp4>) {
   %q = mx.quantize %x : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
   %c = mx.convert %q : !mx.tensor<4x64xmxfp4> -> !mx.tensor<4x64xmxfp4>
   %r = mx.quantize %x scale_mode = rceil : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
   %c2 = mx.convert %r : !mx.tensor<4x64xmxfp4> -> !mx.tensor<4x64xmxfp4>
-  return %c, %c2 : !mx.tensor<4x64xmxfp4>, !mx.tensor<4x64xmxfp4>
+  %e = mx.quantize %x scale_mode = even : tensor<4x64xf32> -> !mx.tensor<4x64xmxfp4>
+  %c3 = mx.convert %e scale_mode = floor : !mx.tensor<4x64xmxfp4> -> !mx.tensor<4x64xmxfp4>
+  return %c, %c2, %c3 : !mx.tensor<4x64xmxfp4>, !mx.tensor<4x64xmxfp4>, !mx.tensor<4x64xmxfp4>
 }
 
 // -----
