@@ -85,7 +85,7 @@ def MX_QuantizeOp : MX_QuantizingOp<"quantize"> {
   let assemblyFormat = [{
     $input (`tensor_scale` `(` $tensor_scale^ `)`)?
     (`random_bits` `(` $random_bits^ `:` type($random_bits) `)`)?
-    (`scale_mode` `=` $scale_mode^)? (`rounding` `=` $rounding^)?
+    (`scale_mode` `=` `` $scale_mode^)? (`rounding` `=` `` $rounding^)?
     attr-dict `:` qualified(type($input)) `->` qualified(type($result))
   }];
 }
@@ -115,7 +115,7 @@ def MX_ConvertOp : MX_QuantizingOp<"convert"> {
   let assemblyFormat = [{
     $input (`tensor_scale` `(` $tensor_scale^ `)`)?
     (`random_bits` `(` $random_bits^ `:` type($random_bits) `)`)?
-    (`scale_mode` `=` $scale_mode^)? (`rounding` `=` $rounding^)?
+    (`scale_mode` `=` `` $scale_mode^)? (`rounding` `=` `` $rounding^)?
     attr-dict `:` qualified(type($input)) `->` qualified(type($result))
   }];
 }
