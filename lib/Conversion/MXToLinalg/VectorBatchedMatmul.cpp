@@ -146,9 +146,10 @@ Value BatchedEmitter::emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows,
                 for (Value code :
                      readCodes(kb, loc, o.bFormat.elem, sc, o.packed,
                                ValueRange{bt, kIdx}, byteOff, inBounds))
-                  w.push_back(o.valueTable
-                                  ? lookup(kb, loc, *o.valueTable, code)
-                                  : e.decodeElem(o.bFormat.elem, code));
+                  w.push_back(
+                      o.valueTable
+                          ? lookup(kb, loc, *o.valueTable, code)
+                          : decodeCodes(e, o.bFormat.elem, code, o.halfDecode));
               }
               // ... and used by every row: f32(partial + f32(a * w)).
               SmallVector<Value> next;

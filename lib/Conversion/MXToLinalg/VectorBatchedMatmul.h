@@ -41,6 +41,8 @@ struct MatmulOperands {
   Value aValues, aScales, packed, bScales;
   /// The tensor scale g (f32 scalar), or null.
   Value g;
+  /// FP8 weights decode through f16 (VectorTarget::halfConvert).
+  bool halfDecode = false;
 };
 
 /// The micro-kernel's tile: `rows` output rows (mr) by `subChunks`

@@ -153,6 +153,10 @@ struct VectorMatmulEmitter {
   SmallVector<Value> emitPartials(OpBuilder &b, Value bt, Value j, Value col0,
                                   Value row, int64_t unroll,
                                   bool inBounds) const;
+  /// The decoded values of two consecutive 8-bit sub-chunks (FP8 through
+  /// f16, halfDecode), read and decoded as one vector of 2 * lanes.
+  SmallVector<Value> decodeFP8Pair(OpBuilder &b, Value bt, Value kIdx,
+                                   Value byteOff) const;
   /// One k step: partial + f32(a[row, k] * b[k, cols]) for each vector.
   SmallVector<Value> addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
                                  Value col0, ValueRange parts, int64_t unroll,
@@ -203,6 +207,8 @@ struct VectorMatmulEmitter {
   /// The column of the output at column 0 of `acc` (a panel's slice); null:
   /// 0.
   Value accCol0;
+  /// FP8 weights decode through f16 (VectorTarget::halfConvert).
+  bool halfDecode = false;
   /// The integer-dot kernel: aCodes holds the lhs's INT8 codes.
   bool intDot = false;
   Value aCodes;
@@ -243,6 +249,16 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
   for (int64_t u = 0; u < unroll; ++u) {
     Value col = addIdx(b, loc, col0, u * sc.cols);
     Value byteOff = divIdx(b, loc, mulIdx(b, loc, col, bits), 8);
+    if (halfDecode && bits == 8 && inBounds && u + 1 < unroll) {
+      // FP8 through f16, two sub-chunks at once: their 2 * lanes bytes are
+      // consecutive, so the 16-bit operations fill whole registers.
+      SmallVector<Value> pair = decodeFP8Pair(b, bt, kIdx, byteOff);
+      for (int64_t h = 0; h < 2; ++h)
+        next.push_back(arith::AddFOp::create(
+            b, loc, parts[u + h], arith::MulFOp::create(b, loc, avv, pair[h])));
+      ++u; // the pair's second sub-chunk
+      continue;
+    }
     SmallVector<Value> codes =
         readCodes(b, loc, bFormat.elem, sc, packed, ValueRange{bt, kIdx},
                   byteOff, inBounds);
@@ -250,13 +266,32 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
       Value prod = products
                        ? lookup(b, loc, *products, code)
                        : Value(arith::MulFOp::create(
-                             b, loc, avv, e.decodeElem(bFormat.elem, code)));
+                             b, loc, avv,
+                             decodeCodes(e, bFormat.elem, code, halfDecode)));
       // f32(partial + f32(a * b)): never fused.
       next.push_back(
           arith::AddFOp::create(b, loc, parts[u * sc.interleave + p], prod));
     }
   }
   return next;
+}
+
+SmallVector<Value> VectorMatmulEmitter::decodeFP8Pair(OpBuilder &b, Value bt,
+                                                      Value kIdx,
+                                                      Value byteOff) const {
+  Value bytes =
+      readVector(b, loc, VectorType::get({2 * sc.lanes}, b.getI8Type()), packed,
+                 ValueRange{bt, kIdx, byteOff}, /*inBounds=*/true);
+  CodecEmitter wide(b, loc,
+                    VectorType::get({2 * sc.lanes}, Float32Type::get(ctx)));
+  Value v = decodeCodes(wide, bFormat.elem, wide.toI32(bytes),
+                        /*viaHalf=*/true);
+  SmallVector<Value> halves;
+  for (int64_t h = 0; h < 2; ++h)
+    halves.push_back(vector::ExtractStridedSliceOp::create(
+        b, loc, v, ArrayRef<int64_t>{h * sc.lanes}, ArrayRef<int64_t>{sc.lanes},
+        ArrayRef<int64_t>{1}));
+  return halves;
 }
 
 SmallVector<Value> VectorMatmulEmitter::emitPartials(OpBuilder &b, Value bt,
@@ -626,6 +661,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     VectorMatmulEmitter em{rewriter.getContext(), op.getLoc()};
     em.bFormat = rhsType.getFormat().getFormat();
     em.sc = getSubChunk(em.bFormat.elem, target.lanes);
+    em.halfDecode = target.halfConvert;
     // A per-tensor rhs does not split K or N: the K block is the lhs's when
     // it is block-scaled, else all of K (docs/Numerics.md §6).
     bool perTensor = !rhsType.hasBlockScales();
@@ -666,10 +702,23 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     bool intDot = takesIntDot(em, lhsType, perTensor);
     // Prompt processing: the register-blocked kernel (VectorBatchedMatmul).
     if (m >= kBatchedMinRows && !intDot) {
-      MatmulOperands ops{em.bFormat, em.sc,     em.aScaleKind, em.kb,
-                         em.bn,      em.bm,     batch,         m,
-                         k,          n,         em.valueTable, em.aValues,
-                         em.aScales, em.packed, em.bScales,    g};
+      MatmulOperands ops{em.bFormat,
+                         em.sc,
+                         em.aScaleKind,
+                         em.kb,
+                         em.bn,
+                         em.bm,
+                         batch,
+                         m,
+                         k,
+                         n,
+                         em.valueTable,
+                         em.aValues,
+                         em.aScales,
+                         em.packed,
+                         em.bScales,
+                         g,
+                         target.halfConvert};
       Value out = emitBatchedMatmul(b, loc, ops, chooseBatchedTile(target, ops),
                                     panels);
       rewriter.replaceOp(op, from3D(b, loc, out, outType));

@@ -39,11 +39,14 @@ VectorTarget VectorTarget::get(VectorTargetKind kind) {
   case VectorTargetKind::Host:
     return get(detectHost());
   case VectorTargetKind::AVX512:
-    return {16, FP4LookupStrategy::DynamicExtract, 32, /*byteDot=*/true};
+    return {16, FP4LookupStrategy::DynamicExtract, 32, /*byteDot=*/true,
+            /*halfConvert=*/true};
   case VectorTargetKind::AVX2:
-    return {8, FP4LookupStrategy::HalfTables, 16, /*byteDot=*/true};
+    return {8, FP4LookupStrategy::HalfTables, 16, /*byteDot=*/true,
+            /*halfConvert=*/true};
   case VectorTargetKind::Generic:
-    return {4, FP4LookupStrategy::None, 16, /*byteDot=*/false};
+    return {4, FP4LookupStrategy::None, 16, /*byteDot=*/false,
+            /*halfConvert=*/false};
   }
   llvm_unreachable("unknown vector target");
 }

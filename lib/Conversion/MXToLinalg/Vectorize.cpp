@@ -191,6 +191,14 @@ SmallVector<Value> vec::readCodes(OpBuilder &b, Location loc,
   }
 }
 
+Value vec::decodeCodes(CodecEmitter &e, mxref::ElemKind kind, Value code,
+                       bool viaHalf) {
+  if (viaHalf &&
+      (kind == mxref::ElemKind::E4M3 || kind == mxref::ElemKind::E5M2))
+    return e.decodeFP8ViaHalf(kind, code);
+  return e.decodeElem(kind, code);
+}
+
 Value vec::packLanes(OpBuilder &b, Location loc, mxref::ElemKind kind,
                      Value codes) {
   auto type = cast<VectorType>(codes.getType());

@@ -14,6 +14,7 @@
 #ifndef MX_LIB_CONVERSION_MXTOLINALG_VECTORIZE_H
 #define MX_LIB_CONVERSION_MXTOLINALG_VECTORIZE_H
 
+#include "mx/Conversion/MXCommon/CodecEmitter.h"
 #include "mx/Conversion/MXToLinalg/VectorTarget.h"
 #include "mx/Dialect/MX/MXTypes.h"
 #include "mx/Numerics/Format.h"
@@ -68,6 +69,11 @@ Value writeVector(OpBuilder &b, Location loc, Value v, Value dest,
 SmallVector<Value> readCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
                              SubChunk sc, Value packed, ValueRange rowIdx,
                              Value byteOff, bool inBounds);
+/// The f32 values of weight codes read by readCodes: CodecEmitter's
+/// decodeElem, or decodeFP8ViaHalf for E4M3/E5M2 when `viaHalf`
+/// (VectorTarget::halfConvert). Both are the reference's values.
+Value decodeCodes(CodecEmitter &e, mxref::ElemKind kind, Value code,
+                  bool viaHalf);
 /// The codes (i32) of `lanes` consecutive columns of a packed row, starting
 /// at packed byte `byteOff` (a whole packing group; in bounds), in column
 /// order.

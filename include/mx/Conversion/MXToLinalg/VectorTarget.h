@@ -50,6 +50,10 @@ struct VectorTarget {
   /// machines all have AVX2, set it; LLVM cannot select these intrinsics
   /// elsewhere.
   bool byteDot = false;
+  /// f16 vectors convert to f32 in hardware (x86 F16C, which every AVX2
+  /// machine has): E4M3/E5M2 weights decode through f16
+  /// (CodecEmitter::decodeFP8ViaHalf) in the vector matmul kernels.
+  bool halfConvert = false;
 
   /// The description of `kind` (Host resolved by detectHost).
   static VectorTarget get(VectorTargetKind kind);

@@ -892,6 +892,68 @@ def suite_matmul_intdot(m):
                 bb, [2, 64, 64], ('mxfp4', 'floor', [1, 32, 1]), [2, 3, 64])
 
 
+@sampled
+def case_matmul_codes(m, name, a_rows, a_shape, elem, preset, codes, scales,
+                      out_shape):
+    """mx.matmul of an f32 lhs and a weight packed from raw codes (`codes`,
+    K rows of N bytes; `scales`, one E8M0 byte per column, K one block), so
+    every code is reachable, NaN codes under finite scales included."""
+    a = m.const(a_rows, a_shape)
+    K, N = len(codes), len(codes[0])
+    et, st = tt([K, N], elem), tt([1, N], 'f8E8M0FNU')
+    wt = mxtype([K, N], preset, [K, 1])
+
+    def dense(rows, ty):
+        return 'dense<"0x%s"> : %s' % (
+            ''.join('%02X' % v for r in rows for v in r), ty)
+
+    m.funcs.append(
+        'func.func @%s(%%a: %s, %%e: %s, %%s: %s) -> %s {\n'
+        '  %%w = mx.pack %%e, %%s : %s, %s -> %s\n'
+        '  %%r = mx.matmul %%a, %%w : %s, %s -> %s\n'
+        '  return %%r : %s\n}'
+        % (name, tt(a_shape), et, st, tt(out_shape), et, st, wt,
+           tt(a_shape), wt, tt(out_shape), tt(out_shape)))
+    e, sc, w = m.fresh('ce'), m.fresh('cs'), m.fresh('cw')
+    m.main.append('  %s = arith.constant %s' % (e, dense(codes, et)))
+    m.main.append('  %s = arith.constant %s' % (sc, dense([scales], st)))
+    m.main.append('  %s = mx.pack %s, %s : %s, %s -> %s'
+                  % (w, e, sc, et, st, wt))
+    r = m.fresh('fr')
+    m.main.append('  %s = mx.matmul %s, %s : %s, %s -> %s'
+                  % (r, a, w, tt(a_shape), wt, tt(out_shape)))
+    show_f32(m, r, out_shape, m.main)
+    r = m.fresh('cr')
+    m.main.append('  %s = call @%s(%s, %s, %s) : (%s, %s, %s) -> %s'
+                  % (r, name, a, e, sc, tt(a_shape), et, st, tt(out_shape)))
+    show_f32(m, r, out_shape, m.main)
+    m.cases.append((name, 1))
+
+
+def suite_matmul_fp8_codes(m):
+    """Every E4M3 and E5M2 code as a weight (zeros, subnormals, the largest
+    values, Inf and every NaN code, both signs) under finite block scales:
+    row 0 of the weight holds the 256 codes, the other rows code 0, so
+    output (r, n) is f32(a[r][0] * value(code n)) scaled. The GEMV (M = 1)
+    and the register-blocked kernel (M = 4) decode FP8 codes through f16 on
+    the x86 targets (docs/Lowering.md, "FP8 weights"), by bit arithmetic
+    elsewhere."""
+    K, N = 32, 256
+    codes = [[(n * 37 + 11) % 256 for n in range(N)]] + \
+        [[0] * N for _ in range(K - 1)]
+    scales = [127 - 3 * (n % 4) for n in range(N)]
+    one = [[0x3F800000] + [0] * (K - 1)]
+    rows4 = [[v] + [0] * (K - 1)
+             for v in (0x3F800000, 0x3E000000, 0xBF800000, 0x40400000)]
+    for elem, preset in (('f8E4M3FN', 'mxfp8_e4m3'),
+                         ('f8E5M2', 'mxfp8_e5m2')):
+        tag = preset.split('_')[1]
+        case_matmul_codes(m, 'mc_%s_m1' % tag, one, [1, K], elem, preset,
+                          codes, scales, [1, N])
+        case_matmul_codes(m, 'mc_%s_m4' % tag, rows4, [4, K], elem, preset,
+                          codes, scales, [4, N])
+
+
 SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
           'fp8_tensor': suite_fp8_tensor,
           'convert': suite_convert, 'matmul': suite_matmul,
@@ -899,6 +961,7 @@ SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
           'matmul_threads': suite_matmul_threads,
           'matmul_batched': suite_matmul_batched,
           'matmul_intdot': suite_matmul_intdot,
+          'matmul_fp8_codes': suite_matmul_fp8_codes,
           'matmul_batched_threads': suite_matmul_batched_threads,
           'quantize_wide': suite_quantize_wide,
           'hadamard': suite_hadamard, 'bf16_subnormal': suite_bf16_subnormal}
