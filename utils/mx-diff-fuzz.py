@@ -2,7 +2,8 @@
 """Whole-program differential testing of MX (docs/Fuzzing.md).
 
   mx-diff-fuzz.py run [--seed=S] [--count=N] [--first=F] [--batch=B]
-                      [--tools=DIR] [--pipelines=LIST] [--keep=DIR] [--reduce]
+                      [--tools=DIR] [--pipelines=LIST] [--keep=DIR]
+                      [--progress]
   mx-diff-fuzz.py gen --seed=S [--index=I]     one program as a module
   mx-diff-fuzz.py reduce PROGRAM.json --predicate=CMD [--out=FILE.mlir]
   mx-diff-fuzz.py replay FILE.mlir [--tools=DIR]  a reduced lit test
@@ -27,8 +28,10 @@ program mixes formats per operand, block shapes and tiles, batch
 dimensions, scale modes, chains of ops and `#mx.policy`-driven
 contractions (mx-apply-policy), on data with NaN, Inf, subnormals, zero
 blocks and ties. Programs are batched B to a module so one compilation
-covers many. Exit status 1 on any mismatch; with --reduce each failing
-program is shrunk and written as a lit test.
+covers many. Exit status 1 on any mismatch; --keep=DIR writes each failing
+program (JSON, for `reduce`, and MLIR). The warp simulator's inputs for
+program I of seed S come from its own seed (warp_seed), so a program
+behaves the same whatever its batch; a kept program carries it.
 
 `reduce` shrinks a program (JSON, as `run --keep` writes) by delta
 debugging over its ops, operands' formats, shapes and data while
@@ -599,9 +602,17 @@ def compare(ref, got):
 gpu_ran = [0]
 
 
-def evaluate(tools, progs, pipelines, tmp, seed=1):
+def warp_seed(seed, index):
+    """The warp simulator's input seed for program `index` of `seed`."""
+    return (seed * 1000003 + index) % (1 << 31)
+
+
+def evaluate(tools, progs, pipelines, tmp, seeds=None):
     """Per program: a list of failure descriptions (empty when it passes).
-    Also returns the number of values compared."""
+    Also returns the number of values compared. seeds: the warp simulator's
+    seed per program (default: the program's own `warp_seed`, else 1)."""
+    if seeds is None:
+        seeds = [p.get('warp_seed', 1) for p in progs]
     path = os.path.join(tmp, 'batch.mlir')
     open(path, 'w').write(emit_module(progs))
     if len(progs) > 1 and any(p in PIPELINE_FLAGS for p in pipelines):
@@ -613,7 +624,7 @@ def evaluate(tools, progs, pipelines, tmp, seed=1):
         if rc:
             fails, compared = [], 0
             for i, p in enumerate(progs):
-                f, n = evaluate(tools, [p], pipelines, tmp, seed + i)
+                f, n = evaluate(tools, [p], pipelines, tmp, [seeds[i]])
                 fails += f
                 compared += n
             return fails, compared
@@ -669,7 +680,7 @@ def evaluate(tools, progs, pipelines, tmp, seed=1):
         elif pipe == 'warp-sim':
             for pi, prog in enumerate(progs):
                 if single_matmul(prog):
-                    err = run_warp_sim(tools, prog, tmp, seed + pi)
+                    err = run_warp_sim(tools, prog, tmp, seeds[pi])
                     if err == 'declined':
                         continue
                     gpu_ran[0] += 1
@@ -679,6 +690,9 @@ def evaluate(tools, progs, pipelines, tmp, seed=1):
 
 
 def cmd_run(args):
+    if args.first < 0 or args.count < 1 or args.batch < 1:
+        sys.exit('mx-diff-fuzz: --first must be >= 0, --count and --batch '
+                 '>= 1')
     tools = Tools(args.tools)
     pipelines = args.pipelines.split(',')
     total_fail, compared = 0, 0
@@ -687,7 +701,8 @@ def cmd_run(args):
         for start in range(args.first, end, args.batch):
             idx = list(range(start, min(end, start + args.batch)))
             progs = [program(args.seed, i) for i in idx]
-            fails, n = evaluate(tools, progs, pipelines, tmp, args.seed)
+            fails, n = evaluate(tools, progs, pipelines, tmp,
+                                [warp_seed(args.seed, i) for i in idx])
             compared += n
             for i, prog, f in zip(idx, progs, fails):
                 if not f:
@@ -699,7 +714,8 @@ def cmd_run(args):
                 if args.keep:
                     os.makedirs(args.keep, exist_ok=True)
                     base = os.path.join(args.keep, 's%d-p%d' % (args.seed, i))
-                    json.dump(prog, open(base + '.json', 'w'))
+                    json.dump(dict(prog, warp_seed=warp_seed(args.seed, i)),
+                              open(base + '.json', 'w'))
                     open(base + '.mlir', 'w').write(emit_module([prog]))
             if args.progress:
                 print('%d programs, %d failing'
@@ -707,7 +723,8 @@ def cmd_run(args):
                       file=sys.stderr, flush=True)
     print('%d programs (seed %d, %d to %d), %d values compared through %s; '
           '%d programs ran on the warp simulator: %s'
-          % (args.count, args.seed, args.first, end - 1, compared, ', '.join(pipelines),
+          % (args.count, args.seed, args.first, end - 1, compared,
+             ', '.join(pipelines),
              gpu_ran[0],
              'all equal to the reference' if not total_fail else
              '%d FAILED' % total_fail))
@@ -733,6 +750,8 @@ def prune(prog):
     for j in range(len(prog['ops'])):
         remap[nin + j] = len(keep) + j
     out = {'inputs': [prog['inputs'][i] for i in keep], 'ops': []}
+    if 'warp_seed' in prog:
+        out['warp_seed'] = prog['warp_seed']
     for op in prog['ops']:
         op = dict(op)
         for k in ('src', 'lhs', 'rhs'):
