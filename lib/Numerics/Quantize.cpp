@@ -417,9 +417,7 @@ llvm::Expected<QuantizedTensor> mxref::convert(const QuantizedTensor &q,
 }
 
 bool mxref::isRequantizationIdentity(const Format &format,
-                                     ScaleMode producerMode,
-                                     Rounding producerRounding,
-                                     ScaleMode mode) {
+                                     ScaleMode producerMode, ScaleMode mode) {
   if (format.scale != ScaleKind::E8M0 || format.tensorScale)
     return false; // NVFP4 and per-tensor recompute the tensor scale.
   if (mode != ScaleMode::Floor && mode != ScaleMode::Even)

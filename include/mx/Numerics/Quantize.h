@@ -139,8 +139,8 @@ llvm::Expected<QuantizedTensor> convert(const QuantizedTensor &q,
                                         const QuantOptions &options = {});
 
 /// True when requantizing, into the same format and block shape with `mode`
-/// and RNE, every tensor that quantize produced with (`producerMode`,
-/// `producerRounding`) gives back exactly the same codes and scales. Only
+/// and RNE, every tensor that quantize produced with `producerMode` (and any
+/// rounding) gives back exactly the same codes and scales. Only
 /// `floor` producers qualify: they leave every finite block canonical (its
 /// largest element magnitude in [2^emax, maxNorm], or the scale at its
 /// 2^-127 floor, decoding below FLT_MAX), so `floor` and `even` pick the same
@@ -150,7 +150,7 @@ llvm::Expected<QuantizedTensor> convert(const QuantizedTensor &q,
 /// than needed, E4M3 NaN codes, INT8 0x80), which is why the producer
 /// matters.
 bool isRequantizationIdentity(const Format &format, ScaleMode producerMode,
-                              Rounding producerRounding, ScaleMode mode);
+                              ScaleMode mode);
 
 } // namespace mxref
 

@@ -403,22 +403,18 @@ OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
       !getTensorScale()) {
     Operation *def = getInput().getDefiningOp();
     std::optional<ScaleMode> producerMode;
-    Rounding producerRounding = Rounding::rne;
     BlockScaledTensorType producerType;
     if (auto q = dyn_cast_or_null<QuantizeOp>(def)) {
       producerMode = q.getScaleMode();
-      producerRounding = q.getRounding();
       producerType = q.getType();
     } else if (auto c = dyn_cast_or_null<ConvertOp>(def)) {
       producerMode = c.getScaleMode();
-      producerRounding = c.getRounding();
       producerType = c.getType();
     }
     if (producerType) {
       mxref::ScaleMode pm = toReference(
           producerMode.value_or(fromReference(format.defaultScaleMode())));
-      if (mxref::isRequantizationIdentity(format, pm,
-                                          toReference(producerRounding), mode))
+      if (mxref::isRequantizationIdentity(format, pm, mode))
         return getInput();
     }
   }
