@@ -294,55 +294,27 @@ Value CodecEmitter::decodeElem(mxref::ElemKind kind, Value code) {
   return floatOf(orI(mag, sign));
 }
 
-Value CodecEmitter::decodeFP8ViaHalf(mxref::ElemKind kind, Value code) {
+Value CodecEmitter::decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes) {
   Type i16Ty = shaped(b.getI16Type());
   auto c16 = [&](int64_t v) {
     return splat(i16Ty, b.getIntegerAttr(b.getI16Type(), v));
-  };
-  auto and16 = [&](Value x, int64_t v) -> Value {
-    return arith::AndIOp::create(b, loc, x, c16(v));
-  };
-  auto eq16 = [&](Value x, int64_t v) -> Value {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, c16(v));
-  };
-  // The byte in a 16-bit lane; from the byte itself when the code is a
-  // zero-extended byte (a packed-row read), so no i32 lane is narrowed.
-  Value byte;
-  if (auto ext = code.getDefiningOp<arith::ExtUIOp>();
-      ext && getElementTypeOrSelf(ext.getIn()).isInteger(8))
-    byte = ext.getIn();
-  auto zext16 = [&]() -> Value {
-    if (byte)
-      return arith::ExtUIOp::create(b, loc, i16Ty, byte);
-    return arith::TruncIOp::create(b, loc, i16Ty, andI(code, i32(0xff)));
   };
   Value y;
   if (kind == mxref::ElemKind::E5M2) {
     // E5M2 is the upper byte of an f16 (same exponent bias); NaN payloads
     // become the canonical 0x7e00, the sign kept.
-    y = arith::ShLIOp::create(b, loc, zext16(), c16(8));
-    Value nan = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
-                                      and16(y, 0x7fff), c16(0x7c00));
-    y = arith::SelectOp::create(
-        b, loc, nan,
-        arith::OrIOp::create(b, loc, and16(y, 0x8000), c16(0x7e00)), y);
+    y = shl(arith::ExtUIOp::create(b, loc, i16Ty, bytes), c16(8));
+    y = select(ugt(andI(y, c16(0x7fff)), c16(0x7c00)),
+               orI(andI(y, c16(0x8000)), c16(0x7e00)), y);
   } else {
-    // S.EEEE.MMM << 7 puts E and M in f16's exponent and mantissa fields
-    // (the f16 value is the E4M3 one times 2^-8, subnormals included). S
-    // must reach bit 15 with bit 14 clear: from a sign-extended byte, bit 15
-    // is S already and bit 14 is masked off; from a zero-extended one S
-    // lands in bit 14, and adding bit 14 to itself moves it up.
-    if (byte) {
-      Value sext = arith::ExtSIOp::create(b, loc, i16Ty, byte);
-      y = and16(arith::ShLIOp::create(b, loc, sext, c16(7)), 0xbfff);
-    } else {
-      Value t = arith::ShLIOp::create(b, loc, zext16(), c16(7));
-      y = arith::AddIOp::create(b, loc, t, and16(t, 0x4000));
-    }
+    // S.EEEE.MMM sign-extended, << 7: E and M land in f16's exponent and
+    // mantissa fields (the f16 value is the E4M3 one times 2^-8, subnormals
+    // included) and bit 15 is S; bit 14, a copy of S, is cleared.
+    y = andI(shl(arith::ExtSIOp::create(b, loc, i16Ty, bytes), c16(7)),
+             c16(0xbfff));
     // The NaN code (magnitude 0x7f, here 0x3f80) becomes f16 0x7e00.
-    y = arith::SelectOp::create(
-        b, loc, eq16(and16(y, 0x3f80), 0x3f80),
-        arith::XOrIOp::create(b, loc, y, c16(0x3f80 ^ 0x7e00)), y);
+    y = select(eq(andI(y, c16(0x3f80)), c16(0x3f80)),
+               arith::XOrIOp::create(b, loc, y, c16(0x3f80 ^ 0x7e00)), y);
   }
   Value half = arith::BitcastOp::create(b, loc, shaped(b.getF16Type()), y);
   Value f = arith::ExtFOp::create(b, loc, f32Ty, half);

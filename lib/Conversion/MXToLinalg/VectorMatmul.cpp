@@ -249,7 +249,7 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
   for (int64_t u = 0; u < unroll; ++u) {
     Value col = addIdx(b, loc, col0, u * sc.cols);
     Value byteOff = divIdx(b, loc, mulIdx(b, loc, col, bits), 8);
-    if (halfDecode && bits == 8 && inBounds && u + 1 < unroll) {
+    if (halfDecode && isFP8(bFormat.elem) && inBounds && u + 1 < unroll) {
       // FP8 through f16, two sub-chunks at once: their 2 * lanes bytes are
       // consecutive, so the 16-bit operations fill whole registers.
       SmallVector<Value> pair = decodeFP8Pair(b, bt, kIdx, byteOff);
@@ -284,8 +284,7 @@ SmallVector<Value> VectorMatmulEmitter::decodeFP8Pair(OpBuilder &b, Value bt,
                  ValueRange{bt, kIdx, byteOff}, /*inBounds=*/true);
   CodecEmitter wide(b, loc,
                     VectorType::get({2 * sc.lanes}, Float32Type::get(ctx)));
-  Value v = decodeCodes(wide, bFormat.elem, wide.toI32(bytes),
-                        /*viaHalf=*/true);
+  Value v = wide.decodeFP8ViaHalf(bFormat.elem, bytes);
   SmallVector<Value> halves;
   for (int64_t h = 0; h < 2; ++h)
     halves.push_back(vector::ExtractStridedSliceOp::create(

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace mlir::mx;
@@ -191,11 +192,17 @@ SmallVector<Value> vec::readCodes(OpBuilder &b, Location loc,
   }
 }
 
+bool vec::isFP8(mxref::ElemKind kind) {
+  return kind == mxref::ElemKind::E4M3 || kind == mxref::ElemKind::E5M2;
+}
+
 Value vec::decodeCodes(CodecEmitter &e, mxref::ElemKind kind, Value code,
                        bool viaHalf) {
-  if (viaHalf &&
-      (kind == mxref::ElemKind::E4M3 || kind == mxref::ElemKind::E5M2))
-    return e.decodeFP8ViaHalf(kind, code);
+  // readCodes zero-extends the packed bytes; the f16 route starts from them.
+  if (auto ext = code.getDefiningOp<arith::ExtUIOp>();
+      viaHalf && isFP8(kind) && ext &&
+      getElementTypeOrSelf(ext.getIn()).isInteger(8))
+    return e.decodeFP8ViaHalf(kind, ext.getIn());
   return e.decodeElem(kind, code);
 }
 

@@ -69,9 +69,11 @@ Value writeVector(OpBuilder &b, Location loc, Value v, Value dest,
 SmallVector<Value> readCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
                              SubChunk sc, Value packed, ValueRange rowIdx,
                              Value byteOff, bool inBounds);
+/// E4M3 or E5M2.
+bool isFP8(mxref::ElemKind kind);
 /// The f32 values of weight codes read by readCodes: CodecEmitter's
-/// decodeElem, or decodeFP8ViaHalf for E4M3/E5M2 when `viaHalf`
-/// (VectorTarget::halfConvert). Both are the reference's values.
+/// decodeElem, or decodeFP8ViaHalf on the codes' bytes for E4M3/E5M2 when
+/// `viaHalf` (VectorTarget::halfConvert). Both are the reference's values.
 Value decodeCodes(CodecEmitter &e, mxref::ElemKind kind, Value code,
                   bool viaHalf);
 /// The codes (i32) of `lanes` consecutive columns of a packed row, starting

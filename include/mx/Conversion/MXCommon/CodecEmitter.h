@@ -70,13 +70,14 @@ public:
                    Value randomByte = {});
   /// Reference `decodeElem` of an i32 code (only its low bits are read).
   Value decodeElem(mxref::ElemKind kind, Value code);
-  /// The same for an E4M3 or E5M2 code (i32, low byte), through f16: the
-  /// code's bits moved into an f16 pattern (16-bit integer operations),
-  /// then one exact `arith.extf` to f32 (E4M3 times 2^8 to rebias), NaN codes
-  /// made the canonical NaN as the reference does. Fewer instructions than
-  /// decodeElem where the target converts f16 vectors in hardware (x86 F16C:
-  /// vcvtph2ps); elsewhere LLVM calls a library routine per element.
-  Value decodeFP8ViaHalf(mxref::ElemKind kind, Value code);
+  /// decodeElem of E4M3 or E5M2 codes given as bytes (i8, shaped like the
+  /// emitter's operands), through f16: each byte moved into an f16 pattern
+  /// (16-bit integer operations), then one exact `arith.extf` to f32 (E4M3
+  /// times 2^8 to rebias), NaN codes made the reference's canonical NaN.
+  /// Fewer instructions than decodeElem where the target converts f16
+  /// vectors in hardware (x86 F16C: vcvtph2ps); elsewhere LLVM calls a
+  /// library routine per element.
+  Value decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes);
 
   /// Reference `selectE8M0Scale` for a finite, non-negative `amax` (f32):
   /// the E8M0 code as an i32 in [0, 254].

@@ -933,12 +933,13 @@ def case_matmul_codes(m, name, a_rows, a_shape, elem, preset, codes, scales,
 def suite_matmul_fp8_codes(m):
     """Every E4M3 and E5M2 code as a weight (zeros, subnormals, the largest
     values, Inf and every NaN code, both signs) under finite block scales:
-    row 0 of the weight holds the 256 codes, the other rows code 0, so
-    output (r, n) is f32(a[r][0] * value(code n)) scaled. The GEMV (M = 1)
-    and the register-blocked kernel (M = 4) decode FP8 codes through f16 on
-    the x86 targets (docs/Lowering.md, "FP8 weights"), by bit arithmetic
+    row 0 of the weight holds the 256 codes (and 8 more: N = 264 leaves a
+    ragged last sub-chunk), the other rows code 0, so output (r, n) is
+    f32(a[r][0] * value(code n)) scaled. The GEMV (M = 1) and the
+    register-blocked kernel (M = 4) decode FP8 codes through f16 on the x86
+    targets (docs/Lowering.md, "FP8 weights"), by bit arithmetic
     elsewhere."""
-    K, N = 32, 256
+    K, N = 32, 264
     codes = [[(n * 37 + 11) % 256 for n in range(N)]] + \
         [[0] * N for _ in range(K - 1)]
     scales = [127 - 3 * (n % 4) for n in range(N)]
