@@ -124,12 +124,16 @@ using PlanMap = llvm::DenseMap<Operation *, SmallVector<KernelLaunch, 2>>;
 
 /// Keeps one kernel per distinct body: ops with equal specs (a model's
 /// repeated layers) get kernels equal up to their names and locations, and
-/// NVPTX compiles every kernel of the module, so each is built once.
+/// NVPTX compiles every kernel of the module, so each is built once. Only
+/// kernels of the same role share, so a kernel's name keeps saying what it
+/// does (mx_repack_lhs_<n> repacks an lhs; the launch lowering and
+/// mx-warp-sim read the role from it).
 class KernelTable {
 public:
-  /// `k`, or an earlier kernel equal to it (then `k.func` is erased).
-  KernelLaunch intern(KernelLaunch k) {
-    llvm::hash_code h = llvm::hash_combine(k.func.getFunctionType(),
+  /// `k`, or an earlier kernel of `role` equal to it (then `k.func` is
+  /// erased).
+  KernelLaunch intern(KernelLaunch k, StringRef role) {
+    llvm::hash_code h = llvm::hash_combine(role, k.func.getFunctionType(),
                                            llvm::ArrayRef(k.dims.grid),
                                            llvm::ArrayRef(k.dims.block));
     k.func.getBody().walk([&](Operation *op) {
@@ -138,13 +142,13 @@ public:
                                     OperationEquivalence::ignoreHashValue,
                                     OperationEquivalence::IgnoreLocations));
     });
-    SmallVector<KernelLaunch, 1> &bucket = table[h];
-    for (const KernelLaunch &seen : bucket)
-      if (equal(k, seen)) {
+    SmallVector<std::pair<StringRef, KernelLaunch>, 1> &bucket = table[h];
+    for (const auto &[seenRole, seen] : bucket)
+      if (seenRole == role && equal(k, seen)) {
         k.func.erase();
         return seen;
       }
-    bucket.push_back(k);
+    bucket.push_back({role, k});
     return k;
   }
 
@@ -163,7 +167,9 @@ private:
     return same;
   }
 
-  llvm::DenseMap<llvm::hash_code, SmallVector<KernelLaunch, 1>> table;
+  llvm::DenseMap<llvm::hash_code,
+                 SmallVector<std::pair<StringRef, KernelLaunch>, 1>>
+      table;
 };
 
 //===----------------------------------------------------------------------===//
@@ -705,7 +711,8 @@ struct ConvertMXToGPUPass
               std::string(lhs ? "mx_repack_lhs_" : "mx_repack_rhs_") +
                   std::to_string(counter),
               spec, lhs, r.dims);
-          plans[op].push_back(kernels.intern(r));
+          plans[op].push_back(
+              kernels.intern(r, lhs ? "repack_lhs" : "repack_rhs"));
         }
         std::string name =
             "mx_matmul_" +
@@ -717,7 +724,7 @@ struct ConvertMXToGPUPass
                      ? buildTcgen05MatmulKernel(b, op->getLoc(), name, spec,
                                                 tc->second, k.dims)
                      : buildMatmulKernel(b, op->getLoc(), name, spec, k.dims);
-        plans[op].push_back(kernels.intern(k));
+        plans[op].push_back(kernels.intern(k, "matmul"));
       }
       for (Operation *op : gpuOps) {
         std::string n = std::to_string(counter++);
@@ -727,7 +734,7 @@ struct ConvertMXToGPUPass
               b, op->getLoc(), "mx_dequantize_" + n,
               OperandInfo::get(d.getInput().getType()),
               cast<RankedTensorType>(d.getType()).getElementType(), k.dims);
-          plans[op].push_back(kernels.intern(k));
+          plans[op].push_back(kernels.intern(k, "dequantize"));
           continue;
         }
         auto q = cast<QuantizeOp>(op);
@@ -739,8 +746,8 @@ struct ConvertMXToGPUPass
         buildQuantizeKernels(b, op->getLoc(), "mx_quantize_" + n,
                              OperandInfo::get(q.getType()), mode, s.func,
                              s.dims, c.func, c.dims);
-        plans[op].push_back(kernels.intern(s));
-        plans[op].push_back(kernels.intern(c));
+        plans[op].push_back(kernels.intern(s, "quantize_scales"));
+        plans[op].push_back(kernels.intern(c, "quantize_codes"));
       }
       // convert-gpu-to-nvvm turns arith.minnumf/maxnumf into libdevice calls
       // (__nv_fminf), which need libdevice at link time; llvm.intr.minnum is
