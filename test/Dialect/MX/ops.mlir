@@ -4,6 +4,11 @@
 // RUN: mx-opt %s --emit-bytecode | mx-opt | FileCheck %s
 // The generic form spells every attribute out.
 // RUN: mx-opt %s --mlir-print-op-generic | FileCheck %s --check-prefix=GENERIC
+// One space around each keyword of the custom form (the enum attributes
+// print no leading space of their own there).
+// RUN: mx-opt %s | FileCheck %s --strict-whitespace --check-prefix=SPACING
+// SPACING: mx.quantize %{{.*}} scale_mode = rceil : tensor
+// SPACING: mx.quantize %{{.*}} random_bits(%{{.*}} : tensor<4x64xi8>) scale_mode = even rounding = stochastic : tensor
 
 // CHECK-LABEL: func.func private @presets(
 // CHECK-SAME: !mx.tensor<4x64xmxfp8_e4m3>, !mx.tensor<4x64xmxfp8_e5m2>,
