@@ -30,7 +30,9 @@
 //                      [--no-quantize] [--dump-object=FILE]
 //                      [--prefetch-distance=D] [--no-table-lookup]
 //                      [--no-vectorize]   (mx-cpu-pipeline options)
-//                      [--in-code-threads=T]
+//                      [--in-code-threads=T] [--weights=PRESET]
+//
+// --weights=PRESET runs only the cases with those weights (e.g. mxfp8_e4m3).
 //
 //===----------------------------------------------------------------------===//
 
@@ -86,6 +88,7 @@ struct Options {
   std::string dumpObject;
   mlir::mx::MXCPUPipelineOptions pipeline;
   bool inCodeThreads = false; ///< pipeline.threads splits N, not the harness
+  std::string weights;        ///< only these weights' cases; empty: all
 };
 
 using mxbench::now;
@@ -511,11 +514,16 @@ int main(int argc, char **argv) {
       o.quantize = false;
     } else if (a.consume_front("--dump-object=")) {
       o.dumpObject = a.str();
+    } else if (a.consume_front("--weights=")) {
+      if (!lookupPreset(a.str()))
+        return llvm::errs() << "bad --weights (a preset name)\n", 1;
+      o.weights = a.str();
     } else {
       llvm::errs() << "usage: mx-bench-gemv [--gib=G] [--passes=P] [--k=K] "
                       "[--n=N] [--no-quantize] [--dump-object=FILE] "
                       "[--prefetch-distance=D] [--no-table-lookup] "
-                      "[--no-vectorize] [--in-code-threads=T]\n";
+                      "[--no-vectorize] [--in-code-threads=T] "
+                      "[--weights=PRESET]\n";
       return 1;
     }
   }
@@ -567,6 +575,8 @@ int main(int argc, char **argv) {
   int64_t lastKb = 0, lastBn = 0;
   std::vector<Matrix> mats;
   for (const GemvCase &c : cases) {
+    if (!o.weights.empty() && o.weights != c.weights)
+      continue;
     Format f = *lookupPreset(c.weights);
     if (std::strcmp(lastFormat, c.weights) || lastKb != c.kb ||
         lastBn != c.bn) {

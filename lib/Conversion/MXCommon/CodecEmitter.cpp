@@ -294,7 +294,8 @@ Value CodecEmitter::decodeElem(mxref::ElemKind kind, Value code) {
   return floatOf(orI(mag, sign));
 }
 
-Value CodecEmitter::decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes) {
+Value CodecEmitter::decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes,
+                                     bool times256) {
   Type i16Ty = shaped(b.getI16Type());
   auto c16 = [&](int64_t v) {
     return splat(i16Ty, b.getIntegerAttr(b.getI16Type(), v));
@@ -318,7 +319,7 @@ Value CodecEmitter::decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes) {
   }
   Value half = arith::BitcastOp::create(b, loc, shaped(b.getF16Type()), y);
   Value f = arith::ExtFOp::create(b, loc, f32Ty, half);
-  if (kind == mxref::ElemKind::E4M3)
+  if (kind == mxref::ElemKind::E4M3 && times256)
     f = arith::MulFOp::create(b, loc, f, f32(256.0f)); // exact: a power of two
   return f;
 }

@@ -78,12 +78,14 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::mx;
@@ -209,6 +211,10 @@ struct VectorMatmulEmitter {
   Value accCol0;
   /// FP8 weights decode through f16 (VectorTarget::halfConvert).
   bool halfDecode = false;
+  /// E4M3 weights decode to their values times 2^-8 and each activation is
+  /// multiplied by 2^8 instead (once per row and k, not once per vector):
+  /// the same products, when no activation overflows (foldsE4M3Scale).
+  bool foldE4M3 = false;
   /// The integer-dot kernel: aCodes holds the lhs's INT8 codes.
   bool intDot = false;
   Value aCodes;
@@ -236,6 +242,9 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
   unsigned bits = mxref::getElemInfo(bFormat.elem).bits;
   Value av =
       tensor::ExtractOp::create(b, loc, aValues, ValueRange{bt, row, kIdx});
+  if (foldE4M3)
+    av = arith::MulFOp::create(
+        b, loc, av, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(256)));
   Value avv = vector::BroadcastOp::create(b, loc, f32v(), av);
   // f32(a * value(code)) for the 16 codes: the same products the reference
   // forms, once per row.
@@ -263,11 +272,12 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
         readCodes(b, loc, bFormat.elem, sc, packed, ValueRange{bt, kIdx},
                   byteOff, inBounds);
     for (auto [p, code] : llvm::enumerate(codes)) {
-      Value prod = products
-                       ? lookup(b, loc, *products, code)
-                       : Value(arith::MulFOp::create(
-                             b, loc, avv,
-                             decodeCodes(e, bFormat.elem, code, halfDecode)));
+      Value prod =
+          products
+              ? lookup(b, loc, *products, code)
+              : Value(arith::MulFOp::create(
+                    b, loc, avv,
+                    decodeCodes(e, bFormat.elem, code, halfDecode, !foldE4M3)));
       // f32(partial + f32(a * b)): never fused.
       next.push_back(
           arith::AddFOp::create(b, loc, parts[u * sc.interleave + p], prod));
@@ -284,7 +294,7 @@ SmallVector<Value> VectorMatmulEmitter::decodeFP8Pair(OpBuilder &b, Value bt,
                  ValueRange{bt, kIdx, byteOff}, /*inBounds=*/true);
   CodecEmitter wide(b, loc,
                     VectorType::get({2 * sc.lanes}, Float32Type::get(ctx)));
-  Value v = wide.decodeFP8ViaHalf(bFormat.elem, bytes);
+  Value v = wide.decodeFP8ViaHalf(bFormat.elem, bytes, !foldE4M3);
   SmallVector<Value> halves;
   for (int64_t h = 0; h < 2; ++h)
     halves.push_back(vector::ExtractStridedSliceOp::create(
@@ -736,92 +746,166 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (cacheBlocked)
       em.packedView = Value();
 
-    int64_t width = em.chunkCols(kUnroll);
-    int64_t numFull = n / width * width;
-    int64_t nPad = llvm::divideCeil(n, em.sc.cols) * em.sc.cols;
-    // Panels of whole chunks, none empty: the last may be shorter.
-    int64_t numChunks = numFull / width;
-    int64_t nPanels = std::min(panels, numChunks), panelCols = 0;
-    if (nPanels > 1) {
-      int64_t perPanel = llvm::divideCeil(numChunks, nPanels);
-      nPanels = llvm::divideCeil(numChunks, perPanel);
-      panelCols = perPanel * width;
-    }
-    bool parallel = nPanels > 1;
-    // The accumulator holds every panel's whole slice.
-    int64_t accCols = parallel ? std::max(nPad, nPanels * panelCols) : nPad;
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-    Value scratch = createFilled(b, loc, {batch, m, accCols}, zero);
-    // for each batch, K block j: the chunks of columns [lb, ub), then (when
-    // `tail`) the ragged last columns.
-    auto batchLoop = [&](OpBuilder &ob, Value acc, Value lb, Value ub,
-                         bool full, bool tail) {
-      auto blockLoop = [&](OpBuilder &bb, Value bt, Value acc) -> Value {
-        // Whole chunks only (N is a multiple of 64): no tail.
-        if (cacheBlocked)
-          return em.emitChunksOfBlocks(bb, bt, acc, lb, ub);
+    // The nest, from the accumulator to the output; built twice (under an
+    // scf.if) when the E4M3 fold needs a run-time check.
+    auto emitNest = [&](OpBuilder &b, VectorMatmulEmitter em) -> Value {
+      int64_t width = em.chunkCols(kUnroll);
+      int64_t numFull = n / width * width;
+      int64_t nPad = llvm::divideCeil(n, em.sc.cols) * em.sc.cols;
+      // Panels of whole chunks, none empty: the last may be shorter.
+      int64_t numChunks = numFull / width;
+      int64_t nPanels = std::min(panels, numChunks), panelCols = 0;
+      if (nPanels > 1) {
+        int64_t perPanel = llvm::divideCeil(numChunks, nPanels);
+        nPanels = llvm::divideCeil(numChunks, perPanel);
+        panelCols = perPanel * width;
+      }
+      bool parallel = nPanels > 1;
+      // The accumulator holds every panel's whole slice.
+      int64_t accCols = parallel ? std::max(nPad, nPanels * panelCols) : nPad;
+      Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+      Value scratch = createFilled(b, loc, {batch, m, accCols}, zero);
+      // for each batch, K block j: the chunks of columns [lb, ub), then (when
+      // `tail`) the ragged last columns.
+      auto batchLoop = [&](OpBuilder &ob, Value acc, Value lb, Value ub,
+                           bool full, bool tail) {
+        auto blockLoop = [&](OpBuilder &bb, Value bt, Value acc) -> Value {
+          // Whole chunks only (N is a multiple of 64): no tail.
+          if (cacheBlocked)
+            return em.emitChunksOfBlocks(bb, bt, acc, lb, ub);
+          return scf::ForOp::create(
+                     bb, loc, indexConst(bb, loc, 0),
+                     indexConst(bb, loc, k / em.kb), indexConst(bb, loc, 1),
+                     ValueRange{acc},
+                     [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
+                       Value acc = jArgs[0];
+                       if (full)
+                         acc = em.emitChunks(jb, bt, j, acc, lb, ub, kUnroll,
+                                             true);
+                       if (tail)
+                         acc = em.emitChunks(
+                             jb, bt, j, acc, indexConst(jb, loc, numFull),
+                             indexConst(jb, loc, nPad), 1, false);
+                       scf::YieldOp::create(jb, loc, acc);
+                     })
+              .getResult(0);
+        };
         return scf::ForOp::create(
-                   bb, loc, indexConst(bb, loc, 0),
-                   indexConst(bb, loc, k / em.kb), indexConst(bb, loc, 1),
-                   ValueRange{acc},
-                   [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
-                     Value acc = jArgs[0];
-                     if (full)
-                       acc =
-                           em.emitChunks(jb, bt, j, acc, lb, ub, kUnroll, true);
-                     if (tail)
-                       acc = em.emitChunks(jb, bt, j, acc,
-                                           indexConst(jb, loc, numFull),
-                                           indexConst(jb, loc, nPad), 1, false);
-                     scf::YieldOp::create(jb, loc, acc);
+                   ob, loc, indexConst(ob, loc, 0), indexConst(ob, loc, batch),
+                   indexConst(ob, loc, 1), ValueRange{acc},
+                   [&](OpBuilder &bb, Location, Value bt, ValueRange bArgs) {
+                     scf::YieldOp::create(bb, loc, blockLoop(bb, bt, bArgs[0]));
                    })
             .getResult(0);
       };
-      return scf::ForOp::create(
-                 ob, loc, indexConst(ob, loc, 0), indexConst(ob, loc, batch),
-                 indexConst(ob, loc, 1), ValueRange{acc},
-                 [&](OpBuilder &bb, Location, Value bt, ValueRange bArgs) {
-                   scf::YieldOp::create(bb, loc, blockLoop(bb, bt, bArgs[0]));
-                 })
-          .getResult(0);
-    };
-    Value acc;
-    if (!parallel) {
-      acc = batchLoop(b, scratch, indexConst(b, loc, 0),
-                      indexConst(b, loc, numFull), numFull > 0, numFull < n);
-    } else {
-      // One panel per iteration, on its own slice of the accumulator.
-      auto forall = scf::ForallOp::create(
-          b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(nPanels)},
-          ValueRange{scratch}, std::nullopt);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(forall.getTerminator());
-      Value col0 = mulIdx(b, loc, forall.getInductionVars()[0], panelCols);
-      Value colEnd = arith::MinUIOp::create(
-          b, loc, addIdx(b, loc, col0, panelCols), indexConst(b, loc, numFull));
-      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                           col0};
-      SmallVector<OpFoldResult> sizes = {
-          b.getIndexAttr(batch), b.getIndexAttr(m), b.getIndexAttr(panelCols)};
-      SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-      Value shared = forall.getRegionIterArgs()[0];
-      Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
-                                                   sizes, strides);
-      em.accCol0 = col0;
-      Value panel = batchLoop(b, slice, col0, colEnd, true, false);
-      em.accCol0 = Value();
-      b.setInsertionPointToStart(&forall.getTerminator().getRegion().front());
-      tensor::ParallelInsertSliceOp::create(b, loc, panel, shared, offsets,
-                                            sizes, strides);
-      acc = forall.getResult(0);
-    }
-    // The ragged last columns, after every panel.
-    if (parallel && numFull < n)
-      acc = batchLoop(b, acc, Value(), Value(), false, true);
+      Value acc;
+      if (!parallel) {
+        acc = batchLoop(b, scratch, indexConst(b, loc, 0),
+                        indexConst(b, loc, numFull), numFull > 0, numFull < n);
+      } else {
+        // One panel per iteration, on its own slice of the accumulator.
+        auto forall = scf::ForallOp::create(
+            b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(nPanels)},
+            ValueRange{scratch}, std::nullopt);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(forall.getTerminator());
+        Value col0 = mulIdx(b, loc, forall.getInductionVars()[0], panelCols);
+        Value colEnd =
+            arith::MinUIOp::create(b, loc, addIdx(b, loc, col0, panelCols),
+                                   indexConst(b, loc, numFull));
+        SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0),
+                                             b.getIndexAttr(0), col0};
+        SmallVector<OpFoldResult> sizes = {b.getIndexAttr(batch),
+                                           b.getIndexAttr(m),
+                                           b.getIndexAttr(panelCols)};
+        SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+        Value shared = forall.getRegionIterArgs()[0];
+        Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
+                                                     sizes, strides);
+        em.accCol0 = col0;
+        Value panel = batchLoop(b, slice, col0, colEnd, true, false);
+        em.accCol0 = Value();
+        b.setInsertionPointToStart(&forall.getTerminator().getRegion().front());
+        tensor::ParallelInsertSliceOp::create(b, loc, panel, shared, offsets,
+                                              sizes, strides);
+        acc = forall.getResult(0);
+      }
+      // The ragged last columns, after every panel.
+      if (parallel && numFull < n)
+        acc = batchLoop(b, acc, Value(), Value(), false, true);
 
-    Value out = em.emitOutput(b, acc, g);
+      return em.emitOutput(b, acc, g);
+    };
+    Value out;
+    if (!foldsE4M3Scale(em)) {
+      out = emitNest(b, em);
+    } else {
+      VectorMatmulEmitter folded = em;
+      folded.foldE4M3 = true;
+      if (lhsType) {
+        // Block-scaled or per-tensor activations: their elements are small
+        // (at most 57344), so times 2^8 they never overflow.
+        out = emitNest(b, folded);
+      } else {
+        // Plain activations: a * 2^8 is exact unless it overflows; one that
+        // would takes the nest without the fold.
+        Value fits = activationsFitFold(b, loc, em.aValues);
+        auto ifOp = scf::IfOp::create(
+            b, loc, fits,
+            [&](OpBuilder &tb, Location) {
+              scf::YieldOp::create(tb, loc, emitNest(tb, folded));
+            },
+            [&](OpBuilder &eb, Location) {
+              scf::YieldOp::create(eb, loc, emitNest(eb, em));
+            });
+        out = ifOp.getResult(0);
+      }
+    }
     rewriter.replaceOp(op, from3D(b, loc, out, outType));
     return success();
+  }
+
+  /// Whether the GEMV folds E4M3's 2^8 (f16's exponent bias minus E4M3's)
+  /// into the activations (VectorMatmulEmitter::foldE4M3): E4M3 weights
+  /// through f16, the f32 nest.
+  static bool foldsE4M3Scale(const VectorMatmulEmitter &em) {
+    return em.halfDecode && em.bFormat.elem == mxref::ElemKind::E4M3 &&
+           !em.intDot;
+  }
+
+  /// An i1: no finite activation overflows when multiplied by 2^8, i.e.
+  /// every |a| <= FLT_MAX / 2^8 or is Inf or NaN (which stay as they are).
+  static Value activationsFitFold(OpBuilder &b, Location loc, Value values) {
+    auto type = cast<RankedTensorType>(values.getType());
+    Value flat = tensor::CollapseShapeOp::create(
+        b, loc, values, SmallVector<ReassociationIndices>{{0, 1, 2}});
+    auto f32c = [&](float v) -> Value {
+      return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+    };
+    Value limit = f32c(std::numeric_limits<float>::max() / 256.0f);
+    Value inf = f32c(std::numeric_limits<float>::infinity());
+    Value yes = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+    auto loop = scf::ForOp::create(
+        b, loc, indexConst(b, loc, 0),
+        indexConst(b, loc, type.getNumElements()), indexConst(b, loc, 1),
+        ValueRange{yes},
+        [&](OpBuilder &lb, Location, Value i, ValueRange args) {
+          Value a = tensor::ExtractOp::create(lb, loc, flat, ValueRange{i});
+          Value mag = math::AbsFOp::create(lb, loc, a);
+          // Both false for NaN.
+          Value big = arith::CmpFOp::create(lb, loc, arith::CmpFPredicate::OGT,
+                                            mag, limit);
+          Value finite = arith::CmpFOp::create(
+              lb, loc, arith::CmpFPredicate::OLT, mag, inf);
+          Value bad = arith::AndIOp::create(lb, loc, big, finite);
+          Value ok = arith::AndIOp::create(
+              lb, loc, args[0],
+              arith::XOrIOp::create(
+                  lb, loc, bad,
+                  arith::ConstantOp::create(lb, loc, lb.getBoolAttr(true))));
+          scf::YieldOp::create(lb, loc, ok);
+        });
+    return loop.getResult(0);
   }
 
   /// Whether the integer-dot kernel computes this GEMV (the file comment):

@@ -197,13 +197,17 @@ bool vec::isFP8(mxref::ElemKind kind) {
 }
 
 Value vec::decodeCodes(CodecEmitter &e, mxref::ElemKind kind, Value code,
-                       bool viaHalf) {
+                       bool viaHalf, bool e4m3Times256) {
   // readCodes zero-extends the packed bytes; the f16 route starts from them.
   if (auto ext = code.getDefiningOp<arith::ExtUIOp>();
       viaHalf && isFP8(kind) && ext &&
       getElementTypeOrSelf(ext.getIn()).isInteger(8))
-    return e.decodeFP8ViaHalf(kind, ext.getIn());
-  return e.decodeElem(kind, code);
+    return e.decodeFP8ViaHalf(kind, ext.getIn(), e4m3Times256);
+  Value v = e.decodeElem(kind, code);
+  if (kind == mxref::ElemKind::E4M3 && !e4m3Times256)
+    v = arith::MulFOp::create(e.getBuilder(), e.getLoc(), v,
+                              e.f32(1.0f / 256.0f));
+  return v;
 }
 
 Value vec::packLanes(OpBuilder &b, Location loc, mxref::ElemKind kind,

@@ -73,9 +73,11 @@ SmallVector<Value> readCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
 bool isFP8(mxref::ElemKind kind);
 /// The f32 values of weight codes read by readCodes: CodecEmitter's
 /// decodeElem, or decodeFP8ViaHalf on the codes' bytes for E4M3/E5M2 when
-/// `viaHalf` (VectorTarget::halfConvert). Both are the reference's values.
+/// `viaHalf` (VectorTarget::halfConvert). Both are the reference's values;
+/// without `e4m3Times256`, E4M3 values times 2^-8 (exact: E4M3's least
+/// magnitude is 2^-9), for a kernel that scales its other operand by 2^8.
 Value decodeCodes(CodecEmitter &e, mxref::ElemKind kind, Value code,
-                  bool viaHalf);
+                  bool viaHalf, bool e4m3Times256 = true);
 /// The codes (i32) of `lanes` consecutive columns of a packed row, starting
 /// at packed byte `byteOff` (a whole packing group; in bounds), in column
 /// order.

@@ -77,7 +77,11 @@ public:
   /// Fewer instructions than decodeElem where the target converts f16
   /// vectors in hardware (x86 F16C: vcvtph2ps); elsewhere LLVM calls a
   /// library routine per element.
-  Value decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes);
+  /// Without `times256`, E4M3 values come out times 2^-8 (exact): a kernel
+  /// that multiplies its other operand by 2^8 instead saves a multiply per
+  /// vector.
+  Value decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes,
+                         bool times256 = true);
 
   /// Reference `selectE8M0Scale` for a finite, non-negative `amax` (f32):
   /// the E8M0 code as an i32 in [0, 254].

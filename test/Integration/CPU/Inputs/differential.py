@@ -953,6 +953,19 @@ def suite_matmul_fp8_codes(m):
                           codes, scales, [1, N])
         case_matmul_codes(m, 'mc_%s_m4' % tag, rows4, [4, K], elem, preset,
                           codes, scales, [4, N])
+    # The GEMV multiplies plain activations by 2^8 instead of each E4M3
+    # value when none overflows (docs/Lowering.md, "FP8 weights"): at the
+    # limit FLT_MAX / 2^8, the least subnormal and -Inf it folds; 2^121
+    # anywhere in the activations (in a column whose weights are 0 too)
+    # takes the nest without the fold.
+    zeros = [0] * (K - 1)
+    fits = [[0x7B7FFFFF] + zeros, [0x00000001] + zeros, [0xFF800000] + zeros]
+    big = [[0x3F800000] + [0] * 6 + [0x7C000000] + [0] * (K - 8),
+           [0x7C000000] + zeros]
+    case_matmul_codes(m, 'mc_e4m3_fold', fits, [3, K], 'f8E4M3FN',
+                      'mxfp8_e4m3', codes, scales, [3, N])
+    case_matmul_codes(m, 'mc_e4m3_nofold', big, [2, K], 'f8E4M3FN',
+                      'mxfp8_e4m3', codes, scales, [2, N])
 
 
 SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
