@@ -7,9 +7,9 @@
 // libFuzzer target (docs/Fuzzing.md): the input is an MLIR module. It is
 // parsed and verified in a context holding everything mx-opt registers,
 // then each MX pass pipeline runs on its own copy: mx-apply-policy,
-// mx-select-formats, canonicalize (the folders), convert-mx-to-linalg
-// (scalar and vector), mx-cpu-pipeline and convert-mx-to-gpu for three chip
-// classes. Diagnostics are swallowed: an input may be rejected anywhere,
+// mx-select-formats, canonicalize (the folders), mx-outline-kernels,
+// convert-mx-to-linalg (scalar and vector), mx-cpu-pipeline and
+// convert-mx-to-gpu for three chip classes. Diagnostics are swallowed: an input may be rejected anywhere,
 // but nothing may crash. Inputs above 8 KiB, or with a tensor of more than
 // 2^16 elements, are skipped so that one input cannot take minutes (the
 // folders and lowerings are linear in the element count; docs/Fuzzing.md),
@@ -47,6 +47,7 @@ const char *const kPipelines[] = {
     "mx-apply-policy",
     "mx-select-formats{avg-bits=6}",
     "canonicalize",
+    "mx-outline-kernels",
     "convert-mx-to-linalg",
     "convert-mx-to-linalg{vectorize=true target=avx512}",
     "mx-cpu-pipeline",

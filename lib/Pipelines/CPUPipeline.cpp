@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mx/Conversion/Passes.h"
+#include "mx/Dialect/MX/MXPasses.h"
 #include "mx/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -94,6 +95,9 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   mxOpts.target = options.target;
   unsigned threads = resolveThreads(options.threads);
   mxOpts.panels = threads;
+  // Equal MX ops share one lowered kernel (a private function each).
+  if (options.outlineKernels)
+    pm.addPass(createOutlineKernelsPass());
   pm.addPass(createConvertMXToLinalgPass(mxOpts));
   buildMXHostBufferizationPipeline(pm, threads);
   // The async runtime ops to calls; before arith-to-llvm, since it emits

@@ -54,6 +54,12 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
                      "over this many threads through MLIR's async runtime "
                      "(1: serial code; 0: the host's hardware threads)"),
       llvm::cl::init(1)};
+  Option<bool> outlineKernels{
+      *this, "outline-kernels",
+      llvm::cl::desc("First outline each MX compute op into a private "
+                     "function shared by the equal ops (mx-outline-kernels): "
+                     "each distinct kernel is lowered once"),
+      llvm::cl::init(true)};
 };
 
 /// The thread count `threads` stands for: the host's hardware threads for
@@ -62,11 +68,12 @@ unsigned resolveThreads(unsigned threads);
 
 /// `mx-cpu-pipeline`: MX and linalg on tensors to the LLVM dialect, for
 /// mlir-runner or the ExecutionEngine:
-///   convert-mx-to-linalg (vectorized by default), convert-elementwise-to-
-///   linalg, one-shot bufferization across function boundaries (identity
-///   layouts), ownership-based buffer deallocation (a call frees every
-///   buffer it allocates but its results), linalg to loops, vector to
-///   SCF/LLVM, then arith/math/index/memref/scf/cf/func to LLVM and
+///   mx-outline-kernels (unless outline-kernels=false), convert-mx-to-linalg
+///   (vectorized by default), convert-elementwise-to- linalg, one-shot
+///   bufferization across function boundaries (identity layouts),
+///   ownership-based buffer deallocation (a call frees every buffer it
+///   allocates but its results), linalg to loops, vector to SCF/LLVM, then
+///   arith/math/index/memref/scf/cf/func to LLVM and
 ///   reconcile-unrealized-casts. With threads != 1, the vector matmuls'
 ///   column panels are an scf.forall, lowered after bufferization through
 ///   scf-forall-to-parallel, async-parallel-for (one task per panel) and

@@ -94,13 +94,18 @@ struct ConvertMXToLinalgPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
+    // MX ops first: an op that mx-outline-kernels moved into a function is
+    // reported, not only the call and the function that now carry its types.
     bool unsupported = false;
-    module.walk([&](Operation *op) {
-      if (failed(diagnoseUnsupported(op)))
-        unsupported = true;
-    });
-    if (unsupported)
-      return signalPassFailure();
+    for (bool mxOps : {true, false}) {
+      module.walk([&](Operation *op) {
+        if (isa_and_nonnull<MXDialect>(op->getDialect()) == mxOps &&
+            failed(diagnoseUnsupported(op)))
+          unsupported = true;
+      });
+      if (unsupported)
+        return signalPassFailure();
+    }
     if (panels < 1) {
       emitError(module.getLoc())
           << "convert-mx-to-linalg: panels must be at least 1, got "

@@ -154,4 +154,36 @@ def ApplyPolicyPass : Pass<"mx-apply-policy", "::mlir::ModuleOp"> {
   ];
 }
 
+def OutlineKernelsPass : Pass<"mx-outline-kernels", "::mlir::ModuleOp"> {
+  let summary = "Outline MX compute ops into private functions, one per distinct op";
+  let description = [{
+    Moves each `mx.quantize`, `mx.convert`, `mx.dequantize`, `mx.matmul`
+    and `mx.hadamard` of the module's functions into a private `func.func`
+    and calls it. Ops that differ only in their operands (the same name,
+    attributes, operand and result types) share one function, so a model
+    whose layers repeat a few shapes lowers a few kernels, however many
+    layers it has; the CPU pipeline runs this first (`mx-cpu-pipeline`
+    option `outline-kernels`), as `convert-mx-to-gpu` shares equal GPU
+    kernels. Each call computes what the op did (the function's body is
+    the op), so results are unchanged.
+
+    ```mlir
+    %a = mx.matmul %x, %w0 : tensor<1x32xf32>, !mx.tensor<32x32xmxfp4> -> tensor<1x32xf32>
+    %b = mx.matmul %a, %w1 : tensor<1x32xf32>, !mx.tensor<32x32xmxfp4> -> tensor<1x32xf32>
+    ```
+
+    becomes two `func.call @mx_matmul(...)` of
+
+    ```mlir
+    func.func private @mx_matmul(%arg0: tensor<1x32xf32>, %arg1: !mx.tensor<32x32xmxfp4>) -> tensor<1x32xf32> {
+      %0 = mx.matmul %arg0, %arg1 : tensor<1x32xf32>, !mx.tensor<32x32xmxfp4> -> tensor<1x32xf32>
+      return %0 : tensor<1x32xf32>
+    }
+    ```
+
+    Functions inside nested modules (e.g. `gpu.module`) are left alone.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 #endif // MX_DIALECT_MX_MXPASSES_TD

@@ -1,0 +1,116 @@
+//===- OutlineKernels.cpp - mx-outline-kernels ----------------------------===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+//
+// One private function per distinct MX compute op: a lowering then emits
+// each distinct kernel once, and the lowered module grows with the number of
+// distinct ops, not with the number of ops (docs/Lowering.md, "Shared
+// kernels").
+//
+//===----------------------------------------------------------------------===//
+
+#include "mx/Dialect/MX/MXOps.h"
+#include "mx/Dialect/MX/MXPasses.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+namespace mlir {
+namespace mx {
+#define GEN_PASS_DEF_OUTLINEKERNELSPASS
+#include "mx/Dialect/MX/MXPasses.h.inc"
+} // namespace mx
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::mx;
+
+namespace {
+
+/// What makes two ops one kernel: the op's name, its attributes (inherent
+/// ones included) and its operand and result types, all uniqued in the
+/// context, so their pointers identify them.
+std::vector<const void *> kernelKey(Operation *op) {
+  std::vector<const void *> key = {
+      op->getName().getAsOpaquePointer(),
+      op->getAttrDictionary().getAsOpaquePointer(),
+      reinterpret_cast<const void *>(uintptr_t(op->getNumOperands()))};
+  for (Type t : op->getOperandTypes())
+    key.push_back(t.getAsOpaquePointer());
+  for (Type t : op->getResultTypes())
+    key.push_back(t.getAsOpaquePointer());
+  return key;
+}
+
+bool isKernelOp(Operation *op) {
+  return isa<QuantizeOp, ConvertOp, DequantizeOp, MatmulOp, HadamardOp>(op);
+}
+
+struct OutlineKernelsPass
+    : mlir::mx::impl::OutlineKernelsPassBase<OutlineKernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    // The module's own functions only: collected first, so the functions
+    // created below are not visited.
+    SmallVector<Operation *> ops;
+    for (auto func : module.getOps<func::FuncOp>())
+      func.walk([&](Operation *op) {
+        if (isKernelOp(op))
+          ops.push_back(op);
+      });
+    if (ops.empty())
+      return;
+
+    SymbolTable symbols(module);
+    numbered.clear();
+    std::map<std::vector<const void *>, func::FuncOp> kernels;
+    OpBuilder b(&getContext());
+    for (Operation *op : ops) {
+      func::FuncOp &kernel = kernels[kernelKey(op)];
+      if (!kernel)
+        kernel = outline(b, symbols, module, op);
+      b.setInsertionPoint(op);
+      auto call =
+          func::CallOp::create(b, op->getLoc(), kernel, op->getOperands());
+      op->replaceAllUsesWith(call.getResults());
+      op->erase();
+    }
+  }
+
+  /// Kernels made so far per op name.
+  DenseMap<OperationName, unsigned> numbered;
+
+  /// A private function whose body is a copy of `op` on its arguments.
+  func::FuncOp outline(OpBuilder &b, SymbolTable &symbols, ModuleOp module,
+                       Operation *op) {
+    auto type = FunctionType::get(&getContext(), op->getOperandTypes(),
+                                  op->getResultTypes());
+    // "mx.matmul" -> mx_matmul, mx_matmul_1, ...; the symbol table renames
+    // one that an existing symbol has taken.
+    std::string name = op->getName().getStringRef().str();
+    std::replace(name.begin(), name.end(), '.', '_');
+    if (unsigned n = numbered[op->getName()]++)
+      name += "_" + std::to_string(n);
+    b.setInsertionPointToEnd(module.getBody());
+    auto func = func::FuncOp::create(b, op->getLoc(), name, type);
+    func.setPrivate();
+    symbols.insert(func);
+    Block *entry = func.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    IRMapping map;
+    map.map(op->getOperands(), entry->getArguments());
+    Operation *copy = b.clone(*op, map);
+    func::ReturnOp::create(b, op->getLoc(), copy->getResults());
+    return func;
+  }
+};
+
+} // namespace

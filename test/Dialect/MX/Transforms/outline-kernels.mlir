@@ -1,0 +1,104 @@
+// RUN: mx-opt %s --mx-outline-kernels --split-input-file | FileCheck %s
+
+// Equal ops (name, attributes, operand and result types) share one private
+// function; a different scale mode, format or shape is another kernel. The
+// calls keep the ops' operands and order.
+// CHECK-LABEL: func.func @layers(
+// CHECK-SAME: %[[X:.*]]: tensor<1x32xf32>, %[[W0:.*]]: tensor<32x32xf32>, %[[W1:.*]]: tensor<32x32xf32>, %[[W2:.*]]: tensor<32x64xf32>)
+// CHECK-NEXT: %[[Q0:.*]] = call @mx_quantize(%[[W0]]) : (tensor<32x32xf32>) -> !mx.tensor<32x32xmxfp4, block = [32, 1]>
+// CHECK-NEXT: %[[Q1:.*]] = call @mx_quantize(%[[W1]]) : (tensor<32x32xf32>) -> !mx.tensor<32x32xmxfp4, block = [32, 1]>
+// CHECK-NEXT: %[[QE:.*]] = call @mx_quantize_1(%[[W1]]) : (tensor<32x32xf32>) -> !mx.tensor<32x32xmxfp4, block = [32, 1]>
+// CHECK-NEXT: %[[Q2:.*]] = call @mx_quantize_2(%[[W2]]) : (tensor<32x64xf32>) -> !mx.tensor<32x64xmxfp4, block = [32, 1]>
+// CHECK-NEXT: %[[A:.*]] = call @mx_matmul(%[[X]], %[[Q0]]) : (tensor<1x32xf32>, !mx.tensor<32x32xmxfp4, block = [32, 1]>) -> tensor<1x32xf32>
+// CHECK-NEXT: %[[B:.*]] = call @mx_matmul(%[[A]], %[[Q1]]) : (tensor<1x32xf32>, !mx.tensor<32x32xmxfp4, block = [32, 1]>) -> tensor<1x32xf32>
+// CHECK-NEXT: %[[C:.*]] = call @mx_matmul(%[[B]], %[[QE]]) : (tensor<1x32xf32>, !mx.tensor<32x32xmxfp4, block = [32, 1]>) -> tensor<1x32xf32>
+// CHECK-NEXT: %[[D:.*]] = call @mx_matmul_1(%[[C]], %[[Q2]]) : (tensor<1x32xf32>, !mx.tensor<32x64xmxfp4, block = [32, 1]>) -> tensor<1x64xf32>
+// CHECK-NEXT: return %[[D]]
+// CHECK: func.func private @mx_quantize(%[[I:.*]]: tensor<32x32xf32>) -> !mx.tensor<32x32xmxfp4, block = [32, 1]>
+// CHECK-NEXT: %[[R:.*]] = mx.quantize %[[I]] : tensor<32x32xf32> -> !mx.tensor<32x32xmxfp4, block = [32, 1]>
+// CHECK-NEXT: return %[[R]]
+// CHECK: func.func private @mx_quantize_1(
+// CHECK-NEXT: mx.quantize %{{.*}} scale_mode = even :
+// CHECK: func.func private @mx_quantize_2(
+// CHECK: func.func private @mx_matmul(%[[L:.*]]: tensor<1x32xf32>, %[[RH:.*]]: !mx.tensor<32x32xmxfp4, block = [32, 1]>) -> tensor<1x32xf32>
+// CHECK-NEXT: %[[M:.*]] = mx.matmul %[[L]], %[[RH]] :
+// CHECK-NEXT: return %[[M]]
+// CHECK: func.func private @mx_matmul_1(
+// CHECK-NOT: func.func
+func.func @layers(%x: tensor<1x32xf32>, %w0: tensor<32x32xf32>, %w1: tensor<32x32xf32>, %w2: tensor<32x64xf32>) -> tensor<1x64xf32> {
+  %q0 = mx.quantize %w0 : tensor<32x32xf32> -> !mx.tensor<32x32xmxfp4, block = [32, 1]>
+  %q1 = mx.quantize %w1 : tensor<32x32xf32> -> !mx.tensor<32x32xmxfp4, block = [32, 1]>
+  %qe = mx.quantize %w1 scale_mode = even : tensor<32x32xf32> -> !mx.tensor<32x32xmxfp4, block = [32, 1]>
+  %q2 = mx.quantize %w2 : tensor<32x64xf32> -> !mx.tensor<32x64xmxfp4, block = [32, 1]>
+  %a = mx.matmul %x, %q0 : tensor<1x32xf32>, !mx.tensor<32x32xmxfp4, block = [32, 1]> -> tensor<1x32xf32>
+  %b = mx.matmul %a, %q1 : tensor<1x32xf32>, !mx.tensor<32x32xmxfp4, block = [32, 1]> -> tensor<1x32xf32>
+  %c = mx.matmul %b, %qe : tensor<1x32xf32>, !mx.tensor<32x32xmxfp4, block = [32, 1]> -> tensor<1x32xf32>
+  %d = mx.matmul %c, %q2 : tensor<1x32xf32>, !mx.tensor<32x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
+  return %d : tensor<1x64xf32>
+}
+
+// -----
+
+// Every compute op kind, in loops too, across functions: one kernel each,
+// shared by both functions. A symbol already named @mx_dequantize keeps its
+// name; the kernel takes the next free one. mx.constant, mx.pack and
+// mx.unpack stay where they are (data, no kernel).
+// CHECK-LABEL: func.func @mx_dequantize(
+// CHECK-NEXT: return
+// CHECK-LABEL: func.func @first(
+// CHECK: mx.unpack
+// CHECK: scf.for
+// CHECK: call @mx_hadamard(
+// CHECK: call @mx_convert(
+// CHECK: call @mx_dequantize_0(
+// CHECK-LABEL: func.func @second(
+// CHECK: call @mx_hadamard(
+// CHECK: call @mx_convert(
+// CHECK: call @mx_dequantize_0(
+// CHECK: func.func private @mx_hadamard(
+// CHECK-NEXT: mx.hadamard
+// CHECK: func.func private @mx_convert(
+// CHECK-NEXT: mx.convert
+// CHECK: func.func private @mx_dequantize_0(
+// CHECK-NEXT: mx.dequantize
+// CHECK-NOT: func.func
+func.func @mx_dequantize(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  return %x : tensor<4x64xf32>
+}
+func.func @first(%x: tensor<4x64xf32>, %q: !mx.tensor<4x64xmxfp8_e4m3>, %n: index) -> tensor<4x64xf32> {
+  %e, %s = mx.unpack %q : !mx.tensor<4x64xmxfp8_e4m3>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %x) -> tensor<4x64xf32> {
+    %h = mx.hadamard %acc axis(1) size(64) : tensor<4x64xf32>
+    %v = mx.convert %q : !mx.tensor<4x64xmxfp8_e4m3> -> !mx.tensor<4x64xmxfp4>
+    %d = mx.dequantize %v : !mx.tensor<4x64xmxfp4> -> tensor<4x64xf32>
+    %sum = arith.addf %h, %d : tensor<4x64xf32>
+    scf.yield %sum : tensor<4x64xf32>
+  }
+  return %r : tensor<4x64xf32>
+}
+func.func @second(%x: tensor<4x64xf32>, %q: !mx.tensor<4x64xmxfp8_e4m3>) -> tensor<4x64xf32> {
+  %h = mx.hadamard %x axis(1) size(64) : tensor<4x64xf32>
+  %v = mx.convert %q : !mx.tensor<4x64xmxfp8_e4m3> -> !mx.tensor<4x64xmxfp4>
+  %d = mx.dequantize %v : !mx.tensor<4x64xmxfp4> -> tensor<4x64xf32>
+  %sum = arith.addf %h, %d : tensor<4x64xf32>
+  return %sum : tensor<4x64xf32>
+}
+
+// -----
+
+// Functions of nested modules (a gpu.module's, another builtin.module's) are
+// not outlined; nor is a module without MX compute ops changed.
+// CHECK-LABEL: module @inner
+// CHECK-NEXT: func.func @kept(
+// CHECK-NEXT: mx.dequantize
+// CHECK-NOT: func.func private
+module {
+  module @inner {
+    func.func @kept(%q: !mx.tensor<4x64xmxfp4>) -> tensor<4x64xf32> {
+      %d = mx.dequantize %q : !mx.tensor<4x64xmxfp4> -> tensor<4x64xf32>
+      return %d : tensor<4x64xf32>
+    }
+  }
+}
