@@ -69,7 +69,7 @@ unsigned resolveThreads(unsigned threads);
 /// `mx-cpu-pipeline`: MX and linalg on tensors to the LLVM dialect, for
 /// mlir-runner or the ExecutionEngine:
 ///   mx-outline-kernels (unless outline-kernels=false), convert-mx-to-linalg
-///   (vectorized by default), convert-elementwise-to- linalg, one-shot
+///   (vectorized by default), convert-elementwise-to-linalg, one-shot
 ///   bufferization across function boundaries (identity layouts),
 ///   ownership-based buffer deallocation (a call frees every buffer it
 ///   allocates but its results), linalg to loops, vector to SCF/LLVM, then

@@ -42,6 +42,11 @@
 // order, so the result does not depend on the panel count or on which
 // thread runs a panel.
 //
+// E4M3 weights decode through f16 on x86 targets as their values times 2^-8;
+// the GEMV multiplies each activation by 2^8 instead of each decoded vector
+// (the same products; plain activations are checked for overflow first, and
+// the nest is built without the fold as well, under an scf.if).
+//
 // MXINT8 activations against FP4 weights blocked along K (MXFP4, NVFP4 16x1)
 // take the integer-dot variant of this nest on x86 targets
 // (VectorTarget::byteDot; docs/Lowering.md, "Integer-dot GEMV"): the
