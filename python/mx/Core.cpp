@@ -344,7 +344,8 @@ std::unique_ptr<Compiled> Compiled::compile(const Module &module,
     std::string reason = llvm::StringRef(optionErrors).trim().str();
     if (reason.empty())
       reason = "an unknown value (options: vectorize, table-lookup, "
-               "target=host|avx512|avx2|generic, prefetch-distance)";
+               "integer-dot, target=host|avx512|avx2|generic, "
+               "prefetch-distance, threads, outline-kernels)";
     failure = {"invalid mx-cpu-pipeline options '" + options.pipelineOptions +
                "': " + reason};
     return nullptr;

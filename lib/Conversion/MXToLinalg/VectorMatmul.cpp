@@ -88,6 +88,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
 #include <limits>
@@ -847,9 +848,10 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     } else {
       VectorMatmulEmitter folded = em;
       folded.foldE4M3 = true;
-      if (lhsType) {
+      if (lhsType || plainFitsFold(op.getLhs().getType())) {
         // Block-scaled or per-tensor activations: their elements are small
-        // (at most 57344), so times 2^8 they never overflow.
+        // (at most 57344), so times 2^8 they never overflow; nor do f16
+        // ones (at most 65504).
         out = emitNest(b, folded);
       } else {
         // Plain activations: a * 2^8 is exact unless it overflows; one that
@@ -876,6 +878,17 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
   static bool foldsE4M3Scale(const VectorMatmulEmitter &em) {
     return em.halfDecode && em.bFormat.elem == mxref::ElemKind::E4M3 &&
            !em.intDot;
+  }
+
+  /// Whether every finite value of a plain activation type times 2^8 is a
+  /// finite f32 (f16, and the FP8 types: no run-time check needed).
+  static bool plainFitsFold(Type lhsType) {
+    auto ft = dyn_cast<FloatType>(getElementTypeOrSelf(lhsType));
+    if (!ft)
+      return false;
+    double largest =
+        APFloat::getLargest(ft.getFloatSemantics()).convertToDouble();
+    return largest * 256.0 <= std::numeric_limits<float>::max();
   }
 
   /// An i1: no finite activation overflows when multiplied by 2^8, i.e.

@@ -54,29 +54,61 @@ bool isKernelOp(Operation *op) {
   return isa<QuantizeOp, ConvertOp, DequantizeOp, MatmulOp, HadamardOp>(op);
 }
 
+/// The kernel op of a function this pass made (or one just like it): a
+/// private function whose body is one kernel op on its arguments, in order,
+/// and the return of its results. Such functions are reused, not outlined
+/// again, so running the pass twice changes nothing.
+Operation *getKernelOfFunction(func::FuncOp func) {
+  if (!func.isPrivate() || func.isExternal() || !func.getBody().hasOneBlock())
+    return nullptr;
+  Block &body = func.getBody().front();
+  if (body.getOperations().size() != 2)
+    return nullptr;
+  Operation *op = &body.front();
+  auto ret = dyn_cast<func::ReturnOp>(body.back());
+  if (!isKernelOp(op) || !ret ||
+      !llvm::equal(op->getOperands(), body.getArguments()) ||
+      !llvm::equal(ret.getOperands(), op->getResults()))
+    return nullptr;
+  return op;
+}
+
 struct OutlineKernelsPass
     : mlir::mx::impl::OutlineKernelsPassBase<OutlineKernelsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // The module's own functions only: collected first, so the functions
-    // created below are not visited.
+    std::map<std::vector<const void *>, func::FuncOp> kernels;
+    // Kernels per op name, for the names mx_matmul, mx_matmul_1, ...
+    DenseMap<OperationName, unsigned> numbered;
+    // The module's own functions only, collected first so the functions
+    // created below are not visited. An op in a symbol table nested in a
+    // function (a module inside it) stays: a call there could not name a
+    // function of this module. An unused op stays too: it is Pure, the
+    // lowering drops it, a call would not be.
     SmallVector<Operation *> ops;
-    for (auto func : module.getOps<func::FuncOp>())
-      func.walk([&](Operation *op) {
-        if (isKernelOp(op))
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (Operation *kernel = getKernelOfFunction(func)) {
+        kernels.try_emplace(kernelKey(kernel), func);
+        ++numbered[kernel->getName()];
+        continue;
+      }
+      func.walk<WalkOrder::PreOrder>([&](Operation *op) {
+        if (op != func && op->hasTrait<OpTrait::SymbolTable>())
+          return WalkResult::skip();
+        if (isKernelOp(op) && !op->use_empty())
           ops.push_back(op);
+        return WalkResult::advance();
       });
+    }
     if (ops.empty())
       return;
 
     SymbolTable symbols(module);
-    numbered.clear();
-    std::map<std::vector<const void *>, func::FuncOp> kernels;
     OpBuilder b(&getContext());
     for (Operation *op : ops) {
       func::FuncOp &kernel = kernels[kernelKey(op)];
       if (!kernel)
-        kernel = outline(b, symbols, module, op);
+        kernel = outline(b, symbols, module, op, numbered[op->getName()]++);
       b.setInsertionPoint(op);
       auto call =
           func::CallOp::create(b, op->getLoc(), kernel, op->getOperands());
@@ -85,20 +117,18 @@ struct OutlineKernelsPass
     }
   }
 
-  /// Kernels made so far per op name.
-  DenseMap<OperationName, unsigned> numbered;
-
-  /// A private function whose body is a copy of `op` on its arguments.
+  /// A private function whose body is a copy of `op` on its arguments, the
+  /// `index`-th of its op name.
   func::FuncOp outline(OpBuilder &b, SymbolTable &symbols, ModuleOp module,
-                       Operation *op) {
+                       Operation *op, unsigned index) {
     auto type = FunctionType::get(&getContext(), op->getOperandTypes(),
                                   op->getResultTypes());
     // "mx.matmul" -> mx_matmul, mx_matmul_1, ...; the symbol table renames
     // one that an existing symbol has taken.
     std::string name = op->getName().getStringRef().str();
     std::replace(name.begin(), name.end(), '.', '_');
-    if (unsigned n = numbered[op->getName()]++)
-      name += "_" + std::to_string(n);
+    if (index)
+      name += "_" + std::to_string(index);
     b.setInsertionPointToEnd(module.getBody());
     auto func = func::FuncOp::create(b, op->getLoc(), name, type);
     func.setPrivate();

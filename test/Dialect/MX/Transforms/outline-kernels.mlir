@@ -1,4 +1,7 @@
-// RUN: mx-opt %s --mx-outline-kernels --split-input-file | FileCheck %s
+// RUN: mx-opt %s --mx-outline-kernels --split-input-file --allow-unregistered-dialect | FileCheck %s
+// Idempotent: a second run finds its own kernels and changes nothing.
+// RUN: mx-opt %s --mx-outline-kernels --split-input-file --allow-unregistered-dialect | \
+// RUN:   mx-opt --mx-outline-kernels --split-input-file --allow-unregistered-dialect | FileCheck %s
 
 // Equal ops (name, attributes, operand and result types) share one private
 // function; a different scale mode, format or shape is another kernel. The
@@ -41,8 +44,9 @@ func.func @layers(%x: tensor<1x32xf32>, %w0: tensor<32x32xf32>, %w1: tensor<32x3
 
 // Every compute op kind, in loops too, across functions: one kernel each,
 // shared by both functions. A symbol already named @mx_dequantize keeps its
-// name; the kernel takes the next free one. mx.constant, mx.pack and
-// mx.unpack stay where they are (data, no kernel).
+// name; the kernel takes the next free one. mx.unpack stays where it is
+// (data, no kernel), and so does an unused op (Pure: the lowering drops it,
+// a call would run).
 // CHECK-LABEL: func.func @mx_dequantize(
 // CHECK-NEXT: return
 // CHECK-LABEL: func.func @first(
@@ -55,6 +59,8 @@ func.func @layers(%x: tensor<1x32xf32>, %w0: tensor<32x32xf32>, %w1: tensor<32x3
 // CHECK: call @mx_hadamard(
 // CHECK: call @mx_convert(
 // CHECK: call @mx_dequantize_0(
+// CHECK: mx.hadamard %{{.*}} axis(1) size(64)
+// CHECK-NEXT: return
 // CHECK: func.func private @mx_hadamard(
 // CHECK-NEXT: mx.hadamard
 // CHECK: func.func private @mx_convert(
@@ -83,15 +89,21 @@ func.func @second(%x: tensor<4x64xf32>, %q: !mx.tensor<4x64xmxfp8_e4m3>) -> tens
   %v = mx.convert %q : !mx.tensor<4x64xmxfp8_e4m3> -> !mx.tensor<4x64xmxfp4>
   %d = mx.dequantize %v : !mx.tensor<4x64xmxfp4> -> tensor<4x64xf32>
   %sum = arith.addf %h, %d : tensor<4x64xf32>
+  %unused = mx.hadamard %sum axis(1) size(64) : tensor<4x64xf32>
   return %sum : tensor<4x64xf32>
 }
 
 // -----
 
-// Functions of nested modules (a gpu.module's, another builtin.module's) are
-// not outlined; nor is a module without MX compute ops changed.
+// Functions of nested modules are not outlined, nor are ops in a module
+// nested in a function (a call there could not name the outer module's
+// function); nothing else being there, the module is unchanged.
 // CHECK-LABEL: module @inner
 // CHECK-NEXT: func.func @kept(
+// CHECK-NEXT: mx.dequantize
+// CHECK-LABEL: func.func @holder(
+// CHECK: module @nested
+// CHECK-NEXT: func.func @also_kept(
 // CHECK-NEXT: mx.dequantize
 // CHECK-NOT: func.func private
 module {
@@ -101,4 +113,37 @@ module {
       return %d : tensor<4x64xf32>
     }
   }
+  func.func @holder() {
+    "test.region"() ({
+      builtin.module @nested {
+        func.func @also_kept(%q: !mx.tensor<4x64xmxfp4>) -> tensor<4x64xf32> {
+          %d = mx.dequantize %q : !mx.tensor<4x64xmxfp4> -> tensor<4x64xf32>
+          return %d : tensor<4x64xf32>
+        }
+      }
+      "test.end"() : () -> ()
+    }) : () -> ()
+    return
+  }
+}
+
+// -----
+
+// A function this pass would make (private, one kernel op on its arguments,
+// returned) is taken as the kernel of its op: equal ops call it, and the
+// next kernel of that op name is numbered after it.
+// CHECK-LABEL: func.func @user(
+// CHECK-NEXT: call @mx_dequantize(
+// CHECK-NEXT: call @mx_dequantize_1(
+// CHECK: func.func private @mx_dequantize(
+// CHECK: func.func private @mx_dequantize_1(
+// CHECK-NOT: func.func
+func.func @user(%a: !mx.tensor<4x64xmxfp4>, %b: !mx.tensor<4x64xmxfp8_e4m3>) -> (tensor<4x64xf32>, tensor<4x64xf32>) {
+  %x = mx.dequantize %a : !mx.tensor<4x64xmxfp4> -> tensor<4x64xf32>
+  %y = mx.dequantize %b : !mx.tensor<4x64xmxfp8_e4m3> -> tensor<4x64xf32>
+  return %x, %y : tensor<4x64xf32>, tensor<4x64xf32>
+}
+func.func private @mx_dequantize(%q: !mx.tensor<4x64xmxfp4>) -> tensor<4x64xf32> {
+  %d = mx.dequantize %q : !mx.tensor<4x64xmxfp4> -> tensor<4x64xf32>
+  return %d : tensor<4x64xf32>
 }

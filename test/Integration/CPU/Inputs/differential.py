@@ -894,11 +894,19 @@ def suite_matmul_intdot(m):
 
 @sampled
 def case_matmul_codes(m, name, a_rows, a_shape, elem, preset, codes, scales,
-                      out_shape):
-    """mx.matmul of an f32 lhs and a weight packed from raw codes (`codes`,
-    K rows of N bytes; `scales`, one E8M0 byte per column, K one block), so
-    every code is reachable, NaN codes under finite scales included."""
-    a = m.const(a_rows, a_shape)
+                      out_shape, a_elem='f32'):
+    """mx.matmul of an f32 (or f16: `a_rows` then holds f16 bit patterns)
+    lhs and a weight packed from raw codes (`codes`, K rows of N bytes;
+    `scales`, one E8M0 byte per column, K one block), so every code is
+    reachable, NaN codes under finite scales included."""
+    if a_elem == 'f16':
+        a = m.fresh('c')
+        m.main.append('  %s = arith.constant dense<"0x%s"> : %s' % (
+            a, ''.join(struct.pack('<H', v).hex().upper()
+                       for r in a_rows for v in r), tt(a_shape, 'f16')))
+    else:
+        a = m.const(a_rows, a_shape)
+    a_type = tt(a_shape, a_elem)
     K, N = len(codes), len(codes[0])
     et, st = tt([K, N], elem), tt([1, N], 'f8E8M0FNU')
     wt = mxtype([K, N], preset, [K, 1])
@@ -912,8 +920,8 @@ def case_matmul_codes(m, name, a_rows, a_shape, elem, preset, codes, scales,
         '  %%w = mx.pack %%e, %%s : %s, %s -> %s\n'
         '  %%r = mx.matmul %%a, %%w : %s, %s -> %s\n'
         '  return %%r : %s\n}'
-        % (name, tt(a_shape), et, st, tt(out_shape), et, st, wt,
-           tt(a_shape), wt, tt(out_shape), tt(out_shape)))
+        % (name, a_type, et, st, tt(out_shape), et, st, wt,
+           a_type, wt, tt(out_shape), tt(out_shape)))
     e, sc, w = m.fresh('ce'), m.fresh('cs'), m.fresh('cw')
     m.main.append('  %s = arith.constant %s' % (e, dense(codes, et)))
     m.main.append('  %s = arith.constant %s' % (sc, dense([scales], st)))
@@ -921,11 +929,11 @@ def case_matmul_codes(m, name, a_rows, a_shape, elem, preset, codes, scales,
                   % (w, e, sc, et, st, wt))
     r = m.fresh('fr')
     m.main.append('  %s = mx.matmul %s, %s : %s, %s -> %s'
-                  % (r, a, w, tt(a_shape), wt, tt(out_shape)))
+                  % (r, a, w, a_type, wt, tt(out_shape)))
     show_f32(m, r, out_shape, m.main)
     r = m.fresh('cr')
     m.main.append('  %s = call @%s(%s, %s, %s) : (%s, %s, %s) -> %s'
-                  % (r, name, a, e, sc, tt(a_shape), et, st, tt(out_shape)))
+                  % (r, name, a, e, sc, a_type, et, st, tt(out_shape)))
     show_f32(m, r, out_shape, m.main)
     m.cases.append((name, 1))
 
@@ -966,6 +974,11 @@ def suite_matmul_fp8_codes(m):
                       'mxfp8_e4m3', codes, scales, [3, N])
     case_matmul_codes(m, 'mc_e4m3_nofold', big, [2, K], 'f8E4M3FN',
                       'mxfp8_e4m3', codes, scales, [2, N])
+    # f16 activations fold with no check (65504 * 2^8 is finite): the
+    # largest, the least subnormal, -Inf.
+    halves = [[0x7BFF] + zeros, [0x0001] + zeros, [0xFC00] + zeros]
+    case_matmul_codes(m, 'mc_e4m3_f16', halves, [3, K], 'f8E4M3FN',
+                      'mxfp8_e4m3', codes, scales, [3, N], a_elem='f16')
 
 
 SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
