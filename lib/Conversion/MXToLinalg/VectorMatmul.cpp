@@ -886,9 +886,13 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     auto ft = dyn_cast<FloatType>(getElementTypeOrSelf(lhsType));
     if (!ft)
       return false;
-    double largest =
-        APFloat::getLargest(ft.getFloatSemantics()).convertToDouble();
-    return largest * 256.0 <= std::numeric_limits<float>::max();
+    // In f32, rounded toward zero: any semantics converts (a wider one's
+    // largest becomes FLT_MAX, above the limit), none asserts.
+    APFloat largest = APFloat::getLargest(ft.getFloatSemantics());
+    bool losesInfo = false;
+    largest.convert(APFloat::IEEEsingle(), APFloat::rmTowardZero, &losesInfo);
+    APFloat limit(std::numeric_limits<float>::max() / 256.0f);
+    return largest.compare(limit) != APFloat::cmpGreaterThan;
   }
 
   /// An i1: no finite activation overflows when multiplied by 2^8, i.e.
