@@ -10,6 +10,7 @@
 #include "mx/Conversion/Passes.h"
 #include "mx/Dialect/MX/MXPasses.h"
 #include "mx/Pipelines/Pipelines.h"
+#include "mx/Transforms/Passes.h"
 
 namespace mlir {
 namespace mx {
@@ -18,6 +19,7 @@ namespace mx {
 inline void registerAllPasses() {
   registerMXConversionPasses();
   registerMXPasses();
+  registerMXTransformsPasses();
   registerMXPipelines();
   registerMXNVVMPipeline();
 }

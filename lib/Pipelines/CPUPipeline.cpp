@@ -7,6 +7,7 @@
 #include "mx/Conversion/Passes.h"
 #include "mx/Dialect/MX/MXPasses.h"
 #include "mx/Pipelines/Pipelines.h"
+#include "mx/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -23,8 +24,8 @@
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Async/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
@@ -57,8 +58,30 @@ void mlir::mx::buildMXHostBufferizationPipeline(OpPassManager &pm,
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufOpts));
   // Ownership-based deallocation: every buffer a call allocates is freed
-  // before it returns, except the results it hands to its caller.
-  bufferization::buildBufferDeallocationPipeline(pm);
+  // before it returns, except the results it hands to its caller. Upstream's
+  // buffer-deallocation-pipeline with mx-simplify-deallocations before the
+  // upstream simplification, which is quadratic in a block's buffers: a
+  // buffer that provably aliases nothing else is freed on its own, after its
+  // last use (docs/Lowering.md, "Deallocation").
+  {
+    OpPassManager &fn = pm.nest<func::FuncOp>();
+    fn.addPass(memref::createExpandReallocPass(
+        memref::ExpandReallocPassOptions{/*emitDeallocs=*/false}));
+    fn.addPass(createCanonicalizerPass());
+    fn.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
+  }
+  pm.addPass(createSimplifyDeallocationsPass());
+  {
+    OpPassManager &fn = pm.nest<func::FuncOp>();
+    fn.addPass(createCanonicalizerPass());
+    fn.addPass(bufferization::createBufferDeallocationSimplificationPass());
+  }
+  pm.addPass(bufferization::createLowerDeallocationsPass());
+  {
+    OpPassManager &fn = pm.nest<func::FuncOp>();
+    fn.addPass(createCSEPass());
+    fn.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createConvertBufferizationToMemRefPass());
   if (threads > 1) {
     // Each scf.forall iteration (a matmul's column panel) becomes one task:

@@ -1,0 +1,72 @@
+//===- Passes.td - MX passes on upstream dialects ----------*- tablegen -*-===//
+//
+// Part of the MX project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_TRANSFORMS_PASSES
+#define MX_TRANSFORMS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def SimplifyDeallocationsPass
+    : Pass<"mx-simplify-deallocations", "::mlir::ModuleOp"> {
+  let summary = "Free each provably unaliased buffer on its own, after its "
+                "last use, in time linear in the buffers";
+  let description = [{
+    Runs between upstream's `ownership-based-buffer-deallocation` and
+    `buffer-deallocation-simplification`. The first frees every buffer a
+    block owns in one `bufferization.dealloc` at the block's end; the
+    second compares that op's memrefs pairwise, which is quadratic in the
+    buffers of a block (a function that calls 10,000 functions spends
+    minutes there) and cannot tell apart the buffers that calls return.
+
+    This pass takes out of each `bufferization.dealloc` every memref whose
+    buffer is provably distinct from all the op's other memrefs and
+    retained values, and frees it with a `bufferization.dealloc` of its
+    own, with its condition and nothing retained. A buffer is provably
+    distinct when it was allocated (an op that allocates heap memory, seen
+    through view-like ops and `memref.extract_strided_metadata`) in the
+    function, or returned by a call to a function that returns only such
+    buffers, distinct from each other; a function argument is distinct
+    from both; anything else (a block argument of a loop, the result of
+    another op or call) may alias anything, and a dealloc that holds one
+    is left whole. Each buffer's origin is computed once, so the pass is
+    linear in the size of the IR.
+
+    With `free-after-last-use` (the default), a buffer allocated in the
+    dealloc's own block is freed right after the last op of that block that
+    uses it or a view of it, rather than at the block's end, so that a long
+    straight-line function (a model's forward pass) does not hold every
+    intermediate buffer until it returns. A buffer that reaches an op that
+    could make another alias of it (any op with a memref result other than
+    a view or a call as above), or an op with results of another kind than
+    scalars, vectors and memrefs (an asynchronous token), stays freed at
+    the block's end.
+
+    ```mlir
+    %a = call @kernel(%x) : (memref<4xf32>) -> memref<4xf32>
+    %b = call @kernel(%a) : (memref<4xf32>) -> memref<4xf32>
+    %ba, ... = memref.extract_strided_metadata %a ...
+    %bb, ... = memref.extract_strided_metadata %b ...
+    bufferization.dealloc (%ba, %bb : memref<f32>, memref<f32>) if (%true, %true) retain (%b : memref<4xf32>)
+    return %b : memref<4xf32>
+    ```
+
+    (where `@kernel` returns a buffer it allocates) frees `%a` right after
+    the second call and leaves `%b`, which the function returns, to the
+    upstream simplification.
+  }];
+  let options = [
+    Option<"freeAfterLastUse", "free-after-last-use", "bool",
+           /*default=*/"true",
+           "Free a buffer allocated in the dealloc's block right after its "
+           "last use there, not at the block's end">,
+  ];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+#endif // MX_TRANSFORMS_PASSES
