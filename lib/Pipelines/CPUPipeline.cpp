@@ -51,6 +51,9 @@ void mlir::mx::buildMXHostBufferizationPipeline(OpPassManager &pm,
     // Elementwise arith on tensors (e.g. bitcasts of unpacked components).
     fn.addPass(createConvertElementwiseToLinalgPass());
     fn.addPass(createCanonicalizerPass());
+    // A constant per use: one-shot bufferization's conflict analysis is
+    // quadratic in the uses of one tensor (docs/Robustness.md).
+    fn.addPass(createRematerializeConstantsPass());
   }
   bufferization::OneShotBufferizePassOptions bufOpts;
   bufOpts.bufferizeFunctionBoundaries = true;
