@@ -100,6 +100,9 @@ public:
   /// True if `call` (in the module's own symbol table) calls such a
   /// function. Read-only: safe from several threads.
   bool returnsFresh(func::CallOp call) const {
+    // A call in a nested symbol table names a function of that table.
+    if (SymbolTable::getNearestSymbolTable(call) != moduleOp)
+      return false;
     auto it = byName.find(call.getCalleeAttr().getAttr());
     if (it == byName.end())
       return false;
@@ -120,9 +123,8 @@ public:
     Operation *def = root.getDefiningOp();
     if (allocatesHeap(def, root))
       return {OriginKind::Fresh, root};
-    if (auto call = dyn_cast<func::CallOp>(def))
-      if (call->getParentOfType<ModuleOp>() == moduleOp && returnsFresh(call))
-        return {OriginKind::Fresh, root};
+    if (auto call = dyn_cast<func::CallOp>(def); call && returnsFresh(call))
+      return {OriginKind::Fresh, root};
     return {OriginKind::Unknown, root};
   }
 
@@ -149,7 +151,7 @@ private:
           if (auto call = dyn_cast<func::CallOp>(def)) {
             auto callee = byName.find(call.getCalleeAttr().getAttr());
             if (callee != byName.end() &&
-                call->getParentOfType<ModuleOp>() == moduleOp) {
+                SymbolTable::getNearestSymbolTable(call) == moduleOp) {
               compute(callee->second);
               isFresh = fresh[callee->second] == State::Fresh;
             }

@@ -222,3 +222,35 @@ func.func @escapes(%p: i1, %x: memref<4xf32>) -> f32 {
   bufferization.dealloc (%mb : memref<f32>) if (%true)
   return %v : f32
 }
+
+// -----
+
+// A call in a nested module names that module's function, which may return
+// its argument: the outer @make's result being new says nothing about it,
+// and %a, passed to it, stays freed at the block's end.
+
+func.func private @make(%x: memref<4xf32>) -> memref<4xf32> {
+  %m = memref.alloc() : memref<4xf32>
+  return %m : memref<4xf32>
+}
+module @inner {
+  func.func private @make(%x: memref<4xf32>) -> memref<4xf32> {
+    return %x : memref<4xf32>
+  }
+  // CHECK-LABEL: func.func @nested_user(
+  // CHECK:         call @make(
+  // CHECK-NEXT:    memref.load
+  // CHECK-NEXT:    memref.extract_strided_metadata
+  // CHECK-NEXT:    bufferization.dealloc
+  // CHECK-NEXT:    return
+  func.func @nested_user() -> f32 {
+    %true = arith.constant true
+    %c0 = arith.constant 0 : index
+    %a = memref.alloc() : memref<4xf32>
+    %r = call @make(%a) : (memref<4xf32>) -> memref<4xf32>
+    %v = memref.load %r[%c0] : memref<4xf32>
+    %ab, %ao, %as, %ast = memref.extract_strided_metadata %a : memref<4xf32> -> memref<f32>, index, index, index
+    bufferization.dealloc (%ab : memref<f32>) if (%true)
+    return %v : f32
+  }
+}
