@@ -265,8 +265,11 @@ bool simplify(bufferization::DeallocOp dealloc, const FreshCallees &callees,
     }
     Split s{m, c, o.value};
     Operation *def = o.value.getDefiningOp();
-    if (freeAfterLastUse && def->getBlock() == block &&
-        isa<MemRefType>(o.value.getType())) {
+    // The early dealloc frees the buffer's base, which only a strided
+    // memref has.
+    auto rootType = dyn_cast<MemRefType>(o.value.getType());
+    if (freeAfterLastUse && def->getBlock() == block && rootType &&
+        rootType.isStrided()) {
       s.after = lastUseInBlock(o.value, block, dealloc, callees);
       // The condition must be computed before the buffer is freed.
       if (s.after)

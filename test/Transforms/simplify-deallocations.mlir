@@ -254,3 +254,30 @@ module @inner {
     return %v : f32
   }
 }
+
+// -----
+
+// A buffer whose layout is not strided has no base buffer to free early:
+// it stays freed at the block's end (split off from the other buffer, which
+// is freed early).
+
+// CHECK-LABEL: func.func @not_strided(
+// CHECK:         %[[M:.*]] = memref.alloc() : memref<8xf32, #{{.*}}>
+// CHECK:         %[[N:.*]] = memref.alloc() : memref<8xf32>
+// CHECK-NEXT:    %[[NB:[^,]*]], %{{.*}} = memref.extract_strided_metadata %[[N]]
+// CHECK-NEXT:    bufferization.dealloc (%[[NB]] : memref<f32>) if
+// CHECK-NEXT:    memref.load %[[M]]
+// CHECK:         %[[MB:.*]] = memref.reinterpret_cast %[[M]]
+// CHECK-NEXT:    bufferization.dealloc (%[[MB]] : memref<f32>) if
+// CHECK-NEXT:    return
+func.func @not_strided(%b: memref<f32>) -> f32 {
+  %true = arith.constant true
+  %c0 = arith.constant 0 : index
+  %m = memref.alloc() : memref<8xf32, affine_map<(d0) -> (d0 floordiv 2)>>
+  %n = memref.alloc() : memref<8xf32>
+  %v = memref.load %m[%c0] : memref<8xf32, affine_map<(d0) -> (d0 floordiv 2)>>
+  %nb, %no, %ns, %nst = memref.extract_strided_metadata %n : memref<8xf32> -> memref<f32>, index, index, index
+  %mb = memref.reinterpret_cast %m to offset: [0], sizes: [], strides: [] : memref<8xf32, affine_map<(d0) -> (d0 floordiv 2)>> to memref<f32>
+  bufferization.dealloc (%mb, %nb : memref<f32>, memref<f32>) if (%true, %true)
+  return %v : f32
+}
