@@ -679,7 +679,11 @@ struct ConvertMXToGPUPass
     PlanMap plans;
     if (!matmuls.empty() || !gpuOps.empty()) {
       OpBuilder b(ctx);
-      b.setInsertionPointToEnd(module.getBody());
+      // The kernels' module goes first: the gpu.container_module verifier,
+      // run after every pass, looks each launch's kernel up by scanning the
+      // module from its start (SymbolTable::lookupSymbolIn), so at the end
+      // it would cost O(launches x functions) per pass (docs/Robustness.md).
+      b.setInsertionPointToStart(module.getBody());
       // MLIR 22 marks tcgen05.alloc/cp/ld/commit/fence/... NVVMRequiresSMa<
       // [100, 101]>, so its target check rejects them on sm_100f, sm_103a
       // and sm_110a, where llc 22 and ptxas 13.0 accept the very same

@@ -5,8 +5,7 @@
 // RUN: mx-opt %s --convert-mx-to-gpu=chip=sm_80 -split-input-file 2>/dev/null | FileCheck %s --check-prefix=SM80
 
 // MXFP6 E2M3 re-encoded as E4M3, E5M2 kept: the e4m3.e5m2 FP8 MMA.
-// SM90-LABEL: func.func @fp8(
-// SM90: gpu.module @mx_kernels [#nvvm.target<chip = "sm_90a", features = "+ptx88">]
+// SM90-LABEL: gpu.module @mx_kernels [#nvvm.target<chip = "sm_90a", features = "+ptx88">]
 // SM90: gpu.func @mx_matmul_fp8_0
 // SM90: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // SM90: scf.for %{{.*}} = %c0 to %c128 step %c32 iter_args(%[[ACC:.*]] = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]])
@@ -39,10 +38,12 @@
 // SM90: %[[QNAN:.*]] = arith.constant 0x7FC00000 : f32
 // SM90: %[[V:.*]] = arith.select %[[NAN]], %[[QNAN]], %[[R2]] : f32
 // SM90: arith.addf %[[ACC]], %[[V]] : f32
-// SM80-LABEL: func.func @fp8(
+// SM90-LABEL: func.func @fp8(
+// SM80-LABEL: gpu.module @mx_kernels
 // SM80: gpu.func @mx_matmul_bf16_0
 // SM80-NOT: call_intrinsic
 // SM80: nvvm.mma.sync
+// SM80-LABEL: func.func @fp8(
 func.func @fp8(%a: !mx.tensor<32x128xmxfp6_e2m3>, %w: !mx.tensor<128x16xmxfp8_e5m2, block = [32, 1]>) -> tensor<32x16xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<32x128xmxfp6_e2m3>, !mx.tensor<128x16xmxfp8_e5m2, block = [32, 1]> -> tensor<32x16xf32>
   return %c : tensor<32x16xf32>
@@ -52,12 +53,13 @@ func.func @fp8(%a: !mx.tensor<32x128xmxfp6_e2m3>, %w: !mx.tensor<128x16xmxfp8_e5
 
 // MXINT8 is not exact in FP8: BF16, two chained m16n8k16 per 32-element block
 // (the second accumulating on the first), each element's f32 pattern >> 16.
-// SM90-LABEL: func.func @int8(
+// SM90-LABEL: gpu.module @mx_kernels
 // SM90: gpu.func @mx_matmul_bf16_0
 // SM90: arith.shrui %{{.*}}, %c16_i32
 // SM90: %[[D0:.*]] = nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[%[[Z:.*]], %[[Z]], %[[Z]], %[[Z]]] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>}
 // SM90: %[[E0:.*]] = llvm.extractvalue %[[D0]][0]
 // SM90: nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[%[[E0]], %{{.*}}, %{{.*}}, %{{.*}}]
+// SM90-LABEL: func.func @int8(
 func.func @int8(%a: !mx.tensor<16x64xmxint8>, %w: !mx.tensor<64x8xmxint8, block = [32, 1]>) -> tensor<16x8xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<16x64xmxint8>, !mx.tensor<64x8xmxint8, block = [32, 1]> -> tensor<16x8xf32>
   return %c : tensor<16x8xf32>
@@ -73,12 +75,7 @@ func.func @int8(%a: !mx.tensor<16x64xmxint8>, %w: !mx.tensor<64x8xmxint8, block 
 // of the word shifted. FP8: E4M3 bytes of value * 2^-6, the 2^12 added to
 // the block-scale exponent. BF16: a pair per register, value * 2^-126 made
 // exact by one bf16x2 multiply by 2^126.
-// SM90-LABEL: func.func @fp4_packed(
-// SM90: %[[ACOPY:.*]] = memref.alloc() : memref<16x32xi8>
-// SM90: gpu.launch_func @mx_kernels::@mx_repack_lhs_0 blocks in (%c1, %c1{{.*}}, %c1{{.*}}) threads in (%c128, %c1{{.*}}, %c1{{.*}}) args(%{{.*}} : memref<16x32xi8>, %[[ACOPY]] : memref<16x32xi8>)
-// SM90: %[[BCOPY:.*]] = memref.alloc() : memref<8x32xi8>
-// SM90: gpu.launch_func @mx_kernels::@mx_repack_rhs_0 {{.*}} args(%{{.*}} : memref<64x4xi8>, %[[BCOPY]] : memref<8x32xi8>)
-// SM90: gpu.launch_func @mx_kernels::@mx_matmul_fp8_0 {{.*}} args(%[[ACOPY]] : memref<16x32xi8>, %{{.*}} : memref<16x2xi8>, %[[BCOPY]] : memref<8x32xi8>, %{{.*}} : memref<2x8xi8>, %{{.*}} : memref<16x8xf32>)
+// SM90-LABEL: gpu.module @mx_kernels
 // The lhs repack: the word's 4 bytes, each bit of each code placed, 4
 // byte stores.
 // SM90: gpu.func @mx_repack_lhs_0(%[[LIN:.*]]: memref<16x32xi8>, %[[LOUT:.*]]: memref<16x32xi8>) kernel
@@ -113,10 +110,13 @@ func.func @int8(%a: !mx.tensor<16x64xmxint8>, %w: !mx.tensor<64x8xmxint8, block 
 // SM90: arith.maxui %{{.*}}, %c973078528_i32
 // SM90: arith.minui %{{.*}}, %c-1199570944_i32
 // SM90: arith.minui %{{.*}}, %c2130706432_i32
-// SM80-LABEL: func.func @fp4_packed(
-// SM80: gpu.launch_func @mx_kernels::@mx_repack_lhs_0
-// SM80: gpu.launch_func @mx_kernels::@mx_repack_rhs_0
-// SM80: gpu.launch_func @mx_kernels::@mx_matmul_bf16_0
+// SM90-LABEL: func.func @fp4_packed(
+// SM90: %[[ACOPY:.*]] = memref.alloc() : memref<16x32xi8>
+// SM90: gpu.launch_func @mx_kernels::@mx_repack_lhs_0 blocks in (%c1, %c1{{.*}}, %c1{{.*}}) threads in (%c128, %c1{{.*}}, %c1{{.*}}) args(%{{.*}} : memref<16x32xi8>, %[[ACOPY]] : memref<16x32xi8>)
+// SM90: %[[BCOPY:.*]] = memref.alloc() : memref<8x32xi8>
+// SM90: gpu.launch_func @mx_kernels::@mx_repack_rhs_0 {{.*}} args(%{{.*}} : memref<64x4xi8>, %[[BCOPY]] : memref<8x32xi8>)
+// SM90: gpu.launch_func @mx_kernels::@mx_matmul_fp8_0 {{.*}} args(%[[ACOPY]] : memref<16x32xi8>, %{{.*}} : memref<16x2xi8>, %[[BCOPY]] : memref<8x32xi8>, %{{.*}} : memref<2x8xi8>, %{{.*}} : memref<16x8xf32>)
+// SM80-LABEL: gpu.module @mx_kernels
 // SM80: gpu.func @mx_matmul_bf16_0
 // SM80: memref.view %{{.*}} : memref<512xi8> to memref<128xi32>
 // SM80: %[[W:.*]] = memref.load %{{.*}} : memref<128xi32>
@@ -129,6 +129,10 @@ func.func @int8(%a: !mx.tensor<16x64xmxint8>, %w: !mx.tensor<64x8xmxint8, block 
 // SM80: %[[W3:.*]] = arith.shli %[[W]], %c3_i32
 // SM80: arith.andi %[[W3]], %c-2118090304_i32
 // SM80: nvvm.mma.sync A[%[[REG]], {{.*}}] B[{{.*}}] C[{{.*}}]
+// SM80-LABEL: func.func @fp4_packed(
+// SM80: gpu.launch_func @mx_kernels::@mx_repack_lhs_0
+// SM80: gpu.launch_func @mx_kernels::@mx_repack_rhs_0
+// SM80: gpu.launch_func @mx_kernels::@mx_matmul_bf16_0
 func.func @fp4_packed(%a: !mx.tensor<16x64xmxfp4>, %w: !mx.tensor<64x8xmxfp4, block = [32, 1]>) -> tensor<16x8xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<16x64xmxfp4>, !mx.tensor<64x8xmxfp4, block = [32, 1]> -> tensor<16x8xf32>
   return %c : tensor<16x8xf32>
@@ -141,8 +145,7 @@ func.func @fp4_packed(%a: !mx.tensor<16x64xmxfp4>, %w: !mx.tensor<64x8xmxfp4, bl
 // ...; inside a block the reference order (a product, then an add; no MMA)
 // on the 8 codes of one i32 word of the E2M1 rhs; the lane sums added by a
 // butterfly of xor shuffles, lane 0 storing.
-// SM90-LABEL: func.func @gemv(
-// SM90: gpu.launch_func @mx_kernels::@mx_matmul_gemv_0 blocks in (%c8, %c1{{.*}}, %c1{{.*}}) threads in (%c128, %c1{{.*}}, %c1{{.*}})
+// SM90-LABEL: gpu.module @mx_kernels
 // SM90: gpu.func @mx_matmul_gemv_0
 // SM90-NOT: nvvm.mma
 // SM90: %[[LANE:.*]] = arith.remui %{{.*}}, %c32
@@ -160,6 +163,8 @@ func.func @fp4_packed(%a: !mx.tensor<16x64xmxfp4>, %w: !mx.tensor<64x8xmxfp4, bl
 // SM90: arith.cmpi eq, %[[LANE]], %c0
 // SM90: memref.store
 // SM90: gpu.return
+// SM90-LABEL: func.func @gemv(
+// SM90: gpu.launch_func @mx_kernels::@mx_matmul_gemv_0 blocks in (%c8, %c1{{.*}}, %c1{{.*}}) threads in (%c128, %c1{{.*}}, %c1{{.*}})
 func.func @gemv(%a: !mx.tensor<1x128xmxfp8_e4m3>, %w: !mx.tensor<128x256xmxfp4, block = [32, 1]>) -> tensor<1x256xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<1x128xmxfp8_e4m3>, !mx.tensor<128x256xmxfp4, block = [32, 1]> -> tensor<1x256xf32>
   return %c : tensor<1x256xf32>

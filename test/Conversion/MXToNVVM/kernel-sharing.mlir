@@ -9,16 +9,6 @@
 // their kernels. A third quantization of the same shape with scale mode
 // `even` has the same argument types but another body: its scale kernel is
 // its own, its code kernel (which only reads the scales) is shared.
-// CHECK-LABEL: func.func @layers(
-// CHECK: gpu.launch_func @mx_kernels::@mx_matmul_native_0 blocks in (%c2, %c2
-// CHECK: gpu.launch_func @mx_kernels::@mx_matmul_native_0 blocks in (%c2{{.*}}, %c2
-// CHECK: gpu.launch_func @mx_kernels::@mx_matmul_native_2 blocks in (%c2{{.*}}, %c4
-// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_3_scales blocks
-// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_3_codes blocks
-// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_3_scales blocks
-// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_3_codes blocks
-// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_5_scales blocks
-// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_3_codes blocks
 // CHECK: gpu.module @mx_kernels
 // CHECK-NEXT: gpu.func @mx_matmul_native_0(%{{.*}}: memref<32x64xi8>,
 // CHECK-NOT: gpu.func
@@ -30,20 +20,20 @@
 // CHECK-NOT: gpu.func
 // CHECK: gpu.func @mx_quantize_5_scales(
 // CHECK-NOT: gpu.func
+// CHECK-LABEL: func.func @layers(
+// CHECK: gpu.launch_func @mx_kernels::@mx_matmul_native_0 blocks in (%c2, %c2
+// CHECK: gpu.launch_func @mx_kernels::@mx_matmul_native_0 blocks in (%c2{{.*}}, %c2
+// CHECK: gpu.launch_func @mx_kernels::@mx_matmul_native_2 blocks in (%c2{{.*}}, %c4
+// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_3_scales blocks
+// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_3_codes blocks
+// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_3_scales blocks
+// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_3_codes blocks
+// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_5_scales blocks
+// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_3_codes blocks
 
 // Hopper's FP8 emulation first repacks both FP4 operands: the repack
 // kernels are shared too, the rhs one (the same weight shape) by all three
 // matmuls.
-// HOPPER-LABEL: func.func @layers(
-// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_lhs_0 blocks
-// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_rhs_0 blocks
-// HOPPER: gpu.launch_func @mx_kernels::@mx_matmul_fp8_0 blocks
-// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_lhs_0 blocks
-// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_rhs_0 blocks
-// HOPPER: gpu.launch_func @mx_kernels::@mx_matmul_fp8_0 blocks
-// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_lhs_2 blocks
-// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_rhs_0 blocks
-// HOPPER: gpu.launch_func @mx_kernels::@mx_matmul_fp8_2 blocks
 // HOPPER: gpu.module @mx_kernels
 // HOPPER-NEXT: gpu.func @mx_repack_lhs_0(
 // HOPPER-NOT: gpu.func
@@ -61,6 +51,16 @@
 // HOPPER-NOT: gpu.func
 // HOPPER: gpu.func @mx_quantize_5_scales(
 // HOPPER-NOT: gpu.func
+// HOPPER-LABEL: func.func @layers(
+// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_lhs_0 blocks
+// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_rhs_0 blocks
+// HOPPER: gpu.launch_func @mx_kernels::@mx_matmul_fp8_0 blocks
+// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_lhs_0 blocks
+// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_rhs_0 blocks
+// HOPPER: gpu.launch_func @mx_kernels::@mx_matmul_fp8_0 blocks
+// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_lhs_2 blocks
+// HOPPER: gpu.launch_func @mx_kernels::@mx_repack_rhs_0 blocks
+// HOPPER: gpu.launch_func @mx_kernels::@mx_matmul_fp8_2 blocks
 func.func @layers(%a: !mx.tensor<32x128xmxfp4>, %w: !mx.tensor<128x16xmxfp4, block = [32, 1]>,
                   %b: !mx.tensor<64x128xmxfp4>, %x: tensor<16x64xf32>, %y: tensor<16x64xf32>)
     -> (tensor<32x16xf32>, tensor<32x16xf32>, tensor<64x16xf32>, !mx.tensor<16x64xmxfp8_e4m3>, !mx.tensor<16x64xmxfp8_e4m3>, !mx.tensor<16x64xmxfp8_e4m3>) {

@@ -3,14 +3,7 @@
 // mx.dequantize: one thread per element. Integer codecs from MXCommon.
 // RUN: mx-opt %s -split-input-file --convert-mx-to-gpu=chip=sm_90a 2>/dev/null | FileCheck %s
 
-// CHECK-LABEL: func.func @quantize_mxfp6(
-// CHECK-SAME: %[[X:.*]]: tensor<16x64xf32>) -> (tensor<16x48xi8>, tensor<16x2xi8>)
-// CHECK: %[[IN:.*]] = bufferization.to_buffer %[[X]] read_only
-// CHECK: %[[S:.*]] = memref.alloc() : memref<16x2xi8>
-// CHECK: %[[E:.*]] = memref.alloc() : memref<16x48xi8>
-// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_0_scales blocks in (%c1, {{.*}}) threads in (%c128, {{.*}}) args(%[[IN]] : memref<16x64xf32>, %[[S]] : memref<16x2xi8>)
-// 16 rows x 16 groups of four FP6 codes in three bytes: 256 threads.
-// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_0_codes blocks in (%c2, {{.*}}) threads in (%c128{{.*}}) args(%[[IN]] : memref<16x64xf32>, %[[S]] : memref<16x2xi8>, %[[E]] : memref<16x48xi8>)
+// CHECK-LABEL: gpu.module @mx_kernels
 // CHECK: gpu.func @mx_quantize_0_scales(%[[KI:.*]]: memref<16x64xf32>, %[[KS:.*]]: memref<16x2xi8>) kernel
 // CHECK: scf.for %{{.*}} = %c0 to %c32{{.*}} step %c1
 // CHECK: memref.load %[[KI]]
@@ -21,6 +14,14 @@
 // CHECK-COUNT-3: memref.store %{{.*}}, %[[KE]]
 // CHECK-NOT: memref.store
 // CHECK: gpu.return
+// CHECK-LABEL: func.func @quantize_mxfp6(
+// CHECK-SAME: %[[X:.*]]: tensor<16x64xf32>) -> (tensor<16x48xi8>, tensor<16x2xi8>)
+// CHECK: %[[IN:.*]] = bufferization.to_buffer %[[X]] read_only
+// CHECK: %[[S:.*]] = memref.alloc() : memref<16x2xi8>
+// CHECK: %[[E:.*]] = memref.alloc() : memref<16x48xi8>
+// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_0_scales blocks in (%c1, {{.*}}) threads in (%c128, {{.*}}) args(%[[IN]] : memref<16x64xf32>, %[[S]] : memref<16x2xi8>)
+// 16 rows x 16 groups of four FP6 codes in three bytes: 256 threads.
+// CHECK: gpu.launch_func @mx_kernels::@mx_quantize_0_codes blocks in (%c2, {{.*}}) threads in (%c128{{.*}}) args(%[[IN]] : memref<16x64xf32>, %[[S]] : memref<16x2xi8>, %[[E]] : memref<16x48xi8>)
 func.func @quantize_mxfp6(%x: tensor<16x64xf32>) -> !mx.tensor<16x64xmxfp6_e3m2> {
   %q = mx.quantize %x : tensor<16x64xf32> -> !mx.tensor<16x64xmxfp6_e3m2>
   return %q : !mx.tensor<16x64xmxfp6_e3m2>
@@ -42,12 +43,13 @@ func.func @quantize_nvfp4(%x: tensor<16x64xf32>, %s: f32) -> !mx.tensor<16x64xnv
 
 // -----
 
-// CHECK-LABEL: func.func @dequantize_mxfp4(
-// CHECK: %[[OUT:.*]] = memref.alloc() : memref<32x64xbf16>
-// CHECK: gpu.launch_func @mx_kernels::@mx_dequantize_0 blocks in (%c16, {{.*}}) threads in (%c128, {{.*}}) args(%{{.*}} : memref<32x32xi8>, %{{.*}} : memref<32x2xi8>, %[[OUT]] : memref<32x64xbf16>)
+// CHECK-LABEL: gpu.module @mx_kernels
 // CHECK: gpu.func @mx_dequantize_0(
 // CHECK: arith.cmpi ult, %{{.*}}, %c2048
 // CHECK: memref.store %{{.*}} : memref<32x64xbf16>
+// CHECK-LABEL: func.func @dequantize_mxfp4(
+// CHECK: %[[OUT:.*]] = memref.alloc() : memref<32x64xbf16>
+// CHECK: gpu.launch_func @mx_kernels::@mx_dequantize_0 blocks in (%c16, {{.*}}) threads in (%c128, {{.*}}) args(%{{.*}} : memref<32x32xi8>, %{{.*}} : memref<32x2xi8>, %[[OUT]] : memref<32x64xbf16>)
 func.func @dequantize_mxfp4(%q: !mx.tensor<32x64xmxfp4>) -> tensor<32x64xbf16> {
   %d = mx.dequantize %q : !mx.tensor<32x64xmxfp4> -> tensor<32x64xbf16>
   return %d : tensor<32x64xbf16>

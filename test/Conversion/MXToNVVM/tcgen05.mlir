@@ -12,15 +12,11 @@
 // SM120: nvvm.mma.block_scale
 // SM120-NOT: nvvm.tcgen05
 
-// CHECK-LABEL: func.func @mxfp4
-// CHECK: gpu.launch_func @mx_kernels::@mx_matmul_tcgen05_0 blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%c128
 func.func @mxfp4(%a: !mx.tensor<128x256xmxfp4>, %w: !mx.tensor<256x8xmxfp4, block = [32, 1]>) -> tensor<128x8xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<128x256xmxfp4>, !mx.tensor<256x8xmxfp4, block = [32, 1]> -> tensor<128x8xf32>
   return %c : tensor<128x8xf32>
 }
 
-// CHECK-LABEL: func.func @small
-// CHECK: gpu.launch_func @mx_kernels::@mx_matmul_fp8_1
 func.func @small(%a: !mx.tensor<16x64xmxfp4>, %w: !mx.tensor<64x8xmxfp4, block = [32, 1]>) -> tensor<16x8xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<16x64xmxfp4>, !mx.tensor<64x8xmxfp4, block = [32, 1]> -> tensor<16x8xf32>
   return %c : tensor<16x8xf32>
@@ -100,3 +96,10 @@ func.func @small(%a: !mx.tensor<16x64xmxfp4>, %w: !mx.tensor<64x8xmxfp4, block =
 // CHECK: nvvm.tcgen05.fence <before>
 // CHECK: gpu.barrier
 // CHECK: nvvm.tcgen05.dealloc %{{.*}}, %[[NCOLS]] : !llvm.ptr<6>, i32
+
+// The host functions, after the kernels' GPU module (docs/Robustness.md,
+// "The GPU verifier looks each launch's kernel up by a scan").
+// CHECK-LABEL: func.func @mxfp4
+// CHECK: gpu.launch_func @mx_kernels::@mx_matmul_tcgen05_0 blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%c128
+// CHECK-LABEL: func.func @small
+// CHECK: gpu.launch_func @mx_kernels::@mx_matmul_fp8_1
