@@ -39,6 +39,18 @@ job --op=dequantize --format=mxfp4 --shape=8x256 --cpu-check -o "$dest/jobs/e2e-
 job --op=dequantize --format=nvfp4 --shape=8x256 --cpu-check -o "$dest/jobs/e2e-dequantize-nvfp4"
 job --op=dequantize --format=mxfp6_e3m2 --shape=8x256 --cpu-check -o "$dest/jobs/e2e-dequantize-mxfp6"
 
+# Edges: column counts off the gemv's 8-column groups and the MMA tiles'
+# multiples, mixed and integer formats, other seeds.
+job --op=matmul --lhs=mxfp6_e3m2 --rhs=mxfp8_e5m2 --m=3 --n=37 --k=96 --path=gemv --seed=2 --cpu-check -o "$dest/jobs/e2e-gemv-odd-mixed"
+job --op=matmul --lhs=mxint8 --rhs=mxfp4 --m=2 --n=40 --k=160 --path=gemv --seed=3 --cpu-check -o "$dest/jobs/e2e-gemv-mxint8-mxfp4"
+# Long K: several warps per gemv column group, summed through shared memory.
+job --op=matmul --lhs=mxfp8_e4m3 --rhs=mxfp6_e2m3 --m=2 --n=36 --k=8192 --path=gemv --seed=8 --cpu-check -o "$dest/jobs/e2e-gemv-longk-fp6"
+job --op=matmul --lhs=nvfp4 --rhs=nvfp4 --m=2 --n=64 --k=4096 --path=gemv --seed=9 --cpu-check -o "$dest/jobs/e2e-gemv-longk-nvfp4"
+job --op=matmul --lhs=mxfp6_e2m3 --rhs=mxfp8_e5m2 --m=48 --n=24 --k=96 --path=fp8 --seed=4 --cpu-check -o "$dest/jobs/e2e-fp8-e2m3-e5m2"
+job --op=matmul --lhs=nvfp4 --rhs=nvfp4 --m=48 --n=40 --k=512 --path=bf16 --seed=5 --cpu-check -o "$dest/jobs/e2e-bf16-nvfp4-k512"
+job --op=dequantize --format=mxfp8_e5m2 --shape=5x96 --seed=6 --cpu-check -o "$dest/jobs/e2e-dequantize-mxfp8-e5m2"
+job --op=dequantize --format=mxint8 --shape=4x64 --seed=7 --cpu-check -o "$dest/jobs/e2e-dequantize-mxint8"
+
 # The GEMV benchmark: 4096 outputs over K = 14336, batch 1 (the MLP down
 # projection of an 8B model; the same shape as docs/Benchmarks.md's CPU GEMV).
 job --op=matmul --lhs=mxfp4 --rhs=mxfp4 --m=1 --n=4096 --k=14336 --reference=no -o "$dest/jobs/gemv-mxfp4"

@@ -16,7 +16,9 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -572,29 +574,60 @@ Value e2m1F32OfNibble(CodecEmitter &e, Value word, int64_t i) {
                                e.f32(std::ldexp(1.0f, 126)));
 }
 
-/// The gemv (docs/Lowering.md, "gemv"): a warp per group of C columns of
-/// one output row, its 32 lanes taking the K blocks lane, lane + 32, ... in
-/// turn. Inside a block the reference order (product, then add, k
-/// increasing; applyMatmulBlockScales); each lane adds its blocks in
-/// increasing order, then a butterfly of shuffles adds the 32 lane sums,
-/// the same on every lane (f32 addition commutes), so the result is
-/// deterministic and within mxref::matmulErrorBound.
-void buildGemvBody(Emit &x, const MatmulSpec &spec, ValueRange args) {
-  int64_t cols = gemvColumns(spec);
-  int64_t groups = spec.n / cols + (spec.n % cols ? 1 : 0);
-  int64_t warpsPerBlock = kThreadsPerBlock / 32;
+/// Lanes of a gemv warp that read one row side by side, each its own group
+/// of columns: 8 lanes read 8 neighbouring 32-bit words of E2M1 codes, one
+/// whole 32-byte sector, where lanes on different rows use 4 bytes of each.
+/// Fewer lanes per row is more K slots, so fewer K blocks per thread. Chosen
+/// by measurement on an H200 (docs/Benchmarks.md, "On an H200"): with
+/// 32-row blocks 8 lanes per row ran 1.5x faster than 4; with 16-row blocks
+/// (NVFP4) 2 lanes ran faster than 4, and 4 than 8.
+int64_t gemvLanesPerRow(const MatmulSpec &spec) {
+  int64_t groups = spec.n / gemvColumns(spec);
+  int64_t lanes = spec.kBlock >= 32 ? kGemvMaxLanesPerRow : 2;
+  while (lanes > 1 && groups % lanes != 0)
+    lanes /= 2;
+  return lanes;
+}
+
+/// Warps of a gemv thread block (one block per G column groups of a row):
+/// enough that each thread takes about two K blocks or more, at most
+/// kGemvMaxWarps, a power of two. More warps is more loads in flight per
+/// output: with one warp per group an H200 reached 2-5% of its read
+/// bandwidth (docs/Benchmarks.md).
+int64_t gemvWarps(const MatmulSpec &spec) {
   int64_t nBlocks = spec.k / spec.kBlock;
-  Value lane = x.rem(x.threadX(), 32);
-  Value warpBase = x.mul(x.blockId(gpu::Dimension::x), warpsPerBlock);
-  Value warp = x.div(x.threadX(), 32);
-  Value group = x.add(warpBase, warp);
+  int64_t slotsPerWarp = 32 / gemvLanesPerRow(spec);
+  int64_t warps = 1;
+  while (warps < kGemvMaxWarps && 2 * slotsPerWarp * warps * 2 <= nBlocks)
+    warps *= 2;
+  return warps;
+}
+
+/// The gemv (docs/Lowering.md, "gemv"): a thread block of W warps per G
+/// groups of C columns of one output row. Lane l of warp w owns group
+/// G * blockIdx.x + l % G and takes the K blocks s, s + S, ... (slot
+/// s = l / G + w * 32 / G, S = 32 W / G slots) in turn. Inside a block the
+/// reference order (product, then add, k increasing;
+/// applyMatmulBlockScales); each thread adds its blocks in increasing
+/// order, a butterfly of shuffles (offsets G to 16) adds a warp's slots of
+/// one group (the same on each of its lanes: f32 addition commutes), and
+/// thread g < G adds the W warp sums of group g in warp order from shared
+/// memory. The result is deterministic and within mxref::matmulErrorBound.
+void buildGemvBody(Emit &x, const MatmulSpec &spec, ValueRange args,
+                   Value warpSums) {
+  int64_t cols = gemvColumns(spec);
+  int64_t warps = gemvWarps(spec);
+  int64_t lanesPerRow = gemvLanesPerRow(spec);
+  int64_t slotsPerWarp = 32 / lanesPerRow;
+  int64_t nBlocks = spec.k / spec.kBlock;
+  Value tid = x.threadX();
+  Value lane = x.rem(tid, 32);
+  Value warp = x.div(tid, 32);
+  Value colSlot = x.rem(lane, lanesPerRow);
+  Value kSlot = x.add(x.div(lane, lanesPerRow), x.mul(warp, slotsPerWarp));
+  Value group =
+      x.add(x.mul(x.blockId(gpu::Dimension::x), lanesPerRow), colSlot);
   Value m = x.blockId(gpu::Dimension::y);
-  // Warp-uniform: a warp has all its lanes or none in the shuffles.
-  Value inRange = arith::CmpIOp::create(x.b, x.loc, arith::CmpIPredicate::ult,
-                                        group, x.c(groups));
-  auto ifOp = scf::IfOp::create(x.b, x.loc, inRange, /*withElse=*/false);
-  OpBuilder::InsertionGuard guard(x.b);
-  x.b.setInsertionPointToStart(ifOp.thenBlock());
   Value n0 = x.mul(group, cols);
   bool words = cols == 8 && spec.rhs.format.elem == mxref::ElemKind::E2M1;
   Value rhsWords;
@@ -603,8 +636,9 @@ void buildGemvBody(Emit &x, const MatmulSpec &spec, ValueRange args) {
     rhsWords = asWords(x, args[2], spec.k * spec.n / 2);
   }
   SmallVector<Value> zeros(cols, x.f32Zero());
+  scf::ForOp innerLoop;
   auto blocks = scf::ForOp::create(
-      x.b, x.loc, lane, x.c(nBlocks), x.c(32), zeros,
+      x.b, x.loc, kSlot, x.c(nBlocks), x.c(slotsPerWarp * warps), zeros,
       [&](OpBuilder &nb, Location nl, Value blk, ValueRange acc) {
         Emit y{nb, nl};
         Value k0 = y.mul(blk, spec.kBlock);
@@ -634,6 +668,7 @@ void buildGemvBody(Emit &x, const MatmulSpec &spec, ValueRange args) {
               }
               scf::YieldOp::create(ib, il, next);
             });
+        innerLoop = inner;
         CodecEmitter e(nb, nl);
         Value sa = loadScale(y, spec.lhs, args[1], {m, k0});
         SmallVector<Value> next;
@@ -646,21 +681,59 @@ void buildGemvBody(Emit &x, const MatmulSpec &spec, ValueRange args) {
         }
         scf::YieldOp::create(nb, nl, next);
       });
+  // The block's rows straight-line, so that their loads are in flight
+  // together. The order of the products and adds is unchanged.
+  (void)loopUnrollFull(innerLoop);
+  ValueRange threadSums = blocks.getResults();
+
+  Value firstSlot = arith::CmpIOp::create(x.b, x.loc, arith::CmpIPredicate::ult,
+                                          lane, x.c(lanesPerRow));
+  Value firstThreads = arith::CmpIOp::create(
+      x.b, x.loc, arith::CmpIPredicate::ult, tid, x.c(lanesPerRow));
+  SmallVector<Value> sums;
   for (int64_t c = 0; c < cols; ++c) {
-    Value v = blocks.getResult(c);
-    for (int32_t off = 1; off < 32; off *= 2) {
+    Value v = threadSums[c];
+    for (int32_t off = lanesPerRow; off < 32; off *= 2) {
       Value other =
           gpu::ShuffleOp::create(x.b, x.loc, v, off, 32, gpu::ShuffleMode::XOR)
               .getShuffleResult();
       v = arith::AddFOp::create(x.b, x.loc, v, other);
     }
+    sums.push_back(v);
+  }
+  // warpSums[(w * G + g) * C + c]: warp w's sum of column c of group g.
+  auto parked = [&](Value w, int64_t c) {
+    return x.add(x.mul(x.add(x.mul(w, lanesPerRow), colSlot), cols), x.c(c));
+  };
+  if (warps > 1) {
+    // The first G lanes of each warp park their sums; thread g < G adds
+    // group g's in warp order.
+    auto park = scf::IfOp::create(x.b, x.loc, firstSlot, /*withElse=*/false);
+    {
+      OpBuilder::InsertionGuard g(x.b);
+      x.b.setInsertionPointToStart(park.thenBlock());
+      for (int64_t c = 0; c < cols; ++c)
+        memref::StoreOp::create(x.b, x.loc, sums[c], warpSums,
+                                ValueRange{parked(warp, c)});
+    }
+    gpu::BarrierOp::create(x.b, x.loc);
+  }
+  auto store = scf::IfOp::create(x.b, x.loc, firstThreads, /*withElse=*/false);
+  OpBuilder::InsertionGuard g(x.b);
+  x.b.setInsertionPointToStart(store.thenBlock());
+  for (int64_t c = 0; c < cols; ++c) {
+    Value v = sums[c];
+    if (warps > 1) {
+      v = memref::LoadOp::create(x.b, x.loc, warpSums,
+                                 ValueRange{parked(x.c(0), c)});
+      for (int64_t w = 1; w < warps; ++w)
+        v = arith::AddFOp::create(
+            x.b, x.loc, v,
+            memref::LoadOp::create(x.b, x.loc, warpSums,
+                                   ValueRange{parked(x.c(w), c)}));
+    }
     if (spec.tensorScale)
       v = arith::MulFOp::create(x.b, x.loc, v, args[5]);
-    Value first = arith::CmpIOp::create(x.b, x.loc, arith::CmpIPredicate::eq,
-                                        lane, x.c(0));
-    auto store = scf::IfOp::create(x.b, x.loc, first, /*withElse=*/false);
-    OpBuilder::InsertionGuard g2(x.b);
-    x.b.setInsertionPointToStart(store.thenBlock());
     memref::StoreOp::create(x.b, x.loc, v, args[4],
                             ValueRange{m, x.add(n0, c)});
   }
@@ -679,17 +752,31 @@ gpu::GPUFuncOp gpukernels::buildMatmulKernel(OpBuilder &b, Location loc,
       spec.rhs.scalesType, MemRefType::get({spec.m, spec.n}, b.getF32Type())};
   if (spec.tensorScale)
     args.push_back(b.getF32Type());
+  bool gemv = spec.path == GPUMatmulPath::GEMV;
+  int64_t cols = gemv ? gemvColumns(spec) : 0;
+  int64_t warps = gemv ? gemvWarps(spec) : 0;
   gpu::GPUFuncOp func = createKernel(b, loc, name, args);
+  int64_t lanesPerRow = gemv ? gemvLanesPerRow(spec) : 0;
+  if (gemv && warps > 1)
+    func.addWorkgroupAttribution(
+        MemRefType::get({warps * lanesPerRow * cols}, b.getF32Type(),
+                        MemRefLayoutAttrInterface(),
+                        gpu::AddressSpaceAttr::get(
+                            b.getContext(), gpu::AddressSpace::Workgroup)),
+        loc);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&func.getBody().front());
   Emit x{b, loc};
   ValueRange fargs = func.getArguments();
-  if (spec.path == GPUMatmulPath::GEMV) {
-    int64_t cols = gemvColumns(spec);
-    setDims(dims,
-            {ceilDiv(ceilDiv(spec.n, cols), kThreadsPerBlock / 32), spec.m, 1},
-            {kThreadsPerBlock, 1, 1});
-    buildGemvBody(x, spec, fargs);
+  if (gemv) {
+    setDims(dims, {spec.n / cols / lanesPerRow, spec.m, 1}, {32 * warps, 1, 1});
+    // The block size bounds ptxas's register allocation, so the launch
+    // never asks for more registers than a multiprocessor has.
+    func->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
+                  b.getDenseI32ArrayAttr({int32_t(32 * warps), 1, 1}));
+    buildGemvBody(x, spec, fargs,
+                  warps > 1 ? Value(func.getWorkgroupAttributions()[0])
+                            : Value());
   } else {
     setDims(dims, {spec.n / 8, spec.m / 16, 1}, {32, 1, 1});
     buildMmaBody(x, spec, fargs);

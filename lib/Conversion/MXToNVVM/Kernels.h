@@ -29,8 +29,13 @@ namespace gpukernels {
 
 /// Threads per block of the elementwise and gemv kernels.
 constexpr int64_t kThreadsPerBlock = 128;
-/// Output columns one gemv warp computes (one 32-bit word of E2M1 codes).
+/// Output columns one gemv thread block computes (one 32-bit word of E2M1
+/// codes).
 constexpr int64_t kGemvColumns = 8;
+/// The most lanes of a gemv warp that read one row side by side.
+constexpr int64_t kGemvMaxLanesPerRow = 8;
+/// The most warps of a gemv thread block (512 threads).
+constexpr int64_t kGemvMaxWarps = 16;
 
 /// One block-scaled operand as a kernel sees it.
 struct OperandInfo {

@@ -265,7 +265,8 @@ PathCheck checkPath(GPUMatmulPath p, const MatmulSpec &s) {
     return checkBF16(s);
   default: {
     PathCheck c;
-    c.what = "a warp per 8 outputs, K blocks over its lanes, no tensor cores";
+    c.what = "K blocks over the lanes and warps of a thread block, no tensor "
+             "cores";
     return c;
   }
   }

@@ -140,32 +140,71 @@ func.func @fp4_packed(%a: !mx.tensor<16x64xmxfp4>, %w: !mx.tensor<64x8xmxfp4, bl
 
 // -----
 
-// Batch 1: the gemv kernel, 128 threads per block = 4 warps, a warp per 8
-// output columns (256 / 8 / 4 = 8 blocks), lane l taking K blocks l, l + 32,
-// ...; inside a block the reference order (a product, then an add; no MMA)
-// on the 8 codes of one i32 word of the E2M1 rhs; the lane sums added by a
-// butterfly of xor shuffles, lane 0 storing.
+// Batch 1: the gemv kernel. 256 columns = 32 groups of 8; 8 lanes read one
+// row side by side (the 8 words of a 32-byte sector), so a warp has 4 K
+// slots, and K = 128 (4 blocks) needs one warp: 4 thread blocks of 32
+// threads. Lane l owns group 8 * blockIdx.x + l % 8 and takes the K blocks
+// l / 8, l / 8 + 4, ...; inside a block the reference order (a product,
+// then an add; no MMA) on the 8 codes of one i32 word of the E2M1 rhs, the
+// block's 32 rows unrolled (their 32 word loads in straight-line code, no
+// inner loop); the slot sums added by xor shuffles 8 and 16 (never 1-4,
+// which would mix columns); the first 8 threads store.
 // SM90-LABEL: gpu.module @mx_kernels
-// SM90: gpu.func @mx_matmul_gemv_0
+// SM90: gpu.func @mx_matmul_gemv_0({{.*}}) kernel attributes {nvvm.maxntid = array<i32: 32, 1, 1>}
 // SM90-NOT: nvvm.mma
-// SM90: %[[LANE:.*]] = arith.remui %{{.*}}, %c32
-// SM90: arith.cmpi ult, %{{.*}}, %c32
+// SM90: %[[TID:.*]] = gpu.thread_id x
+// SM90: %[[LANE:.*]] = arith.remui %[[TID]], %c32
+// SM90: arith.remui %[[LANE]], %c8
+// SM90: arith.divui %[[LANE]], %c8
 // SM90: memref.view %{{.*}} : memref<16384xi8> to memref<4096xi32>
-// SM90: scf.for %{{.*}} = %[[LANE]] to %c4{{.*}} step %c32
-// SM90: scf.for %{{.*}} = %c0{{.*}} to %c32{{.*}} step %c1
-// SM90: memref.load %{{.*}} : memref<4096xi32>
+// SM90: scf.for %{{.*}} = %{{.*}} to %c4{{.*}} step %c4
+// SM90-NOT: scf.for
+// SM90-COUNT-32: memref.load %{{.*}} : memref<4096xi32>
+// SM90-NOT: memref.load %{{.*}} : memref<4096xi32>
 // SM90: %[[PROD:.*]] = arith.mulf %{{[0-9]+}}, %{{[0-9]+}} : f32
 // SM90-NEXT: arith.addf %{{.*}}, %[[PROD]] : f32
 // SM90-NOT: nvvm.mma
-// SM90: %[[S1:.*]], %{{.*}} = gpu.shuffle xor %[[V0:.*]], %c1_i32, %c32_i32 : f32
+// SM90: %[[FIRST:.*]] = arith.cmpi ult, %[[TID]], %c8
+// SM90-NOT: gpu.shuffle xor %{{.*}}, %c{{[1-4]}}_i32
+// SM90: %[[S1:.*]], %{{.*}} = gpu.shuffle xor %[[V0:.*]], %c8_i32, %c32_i32 : f32
 // SM90-NEXT: %[[V1:.*]] = arith.addf %[[V0]], %[[S1]] : f32
-// SM90: gpu.shuffle xor %{{.*}}, %c16_i32, %c32_i32{{.*}} : f32
-// SM90: arith.cmpi eq, %[[LANE]], %c0
-// SM90: memref.store
+// SM90: gpu.shuffle xor %[[V1]], %c16_i32{{.*}}, %c32_i32{{.*}} : f32
+// SM90-NOT: gpu.barrier
+// SM90: scf.if %[[FIRST]]
+// SM90-COUNT-8: memref.store
 // SM90: gpu.return
 // SM90-LABEL: func.func @gemv(
-// SM90: gpu.launch_func @mx_kernels::@mx_matmul_gemv_0 blocks in (%c8, %c1{{.*}}, %c1{{.*}}) threads in (%c128, %c1{{.*}}, %c1{{.*}})
+// SM90: gpu.launch_func @mx_kernels::@mx_matmul_gemv_0 blocks in (%c4, %c1{{.*}}, %c1{{.*}}) threads in (%c32, %c1{{.*}}, %c1{{.*}})
 func.func @gemv(%a: !mx.tensor<1x128xmxfp8_e4m3>, %w: !mx.tensor<128x256xmxfp4, block = [32, 1]>) -> tensor<1x256xf32> {
   %c = mx.matmul %a, %w : !mx.tensor<1x128xmxfp8_e4m3>, !mx.tensor<128x256xmxfp4, block = [32, 1]> -> tensor<1x256xf32>
   return %c : tensor<1x256xf32>
+}
+
+// -----
+
+// A long K: 256 blocks over 4 slots per warp takes 16 warps (512 threads,
+// the most; ptxas is told, so it allocates registers for them). Each warp's
+// slot sums go to shared memory (lanes 0-7, 8 columns each), and after a
+// barrier thread g < 8 adds group g's 16 warp sums in warp order.
+// SM90-LABEL: gpu.module @mx_kernels
+// SM90: gpu.func @mx_matmul_gemv_0({{.*}}) workgroup(%[[SH:.*]] : memref<1024xf32, #gpu.address_space<workgroup>>) kernel attributes {nvvm.maxntid = array<i32: 512, 1, 1>}
+// SM90: %[[TID:.*]] = gpu.thread_id x
+// SM90: %[[LANE:.*]] = arith.remui %[[TID]], %c32
+// SM90: scf.for %{{.*}} = %{{.*}} to %c256 step %c64
+// SM90: %[[PARK:.*]] = arith.cmpi ult, %[[LANE]], %c8
+// SM90: %[[FIRST:.*]] = arith.cmpi ult, %[[TID]], %c8
+// SM90: scf.if %[[PARK]]
+// SM90-COUNT-8: memref.store %{{.*}}, %[[SH]][%{{.*}}] : memref<1024xf32, #gpu.address_space<workgroup>>
+// SM90: gpu.barrier
+// SM90-NEXT: scf.if %[[FIRST]]
+// SM90: %[[W0:.*]] = memref.load %[[SH]]
+// SM90: %[[W1:.*]] = memref.load %[[SH]]
+// SM90-NEXT: %[[ACC:.*]] = arith.addf %[[W0]], %[[W1]] : f32
+// SM90-COUNT-14: arith.addf
+// SM90: memref.store %{{.*}}, %{{.*}} : memref<2x64xf32>
+// SM90-LABEL: func.func @gemv_long_k(
+// SM90: gpu.launch_func @mx_kernels::@mx_matmul_gemv_0 blocks in (%c1, %c2, %c1{{.*}}) threads in (%c512, %c1{{.*}}, %c1{{.*}})
+func.func @gemv_long_k(%a: !mx.tensor<2x8192xmxfp8_e4m3>, %w: !mx.tensor<8192x64xmxfp4, block = [32, 1]>) -> tensor<2x64xf32> {
+  %c = mx.matmul %a, %w : !mx.tensor<2x8192xmxfp8_e4m3>, !mx.tensor<8192x64xmxfp4, block = [32, 1]> -> tensor<2x64xf32>
+  return %c : tensor<2x64xf32>
 }

@@ -22,7 +22,7 @@ func.func @int8_on_hopper(%a: !mx.tensor<16x64xmxint8>, %w: !mx.tensor<64x8xmxin
 // -----
 
 func.func @untiled(%a: !mx.tensor<24x64xmxfp8_e4m3>, %w: !mx.tensor<64x12xmxfp8_e4m3, block = [32, 1]>) -> tensor<24x12xf32> {
-  // expected-remark @+1 {{path gemv (a warp per 8 outputs, K blocks over its lanes, no tensor cores): no MMA path fits: native: sm_90a lacks}}
+  // expected-remark @+1 {{path gemv (K blocks over the lanes and warps of a thread block, no tensor cores): no MMA path fits: native: sm_90a lacks}}
   %c = mx.matmul %a, %w : !mx.tensor<24x64xmxfp8_e4m3>, !mx.tensor<64x12xmxfp8_e4m3, block = [32, 1]> -> tensor<24x12xf32>
   return %c : tensor<24x12xf32>
 }
