@@ -24,6 +24,7 @@
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Async/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -130,6 +131,13 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   // arith constants.
   if (threads > 1)
     pm.addPass(createConvertAsyncToLLVMPass());
+  // bf16 arithmetic in f32 and every bf16 conversion as integer operations,
+  // so no target instruction rounds them (mx-expand-bf16-conversions).
+  arith::ArithEmulateUnsupportedFloatsOptions bf16;
+  bf16.sourceTypeStrs = {"bf16"};
+  bf16.targetTypeStr = "f32";
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(bf16));
+  pm.addPass(createExpandBF16ConversionsPass());
   pm.addPass(createConvertMXX86ToLLVMPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());

@@ -101,4 +101,30 @@ def RematerializeConstantsPass : Pass<"mx-rematerialize-constants"> {
   }];
 }
 
+def ExpandBF16ConversionsPass : Pass<"mx-expand-bf16-conversions"> {
+  let summary = "Expand bf16 <-> f32 conversions to integer operations";
+  let description = [{
+    Rewrites every `arith.extf` from bf16 to f32 and every `arith.truncf`
+    from f32 to bf16 (scalars and vectors) into shifts, adds and selects on
+    their bits (upstream's `populateExpandBFloat16Patterns`): round to
+    nearest even, subnormals kept, NaN quieted, as docs/Numerics.md
+    requires. Left to LLVM, a truncation on an x86 host with AVX512-BF16 or
+    AVX-NE-CONVERT becomes `vcvtneps2bf16`, which treats subnormal inputs as
+    zero: bf16 0x0001 + 0x0001 gave 0 instead of 0x0002 on a Zen 4 host.
+    `mx-cpu-pipeline` runs upstream's `arith-emulate-unsupported-floats`
+    (bf16 arithmetic computed in f32, with explicit conversions) and then
+    this pass, so no bf16 conversion is left to the target. Upstream's
+    `arith-expand{include-bf16}` does the same but also expands
+    `arith.minnumf`/`maximumf` and friends into compares and selects, which
+    the vector kernels and models use.
+
+    ```mlir
+    %h = arith.truncf %x : f32 to bf16
+    ```
+
+    becomes integer operations on `arith.bitcast %x : f32 to i32` ending in
+    `arith.trunci ... : i32 to i16` and `arith.bitcast ... : i16 to bf16`.
+  }];
+}
+
 #endif // MX_TRANSFORMS_PASSES
