@@ -25,7 +25,10 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <deque>
 #include <functional>
 #include <iterator>
 #include <mutex>
@@ -257,44 +260,174 @@ static FailureOr<FunctionSignature> addWrapper(ModuleOp module,
 //===----------------------------------------------------------------------===//
 
 namespace {
+using ResumeFn = void (*)(void *);
+using AwaitGroupFn = void (*)(void *);
+
+/// How long a thread spins for what it waits on (a task to run, a call's
+/// tasks to finish) before it sleeps: MX_THREAD_SPIN_US, in microseconds,
+/// default 1000; 0 sleeps at once. Sleeping and waking a thread costs tens of
+/// microseconds on a virtual machine (an idle vCPU is woken by an
+/// inter-processor interrupt), per panel and per call; back-to-back calls of
+/// a small kernel (a GEMV per layer) would pay it every time.
+std::chrono::microseconds spinWindow() {
+  static const std::chrono::microseconds window = [] {
+    const char *env = std::getenv("MX_THREAD_SPIN_US");
+    long long us = 1000;
+    if (env && *env) {
+      char *end = nullptr;
+      long long v = std::strtoll(env, &end, 10);
+      if (end && *end == '\0' && v >= 0)
+        us = std::min<long long>(v, 1000000);
+    }
+    return std::chrono::microseconds(us);
+  }();
+  return window;
+}
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+/// Spins until `done()` or the spin window passes; true when done.
+template <typename Pred> bool spinUntil(Pred done) {
+  std::chrono::microseconds window = spinWindow();
+  if (window.count() == 0)
+    return done();
+  auto deadline = std::chrono::steady_clock::now() + window;
+  for (unsigned i = 0;; ++i) {
+    if (done())
+      return true;
+    cpuRelax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() >= deadline)
+      return done();
+  }
+}
+
 /// The threads that ran one call's tasks, and how many of its tasks a
 /// worker has not yet returned from.
 struct ThreadRecord {
   std::mutex mutex;
   std::condition_variable idle;
   std::set<std::thread::id> ids;
-  int pending = 0;
+  std::atomic<int> pending{0};
   void add() {
     std::lock_guard<std::mutex> lock(mutex);
     ids.insert(std::this_thread::get_id());
   }
-  void begin() {
-    std::lock_guard<std::mutex> lock(mutex);
-    ++pending;
-  }
+  void begin() { pending.fetch_add(1, std::memory_order_relaxed); }
   void end() {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (--pending == 0)
+    if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      // Under the mutex, so a waiter between its check and its wait cannot
+      // miss the notification.
+      std::lock_guard<std::mutex> lock(mutex);
       idle.notify_all();
+    }
   }
+  bool isIdle() const { return pending.load(std::memory_order_acquire) == 0; }
   /// Waits until no worker runs this call's compiled code any more.
   void waitIdle() {
+    if (spinUntil([&] { return isIdle(); }))
+      return;
     std::unique_lock<std::mutex> lock(mutex);
-    idle.wait(lock, [&] { return pending == 0; });
+    idle.wait(lock, [&] { return isIdle(); });
   }
 };
-using ResumeFn = void (*)(void *);
-using ExecuteFn = void (*)(void *, ResumeFn);
-/// One task handed to the runtime, with the call it belongs to.
+
+/// One task handed to the pool, with the call it belongs to.
 struct RecordedTask {
   void *handle;
   ResumeFn resume;
   ThreadRecord *record;
 };
+
+/// MX's executor for the async runtime's tasks (mlirAsyncRuntimeExecute):
+/// MLIR's runtime hands each task to an llvm::ThreadPool whose idle workers
+/// sleep on a condition variable; these spin for the spin window first (as
+/// OpenMP runtimes do), so a task submitted within it starts without a
+/// wake-up. The workers live as long as the process (the pool is never
+/// destroyed: static destruction must not join threads that may be
+/// spinning); their count grows to the most any compiled module asked for,
+/// minus the calling thread, which runs a panel itself.
+class TaskPool {
+public:
+  static TaskPool &get() {
+    static TaskPool *pool = new TaskPool();
+    return *pool;
+  }
+
+  void ensureWorkers(unsigned count) {
+    std::lock_guard<std::mutex> lock(mutex);
+    while (numWorkers < count) {
+      std::thread(&TaskPool::work, this).detach();
+      ++numWorkers;
+    }
+  }
+
+  void submit(RecordedTask *task, void (*run)(void *)) {
+    bool wakeOne = false, runHere = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (numWorkers == 0) {
+        // A pool of no threads would never run it: run it here.
+        runHere = true;
+      } else {
+        queue.push_back({task, run});
+        queued.fetch_add(1, std::memory_order_release);
+        // A spinning worker takes it without a wake-up; one that stops
+        // spinning looks at the queue under the mutex before it sleeps.
+        wakeOne = queue.size() > spinning;
+      }
+    }
+    if (runHere)
+      run(task);
+    else if (wakeOne)
+      wake.notify_one();
+  }
+
+private:
+  struct Item {
+    RecordedTask *task;
+    void (*run)(void *);
+  };
+
+  void work() {
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      if (!queue.empty()) {
+        Item item = queue.front();
+        queue.pop_front();
+        queued.fetch_sub(1, std::memory_order_relaxed);
+        lock.unlock();
+        item.run(item.task);
+        lock.lock();
+        continue;
+      }
+      ++spinning;
+      lock.unlock();
+      spinUntil([&] { return queued.load(std::memory_order_acquire) != 0; });
+      lock.lock();
+      --spinning;
+      if (!queue.empty())
+        continue;
+      wake.wait(lock, [&] { return !queue.empty(); });
+    }
+  }
+
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<Item> queue;
+  std::atomic<size_t> queued{0};
+  size_t spinning = 0;
+  unsigned numWorkers = 0;
+};
 } // namespace
 
-/// The runtime's own mlirAsyncRuntimeExecute.
-static ExecuteFn runtimeExecute = nullptr;
+/// The runtime's own mlirAsyncRuntimeAwaitAllInGroup.
+static AwaitGroupFn runtimeAwaitAllInGroup = nullptr;
 /// The call whose code this thread is running (tasks inherit it).
 static thread_local ThreadRecord *currentRecord = nullptr;
 /// Tasks started outside call() (invokePacked) that a worker has not yet
@@ -316,15 +449,27 @@ static void runRecordedTask(void *task) {
     --unrecordedPending;
 }
 
-/// What the compiled code calls for mlirAsyncRuntimeExecute: the runtime's,
+/// What the compiled code calls for mlirAsyncRuntimeExecute: MX's pool,
 /// noting which thread runs the task.
 static void executeRecorded(void *handle, ResumeFn resume) {
   if (currentRecord)
     currentRecord->begin();
   else
     ++unrecordedPending;
-  runtimeExecute(new RecordedTask{handle, resume, currentRecord},
-                 runRecordedTask);
+  TaskPool::get().submit(new RecordedTask{handle, resume, currentRecord},
+                         runRecordedTask);
+}
+
+/// What the compiled code calls for mlirAsyncRuntimeAwaitAllInGroup: spins
+/// while this call's tasks run, then the runtime's await (which returns at
+/// once when they are done, and blocks otherwise). The runtime's await stays
+/// the synchronization; the spin only saves the sleep and the wake-up.
+static void awaitAllInGroupSpinning(void *group) {
+  if (ThreadRecord *record = currentRecord)
+    spinUntil([&] { return record->isIdle(); });
+  else
+    spinUntil([] { return unrecordedPending.load() == 0; });
+  runtimeAwaitAllInGroup(group);
 }
 
 /// The async runtime's symbols (loaded once per process), with
@@ -351,15 +496,18 @@ getAsyncRuntimeSymbols(std::string &error) {
       return;
     }
     init(symbols);
-    runtimeExecute =
-        reinterpret_cast<ExecuteFn>(symbols.lookup("mlirAsyncRuntimeExecute"));
-    if (!runtimeExecute) {
+    runtimeAwaitAllInGroup = reinterpret_cast<AwaitGroupFn>(
+        symbols.lookup("mlirAsyncRuntimeAwaitAllInGroup"));
+    if (!symbols.lookup("mlirAsyncRuntimeExecute") || !runtimeAwaitAllInGroup) {
       loadError = std::string(MX_ASYNC_RUNTIME_PATH) +
-                  " exports no mlirAsyncRuntimeExecute";
+                  " exports no mlirAsyncRuntimeExecute or "
+                  "mlirAsyncRuntimeAwaitAllInGroup";
       return;
     }
     symbols["mlirAsyncRuntimeExecute"] =
         reinterpret_cast<void *>(&executeRecorded);
+    symbols["mlirAsyncRuntimeAwaitAllInGroup"] =
+        reinterpret_cast<void *>(&awaitAllInGroupSpinning);
   });
   if (!loadError.empty()) {
     error = loadError;
@@ -402,6 +550,7 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
     if (failed(symbols))
       return emitError(getModuleLoc(module)) << error;
     runtimeSymbols = std::move(*symbols);
+    TaskPool::get().ensureWorkers(compiled->threads - 1);
   }
   for (const std::string &name : options.bufferFunctions) {
     FailureOr<FunctionSignature> sig = addWrapper(module, name);
