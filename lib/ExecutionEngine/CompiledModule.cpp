@@ -265,14 +265,16 @@ using AwaitGroupFn = void (*)(void *);
 
 /// How long a thread spins for what it waits on (a task to run, a call's
 /// tasks to finish) before it sleeps: MX_THREAD_SPIN_US, in microseconds,
-/// default 1000; 0 sleeps at once. Sleeping and waking a thread costs tens of
+/// default 200; 0 sleeps at once. Sleeping and waking a thread costs tens of
 /// microseconds on a virtual machine (an idle vCPU is woken by an
 /// inter-processor interrupt), per panel and per call; back-to-back calls of
-/// a small kernel (a GEMV per layer) would pay it every time.
+/// a small kernel (a GEMV per layer) would pay it every time. Short, so that
+/// idle workers take little from another runtime's threads in the process
+/// (an OpenMP pool spins too).
 std::chrono::microseconds spinWindow() {
   static const std::chrono::microseconds window = [] {
     const char *env = std::getenv("MX_THREAD_SPIN_US");
-    long long us = 1000;
+    long long us = 200;
     if (env && *env) {
       char *end = nullptr;
       long long v = std::strtoll(env, &end, 10);
