@@ -682,8 +682,9 @@ void buildGemvBody(Emit &x, const MatmulSpec &spec, ValueRange args,
         scf::YieldOp::create(nb, nl, next);
       });
   // The block's rows straight-line, so that their loads are in flight
-  // together. The order of the products and adds is unchanged.
-  (void)loopUnrollFull(innerLoop);
+  // together; unrolled once the kernel is known to be new
+  // (unrollMarkedLoops). The order of the products and adds is unchanged.
+  innerLoop->setAttr(kUnrollFullAttrName, x.b.getUnitAttr());
   ValueRange threadSums = blocks.getResults();
 
   Value firstSlot = arith::CmpIOp::create(x.b, x.loc, arith::CmpIPredicate::ult,
@@ -740,6 +741,19 @@ void buildGemvBody(Emit &x, const MatmulSpec &spec, ValueRange args,
 }
 
 } // namespace
+
+void gpukernels::unrollMarkedLoops(Operation *root) {
+  SmallVector<scf::ForOp> marked;
+  root->walk([&](scf::ForOp loop) {
+    if (loop->hasAttr(kUnrollFullAttrName))
+      marked.push_back(loop);
+  });
+  for (scf::ForOp loop : marked) {
+    loop->removeAttr(kUnrollFullAttrName);
+    // A failure leaves the loop rolled: slower, the same result.
+    (void)loopUnrollFull(loop);
+  }
+}
 
 gpu::GPUFuncOp gpukernels::buildMatmulKernel(OpBuilder &b, Location loc,
                                              StringRef name,

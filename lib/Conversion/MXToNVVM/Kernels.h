@@ -37,6 +37,15 @@ constexpr int64_t kGemvMaxLanesPerRow = 8;
 /// The most warps of a gemv thread block (512 threads).
 constexpr int64_t kGemvMaxWarps = 16;
 
+/// Marks an scf.for of a kernel body to be unrolled fully once the kernel
+/// is kept: convert-mx-to-gpu builds every op's kernel and erases those equal
+/// to an earlier one, so unrolling only the kept ones saves building and
+/// comparing large bodies many times.
+constexpr llvm::StringLiteral kUnrollFullAttrName = "mx.unroll_full";
+
+/// Unrolls every loop under `root` marked with kUnrollFullAttrName.
+void unrollMarkedLoops(Operation *root);
+
 /// One block-scaled operand as a kernel sees it.
 struct OperandInfo {
   mxref::Format format;

@@ -754,6 +754,7 @@ struct ConvertMXToGPUPass
         plans[op].push_back(kernels.intern(s, "quantize_scales"));
         plans[op].push_back(kernels.intern(c, "quantize_codes"));
       }
+      unrollMarkedLoops(gpuModule);
       // convert-gpu-to-nvvm turns arith.minnumf/maxnumf into libdevice calls
       // (__nv_fminf), which need libdevice at link time; llvm.intr.minnum is
       // what arith-to-llvm makes of them on the CPU, and NVPTX selects it as
