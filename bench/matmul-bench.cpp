@@ -20,7 +20,7 @@
 //
 // Usage: mx-bench-matmul [--m=8,64,512] [--k=4096] [--n=14336]
 //                        [--passes=P] [--threads=T] [--check-cols=C]
-//                        [--target=host|avx512|avx2|generic]
+//                        [--target=host|avx512|avx512-vnni|avx2|avx2-vnni|generic]
 //                        [--plain-n=4096]
 //
 // The plain baselines lower to scalar loops (MX vectorizes only its own
@@ -440,7 +440,9 @@ int main(int argc, char **argv) {
           llvm::StringSwitch<std::optional<VectorTargetKind>>(a)
               .Case("host", VectorTargetKind::Host)
               .Case("avx512", VectorTargetKind::AVX512)
+              .Case("avx512-vnni", VectorTargetKind::AVX512VNNI)
               .Case("avx2", VectorTargetKind::AVX2)
+              .Case("avx2-vnni", VectorTargetKind::AVX2VNNI)
               .Case("generic", VectorTargetKind::Generic)
               .Default(std::nullopt);
       if (!t)
@@ -449,7 +451,8 @@ int main(int argc, char **argv) {
     } else {
       llvm::errs() << "usage: mx-bench-matmul [--m=8,64,512] [--k=K] [--n=N] "
                       "[--passes=P] [--threads=T] [--check-cols=C] "
-                      "[--target=host|avx512|avx2|generic] [--plain-n=N]\n";
+                      "[--target=host|avx512|avx512-vnni|avx2|avx2-vnni|"
+                      "generic] [--plain-n=N]\n";
       return 1;
     }
   }

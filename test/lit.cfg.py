@@ -67,6 +67,22 @@ def host_has_avx2():
         return False
 if host_has_avx2():
     config.available_features.add("x86-avx2")
+
+# A host with vpdpbusd on 256 bits (AVX512-VNNI with AVX512VL, or AVX-VNNI)
+# runs the integer-dot kernel of target=avx512-vnni / avx2-vnni.
+def host_has_vnni():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return ("avx_vnni" in flags or
+                            {"avx512_vnni", "avx512vl"} <= flags)
+    except OSError:
+        pass
+    return False
+if host_has_vnni():
+    config.available_features.add("x86-vnni")
 config.substitutions.append(
     ("%intdot", "true" if host_has_avx2() else "false"))
 

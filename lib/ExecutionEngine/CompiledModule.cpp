@@ -632,20 +632,35 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
   return compiled;
 }
 
+/// The CPU features each x86 intrinsic that MX emits (the mx_x86 ops) needs:
+/// any one of the alternatives, each a '+'-separated list of features.
+static ArrayRef<StringRef> featuresOfX86Intrinsic(StringRef name) {
+  static const StringRef avx2[] = {"avx2"};
+  static const StringRef vnni256[] = {"avx512vnni+avx512vl", "avxvnni"};
+  if (name.starts_with("llvm.x86.avx2."))
+    return avx2;
+  if (name == "llvm.x86.avx512.vpdpbusd.256")
+    return vnni256;
+  return {};
+}
+
 LogicalResult mx::verifyCPUFeatures(ModuleOp module,
                                     const llvm::StringMap<bool> &cpuFeatures) {
   bool ok = true;
   module.walk([&](LLVM::CallIntrinsicOp call) {
-    // "llvm.x86.avx2.pshuf.b" needs "avx2" (the only x86 extension MX emits
-    // intrinsics of: the mx_x86 ops).
-    StringRef name = call.getIntrin();
-    if (!name.consume_front("llvm.x86."))
+    ArrayRef<StringRef> alternatives = featuresOfX86Intrinsic(call.getIntrin());
+    if (alternatives.empty())
       return;
-    StringRef feature = name.split('.').first;
-    if (feature != "avx2" || cpuFeatures.lookup(feature))
+    auto has = [&](StringRef all) {
+      SmallVector<StringRef> features;
+      all.split(features, '+');
+      return llvm::all_of(features,
+                          [&](StringRef f) { return cpuFeatures.lookup(f); });
+    };
+    if (llvm::any_of(alternatives, has))
       return;
     call.emitError() << "'" << call.getIntrin() << "' needs the CPU feature '"
-                     << feature
+                     << llvm::join(alternatives, "' or '")
                      << "', which this CPU lacks (the x86 vector targets of "
                         "mx-cpu-pipeline emit it; use target=host or "
                         "target=generic)";

@@ -343,9 +343,10 @@ std::unique_ptr<Compiled> Compiled::compile(const Module &module,
     // A bad enum value is reported by llvm::cl on stderr, not in `errs`.
     std::string reason = llvm::StringRef(optionErrors).trim().str();
     if (reason.empty())
-      reason = "an unknown value (options: vectorize, table-lookup, "
-               "integer-dot, target=host|avx512|avx2|generic, "
-               "prefetch-distance, threads, outline-kernels)";
+      reason =
+          "an unknown value (options: vectorize, table-lookup, "
+          "integer-dot, target=host|avx512|avx512-vnni|avx2|avx2-vnni|generic, "
+          "prefetch-distance, threads, outline-kernels)";
     failure = {"invalid mx-cpu-pipeline options '" + options.pipelineOptions +
                "': " + reason};
     return nullptr;

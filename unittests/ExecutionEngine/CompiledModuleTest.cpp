@@ -486,3 +486,34 @@ TEST_F(Fixture, AVX2IntrinsicNeedsAVX2) {
                        "of mx-cpu-pipeline emit it; use target=host or "
                        "target=generic)");
 }
+
+const char *const kVNNICall = R"mlir(
+llvm.func @f(%acc: vector<8xi32>, %u: vector<32xi8>) -> vector<8xi32> {
+  %r = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"(%acc, %u, %u)
+      : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
+  llvm.return %r : vector<8xi32>
+}
+)mlir";
+
+// vpdpbusd ymm needs AVX512-VNNI with AVX512VL, or AVX-VNNI: AVX-512 alone
+// (Skylake-X) or VNNI without VL is an error.
+TEST_F(Fixture, VNNIIntrinsicNeedsVNNI) {
+  OwningOpRef<ModuleOp> module = parse(kVNNICall);
+  ASSERT_TRUE(module);
+  llvm::StringMap<bool> evex, vex, avx512, vnniNoVL;
+  evex["avx512vnni"] = evex["avx512vl"] = true;
+  vex["avxvnni"] = true;
+  avx512["avx512f"] = avx512["avx512vl"] = avx512["avx2"] = true;
+  vnniNoVL["avx512vnni"] = true;
+  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, evex)));
+  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, vex)));
+  EXPECT_TRUE(errors.empty());
+  EXPECT_TRUE(failed(verifyCPUFeatures(*module, avx512)));
+  EXPECT_TRUE(failed(verifyCPUFeatures(*module, vnniNoVL)));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0], "3:8: 'llvm.x86.avx512.vpdpbusd.256' needs the CPU "
+                       "feature 'avx512vnni+avx512vl' or 'avxvnni', which "
+                       "this CPU lacks (the x86 vector targets of "
+                       "mx-cpu-pipeline emit it; use target=host or "
+                       "target=generic)");
+}

@@ -67,7 +67,11 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     8-entry halves read the same way, one `vpermps` ymm each with AVX2,
     picked by code bit 3), `generic` (4
     lanes; bit-arithmetic decode, no intrinsics), or `host` (the default:
-    avx512 with avx512f, avx2 with avx2, else generic). With
+    avx512 with avx512f, avx2 with avx2, else generic). `avx512-vnni` and
+    `avx2-vnni` are those with VNNI's `vpdpbusd` (AVX512-VNNI with
+    AVX512VL, or AVX-VNNI), which the integer-dot kernel then uses instead
+    of `vpmaddubsw` + `vpmaddwd` + `vpaddd`; `host` picks them when the CPU
+    has the feature. With
     `table-lookup=false` FP4 operands use the bit arithmetic on any target.
 
     `panels=P` (P > 1) makes the vector matmul's outermost loop an
@@ -91,8 +95,13 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
                         "the host CPU's features"),
              clEnumValN(::mlir::mx::VectorTargetKind::AVX512, "avx512",
                         "16 lanes, FP4 table by per-lane dynamic extract"),
+             clEnumValN(::mlir::mx::VectorTargetKind::AVX512VNNI,
+                        "avx512-vnni",
+                        "avx512, the integer dot through vpdpbusd"),
              clEnumValN(::mlir::mx::VectorTargetKind::AVX2, "avx2",
                         "8 lanes, FP4 table in two halves"),
+             clEnumValN(::mlir::mx::VectorTargetKind::AVX2VNNI, "avx2-vnni",
+                        "avx2, the integer dot through VEX vpdpbusd"),
              clEnumValN(::mlir::mx::VectorTargetKind::Generic, "generic",
                         "4 lanes, FP4 by bit arithmetic, no intrinsics"))}]>,
     Option<"prefetchDistance", "prefetch-distance", "int64_t",

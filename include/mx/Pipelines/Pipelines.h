@@ -40,8 +40,12 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
       llvm::cl::values(
           clEnumValN(VectorTargetKind::Host, "host", "the host CPU"),
           clEnumValN(VectorTargetKind::AVX512, "avx512", "16 lanes"),
+          clEnumValN(VectorTargetKind::AVX512VNNI, "avx512-vnni",
+                     "avx512 and vpdpbusd in the integer dot"),
           clEnumValN(VectorTargetKind::AVX2, "avx2",
                      "8 lanes, FP4 table in two halves"),
+          clEnumValN(VectorTargetKind::AVX2VNNI, "avx2-vnni",
+                     "avx2 and VEX vpdpbusd in the integer dot"),
           clEnumValN(VectorTargetKind::Generic, "generic", "4 lanes"))};
   Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",

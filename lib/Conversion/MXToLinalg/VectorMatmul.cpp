@@ -59,10 +59,11 @@
 // table lookup into E2M1 value * 2 + 12 (unsigned, for vpmaddubsw),
 // transposed into 4-byte column groups by byte and word unpacks, and
 // multiplied by the four broadcast activation codes (vpmaddubsw, then
-// vpmaddwd to i32). 12 times the block's activation code sum, subtracted
-// once per block, removes the offset. The partial sums are then converted,
-// scaled and accumulated exactly as in the f32 nest, in the lane order the
-// unpacks leave (the final pass reorders it).
+// vpmaddwd to i32; one vpdpbusd with VNNI). The sums start at -12 times the
+// block's activation code sum (computed once per row and block before the
+// nest), which removes the offset. They are then converted, scaled and
+// accumulated exactly as in the f32 nest, in the lane order the unpacks
+// leave (the final pass reorders it).
 //
 // This nest is the GEMV (decode) kernel. From kBatchedMinRows rows on, the
 // entry hands the matmul to the register-blocked batched kernel
@@ -174,11 +175,17 @@ struct VectorMatmulEmitter {
   Value emitIntDotRows(OpBuilder &b, Value bt, Value j, Value col0,
                        ValueRange rowIdx, Value acc) const;
   /// The i32 sums over the block at k0 of (2 * value + 12) * code of the
-  /// chunk's nibbles `g` (0: even columns, 1: odd), in lane order: four
-  /// vectors (a loop per nibble keeps the accumulators in registers).
+  /// chunk's nibbles `g` (0: even columns, 1: odd), in lane order, each
+  /// started at its row's `init` (minus the table offset's share): four
+  /// vectors per row (a loop per nibble keeps the accumulators in
+  /// registers).
   SmallVector<Value> emitIntDotSums(OpBuilder &b, Value bt, Value k0,
                                     Value col0, ValueRange rowIdx,
-                                    int64_t g) const;
+                                    ValueRange init, int64_t g) const;
+  /// -12 * (the sum of the activation codes) of each row and K block, an
+  /// i32 tensor [batch, M, K / kb]: the table offset's share of every
+  /// chunk's sums, computed once instead of once per column chunk.
+  Value emitIntDotOffsets(OpBuilder &b) const;
   /// The rows of one column chunk for K block j (emitRow, or the
   /// integer-dot row tiles).
   Value emitRows(OpBuilder &b, Value bt, Value j, Value col0, Value acc,
@@ -221,8 +228,12 @@ struct VectorMatmulEmitter {
   /// multiplied by 2^8 instead (once per row and k, not once per vector):
   /// the same products, when no activation overflows (foldsE4M3Scale).
   bool foldE4M3 = false;
-  /// The integer-dot kernel: aCodes holds the lhs's INT8 codes.
+  /// The integer-dot kernel: aCodes holds the lhs's INT8 codes, aOffsets
+  /// the emitIntDotOffsets tensor.
   bool intDot = false;
+  Value aOffsets;
+  /// The integer dot through vpdpbusd (VectorTarget::dotAccumulate).
+  bool dotAccumulate = false;
   Value aCodes;
 };
 
@@ -236,8 +247,12 @@ void VectorMatmulEmitter::prefetch(OpBuilder &b, Value bt, Value kIdx,
                        prefetchDistance * step * bits / 8);
   ahead =
       arith::MinUIOp::create(b, loc, ahead, indexConst(b, loc, rowBytes - 1));
+  // Locality 2 (x86 prefetcht1: into L2, not L1): the GEMV reads each
+  // weight line once, and L1's few fill buffers would otherwise bound the
+  // misses in flight over a block's 32 rows (docs/Benchmarks.md, "Prefetch
+  // into L2").
   memref::PrefetchOp::create(b, loc, packedView, ValueRange{bt, kIdx, ahead},
-                             /*isWrite=*/false, /*localityHint=*/3,
+                             /*isWrite=*/false, /*localityHint=*/2,
                              /*isDataCache=*/true);
 }
 
@@ -367,9 +382,42 @@ Value VectorMatmulEmitter::emitRow(OpBuilder &b, Value bt, Value j, Value col0,
   return acc;
 }
 
+Value VectorMatmulEmitter::emitIntDotOffsets(OpBuilder &b) const {
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  int64_t blocks = k / kb;
+  Value offsets = createEmpty(b, loc, {batch, m, blocks}, i32);
+  Value scale =
+      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(-kIntDotOffset));
+  auto rows = scf::ForOp::create(
+      b, loc, indexConst(b, loc, 0), indexConst(b, loc, batch * m),
+      indexConst(b, loc, 1), ValueRange{offsets},
+      [&](OpBuilder &rb, Location, Value r, ValueRange rArgs) {
+        Value bt = divIdx(rb, loc, r, m), row = remIdx(rb, loc, r, m);
+        auto js = scf::ForOp::create(
+            rb, loc, indexConst(rb, loc, 0), indexConst(rb, loc, blocks),
+            indexConst(rb, loc, 1), rArgs,
+            [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
+              Value k0 = mulIdx(jb, loc, j, kb);
+              Value codes = readVector(jb, loc, VectorType::get({kb}, i8),
+                                       aCodes, ValueRange{bt, row, k0}, true);
+              Value wide = arith::ExtSIOp::create(
+                  jb, loc, VectorType::get({kb}, i32), codes);
+              Value sum = vector::ReductionOp::create(
+                  jb, loc, vector::CombiningKind::ADD, wide);
+              Value off = arith::MulIOp::create(jb, loc, sum, scale);
+              Value next = tensor::InsertOp::create(jb, loc, off, jArgs[0],
+                                                    ValueRange{bt, row, j});
+              scf::YieldOp::create(jb, loc, next);
+            });
+        scf::YieldOp::create(rb, loc, js.getResults());
+      });
+  return rows.getResult(0);
+}
+
 SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(OpBuilder &b, Value bt,
                                                        Value k0, Value col0,
                                                        ValueRange rowIdx,
+                                                       ValueRange init,
                                                        int64_t g) const {
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto v32i8 = VectorType::get({32}, i8);
@@ -390,8 +438,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(OpBuilder &b, Value bt,
   };
   Value low4 = splat(v32i8, 0x0F);
   Value four = splat(v32i8, 4);
-  Value ones = splat(v16i16, 1);
-  Value zero = splat(v8i32, 0);
+  Value ones = dotAccumulate ? Value() : splat(v16i16, 1);
   Value byteOff = divIdx(b, loc, col0, 2);
   int64_t numRows = rowIdx.size();
   // One op-creating call per statement: the IR must not depend on the
@@ -399,8 +446,11 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(OpBuilder &b, Value bt,
   Value kLo = indexConst(b, loc, 0);
   Value kHi = indexConst(b, loc, kb);
   Value kStep = indexConst(b, loc, 4);
+  SmallVector<Value> inits;
+  for (Value v : init)
+    inits.append(4, v);
   auto loop = scf::ForOp::create(
-      b, loc, kLo, kHi, kStep, SmallVector<Value>(4 * numRows, zero),
+      b, loc, kLo, kHi, kStep, inits,
       [&](OpBuilder &lb, Location, Value kk, ValueRange sums) {
         Value kIdx = arith::AddIOp::create(lb, loc, k0, kk);
         // Four K rows of 64 columns: the nibbles g through the table.
@@ -446,6 +496,11 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(OpBuilder &b, Value bt,
           Value tb = vector::BitCastOp::create(lb, loc, v32i8, tw);
           // One decoded vector, every output row of the tile.
           for (int64_t r = 0; r < numRows; ++r) {
+            if (dotAccumulate) {
+              next[4 * r + t] =
+                  x86DotBytesAccumulate(lb, loc, sums[4 * r + t], tb, acts[r]);
+              continue;
+            }
             Value s16 = x86MulAddBytes(lb, loc, tb, acts[r]);
             Value s32 = x86MulAddWords(lb, loc, s16, ones);
             next[4 * r + t] =
@@ -469,24 +524,19 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   // MXINT8): d = log2 of the unit.
   int64_t d = std::ilogb(0.5f * mxref::decodeElem(mxref::ElemKind::INT8, 1));
   bool e8m0Pair = bFormat.scale == mxref::ScaleKind::E8M0;
-  Value offset =
-      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(kIntDotOffset));
-  // Per output row: the table's offset times the block's activation codes,
-  // and the activation's block scale.
+  // Per output row: the sums start at minus the table's offset times the
+  // block's activation codes (so they end at the exact sum); the
+  // activation's block scale.
   struct RowTerms {
-    Value corr, aCode, aCode23, aNaN;
+    Value aCode, aCode23, aNaN;
   };
   SmallVector<RowTerms> terms;
+  SmallVector<Value> init;
   for (Value m : rowIdx) {
     RowTerms rt;
-    Value aBlock = readVector(b, loc, VectorType::get({kb}, i8), aCodes,
-                              ValueRange{bt, m, k0}, true);
-    Value aWide =
-        arith::ExtSIOp::create(b, loc, VectorType::get({kb}, i32), aBlock);
-    Value aSum =
-        vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, aWide);
-    Value corr = arith::MulIOp::create(b, loc, aSum, offset);
-    rt.corr = vector::BroadcastOp::create(b, loc, v8i32, corr);
+    Value off =
+        tensor::ExtractOp::create(b, loc, aOffsets, ValueRange{bt, m, j});
+    init.push_back(vector::BroadcastOp::create(b, loc, v8i32, off));
     Value aScale = tensor::ExtractOp::create(
         b, loc, aScales, ValueRange{bt, divIdx(b, loc, m, bm), j});
     rt.aCode = e.broadcast(e.toI32(aScale));
@@ -500,7 +550,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   Value scales64 = readVector(b, loc, VectorType::get({kIntDotCols}, i8),
                               bScales, ValueRange{bt, j, col0}, true);
   for (int64_t g = 0; g < 2; ++g) {
-    SmallVector<Value> sums = emitIntDotSums(b, bt, k0, col0, rowIdx, g);
+    SmallVector<Value> sums = emitIntDotSums(b, bt, k0, col0, rowIdx, init, g);
     for (int64_t t = 0; t < 4; ++t) {
       int64_t v = 4 * g + t;
       SmallVector<int64_t> lanes;
@@ -519,8 +569,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
         accCol = arith::SubIOp::create(b, loc, accCol, accCol0);
       for (auto [r, m] : llvm::enumerate(rowIdx)) {
         const RowTerms &rt = terms[r];
-        Value sum = arith::SubIOp::create(b, loc, sums[4 * r + t], rt.corr);
-        Value f = arith::SIToFPOp::create(b, loc, v8f32, sum);
+        Value f = arith::SIToFPOp::create(b, loc, v8f32, sums[4 * r + t]);
         Value scaled;
         if (e8m0Pair) {
           // Two exact power-of-two multiplies, the 2^d unit folded in.
@@ -744,7 +793,9 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     em.k = k;
     if (intDot) {
       em.intDot = true;
+      em.dotAccumulate = target.dotAccumulate;
       em.aCodes = to3D(b, loc, adaptor.getLhs()[0]);
+      em.aOffsets = em.emitIntDotOffsets(b);
     }
     // Prompts: the integer-dot kernel in cache-blocked order, compute-bound
     // (no prefetch).

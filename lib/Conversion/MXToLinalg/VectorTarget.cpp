@@ -28,9 +28,12 @@ using namespace mlir::mx::lowering::vec;
 VectorTargetKind VectorTarget::detectHost() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   if (features.lookup("avx512f"))
-    return VectorTargetKind::AVX512;
+    return features.lookup("avx512vnni") && features.lookup("avx512vl")
+               ? VectorTargetKind::AVX512VNNI
+               : VectorTargetKind::AVX512;
   if (features.lookup("avx2"))
-    return VectorTargetKind::AVX2;
+    return features.lookup("avxvnni") ? VectorTargetKind::AVX2VNNI
+                                      : VectorTargetKind::AVX2;
   return VectorTargetKind::Generic;
 }
 
@@ -39,13 +42,35 @@ VectorTarget VectorTarget::get(VectorTargetKind kind) {
   case VectorTargetKind::Host:
     return get(detectHost());
   case VectorTargetKind::AVX512:
-    return {16, FP4LookupStrategy::DynamicExtract, 32, /*byteDot=*/true,
+    return {16,
+            FP4LookupStrategy::DynamicExtract,
+            32,
+            /*byteDot=*/true,
+            /*dotAccumulate=*/false,
             /*halfConvert=*/true};
+  case VectorTargetKind::AVX512VNNI: {
+    VectorTarget t = get(VectorTargetKind::AVX512);
+    t.dotAccumulate = true;
+    return t;
+  }
   case VectorTargetKind::AVX2:
-    return {8, FP4LookupStrategy::HalfTables, 16, /*byteDot=*/true,
+    return {8,
+            FP4LookupStrategy::HalfTables,
+            16,
+            /*byteDot=*/true,
+            /*dotAccumulate=*/false,
             /*halfConvert=*/true};
+  case VectorTargetKind::AVX2VNNI: {
+    VectorTarget t = get(VectorTargetKind::AVX2);
+    t.dotAccumulate = true;
+    return t;
+  }
   case VectorTargetKind::Generic:
-    return {4, FP4LookupStrategy::None, 16, /*byteDot=*/false,
+    return {4,
+            FP4LookupStrategy::None,
+            16,
+            /*byteDot=*/false,
+            /*dotAccumulate=*/false,
             /*halfConvert=*/false};
   }
   llvm_unreachable("unknown vector target");
@@ -141,4 +166,9 @@ Value vec::x86MulAddBytes(OpBuilder &b, Location loc, Value u8, Value s8) {
 Value vec::x86MulAddWords(OpBuilder &b, Location loc, Value a, Value c) {
   return x86::MulAddWordsOp::create(b, loc,
                                     VectorType::get({8}, b.getI32Type()), a, c);
+}
+
+Value vec::x86DotBytesAccumulate(OpBuilder &b, Location loc, Value acc,
+                                 Value u8, Value s8) {
+  return x86::DotBytesAccumulateOp::create(b, loc, acc.getType(), acc, u8, s8);
 }

@@ -121,6 +121,10 @@ Value x86MulAddBytes(OpBuilder &b, Location loc, Value u8, Value s8);
 /// vpmaddwd ymm: vector<8xi32>, dword i = a[2i] * c[2i] + a[2i+1] *
 /// c[2i+1] (signed words).
 Value x86MulAddWords(OpBuilder &b, Location loc, Value a, Value c);
+/// vpdpbusd ymm: vector<8xi32>, dword i = acc[i] + the four products
+/// u8[4i + j] * s8[4i + j] (unsigned times signed bytes, no saturation).
+Value x86DotBytesAccumulate(OpBuilder &b, Location loc, Value acc, Value u8,
+                            Value s8);
 
 } // namespace vec
 } // namespace lowering

@@ -3,13 +3,38 @@
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2 integer-dot=false" | FileCheck %s --check-prefix=GENERIC
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" | FileCheck %s --check-prefix=RAGGED
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" --canonicalize | FileCheck %s --check-prefix=PROMPT
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni prefetch-distance=0" --canonicalize | FileCheck %s --check-prefix=VNNI
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2-vnni prefetch-distance=0" --canonicalize | FileCheck %s --check-prefix=VNNI
+// The x86 code (LLVM's x86 backend only, not the CPU): EVEX vpdpbusd with
+// AVX512-VNNI, VEX with AVX-VNNI, and no vpmaddubsw/vpmaddwd left.
+// RUN: mx-opt %s --mx-cpu-pipeline=target=avx512-vnni | mlir-translate --mlir-to-llvmir | \
+// RUN:   llc -O2 -mtriple=x86_64 -mattr=+avx512f,+avx512bw,+avx512vl,+avx512vnni | FileCheck %s --check-prefix=EVEX
+// RUN: mx-opt %s --mx-cpu-pipeline=target=avx2-vnni | mlir-translate --mlir-to-llvmir | \
+// RUN:   llc -O2 -mtriple=x86_64 -mattr=+avx2,+avxvnni | FileCheck %s --check-prefix=VEX
+// EVEX-NOT: vpmadd
+// EVEX: vpdpbusd %ymm{{[0-9]+}}, %ymm{{[0-9]+}}, %ymm{{[0-9]+}}
+// EVEX-NOT: vpmadd
+// VEX-NOT: vpmadd
+// VEX: {vex} vpdpbusd %ymm{{[0-9]+}}, %ymm{{[0-9]+}}, %ymm{{[0-9]+}}
+// VEX-NOT: vpmadd
+// The decode GEMV prefetches each weight row of the block into L2
+// (locality 2: prefetcht1), four chunks ahead.
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" | FileCheck %s --check-prefix=PREFETCH
+// RUN: mx-opt %s --mx-cpu-pipeline=target=avx2 | mlir-translate --mlir-to-llvmir | \
+// RUN:   llc -O2 -mtriple=x86_64 -mattr=+avx2 | FileCheck %s --check-prefix=PREFETCH-ASM
+// PREFETCH-LABEL: func.func @gemv(
+// PREFETCH-COUNT-4: memref.prefetch %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], read, locality<2>, data
+// PREFETCH-ASM-NOT: prefetcht0
+// PREFETCH-ASM: prefetcht1
+// PREFETCH-ASM-NOT: prefetcht0
 
 // The integer-dot GEMV (docs/Lowering.md, "Integer-dot GEMV"): MXINT8
 // codes against E2M1 codes looked up as 2 * value + 12, four K rows
 // transposed into dwords by byte and word unpacks, vpmaddubsw + vpmaddwd
-// into i32 sums per K block, 12 * (the block's activation code sum)
-// subtracted, then the E8M0 pair applied exactly (d = -7: the sums count
-// units of 2^-7) and the block added to the f32 accumulator.
+// into i32 sums per K block that start at -12 * (the block's activation
+// code sum, computed once per row and block before the nest), then the E8M0
+// pair applied exactly (d = -7: the sums count units of 2^-7) and the block
+// added to the f32 accumulator.
 
 // The f32 nest: a product table per row, no mx_x86 op.
 // GENERIC-LABEL: func.func @gemv(
@@ -23,16 +48,21 @@
 // CHECK-DAG: %[[LOW4:.*]] = arith.constant dense<15> : vector<32xi8>
 // CHECK-DAG: %[[FOUR:.*]] = arith.constant dense<4> : vector<32xi8>
 // CHECK-DAG: %[[ONES:.*]] = arith.constant dense<1> : vector<16xi16>
-// CHECK-DAG: %[[C12:.*]] = arith.constant 12 : i32
-// K blocks, outermost.
-// CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<1x1x64xf32>)
+// CHECK-DAG: %[[CM12:.*]] = arith.constant -12 : i32
+// The offsets, once per row and K block.
+// CHECK: %[[OFFS:.*]] = scf.for %[[JO:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[OT:.*]] = %{{.*}}) -> (tensor<1x1x2xi32>)
 // CHECK: %[[ABLOCK:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x64xi8>, vector<32xi8>
 // CHECK: %[[AWIDE:.*]] = arith.extsi %[[ABLOCK]] : vector<32xi8> to vector<32xi32>
 // CHECK: %[[ASUM:.*]] = vector.reduction <add>, %[[AWIDE]] : vector<32xi32> into i32
-// CHECK: %[[CORR:.*]] = arith.muli %[[ASUM]], %[[C12]] : i32
-// CHECK: %[[CORRV:.*]] = vector.broadcast %[[CORR]] : i32 to vector<8xi32>
-// The even columns (low nibbles): four K rows per step.
-// CHECK: %[[SUMS:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[S0:.*]] = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// CHECK: %[[CORR:.*]] = arith.muli %[[ASUM]], %[[CM12]] : i32
+// CHECK: tensor.insert %[[CORR]] into %[[OT]][%{{.*}}, %{{.*}}, %[[JO]]] : tensor<1x1x2xi32>
+// K blocks, outermost.
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<1x1x64xf32>)
+// CHECK: %[[OFF:.*]] = tensor.extract %[[OFFS]][%{{.*}}, %{{.*}}, %[[J]]] : tensor<1x1x2xi32>
+// CHECK: %[[OFFV:.*]] = vector.broadcast %[[OFF]] : i32 to vector<8xi32>
+// The even columns (low nibbles): four K rows per step, the sums starting
+// at the offset.
+// CHECK: %[[SUMS:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[S0:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]]) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
 // CHECK: %[[R0:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
 // CHECK: %[[N0:.*]] = arith.andi %[[R0]], %[[LOW4]] : vector<32xi8>
 // CHECK: %[[T0:.*]] = mx_x86.pshufb %[[TABLE]], %[[N0]] : vector<32xi8>
@@ -57,8 +87,8 @@
 // CHECK: scf.yield
 // The first vector's lanes are columns 0, 2, 4, 6, 32, 34, 36, 38.
 // CHECK: %[[SC:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 2, 4, 6, 32, 34, 36, 38] : vector<64xi8>, vector<64xi8>
-// CHECK: %[[SUM:.*]] = arith.subi %[[SUMS]]#0, %[[CORRV]] : vector<8xi32>
-// CHECK: %[[F:.*]] = arith.sitofp %[[SUM]] : vector<8xi32> to vector<8xf32>
+// CHECK-NOT: arith.subi
+// CHECK: %[[F:.*]] = arith.sitofp %[[SUMS]]#0 : vector<8xi32> to vector<8xf32>
 // CHECK: %[[X1:.*]] = arith.mulf %[[F]], %{{.*}} : vector<8xf32>
 // CHECK: %[[X2:.*]] = arith.mulf %[[X1]], %{{.*}} : vector<8xf32>
 // CHECK: %[[BLK:.*]] = arith.select %{{.*}}, %{{.*}}, %[[X2]] : vector<8xi1>, vector<8xf32>
@@ -71,6 +101,25 @@
 // Back to column order.
 // CHECK: %[[CHUNK:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x64xf32>, vector<64xf32>
 // CHECK: vector.shuffle %[[CHUNK]], %[[CHUNK]] [0, 32, 1, 33, 2, 34, 3, 35, 8, 40, 9, 41, 10, 42, 11, 43, 16, 48, 17, 49, 18, 50, 19, 51, 24, 56, 25, 57, 26, 58, 27, 59, 4, 36, 5, 37, 6, 38, 7, 39, 12, 44, 13, 45, 14, 46, 15, 47, 20, 52, 21, 53, 22, 54, 23, 55, 28, 60, 29, 61, 30, 62, 31, 63] : vector<64xf32>, vector<64xf32>
+// With VNNI each decoded vector and broadcast activation word go into one
+// vpdpbusd that adds the four byte products to the running i32 sum; the
+// rest of the nest is the same.
+// VNNI-LABEL: func.func @gemv(
+// VNNI-NOT: mx_x86.pmadd
+// VNNI-NOT: dense<1> : vector<16xi16>
+// VNNI: %[[SUMS:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[S0:.*]] = %{{.*}}, %[[S1:.*]] = %{{.*}}, %[[S2:.*]] = %{{.*}}, %[[S3:.*]] = %{{.*}}) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// VNNI-COUNT-4: mx_x86.pshufb
+// VNNI: %[[AB:.*]] = vector.broadcast %{{.*}} : i32 to vector<8xi32>
+// VNNI: %[[AALL:.*]] = vector.bitcast %[[AB]] : vector<8xi32> to vector<32xi8>
+// VNNI: %[[D0:.*]] = vector.bitcast %{{.*}} : vector<16xi16> to vector<32xi8>
+// VNNI: %[[N0:.*]] = mx_x86.vpdpbusd %[[S0]], %[[D0]], %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI: %[[N1:.*]] = mx_x86.vpdpbusd %[[S1]], %{{.*}}, %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI: %[[N2:.*]] = mx_x86.vpdpbusd %[[S2]], %{{.*}}, %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI: %[[N3:.*]] = mx_x86.vpdpbusd %[[S3]], %{{.*}}, %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI-NEXT: scf.yield %[[N0]], %[[N1]], %[[N2]], %[[N3]] : vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>
+// VNNI: arith.sitofp %[[SUMS]]#0 : vector<8xi32> to vector<8xf32>
+// VNNI-NOT: mx_x86.pmadd
+// VNNI: return
 func.func @gemv(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp4, block = [32, 1]>) -> tensor<1x64xf32> {
   %r = mx.matmul %a, %w : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
   return %r : tensor<1x64xf32>

@@ -1,6 +1,6 @@
 // RUN: mx-opt %s --convert-mx-x86-to-llvm | FileCheck %s --implicit-check-not=mx_x86
 
-// Each mx_x86 op becomes its AVX2 intrinsic, operands and types unchanged.
+// Each mx_x86 op becomes its x86 intrinsic, operands and types unchanged.
 
 // CHECK-LABEL: func.func @ops(
 // CHECK-SAME: %[[T:.*]]: vector<32xi8>, %[[I:.*]]: vector<32xi8>, %[[A:.*]]: vector<32xi8>, %[[O:.*]]: vector<16xi16>
@@ -13,5 +13,17 @@ func.func @ops(%t: vector<32xi8>, %i: vector<32xi8>, %a: vector<32xi8>,
   %s = mx_x86.pshufb %t, %i : vector<32xi8>
   %w = mx_x86.pmaddubsw %s, %a : vector<32xi8> -> vector<16xi16>
   %d = mx_x86.pmaddwd %w, %o : vector<16xi16> -> vector<8xi32>
+  return %d : vector<8xi32>
+}
+
+// vpdpbusd: the 256-bit VNNI intrinsic (EVEX with AVX512-VNNI and AVX512VL,
+// VEX with AVX-VNNI; LLVM picks the encoding from the CPU's features).
+// CHECK-LABEL: func.func @dot(
+// CHECK-SAME: %[[ACC:.*]]: vector<8xi32>, %[[U:.*]]: vector<32xi8>, %[[S:.*]]: vector<32xi8>
+// CHECK: %[[D:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"(%[[ACC]], %[[U]], %[[S]]) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
+// CHECK: return %[[D]]
+func.func @dot(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>)
+    -> vector<8xi32> {
+  %d = mx_x86.vpdpbusd %acc, %u, %s : vector<8xi32>, vector<32xi8>
   return %d : vector<8xi32>
 }

@@ -22,3 +22,19 @@ func.func @mismatch(%a: vector<16xi16>, %b: vector<32xi8>) -> vector<8xi32> {
   %d = "mx_x86.pmaddwd"(%a, %b) : (vector<16xi16>, vector<32xi8>) -> vector<8xi32>
   return %d : vector<8xi32>
 }
+
+// -----
+
+func.func @dot_acc(%acc: vector<16xi32>, %u: vector<32xi8>) -> vector<16xi32> {
+  // expected-error @+1 {{op operand #0 must be vector of 32-bit signless integer values of length 8}}
+  %d = "mx_x86.vpdpbusd"(%acc, %u, %u) : (vector<16xi32>, vector<32xi8>, vector<32xi8>) -> vector<16xi32>
+  return %d : vector<16xi32>
+}
+
+// -----
+
+func.func @dot_bytes(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<8xi32>) -> vector<8xi32> {
+  // expected-error @+1 {{op operand #2 must be vector of 8-bit signless integer values of length 32}}
+  %d = "mx_x86.vpdpbusd"(%acc, %u, %s) : (vector<8xi32>, vector<32xi8>, vector<8xi32>) -> vector<8xi32>
+  return %d : vector<8xi32>
+}

@@ -14,3 +14,13 @@ func.func @ops(%t: vector<32xi8>, %i: vector<32xi8>, %a: vector<32xi8>,
   %d = mx_x86.pmaddwd %w, %o : vector<16xi16> -> vector<8xi32>
   return %d : vector<8xi32>
 }
+
+// CHECK-LABEL: func.func @dot(
+// CHECK: %[[D:.*]] = mx_x86.vpdpbusd %{{.*}}, %{{.*}}, %{{.*}} : vector<8xi32>, vector<32xi8>
+// CHECK: mx_x86.vpdpbusd %[[D]], %{{.*}}, %{{.*}} : vector<8xi32>, vector<32xi8>
+func.func @dot(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>)
+    -> vector<8xi32> {
+  %d = mx_x86.vpdpbusd %acc, %u, %s : vector<8xi32>, vector<32xi8>
+  %e = mx_x86.vpdpbusd %d, %s, %u : vector<8xi32>, vector<32xi8>
+  return %e : vector<8xi32>
+}

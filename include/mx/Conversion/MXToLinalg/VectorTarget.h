@@ -21,10 +21,12 @@ namespace mx {
 
 /// The `target` option of convert-mx-to-linalg and mx-cpu-pipeline.
 enum class VectorTargetKind {
-  Host,    ///< derived from the host CPU's features
-  AVX512,  ///< 16 lanes, FP4 table by per-lane dynamic extract (vpermps zmm)
-  AVX2,    ///< 8 lanes, FP4 table in two halves (two vpermps ymm)
-  Generic, ///< 4 lanes (SSE/NEON sized), FP4 by bit arithmetic
+  Host,       ///< derived from the host CPU's features
+  AVX512,     ///< 16 lanes, FP4 table by per-lane dynamic extract (vpermps zmm)
+  AVX512VNNI, ///< AVX512 plus AVX512-VNNI (vpdpbusd) in the integer dot
+  AVX2,       ///< 8 lanes, FP4 table in two halves (two vpermps ymm)
+  AVX2VNNI,   ///< AVX2 plus AVX-VNNI (VEX vpdpbusd) in the integer dot
+  Generic,    ///< 4 lanes (SSE/NEON sized), FP4 by bit arithmetic
 };
 
 /// How an FP4 matmul operand reads f32(a * value(code)) for its codes.
@@ -50,6 +52,10 @@ struct VectorTarget {
   /// machines all have AVX2, set it; LLVM cannot select these intrinsics
   /// elsewhere.
   bool byteDot = false;
+  /// With byteDot: one vpdpbusd (AVX512-VNNI with AVX512VL, or AVX-VNNI)
+  /// multiplies four byte pairs and adds them to an i32 accumulator, where
+  /// plain AVX2 needs vpmaddubsw, vpmaddwd and vpaddd.
+  bool dotAccumulate = false;
   /// f16 vectors convert to f32 in hardware (x86 F16C, which every AVX2
   /// machine has): E4M3/E5M2 weights decode through f16
   /// (CodecEmitter::decodeFP8ViaHalf) in the vector matmul kernels.
@@ -57,7 +63,8 @@ struct VectorTarget {
 
   /// The description of `kind` (Host resolved by detectHost).
   static VectorTarget get(VectorTargetKind kind);
-  /// AVX512 with avx512f, AVX2 with avx2, Generic otherwise.
+  /// AVX512 with avx512f (AVX512VNNI when avx512vnni and avx512vl too),
+  /// AVX2 with avx2 (AVX2VNNI when avxvnni too), Generic otherwise.
   static VectorTargetKind detectHost();
 };
 

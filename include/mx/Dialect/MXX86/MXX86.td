@@ -15,10 +15,11 @@ def MXX86_Dialect : Dialect {
   let cppNamespace = "::mlir::mx::x86";
   let summary = "The x86 byte instructions of MX's integer-dot CPU kernels";
   let description = [{
-    Three AVX2 instructions that the integer-dot GEMV of
+    The x86 instructions that the integer-dot GEMV of
     `convert-mx-to-linalg{vectorize}` needs and that neither upstream's
-    `x86vector` dialect nor generic vector IR provides: a byte table lookup
-    and the two integer multiply-adds. They are pure value ops on
+    `x86vector` dialect nor generic vector IR provides: a byte table lookup,
+    AVX2's two integer multiply-adds and VNNI's byte dot product with
+    accumulate. They are pure value ops on
     256-bit vectors, so they live beside tensors and bufferization (an
     `llvm.call_intrinsic` there has unknown memory effects, which the buffer
     deallocation pipeline rejects); `convert-mx-x86-to-llvm` turns each into
@@ -84,6 +85,32 @@ def MXX86_MulAddWordsOp : MXX86_Op<"pmaddwd", [AllTypesMatch<["a", "b"]>]> {
                        VectorOfLengthAndType<[16], [I16]>:$b);
   let results = (outs VectorOfLengthAndType<[8], [I32]>:$result);
   let assemblyFormat = "$a `,` $b attr-dict `:` type($a) `->` type($result)";
+}
+
+def MXX86_DotBytesAccumulateOp
+    : MXX86_Op<"vpdpbusd", [AllTypesMatch<["acc", "result"]>,
+                            AllTypesMatch<["u", "s"]>]> {
+  let summary = "vpdpbusd ymm: four unsigned times signed byte products "
+                "added to each i32";
+  let description = [{
+    Dword `i` is `acc[i] + u[4i] * s[4i] + ... + u[4i+3] * s[4i+3]`, `u`
+    read as unsigned and `s` as signed bytes, in i32 without saturation
+    (wrapping, which MX's sums never reach). AVX512-VNNI with AVX512VL
+    (EVEX) or AVX-VNNI (VEX) has it; `mx-run` rejects a module that holds it
+    on a CPU with neither.
+
+    ```mlir
+    %d = mx_x86.vpdpbusd %acc, %u, %s : vector<8xi32>, vector<32xi8>
+    ```
+  }];
+  let intrinsic = "llvm.x86.avx512.vpdpbusd.256";
+  let arguments = (ins VectorOfLengthAndType<[8], [I32]>:$acc,
+                       VectorOfLengthAndType<[32], [I8]>:$u,
+                       VectorOfLengthAndType<[32], [I8]>:$s);
+  let results = (outs VectorOfLengthAndType<[8], [I32]>:$result);
+  let assemblyFormat = [{
+    $acc `,` $u `,` $s attr-dict `:` type($acc) `,` type($u)
+  }];
 }
 
 #endif // MX_DIALECT_MXX86_MXX86_TD
