@@ -257,10 +257,12 @@ struct MmaMatmul {
   SmallVector<Value> nativeStep(Value k0, ValueRange acc) {
     SmallVector<Value> a, bRegs;
     fragments(k0, a, bRegs);
-    NVVM::ScaleVecSize vec;
+    // Mxf8f6f4X1 unless the switch says otherwise (initialized: GCC cannot
+    // see that the switch covers every flavour).
+    NVVM::ScaleVecSize vec = NVVM::ScaleVecSize::X1;
     NVVM::BlockScaleFormat fmt = NVVM::BlockScaleFormat::UE8M0;
-    NVVM::MMABlockScaleKind kind;
-    int64_t blocks, blockK;
+    NVVM::MMABlockScaleKind kind = NVVM::MMABlockScaleKind::MXF8F6F4;
+    int64_t blocks = 1, blockK = 32;
     switch (spec.flavour) {
     case BlockScaleFlavour::Mxf4X2:
       vec = NVVM::ScaleVecSize::X2;
