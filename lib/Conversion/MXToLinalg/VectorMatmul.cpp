@@ -231,10 +231,9 @@ struct VectorMatmulEmitter {
   /// The integer-dot kernel: aCodes holds the lhs's INT8 codes, aOffsets
   /// the emitIntDotOffsets tensor.
   bool intDot = false;
-  Value aOffsets;
+  Value aCodes, aOffsets;
   /// The integer dot through vpdpbusd (VectorTarget::dotAccumulate).
   bool dotAccumulate = false;
-  Value aCodes;
 };
 
 } // namespace
