@@ -206,6 +206,11 @@ struct VectorMatmulEmitter {
                 int64_t step) const;
   /// Back to column order, times the tensor scale g when given.
   Value emitOutput(OpBuilder &b, Value scratch, Value g) const;
+  /// for each output row r (batch * M of them, bt = r / M, row = r % M):
+  /// for i in [0, ub) step `step`: t = body(bt, row, i, t); from `init`.
+  Value emitRowSteps(
+      OpBuilder &b, Value init, int64_t ub, int64_t step,
+      function_ref<Value(OpBuilder &, Value, Value, Value, Value)> body) const;
 
   VectorType f32v() const {
     return VectorType::get({sc.lanes}, Float32Type::get(ctx));
@@ -387,30 +392,20 @@ Value VectorMatmulEmitter::emitIntDotOffsets(OpBuilder &b) const {
   Value offsets = createEmpty(b, loc, {batch, m, blocks}, i32);
   Value scale =
       arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(-kIntDotOffset));
-  auto rows = scf::ForOp::create(
-      b, loc, indexConst(b, loc, 0), indexConst(b, loc, batch * m),
-      indexConst(b, loc, 1), ValueRange{offsets},
-      [&](OpBuilder &rb, Location, Value r, ValueRange rArgs) {
-        Value bt = divIdx(rb, loc, r, m), row = remIdx(rb, loc, r, m);
-        auto js = scf::ForOp::create(
-            rb, loc, indexConst(rb, loc, 0), indexConst(rb, loc, blocks),
-            indexConst(rb, loc, 1), rArgs,
-            [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
-              Value k0 = mulIdx(jb, loc, j, kb);
-              Value codes = readVector(jb, loc, VectorType::get({kb}, i8),
-                                       aCodes, ValueRange{bt, row, k0}, true);
-              Value wide = arith::ExtSIOp::create(
-                  jb, loc, VectorType::get({kb}, i32), codes);
-              Value sum = vector::ReductionOp::create(
-                  jb, loc, vector::CombiningKind::ADD, wide);
-              Value off = arith::MulIOp::create(jb, loc, sum, scale);
-              Value next = tensor::InsertOp::create(jb, loc, off, jArgs[0],
-                                                    ValueRange{bt, row, j});
-              scf::YieldOp::create(jb, loc, next);
-            });
-        scf::YieldOp::create(rb, loc, js.getResults());
+  return emitRowSteps(
+      b, offsets, blocks, 1,
+      [&](OpBuilder &jb, Value bt, Value row, Value j, Value offsets) {
+        Value k0 = mulIdx(jb, loc, j, kb);
+        Value codes = readVector(jb, loc, VectorType::get({kb}, i8), aCodes,
+                                 ValueRange{bt, row, k0}, true);
+        Value wide =
+            arith::ExtSIOp::create(jb, loc, VectorType::get({kb}, i32), codes);
+        Value sum = vector::ReductionOp::create(
+            jb, loc, vector::CombiningKind::ADD, wide);
+        Value off = arith::MulIOp::create(jb, loc, sum, scale);
+        return Value(tensor::InsertOp::create(jb, loc, off, offsets,
+                                              ValueRange{bt, row, j}));
       });
-  return rows.getResult(0);
 }
 
 SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(OpBuilder &b, Value bt,
@@ -687,18 +682,24 @@ Value VectorMatmulEmitter::emitOutput(OpBuilder &b, Value scratch,
     return writeVector(cb, loc, v, out, ValueRange{bt, row, col}, outInBounds);
   };
   Value out = createEmpty(b, loc, {batch, m, n}, Float32Type::get(ctx));
+  return emitRowSteps(b, out, nPad, chunkCols(1), column);
+}
+
+Value VectorMatmulEmitter::emitRowSteps(
+    OpBuilder &b, Value init, int64_t ub, int64_t step,
+    function_ref<Value(OpBuilder &, Value, Value, Value, Value)> body) const {
   auto rows = scf::ForOp::create(
       b, loc, indexConst(b, loc, 0), indexConst(b, loc, batch * m),
-      indexConst(b, loc, 1), ValueRange{out},
+      indexConst(b, loc, 1), ValueRange{init},
       [&](OpBuilder &rb, Location, Value r, ValueRange rArgs) {
         Value bt = divIdx(rb, loc, r, m), row = remIdx(rb, loc, r, m);
-        auto cols = scf::ForOp::create(
-            rb, loc, indexConst(rb, loc, 0), indexConst(rb, loc, nPad),
-            indexConst(rb, loc, chunkCols(1)), rArgs,
-            [&](OpBuilder &cb, Location, Value col, ValueRange cArgs) {
-              scf::YieldOp::create(cb, loc, column(cb, bt, row, col, cArgs[0]));
+        auto steps = scf::ForOp::create(
+            rb, loc, indexConst(rb, loc, 0), indexConst(rb, loc, ub),
+            indexConst(rb, loc, step), rArgs,
+            [&](OpBuilder &sb, Location, Value i, ValueRange sArgs) {
+              scf::YieldOp::create(sb, loc, body(sb, bt, row, i, sArgs[0]));
             });
-        scf::YieldOp::create(rb, loc, cols.getResults());
+        scf::YieldOp::create(rb, loc, steps.getResults());
       });
   return rows.getResult(0);
 }
