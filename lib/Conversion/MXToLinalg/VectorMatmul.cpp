@@ -521,11 +521,29 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   // Per output row: the sums start at minus the table's offset times the
   // block's activation codes (so they end at the exact sum); the
   // activation's block scale.
+  // The block terms have a short form, (S * w) * 2^(ca-127), one rounding
+  // as the reference's ldexp, when the first product is exact and the
+  // activation's scale is E8M0 (2^(ca-127) is an f32 for every code; NaN
+  // for 255 stays NaN, 0x7FC00000, through the product):
+  // * E8M0 weights: w = 2^(cb-127+d). S * w is exact while the code cb is
+  //   in [1, kShortMaxCode]: S converts exactly (below 2^24), and S * w is
+  //   a multiple of 2^-148 (cb >= 1, d >= -22) below 2^127 (cb <= 230).
+  //   Real weights' codes are near 127; a chunk with any other code (0,
+  //   above 230, NaN) takes scaleByE8M0Pair's clamps.
+  // * UE4M3 weights: w = u * 2^d, u the scale's value (4 significant bits),
+  //   so S * w has at most 23 and lies in [2^-16, 2^21]: always exact. A
+  //   chunk with a NaN code takes applyMatmulBlockScales.
+  // Where both forms apply they agree bit for bit.
+  constexpr int64_t kShortMaxCode = 230;
+  bool shortForm = aScaleKind == mxref::ScaleKind::E8M0 &&
+                   (e8m0Pair ? d <= 0 && d >= -22
+                             : bFormat.scale == mxref::ScaleKind::UE4M3);
   struct RowTerms {
-    Value aCode, aCode23, aNaN;
+    Value aCode, aCode23, aNaN, aPow;
   };
   SmallVector<RowTerms> terms;
   SmallVector<Value> init;
+  CodecEmitter s(b, loc, b.getF32Type());
   for (Value m : rowIdx) {
     RowTerms rt;
     Value off =
@@ -538,13 +556,42 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
       rt.aCode23 = e.shl(rt.aCode, e.i32(23));
       rt.aNaN = e.eq(rt.aCode, e.i32(255));
     }
+    if (shortForm) {
+      // 2^(ca-127), exact also for ca = 0 (2^-127, subnormal), or NaN.
+      Value ca = s.toI32(aScale);
+      rt.aPow = e.broadcast(s.select(s.eq(ca, s.i32(255)),
+                                     s.f32Bits(0x7fc00000), s.decodeE8M0(ca)));
+    }
     terms.push_back(rt);
   }
   Value unit = e8m0Pair ? Value() : e.f32(std::ldexp(1.0f, d));
-  Value scales64 = readVector(b, loc, VectorType::get({kIntDotCols}, i8),
-                              bScales, ValueRange{bt, j, col0}, true);
-  for (int64_t g = 0; g < 2; ++g) {
-    SmallVector<Value> sums = emitIntDotSums(b, bt, k0, col0, rowIdx, init, g);
+  auto v64i8 = VectorType::get({kIntDotCols}, i8);
+  Value scales64 =
+      readVector(b, loc, v64i8, bScales, ValueRange{bt, j, col0}, true);
+  Value shortTerms;
+  if (shortForm) {
+    auto splat = [&](uint64_t c) -> Value {
+      return arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(v64i8, b.getIntegerAttr(i8, APInt(8, c))));
+    };
+    Value ok;
+    if (e8m0Pair) {
+      // cb in [1, 230] <=> cb - 1 (wrapping) <u 230.
+      Value dec = arith::SubIOp::create(b, loc, scales64, splat(1));
+      ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, dec,
+                                 splat(kShortMaxCode));
+    } else {
+      Value low7 = arith::AndIOp::create(b, loc, scales64, splat(0x7f));
+      ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, low7,
+                                 splat(0x7f));
+    }
+    shortTerms =
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::AND, ok);
+  }
+  // The block terms of the four vectors of nibble group g added into acc.
+  auto addTerms = [&](int64_t g, ArrayRef<Value> sums, bool isShort,
+                      Value acc) {
     for (int64_t t = 0; t < 4; ++t) {
       int64_t v = 4 * g + t;
       SmallVector<int64_t> lanes;
@@ -553,10 +600,20 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
       Value codes8 =
           vector::ShuffleOp::create(b, loc, scales64, scales64, lanes);
       Value bCode = arith::ExtUIOp::create(b, loc, v8i32, codes8);
-      Value bCode23, bNaN;
+      Value bCode23, bNaN, w;
       if (e8m0Pair) {
         bCode23 = e.shl(bCode, e.i32(23));
-        bNaN = e.eq(bCode, e.i32(255));
+        if (isShort)
+          w = arith::MulFOp::create(b, loc, e.floatOf(bCode23),
+                                    e.f32(std::ldexp(1.0f, d)));
+        else
+          bNaN = e.eq(bCode, e.i32(255));
+      } else if (isShort) {
+        // u * 2^d: the 7 code bits at f32 bit 20 are u * 2^-120 (normal or
+        // subnormal), so one exact multiply by 2^(120+d).
+        w = arith::MulFOp::create(
+            b, loc, e.floatOf(e.shl(e.andI(bCode, e.i32(0x7f)), e.i32(20))),
+            e.f32(std::ldexp(1.0f, 120 + d)));
       }
       Value accCol = addIdx(b, loc, col0, 8 * v);
       if (accCol0)
@@ -565,7 +622,10 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
         const RowTerms &rt = terms[r];
         Value f = arith::SIToFPOp::create(b, loc, v8f32, sums[4 * r + t]);
         Value scaled;
-        if (e8m0Pair) {
+        if (isShort) {
+          Value exact = arith::MulFOp::create(b, loc, f, w);
+          scaled = arith::MulFOp::create(b, loc, exact, rt.aPow);
+        } else if (e8m0Pair) {
           // Two exact power-of-two multiplies, the 2^d unit folded in.
           Value nan = arith::OrIOp::create(b, loc, rt.aNaN, bNaN);
           scaled = scaleByE8M0Pair(e, f, rt.aCode23, bCode23, nan, d);
@@ -581,6 +641,23 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
         acc = writeVector(b, loc, sumF, acc, at, true);
       }
     }
+    return acc;
+  };
+  for (int64_t g = 0; g < 2; ++g) {
+    SmallVector<Value> sums = emitIntDotSums(b, bt, k0, col0, rowIdx, init, g);
+    if (!shortTerms) {
+      acc = addTerms(g, sums, /*isShort=*/false, acc);
+      continue;
+    }
+    auto ifOp = scf::IfOp::create(b, loc, TypeRange{acc.getType()}, shortTerms,
+                                  /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    scf::YieldOp::create(b, loc, addTerms(g, sums, /*isShort=*/true, acc));
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    scf::YieldOp::create(b, loc, addTerms(g, sums, /*isShort=*/false, acc));
+    b.setInsertionPointAfter(ifOp);
+    acc = ifOp.getResult(0);
   }
   return acc;
 }

@@ -5,6 +5,7 @@
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" --canonicalize | FileCheck %s --check-prefix=PROMPT
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni prefetch-distance=0" --canonicalize | FileCheck %s --check-prefix=VNNI
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2-vnni prefetch-distance=0" --canonicalize | FileCheck %s --check-prefix=VNNI
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni prefetch-distance=0" --canonicalize | FileCheck %s --check-prefix=NVSHORT
 // The x86 code (LLVM's x86 backend only, not the CPU): EVEX vpdpbusd with
 // AVX512-VNNI, VEX with AVX-VNNI, and no vpmaddubsw/vpmaddwd left.
 // RUN: mx-opt %s --mx-cpu-pipeline=target=avx512-vnni | mlir-translate --mlir-to-llvmir | \
@@ -49,6 +50,10 @@
 // CHECK-DAG: %[[FOUR:.*]] = arith.constant dense<4> : vector<32xi8>
 // CHECK-DAG: %[[ONES:.*]] = arith.constant dense<1> : vector<16xi16>
 // CHECK-DAG: %[[CM12:.*]] = arith.constant -12 : i32
+// CHECK-DAG: %[[ONE8:.*]] = arith.constant dense<1> : vector<64xi8>
+// CHECK-DAG: %[[C230:.*]] = arith.constant dense<-26> : vector<64xi8>
+// CHECK-DAG: %[[UNITV:.*]] = arith.constant dense<7.812500e-03> : vector<8xf32>
+// CHECK-DAG: %[[QNAN:.*]] = arith.constant 0x7FC00000 : f32
 // The offsets, once per row and K block.
 // CHECK: %[[OFFS:.*]] = scf.for %[[JO:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[OT:.*]] = %{{.*}}) -> (tensor<1x1x2xi32>)
 // CHECK: %[[ABLOCK:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x64xi8>, vector<32xi8>
@@ -60,6 +65,16 @@
 // CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<1x1x64xf32>)
 // CHECK: %[[OFF:.*]] = tensor.extract %[[OFFS]][%{{.*}}, %{{.*}}, %[[J]]] : tensor<1x1x2xi32>
 // CHECK: %[[OFFV:.*]] = vector.broadcast %[[OFF]] : i32 to vector<8xi32>
+// The activation's block scale as one power of two, 2^(ca-127), or NaN for
+// code 255.
+// CHECK: %[[APOW:.*]] = arith.select %{{.*}}, %[[QNAN]], %{{.*}} : f32
+// CHECK: %[[APOWV:.*]] = vector.broadcast %[[APOW]] : f32 to vector<8xf32>
+// Whether the chunk's 64 weight scale codes are all in [1, 230] (code - 1
+// <u 230): then the block terms take the short form.
+// CHECK: %[[WSC:.*]] = vector.transfer_read %{{.*}} : tensor<1x2x64xi8>, vector<64xi8>
+// CHECK: %[[WDEC:.*]] = arith.subi %[[WSC]], %[[ONE8]] : vector<64xi8>
+// CHECK: %[[WIN:.*]] = arith.cmpi ult, %[[WDEC]], %[[C230]] : vector<64xi8>
+// CHECK: %[[SHORT:.*]] = vector.reduction <and>, %[[WIN]] : vector<64xi1> into i1
 // The even columns (low nibbles): four K rows per step, the sums starting
 // at the offset.
 // CHECK: %[[SUMS:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[S0:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]]) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
@@ -85,15 +100,33 @@
 // CHECK: %[[P32:.*]] = mx_x86.pmaddwd %[[P16]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
 // CHECK: arith.addi %[[S0]], %[[P32]] : vector<8xi32>
 // CHECK: scf.yield
+// The short form: (S * 2^(cb-127) * 2^-7) * 2^(ca-127), the first product
+// exact (2^-7 is the sums' unit).
 // The first vector's lanes are columns 0, 2, 4, 6, 32, 34, 36, 38.
-// CHECK: %[[SC:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 2, 4, 6, 32, 34, 36, 38] : vector<64xi8>, vector<64xi8>
+// CHECK: scf.if %[[SHORT]] -> (tensor<1x1x64xf32>) {
+// CHECK: %[[SC:.*]] = vector.shuffle %[[WSC]], %[[WSC]] [0, 2, 4, 6, 32, 34, 36, 38] : vector<64xi8>, vector<64xi8>
+// CHECK: %[[SCW:.*]] = arith.extui %[[SC]] : vector<8xi8> to vector<8xi32>
+// CHECK: %[[SC23:.*]] = arith.shli %[[SCW]], %{{.*}} : vector<8xi32>
+// CHECK: %[[WPOW:.*]] = arith.bitcast %[[SC23]] : vector<8xi32> to vector<8xf32>
+// CHECK: %[[W:.*]] = arith.mulf %[[WPOW]], %[[UNITV]] : vector<8xf32>
 // CHECK-NOT: arith.subi
 // CHECK: %[[F:.*]] = arith.sitofp %[[SUMS]]#0 : vector<8xi32> to vector<8xf32>
-// CHECK: %[[X1:.*]] = arith.mulf %[[F]], %{{.*}} : vector<8xf32>
-// CHECK: %[[X2:.*]] = arith.mulf %[[X1]], %{{.*}} : vector<8xf32>
-// CHECK: %[[BLK:.*]] = arith.select %{{.*}}, %{{.*}}, %[[X2]] : vector<8xi1>, vector<8xf32>
+// CHECK: %[[EX:.*]] = arith.mulf %[[F]], %[[W]] : vector<8xf32>
+// CHECK: %[[BLK:.*]] = arith.mulf %[[EX]], %[[APOWV]] : vector<8xf32>
 // CHECK: %[[OLD:.*]] = vector.transfer_read %[[ACC]]
 // CHECK: arith.addf %[[OLD]], %[[BLK]] : vector<8xf32>
+// Otherwise scaleByE8M0Pair's clamped pair and its NaN select.
+// CHECK: } else {
+// CHECK: vector.shuffle %[[WSC]], %[[WSC]] [0, 2, 4, 6, 32, 34, 36, 38] : vector<64xi8>, vector<64xi8>
+// CHECK-NOT: arith.subi
+// CHECK: %[[F2:.*]] = arith.sitofp %[[SUMS]]#0 : vector<8xi32> to vector<8xf32>
+// CHECK: arith.maxui
+// CHECK: arith.minui
+// CHECK: %[[X1:.*]] = arith.mulf %[[F2]], %{{.*}} : vector<8xf32>
+// CHECK: %[[X2:.*]] = arith.mulf %[[X1]], %{{.*}} : vector<8xf32>
+// CHECK: %[[BLK2:.*]] = arith.select %{{.*}}, %{{.*}}, %[[X2]] : vector<8xi1>, vector<8xf32>
+// CHECK: %[[OLD2:.*]] = vector.transfer_read %[[ACC]]
+// CHECK: arith.addf %[[OLD2]], %[[BLK2]] : vector<8xf32>
 // The odd columns (high nibbles) in a second loop.
 // CHECK: scf.for
 // CHECK: arith.shrui %{{.*}}, %[[FOUR]] : vector<32xi8>
@@ -159,4 +192,38 @@ func.func @ragged(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x96xmxfp4, block
 func.func @prompt(%a: !mx.tensor<4x64xmxint8>, %w: !mx.tensor<64x128xmxfp4, block = [32, 1]>) -> tensor<4x128xf32> {
   %r = mx.matmul %a, %w : !mx.tensor<4x64xmxint8>, !mx.tensor<64x128xmxfp4, block = [32, 1]> -> tensor<4x128xf32>
   return %r : tensor<4x128xf32>
+}
+
+// NVFP4 weights (UE4M3 scales) against MXINT8 with 16-element blocks: the
+// short form w = u * 2^-7 (the code's 7 bits at f32 bit 20 are u * 2^-120,
+// times 2^113), then (S * w) * 2^(ca-127); a chunk with a NaN code (low 7
+// bits all set) takes applyMatmulBlockScales.
+// NVSHORT-LABEL: func.func @nvfp4(
+// NVSHORT-DAG: %[[LOW7:.*]] = arith.constant dense<127> : vector<64xi8>
+// NVSHORT-DAG: %[[P113:.*]] = arith.constant dense<1.03845937E+34> : vector<8xf32>
+// NVSHORT-DAG: %[[M7:.*]] = arith.constant dense<127> : vector<8xi32>
+// NVSHORT-DAG: %[[B20:.*]] = arith.constant dense<20> : vector<8xi32>
+// NVSHORT: %[[APOW:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : f32
+// NVSHORT: %[[APOWV:.*]] = vector.broadcast %[[APOW]] : f32 to vector<8xf32>
+// NVSHORT: %[[WSC:.*]] = vector.transfer_read %{{.*}} : tensor<1x4x64xi8>, vector<64xi8>
+// NVSHORT: %[[CODE7:.*]] = arith.andi %[[WSC]], %[[LOW7]] : vector<64xi8>
+// NVSHORT: %[[NOTNAN:.*]] = arith.cmpi ne, %[[CODE7]], %[[LOW7]] : vector<64xi8>
+// NVSHORT: %[[SHORT:.*]] = vector.reduction <and>, %[[NOTNAN]] : vector<64xi1> into i1
+// NVSHORT: %[[SUMS:.*]]:4 = scf.for
+// NVSHORT: scf.if %[[SHORT]] -> (tensor<1x1x64xf32>) {
+// NVSHORT: %[[SC:.*]] = arith.extui %{{.*}} : vector<8xi8> to vector<8xi32>
+// NVSHORT: %[[C7:.*]] = arith.andi %[[SC]], %[[M7]] : vector<8xi32>
+// NVSHORT: %[[C20:.*]] = arith.shli %[[C7]], %[[B20]] : vector<8xi32>
+// NVSHORT: %[[U120:.*]] = arith.bitcast %[[C20]] : vector<8xi32> to vector<8xf32>
+// NVSHORT: %[[W:.*]] = arith.mulf %[[U120]], %[[P113]] : vector<8xf32>
+// NVSHORT: %[[F:.*]] = arith.sitofp %[[SUMS]]#0 : vector<8xi32> to vector<8xf32>
+// NVSHORT: %[[EX:.*]] = arith.mulf %[[F]], %[[W]] : vector<8xf32>
+// NVSHORT: %[[BLK:.*]] = arith.mulf %[[EX]], %[[APOWV]] : vector<8xf32>
+// NVSHORT: arith.addf %{{.*}}, %[[BLK]] : vector<8xf32>
+// NVSHORT: } else {
+// NVSHORT: arith.select %{{.*}}, %{{.*}}, %{{.*}} : vector<8xi1>, vector<8xf32>
+// NVSHORT: return
+func.func @nvfp4(%a: !mx.tensor<1x64x#mx.format<i8, f8E8M0FNU, block = 16>>, %w: !mx.tensor<64x64xnvfp4, block = [16, 1]>) -> tensor<1x64xf32> {
+  %r = mx.matmul %a, %w : !mx.tensor<1x64x#mx.format<i8, f8E8M0FNU, block = 16>>, !mx.tensor<64x64xnvfp4, block = [16, 1]> -> tensor<1x64xf32>
+  return %r : tensor<1x64xf32>
 }

@@ -865,6 +865,8 @@ def suite_matmul_intdot(m):
             ('fp4_m5', 5, 64, 128, ('mxint8', 'floor', None),
              ('mxfp4', 'floor', [32, 1])),
             ('nvfp4_m1', 1, 64, 128, i8b16, ('nvfp4', None, [16, 1])),
+            ('fp4_edges', 2, 128, 128, ('mxint8', 'floor', None),
+             ('mxfp4', 'floor', [32, 1])),
             ('nvfp4_m3', 3, 48, 64, i8b16, ('nvfp4', None, [16, 1]))]:
         kb = 16 if name.startswith('nvfp4') else 32
         a = kblocks(rng, M, K, kb, 1)
@@ -883,6 +885,31 @@ def suite_matmul_intdot(m):
                 b[k] = [scaled(v, -20) for v in b[k]]
             for k in range(32, 64):
                 b[k] = [scaled(v, 40) for v in b[k]]
+        if name == 'fp4_edges':
+            # The E8M0 pair's short form and its bounds (weight codes in
+            # [1, 230]): block 0 has weight codes near 245 against codes near
+            # 5 (finite terms that the short form would overflow), block 1
+            # codes 0 against near 236, block 2 one column of code 0 (its
+            # chunk only leaves the short form), block 3
+            # activation codes near 0 (subnormal 2^(ca-134)) against common
+            # weights.
+            for r in range(M):
+                a[r][0:32] = [scaled(v, -120) for v in a[r][0:32]]
+                a[r][32:64] = [scaled(v, 110) for v in a[r][32:64]]
+                a[r][96:128] = [scaled(v, -122) for v in a[r][96:128]]
+            for k in range(0, 32):
+                b[k] = [scaled(v, 125) for v in b[k]]
+            for k in range(32, 64):
+                b[k] = [scaled(v, -130) for v in b[k]]
+            for k in range(64, 96):
+                b[k][100] = scaled(b[k][100], -130)
+        if name == 'nvfp4_m1':
+            # UE4M3 weights' short form: activation codes near 0 (2^(ca-127)
+            # subnormal) and near 247; a NaN weight block scale leaves it
+            # for its chunk only.
+            a[0][0:16] = [scaled(v, -125) for v in a[0][0:16]]
+            a[0][16:32] = [scaled(v, 120) for v in a[0][16:32]]
+            b[20][5] = NAN
         if name == 'nvfp4_m3':
             a[2][20] = NAN
         case_matmul(m, 'mi_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
