@@ -105,7 +105,7 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
              clEnumValN(::mlir::mx::VectorTargetKind::Generic, "generic",
                         "4 lanes, FP4 by bit arithmetic, no intrinsics"))}]>,
     Option<"prefetchDistance", "prefetch-distance", "int64_t",
-           /*default=*/"4",
+           /*default=*/"8",
            "With vectorize: software-prefetch each weight row this many "
            "column chunks ahead (0: none)">,
     Option<"panels", "panels", "int64_t", /*default=*/"1",

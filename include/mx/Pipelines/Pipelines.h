@@ -51,7 +51,7 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
       *this, "prefetch-distance",
       llvm::cl::desc("With vectorize: prefetch weight rows this many column "
                      "chunks ahead (0: none)"),
-      llvm::cl::init(4)};
+      llvm::cl::init(8)};
   Option<unsigned> threads{
       *this, "threads",
       llvm::cl::desc("With vectorize: split each vector matmul's columns "

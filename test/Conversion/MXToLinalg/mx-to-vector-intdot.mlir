@@ -19,12 +19,18 @@
 // VEX: {vex} vpdpbusd %ymm{{[0-9]+}}, %ymm{{[0-9]+}}, %ymm{{[0-9]+}}
 // VEX-NOT: vpmadd
 // The decode GEMV prefetches each weight row of the block into L2
-// (locality 2: prefetcht1), four chunks ahead.
+// (locality 2: prefetcht1), eight chunks ahead (the default distance: 8 x
+// 32 bytes), clamped to the row's last byte.
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" | FileCheck %s --check-prefix=PREFETCH
 // RUN: mx-opt %s --mx-cpu-pipeline=target=avx2 | mlir-translate --mlir-to-llvmir | \
 // RUN:   llc -O2 -mtriple=x86_64 -mattr=+avx2 | FileCheck %s --check-prefix=PREFETCH-ASM
 // PREFETCH-LABEL: func.func @gemv(
-// PREFETCH-COUNT-4: memref.prefetch %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], read, locality<2>, data
+// PREFETCH: %[[AHEAD:.*]] = arith.constant 256 : index
+// PREFETCH-NEXT: %[[AT:.*]] = arith.addi %{{.*}}, %[[AHEAD]] : index
+// PREFETCH: %[[LAST:.*]] = arith.constant 31 : index
+// PREFETCH: %[[CL:.*]] = arith.minui %[[AT]], %[[LAST]] : index
+// PREFETCH: memref.prefetch %{{.*}}[%{{.*}}, %{{.*}}, %[[CL]]], read, locality<2>, data
+// PREFETCH-COUNT-3: memref.prefetch %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], read, locality<2>, data
 // PREFETCH-ASM-NOT: prefetcht0
 // PREFETCH-ASM: prefetcht1
 // PREFETCH-ASM-NOT: prefetcht0
