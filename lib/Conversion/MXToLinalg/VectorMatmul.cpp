@@ -175,13 +175,16 @@ struct VectorMatmulEmitter {
   Value emitIntDotRows(OpBuilder &b, Value bt, Value j, Value col0,
                        ValueRange rowIdx, Value acc) const;
   /// The i32 sums over the block at k0 of (2 * value + 12) * code of the
-  /// chunk's nibbles `g` (0: even columns, 1: odd), in lane order, each
-  /// started at its row's `init` (minus the table offset's share): four
-  /// vectors per row (a loop per nibble keeps the accumulators in
-  /// registers).
+  /// chunk's nibbles in `groups` (0: even columns, 1: odd), in lane order,
+  /// each started at its row's `init` (minus the table offset's share):
+  /// four vectors per group and row, ordered [group][row][vector]. One
+  /// loop for both groups reads and interleaves the bytes once; a tile of
+  /// several rows takes a loop per group, which keeps its accumulators in
+  /// registers.
   SmallVector<Value> emitIntDotSums(OpBuilder &b, Value bt, Value k0,
                                     Value col0, ValueRange rowIdx,
-                                    ValueRange init, int64_t g) const;
+                                    ValueRange init,
+                                    ArrayRef<int64_t> groups) const;
   /// -12 * (the sum of the activation codes) of each row and K block, an
   /// i32 tensor [batch, M, K / kb]: the table offset's share of every
   /// chunk's sums, computed once instead of once per column chunk.
@@ -408,11 +411,9 @@ Value VectorMatmulEmitter::emitIntDotOffsets(OpBuilder &b) const {
       });
 }
 
-SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(OpBuilder &b, Value bt,
-                                                       Value k0, Value col0,
-                                                       ValueRange rowIdx,
-                                                       ValueRange init,
-                                                       int64_t g) const {
+SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
+    OpBuilder &b, Value bt, Value k0, Value col0, ValueRange rowIdx,
+    ValueRange init, ArrayRef<int64_t> groups) const {
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto v32i8 = VectorType::get({32}, i8);
   auto v16i16 = VectorType::get({16}, b.getI16Type());
@@ -441,27 +442,27 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(OpBuilder &b, Value bt,
   Value kHi = indexConst(b, loc, kb);
   Value kStep = indexConst(b, loc, 4);
   SmallVector<Value> inits;
-  for (Value v : init)
-    inits.append(4, v);
+  for (size_t gi = 0; gi < groups.size(); ++gi)
+    for (Value v : init)
+      inits.append(4, v);
   auto loop = scf::ForOp::create(
       b, loc, kLo, kHi, kStep, inits,
       [&](OpBuilder &lb, Location, Value kk, ValueRange sums) {
         Value kIdx = arith::AddIOp::create(lb, loc, k0, kk);
-        // Four K rows of 64 columns: the nibbles g through the table.
+        // Four K rows of 64 columns (32 bytes each), their bytes of rows
+        // (0, 1) and (2, 3) interleaved, then words of those: each dword
+        // holds one byte position's four K rows. The table lookups below
+        // are per byte (the table is in both 16-byte halves, the index
+        // below 16), so they commute with these unpacks, which then serve
+        // both nibbles.
         SmallVector<Value> rows;
         for (int64_t r = 0; r < 4; ++r) {
           Value rIdx = addIdx(lb, loc, kIdx, r);
-          if (packedView && g == 0)
+          if (packedView && groups.front() == 0)
             prefetch(lb, bt, rIdx, col0, kIntDotCols);
-          Value bytes = readVector(lb, loc, v32i8, packed,
-                                   ValueRange{bt, rIdx, byteOff}, true);
-          Value code =
-              g == 0 ? Value(arith::AndIOp::create(lb, loc, bytes, low4))
-                     : Value(arith::ShRUIOp::create(lb, loc, bytes, four));
-          rows.push_back(x86ShuffleBytes(lb, loc, tableV, code));
+          rows.push_back(readVector(lb, loc, v32i8, packed,
+                                    ValueRange{bt, rIdx, byteOff}, true));
         }
-        // Bytes of rows (0, 1) and (2, 3) interleaved, then words of those:
-        // each dword holds one column's four K rows.
         Value u[2], v[2];
         for (int h = 0; h < 2; ++h) {
           u[h] = vector::ShuffleOp::create(lb, loc, rows[0], rows[1],
@@ -487,18 +488,25 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(OpBuilder &b, Value bt,
           Value vw = vector::BitCastOp::create(lb, loc, v16i16, v[t / 2]);
           Value tw = vector::ShuffleOp::create(lb, loc, uw, vw,
                                                unpackMask(16, 8, t % 2));
-          Value tb = vector::BitCastOp::create(lb, loc, v32i8, tw);
-          // One decoded vector, every output row of the tile.
-          for (int64_t r = 0; r < numRows; ++r) {
-            if (dotAccumulate) {
-              next[4 * r + t] =
-                  x86DotBytesAccumulate(lb, loc, sums[4 * r + t], tb, acts[r]);
-              continue;
+          Value raw = vector::BitCastOp::create(lb, loc, v32i8, tw);
+          for (auto [gi, g] : llvm::enumerate(groups)) {
+            // The nibbles g through the table: 2 * value + 12.
+            Value code =
+                g == 0 ? Value(arith::AndIOp::create(lb, loc, raw, low4))
+                       : Value(arith::ShRUIOp::create(lb, loc, raw, four));
+            Value tb = x86ShuffleBytes(lb, loc, tableV, code);
+            // One decoded vector, every output row of the tile.
+            for (int64_t r = 0; r < numRows; ++r) {
+              int64_t at = (gi * numRows + r) * 4 + t;
+              if (dotAccumulate) {
+                next[at] =
+                    x86DotBytesAccumulate(lb, loc, sums[at], tb, acts[r]);
+                continue;
+              }
+              Value s16 = x86MulAddBytes(lb, loc, tb, acts[r]);
+              Value s32 = x86MulAddWords(lb, loc, s16, ones);
+              next[at] = arith::AddIOp::create(lb, loc, sums[at], s32);
             }
-            Value s16 = x86MulAddBytes(lb, loc, tb, acts[r]);
-            Value s32 = x86MulAddWords(lb, loc, s16, ones);
-            next[4 * r + t] =
-                arith::AddIOp::create(lb, loc, sums[4 * r + t], s32);
           }
         }
         scf::YieldOp::create(lb, loc, next);
@@ -643,8 +651,16 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
     }
     return acc;
   };
+  // One row: both nibbles in one loop (8 sums in registers); a tile: a loop
+  // per nibble.
+  SmallVector<Value> both;
+  if (rowIdx.size() == 1)
+    both = emitIntDotSums(b, bt, k0, col0, rowIdx, init, {0, 1});
   for (int64_t g = 0; g < 2; ++g) {
-    SmallVector<Value> sums = emitIntDotSums(b, bt, k0, col0, rowIdx, init, g);
+    SmallVector<Value> sums =
+        both.empty()
+            ? emitIntDotSums(b, bt, k0, col0, rowIdx, init, {g})
+            : SmallVector<Value>(ArrayRef<Value>(both).slice(4 * g, 4));
     if (!shortTerms) {
       acc = addTerms(g, sums, /*isShort=*/false, acc);
       continue;

@@ -81,18 +81,20 @@
 // CHECK: %[[WDEC:.*]] = arith.subi %[[WSC]], %[[ONE8]] : vector<64xi8>
 // CHECK: %[[WIN:.*]] = arith.cmpi ult, %[[WDEC]], %[[C230]] : vector<64xi8>
 // CHECK: %[[SHORT:.*]] = vector.reduction <and>, %[[WIN]] : vector<64xi1> into i1
-// The even columns (low nibbles): four K rows per step, the sums starting
-// at the offset.
-// CHECK: %[[SUMS:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[S0:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]]) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// One output row: both nibbles in one loop, four K rows per step read once
+// and their bytes interleaved into dwords (byte unpacks of rows 0/1 and
+// 2/3, then word unpacks), then each dword vector's low nibbles (even
+// columns) and high nibbles (odd columns) through the table; the eight
+// sums start at the offset.
+// CHECK: %[[SUMS:.*]]:8 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[S0:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %[[S4:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]]) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
 // CHECK: %[[R0:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
-// CHECK: %[[N0:.*]] = arith.andi %[[R0]], %[[LOW4]] : vector<32xi8>
-// CHECK: %[[T0:.*]] = mx_x86.pshufb %[[TABLE]], %[[N0]] : vector<32xi8>
-// CHECK: %[[T1:.*]] = mx_x86.pshufb %[[TABLE]], %{{.*}} : vector<32xi8>
-// CHECK: mx_x86.pshufb
-// CHECK: mx_x86.pshufb
-// CHECK: %[[U0:.*]] = vector.shuffle %[[T0]], %[[T1]] [0, 32, 1, 33, 2, 34, 3, 35, 4, 36, 5, 37, 6, 38, 7, 39, 16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55] : vector<32xi8>, vector<32xi8>
-// CHECK: %[[V0:.*]] = vector.shuffle
-// CHECK: vector.shuffle %[[T0]], %[[T1]] [8, 40, 9, 41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46, 15, 47, 24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30, 62, 31, 63]
+// CHECK: %[[R1:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
+// CHECK: %[[R2:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
+// CHECK: %[[R3:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
+// CHECK: %[[U0:.*]] = vector.shuffle %[[R0]], %[[R1]] [0, 32, 1, 33, 2, 34, 3, 35, 4, 36, 5, 37, 6, 38, 7, 39, 16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55] : vector<32xi8>, vector<32xi8>
+// CHECK: %[[V0:.*]] = vector.shuffle %[[R2]], %[[R3]] [0, 32, 1, 33, 2, 34, 3, 35, 4, 36, 5, 37, 6, 38, 7, 39, 16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55] : vector<32xi8>, vector<32xi8>
+// CHECK: vector.shuffle %[[R0]], %[[R1]] [8, 40, 9, 41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46, 15, 47, 24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30, 62, 31, 63]
+// CHECK: vector.shuffle %[[R2]], %[[R3]] [8, 40, 9, 41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46, 15, 47, 24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30, 62, 31, 63]
 // CHECK: %[[A4:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x64xi8>, vector<4xi8>
 // CHECK: %[[A1:.*]] = vector.bitcast %[[A4]] : vector<4xi8> to vector<1xi32>
 // CHECK: %[[AW:.*]] = vector.extract %[[A1]][0] : i32 from vector<1xi32>
@@ -102,9 +104,16 @@
 // CHECK: %[[VW:.*]] = vector.bitcast %[[V0]] : vector<32xi8> to vector<16xi16>
 // CHECK: %[[D:.*]] = vector.shuffle %[[UW]], %[[VW]] [0, 16, 1, 17, 2, 18, 3, 19, 8, 24, 9, 25, 10, 26, 11, 27] : vector<16xi16>, vector<16xi16>
 // CHECK: %[[DB:.*]] = vector.bitcast %[[D]] : vector<16xi16> to vector<32xi8>
-// CHECK: %[[P16:.*]] = mx_x86.pmaddubsw %[[DB]], %[[AALL]] : vector<32xi8> -> vector<16xi16>
+// CHECK: %[[N0:.*]] = arith.andi %[[DB]], %[[LOW4]] : vector<32xi8>
+// CHECK: %[[T0:.*]] = mx_x86.pshufb %[[TABLE]], %[[N0]] : vector<32xi8>
+// CHECK: %[[P16:.*]] = mx_x86.pmaddubsw %[[T0]], %[[AALL]] : vector<32xi8> -> vector<16xi16>
 // CHECK: %[[P32:.*]] = mx_x86.pmaddwd %[[P16]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
 // CHECK: arith.addi %[[S0]], %[[P32]] : vector<8xi32>
+// CHECK: %[[H0:.*]] = arith.shrui %[[DB]], %[[FOUR]] : vector<32xi8>
+// CHECK: %[[TH:.*]] = mx_x86.pshufb %[[TABLE]], %[[H0]] : vector<32xi8>
+// CHECK: %[[PH16:.*]] = mx_x86.pmaddubsw %[[TH]], %[[AALL]] : vector<32xi8> -> vector<16xi16>
+// CHECK: %[[PH32:.*]] = mx_x86.pmaddwd %[[PH16]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
+// CHECK: arith.addi %[[S4]], %[[PH32]] : vector<8xi32>
 // CHECK: scf.yield
 // The short form: (S * 2^(cb-127) * 2^-7) * 2^(ca-127), the first product
 // exact (2^-7 is the sums' unit).
@@ -133,10 +142,10 @@
 // CHECK: %[[BLK2:.*]] = arith.select %{{.*}}, %{{.*}}, %[[X2]] : vector<8xi1>, vector<8xf32>
 // CHECK: %[[OLD2:.*]] = vector.transfer_read %[[ACC]]
 // CHECK: arith.addf %[[OLD2]], %[[BLK2]] : vector<8xf32>
-// The odd columns (high nibbles) in a second loop.
-// CHECK: scf.for
-// CHECK: arith.shrui %{{.*}}, %[[FOUR]] : vector<32xi8>
-// CHECK: vector.shuffle %{{.*}}, %{{.*}} [1, 3, 5, 7, 33, 35, 37, 39] : vector<64xi8>, vector<64xi8>
+// The odd columns' terms, from sums 4 to 7 (canonicalization merges the two
+// groups' ifs on the same condition).
+// CHECK: vector.shuffle %[[WSC]], %[[WSC]] [1, 3, 5, 7, 33, 35, 37, 39] : vector<64xi8>, vector<64xi8>
+// CHECK: arith.sitofp %[[SUMS]]#4 : vector<8xi32> to vector<8xf32>
 // Back to column order.
 // CHECK: %[[CHUNK:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x64xf32>, vector<64xf32>
 // CHECK: vector.shuffle %[[CHUNK]], %[[CHUNK]] [0, 32, 1, 33, 2, 34, 3, 35, 8, 40, 9, 41, 10, 42, 11, 43, 16, 48, 17, 49, 18, 50, 19, 51, 24, 56, 25, 57, 26, 58, 27, 59, 4, 36, 5, 37, 6, 38, 7, 39, 12, 44, 13, 45, 14, 46, 15, 47, 20, 52, 21, 53, 22, 54, 23, 55, 28, 60, 29, 61, 30, 62, 31, 63] : vector<64xf32>, vector<64xf32>
@@ -146,16 +155,26 @@
 // VNNI-LABEL: func.func @gemv(
 // VNNI-NOT: mx_x86.pmadd
 // VNNI-NOT: dense<1> : vector<16xi16>
-// VNNI: %[[SUMS:.*]]:4 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[S0:.*]] = %{{.*}}, %[[S1:.*]] = %{{.*}}, %[[S2:.*]] = %{{.*}}, %[[S3:.*]] = %{{.*}}) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
-// VNNI-COUNT-4: mx_x86.pshufb
+// VNNI: %[[SUMS:.*]]:8 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[S0:.*]] = %{{.*}}, %[[S1:.*]] = %{{.*}}, %[[S2:.*]] = %{{.*}}, %[[S3:.*]] = %{{.*}}, %[[S4:.*]] = %{{.*}}, %[[S5:.*]] = %{{.*}}, %[[S6:.*]] = %{{.*}}, %[[S7:.*]] = %{{.*}}) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
 // VNNI: %[[AB:.*]] = vector.broadcast %{{.*}} : i32 to vector<8xi32>
 // VNNI: %[[AALL:.*]] = vector.bitcast %[[AB]] : vector<8xi32> to vector<32xi8>
-// VNNI: %[[D0:.*]] = vector.bitcast %{{.*}} : vector<16xi16> to vector<32xi8>
-// VNNI: %[[N0:.*]] = mx_x86.vpdpbusd %[[S0]], %[[D0]], %[[AALL]] : vector<8xi32>, vector<32xi8>
-// VNNI: %[[N1:.*]] = mx_x86.vpdpbusd %[[S1]], %{{.*}}, %[[AALL]] : vector<8xi32>, vector<32xi8>
-// VNNI: %[[N2:.*]] = mx_x86.vpdpbusd %[[S2]], %{{.*}}, %[[AALL]] : vector<8xi32>, vector<32xi8>
-// VNNI: %[[N3:.*]] = mx_x86.vpdpbusd %[[S3]], %{{.*}}, %[[AALL]] : vector<8xi32>, vector<32xi8>
-// VNNI-NEXT: scf.yield %[[N0]], %[[N1]], %[[N2]], %[[N3]] : vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>
+// VNNI: %[[T0:.*]] = mx_x86.pshufb %{{.*}}, %{{.*}} : vector<32xi8>
+// VNNI-NEXT: %[[N0:.*]] = mx_x86.vpdpbusd %[[S0]], %[[T0]], %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI: %[[T4:.*]] = mx_x86.pshufb %{{.*}}, %{{.*}} : vector<32xi8>
+// VNNI-NEXT: %[[N4:.*]] = mx_x86.vpdpbusd %[[S4]], %[[T4]], %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI: %[[T1:.*]] = mx_x86.pshufb %{{.*}}, %{{.*}} : vector<32xi8>
+// VNNI-NEXT: %[[N1:.*]] = mx_x86.vpdpbusd %[[S1]], %[[T1]], %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI: %[[T5:.*]] = mx_x86.pshufb %{{.*}}, %{{.*}} : vector<32xi8>
+// VNNI-NEXT: %[[N5:.*]] = mx_x86.vpdpbusd %[[S5]], %[[T5]], %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI: %[[T2:.*]] = mx_x86.pshufb %{{.*}}, %{{.*}} : vector<32xi8>
+// VNNI-NEXT: %[[N2:.*]] = mx_x86.vpdpbusd %[[S2]], %[[T2]], %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI: %[[T6:.*]] = mx_x86.pshufb %{{.*}}, %{{.*}} : vector<32xi8>
+// VNNI-NEXT: %[[N6:.*]] = mx_x86.vpdpbusd %[[S6]], %[[T6]], %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI: %[[T3:.*]] = mx_x86.pshufb %{{.*}}, %{{.*}} : vector<32xi8>
+// VNNI-NEXT: %[[N3:.*]] = mx_x86.vpdpbusd %[[S3]], %[[T3]], %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI: %[[T7:.*]] = mx_x86.pshufb %{{.*}}, %{{.*}} : vector<32xi8>
+// VNNI-NEXT: %[[N7:.*]] = mx_x86.vpdpbusd %[[S7]], %[[T7]], %[[AALL]] : vector<8xi32>, vector<32xi8>
+// VNNI-NEXT: scf.yield %[[N0]], %[[N1]], %[[N2]], %[[N3]], %[[N4]], %[[N5]], %[[N6]], %[[N7]] : vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>
 // VNNI: arith.sitofp %[[SUMS]]#0 : vector<8xi32> to vector<8xf32>
 // VNNI-NOT: mx_x86.pmadd
 // VNNI: return
@@ -169,9 +188,16 @@ func.func @gemv(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp4, block =
 // CHECK-LABEL: func.func @tile(
 // CHECK: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
 // CHECK-COUNT-2: vector.transfer_read %{{.*}} : tensor<1x2x64xi8>, vector<4xi8>
+// A tile keeps a loop per nibble (eight sums for its two rows each).
 // CHECK: %[[D:.*]] = vector.bitcast %{{.*}} : vector<16xi16> to vector<32xi8>
-// CHECK: mx_x86.pmaddubsw %[[D]], %{{.*}}
-// CHECK: mx_x86.pmaddubsw %[[D]], %{{.*}}
+// CHECK: %[[N:.*]] = arith.andi %[[D]], %{{.*}} : vector<32xi8>
+// CHECK: %[[T:.*]] = mx_x86.pshufb %{{.*}}, %[[N]] : vector<32xi8>
+// CHECK: mx_x86.pmaddubsw %[[T]], %{{.*}}
+// CHECK: mx_x86.pmaddubsw %[[T]], %{{.*}}
+// CHECK-NOT: arith.shrui
+// CHECK: scf.yield
+// CHECK: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// CHECK: arith.shrui
 func.func @tile(%a: !mx.tensor<2x64xmxint8>, %w: !mx.tensor<64x64xmxfp4, block = [32, 1]>) -> tensor<2x64xf32> {
   %r = mx.matmul %a, %w : !mx.tensor<2x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<2x64xf32>
   return %r : tensor<2x64xf32>
@@ -215,7 +241,7 @@ func.func @prompt(%a: !mx.tensor<4x64xmxint8>, %w: !mx.tensor<64x128xmxfp4, bloc
 // NVSHORT: %[[CODE7:.*]] = arith.andi %[[WSC]], %[[LOW7]] : vector<64xi8>
 // NVSHORT: %[[NOTNAN:.*]] = arith.cmpi ne, %[[CODE7]], %[[LOW7]] : vector<64xi8>
 // NVSHORT: %[[SHORT:.*]] = vector.reduction <and>, %[[NOTNAN]] : vector<64xi1> into i1
-// NVSHORT: %[[SUMS:.*]]:4 = scf.for
+// NVSHORT: %[[SUMS:.*]]:8 = scf.for
 // NVSHORT: scf.if %[[SHORT]] -> (tensor<1x1x64xf32>) {
 // NVSHORT: %[[SC:.*]] = arith.extui %{{.*}} : vector<8xi8> to vector<8xi32>
 // NVSHORT: %[[C7:.*]] = arith.andi %[[SC]], %[[M7]] : vector<8xi32>
