@@ -526,9 +526,6 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   // MXINT8): d = log2 of the unit.
   int64_t d = std::ilogb(0.5f * mxref::decodeElem(mxref::ElemKind::INT8, 1));
   bool e8m0Pair = bFormat.scale == mxref::ScaleKind::E8M0;
-  // Per output row: the sums start at minus the table's offset times the
-  // block's activation codes (so they end at the exact sum); the
-  // activation's block scale.
   // The block terms have a short form, (S * w) * 2^(ca-127), one rounding
   // as the reference's ldexp, when the first product is exact and the
   // activation's scale is E8M0 (2^(ca-127) is an f32 for every code; NaN
@@ -546,6 +543,9 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   bool shortForm = aScaleKind == mxref::ScaleKind::E8M0 &&
                    (e8m0Pair ? d <= 0 && d >= -22
                              : bFormat.scale == mxref::ScaleKind::UE4M3);
+  // Per output row: the sums start at minus the table's offset times the
+  // block's activation codes (so they end at the exact sum); the
+  // activation's block scale.
   struct RowTerms {
     Value aCode, aCode23, aNaN, aPow;
   };
