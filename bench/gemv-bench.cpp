@@ -33,7 +33,8 @@
 //                      [--in-code-threads=T] [--weights=PRESET]
 //                      [--huge-activation]
 //
-// --weights=PRESET runs only the cases with those weights (e.g. mxfp8_e4m3).
+// --weights=PRESET runs only the cases with those weights (e.g. mxfp8_e4m3,
+// mxfp6_e2m3).
 // --huge-activation makes the last f32 activation 2^121: E4M3 weights then
 // take the GEMV nest without the fold of 2^8 into the activations
 // (docs/Lowering.md, "FP8 weights"), the same binary's "before".
@@ -526,9 +527,11 @@ int main(int argc, char **argv) {
     } else if (a == "--huge-activation") {
       o.hugeActivation = true;
     } else if (a.consume_front("--weights=")) {
-      if (a != "mxfp4" && a != "nvfp4" && a != "mxfp8_e4m3")
+      if (a != "mxfp4" && a != "nvfp4" && a != "mxfp8_e4m3" &&
+          a != "mxfp6_e2m3" && a != "mxfp6_e3m2")
         return llvm::errs() << "bad --weights (the GEMV cases' weights: mxfp4, "
-                               "nvfp4, mxfp8_e4m3)\n",
+                               "nvfp4, mxfp8_e4m3, mxfp6_e2m3, "
+                               "mxfp6_e3m2)\n",
                1;
       o.weights = a.str();
     } else {
@@ -581,7 +584,8 @@ int main(int argc, char **argv) {
       {"mxfp4", 32, 1, nullptr},      {"mxfp4", 32, 1, "mxfp8_e4m3"},
       {"mxfp4", 32, 1, "mxint8"},     {"nvfp4", 16, 1, nullptr},
       {"nvfp4", 16, 1, "mxint8"},     {"nvfp4", 16, 16, nullptr},
-      {"mxfp8_e4m3", 32, 1, nullptr},
+      {"mxfp8_e4m3", 32, 1, nullptr}, {"mxfp6_e2m3", 32, 1, nullptr},
+      {"mxfp6_e3m2", 32, 1, nullptr},
   };
   bool ok = true, dumped = false;
   const char *lastFormat = "";
