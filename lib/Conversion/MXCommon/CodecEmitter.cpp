@@ -324,6 +324,22 @@ Value CodecEmitter::decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes,
   return f;
 }
 
+Value CodecEmitter::decodeFP6ViaHalf(mxref::ElemKind kind, Value code) {
+  // S.E..E.M..M: E lands in the low bits of f16's exponent field and M at
+  // the top of its mantissa, so the f16 value is the FP6 one times
+  // 2^(bias - 15), subnormals included (an FP6 subnormal, E = 0, is an f16
+  // subnormal with the same mantissa); S goes to bit 15.
+  const mxref::ElemInfo &info = mxref::getElemInfo(kind);
+  Value magnitude = shl(andI(code, i32(0x1f)), i32(10 - info.mbits));
+  Value y = orI(shl(andI(code, i32(0x20)), i32(10)), magnitude);
+  Value y16 = arith::TruncIOp::create(b, loc, shaped(b.getI16Type()), y);
+  Value half = arith::BitcastOp::create(b, loc, shaped(b.getF16Type()), y16);
+  Value f = arith::ExtFOp::create(b, loc, f32Ty, half);
+  // Exact: a power of two times a value at most 28.
+  return arith::MulFOp::create(b, loc, f,
+                               f32(std::ldexp(1.0f, 15 - info.bias)));
+}
+
 //===----------------------------------------------------------------------===//
 // Scales
 //===----------------------------------------------------------------------===//

@@ -203,6 +203,8 @@ Value vec::decodeCodes(CodecEmitter &e, mxref::ElemKind kind, Value code,
       viaHalf && isFP8(kind) && ext &&
       getElementTypeOrSelf(ext.getIn()).isInteger(8))
     return e.decodeFP8ViaHalf(kind, ext.getIn(), e4m3Times256);
+  if (viaHalf && mxref::getElemInfo(kind).bits == 6)
+    return e.decodeFP6ViaHalf(kind, code);
   Value v = e.decodeElem(kind, code);
   if (kind == mxref::ElemKind::E4M3 && !e4m3Times256)
     v = arith::MulFOp::create(e.getBuilder(), e.getLoc(), v,

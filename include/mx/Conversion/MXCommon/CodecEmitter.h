@@ -82,6 +82,11 @@ public:
   /// vector.
   Value decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes,
                          bool times256 = true);
+  /// decodeElem of E2M3 or E3M2 codes (i32, low 6 bits) through f16, as
+  /// decodeFP8ViaHalf: the code's fields moved into an f16 pattern, one
+  /// exact `arith.extf`, one exact multiply to rebias (FP6 has no NaN or
+  /// Inf).
+  Value decodeFP6ViaHalf(mxref::ElemKind kind, Value code);
 
   /// Reference `selectE8M0Scale` for a finite, non-negative `amax` (f32):
   /// the E8M0 code as an i32 in [0, 254].

@@ -967,7 +967,8 @@ def case_matmul_codes(m, name, a_rows, a_shape, elem, preset, codes, scales,
 
 def suite_matmul_fp8_codes(m):
     """Every E4M3 and E5M2 code as a weight (zeros, subnormals, the largest
-    values, Inf and every NaN code, both signs) under finite block scales:
+    values, Inf and every NaN code, both signs), then every E2M3 and E3M2
+    code, under finite block scales:
     row 0 of the weight holds the 256 codes (and 8 more: N = 264 leaves a
     ragged last sub-chunk), the other rows code 0, so output (r, n) is
     f32(a[r][0] * value(code n)) scaled. The GEMV (M = 1) and the
@@ -1006,6 +1007,17 @@ def suite_matmul_fp8_codes(m):
     halves = [[0x7BFF] + zeros, [0x0001] + zeros, [0xFC00] + zeros]
     case_matmul_codes(m, 'mc_e4m3_f16', halves, [3, K], 'f8E4M3FN',
                       'mxfp8_e4m3', codes, scales, [3, N], a_elem='f16')
+    # Every E2M3 and E3M2 code (64 each, four times over: FP6 has no NaN or
+    # Inf), which decode through f16 too on the x86 targets.
+    codes6 = [[(n * 37 + 11) % 64 for n in range(N)]] + \
+        [[0] * N for _ in range(K - 1)]
+    for elem, preset in (('f6E2M3FN', 'mxfp6_e2m3'),
+                         ('f6E3M2FN', 'mxfp6_e3m2')):
+        tag = preset.split('_')[1]
+        case_matmul_codes(m, 'mc_%s_m1' % tag, one, [1, K], elem, preset,
+                          codes6, scales, [1, N])
+        case_matmul_codes(m, 'mc_%s_m4' % tag, rows4, [4, K], elem, preset,
+                          codes6, scales, [4, N])
 
 
 SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
