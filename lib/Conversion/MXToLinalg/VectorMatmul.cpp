@@ -162,10 +162,13 @@ struct VectorMatmulEmitter {
   SmallVector<Value> emitPartials(OpBuilder &b, Value bt, Value j, Value col0,
                                   Value row, int64_t unroll,
                                   bool inBounds) const;
-  /// The decoded values of two consecutive 8-bit sub-chunks (FP8 through
-  /// f16, halfDecode), read and decoded as one vector of 2 * lanes.
-  SmallVector<Value> decodeFP8Pair(OpBuilder &b, Value bt, Value kIdx,
-                                   Value byteOff) const;
+  /// The decoded values of two consecutive sub-chunks of FP8 or FP6 codes
+  /// (through f16, halfDecode), read and decoded as one vector of 2 * lanes.
+  SmallVector<Value> decodeHalfPair(OpBuilder &b, Value bt, Value kIdx,
+                                    Value byteOff) const;
+  /// The f16 patterns (CodecEmitter::decodeFP6ViaHalf's) of `n` FP6 codes
+  /// in 3n/4 packed bytes, in 16-bit lanes.
+  Value fp6HalfPatterns(OpBuilder &b, Value bytes, int64_t n) const;
   /// One k step: partial + f32(a[row, k] * b[k, cols]) for each vector.
   SmallVector<Value> addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
                                  Value col0, ValueRange parts, int64_t unroll,
@@ -286,10 +289,11 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
   for (int64_t u = 0; u < unroll; ++u) {
     Value col = addIdx(b, loc, col0, u * sc.cols);
     Value byteOff = divIdx(b, loc, mulIdx(b, loc, col, bits), 8);
-    if (halfDecode && isFP8(bFormat.elem) && inBounds && u + 1 < unroll) {
-      // FP8 through f16, two sub-chunks at once: their 2 * lanes bytes are
+    if (halfDecode && (isFP8(bFormat.elem) || bits == 6) && inBounds &&
+        u + 1 < unroll) {
+      // FP8 or FP6 through f16, two sub-chunks at once: their bytes are
       // consecutive, so the 16-bit operations fill whole registers.
-      SmallVector<Value> pair = decodeFP8Pair(b, bt, kIdx, byteOff);
+      SmallVector<Value> pair = decodeHalfPair(b, bt, kIdx, byteOff);
       for (int64_t h = 0; h < 2; ++h)
         next.push_back(arith::AddFOp::create(
             b, loc, parts[u + h], arith::MulFOp::create(b, loc, avv, pair[h])));
@@ -314,21 +318,71 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
   return next;
 }
 
-SmallVector<Value> VectorMatmulEmitter::decodeFP8Pair(OpBuilder &b, Value bt,
-                                                      Value kIdx,
-                                                      Value byteOff) const {
+SmallVector<Value> VectorMatmulEmitter::decodeHalfPair(OpBuilder &b, Value bt,
+                                                       Value kIdx,
+                                                       Value byteOff) const {
+  int64_t n = 2 * sc.lanes;
+  unsigned bits = mxref::getElemInfo(bFormat.elem).bits;
   Value bytes =
-      readVector(b, loc, VectorType::get({2 * sc.lanes}, b.getI8Type()), packed,
+      readVector(b, loc, VectorType::get({n * bits / 8}, b.getI8Type()), packed,
                  ValueRange{bt, kIdx, byteOff}, /*inBounds=*/true);
-  CodecEmitter wide(b, loc,
-                    VectorType::get({2 * sc.lanes}, Float32Type::get(ctx)));
-  Value v = wide.decodeFP8ViaHalf(bFormat.elem, bytes, !foldE4M3);
+  auto f32n = VectorType::get({n}, Float32Type::get(ctx));
+  CodecEmitter wide(b, loc, f32n);
+  Value v;
+  if (bits == 6) {
+    Value half =
+        arith::BitcastOp::create(b, loc, VectorType::get({n}, b.getF16Type()),
+                                 fp6HalfPatterns(b, bytes, n));
+    v = arith::MulFOp::create(
+        b, loc, arith::ExtFOp::create(b, loc, f32n, half),
+        wide.f32(std::ldexp(1.0f, 15 - mxref::getElemInfo(bFormat.elem).bias)));
+  } else {
+    v = wide.decodeFP8ViaHalf(bFormat.elem, bytes, !foldE4M3);
+  }
   SmallVector<Value> halves;
   for (int64_t h = 0; h < 2; ++h)
     halves.push_back(vector::ExtractStridedSliceOp::create(
         b, loc, v, ArrayRef<int64_t>{h * sc.lanes}, ArrayRef<int64_t>{sc.lanes},
         ArrayRef<int64_t>{1}));
   return halves;
+}
+
+Value VectorMatmulEmitter::fp6HalfPatterns(OpBuilder &b, Value bytes,
+                                           int64_t n) const {
+  // Code i of a 3-byte group g sits at bit 6i of the group's 24 bits. Lane
+  // l = 4g + i takes the 16 bits from byte w = 3g + {0, 0, 1, 2}[i] (little
+  // endian: bytes w and w + 1, or w again past the end), where the code
+  // starts at bit s = {0, 6, 4, 2}[i]. Shifted left by t - s, t = 10 -
+  // mbits, the code's magnitude lands on f16's exponent and mantissa fields
+  // (bits [t, t + 5)) and its sign at t + 5, which goes to bit 15; the
+  // other bits are masked off (what CodecEmitter::decodeFP6ViaHalf builds
+  // from a zero-extended code).
+  static constexpr int64_t kByte[4] = {0, 0, 1, 2}, kBit[4] = {0, 6, 4, 2};
+  int64_t numBytes = n * 3 / 4;
+  int64_t t = 10 - int64_t(mxref::getElemInfo(bFormat.elem).mbits);
+  SmallVector<int64_t> mask;
+  SmallVector<int16_t> shifts;
+  for (int64_t l = 0; l < n; ++l) {
+    int64_t w = 3 * (l / 4) + kByte[l % 4];
+    mask.append({w, w + 1 < numBytes ? w + 1 : w});
+    shifts.push_back(int16_t(t - kBit[l % 4]));
+  }
+  auto v16 = VectorType::get({n}, b.getI16Type());
+  auto splat = [&](int64_t c) -> Value {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(v16, b.getIntegerAttr(b.getI16Type(), c)));
+  };
+  Value windows = vector::BitCastOp::create(
+      b, loc, v16, vector::ShuffleOp::create(b, loc, bytes, bytes, mask));
+  Value y = arith::ShLIOp::create(
+      b, loc, windows,
+      arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(v16, ArrayRef<int16_t>(shifts))));
+  Value magnitude = arith::AndIOp::create(b, loc, y, splat(0x1f << t));
+  Value sign = arith::AndIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, y, splat(10 - t)), splat(0x8000));
+  return arith::OrIOp::create(b, loc, magnitude, sign);
 }
 
 SmallVector<Value> VectorMatmulEmitter::emitPartials(OpBuilder &b, Value bt,
