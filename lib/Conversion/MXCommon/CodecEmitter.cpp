@@ -329,15 +329,28 @@ Value CodecEmitter::decodeFP6ViaHalf(mxref::ElemKind kind, Value code) {
   // the top of its mantissa, so the f16 value is the FP6 one times
   // 2^(bias - 15), subnormals included (an FP6 subnormal, E = 0, is an f16
   // subnormal with the same mantissa); S goes to bit 15.
-  const mxref::ElemInfo &info = mxref::getElemInfo(kind);
-  Value magnitude = shl(andI(code, i32(0x1f)), i32(10 - info.mbits));
-  Value y = orI(shl(andI(code, i32(0x20)), i32(10)), magnitude);
-  Value y16 = arith::TruncIOp::create(b, loc, shaped(b.getI16Type()), y);
-  Value half = arith::BitcastOp::create(b, loc, shaped(b.getF16Type()), y16);
+  // One op-creating call per statement: the IR must not depend on the
+  // compiler's argument evaluation order.
+  Value c31 = i32(0x1f);
+  Value magnitude = andI(code, c31);
+  Value t = i32(10 - mxref::getElemInfo(kind).mbits);
+  magnitude = shl(magnitude, t);
+  Value c32 = i32(0x20);
+  Value sign = andI(code, c32);
+  Value c10 = i32(10);
+  sign = shl(sign, c10);
+  Value y = orI(sign, magnitude);
+  return fp6FromHalfPattern(
+      kind, arith::TruncIOp::create(b, loc, shaped(b.getI16Type()), y));
+}
+
+Value CodecEmitter::fp6FromHalfPattern(mxref::ElemKind kind, Value pattern) {
+  Value half =
+      arith::BitcastOp::create(b, loc, shaped(b.getF16Type()), pattern);
   Value f = arith::ExtFOp::create(b, loc, f32Ty, half);
   // Exact: a power of two times a value at most 28.
-  return arith::MulFOp::create(b, loc, f,
-                               f32(std::ldexp(1.0f, 15 - info.bias)));
+  Value rebias = f32(std::ldexp(1.0f, 15 - mxref::getElemInfo(kind).bias));
+  return arith::MulFOp::create(b, loc, f, rebias);
 }
 
 //===----------------------------------------------------------------------===//

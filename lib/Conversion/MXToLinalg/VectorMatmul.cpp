@@ -328,17 +328,9 @@ SmallVector<Value> VectorMatmulEmitter::decodeHalfPair(OpBuilder &b, Value bt,
                  ValueRange{bt, kIdx, byteOff}, /*inBounds=*/true);
   auto f32n = VectorType::get({n}, Float32Type::get(ctx));
   CodecEmitter wide(b, loc, f32n);
-  Value v;
-  if (bits == 6) {
-    Value half =
-        arith::BitcastOp::create(b, loc, VectorType::get({n}, b.getF16Type()),
-                                 fp6HalfPatterns(b, bytes, n));
-    v = arith::MulFOp::create(
-        b, loc, arith::ExtFOp::create(b, loc, f32n, half),
-        wide.f32(std::ldexp(1.0f, 15 - mxref::getElemInfo(bFormat.elem).bias)));
-  } else {
-    v = wide.decodeFP8ViaHalf(bFormat.elem, bytes, !foldE4M3);
-  }
+  Value v = bits == 6 ? wide.fp6FromHalfPattern(bFormat.elem,
+                                                fp6HalfPatterns(b, bytes, n))
+                      : wide.decodeFP8ViaHalf(bFormat.elem, bytes, !foldE4M3);
   SmallVector<Value> halves;
   for (int64_t h = 0; h < 2; ++h)
     halves.push_back(vector::ExtractStridedSliceOp::create(
@@ -380,8 +372,8 @@ Value VectorMatmulEmitter::fp6HalfPatterns(OpBuilder &b, Value bytes,
       arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(v16, ArrayRef<int16_t>(shifts))));
   Value magnitude = arith::AndIOp::create(b, loc, y, splat(0x1f << t));
-  Value sign = arith::AndIOp::create(
-      b, loc, arith::ShLIOp::create(b, loc, y, splat(10 - t)), splat(0x8000));
+  Value sign = arith::ShLIOp::create(b, loc, y, splat(10 - t));
+  sign = arith::AndIOp::create(b, loc, sign, splat(0x8000));
   return arith::OrIOp::create(b, loc, magnitude, sign);
 }
 
@@ -620,9 +612,12 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
     }
     if (shortForm) {
       // 2^(ca-127), exact also for ca = 0 (2^-127, subnormal), or NaN.
+      // One op-creating call per statement (argument evaluation order).
       Value ca = s.toI32(aScale);
-      rt.aPow = e.broadcast(s.select(s.eq(ca, s.i32(255)),
-                                     s.f32Bits(0x7fc00000), s.decodeE8M0(ca)));
+      Value isNaN = s.eq(ca, s.i32(255));
+      Value pow = s.decodeE8M0(ca);
+      Value nan = s.f32Bits(0x7fc00000);
+      rt.aPow = e.broadcast(s.select(isNaN, nan, pow));
     }
     terms.push_back(rt);
   }
@@ -665,17 +660,20 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
       Value bCode23, bNaN, w;
       if (e8m0Pair) {
         bCode23 = e.shl(bCode, e.i32(23));
-        if (isShort)
-          w = arith::MulFOp::create(b, loc, e.floatOf(bCode23),
-                                    e.f32(std::ldexp(1.0f, d)));
-        else
+        if (isShort) {
+          Value pow = e.floatOf(bCode23);
+          Value unitPow = e.f32(std::ldexp(1.0f, d));
+          w = arith::MulFOp::create(b, loc, pow, unitPow);
+        } else {
           bNaN = e.eq(bCode, e.i32(255));
+        }
       } else if (isShort) {
         // u * 2^d: the 7 code bits at f32 bit 20 are u * 2^-120 (normal or
         // subnormal), so one exact multiply by 2^(120+d).
-        w = arith::MulFOp::create(
-            b, loc, e.floatOf(e.shl(e.andI(bCode, e.i32(0x7f)), e.i32(20))),
-            e.f32(std::ldexp(1.0f, 120 + d)));
+        Value low7 = e.andI(bCode, e.i32(0x7f));
+        Value u120 = e.floatOf(e.shl(low7, e.i32(20)));
+        Value rebias = e.f32(std::ldexp(1.0f, 120 + d));
+        w = arith::MulFOp::create(b, loc, u120, rebias);
       }
       Value accCol = addIdx(b, loc, col0, 8 * v);
       if (accCol0)

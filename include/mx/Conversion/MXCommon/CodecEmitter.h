@@ -87,6 +87,9 @@ public:
   /// exact `arith.extf`, one exact multiply to rebias (FP6 has no NaN or
   /// Inf).
   Value decodeFP6ViaHalf(mxref::ElemKind kind, Value code);
+  /// The FP6 values of f16 patterns (i16, as decodeFP6ViaHalf builds them,
+  /// shaped like the emitter's operands): one extf, one rebias multiply.
+  Value fp6FromHalfPattern(mxref::ElemKind kind, Value pattern);
 
   /// Reference `selectE8M0Scale` for a finite, non-negative `amax` (f32):
   /// the E8M0 code as an i32 in [0, 254].
