@@ -982,13 +982,18 @@ def suite_matmul_fp8_codes(m):
     one = [[0x3F800000] + [0] * (K - 1)]
     rows4 = [[v] + [0] * (K - 1)
              for v in (0x3F800000, 0x3E000000, 0xBF800000, 0x40400000)]
-    for elem, preset in (('f8E4M3FN', 'mxfp8_e4m3'),
-                         ('f8E5M2', 'mxfp8_e5m2')):
+    # Then every E2M3 and E3M2 code (64 each, four times over: FP6 has no
+    # NaN or Inf), which decode through f16 too on the x86 targets.
+    codes6 = [[c % 64 for c in codes[0]]] + codes[1:]
+    for elem, preset, cs in (('f8E4M3FN', 'mxfp8_e4m3', codes),
+                             ('f8E5M2', 'mxfp8_e5m2', codes),
+                             ('f6E2M3FN', 'mxfp6_e2m3', codes6),
+                             ('f6E3M2FN', 'mxfp6_e3m2', codes6)):
         tag = preset.split('_')[1]
         case_matmul_codes(m, 'mc_%s_m1' % tag, one, [1, K], elem, preset,
-                          codes, scales, [1, N])
+                          cs, scales, [1, N])
         case_matmul_codes(m, 'mc_%s_m4' % tag, rows4, [4, K], elem, preset,
-                          codes, scales, [4, N])
+                          cs, scales, [4, N])
     # The GEMV multiplies plain activations by 2^8 instead of each E4M3
     # value when none overflows (docs/Lowering.md, "FP8 weights"): at the
     # limit FLT_MAX / 2^8, the least subnormal and -Inf it folds; 2^121
@@ -1007,17 +1012,6 @@ def suite_matmul_fp8_codes(m):
     halves = [[0x7BFF] + zeros, [0x0001] + zeros, [0xFC00] + zeros]
     case_matmul_codes(m, 'mc_e4m3_f16', halves, [3, K], 'f8E4M3FN',
                       'mxfp8_e4m3', codes, scales, [3, N], a_elem='f16')
-    # Every E2M3 and E3M2 code (64 each, four times over: FP6 has no NaN or
-    # Inf), which decode through f16 too on the x86 targets.
-    codes6 = [[(n * 37 + 11) % 64 for n in range(N)]] + \
-        [[0] * N for _ in range(K - 1)]
-    for elem, preset in (('f6E2M3FN', 'mxfp6_e2m3'),
-                         ('f6E3M2FN', 'mxfp6_e3m2')):
-        tag = preset.split('_')[1]
-        case_matmul_codes(m, 'mc_%s_m1' % tag, one, [1, K], elem, preset,
-                          codes6, scales, [1, N])
-        case_matmul_codes(m, 'mc_%s_m4' % tag, rows4, [4, K], elem, preset,
-                          codes6, scales, [4, N])
 
 
 SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
