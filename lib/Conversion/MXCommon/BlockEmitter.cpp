@@ -146,14 +146,18 @@ Value BlockEmitter::roundExactProduct(Value a, Value g, Type outElem) {
 // Matmul block scales
 //===----------------------------------------------------------------------===//
 
-/// The value of a non-NaN UE4M3 code: its 7 bits placed at f32 bit 20 form
-/// an f32 (normal for e > 0, subnormal for e = 0) equal to value * 2^-120,
-/// so one exact multiply by 2^120 decodes both cases.
-static Value decodeUE4M3Fast(CodecEmitter &e, Value code) {
-  return arith::MulFOp::create(
-      e.getBuilder(), e.getLoc(),
-      e.floatOf(e.shl(e.andI(code, e.i32(0x7f)), e.i32(20))),
-      e.f32(std::ldexp(1.0f, 120)));
+/// A non-NaN UE4M3 code's 7 bits placed at f32 bit 20 form an f32 (normal
+/// for e > 0, subnormal for e = 0) equal to value * 2^-120, so one exact
+/// multiply by 2^(120 + log2Factor) decodes both cases (the value times
+/// 2^log2Factor lies in [2^-9, 448] * 2^log2Factor: normal f32s).
+Value mlir::mx::decodeUE4M3Scale(CodecEmitter &e, Value code,
+                                 int64_t log2Factor) {
+  // One op-creating call per statement (argument evaluation order).
+  Value low7 = e.andI(code, e.i32(0x7f));
+  Value bits = e.shl(low7, e.i32(20));
+  Value scaled = e.floatOf(bits);
+  Value factor = e.f32(std::ldexp(1.0f, 120 + int(log2Factor)));
+  return arith::MulFOp::create(e.getBuilder(), e.getLoc(), scaled, factor);
 }
 
 /// ldexp(v, c0 + c1 - 254) for two E8M0 codes: the exponent sum lies in
@@ -189,7 +193,7 @@ Value mlir::mx::applyMatmulBlockScales(CodecEmitter &e, Value partial,
     }
     // A product of two UE4M3 values is exact in f32. NaN codes decode to
     // garbage here and are selected away below.
-    Value f = decodeUE4M3Fast(e, s.code);
+    Value f = decodeUE4M3Scale(e, s.code);
     u = u ? Value(arith::MulFOp::create(b, loc, u, f)) : f;
   }
   Value v = partial;

@@ -582,7 +582,8 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   //   Real weights' codes are near 127; a chunk with any other code (0,
   //   above 230, NaN) takes scaleByE8M0Pair's clamps.
   // * UE4M3 weights: w = u * 2^d, u the scale's value (4 significant bits),
-  //   so S * w has at most 23 and lies in [2^-16, 2^21]: always exact. A
+  //   so S * w has at most 23 significant bits and lies in [2^-16, 2^21]:
+  //   always exact. A
   //   chunk with a NaN code takes applyMatmulBlockScales.
   // Where both forms apply they agree bit for bit.
   constexpr int64_t kShortMaxCode = 230;
@@ -668,12 +669,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
           bNaN = e.eq(bCode, e.i32(255));
         }
       } else if (isShort) {
-        // u * 2^d: the 7 code bits at f32 bit 20 are u * 2^-120 (normal or
-        // subnormal), so one exact multiply by 2^(120+d).
-        Value low7 = e.andI(bCode, e.i32(0x7f));
-        Value u120 = e.floatOf(e.shl(low7, e.i32(20)));
-        Value rebias = e.f32(std::ldexp(1.0f, 120 + d));
-        w = arith::MulFOp::create(b, loc, u120, rebias);
+        w = decodeUE4M3Scale(e, bCode, d); // u * 2^d, exact
       }
       Value accCol = addIdx(b, loc, col0, 8 * v);
       if (accCol0)

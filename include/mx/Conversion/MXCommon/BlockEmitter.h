@@ -94,6 +94,12 @@ private:
   mxref::Format format;
 };
 
+/// The value of non-NaN UE4M3 codes (i32, low 7 bits read) times
+/// 2^log2Factor, exact for log2Factor in [-117, 7] (a NaN code gives an
+/// arbitrary finite value): the code's bits placed at f32 bit 20 and one
+/// exact multiply.
+Value decodeUE4M3Scale(CodecEmitter &e, Value code, int64_t log2Factor = 0);
+
 /// A matmul block's partial sum with the block scales applied (reference
 /// "scaled", docs/Numerics.md §6): NaN if a scale is NaN, else
 /// ldexp(f32(partial * u), e) with u the exact product of the UE4M3 scales
