@@ -20,7 +20,7 @@
 //
 // Usage: mx-bench-matmul [--m=8,64,512] [--k=4096] [--n=14336]
 //                        [--passes=P] [--threads=T] [--check-cols=C]
-//                        [--target=host|avx512|avx512-vnni|avx2|avx2-vnni|generic]
+//                        [--target=host|avx512|avx512-vnni|avx512-vbmi|avx2|avx2-vnni|generic]
 //                        [--plain-n=4096]
 //
 // The plain baselines lower to scalar loops (MX vectorizes only its own
@@ -441,6 +441,7 @@ int main(int argc, char **argv) {
               .Case("host", VectorTargetKind::Host)
               .Case("avx512", VectorTargetKind::AVX512)
               .Case("avx512-vnni", VectorTargetKind::AVX512VNNI)
+              .Case("avx512-vbmi", VectorTargetKind::AVX512VBMI)
               .Case("avx2", VectorTargetKind::AVX2)
               .Case("avx2-vnni", VectorTargetKind::AVX2VNNI)
               .Case("generic", VectorTargetKind::Generic)
@@ -449,10 +450,11 @@ int main(int argc, char **argv) {
         return llvm::errs() << "bad --target\n", 1;
       o.pipeline.target = *t;
     } else {
-      llvm::errs() << "usage: mx-bench-matmul [--m=8,64,512] [--k=K] [--n=N] "
-                      "[--passes=P] [--threads=T] [--check-cols=C] "
-                      "[--target=host|avx512|avx512-vnni|avx2|avx2-vnni|"
-                      "generic] [--plain-n=N]\n";
+      llvm::errs()
+          << "usage: mx-bench-matmul [--m=8,64,512] [--k=K] [--n=N] "
+             "[--passes=P] [--threads=T] [--check-cols=C] "
+             "[--target=host|avx512|avx512-vnni|avx512-vbmi|avx2|avx2-vnni|"
+             "generic] [--plain-n=N]\n";
       return 1;
     }
   }

@@ -83,6 +83,21 @@ def host_has_vnni():
     return False
 if host_has_vnni():
     config.available_features.add("x86-vnni")
+
+# A host with AVX512-VBMI and AVX512VL (vpmultishiftqb, vpermi2b on 256
+# bits) and vpdpbusd runs the FP6 integer dot of target=avx512-vbmi.
+def host_has_vbmi():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return {"avx512vbmi", "avx512vl", "avx512_vnni"} <= flags
+    except OSError:
+        pass
+    return False
+if host_has_vbmi():
+    config.available_features.add("x86-vbmi")
 config.substitutions.append(
     ("%intdot", "true" if host_has_avx2() else "false"))
 

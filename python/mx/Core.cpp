@@ -345,7 +345,8 @@ std::unique_ptr<Compiled> Compiled::compile(const Module &module,
     if (reason.empty())
       reason =
           "an unknown value (options: vectorize, table-lookup, "
-          "integer-dot, target=host|avx512|avx512-vnni|avx2|avx2-vnni|generic, "
+          "integer-dot, "
+          "target=host|avx512|avx512-vnni|avx512-vbmi|avx2|avx2-vnni|generic, "
           "prefetch-distance, threads, outline-kernels)";
     failure = {"invalid mx-cpu-pipeline options '" + options.pipelineOptions +
                "': " + reason};

@@ -517,3 +517,35 @@ TEST_F(Fixture, VNNIIntrinsicNeedsVNNI) {
                        "mx-cpu-pipeline emit it; use target=host or "
                        "target=generic)");
 }
+
+const char *const kVBMICalls = R"mlir(
+llvm.func @f(%c: vector<32xi8>, %d: vector<32xi8>) -> vector<32xi8> {
+  %f = llvm.call_intrinsic "llvm.x86.avx512.pmultishift.qb.256"(%c, %d)
+      : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+  %t = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.256"(%c, %f, %d)
+      : (vector<32xi8>, vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+  llvm.return %t : vector<32xi8>
+}
+)mlir";
+
+// The FP6 integer dot's byte ops need AVX512-VBMI with AVX512VL: VNNI alone
+// (Cascade Lake) is an error for each of them.
+TEST_F(Fixture, VBMIIntrinsicsNeedVBMI) {
+  OwningOpRef<ModuleOp> module = parse(kVBMICalls);
+  ASSERT_TRUE(module);
+  llvm::StringMap<bool> vbmi, vnni;
+  vbmi["avx512vbmi"] = vbmi["avx512vl"] = true;
+  vnni["avx512f"] = vnni["avx512vl"] = vnni["avx512vnni"] = true;
+  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, vbmi)));
+  EXPECT_TRUE(errors.empty());
+  EXPECT_TRUE(failed(verifyCPUFeatures(*module, vnni)));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0], "3:8: 'llvm.x86.avx512.pmultishift.qb.256' needs the "
+                       "CPU feature 'avx512vbmi+avx512vl', which this CPU "
+                       "lacks (the x86 vector targets of mx-cpu-pipeline emit "
+                       "it; use target=host or target=generic)");
+  EXPECT_EQ(errors[1], "5:8: 'llvm.x86.avx512.vpermi2var.qi.256' needs the "
+                       "CPU feature 'avx512vbmi+avx512vl', which this CPU "
+                       "lacks (the x86 vector targets of mx-cpu-pipeline emit "
+                       "it; use target=host or target=generic)");
+}

@@ -71,7 +71,10 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     `avx2-vnni` are those with VNNI's `vpdpbusd` (AVX512-VNNI with
     AVX512VL, or AVX-VNNI), which the integer-dot kernel then uses instead
     of `vpmaddubsw` + `vpmaddwd` + `vpaddd`; `host` picks them when the CPU
-    has the feature. With
+    has the feature. `avx512-vbmi` is `avx512-vnni` with AVX512-VBMI
+    (`vpmultishiftqb`, `vpermi2b`), with which MXINT8 x E2M3 (MXFP6)
+    matmuls take the integer-dot kernel too; `host` picks it on such CPUs
+    (Ice Lake, Zen 4 and later). With
     `table-lookup=false` FP4 operands use the bit arithmetic on any target.
 
     `panels=P` (P > 1) makes the vector matmul's outermost loop an
@@ -98,6 +101,10 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
              clEnumValN(::mlir::mx::VectorTargetKind::AVX512VNNI,
                         "avx512-vnni",
                         "avx512, the integer dot through vpdpbusd"),
+             clEnumValN(::mlir::mx::VectorTargetKind::AVX512VBMI,
+                        "avx512-vbmi",
+                        "avx512-vnni, FP6 (E2M3) weights in the integer dot "
+                        "through vpmultishiftqb and vpermi2b"),
              clEnumValN(::mlir::mx::VectorTargetKind::AVX2, "avx2",
                         "8 lanes, FP4 table in two halves"),
              clEnumValN(::mlir::mx::VectorTargetKind::AVX2VNNI, "avx2-vnni",
@@ -113,7 +120,8 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
            "many panels, one scf.forall iteration each (1: one scf.for nest, "
            "no scf.forall)">,
     Option<"integerDot", "integer-dot", "bool", /*default=*/"true",
-           "With vectorize on an x86 target: MXINT8 x FP4 GEMVs through the "
+           "With vectorize on an x86 target: MXINT8 x FP4 (and, with VBMI, "
+           "E2M3) matmuls through the "
            "integer-dot kernel (mx_x86 byte ops)">,
   ];
   let dependentDialects = [

@@ -29,7 +29,8 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
       llvm::cl::init(true)};
   Option<bool> integerDot{
       *this, "integer-dot",
-      llvm::cl::desc("With vectorize on an x86 target: MXINT8 x FP4 GEMVs "
+      llvm::cl::desc("With vectorize on an x86 target: MXINT8 x FP4 (and E2M3 "
+                     "with VBMI) matmuls "
                      "through the integer-dot kernel"),
       llvm::cl::init(true)};
   Option<VectorTargetKind> target{
@@ -42,6 +43,8 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
           clEnumValN(VectorTargetKind::AVX512, "avx512", "16 lanes"),
           clEnumValN(VectorTargetKind::AVX512VNNI, "avx512-vnni",
                      "avx512 and vpdpbusd in the integer dot"),
+          clEnumValN(VectorTargetKind::AVX512VBMI, "avx512-vbmi",
+                     "avx512-vnni and E2M3 weights in the integer dot"),
           clEnumValN(VectorTargetKind::AVX2, "avx2",
                      "8 lanes, FP4 table in two halves"),
           clEnumValN(VectorTargetKind::AVX2VNNI, "avx2-vnni",

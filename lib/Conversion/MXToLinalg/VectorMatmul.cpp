@@ -63,7 +63,11 @@
 // block's activation code sum (computed once per row and block before the
 // nest), which removes the offset. They are then converted, scaled and
 // accumulated exactly as in the f32 nest, in the lane order the unpacks
-// leave (the final pass reorders it).
+// leave (the final pass reorders it). With AVX512-VBMI
+// (VectorTarget::byteTable64) E2M3 weights (MXFP6; 8 * value is an integer
+// up to 60) take it too: each K row's codes are unpacked and decoded to
+// bytes 8 * value + 60 first (vpmultishiftqb, vpermi2b), the sums count
+// units of 2^-9 (below 60 * 128 * 256 < 2^21), and the same unpacks follow.
 //
 // This nest is the GEMV (decode) kernel. From kBatchedMinRows rows on, the
 // entry hands the matmul to the register-blocked batched kernel
@@ -117,20 +121,20 @@ int64_t intDotRows(int64_t m) { return m >= kBatchedMinRows ? 4 : 2; }
 constexpr int64_t kIntDotMaxBlock = 256;
 
 /// Position in a 64-column chunk of the integer-dot accumulator of column c:
-/// the byte unpacks leave column 2p + g (g the nibble) of FP4 byte p in
-/// lane i of vector t of group g, p = 4t + i % 4 + 16 (i / 4).
-int64_t intDotLane(int64_t c) {
-  int64_t g = c % 2, p = c / 2;
+/// the byte unpacks leave byte p of group g's 32-byte vectors in lane i of
+/// vector t of group g, p = 4t + i % 4 + 16 (i / 4). For FP4 byte p holds
+/// columns 2p (group 0, low nibble) and 2p + 1 (group 1); for FP6 group g
+/// is the decoded bytes of columns 32g + p.
+int64_t intDotLane(int64_t c, bool fp6) {
+  int64_t g = fp6 ? c / 32 : c % 2, p = fp6 ? c % 32 : c / 2;
   return 32 * g + 8 * ((p % 16) / 4) + p % 4 + 4 * (p / 16);
 }
 /// The column (in its chunk) of lane `l` of the integer-dot accumulator.
-int64_t intDotColumn(int64_t l) {
+int64_t intDotColumn(int64_t l, bool fp6) {
   int64_t g = l / 32, t = (l % 32) / 8, i = l % 8;
-  return 2 * (4 * t + i % 4 + 16 * (i / 4)) + g;
+  int64_t p = 4 * t + i % 4 + 16 * (i / 4);
+  return fp6 ? 32 * g + p : 2 * p + g;
 }
-/// The table offset: E2M1 value * 2 is in [-12, 12]; vpmaddubsw wants its
-/// first operand unsigned.
-constexpr int64_t kIntDotOffset = 12;
 
 /// A vector.shuffle mask of two vectors of `n` elements interleaving the
 /// low (or high) halves of each 16-byte lane, `perLane` elements per lane:
@@ -242,6 +246,15 @@ struct VectorMatmulEmitter {
   /// The integer-dot kernel: aCodes holds the lhs's INT8 codes, aOffsets
   /// the emitIntDotOffsets tensor.
   bool intDot = false;
+  /// E2M3 weights in the integer dot (VectorTarget::byteTable64): each K
+  /// row's codes unpacked and decoded to bytes by vpmultishiftqb and
+  /// vpermi2b; E2M1 (FP4) otherwise.
+  bool fp6Dot = false;
+  /// The integer dot's weight bytes are value / unit + intDotOffset, with
+  /// unit the element's least magnitude (its code 1): 2 * value + 12 for
+  /// E2M1 (0 to 24), 8 * value + 60 for E2M3 (0 to 120), unsigned as
+  /// vpmaddubsw and vpdpbusd want their first operand.
+  int64_t intDotOffset = 0;
   Value aCodes, aOffsets;
   /// The integer dot through vpdpbusd (VectorTarget::dotAccumulate).
   bool dotAccumulate = false;
@@ -440,7 +453,7 @@ Value VectorMatmulEmitter::emitIntDotOffsets(OpBuilder &b) const {
   int64_t blocks = k / kb;
   Value offsets = createEmpty(b, loc, {batch, m, blocks}, i32);
   Value scale =
-      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(-kIntDotOffset));
+      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(-intDotOffset));
   return emitRowSteps(
       b, offsets, blocks, 1,
       [&](OpBuilder &jb, Value bt, Value row, Value j, Value offsets) {
@@ -464,23 +477,47 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
   auto v32i8 = VectorType::get({32}, i8);
   auto v16i16 = VectorType::get({16}, b.getI16Type());
   auto v8i32 = VectorType::get({8}, i32);
-  // Code -> 2 * value + 12, in both 16-byte halves (vpshufb reads its own).
+  auto bytes = [&](ArrayRef<int8_t> values) -> Value {
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(v32i8, values));
+  };
+  // Code -> value / unit + offset: FP4's 16 entries in both 16-byte halves
+  // (vpshufb reads its own), FP6's 64 as vpermi2b's two 32-entry halves.
+  float unit = mxref::decodeElem(bFormat.elem, 1);
   SmallVector<int8_t> table;
-  for (int half = 0; half < 2; ++half)
-    for (uint8_t c = 0; c < 16; ++c)
-      table.push_back(static_cast<int8_t>(
-          2 * mxref::decodeElem(bFormat.elem, c) + kIntDotOffset));
-  Value tableV = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(v32i8, ArrayRef<int8_t>(table)));
+  for (int64_t i = 0; i < (fp6Dot ? 64 : 32); ++i)
+    table.push_back(static_cast<int8_t>(
+        mxref::decodeElem(bFormat.elem, fp6Dot ? i : i % 16) / unit +
+        intDotOffset));
+  Value tableV = bytes(ArrayRef<int8_t>(table).take_front(32));
+  Value tableHi, shifts, low4, four;
+  if (fp6Dot) {
+    tableHi = bytes(ArrayRef<int8_t>(table).drop_front(32));
+    // Code i of a qword's 6-byte group starts at bit 6i.
+    SmallVector<int8_t> offsets;
+    for (int64_t l = 0; l < 32; ++l)
+      offsets.push_back(static_cast<int8_t>(6 * (l % 8)));
+    shifts = bytes(offsets);
+  }
   auto splat = [&](VectorType t, int64_t v) -> Value {
     return arith::ConstantOp::create(
         b, loc,
         DenseElementsAttr::get(t, b.getIntegerAttr(t.getElementType(), v)));
   };
-  Value low4 = splat(v32i8, 0x0F);
-  Value four = splat(v32i8, 4);
+  if (!fp6Dot) {
+    low4 = splat(v32i8, 0x0F);
+    four = splat(v32i8, 4);
+  }
   Value ones = dotAccumulate ? Value() : splat(v16i16, 1);
-  Value byteOff = divIdx(b, loc, col0, 2);
+  // The chunk's first packed byte: 32 per FP4 row of 64 columns, 48 per
+  // FP6 row.
+  Value byteOff;
+  if (fp6Dot) {
+    Value col3 = mulIdx(b, loc, col0, 3);
+    byteOff = divIdx(b, loc, col3, 4);
+  } else {
+    byteOff = divIdx(b, loc, col0, 2);
+  }
   int64_t numRows = rowIdx.size();
   // One op-creating call per statement: the IR must not depend on the
   // compiler's argument evaluation order.
@@ -495,26 +532,71 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
       b, loc, kLo, kHi, kStep, inits,
       [&](OpBuilder &lb, Location, Value kk, ValueRange sums) {
         Value kIdx = arith::AddIOp::create(lb, loc, k0, kk);
-        // Four K rows of 64 columns (32 bytes each), their bytes of rows
-        // (0, 1) and (2, 3) interleaved, then words of those: each dword
-        // holds one byte position's four K rows. The table lookups below
-        // are per byte (the table is in both 16-byte halves, the index
-        // below 16), so they commute with these unpacks, which then serve
-        // both nibbles.
+        // Four K rows' bytes of rows (0, 1) and (2, 3) interleaved, then
+        // words of those: each dword holds one byte position's four K
+        // rows.
+        struct Unpacked {
+          Value u[2], v[2];
+        };
+        auto unpackBytes = [&](ArrayRef<Value> rows) {
+          Unpacked p;
+          for (int h = 0; h < 2; ++h) {
+            p.u[h] = vector::ShuffleOp::create(lb, loc, rows[0], rows[1],
+                                               unpackMask(32, 16, h));
+            p.v[h] = vector::ShuffleOp::create(lb, loc, rows[2], rows[3],
+                                               unpackMask(32, 16, h));
+          }
+          return p;
+        };
+        // Vector t (of 4): dword i holds the four rows of byte 4t + i % 4 +
+        // 16 (i / 4).
+        auto unpackWords = [&](const Unpacked &p, int64_t t) -> Value {
+          Value uw = vector::BitCastOp::create(lb, loc, v16i16, p.u[t / 2]);
+          Value vw = vector::BitCastOp::create(lb, loc, v16i16, p.v[t / 2]);
+          Value tw = vector::ShuffleOp::create(lb, loc, uw, vw,
+                                               unpackMask(16, 8, t % 2));
+          return vector::BitCastOp::create(lb, loc, v32i8, tw);
+        };
+        // FP4: the raw bytes of four K rows of 64 columns (32 bytes each).
+        // FP6: per group g, the 32 columns 32g + [0, 32) of each of the
+        // four rows decoded to bytes: their 24 packed bytes from the 32 at
+        // byte 16g, six per qword (a constant byte permute, vpermb), each
+        // code's bits moved to its own byte (vpmultishiftqb), then the
+        // table at the byte's low six bits (vpermi2b).
         SmallVector<Value> rows;
+        SmallVector<SmallVector<Value>> decoded(groups.size());
         for (int64_t r = 0; r < 4; ++r) {
           Value rIdx = addIdx(lb, loc, kIdx, r);
           if (packedView && groups.front() == 0)
             prefetch(lb, bt, rIdx, col0, kIntDotCols);
-          rows.push_back(readVector(lb, loc, v32i8, packed,
-                                    ValueRange{bt, rIdx, byteOff}, true));
+          if (!fp6Dot) {
+            rows.push_back(readVector(lb, loc, v32i8, packed,
+                                      ValueRange{bt, rIdx, byteOff}, true));
+            continue;
+          }
+          for (auto [gi, g] : llvm::enumerate(groups)) {
+            Value off = addIdx(lb, loc, byteOff, 16 * g);
+            Value raw = readVector(lb, loc, v32i8, packed,
+                                   ValueRange{bt, rIdx, off}, true);
+            SmallVector<int64_t> spread;
+            for (int64_t l = 0; l < 32; ++l)
+              spread.push_back(8 * g + 6 * (l / 8) +
+                               std::min<int64_t>(l % 8, 5));
+            Value grouped =
+                vector::ShuffleOp::create(lb, loc, raw, raw, spread);
+            Value codes = x86MultiShiftBytes(lb, loc, shifts, grouped);
+            decoded[gi].push_back(
+                x86PermuteBytes2(lb, loc, tableV, codes, tableHi));
+          }
         }
-        Value u[2], v[2];
-        for (int h = 0; h < 2; ++h) {
-          u[h] = vector::ShuffleOp::create(lb, loc, rows[0], rows[1],
-                                           unpackMask(32, 16, h));
-          v[h] = vector::ShuffleOp::create(lb, loc, rows[2], rows[3],
-                                           unpackMask(32, 16, h));
+        // FP4: one interleave of the raw bytes serves both nibble groups;
+        // FP6: one per group.
+        SmallVector<Unpacked> unpacked;
+        if (fp6Dot) {
+          for (ArrayRef<Value> group : decoded)
+            unpacked.push_back(unpackBytes(group));
+        } else {
+          unpacked.push_back(unpackBytes(rows));
         }
         // a[m, k..k+3] of each output row as one dword in every lane
         // (vpbroadcastd).
@@ -529,29 +611,35 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
           acts.push_back(vector::BitCastOp::create(lb, loc, v32i8, aAll));
         }
         SmallVector<Value> next(sums.begin(), sums.end());
-        for (int64_t t = 0; t < 4; ++t) {
-          Value uw = vector::BitCastOp::create(lb, loc, v16i16, u[t / 2]);
-          Value vw = vector::BitCastOp::create(lb, loc, v16i16, v[t / 2]);
-          Value tw = vector::ShuffleOp::create(lb, loc, uw, vw,
-                                               unpackMask(16, 8, t % 2));
-          Value raw = vector::BitCastOp::create(lb, loc, v32i8, tw);
-          for (auto [gi, g] : llvm::enumerate(groups)) {
-            // The nibbles g through the table: 2 * value + 12.
-            Value code =
-                g == 0 ? Value(arith::AndIOp::create(lb, loc, raw, low4))
-                       : Value(arith::ShRUIOp::create(lb, loc, raw, four));
-            Value tb = x86ShuffleBytes(lb, loc, tableV, code);
-            // One decoded vector, every output row of the tile.
-            for (int64_t r = 0; r < numRows; ++r) {
-              int64_t at = (gi * numRows + r) * 4 + t;
-              if (dotAccumulate) {
-                next[at] =
-                    x86DotBytesAccumulate(lb, loc, sums[at], tb, acts[r]);
-                continue;
-              }
-              Value s16 = x86MulAddBytes(lb, loc, tb, acts[r]);
-              Value s32 = x86MulAddWords(lb, loc, s16, ones);
-              next[at] = arith::AddIOp::create(lb, loc, sums[at], s32);
+        // One decoded vector (t of group gi), every output row of the tile.
+        auto dot = [&](int64_t gi, int64_t t, Value tb) {
+          for (int64_t r = 0; r < numRows; ++r) {
+            int64_t at = (gi * numRows + r) * 4 + t;
+            if (dotAccumulate) {
+              next[at] = x86DotBytesAccumulate(lb, loc, sums[at], tb, acts[r]);
+              continue;
+            }
+            Value s16 = x86MulAddBytes(lb, loc, tb, acts[r]);
+            Value s32 = x86MulAddWords(lb, loc, s16, ones);
+            next[at] = arith::AddIOp::create(lb, loc, sums[at], s32);
+          }
+        };
+        if (fp6Dot) {
+          for (size_t gi = 0; gi < groups.size(); ++gi)
+            for (int64_t t = 0; t < 4; ++t)
+              dot(gi, t, unpackWords(unpacked[gi], t));
+        } else {
+          // The table lookups are per byte (the table is in both 16-byte
+          // halves, the index below 16), so they commute with the unpacks,
+          // which then serve both nibbles.
+          for (int64_t t = 0; t < 4; ++t) {
+            Value raw = unpackWords(unpacked.front(), t);
+            for (auto [gi, g] : llvm::enumerate(groups)) {
+              // The nibbles g through the table: 2 * value + 12.
+              Value code =
+                  g == 0 ? Value(arith::AndIOp::create(lb, loc, raw, low4))
+                         : Value(arith::ShRUIOp::create(lb, loc, raw, four));
+              dot(gi, t, x86ShuffleBytes(lb, loc, tableV, code));
             }
           }
         }
@@ -568,9 +656,10 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   auto v8f32 = VectorType::get({8}, b.getF32Type());
   Value k0 = mulIdx(b, loc, j, kb);
   CodecEmitter e(b, loc, v8f32);
-  // The sums count units of E2M1 value 1/2 times INT8 code 1 (2^-7 for
-  // MXINT8): d = log2 of the unit.
-  int64_t d = std::ilogb(0.5f * mxref::decodeElem(mxref::ElemKind::INT8, 1));
+  // The sums count units of the weight's least magnitude (E2M1 1/2, E2M3
+  // 1/8) times INT8 code 1 (2^-6): d = log2 of the unit, -7 or -9.
+  int64_t d = std::ilogb(mxref::decodeElem(bFormat.elem, 1) *
+                         mxref::decodeElem(mxref::ElemKind::INT8, 1));
   bool e8m0Pair = bFormat.scale == mxref::ScaleKind::E8M0;
   // The block terms have a short form, (S * w) * 2^(ca-127), one rounding
   // as the reference's ldexp, when the first product is exact and the
@@ -582,14 +671,17 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   //   Real weights' codes are near 127; a chunk with any other code (0,
   //   above 230, NaN) takes scaleByE8M0Pair's clamps.
   // * UE4M3 weights: w = u * 2^d, u the scale's value (4 significant bits),
-  //   so S * w has at most 23 significant bits and lies in [2^-16, 2^21]:
-  //   always exact. A
-  //   chunk with a NaN code takes applyMatmulBlockScales.
+  //   so S * w has at most 24 significant bits while |S| < 2^20 (FP4: at
+  //   most 12 * 128 * 256; FP6 for kb <= 128), and lies far inside the
+  //   normal range (2^-18 <= |S * w| < 2^29): exact. A chunk with a NaN
+  //   code takes applyMatmulBlockScales.
   // Where both forms apply they agree bit for bit.
   constexpr int64_t kShortMaxCode = 230;
-  bool shortForm = aScaleKind == mxref::ScaleKind::E8M0 &&
-                   (e8m0Pair ? d <= 0 && d >= -22
-                             : bFormat.scale == mxref::ScaleKind::UE4M3);
+  bool shortForm =
+      aScaleKind == mxref::ScaleKind::E8M0 &&
+      (e8m0Pair ? d <= 0 && d >= -22
+                : bFormat.scale == mxref::ScaleKind::UE4M3 &&
+                      intDotOffset * 128 * kb < (int64_t(1) << 20));
   // Per output row: the sums start at minus the table's offset times the
   // block's activation codes (so they end at the exact sum); the
   // activation's block scale.
@@ -654,7 +746,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
       int64_t v = 4 * g + t;
       SmallVector<int64_t> lanes;
       for (int64_t i = 0; i < 8; ++i)
-        lanes.push_back(intDotColumn(8 * v + i));
+        lanes.push_back(intDotColumn(8 * v + i, fp6Dot));
       Value codes8 =
           vector::ShuffleOp::create(b, loc, scales64, scales64, lanes);
       Value bCode = arith::ExtUIOp::create(b, loc, v8i32, codes8);
@@ -807,7 +899,7 @@ Value VectorMatmulEmitter::emitOutput(OpBuilder &b, Value scratch,
       // Undo the integer-dot kernel's lane order.
       SmallVector<int64_t> mask;
       for (int64_t c = 0; c < kIntDotCols; ++c)
-        mask.push_back(intDotLane(c));
+        mask.push_back(intDotLane(c, fp6Dot));
       Value chunk = readVector(
           cb, loc, VectorType::get({kIntDotCols}, Float32Type::get(ctx)),
           scratch, ValueRange{bt, row, col}, true);
@@ -935,6 +1027,13 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (intDot) {
       em.intDot = true;
       em.dotAccumulate = target.dotAccumulate;
+      em.fp6Dot = em.bFormat.elem == mxref::ElemKind::E2M3;
+      // The weight bytes' offset: the largest |value| / unit (12, 60).
+      float unit = mxref::decodeElem(em.bFormat.elem, 1);
+      for (uint32_t c = 0; c < (em.fp6Dot ? 64u : 16u); ++c)
+        em.intDotOffset = std::max<int64_t>(
+            em.intDotOffset,
+            std::fabs(mxref::decodeElem(em.bFormat.elem, c)) / unit);
       em.aCodes = to3D(b, loc, adaptor.getLhs()[0]);
       em.aOffsets = em.emitIntDotOffsets(b);
     }
@@ -1123,17 +1222,19 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
   }
 
   /// Whether the integer-dot kernel computes this GEMV (the file comment):
-  /// an x86 target, MXINT8 activations with block scales, E2M1 weights
-  /// blocked along K only, and whole 64-column chunks.
+  /// an x86 target, MXINT8 activations with block scales, E2M1 weights (or
+  /// E2M3 with VBMI) blocked along K only, and whole 64-column chunks.
   bool takesIntDot(const VectorMatmulEmitter &em, BlockScaledTensorType lhsType,
                    bool perTensor) const {
     if (!target.byteDot || !lhsType || !lhsType.hasBlockScales() || perTensor)
       return false;
     mxref::Format a = lhsType.getFormat().getFormat();
+    mxref::ElemKind w = em.bFormat.elem;
     return a.elem == mxref::ElemKind::INT8 &&
            a.scale == mxref::ScaleKind::E8M0 &&
-           em.bFormat.elem == mxref::ElemKind::E2M1 && em.bn == 1 &&
-           em.kb % 4 == 0 && em.kb <= kIntDotMaxBlock &&
+           (w == mxref::ElemKind::E2M1 ||
+            (w == mxref::ElemKind::E2M3 && target.byteTable64)) &&
+           em.bn == 1 && em.kb % 4 == 0 && em.kb <= kIntDotMaxBlock &&
            em.n % kIntDotCols == 0;
   }
 

@@ -27,10 +27,12 @@ using namespace mlir::mx::lowering::vec;
 
 VectorTargetKind VectorTarget::detectHost() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  if (features.lookup("avx512f"))
-    return features.lookup("avx512vnni") && features.lookup("avx512vl")
-               ? VectorTargetKind::AVX512VNNI
-               : VectorTargetKind::AVX512;
+  if (features.lookup("avx512f")) {
+    if (!features.lookup("avx512vnni") || !features.lookup("avx512vl"))
+      return VectorTargetKind::AVX512;
+    return features.lookup("avx512vbmi") ? VectorTargetKind::AVX512VBMI
+                                         : VectorTargetKind::AVX512VNNI;
+  }
   if (features.lookup("avx2"))
     return features.lookup("avxvnni") ? VectorTargetKind::AVX2VNNI
                                       : VectorTargetKind::AVX2;
@@ -51,6 +53,11 @@ VectorTarget VectorTarget::get(VectorTargetKind kind) {
   case VectorTargetKind::AVX512VNNI: {
     VectorTarget t = get(VectorTargetKind::AVX512);
     t.dotAccumulate = true;
+    return t;
+  }
+  case VectorTargetKind::AVX512VBMI: {
+    VectorTarget t = get(VectorTargetKind::AVX512VNNI);
+    t.byteTable64 = true;
     return t;
   }
   case VectorTargetKind::AVX2:
@@ -150,9 +157,10 @@ Value vec::lookup(OpBuilder &b, Location loc, const FP4Table &table,
 //===----------------------------------------------------------------------===//
 
 // Upstream's x86vector dialect has no byte shuffle or byte multiply-add, and
-// LLVM forms neither from generic IR (vpmaddubsw saturates): MX's mx_x86 ops,
-// which convert-mx-x86-to-llvm turns into the intrinsics after
-// bufferization. Only emitted for VectorTarget::byteDot.
+// LLVM forms neither from generic IR (vpmaddubsw saturates), nor VBMI's
+// bit-field extraction or table lookup: MX's mx_x86 ops, which
+// convert-mx-x86-to-llvm turns into the intrinsics after bufferization.
+// Only emitted for VectorTarget::byteDot (the VBMI ones for byteTable64).
 
 Value vec::x86ShuffleBytes(OpBuilder &b, Location loc, Value table, Value idx) {
   return x86::ShuffleBytesOp::create(b, loc, idx.getType(), table, idx);
@@ -171,4 +179,14 @@ Value vec::x86MulAddWords(OpBuilder &b, Location loc, Value a, Value c) {
 Value vec::x86DotBytesAccumulate(OpBuilder &b, Location loc, Value acc,
                                  Value u8, Value s8) {
   return x86::DotBytesAccumulateOp::create(b, loc, acc.getType(), acc, u8, s8);
+}
+
+Value vec::x86MultiShiftBytes(OpBuilder &b, Location loc, Value control,
+                              Value data) {
+  return x86::MultiShiftBytesOp::create(b, loc, data.getType(), control, data);
+}
+
+Value vec::x86PermuteBytes2(OpBuilder &b, Location loc, Value low, Value idx,
+                            Value high) {
+  return x86::PermuteBytes2Op::create(b, loc, idx.getType(), low, idx, high);
 }

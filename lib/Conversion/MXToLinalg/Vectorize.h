@@ -125,6 +125,13 @@ Value x86MulAddWords(OpBuilder &b, Location loc, Value a, Value c);
 /// u8[4i + j] * s8[4i + j] (unsigned times signed bytes, no saturation).
 Value x86DotBytesAccumulate(OpBuilder &b, Location loc, Value acc, Value u8,
                             Value s8);
+/// vpmultishiftqb ymm: byte l of the result is the 8 bits of data's qword
+/// (the one holding l) starting at bit control[l] & 63.
+Value x86MultiShiftBytes(OpBuilder &b, Location loc, Value control, Value data);
+/// vpermi2b ymm: byte l of the result is entry idx[l] & 63 of the 64-byte
+/// table whose entries 0-31 are `low` and 32-63 `high`.
+Value x86PermuteBytes2(OpBuilder &b, Location loc, Value low, Value idx,
+                       Value high);
 
 } // namespace vec
 } // namespace lowering

@@ -47,7 +47,9 @@ struct ConvertMXX86ToLLVMPass
 } // namespace
 
 void mx::populateMXX86ToLLVMPatterns(RewritePatternSet &patterns) {
-  patterns.add<ToIntrinsic<x86::ShuffleBytesOp>,
-               ToIntrinsic<x86::MulAddBytesOp>, ToIntrinsic<x86::MulAddWordsOp>,
-               ToIntrinsic<x86::DotBytesAccumulateOp>>(patterns.getContext());
+  patterns.add<
+      ToIntrinsic<x86::ShuffleBytesOp>, ToIntrinsic<x86::MulAddBytesOp>,
+      ToIntrinsic<x86::MulAddWordsOp>, ToIntrinsic<x86::DotBytesAccumulateOp>,
+      ToIntrinsic<x86::MultiShiftBytesOp>, ToIntrinsic<x86::PermuteBytes2Op>>(
+      patterns.getContext());
 }

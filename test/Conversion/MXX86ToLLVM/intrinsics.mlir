@@ -27,3 +27,18 @@ func.func @dot(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>)
   %d = mx_x86.vpdpbusd %acc, %u, %s : vector<8xi32>, vector<32xi8>
   return %d : vector<8xi32>
 }
+
+// The AVX512-VBMI pair that unpacks and decodes FP6 codes: the intrinsics
+// take the control (bit offsets) first, and the table's low half, the
+// indices, then its high half.
+// CHECK-LABEL: func.func @vbmi(
+// CHECK-SAME: %[[C:.*]]: vector<32xi8>, %[[D:.*]]: vector<32xi8>, %[[LO:.*]]: vector<32xi8>, %[[HI:.*]]: vector<32xi8>
+// CHECK: %[[F:.*]] = llvm.call_intrinsic "llvm.x86.avx512.pmultishift.qb.256"(%[[C]], %[[D]]) : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+// CHECK: %[[T:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.256"(%[[LO]], %[[F]], %[[HI]]) : (vector<32xi8>, vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+// CHECK: return %[[T]]
+func.func @vbmi(%c: vector<32xi8>, %d: vector<32xi8>, %lo: vector<32xi8>,
+                %hi: vector<32xi8>) -> vector<32xi8> {
+  %f = mx_x86.vpmultishiftqb %c, %d : vector<32xi8>
+  %t = mx_x86.vpermi2b %lo, %f, %hi : vector<32xi8>
+  return %t : vector<32xi8>
+}

@@ -38,3 +38,19 @@ func.func @dot_bytes(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<8xi32>) 
   %d = "mx_x86.vpdpbusd"(%acc, %u, %s) : (vector<8xi32>, vector<32xi8>, vector<8xi32>) -> vector<8xi32>
   return %d : vector<8xi32>
 }
+
+// -----
+
+func.func @multishift_width(%c: vector<16xi8>, %d: vector<16xi8>) -> vector<16xi8> {
+  // expected-error @+1 {{op operand #0 must be vector of 8-bit signless integer values of length 32}}
+  %r = "mx_x86.vpmultishiftqb"(%c, %d) : (vector<16xi8>, vector<16xi8>) -> vector<16xi8>
+  return %r : vector<16xi8>
+}
+
+// -----
+
+func.func @permute_table(%lo: vector<32xi8>, %i: vector<32xi8>, %hi: vector<8xi32>) -> vector<32xi8> {
+  // expected-error @+1 {{op operand #2 must be vector of 8-bit signless integer values of length 32}}
+  %r = "mx_x86.vpermi2b"(%lo, %i, %hi) : (vector<32xi8>, vector<32xi8>, vector<8xi32>) -> vector<32xi8>
+  return %r : vector<32xi8>
+}

@@ -24,3 +24,13 @@ func.func @dot(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>)
   %e = mx_x86.vpdpbusd %d, %s, %u : vector<8xi32>, vector<32xi8>
   return %e : vector<8xi32>
 }
+
+// CHECK-LABEL: func.func @vbmi(
+// CHECK: %[[F:.*]] = mx_x86.vpmultishiftqb %{{.*}}, %{{.*}} : vector<32xi8>
+// CHECK: mx_x86.vpermi2b %{{.*}}, %[[F]], %{{.*}} : vector<32xi8>
+func.func @vbmi(%c: vector<32xi8>, %d: vector<32xi8>, %lo: vector<32xi8>,
+                %hi: vector<32xi8>) -> vector<32xi8> {
+  %f = mx_x86.vpmultishiftqb %c, %d : vector<32xi8>
+  %t = mx_x86.vpermi2b %lo, %f, %hi : vector<32xi8>
+  return %t : vector<32xi8>
+}

@@ -24,6 +24,7 @@ enum class VectorTargetKind {
   Host,       ///< derived from the host CPU's features
   AVX512,     ///< 16 lanes, FP4 table by per-lane dynamic extract (vpermps zmm)
   AVX512VNNI, ///< AVX512 plus AVX512-VNNI (vpdpbusd) in the integer dot
+  AVX512VBMI, ///< AVX512VNNI plus AVX512-VBMI: FP6 (E2M3) in the integer dot
   AVX2,       ///< 8 lanes, FP4 table in two halves (two vpermps ymm)
   AVX2VNNI,   ///< AVX2 plus AVX-VNNI (VEX vpdpbusd) in the integer dot
   Generic,    ///< 4 lanes (SSE/NEON sized), FP4 by bit arithmetic
@@ -60,11 +61,16 @@ struct VectorTarget {
   /// machine has): E4M3/E5M2 weights decode through f16
   /// (CodecEmitter::decodeFP8ViaHalf) in the vector matmul kernels.
   bool halfConvert = false;
+  /// With byteDot: AVX512-VBMI with AVX512VL (vpmultishiftqb, vpermi2b on
+  /// 256 bits) unpacks and decodes FP6 codes to bytes, three instructions
+  /// per 32 codes: MXINT8 x E2M3 matmuls take the integer-dot kernel too.
+  bool byteTable64 = false;
 
   /// The description of `kind` (Host resolved by detectHost).
   static VectorTarget get(VectorTargetKind kind);
-  /// AVX512 with avx512f (AVX512VNNI when avx512vnni and avx512vl too),
-  /// AVX2 with avx2 (AVX2VNNI when avxvnni too), Generic otherwise.
+  /// AVX512 with avx512f (AVX512VNNI when avx512vnni and avx512vl too,
+  /// AVX512VBMI when avx512vbmi as well), AVX2 with avx2 (AVX2VNNI when
+  /// avxvnni too), Generic otherwise.
   static VectorTargetKind detectHost();
 };
 

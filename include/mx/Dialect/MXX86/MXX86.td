@@ -18,8 +18,9 @@ def MXX86_Dialect : Dialect {
     The x86 instructions that the integer-dot GEMV of
     `convert-mx-to-linalg{vectorize}` needs and that neither upstream's
     `x86vector` dialect nor generic vector IR provides: a byte table lookup,
-    AVX2's two integer multiply-adds and VNNI's byte dot product with
-    accumulate. They are pure value ops on
+    AVX2's two integer multiply-adds, VNNI's byte dot product with
+    accumulate, and AVX512-VBMI's bit-field extraction and 64-entry byte
+    table (which unpack and decode FP6 codes). They are pure value ops on
     256-bit vectors, so they live beside tensors and bufferization (an
     `llvm.call_intrinsic` there has unknown memory effects, which the buffer
     deallocation pipeline rejects); `convert-mx-x86-to-llvm` turns each into
@@ -110,6 +111,51 @@ def MXX86_DotBytesAccumulateOp
   let results = (outs VectorOfLengthAndType<[8], [I32]>:$result);
   let assemblyFormat = [{
     $acc `,` $u `,` $s attr-dict `:` type($acc) `,` type($u)
+  }];
+}
+
+def MXX86_MultiShiftBytesOp
+    : MXX86_Op<"vpmultishiftqb", [AllTypesMatch<["control", "data", "result"]>]> {
+  let summary = "vpmultishiftqb ymm: per qword, 8 unaligned bit fields of 8 "
+                "bits";
+  let description = [{
+    Byte `i` of the result is bits `[c, c + 8)` (wrapping modulo 64) of the
+    qword of `data` that holds byte `i`, where `c = control[i] & 63`.
+    AVX512-VBMI with AVX512VL; `mx-run` rejects a module that holds it on a
+    CPU without them.
+
+    ```mlir
+    %r = mx_x86.vpmultishiftqb %control, %data : vector<32xi8>
+    ```
+  }];
+  let intrinsic = "llvm.x86.avx512.pmultishift.qb.256";
+  let arguments = (ins VectorOfLengthAndType<[32], [I8]>:$control,
+                       VectorOfLengthAndType<[32], [I8]>:$data);
+  let results = (outs VectorOfLengthAndType<[32], [I8]>:$result);
+  let assemblyFormat = "$control `,` $data attr-dict `:` type($result)";
+}
+
+def MXX86_PermuteBytes2Op
+    : MXX86_Op<"vpermi2b", [AllTypesMatch<["low", "indices", "high", "result"]>]> {
+  let summary = "vpermi2b ymm: byte i = a 64-entry table at indices[i] & 63";
+  let description = [{
+    Byte `i` of the result is byte `indices[i] & 31` of `low` when bit 5 of
+    `indices[i]` is clear and of `high` when it is set: a 64-entry byte
+    table read at the low six bits of each index (bits 6 and 7 are
+    ignored). AVX512-VBMI with AVX512VL; `mx-run` rejects a module that
+    holds it on a CPU without them.
+
+    ```mlir
+    %r = mx_x86.vpermi2b %low, %codes, %high : vector<32xi8>
+    ```
+  }];
+  let intrinsic = "llvm.x86.avx512.vpermi2var.qi.256";
+  let arguments = (ins VectorOfLengthAndType<[32], [I8]>:$low,
+                       VectorOfLengthAndType<[32], [I8]>:$indices,
+                       VectorOfLengthAndType<[32], [I8]>:$high);
+  let results = (outs VectorOfLengthAndType<[32], [I8]>:$result);
+  let assemblyFormat = [{
+    $low `,` $indices `,` $high attr-dict `:` type($result)
   }];
 }
 

@@ -919,6 +919,92 @@ def suite_matmul_intdot(m):
                 bb, [2, 64, 64], ('mxfp4', 'floor', [1, 32, 1]), [2, 3, 64])
 
 
+
+def suite_matmul_intdot_fp6(m):
+    """The integer-dot kernel's E2M3 (MXFP6) weights against MXINT8
+    activations (x86 with AVX512-VBMI, docs/Lowering.md "Integer-dot
+    GEMV"): M = 1, 2, 3 and 5 (row tiles, a ragged row, the prompts'
+    cache-blocked order), a batch dimension; NaN block scales on both
+    sides, an all-zero block, block terms that underflow or overflow, weight
+    scale codes on both sides of the short form's bounds, and 16- and
+    256-element blocks (the kernel's largest, kIntDotMaxBlock).
+    Every E2M3 code occurs: fp6_codes' weights are the 64 codes' values in
+    turn, under one scale per block."""
+    rng = random.Random('matmul_intdot_fp6')
+    i8b16 = ('#mx.format<i8, f8E8M0FNU, block = 16>', 'floor', None)
+    i8b256 = ('#mx.format<i8, f8E8M0FNU, block = 256>', 'floor', None)
+    e2m3_16 = ('#mx.format<f6E2M3FN, f8E8M0FNU, block = 16>', 'floor',
+               [16, 1])
+    e2m3_256 = ('#mx.format<f6E2M3FN, f8E8M0FNU, block = 256>', 'rceil',
+                [256, 1])
+    for name, M, K, N, af, bf in [
+            ('fp6_m1', 1, 128, 128, ('mxint8', 'floor', None),
+             ('mxfp6_e2m3', 'floor', [32, 1])),
+            ('fp6_m2', 2, 64, 192, ('mxint8', 'rceil', None),
+             ('mxfp6_e2m3', 'rceil', [32, 1])),
+            ('fp6_m3', 3, 96, 64, ('mxint8', 'ceil', None),
+             ('mxfp6_e2m3', 'even', [32, 1])),
+            ('fp6_m5', 5, 64, 128, ('mxint8', 'floor', None),
+             ('mxfp6_e2m3', 'floor', [32, 1])),
+            ('fp6_edges', 2, 128, 128, ('mxint8', 'floor', None),
+             ('mxfp6_e2m3', 'floor', [32, 1])),
+            ('fp6_codes', 1, 64, 128, ('mxint8', 'floor', None),
+             ('mxfp6_e2m3', 'floor', [32, 1])),
+            ('fp6_b16', 3, 64, 64, i8b16, e2m3_16),
+            ('fp6_b256', 1, 512, 64, i8b256, e2m3_256)]:
+        kb = 16 if name.endswith('b16') else 256 if name.endswith('b256') \
+            else 32
+        a = kblocks(rng, M, K, kb, 1)
+        b = kblocks(rng, K, N, kb, 0)
+        if name == 'fp6_m1':
+            a[0][40] = NAN                      # a NaN activation block
+            b[70][9] = INF                      # a NaN weight block scale
+            b[0:32] = [[0] * N for _ in range(32)]  # an all-zero K block
+        if name in ('fp6_m2', 'fp6_m5'):
+            for r in range(M):
+                a[r][0:32] = [scaled(v, -110) for v in a[r][0:32]]
+                a[r][32:64] = [scaled(v, 100) for v in a[r][32:64]]
+            for k in range(0, 32):
+                b[k] = [scaled(v, -20) for v in b[k]]
+            for k in range(32, 64):
+                b[k] = [scaled(v, 40) for v in b[k]]
+        if name == 'fp6_edges':
+            # As fp4_edges: weight codes near 250 against activation codes
+            # near 5, codes 0 against near 236, one column of code 0 in a
+            # chunk, activation codes near 0.
+            for r in range(M):
+                a[r][0:32] = [scaled(v, -120) for v in a[r][0:32]]
+                a[r][32:64] = [scaled(v, 110) for v in a[r][32:64]]
+                a[r][96:128] = [scaled(v, -122) for v in a[r][96:128]]
+            for k in range(0, 32):
+                b[k] = [scaled(v, 127) for v in b[k]]
+            for k in range(32, 64):
+                b[k] = [scaled(v, -130) for v in b[k]]
+            for k in range(64, 96):
+                b[k][100] = scaled(b[k][100], -130)
+        if name == 'fp6_codes':
+            # Column n, row k: the E2M3 value of code (n + 5k) % 64 (its
+            # block's largest magnitude 7.5 in row 31 - (n % 32) keeps the
+            # scale at 2^0 under floor), so each code meets every
+            # activation position.
+            vals = [pow2(0)] * 64
+            for c in range(64):
+                e, mnt = (c >> 3) & 3, c & 7
+                v = (mnt / 8.0) if e == 0 else (1 + mnt / 8.0) * 2 ** (e - 1)
+                vals[c] = bits(-v if c & 32 else v)
+            b = [[vals[(n + 5 * k) % 64] for n in range(N)] for k in range(K)]
+            for n in range(N):
+                for blk in range(K // 32):
+                    b[blk * 32 + 31 - n % 32][n] = bits(7.5)
+        if name == 'fp6_b16':
+            a[2][20] = NAN
+        case_matmul(m, 'mi6_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
+    ab = kblocks(rng, 2 * 3, 64, 32, 1)
+    bb = kblocks(rng, 2 * 64, 64, 32, 0)
+    case_matmul(m, 'mi6_batch', ab, [2, 3, 64], ('mxint8', 'floor', None),
+                bb, [2, 64, 64], ('mxfp6_e2m3', 'floor', [1, 32, 1]),
+                [2, 3, 64])
+
 @sampled
 def case_matmul_codes(m, name, a_rows, a_shape, elem, preset, codes, scales,
                       out_shape, a_elem='f32'):
@@ -1021,6 +1107,7 @@ SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
           'matmul_threads': suite_matmul_threads,
           'matmul_batched': suite_matmul_batched,
           'matmul_intdot': suite_matmul_intdot,
+          'matmul_intdot_fp6': suite_matmul_intdot_fp6,
           'matmul_fp8_codes': suite_matmul_fp8_codes,
           'matmul_batched_threads': suite_matmul_batched_threads,
           'quantize_wide': suite_quantize_wide,
