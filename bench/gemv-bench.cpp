@@ -29,6 +29,7 @@
 // Usage: mx-bench-gemv [--gib=G] [--passes=P] [--k=K] [--n=N]
 //                      [--no-quantize] [--dump-object=FILE]
 //                      [--prefetch-distance=D] [--no-table-lookup]
+//                      [--no-integer-dot]
 //                      [--no-vectorize]   (mx-cpu-pipeline options)
 //                      [--in-code-threads=T] [--weights=PRESET]
 //                      [--huge-activation]
@@ -518,6 +519,8 @@ int main(int argc, char **argv) {
       o.inCodeThreads = true;
     } else if (a == "--no-table-lookup") {
       o.pipeline.tableLookup = false;
+    } else if (a == "--no-integer-dot") {
+      o.pipeline.integerDot = false;
     } else if (a == "--no-vectorize") {
       o.pipeline.vectorize = false;
     } else if (a == "--no-quantize") {
@@ -538,6 +541,7 @@ int main(int argc, char **argv) {
       llvm::errs() << "usage: mx-bench-gemv [--gib=G] [--passes=P] [--k=K] "
                       "[--n=N] [--no-quantize] [--dump-object=FILE] "
                       "[--prefetch-distance=D] [--no-table-lookup] "
+                      "[--no-integer-dot] "
                       "[--no-vectorize] [--in-code-threads=T] "
                       "[--weights=PRESET] [--huge-activation]\n";
       return 1;

@@ -294,8 +294,12 @@ Value CodecEmitter::decodeElem(mxref::ElemKind kind, Value code) {
   return floatOf(orI(mag, sign));
 }
 
+int64_t CodecEmitter::halfRebiasLog2(mxref::ElemKind kind) {
+  return 15 - mxref::getElemInfo(kind).bias;
+}
+
 Value CodecEmitter::decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes,
-                                     bool times256) {
+                                     bool rebias) {
   Type i16Ty = shaped(b.getI16Type());
   auto c16 = [&](int64_t v) {
     return splat(i16Ty, b.getIntegerAttr(b.getI16Type(), v));
@@ -319,12 +323,13 @@ Value CodecEmitter::decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes,
   }
   Value half = arith::BitcastOp::create(b, loc, shaped(b.getF16Type()), y);
   Value f = arith::ExtFOp::create(b, loc, f32Ty, half);
-  if (kind == mxref::ElemKind::E4M3 && times256)
+  if (kind == mxref::ElemKind::E4M3 && rebias)
     f = arith::MulFOp::create(b, loc, f, f32(256.0f)); // exact: a power of two
   return f;
 }
 
-Value CodecEmitter::decodeFP6ViaHalf(mxref::ElemKind kind, Value code) {
+Value CodecEmitter::decodeFP6ViaHalf(mxref::ElemKind kind, Value code,
+                                     bool rebias) {
   // S.E..E.M..M: E lands in the low bits of f16's exponent field and M at
   // the top of its mantissa, so the f16 value is the FP6 one times
   // 2^(bias - 15), subnormals included (an FP6 subnormal, E = 0, is an f16
@@ -340,17 +345,20 @@ Value CodecEmitter::decodeFP6ViaHalf(mxref::ElemKind kind, Value code) {
   Value c10 = i32(10);
   sign = shl(sign, c10);
   Value y = orI(sign, magnitude);
-  return fp6FromHalfPattern(
-      kind, arith::TruncIOp::create(b, loc, shaped(b.getI16Type()), y));
+  Value pattern = arith::TruncIOp::create(b, loc, shaped(b.getI16Type()), y);
+  return fp6FromHalfPattern(kind, pattern, rebias);
 }
 
-Value CodecEmitter::fp6FromHalfPattern(mxref::ElemKind kind, Value pattern) {
+Value CodecEmitter::fp6FromHalfPattern(mxref::ElemKind kind, Value pattern,
+                                       bool rebias) {
   Value half =
       arith::BitcastOp::create(b, loc, shaped(b.getF16Type()), pattern);
   Value f = arith::ExtFOp::create(b, loc, f32Ty, half);
+  if (!rebias)
+    return f;
   // Exact: a power of two times a value at most 28.
-  Value rebias = f32(std::ldexp(1.0f, 15 - mxref::getElemInfo(kind).bias));
-  return arith::MulFOp::create(b, loc, f, rebias);
+  Value factor = f32(std::ldexp(1.0f, halfRebiasLog2(kind)));
+  return arith::MulFOp::create(b, loc, f, factor);
 }
 
 //===----------------------------------------------------------------------===//

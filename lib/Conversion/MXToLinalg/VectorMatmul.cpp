@@ -42,10 +42,11 @@
 // order, so the result does not depend on the panel count or on which
 // thread runs a panel.
 //
-// E4M3 weights decode through f16 on x86 targets as their values times 2^-8;
-// the GEMV multiplies each activation by 2^8 instead of each decoded vector
-// (the same products; plain activations are checked for overflow first, and
-// the nest is built without the fold as well, under an scf.if).
+// E4M3 weights decode through f16 on x86 targets as their values times 2^-8
+// (E2M3 2^-14, E3M2 2^-12); the GEMV multiplies each activation by 2^8
+// (2^14, 2^12) instead of each decoded vector (the same products; plain
+// activations are checked for overflow first, and the nest is built without
+// the fold as well, under an scf.if).
 //
 // MXINT8 activations against FP4 weights blocked along K (MXFP4, NVFP4 16x1)
 // take the integer-dot variant of this nest on x86 targets
@@ -239,10 +240,12 @@ struct VectorMatmulEmitter {
   Value accCol0;
   /// FP8 weights decode through f16 (VectorTarget::halfConvert).
   bool halfDecode = false;
-  /// E4M3 weights decode to their values times 2^-8 and each activation is
-  /// multiplied by 2^8 instead (once per row and k, not once per vector):
-  /// the same products, when no activation overflows (foldsE4M3Scale).
-  bool foldE4M3 = false;
+  /// E4M3 (E2M3, E3M2) weights decode to their values times 2^-foldLog2
+  /// (8, 14, 12: the f16 route's rebias, CodecEmitter::halfRebiasLog2) and
+  /// each activation is multiplied by 2^foldLog2 instead (once per row and
+  /// k, not once per vector): the same products, when no activation
+  /// overflows (foldLog2Of). 0: no fold.
+  int64_t foldLog2 = 0;
   /// The integer-dot kernel: aCodes holds the lhs's INT8 codes, aOffsets
   /// the emitIntDotOffsets tensor.
   bool intDot = false;
@@ -286,9 +289,11 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
   unsigned bits = mxref::getElemInfo(bFormat.elem).bits;
   Value av =
       tensor::ExtractOp::create(b, loc, aValues, ValueRange{bt, row, kIdx});
-  if (foldE4M3)
-    av = arith::MulFOp::create(
-        b, loc, av, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(256)));
+  if (foldLog2) {
+    Value factor = arith::ConstantOp::create(
+        b, loc, b.getF32FloatAttr(std::ldexp(1.0f, foldLog2)));
+    av = arith::MulFOp::create(b, loc, av, factor);
+  }
   Value avv = vector::BroadcastOp::create(b, loc, f32v(), av);
   // f32(a * value(code)) for the 16 codes: the same products the reference
   // forms, once per row.
@@ -322,7 +327,8 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
               ? lookup(b, loc, *products, code)
               : Value(arith::MulFOp::create(
                     b, loc, avv,
-                    decodeCodes(e, bFormat.elem, code, halfDecode, !foldE4M3)));
+                    decodeCodes(e, bFormat.elem, code, halfDecode,
+                                /*rebias=*/foldLog2 == 0)));
       // f32(partial + f32(a * b)): never fused.
       next.push_back(
           arith::AddFOp::create(b, loc, parts[u * sc.interleave + p], prod));
@@ -341,9 +347,13 @@ SmallVector<Value> VectorMatmulEmitter::decodeHalfPair(OpBuilder &b, Value bt,
                  ValueRange{bt, kIdx, byteOff}, /*inBounds=*/true);
   auto f32n = VectorType::get({n}, Float32Type::get(ctx));
   CodecEmitter wide(b, loc, f32n);
-  Value v = bits == 6 ? wide.fp6FromHalfPattern(bFormat.elem,
-                                                fp6HalfPatterns(b, bytes, n))
-                      : wide.decodeFP8ViaHalf(bFormat.elem, bytes, !foldE4M3);
+  Value v;
+  if (bits == 6) {
+    Value patterns = fp6HalfPatterns(b, bytes, n);
+    v = wide.fp6FromHalfPattern(bFormat.elem, patterns, foldLog2 == 0);
+  } else {
+    v = wide.decodeFP8ViaHalf(bFormat.elem, bytes, foldLog2 == 0);
+  }
   SmallVector<Value> halves;
   for (int64_t h = 0; h < 2; ++h)
     halves.push_back(vector::ExtractStridedSliceOp::create(
@@ -1134,20 +1144,20 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
       return em.emitOutput(b, acc, g);
     };
     Value out;
-    if (!foldsE4M3Scale(em)) {
+    if (int64_t fold = foldLog2Of(em); !fold) {
       out = emitNest(b, em);
     } else {
       VectorMatmulEmitter folded = em;
-      folded.foldE4M3 = true;
-      if (lhsType || plainFitsFold(op.getLhs().getType())) {
+      folded.foldLog2 = fold;
+      if (lhsType || plainFitsFold(op.getLhs().getType(), fold)) {
         // Block-scaled or per-tensor activations: their elements are small
-        // (at most 57344), so times 2^8 they never overflow; nor do f16
-        // ones (at most 65504).
+        // (at most 57344), so times 2^14 at most they never overflow; nor
+        // do f16 ones (at most 65504).
         out = emitNest(b, folded);
       } else {
-        // Plain activations: a * 2^8 is exact unless it overflows; one that
-        // would takes the nest without the fold.
-        Value fits = activationsFitFold(b, loc, em.aValues);
+        // Plain activations: a * 2^fold is exact unless it overflows; one
+        // that would takes the nest without the fold.
+        Value fits = activationsFitFold(b, loc, em.aValues, fold);
         auto ifOp = scf::IfOp::create(
             b, loc, fits,
             [&](OpBuilder &tb, Location) {
@@ -1163,17 +1173,22 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     return success();
   }
 
-  /// Whether the GEMV folds E4M3's 2^8 (f16's exponent bias minus E4M3's)
-  /// into the activations (VectorMatmulEmitter::foldE4M3): E4M3 weights
-  /// through f16, the f32 nest.
-  static bool foldsE4M3Scale(const VectorMatmulEmitter &em) {
-    return em.halfDecode && em.bFormat.elem == mxref::ElemKind::E4M3 &&
-           !em.intDot;
+  /// log2 of the power of two the GEMV folds into the activations
+  /// (VectorMatmulEmitter::foldLog2): f16's exponent bias minus the
+  /// weight's, for E4M3, E2M3 and E3M2 weights through f16 in the f32 nest;
+  /// else 0.
+  static int64_t foldLog2Of(const VectorMatmulEmitter &em) {
+    mxref::ElemKind w = em.bFormat.elem;
+    bool folds = w == mxref::ElemKind::E4M3 ||
+                 mxref::getElemInfo(w).bits == 6;
+    return em.halfDecode && folds && !em.intDot
+               ? CodecEmitter::halfRebiasLog2(w)
+               : 0;
   }
 
-  /// Whether every finite value of a plain activation type times 2^8 is a
-  /// finite f32 (f16, and the FP8 types: no run-time check needed).
-  static bool plainFitsFold(Type lhsType) {
+  /// Whether every finite value of a plain activation type times 2^fold is
+  /// a finite f32 (f16, and the FP8 types: no run-time check needed).
+  static bool plainFitsFold(Type lhsType, int64_t fold) {
     auto ft = dyn_cast<FloatType>(getElementTypeOrSelf(lhsType));
     if (!ft)
       return false;
@@ -1182,20 +1197,22 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     APFloat largest = APFloat::getLargest(ft.getFloatSemantics());
     bool losesInfo = false;
     largest.convert(APFloat::IEEEsingle(), APFloat::rmTowardZero, &losesInfo);
-    APFloat limit(std::numeric_limits<float>::max() / 256.0f);
+    APFloat limit(std::ldexp(std::numeric_limits<float>::max(), -fold));
     return largest.compare(limit) != APFloat::cmpGreaterThan;
   }
 
-  /// An i1: no finite activation overflows when multiplied by 2^8, i.e.
-  /// every |a| <= FLT_MAX / 2^8 or is Inf or NaN (which stay as they are).
-  static Value activationsFitFold(OpBuilder &b, Location loc, Value values) {
+  /// An i1: no finite activation overflows when multiplied by 2^fold, i.e.
+  /// every |a| <= FLT_MAX / 2^fold or is Inf or NaN (which stay as they
+  /// are).
+  static Value activationsFitFold(OpBuilder &b, Location loc, Value values,
+                                  int64_t fold) {
     auto type = cast<RankedTensorType>(values.getType());
     Value flat = tensor::CollapseShapeOp::create(
         b, loc, values, SmallVector<ReassociationIndices>{{0, 1, 2}});
     auto f32c = [&](float v) -> Value {
       return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
     };
-    Value limit = f32c(std::numeric_limits<float>::max() / 256.0f);
+    Value limit = f32c(std::ldexp(std::numeric_limits<float>::max(), -fold));
     Value inf = f32c(std::numeric_limits<float>::infinity());
     Value yes = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
     auto loop = scf::ForOp::create(

@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::mx;
 using namespace mlir::mx::lowering;
@@ -197,18 +199,21 @@ bool vec::isFP8(mxref::ElemKind kind) {
 }
 
 Value vec::decodeCodes(CodecEmitter &e, mxref::ElemKind kind, Value code,
-                       bool viaHalf, bool e4m3Times256) {
+                       bool viaHalf, bool rebias) {
   // readCodes zero-extends the packed bytes; the f16 route starts from them.
   if (auto ext = code.getDefiningOp<arith::ExtUIOp>();
       viaHalf && isFP8(kind) && ext &&
       getElementTypeOrSelf(ext.getIn()).isInteger(8))
-    return e.decodeFP8ViaHalf(kind, ext.getIn(), e4m3Times256);
-  if (viaHalf && mxref::getElemInfo(kind).bits == 6)
-    return e.decodeFP6ViaHalf(kind, code);
+    return e.decodeFP8ViaHalf(kind, ext.getIn(), rebias);
+  bool fp6 = mxref::getElemInfo(kind).bits == 6;
+  if (viaHalf && fp6)
+    return e.decodeFP6ViaHalf(kind, code, rebias);
   Value v = e.decodeElem(kind, code);
-  if (kind == mxref::ElemKind::E4M3 && !e4m3Times256)
-    v = arith::MulFOp::create(e.getBuilder(), e.getLoc(), v,
-                              e.f32(1.0f / 256.0f));
+  if ((kind == mxref::ElemKind::E4M3 || fp6) && !rebias) {
+    Value unscale =
+        e.f32(std::ldexp(1.0f, -CodecEmitter::halfRebiasLog2(kind)));
+    v = arith::MulFOp::create(e.getBuilder(), e.getLoc(), v, unscale);
+  }
   return v;
 }
 

@@ -73,11 +73,13 @@ SmallVector<Value> readCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
 bool isFP8(mxref::ElemKind kind);
 /// The f32 values of weight codes read by readCodes: CodecEmitter's
 /// decodeElem, or decodeFP8ViaHalf on the codes' bytes for E4M3/E5M2 when
-/// `viaHalf` (VectorTarget::halfConvert). Both are the reference's values;
-/// without `e4m3Times256`, E4M3 values times 2^-8 (exact: E4M3's least
-/// magnitude is 2^-9), for a kernel that scales its other operand by 2^8.
+/// `viaHalf` (VectorTarget::halfConvert), or decodeFP6ViaHalf for E2M3 and
+/// E3M2. All are the reference's values; without `rebias`, E4M3 and FP6
+/// values times 2^-CodecEmitter::halfRebiasLog2 (exact: 2^-8 of E4M3's least
+/// magnitude 2^-9, 2^-14 of E2M3's 2^-3, 2^-12 of E3M2's 2^-4), for a kernel
+/// that scales its other operand by that power of two instead.
 Value decodeCodes(CodecEmitter &e, mxref::ElemKind kind, Value code,
-                  bool viaHalf, bool e4m3Times256 = true);
+                  bool viaHalf, bool rebias = true);
 /// The codes (i32) of `lanes` consecutive columns of a packed row, starting
 /// at packed byte `byteOff` (a whole packing group; in bounds), in column
 /// order.

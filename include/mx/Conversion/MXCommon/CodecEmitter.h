@@ -77,19 +77,26 @@ public:
   /// Fewer instructions than decodeElem where the target converts f16
   /// vectors in hardware (x86 F16C: vcvtph2ps); elsewhere LLVM calls a
   /// library routine per element.
-  /// Without `times256`, E4M3 values come out times 2^-8 (exact): a kernel
+  /// Without `rebias`, E4M3 values come out times 2^-8 (exact): a kernel
   /// that multiplies its other operand by 2^8 instead saves a multiply per
-  /// vector.
+  /// vector (halfRebiasLog2).
   Value decodeFP8ViaHalf(mxref::ElemKind kind, Value bytes,
-                         bool times256 = true);
+                         bool rebias = true);
   /// decodeElem of E2M3 or E3M2 codes (i32, low 6 bits) through f16, as
   /// decodeFP8ViaHalf: the code's fields moved into an f16 pattern, one
   /// exact `arith.extf`, one exact multiply to rebias (FP6 has no NaN or
-  /// Inf).
-  Value decodeFP6ViaHalf(mxref::ElemKind kind, Value code);
+  /// Inf), which `rebias` = false leaves out (the values times
+  /// 2^-halfRebiasLog2).
+  Value decodeFP6ViaHalf(mxref::ElemKind kind, Value code, bool rebias = true);
   /// The FP6 values of f16 patterns (i16, as decodeFP6ViaHalf builds them,
-  /// shaped like the emitter's operands): one extf, one rebias multiply.
-  Value fp6FromHalfPattern(mxref::ElemKind kind, Value pattern);
+  /// shaped like the emitter's operands): one extf, one rebias multiply
+  /// (left out without `rebias`).
+  Value fp6FromHalfPattern(mxref::ElemKind kind, Value pattern,
+                           bool rebias = true);
+  /// The power of two the f16 route's value of a `kind` code is multiplied
+  /// by to rebias: 2^(15 - bias), 8 for E4M3, 14 for E2M3, 12 for E3M2, 0
+  /// for E5M2 (f16's own bias).
+  static int64_t halfRebiasLog2(mxref::ElemKind kind);
 
   /// Reference `selectE8M0Scale` for a finite, non-negative `amax` (f32):
   /// the E8M0 code as an i32 in [0, 254].

@@ -1093,6 +1093,18 @@ def suite_matmul_fp8_codes(m):
                       'mxfp8_e4m3', codes, scales, [3, N])
     case_matmul_codes(m, 'mc_e4m3_nofold', big, [2, K], 'f8E4M3FN',
                       'mxfp8_e4m3', codes, scales, [2, N])
+    # The same edges of E2M3's 2^14 and E3M2's 2^12 (FLT_MAX / 2^14 is
+    # 0x787FFFFF, / 2^12 0x797FFFFF; the next float up would overflow).
+    for elem, preset, lim in (('f6E2M3FN', 'mxfp6_e2m3', 0x787FFFFF),
+                              ('f6E3M2FN', 'mxfp6_e3m2', 0x797FFFFF)):
+        tag = preset.split('_')[1]
+        fits6 = [[lim] + zeros, [0x00000001] + zeros, [0xFF800000] + zeros]
+        big6 = [[0x3F800000] + [0] * 6 + [lim + 1] + [0] * (K - 8),
+                [lim + 1] + zeros]
+        case_matmul_codes(m, 'mc_%s_fold' % tag, fits6, [3, K], elem, preset,
+                          codes6, scales, [3, N])
+        case_matmul_codes(m, 'mc_%s_nofold' % tag, big6, [2, K], elem,
+                          preset, codes6, scales, [2, N])
     # f16 activations fold with no check (65504 * 2^8 is finite): the
     # largest, the least subnormal, -Inf.
     halves = [[0x7BFF] + zeros, [0x0001] + zeros, [0xFC00] + zeros]
