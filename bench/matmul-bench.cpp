@@ -488,7 +488,8 @@ int main(int argc, char **argv) {
   const Case cases[] = {{"mxfp4", 32, 1, nullptr},
                         {"mxfp4", 32, 1, "mxint8"},
                         {"nvfp4", 16, 1, nullptr},
-                        {"nvfp4", 16, 1, "mxint8"}};
+                        {"nvfp4", 16, 1, "mxint8"},
+                        {"mxfp6_e2m3", 32, 1, "mxint8"}};
   int64_t maxM = *std::max_element(o.ms.begin(), o.ms.end());
   std::vector<float> act(maxM * o.k);
   Rng r(7);
