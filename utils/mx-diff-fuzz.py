@@ -224,8 +224,10 @@ def gen_program(rng):
             k = bk * rng.randint(1, 3)
             cur = add_input(batch + [m, k])
         k = shapes[cur][-1]
-        # Packed FP6 rows need a multiple of 4 elements (docs/Lowering.md).
-        n = rng.choice([4, 8, 16, 32])
+        # Packed FP6 rows need a multiple of 4 elements (docs/Lowering.md);
+        # 64 columns reach the CPU's integer-dot kernel (whole 64-column
+        # chunks).
+        n = rng.choice([4, 8, 16, 32, 64])
         if kind == 'policy':
             # In @main every input is a constant, hence a weight; in @p<i>
             # an input is marked mx.weight so that the roles agree.
