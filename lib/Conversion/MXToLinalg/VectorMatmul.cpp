@@ -683,7 +683,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   // * UE4M3 weights: w = u * 2^d, u the scale's value (4 significant bits),
   //   so S * w has at most 24 significant bits while |S| < 2^20 (FP4: at
   //   most 12 * 128 * 256; FP6 for kb <= 128), and lies far inside the
-  //   normal range (2^-18 <= |S * w| < 2^29): exact. A chunk with a NaN
+  //   normal range (2^-18 <= |S * w| < 2^21): exact. A chunk with a NaN
   //   code takes applyMatmulBlockScales.
   // Where both forms apply they agree bit for bit.
   constexpr int64_t kShortMaxCode = 230;
