@@ -167,6 +167,16 @@ def gen_fmt(rng, shape, kblock=None, axis=-1):
     return [preset, mode, None if block == default else block]
 
 
+def kblock_fmt(rng, preset, shape, kblock, axis):
+    """`preset` with blocks of `kblock` along `axis` only (a matmul's K)."""
+    rank = len(shape)
+    block = [1] * rank
+    block[axis % rank] = kblock
+    default = [1] * (rank - 1) + [16 if preset == 'nvfp4' else 32]
+    return [preset, rng.choice(modes_of(preset)),
+            None if block == default else block]
+
+
 def gen_program(rng):
     prog = {'inputs': [], 'ops': []}
     shapes = []
@@ -251,6 +261,12 @@ def gen_program(rng):
         rhs = add_input(shapes[cur][:-2] + [k, n], weight=rng.random() < 0.5)
         lf = None if rng.random() < 0.2 else gen_fmt(rng, shapes[cur], bk, -1)
         rf = None if rng.random() < 0.2 else gen_fmt(rng, shapes[rhs], bk, -2)
+        if n == 64 and rng.random() < 0.5:
+            # Half of the 64-column contractions in the CPU integer-dot
+            # kernel's formats: MXINT8 against E2M1 or E2M3, K blocks only.
+            lf = kblock_fmt(rng, 'mxint8', shapes[cur], bk, -1)
+            rf = kblock_fmt(rng, rng.choice(['mxfp4', 'mxfp6_e2m3']),
+                            shapes[rhs], bk, -2)
         # Rule M6: equal K blocks when both are block-scaled; gen_fmt gave
         # both bk unless one is per-tensor.
         op = {'op': 'matmul', 'lhs': cur, 'rhs': rhs, 'lfmt': lf, 'rfmt': rf}
