@@ -790,6 +790,11 @@ def candidates(prog):
                    for o in ops):
             c = copy.deepcopy(prog)
             del c['ops'][j]
+            # Later ops' results move down by one.
+            for o in c['ops']:
+                for k in ('src', 'lhs', 'rhs'):
+                    if k in o and o[k] > v:
+                        o[k] -= 1
             if c['ops']:
                 yield prune(c)
     # 2. Replace an op's operand that is an op result by a fresh input with
