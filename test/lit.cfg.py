@@ -53,53 +53,37 @@ config.substitutions.append(("%mlir_async_runtime", os.path.join(
     llvm_lib_dir, "libmlir_async_runtime.so")))
 
 
+# The host CPU's feature flags (/proc/cpuinfo's first "flags" line; empty
+# where there is none).
+def host_cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+cpu_flags = host_cpu_flags()
+
 # A host with AVX2 runs the x86 targets' integer-dot kernel (mx_x86 ops,
 # docs/Lowering.md, "Integer-dot GEMV"); elsewhere LLVM cannot select its
 # intrinsics, so tests that run code compiled for target=avx2/avx512 pass
 # integer-dot=%intdot (false there) and the kernel's own test requires the
 # feature.
-def host_has_avx2():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return any(line.startswith("flags") and " avx2" in line
-                       for line in f)
-    except OSError:
-        return False
-if host_has_avx2():
+host_has_avx2 = "avx2" in cpu_flags
+if host_has_avx2:
     config.available_features.add("x86-avx2")
-
 # A host with vpdpbusd on 256 bits (AVX512-VNNI with AVX512VL, or AVX-VNNI)
 # runs the integer-dot kernel of target=avx512-vnni / avx2-vnni.
-def host_has_vnni():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("flags"):
-                    flags = set(line.split(":", 1)[1].split())
-                    return ("avx_vnni" in flags or
-                            {"avx512_vnni", "avx512vl"} <= flags)
-    except OSError:
-        pass
-    return False
-if host_has_vnni():
+if "avx_vnni" in cpu_flags or {"avx512_vnni", "avx512vl"} <= cpu_flags:
     config.available_features.add("x86-vnni")
-
 # A host with AVX512-VBMI and AVX512VL (vpmultishiftqb, vpermi2b on 256
 # bits) and vpdpbusd runs the FP6 integer dot of target=avx512-vbmi.
-def host_has_vbmi():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("flags"):
-                    flags = set(line.split(":", 1)[1].split())
-                    return {"avx512vbmi", "avx512vl", "avx512_vnni"} <= flags
-    except OSError:
-        pass
-    return False
-if host_has_vbmi():
+if {"avx512vbmi", "avx512vl", "avx512_vnni"} <= cpu_flags:
     config.available_features.add("x86-vbmi")
 config.substitutions.append(
-    ("%intdot", "true" if host_has_avx2() else "false"))
+    ("%intdot", "true" if host_has_avx2 else "false"))
 
 # The Python package (python/, test/Python) was built.
 if getattr(config, "mx_python_bindings", False):

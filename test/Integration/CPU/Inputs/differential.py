@@ -845,6 +845,46 @@ def suite_hadamard(m):
     case_hadamard(m, 'h_rank1', reshape_rows(rows, 128)[:1], [128], 0, 64, 3)
 
 
+def nan_and_zero_blocks(a, b, N):
+    """A NaN activation block, a NaN weight block scale, an all-zero K
+    block."""
+    a[0][40] = NAN
+    b[70][9] = INF
+    b[0:32] = [[0] * N for _ in range(32)]
+
+
+def tiny_and_huge_blocks(a, b, M):
+    """Tiny activations against tiny weights in K block 0 (subnormal and
+    zero block terms: scales near 2^-127), huge against huge in block 1
+    (+-Inf)."""
+    for r in range(M):
+        a[r][0:32] = [scaled(v, -110) for v in a[r][0:32]]
+        a[r][32:64] = [scaled(v, 100) for v in a[r][32:64]]
+    for k in range(0, 32):
+        b[k] = [scaled(v, -20) for v in b[k]]
+    for k in range(32, 64):
+        b[k] = [scaled(v, 40) for v in b[k]]
+
+
+def short_form_edges(a, b, M, weight_exp):
+    """The E8M0 pair's short form and its bounds (weight codes in [1,
+    230]): block 0 has weight codes near 120 + weight_exp against codes
+    near 5 (finite terms that the short form would overflow), block 1
+    codes 0 against near 236, block 2 one column of code 0 (its chunk only
+    leaves the short form), block 3 activation codes near 0 (subnormal
+    2^(ca-134)) against common weights."""
+    for r in range(M):
+        a[r][0:32] = [scaled(v, -120) for v in a[r][0:32]]
+        a[r][32:64] = [scaled(v, 110) for v in a[r][32:64]]
+        a[r][96:128] = [scaled(v, -122) for v in a[r][96:128]]
+    for k in range(0, 32):
+        b[k] = [scaled(v, weight_exp) for v in b[k]]
+    for k in range(32, 64):
+        b[k] = [scaled(v, -130) for v in b[k]]
+    for k in range(64, 96):
+        b[k][100] = scaled(b[k][100], -130)
+
+
 def suite_matmul_intdot(m):
     """The integer-dot GEMV/GEMM (MXINT8 x FP4 on x86 targets,
     docs/Lowering.md "Integer-dot GEMV"): N whole 64-column chunks, M = 1
@@ -872,37 +912,11 @@ def suite_matmul_intdot(m):
         a = kblocks(rng, M, K, kb, 1)
         b = kblocks(rng, K, N, kb, 0)
         if name == 'fp4_m1':
-            a[0][40] = NAN                      # a NaN activation block
-            b[70][9] = INF                      # a NaN weight block scale
-            b[0:32] = [[0] * N for _ in range(32)]  # an all-zero K block
+            nan_and_zero_blocks(a, b, N)
         if name in ('fp4_m2', 'fp4_m5'):
-            # Tiny activations against tiny weights: subnormal and zero
-            # block terms (scales near 2^-127); huge against huge: +-Inf.
-            for r in range(M):
-                a[r][0:32] = [scaled(v, -110) for v in a[r][0:32]]
-                a[r][32:64] = [scaled(v, 100) for v in a[r][32:64]]
-            for k in range(0, 32):
-                b[k] = [scaled(v, -20) for v in b[k]]
-            for k in range(32, 64):
-                b[k] = [scaled(v, 40) for v in b[k]]
+            tiny_and_huge_blocks(a, b, M)
         if name == 'fp4_edges':
-            # The E8M0 pair's short form and its bounds (weight codes in
-            # [1, 230]): block 0 has weight codes near 245 against codes near
-            # 5 (finite terms that the short form would overflow), block 1
-            # codes 0 against near 236, block 2 one column of code 0 (its
-            # chunk only leaves the short form), block 3
-            # activation codes near 0 (subnormal 2^(ca-134)) against common
-            # weights.
-            for r in range(M):
-                a[r][0:32] = [scaled(v, -120) for v in a[r][0:32]]
-                a[r][32:64] = [scaled(v, 110) for v in a[r][32:64]]
-                a[r][96:128] = [scaled(v, -122) for v in a[r][96:128]]
-            for k in range(0, 32):
-                b[k] = [scaled(v, 125) for v in b[k]]
-            for k in range(32, 64):
-                b[k] = [scaled(v, -130) for v in b[k]]
-            for k in range(64, 96):
-                b[k][100] = scaled(b[k][100], -130)
+            short_form_edges(a, b, M, 125)      # weight codes near 245
         if name == 'nvfp4_m1':
             # UE4M3 weights' short form: activation codes near 0 (2^(ca-127)
             # subnormal) and near 247; a NaN weight block scale leaves it
@@ -957,31 +971,11 @@ def suite_matmul_intdot_fp6(m):
         a = kblocks(rng, M, K, kb, 1)
         b = kblocks(rng, K, N, kb, 0)
         if name == 'fp6_m1':
-            a[0][40] = NAN                      # a NaN activation block
-            b[70][9] = INF                      # a NaN weight block scale
-            b[0:32] = [[0] * N for _ in range(32)]  # an all-zero K block
+            nan_and_zero_blocks(a, b, N)
         if name in ('fp6_m2', 'fp6_m5'):
-            for r in range(M):
-                a[r][0:32] = [scaled(v, -110) for v in a[r][0:32]]
-                a[r][32:64] = [scaled(v, 100) for v in a[r][32:64]]
-            for k in range(0, 32):
-                b[k] = [scaled(v, -20) for v in b[k]]
-            for k in range(32, 64):
-                b[k] = [scaled(v, 40) for v in b[k]]
+            tiny_and_huge_blocks(a, b, M)
         if name == 'fp6_edges':
-            # As fp4_edges: weight codes near 250 against activation codes
-            # near 5, codes 0 against near 236, one column of code 0 in a
-            # chunk, activation codes near 0.
-            for r in range(M):
-                a[r][0:32] = [scaled(v, -120) for v in a[r][0:32]]
-                a[r][32:64] = [scaled(v, 110) for v in a[r][32:64]]
-                a[r][96:128] = [scaled(v, -122) for v in a[r][96:128]]
-            for k in range(0, 32):
-                b[k] = [scaled(v, 127) for v in b[k]]
-            for k in range(32, 64):
-                b[k] = [scaled(v, -130) for v in b[k]]
-            for k in range(64, 96):
-                b[k][100] = scaled(b[k][100], -130)
+            short_form_edges(a, b, M, 127)      # weight codes near 250
         if name == 'fp6_codes':
             # Column n, row k: the E2M3 value of code (n + 5k) % 64 (its
             # block's largest magnitude 7.5 in row 31 - (n % 32) keeps the
