@@ -638,6 +638,7 @@ static ArrayRef<StringRef> featuresOfX86Intrinsic(StringRef name) {
   static const StringRef avx2[] = {"avx2"};
   static const StringRef vnni256[] = {"avx512vnni+avx512vl", "avxvnni"};
   static const StringRef vbmi256[] = {"avx512vbmi+avx512vl"};
+  static const StringRef vbmi512[] = {"avx512vbmi"};
   if (name.starts_with("llvm.x86.avx2."))
     return avx2;
   if (name == "llvm.x86.avx512.vpdpbusd.256")
@@ -645,6 +646,8 @@ static ArrayRef<StringRef> featuresOfX86Intrinsic(StringRef name) {
   if (name == "llvm.x86.avx512.pmultishift.qb.256" ||
       name == "llvm.x86.avx512.vpermi2var.qi.256")
     return vbmi256;
+  if (name == "llvm.x86.avx512.vpermi2var.qi.512")
+    return vbmi512;
   return {};
 }
 

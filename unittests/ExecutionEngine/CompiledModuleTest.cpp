@@ -549,3 +549,30 @@ TEST_F(Fixture, VBMIIntrinsicsNeedVBMI) {
                        "lacks (the x86 vector targets of mx-cpu-pipeline emit "
                        "it; use target=host or target=generic)");
 }
+
+const char *const kVBMI512Call = R"mlir(
+llvm.func @f(%lo: vector<64xi8>, %i: vector<64xi8>, %hi: vector<64xi8>)
+    -> vector<64xi8> {
+  %t = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%lo, %i, %hi)
+      : (vector<64xi8>, vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+  llvm.return %t : vector<64xi8>
+}
+)mlir";
+
+// The FP8 GEMV's 128-entry byte table (zmm vpermi2b) needs AVX512-VBMI
+// alone (no AVX512VL): VNNI without it is an error.
+TEST_F(Fixture, ZmmByteTableNeedsVBMI) {
+  OwningOpRef<ModuleOp> module = parse(kVBMI512Call);
+  ASSERT_TRUE(module);
+  llvm::StringMap<bool> vbmi, vnni;
+  vbmi["avx512f"] = vbmi["avx512bw"] = vbmi["avx512vbmi"] = true;
+  vnni["avx512f"] = vnni["avx512vl"] = vnni["avx512vnni"] = true;
+  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, vbmi)));
+  EXPECT_TRUE(errors.empty());
+  EXPECT_TRUE(failed(verifyCPUFeatures(*module, vnni)));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "4:8: 'llvm.x86.avx512.vpermi2var.qi.512' needs the "
+                       "CPU feature 'avx512vbmi', which this CPU lacks (the "
+                       "x86 vector targets of mx-cpu-pipeline emit it; use "
+                       "target=host or target=generic)");
+}

@@ -108,6 +108,9 @@ namespace {
 
 /// Sub-chunks per column step: 64 packed bytes per FP4/FP8 row at 16 lanes.
 constexpr int64_t kUnroll = 4;
+/// Sub-chunks (of 64 codes) per column chunk of the FP8 GEMV's byte tables:
+/// 8 accumulators.
+constexpr int64_t kByteTableUnroll = 1;
 /// Columns per chunk of the integer-dot GEMV: one 32-byte load of an FP4 row.
 constexpr int64_t kIntDotCols = 64;
 /// Output rows per tile of the integer-dot kernel (sharing each decoded
@@ -135,19 +138,6 @@ int64_t intDotColumn(int64_t l, bool fp6) {
   int64_t g = l / 32, t = (l % 32) / 8, i = l % 8;
   int64_t p = 4 * t + i % 4 + 16 * (i / 4);
   return fp6 ? 32 * g + p : 2 * p + g;
-}
-
-/// A vector.shuffle mask of two vectors of `n` elements interleaving the
-/// low (or high) halves of each 16-byte lane, `perLane` elements per lane:
-/// x86's unpack instructions, which LLVM selects for it.
-SmallVector<int64_t> unpackMask(int64_t n, int64_t perLane, bool high) {
-  SmallVector<int64_t> mask;
-  for (int64_t lane = 0; lane < n / perLane; ++lane)
-    for (int64_t i = 0; i < perLane / 2; ++i) {
-      int64_t src = lane * perLane + i + (high ? perLane / 2 : 0);
-      mask.append({src, n + src});
-    }
-  return mask;
 }
 
 /// The loop nest of one vectorized matmul (see the file comment). Operands
@@ -240,6 +230,12 @@ struct VectorMatmulEmitter {
   Value accCol0;
   /// FP8 weights decode through f16 (VectorTarget::halfConvert).
   bool halfDecode = false;
+  /// FP8 weights decode by two 128-entry byte tables (AVX512-VBMI,
+  /// VectorTarget::byteTable64): sc is getByteTableSubChunk(), 64 codes
+  /// per sub-chunk in the lane order of its unpacks, no fold.
+  bool byteTables = false;
+  /// Sub-chunks per column chunk of the full chunks.
+  int64_t unroll = kUnroll;
   /// E4M3 (E2M3, E3M2) weights decode to their values times 2^-foldLog2
   /// (8, 14, 12: the f16 route's rebias, CodecEmitter::halfRebiasLog2) and
   /// each activation is multiplied by 2^foldLog2 instead (once per row and
@@ -304,6 +300,23 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
   if (packedView && inBounds)
     prefetch(b, bt, kIdx, col0, unroll * sc.cols);
   SmallVector<Value> next;
+  if (byteTables) {
+    // 64 FP8 codes, one byte each, decoded into 4 vectors at once.
+    auto i8v = VectorType::get({sc.bytes}, b.getI8Type());
+    for (int64_t u = 0; u < unroll; ++u) {
+      Value col = addIdx(b, loc, col0, u * sc.cols);
+      Value bytes =
+          readVector(b, loc, i8v, packed, ValueRange{bt, kIdx, col}, inBounds);
+      SmallVector<Value> values =
+          decodeFP8ByByteTables(b, loc, bFormat.elem, bytes);
+      for (auto [p, v] : llvm::enumerate(values)) {
+        Value prod = arith::MulFOp::create(b, loc, avv, v);
+        next.push_back(
+            arith::AddFOp::create(b, loc, parts[u * sc.interleave + p], prod));
+      }
+    }
+    return next;
+  }
   for (int64_t u = 0; u < unroll; ++u) {
     Value col = addIdx(b, loc, col0, u * sc.cols);
     Value byteOff = divIdx(b, loc, mulIdx(b, loc, col, bits), 8);
@@ -905,14 +918,21 @@ Value VectorMatmulEmitter::emitOutput(OpBuilder &b, Value scratch,
                         true);
     };
     Value v;
-    if (intDot) {
-      // Undo the integer-dot kernel's lane order.
-      SmallVector<int64_t> mask;
-      for (int64_t c = 0; c < kIntDotCols; ++c)
-        mask.push_back(intDotLane(c, fp6Dot));
-      Value chunk = readVector(
-          cb, loc, VectorType::get({kIntDotCols}, Float32Type::get(ctx)),
-          scratch, ValueRange{bt, row, col}, true);
+    if (intDot || sc.byteUnpacks) {
+      // Undo the integer-dot kernel's or the byte unpacks' lane order.
+      int64_t cols = chunkCols(1);
+      SmallVector<int64_t> mask(cols);
+      if (intDot) {
+        for (int64_t c = 0; c < cols; ++c)
+          mask[c] = intDotLane(c, fp6Dot);
+      } else {
+        for (int64_t p = 0; p < sc.interleave; ++p)
+          for (int64_t l = 0; l < sc.lanes; ++l)
+            mask[sc.column(p, l)] = p * sc.lanes + l;
+      }
+      Value chunk =
+          readVector(cb, loc, VectorType::get({cols}, Float32Type::get(ctx)),
+                     scratch, ValueRange{bt, row, col}, true);
       v = vector::ShuffleOp::create(cb, loc, chunk, chunk, mask);
     } else {
       v = part(0);
@@ -1031,6 +1051,16 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
       rewriter.replaceOp(op, from3D(b, loc, out, outType));
       return success();
     }
+    // FP8 weights in the f32 nest with AVX512-VBMI: the byte tables.
+    if (!intDot && target.byteTable64 && target.lanes == 16 &&
+        isFP8(em.bFormat.elem)) {
+      SubChunk tables = getByteTableSubChunk();
+      if (tables.cols % em.bn == 0 || em.bn % tables.cols == 0) {
+        em.byteTables = true;
+        em.sc = tables;
+        em.unroll = kByteTableUnroll;
+      }
+    }
     em.prefetchDistance = prefetchDistance;
     em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);
     em.k = k;
@@ -1056,7 +1086,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     // The nest, from the accumulator to the output; built twice (under an
     // scf.if) when the E4M3 fold needs a run-time check.
     auto emitNest = [&](OpBuilder &b, VectorMatmulEmitter em) -> Value {
-      int64_t width = em.chunkCols(kUnroll);
+      int64_t width = em.chunkCols(em.unroll);
       int64_t numFull = n / width * width;
       int64_t nPad = llvm::divideCeil(n, em.sc.cols) * em.sc.cols;
       // Panels of whole chunks, none empty: the last may be shorter.
@@ -1087,7 +1117,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
                      [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
                        Value acc = jArgs[0];
                        if (full)
-                         acc = em.emitChunks(jb, bt, j, acc, lb, ub, kUnroll,
+                         acc = em.emitChunks(jb, bt, j, acc, lb, ub, em.unroll,
                                              true);
                        if (tail)
                          acc = em.emitChunks(
@@ -1181,7 +1211,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     mxref::ElemKind w = em.bFormat.elem;
     bool folds = w == mxref::ElemKind::E4M3 ||
                  mxref::getElemInfo(w).bits == 6;
-    return em.halfDecode && folds && !em.intDot
+    return em.halfDecode && folds && !em.intDot && !em.byteTables
                ? CodecEmitter::halfRebiasLog2(w)
                : 0;
   }

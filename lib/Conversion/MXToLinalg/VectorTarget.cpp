@@ -190,3 +190,9 @@ Value vec::x86PermuteBytes2(OpBuilder &b, Location loc, Value low, Value idx,
                             Value high) {
   return x86::PermuteBytes2Op::create(b, loc, idx.getType(), low, idx, high);
 }
+
+Value vec::x86PermuteBytes2x128(OpBuilder &b, Location loc, Value low,
+                                Value idx, Value high) {
+  return x86::PermuteBytes2x128Op::create(b, loc, idx.getType(), low, idx,
+                                          high);
+}

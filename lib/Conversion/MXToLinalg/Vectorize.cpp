@@ -8,11 +8,14 @@
 
 #include "mx/Conversion/MXCommon/Components.h"
 #include "mx/Conversion/MXCommon/Packing.h"
+#include "mx/Numerics/Codec.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/TypeUtilities.h"
+
+#include "llvm/ADT/bit.h"
 
 #include <cmath>
 
@@ -30,6 +33,20 @@ SubChunk vec::getSubChunk(mxref::ElemKind kind, int64_t lanes) {
   default:
     return {1, lanes, lanes, lanes};
   }
+}
+
+int64_t vec::byteUnpacksColumn(int64_t p, int64_t l) {
+  // Byte unpacks take bytes [0, 8) ([8, 16)) of each 16-byte lane to its
+  // words; the word unpacks take words [0, 4) ([4, 8)) of those to dwords.
+  return 16 * (l / 4) + 4 * p + l % 4;
+}
+
+int64_t SubChunk::column(int64_t p, int64_t l) const {
+  return byteUnpacks ? byteUnpacksColumn(p, l) : l * interleave + p;
+}
+
+SubChunk vec::getByteTableSubChunk() {
+  return {4, 64, 64, 16, /*byteUnpacks=*/true};
 }
 
 bool vec::supportsLanes(BlockScaledTensorType type, int64_t lanes) {
@@ -132,6 +149,64 @@ Value vec::writeVector(OpBuilder &b, Location loc, Value v, Value dest,
 static Value gather(OpBuilder &b, Location loc, Value v,
                     ArrayRef<int64_t> mask) {
   return vector::ShuffleOp::create(b, loc, v, v, mask);
+}
+
+SmallVector<int64_t> vec::unpackMask(int64_t n, int64_t perLane, bool high) {
+  SmallVector<int64_t> mask;
+  for (int64_t lane = 0; lane < n / perLane; ++lane)
+    for (int64_t i = 0; i < perLane / 2; ++i) {
+      int64_t src = lane * perLane + i + (high ? perLane / 2 : 0);
+      mask.append({src, n + src});
+    }
+  return mask;
+}
+
+SmallVector<Value> vec::decodeFP8ByByteTables(OpBuilder &b, Location loc,
+                                              mxref::ElemKind kind,
+                                              Value bytes) {
+  // Every E4M3 and E5M2 value is exact in bf16: its f32 is bytes 3 and 2
+  // (sign, exponent and mantissa's top 7 bits) over zero. The tables hold
+  // those two bytes of the reference's value of each magnitude (NaN and
+  // Inf included); the code's sign is bit 7 of byte 3.
+  SmallVector<int8_t> top(128), second(128);
+  for (uint32_t c = 0; c < 128; ++c) {
+    uint32_t bits = llvm::bit_cast<uint32_t>(mxref::decodeElem(kind, c));
+    top[c] = int8_t(bits >> 24);
+    second[c] = int8_t(bits >> 16);
+  }
+  auto i8v = VectorType::get({64}, b.getI8Type());
+  auto half = [&](ArrayRef<int8_t> table, int64_t h) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(i8v, table.slice(64 * h, 64)));
+  };
+  Value topLow = half(top, 0);
+  Value topHigh = half(top, 1);
+  Value hi = x86PermuteBytes2x128(b, loc, topLow, bytes, topHigh);
+  Value signBit = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i8v, b.getI8IntegerAttr(-128)));
+  Value sign = arith::AndIOp::create(b, loc, bytes, signBit);
+  hi = arith::OrIOp::create(b, loc, hi, sign);
+  Value secondLow = half(second, 0);
+  Value secondHigh = half(second, 1);
+  Value lo = x86PermuteBytes2x128(b, loc, secondLow, bytes, secondHigh);
+  auto i16v = VectorType::get({32}, b.getI16Type());
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i16v, b.getI16IntegerAttr(0)));
+  auto f32v = VectorType::get({16}, b.getF32Type());
+  SmallVector<Value> values;
+  for (int64_t hb = 0; hb < 2; ++hb) {
+    // Words lo | hi << 8 (vpunpcklbw / vpunpckhbw zmm).
+    Value pairs =
+        vector::ShuffleOp::create(b, loc, lo, hi, unpackMask(64, 16, hb));
+    Value words = vector::BitCastOp::create(b, loc, i16v, pairs);
+    for (int64_t hw = 0; hw < 2; ++hw) {
+      // Dwords word << 16 (vpunpcklwd / vpunpckhwd zmm with zero).
+      Value dwords =
+          vector::ShuffleOp::create(b, loc, zero, words, unpackMask(32, 8, hw));
+      values.push_back(vector::BitCastOp::create(b, loc, f32v, dwords));
+    }
+  }
+  return values;
 }
 
 /// Lane l is code l % perGroup of packing group l / perGroup of `bytes`.
@@ -278,7 +353,7 @@ SmallVector<Value> vec::readScaleCodes(OpBuilder &b, Location loc, Value scales,
   for (int64_t p = 0; p < sc.interleave; ++p) {
     SmallVector<int64_t> mask;
     for (int64_t l = 0; l < sc.lanes; ++l)
-      mask.push_back((l * sc.interleave + p) / bn);
+      mask.push_back(sc.column(p, l) / bn);
     codes.push_back(e.toI32(gather(b, loc, bytes, mask)));
   }
   return codes;

@@ -29,10 +29,21 @@ namespace vec {
 
 /// How one row of packed codes maps to lanes: a sub-chunk of `cols` columns
 /// (`bytes` packed bytes) decodes into `interleave` vectors of `lanes`
-/// lanes; lane l of vector p holds column l * interleave + p.
+/// lanes; lane l of vector p holds column l * interleave + p, or, with
+/// `byteUnpacks`, the column that x86's in-lane byte and word unpacks
+/// leave there (byteUnpacksColumn).
 struct SubChunk {
   int64_t interleave, cols, bytes, lanes;
+  bool byteUnpacks = false;
+  int64_t column(int64_t p, int64_t l) const;
 };
+/// The column (of 64) in lane l of vector p (of 4 vectors of 16 f32) after
+/// unpacking 64 bytes to words (low and high halves of each 16-byte lane)
+/// and those to dwords likewise: 16 (l / 4) + 4p + l % 4.
+int64_t byteUnpacksColumn(int64_t p, int64_t l);
+/// The FP8 GEMV's sub-chunk with two 128-entry byte tables
+/// (VectorTarget::byteTable64, 16 lanes): 64 codes in 4 vectors.
+SubChunk getByteTableSubChunk();
 /// FP4: 2 vectors from lanes bytes; FP6: lanes * 3 / 4 bytes (lanes a
 /// multiple of 4); 8-bit kinds: lanes bytes.
 SubChunk getSubChunk(mxref::ElemKind kind, int64_t lanes);
@@ -89,6 +100,18 @@ Value readContiguousCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
 /// The packed bytes of `sc.lanes` codes (i32 lanes, natural column order).
 Value packLanes(OpBuilder &b, Location loc, mxref::ElemKind kind, Value codes);
 
+/// A vector.shuffle mask of two vectors of `n` elements interleaving the
+/// low (or high) halves of each 16-byte lane, `perLane` elements per lane:
+/// x86's unpack instructions, which LLVM selects for it.
+SmallVector<int64_t> unpackMask(int64_t n, int64_t perLane, bool high);
+/// The f32 values of 64 E4M3 or E5M2 codes (a vector<64xi8>) as 4 vectors
+/// of 16 in byteUnpacksColumn's order: bytes 3 and 2 of each value's f32
+/// (its low 16 bits are zero) from two 128-entry tables read at the code's
+/// magnitude (mx_x86.vpermi2b.512), the sign or-ed in, then unpacked with
+/// zero bytes below. The reference's values, NaN codes included.
+SmallVector<Value> decodeFP8ByByteTables(OpBuilder &b, Location loc,
+                                         mxref::ElemKind kind, Value bytes);
+
 /// The block-scale codes (i32 vectors, one per interleaved vector) of the
 /// lanes of the sub-chunk whose first column is `col`, read from the scale
 /// row scales[i0, i1, :] with blocks of `bn` columns. Requires that `bn`
@@ -134,6 +157,10 @@ Value x86MultiShiftBytes(OpBuilder &b, Location loc, Value control, Value data);
 /// table whose entries 0-31 are `low` and 32-63 `high`.
 Value x86PermuteBytes2(OpBuilder &b, Location loc, Value low, Value idx,
                        Value high);
+/// vpermi2b zmm: byte l of the result is entry idx[l] & 127 of the
+/// 128-byte table whose entries 0-63 are `low` and 64-127 `high`.
+Value x86PermuteBytes2x128(OpBuilder &b, Location loc, Value low, Value idx,
+                           Value high);
 
 } // namespace vec
 } // namespace lowering

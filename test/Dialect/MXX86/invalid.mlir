@@ -54,3 +54,20 @@ func.func @permute_table(%lo: vector<32xi8>, %i: vector<32xi8>, %hi: vector<8xi3
   %r = "mx_x86.vpermi2b"(%lo, %i, %hi) : (vector<32xi8>, vector<32xi8>, vector<8xi32>) -> vector<32xi8>
   return %r : vector<32xi8>
 }
+
+// -----
+
+// The 128-entry table is the zmm form only.
+func.func @permute_table_zmm(%lo: vector<32xi8>, %i: vector<32xi8>, %hi: vector<32xi8>) -> vector<32xi8> {
+  // expected-error @+1 {{op operand #0 must be vector of 8-bit signless integer values of length 64}}
+  %r = "mx_x86.vpermi2b.512"(%lo, %i, %hi) : (vector<32xi8>, vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+  return %r : vector<32xi8>
+}
+
+// -----
+
+func.func @permute_table_zmm_mixed(%lo: vector<64xi8>, %i: vector<64xi8>, %hi: vector<64xi8>) -> vector<32xi8> {
+  // expected-error @+1 {{op result #0 must be vector of 8-bit signless integer values of length 64}}
+  %r = "mx_x86.vpermi2b.512"(%lo, %i, %hi) : (vector<64xi8>, vector<64xi8>, vector<64xi8>) -> vector<32xi8>
+  return %r : vector<32xi8>
+}

@@ -13,19 +13,21 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 def MXX86_Dialect : Dialect {
   let name = "mx_x86";
   let cppNamespace = "::mlir::mx::x86";
-  let summary = "The x86 byte instructions of MX's integer-dot CPU kernels";
+  let summary = "The x86 byte instructions of MX's CPU kernels";
   let description = [{
-    The x86 instructions that the integer-dot GEMV of
-    `convert-mx-to-linalg{vectorize}` needs and that neither upstream's
-    `x86vector` dialect nor generic vector IR provides: a byte table lookup,
-    AVX2's two integer multiply-adds, VNNI's byte dot product with
-    accumulate, and AVX512-VBMI's bit-field extraction and 64-entry byte
-    table (which unpack and decode FP6 codes). They are pure value ops on
-    256-bit vectors, so they live beside tensors and bufferization (an
-    `llvm.call_intrinsic` there has unknown memory effects, which the buffer
-    deallocation pipeline rejects); `convert-mx-x86-to-llvm` turns each into
-    its LLVM intrinsic. Only emitted for x86 vector targets
-    (docs/Lowering.md, "Integer-dot GEMV").
+    The x86 instructions that the CPU kernels of
+    `convert-mx-to-linalg{vectorize}` need and that neither upstream's
+    `x86vector` dialect nor generic vector IR provides: for the integer-dot
+    GEMV a byte table lookup, AVX2's two integer multiply-adds, VNNI's byte
+    dot product with accumulate, and AVX512-VBMI's bit-field extraction and
+    64-entry byte table (which unpack and decode FP6 codes); for the f32
+    GEMV the 128-entry zmm form of that table (which decodes FP8 codes).
+    They are pure value ops on 256- and 512-bit vectors, so they live beside
+    tensors and bufferization (an `llvm.call_intrinsic` there has unknown
+    memory effects, which the buffer deallocation pipeline rejects);
+    `convert-mx-x86-to-llvm` turns each into its LLVM intrinsic. Only
+    emitted for x86 vector targets (docs/Lowering.md, "Integer-dot GEMV"
+    and "FP8 weights").
   }];
 }
 
@@ -154,6 +156,32 @@ def MXX86_PermuteBytes2Op
                        VectorOfLengthAndType<[32], [I8]>:$indices,
                        VectorOfLengthAndType<[32], [I8]>:$high);
   let results = (outs VectorOfLengthAndType<[32], [I8]>:$result);
+  let assemblyFormat = [{
+    $low `,` $indices `,` $high attr-dict `:` type($result)
+  }];
+}
+
+def MXX86_PermuteBytes2x128Op
+    : MXX86_Op<"vpermi2b.512",
+               [AllTypesMatch<["low", "indices", "high", "result"]>]> {
+  let summary = "vpermi2b zmm: byte i = a 128-entry table at indices[i] & 127";
+  let description = [{
+    Byte `i` of the result is byte `indices[i] & 63` of `low` when bit 6 of
+    `indices[i]` is clear and of `high` when it is set: a 128-entry byte
+    table read at the low seven bits of each index (bit 7 is ignored).
+    AVX512-VBMI; `mx-run` rejects a module that holds it on a CPU without
+    it. The f32 GEMV decodes FP8 weights with two of these (docs/Lowering.md,
+    "FP8 weights").
+
+    ```mlir
+    %r = mx_x86.vpermi2b.512 %low, %codes, %high : vector<64xi8>
+    ```
+  }];
+  let intrinsic = "llvm.x86.avx512.vpermi2var.qi.512";
+  let arguments = (ins VectorOfLengthAndType<[64], [I8]>:$low,
+                       VectorOfLengthAndType<[64], [I8]>:$indices,
+                       VectorOfLengthAndType<[64], [I8]>:$high);
+  let results = (outs VectorOfLengthAndType<[64], [I8]>:$result);
   let assemblyFormat = [{
     $low `,` $indices `,` $high attr-dict `:` type($result)
   }];
