@@ -646,7 +646,8 @@ static ArrayRef<StringRef> featuresOfX86Intrinsic(StringRef name) {
   if (name == "llvm.x86.avx512.pmultishift.qb.256" ||
       name == "llvm.x86.avx512.vpermi2var.qi.256")
     return vbmi256;
-  if (name == "llvm.x86.avx512.vpermi2var.qi.512")
+  if (name == "llvm.x86.avx512.pmultishift.qb.512" ||
+      name == "llvm.x86.avx512.vpermi2var.qi.512")
     return vbmi512;
   return {};
 }

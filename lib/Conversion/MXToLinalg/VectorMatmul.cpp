@@ -161,6 +161,10 @@ struct VectorMatmulEmitter {
   /// (through f16, halfDecode), read and decoded as one vector of 2 * lanes.
   SmallVector<Value> decodeHalfPair(OpBuilder &b, Value bt, Value kIdx,
                                     Value byteOff) const;
+  /// byteTables: the 64 codes of columns [col, col + 64) of K row kIdx,
+  /// one per byte (FP6 codes in the low six bits).
+  Value readCodeBytes(OpBuilder &b, Value bt, Value kIdx, Value col,
+                      bool inBounds) const;
   /// The f16 patterns (CodecEmitter::decodeFP6ViaHalf's) of `n` FP6 codes
   /// in 3n/4 packed bytes, in 16-bit lanes.
   Value fp6HalfPatterns(OpBuilder &b, Value bytes, int64_t n) const;
@@ -230,9 +234,9 @@ struct VectorMatmulEmitter {
   Value accCol0;
   /// FP8 weights decode through f16 (VectorTarget::halfConvert).
   bool halfDecode = false;
-  /// FP8 weights decode by two 128-entry byte tables (AVX512-VBMI,
-  /// VectorTarget::byteTable64): sc is getByteTableSubChunk(), 64 codes
-  /// per sub-chunk in the lane order of its unpacks, no fold.
+  /// FP8 and FP6 weights decode by two 128-entry byte tables (AVX512-VBMI,
+  /// VectorTarget::byteTable64): sc is getByteTableSubChunk, 64 codes per
+  /// sub-chunk in the lane order of its unpacks, no fold.
   bool byteTables = false;
   /// Sub-chunks per column chunk of the full chunks.
   int64_t unroll = kUnroll;
@@ -301,14 +305,12 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
     prefetch(b, bt, kIdx, col0, unroll * sc.cols);
   SmallVector<Value> next;
   if (byteTables) {
-    // 64 FP8 codes, one byte each, decoded into 4 vectors at once.
-    auto i8v = VectorType::get({sc.bytes}, b.getI8Type());
+    // 64 codes, each in its own byte, decoded into 4 vectors at once.
     for (int64_t u = 0; u < unroll; ++u) {
       Value col = addIdx(b, loc, col0, u * sc.cols);
-      Value bytes =
-          readVector(b, loc, i8v, packed, ValueRange{bt, kIdx, col}, inBounds);
+      Value codes = readCodeBytes(b, bt, kIdx, col, inBounds);
       SmallVector<Value> values =
-          decodeFP8ByByteTables(b, loc, bFormat.elem, bytes);
+          decodeByByteTables(b, loc, bFormat.elem, codes);
       for (auto [p, v] : llvm::enumerate(values)) {
         Value prod = arith::MulFOp::create(b, loc, avv, v);
         next.push_back(
@@ -348,6 +350,37 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
     }
   }
   return next;
+}
+
+Value VectorMatmulEmitter::readCodeBytes(OpBuilder &b, Value bt, Value kIdx,
+                                         Value col, bool inBounds) const {
+  auto v64 = VectorType::get({64}, b.getI8Type());
+  if (mxref::getElemInfo(bFormat.elem).bits == 8)
+    return readVector(b, loc, v64, packed, ValueRange{bt, kIdx, col}, inBounds);
+  // FP6: the sub-chunk's 48 packed bytes as two 32-byte reads (at 0 and
+  // 16, inside the sub-chunk), six per qword (a constant two-source byte
+  // permute), each code's six bits moved to its own byte
+  // (vpmultishiftqb); bits 6 and 7 are the next code's, which the tables
+  // ignore.
+  auto v32 = VectorType::get({32}, b.getI8Type());
+  Value col3 = mulIdx(b, loc, col, 3);
+  Value off = divIdx(b, loc, col3, 4);
+  Value low =
+      readVector(b, loc, v32, packed, ValueRange{bt, kIdx, off}, inBounds);
+  Value off16 = addIdx(b, loc, off, 16);
+  Value high =
+      readVector(b, loc, v32, packed, ValueRange{bt, kIdx, off16}, inBounds);
+  SmallVector<int64_t> spread;
+  SmallVector<int8_t> shifts;
+  for (int64_t l = 0; l < 64; ++l) {
+    int64_t byte = 6 * (l / 8) + std::min<int64_t>(l % 8, 5);
+    spread.push_back(byte < 32 ? byte : 32 + byte - 16);
+    shifts.push_back(int8_t(6 * (l % 8)));
+  }
+  Value grouped = vector::ShuffleOp::create(b, loc, low, high, spread);
+  Value control = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(v64, ArrayRef<int8_t>(shifts)));
+  return x86MultiShiftBytes512(b, loc, control, grouped);
 }
 
 SmallVector<Value> VectorMatmulEmitter::decodeHalfPair(OpBuilder &b, Value bt,
@@ -1051,10 +1084,13 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
       rewriter.replaceOp(op, from3D(b, loc, out, outType));
       return success();
     }
-    // FP8 weights in the f32 nest with AVX512-VBMI: the byte tables.
+    // FP8 and FP6 weights in the f32 nest with AVX512-VBMI: the byte
+    // tables.
+    unsigned wBits = mxref::getElemInfo(em.bFormat.elem).bits;
     if (!intDot && target.byteTable64 && target.lanes == 16 &&
-        isFP8(em.bFormat.elem)) {
-      SubChunk tables = getByteTableSubChunk();
+        (wBits == 8 || wBits == 6) &&
+        em.bFormat.elem != mxref::ElemKind::INT8) {
+      SubChunk tables = getByteTableSubChunk(em.bFormat.elem);
       if (tables.cols % em.bn == 0 || em.bn % tables.cols == 0) {
         em.byteTables = true;
         em.sc = tables;

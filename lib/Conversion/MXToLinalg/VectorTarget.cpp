@@ -196,3 +196,9 @@ Value vec::x86PermuteBytes2x128(OpBuilder &b, Location loc, Value low,
   return x86::PermuteBytes2x128Op::create(b, loc, idx.getType(), low, idx,
                                           high);
 }
+
+Value vec::x86MultiShiftBytes512(OpBuilder &b, Location loc, Value control,
+                                 Value data) {
+  return x86::MultiShiftBytes512Op::create(b, loc, data.getType(), control,
+                                           data);
+}

@@ -45,8 +45,9 @@ int64_t SubChunk::column(int64_t p, int64_t l) const {
   return byteUnpacks ? byteUnpacksColumn(p, l) : l * interleave + p;
 }
 
-SubChunk vec::getByteTableSubChunk() {
-  return {4, 64, 64, 16, /*byteUnpacks=*/true};
+SubChunk vec::getByteTableSubChunk(mxref::ElemKind kind) {
+  return {4, 64, 64 * mxref::getElemInfo(kind).bits / 8, 16,
+          /*byteUnpacks=*/true};
 }
 
 bool vec::supportsLanes(BlockScaledTensorType type, int64_t lanes) {
@@ -161,18 +162,21 @@ SmallVector<int64_t> vec::unpackMask(int64_t n, int64_t perLane, bool high) {
   return mask;
 }
 
-SmallVector<Value> vec::decodeFP8ByByteTables(OpBuilder &b, Location loc,
-                                              mxref::ElemKind kind,
-                                              Value bytes) {
-  // Every E4M3 and E5M2 value is exact in bf16: its f32 is bytes 3 and 2
-  // (sign, exponent and mantissa's top 7 bits) over zero. The tables hold
-  // those two bytes of the reference's value of each magnitude (NaN and
-  // Inf included); the code's sign is bit 7 of byte 3.
+SmallVector<Value> vec::decodeByByteTables(OpBuilder &b, Location loc,
+                                           mxref::ElemKind kind, Value codes) {
+  // Every E4M3, E5M2, E2M3 and E3M2 value is exact in bf16: its f32 is
+  // bytes 3 and 2 (sign, exponent and mantissa's top 7 bits) over zero. The
+  // tables hold those two bytes of the reference's value (NaN and Inf
+  // included) of each FP8 magnitude, whose sign is bit 7 of byte 3, or of
+  // each FP6 code, sign included, in both halves (the index's bit 6 is
+  // another code's bit).
+  bool fp6 = mxref::getElemInfo(kind).bits == 6;
   SmallVector<int8_t> top(128), second(128);
-  for (uint32_t c = 0; c < 128; ++c) {
-    uint32_t bits = llvm::bit_cast<uint32_t>(mxref::decodeElem(kind, c));
-    top[c] = int8_t(bits >> 24);
-    second[c] = int8_t(bits >> 16);
+  for (uint32_t i = 0; i < 128; ++i) {
+    uint32_t bits =
+        llvm::bit_cast<uint32_t>(mxref::decodeElem(kind, fp6 ? i % 64 : i));
+    top[i] = int8_t(bits >> 24);
+    second[i] = int8_t(bits >> 16);
   }
   auto i8v = VectorType::get({64}, b.getI8Type());
   auto half = [&](ArrayRef<int8_t> table, int64_t h) -> Value {
@@ -181,14 +185,16 @@ SmallVector<Value> vec::decodeFP8ByByteTables(OpBuilder &b, Location loc,
   };
   Value topLow = half(top, 0);
   Value topHigh = half(top, 1);
-  Value hi = x86PermuteBytes2x128(b, loc, topLow, bytes, topHigh);
-  Value signBit = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(i8v, b.getI8IntegerAttr(-128)));
-  Value sign = arith::AndIOp::create(b, loc, bytes, signBit);
-  hi = arith::OrIOp::create(b, loc, hi, sign);
+  Value hi = x86PermuteBytes2x128(b, loc, topLow, codes, topHigh);
+  if (!fp6) {
+    Value signBit = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(i8v, b.getI8IntegerAttr(-128)));
+    Value sign = arith::AndIOp::create(b, loc, codes, signBit);
+    hi = arith::OrIOp::create(b, loc, hi, sign);
+  }
   Value secondLow = half(second, 0);
   Value secondHigh = half(second, 1);
-  Value lo = x86PermuteBytes2x128(b, loc, secondLow, bytes, secondHigh);
+  Value lo = x86PermuteBytes2x128(b, loc, secondLow, codes, secondHigh);
   auto i16v = VectorType::get({32}, b.getI16Type());
   Value zero = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(i16v, b.getI16IntegerAttr(0)));

@@ -15,6 +15,7 @@
 // ASM-DAG: vpunpckhbw %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
 // ASM-DAG: vpunpcklwd %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
 // ASM-DAG: vpunpckhwd %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
+// ASM-DAG: vpmultishiftqb %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
 
 // The f32 GEMV with FP8 weights on AVX512-VBMI (docs/Lowering.md, "FP8
 // weights"): each K row's 64 codes index two 128-entry byte tables at
@@ -77,6 +78,9 @@
 // HALF: arith.extf %{{.*}} : vector<32xf16> to vector<32xf32>
 // HALF-NOT: mx_x86.
 // HALF-LABEL: func.func @ragged(
+// HALF-LABEL: func.func @fp6(
+// HALF-NOT: mx_x86.
+// HALF: arith.extf %{{.*}} : vector<32xf16> to vector<32xf32>
 func.func @gemv(%a: tensor<1x64xf32>, %w: !mx.tensor<64x128xmxfp8_e4m3, block = [32, 1]>) -> tensor<1x128xf32> {
   %r = mx.matmul %a, %w : tensor<1x64xf32>, !mx.tensor<64x128xmxfp8_e4m3, block = [32, 1]> -> tensor<1x128xf32>
   return %r : tensor<1x128xf32>
@@ -96,4 +100,30 @@ func.func @gemv(%a: tensor<1x64xf32>, %w: !mx.tensor<64x128xmxfp8_e4m3, block = 
 func.func @ragged(%a: tensor<1x32xf32>, %w: !mx.tensor<32x80xmxfp8_e5m2, block = [32, 1]>) -> tensor<1x80xf32> {
   %r = mx.matmul %a, %w : tensor<1x32xf32>, !mx.tensor<32x80xmxfp8_e5m2, block = [32, 1]> -> tensor<1x80xf32>
   return %r : tensor<1x80xf32>
+}
+
+// FP6 (E3M2) through the same tables: each K row's 48 packed bytes as two
+// 32-byte reads (at 0 and 16), six bytes per qword (one two-source byte
+// shuffle), each code's six bits moved to its own byte by vpmultishiftqb
+// (bit offsets 0, 6, ..., 42); the tables hold bytes 3 and 2 of each of
+// the 64 codes' f32 (sign included: no or) in both halves, since bits 6
+// and 7 of a byte are the next code's. E3M2 code 1 is 2^-4 (f32
+// 0x3D800000), code 32 is -0.
+// CHECK-LABEL: func.func @fp6(
+// CHECK-DAG: %[[SEC6:.*]] = arith.constant dense<[0, -128, 0, 64, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32, 0, -128, 0, 64, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32]> : vector<64xi8>
+// CHECK-DAG: %[[TOP6:.*]] = arith.constant dense<[0, 61, 62, 62, 62, 62, 62, 62, 63, 63, 63, 63, 63, 63, 63, 63, 64, 64, 64, 64, 64, 64, 64, 64, 65, 65, 65, 65, 65, 65, 65, 65, -128, -67, -66, -66, -66, -66, -66, -66, -65, -65, -65, -65, -65, -65, -65, -65, -64, -64, -64, -64, -64, -64, -64, -64, -63, -63, -63, -63, -63, -63, -63, -63]> : vector<64xi8>
+// CHECK-DAG: %[[OFFS:.*]] = arith.constant dense<[0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42]> : vector<64xi8>
+// CHECK: %[[OFF:.*]] = arith.divui %{{.*}}, %c4 : index
+// CHECK-NEXT: %[[LOW:.*]] = vector.transfer_read %{{.*}}[%{{.*}}, %{{.*}}, %[[OFF]]], %{{.*}} {in_bounds = [true]} : tensor<1x32x96xi8>, vector<32xi8>
+// CHECK-NEXT: %[[OFF16:.*]] = arith.addi %[[OFF]], %c16 : index
+// CHECK-NEXT: %[[HIGH:.*]] = vector.transfer_read %{{.*}}[%{{.*}}, %{{.*}}, %[[OFF16]]], %{{.*}} {in_bounds = [true]} : tensor<1x32x96xi8>, vector<32xi8>
+// CHECK-NEXT: %[[G:.*]] = vector.shuffle %[[LOW]], %[[HIGH]] [0, 1, 2, 3, 4, 5, 5, 5, 6, 7, 8, 9, 10, 11, 11, 11, 12, 13, 14, 15, 16, 17, 17, 17, 18, 19, 20, 21, 22, 23, 23, 23, 24, 25, 26, 27, 28, 29, 29, 29, 30, 31, 48, 49, 50, 51, 51, 51, 52, 53, 54, 55, 56, 57, 57, 57, 58, 59, 60, 61, 62, 63, 63, 63] : vector<32xi8>, vector<32xi8>
+// CHECK-NEXT: %[[C6:.*]] = mx_x86.vpmultishiftqb.512 %[[OFFS]], %[[G]] : vector<64xi8>
+// CHECK-NEXT: %[[B3:.*]] = mx_x86.vpermi2b.512 %[[TOP6]], %[[C6]], %[[TOP6]] : vector<64xi8>
+// CHECK-NEXT: %[[B2:.*]] = mx_x86.vpermi2b.512 %[[SEC6]], %[[C6]], %[[SEC6]] : vector<64xi8>
+// CHECK-NEXT: vector.shuffle %[[B2]], %[[B3]] [0, 64, 1, 65,
+// CHECK: return
+func.func @fp6(%a: tensor<1x32xf32>, %w: !mx.tensor<32x128xmxfp6_e3m2, block = [32, 1]>) -> tensor<1x128xf32> {
+  %r = mx.matmul %a, %w : tensor<1x32xf32>, !mx.tensor<32x128xmxfp6_e3m2, block = [32, 1]> -> tensor<1x128xf32>
+  return %r : tensor<1x128xf32>
 }

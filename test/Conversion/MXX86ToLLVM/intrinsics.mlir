@@ -43,13 +43,16 @@ func.func @vbmi(%c: vector<32xi8>, %d: vector<32xi8>, %lo: vector<32xi8>,
   return %t : vector<32xi8>
 }
 
-// The FP8 GEMV's 128-entry byte table: vpermi2b's zmm intrinsic.
+// The zmm forms of the GEMV's byte tables: vpmultishiftqb's and vpermi2b's
+// 512-bit intrinsics.
 // CHECK-LABEL: func.func @vbmi_zmm(
 // CHECK-SAME: %[[LO:.*]]: vector<64xi8>, %[[I:.*]]: vector<64xi8>, %[[HI:.*]]: vector<64xi8>
-// CHECK: %[[T:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%[[LO]], %[[I]], %[[HI]]) : (vector<64xi8>, vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+// CHECK: %[[F:.*]] = llvm.call_intrinsic "llvm.x86.avx512.pmultishift.qb.512"(%[[LO]], %[[I]]) : (vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+// CHECK: %[[T:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%[[LO]], %[[F]], %[[HI]]) : (vector<64xi8>, vector<64xi8>, vector<64xi8>) -> vector<64xi8>
 // CHECK: return %[[T]]
 func.func @vbmi_zmm(%lo: vector<64xi8>, %i: vector<64xi8>,
                     %hi: vector<64xi8>) -> vector<64xi8> {
-  %t = mx_x86.vpermi2b.512 %lo, %i, %hi : vector<64xi8>
+  %f = mx_x86.vpmultishiftqb.512 %lo, %i : vector<64xi8>
+  %t = mx_x86.vpermi2b.512 %lo, %f, %hi : vector<64xi8>
   return %t : vector<64xi8>
 }
