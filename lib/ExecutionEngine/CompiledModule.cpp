@@ -639,6 +639,7 @@ static ArrayRef<StringRef> featuresOfX86Intrinsic(StringRef name) {
   static const StringRef vnni256[] = {"avx512vnni+avx512vl", "avxvnni"};
   static const StringRef vbmi256[] = {"avx512vbmi+avx512vl"};
   static const StringRef vbmi512[] = {"avx512vbmi"};
+  static const StringRef bw512[] = {"avx512bw"};
   if (name.starts_with("llvm.x86.avx2."))
     return avx2;
   if (name == "llvm.x86.avx512.vpdpbusd.256")
@@ -646,9 +647,10 @@ static ArrayRef<StringRef> featuresOfX86Intrinsic(StringRef name) {
   if (name == "llvm.x86.avx512.pmultishift.qb.256" ||
       name == "llvm.x86.avx512.vpermi2var.qi.256")
     return vbmi256;
-  if (name == "llvm.x86.avx512.pmultishift.qb.512" ||
-      name == "llvm.x86.avx512.vpermi2var.qi.512")
+  if (name == "llvm.x86.avx512.vpermi2var.qi.512")
     return vbmi512;
+  if (name == "llvm.x86.avx512.vpermi2var.hi.512")
+    return bw512;
   return {};
 }
 

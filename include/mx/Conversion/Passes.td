@@ -74,8 +74,8 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     has the feature. `avx512-vbmi` is `avx512-vnni` with AVX512-VBMI
     (`vpmultishiftqb`, `vpermi2b`), with which MXINT8 x E2M3 (MXFP6)
     matmuls take the integer-dot kernel too and the f32 GEMV decodes FP8
-    weights by two 128-entry byte tables (zmm `vpermi2b`) instead of
-    through f16; `host` picks it on such CPUs (Ice Lake, Zen 4 and later).
+    weights by two 128-entry byte tables (zmm `vpermi2b`) and FP6 weights
+    by a 64-entry word table (zmm `vpermi2w`) instead of through f16; `host` picks it on such CPUs (Ice Lake, Zen 4 and later).
     With
     `table-lookup=false` FP4 operands use the bit arithmetic on any target.
 
@@ -106,8 +106,8 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
              clEnumValN(::mlir::mx::VectorTargetKind::AVX512VBMI,
                         "avx512-vbmi",
                         "avx512-vnni, FP6 (E2M3) weights in the integer dot "
-                        "and FP8 weights in the f32 GEMV through VBMI's "
-                        "vpmultishiftqb and vpermi2b"),
+                        "and FP8 and FP6 weights in the f32 GEMV through "
+                        "byte and word tables (vpermi2b, vpermi2w)"),
              clEnumValN(::mlir::mx::VectorTargetKind::AVX2, "avx2",
                         "8 lanes, FP4 table in two halves"),
              clEnumValN(::mlir::mx::VectorTargetKind::AVX2VNNI, "avx2-vnni",

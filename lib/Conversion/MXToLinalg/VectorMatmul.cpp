@@ -48,6 +48,14 @@
 // activations are checked for overflow first, and the nest is built without
 // the fold as well, under an scf.if).
 //
+// With AVX512-VBMI (VectorTarget::byteTable64) the GEMV decodes FP8 and FP6
+// weights through tables instead (docs/Lowering.md, "FP8 weights" and "FP6
+// weights"): every value of those kinds is exact in bf16, so two 128-entry
+// byte tables (bytes 3 and 2 of the f32, at an FP8 code's magnitude) or one
+// 64-entry word table (at an FP6 code) and unpacks with zero make the f32s,
+// 64 columns per sub-chunk in the unpacks' lane order (SubChunk::order),
+// with no fold.
+//
 // MXINT8 activations against FP4 weights blocked along K (MXFP4, NVFP4 16x1)
 // take the integer-dot variant of this nest on x86 targets
 // (VectorTarget::byteDot; docs/Lowering.md, "Integer-dot GEMV"): the
@@ -108,8 +116,9 @@ namespace {
 
 /// Sub-chunks per column step: 64 packed bytes per FP4/FP8 row at 16 lanes.
 constexpr int64_t kUnroll = 4;
-/// Sub-chunks (of 64 codes) per column chunk of the FP8 GEMV's byte tables:
-/// 8 accumulators.
+/// Sub-chunks (of 64 codes) per column chunk of the table decode: one (4
+/// accumulators), so that the one prefetch per K row and chunk covers the
+/// chunk's bytes (two sub-chunks ran 1.7x slower from DRAM).
 constexpr int64_t kByteTableUnroll = 1;
 /// Columns per chunk of the integer-dot GEMV: one 32-byte load of an FP4 row.
 constexpr int64_t kIntDotCols = 64;
@@ -161,10 +170,10 @@ struct VectorMatmulEmitter {
   /// (through f16, halfDecode), read and decoded as one vector of 2 * lanes.
   SmallVector<Value> decodeHalfPair(OpBuilder &b, Value bt, Value kIdx,
                                     Value byteOff) const;
-  /// byteTables: the 64 codes of columns [col, col + 64) of K row kIdx,
-  /// one per byte (FP6 codes in the low six bits).
-  Value readCodeBytes(OpBuilder &b, Value bt, Value kIdx, Value col,
-                      bool inBounds) const;
+  /// byteTables: the values of the 64 codes of columns [col, col + 64) of
+  /// K row kIdx, 4 vectors in sc's lane order.
+  SmallVector<Value> decodeByTables(OpBuilder &b, Value bt, Value kIdx,
+                                    Value col, bool inBounds) const;
   /// The f16 patterns (CodecEmitter::decodeFP6ViaHalf's) of `n` FP6 codes
   /// in 3n/4 packed bytes, in 16-bit lanes.
   Value fp6HalfPatterns(OpBuilder &b, Value bytes, int64_t n) const;
@@ -234,9 +243,10 @@ struct VectorMatmulEmitter {
   Value accCol0;
   /// FP8 weights decode through f16 (VectorTarget::halfConvert).
   bool halfDecode = false;
-  /// FP8 and FP6 weights decode by two 128-entry byte tables (AVX512-VBMI,
-  /// VectorTarget::byteTable64): sc is getByteTableSubChunk, 64 codes per
-  /// sub-chunk in the lane order of its unpacks, no fold.
+  /// FP8 weights decode by two 128-entry byte tables and FP6 weights by a
+  /// 64-entry word table (AVX512-VBMI, VectorTarget::byteTable64): sc is
+  /// getByteTableSubChunk, 64 codes per sub-chunk in the lane order of its
+  /// unpacks, no fold.
   bool byteTables = false;
   /// Sub-chunks per column chunk of the full chunks.
   int64_t unroll = kUnroll;
@@ -305,12 +315,10 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
     prefetch(b, bt, kIdx, col0, unroll * sc.cols);
   SmallVector<Value> next;
   if (byteTables) {
-    // 64 codes, each in its own byte, decoded into 4 vectors at once.
+    // 64 codes decoded into 4 vectors at once.
     for (int64_t u = 0; u < unroll; ++u) {
       Value col = addIdx(b, loc, col0, u * sc.cols);
-      Value codes = readCodeBytes(b, bt, kIdx, col, inBounds);
-      SmallVector<Value> values =
-          decodeByByteTables(b, loc, bFormat.elem, codes);
+      SmallVector<Value> values = decodeByTables(b, bt, kIdx, col, inBounds);
       for (auto [p, v] : llvm::enumerate(values)) {
         Value prod = arith::MulFOp::create(b, loc, avv, v);
         next.push_back(
@@ -352,16 +360,17 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
   return next;
 }
 
-Value VectorMatmulEmitter::readCodeBytes(OpBuilder &b, Value bt, Value kIdx,
-                                         Value col, bool inBounds) const {
-  auto v64 = VectorType::get({64}, b.getI8Type());
-  if (mxref::getElemInfo(bFormat.elem).bits == 8)
-    return readVector(b, loc, v64, packed, ValueRange{bt, kIdx, col}, inBounds);
-  // FP6: the sub-chunk's 48 packed bytes as two 32-byte reads (at 0 and
-  // 16, inside the sub-chunk), six per qword (a constant two-source byte
-  // permute), each code's six bits moved to its own byte
-  // (vpmultishiftqb); bits 6 and 7 are the next code's, which the tables
-  // ignore.
+SmallVector<Value> VectorMatmulEmitter::decodeByTables(OpBuilder &b, Value bt,
+                                                       Value kIdx, Value col,
+                                                       bool inBounds) const {
+  if (mxref::getElemInfo(bFormat.elem).bits == 8) {
+    auto v64 = VectorType::get({64}, b.getI8Type());
+    Value codes =
+        readVector(b, loc, v64, packed, ValueRange{bt, kIdx, col}, inBounds);
+    return decodeFP8ByByteTables(b, loc, bFormat.elem, codes);
+  }
+  // FP6: the sub-chunk's 48 packed bytes as two 32-byte reads, at 0 and
+  // 16 (inside the sub-chunk).
   auto v32 = VectorType::get({32}, b.getI8Type());
   Value col3 = mulIdx(b, loc, col, 3);
   Value off = divIdx(b, loc, col3, 4);
@@ -370,17 +379,7 @@ Value VectorMatmulEmitter::readCodeBytes(OpBuilder &b, Value bt, Value kIdx,
   Value off16 = addIdx(b, loc, off, 16);
   Value high =
       readVector(b, loc, v32, packed, ValueRange{bt, kIdx, off16}, inBounds);
-  SmallVector<int64_t> spread;
-  SmallVector<int8_t> shifts;
-  for (int64_t l = 0; l < 64; ++l) {
-    int64_t byte = 6 * (l / 8) + std::min<int64_t>(l % 8, 5);
-    spread.push_back(byte < 32 ? byte : 32 + byte - 16);
-    shifts.push_back(int8_t(6 * (l % 8)));
-  }
-  Value grouped = vector::ShuffleOp::create(b, loc, low, high, spread);
-  Value control = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(v64, ArrayRef<int8_t>(shifts)));
-  return x86MultiShiftBytes512(b, loc, control, grouped);
+  return decodeFP6ByWordTable(b, loc, bFormat.elem, low, high);
 }
 
 SmallVector<Value> VectorMatmulEmitter::decodeHalfPair(OpBuilder &b, Value bt,
@@ -951,8 +950,8 @@ Value VectorMatmulEmitter::emitOutput(OpBuilder &b, Value scratch,
                         true);
     };
     Value v;
-    if (intDot || sc.byteUnpacks) {
-      // Undo the integer-dot kernel's or the byte unpacks' lane order.
+    if (intDot || sc.order != LaneOrder::Interleaved) {
+      // Undo the integer-dot kernel's or the table decode's lane order.
       int64_t cols = chunkCols(1);
       SmallVector<int64_t> mask(cols);
       if (intDot) {
@@ -1084,8 +1083,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
       rewriter.replaceOp(op, from3D(b, loc, out, outType));
       return success();
     }
-    // FP8 and FP6 weights in the f32 nest with AVX512-VBMI: the byte
-    // tables.
+    // FP8 and FP6 weights in the f32 nest with AVX512-VBMI: the tables.
     unsigned wBits = mxref::getElemInfo(em.bFormat.elem).bits;
     if (!intDot && target.byteTable64 && target.lanes == 16 &&
         (wBits == 8 || wBits == 6) &&

@@ -197,8 +197,7 @@ Value vec::x86PermuteBytes2x128(OpBuilder &b, Location loc, Value low,
                                           high);
 }
 
-Value vec::x86MultiShiftBytes512(OpBuilder &b, Location loc, Value control,
-                                 Value data) {
-  return x86::MultiShiftBytes512Op::create(b, loc, data.getType(), control,
-                                           data);
+Value vec::x86PermuteWords2x64(OpBuilder &b, Location loc, Value low, Value idx,
+                               Value high) {
+  return x86::PermuteWords2x64Op::create(b, loc, idx.getType(), low, idx, high);
 }

@@ -35,19 +35,24 @@ SubChunk vec::getSubChunk(mxref::ElemKind kind, int64_t lanes) {
   }
 }
 
-int64_t vec::byteUnpacksColumn(int64_t p, int64_t l) {
-  // Byte unpacks take bytes [0, 8) ([8, 16)) of each 16-byte lane to its
-  // words; the word unpacks take words [0, 4) ([4, 8)) of those to dwords.
-  return 16 * (l / 4) + 4 * p + l % 4;
-}
-
 int64_t SubChunk::column(int64_t p, int64_t l) const {
-  return byteUnpacks ? byteUnpacksColumn(p, l) : l * interleave + p;
+  switch (order) {
+  case LaneOrder::Interleaved:
+    return l * interleave + p;
+  case LaneOrder::ByteUnpacks:
+    // Byte unpacks take bytes [0, 8) ([8, 16)) of each 16-byte lane to its
+    // words; the word unpacks take words [0, 4) ([4, 8)) of those to dwords.
+    return 16 * (l / 4) + 4 * p + l % 4;
+  case LaneOrder::WordUnpacks:
+    return 32 * (p / 2) + 8 * (l / 4) + 4 * (p % 2) + l % 4;
+  }
+  return l * interleave + p;
 }
 
 SubChunk vec::getByteTableSubChunk(mxref::ElemKind kind) {
-  return {4, 64, 64 * mxref::getElemInfo(kind).bits / 8, 16,
-          /*byteUnpacks=*/true};
+  bool fp6 = mxref::getElemInfo(kind).bits == 6;
+  return {4, 64, fp6 ? 48 : 64, 16,
+          fp6 ? LaneOrder::WordUnpacks : LaneOrder::ByteUnpacks};
 }
 
 bool vec::supportsLanes(BlockScaledTensorType type, int64_t lanes) {
@@ -162,21 +167,18 @@ SmallVector<int64_t> vec::unpackMask(int64_t n, int64_t perLane, bool high) {
   return mask;
 }
 
-SmallVector<Value> vec::decodeByByteTables(OpBuilder &b, Location loc,
-                                           mxref::ElemKind kind, Value codes) {
-  // Every E4M3, E5M2, E2M3 and E3M2 value is exact in bf16: its f32 is
-  // bytes 3 and 2 (sign, exponent and mantissa's top 7 bits) over zero. The
-  // tables hold those two bytes of the reference's value (NaN and Inf
-  // included) of each FP8 magnitude, whose sign is bit 7 of byte 3, or of
-  // each FP6 code, sign included, in both halves (the index's bit 6 is
-  // another code's bit).
-  bool fp6 = mxref::getElemInfo(kind).bits == 6;
+SmallVector<Value> vec::decodeFP8ByByteTables(OpBuilder &b, Location loc,
+                                              mxref::ElemKind kind,
+                                              Value codes) {
+  // Every E4M3 and E5M2 value is exact in bf16: its f32 is bytes 3 and 2
+  // (sign, exponent and mantissa's top 7 bits) over zero. The tables hold
+  // those two bytes of the reference's value of each magnitude (NaN and Inf
+  // included); the code's sign is bit 7 of byte 3.
   SmallVector<int8_t> top(128), second(128);
-  for (uint32_t i = 0; i < 128; ++i) {
-    uint32_t bits =
-        llvm::bit_cast<uint32_t>(mxref::decodeElem(kind, fp6 ? i % 64 : i));
-    top[i] = int8_t(bits >> 24);
-    second[i] = int8_t(bits >> 16);
+  for (uint32_t c = 0; c < 128; ++c) {
+    uint32_t bits = llvm::bit_cast<uint32_t>(mxref::decodeElem(kind, c));
+    top[c] = int8_t(bits >> 24);
+    second[c] = int8_t(bits >> 16);
   }
   auto i8v = VectorType::get({64}, b.getI8Type());
   auto half = [&](ArrayRef<int8_t> table, int64_t h) -> Value {
@@ -186,12 +188,10 @@ SmallVector<Value> vec::decodeByByteTables(OpBuilder &b, Location loc,
   Value topLow = half(top, 0);
   Value topHigh = half(top, 1);
   Value hi = x86PermuteBytes2x128(b, loc, topLow, codes, topHigh);
-  if (!fp6) {
-    Value signBit = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(i8v, b.getI8IntegerAttr(-128)));
-    Value sign = arith::AndIOp::create(b, loc, codes, signBit);
-    hi = arith::OrIOp::create(b, loc, hi, sign);
-  }
+  Value signBit = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i8v, b.getI8IntegerAttr(-128)));
+  Value sign = arith::AndIOp::create(b, loc, codes, signBit);
+  hi = arith::OrIOp::create(b, loc, hi, sign);
   Value secondLow = half(second, 0);
   Value secondHigh = half(second, 1);
   Value lo = x86PermuteBytes2x128(b, loc, secondLow, codes, secondHigh);
@@ -209,6 +209,56 @@ SmallVector<Value> vec::decodeByByteTables(OpBuilder &b, Location loc,
       // Dwords word << 16 (vpunpcklwd / vpunpckhwd zmm with zero).
       Value dwords =
           vector::ShuffleOp::create(b, loc, zero, words, unpackMask(32, 8, hw));
+      values.push_back(vector::BitCastOp::create(b, loc, f32v, dwords));
+    }
+  }
+  return values;
+}
+
+SmallVector<Value> vec::decodeFP6ByWordTable(OpBuilder &b, Location loc,
+                                             mxref::ElemKind kind, Value low,
+                                             Value high) {
+  // Every E2M3 and E3M2 value is exact in bf16: the table holds the upper
+  // half of the f32 of each of the 64 codes, sign included.
+  SmallVector<int16_t> table(64);
+  for (uint32_t c = 0; c < 64; ++c)
+    table[c] =
+        int16_t(llvm::bit_cast<uint32_t>(mxref::decodeElem(kind, c)) >> 16);
+  auto i16v = VectorType::get({32}, b.getI16Type());
+  Value tableLow = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(i16v, ArrayRef<int16_t>(table).take_front(32)));
+  Value tableHigh = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(i16v, ArrayRef<int16_t>(table).drop_front(32)));
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i16v, b.getI16IntegerAttr(0)));
+  // Code i of 32 (24 bytes) starts at bit 6i: word i takes bytes 6i / 8
+  // and the next (little endian) and is shifted right by 6i % 8, which
+  // leaves the code in its low six bits. The second 32 codes are bytes
+  // [24, 48), bytes [8, 32) of `high`.
+  SmallVector<int16_t> shifts;
+  for (int64_t i = 0; i < 32; ++i)
+    shifts.push_back(int16_t(6 * i % 8));
+  Value shiftV = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i16v, ArrayRef<int16_t>(shifts)));
+  auto f32v = VectorType::get({16}, b.getF32Type());
+  SmallVector<Value> values;
+  for (int64_t h = 0; h < 2; ++h) {
+    Value src = h ? high : low;
+    SmallVector<int64_t> spread;
+    for (int64_t i = 0; i < 32; ++i) {
+      int64_t byte = 8 * h + 6 * i / 8;
+      spread.append({byte, std::min<int64_t>(byte + 1, 31)});
+    }
+    Value windows = vector::ShuffleOp::create(b, loc, src, src, spread);
+    Value words = vector::BitCastOp::create(b, loc, i16v, windows);
+    Value idx = arith::ShRUIOp::create(b, loc, words, shiftV);
+    Value upper = x86PermuteWords2x64(b, loc, tableLow, idx, tableHigh);
+    for (int64_t hw = 0; hw < 2; ++hw) {
+      // Dwords word << 16 (vpunpcklwd / vpunpckhwd zmm with zero).
+      Value dwords =
+          vector::ShuffleOp::create(b, loc, zero, upper, unpackMask(32, 8, hw));
       values.push_back(vector::BitCastOp::create(b, loc, f32v, dwords));
     }
   }

@@ -27,22 +27,29 @@ namespace mx {
 namespace lowering {
 namespace vec {
 
+/// Which column lane l of vector p of a sub-chunk holds.
+enum class LaneOrder {
+  /// l * interleave + p.
+  Interleaved,
+  /// What x86's in-lane unpacks of 64 bytes to words (low and high halves
+  /// of each 16-byte lane) and of those to dwords leave, 4 vectors of 16:
+  /// 16 (l / 4) + 4p + l % 4.
+  ByteUnpacks,
+  /// What the in-lane unpacks of two vectors of 32 words to dwords leave:
+  /// 32 (p / 2) + 8 (l / 4) + 4 (p % 2) + l % 4.
+  WordUnpacks,
+};
 /// How one row of packed codes maps to lanes: a sub-chunk of `cols` columns
 /// (`bytes` packed bytes) decodes into `interleave` vectors of `lanes`
-/// lanes; lane l of vector p holds column l * interleave + p, or, with
-/// `byteUnpacks`, the column that x86's in-lane byte and word unpacks
-/// leave there (byteUnpacksColumn).
+/// lanes in `order`.
 struct SubChunk {
   int64_t interleave, cols, bytes, lanes;
-  bool byteUnpacks = false;
+  LaneOrder order = LaneOrder::Interleaved;
   int64_t column(int64_t p, int64_t l) const;
 };
-/// The column (of 64) in lane l of vector p (of 4 vectors of 16 f32) after
-/// unpacking 64 bytes to words (low and high halves of each 16-byte lane)
-/// and those to dwords likewise: 16 (l / 4) + 4p + l % 4.
-int64_t byteUnpacksColumn(int64_t p, int64_t l);
-/// The GEMV's sub-chunk of FP8 or FP6 codes with two 128-entry byte tables
-/// (VectorTarget::byteTable64, 16 lanes): 64 codes in 4 vectors.
+/// The GEMV's sub-chunk of FP8 codes with two 128-entry byte tables, or of
+/// FP6 codes with a 64-entry word table (VectorTarget::byteTable64, 16
+/// lanes): 64 codes in 4 vectors.
 SubChunk getByteTableSubChunk(mxref::ElemKind kind);
 /// FP4: 2 vectors from lanes bytes; FP6: lanes * 3 / 4 bytes (lanes a
 /// multiple of 4); 8-bit kinds: lanes bytes.
@@ -104,15 +111,22 @@ Value packLanes(OpBuilder &b, Location loc, mxref::ElemKind kind, Value codes);
 /// low (or high) halves of each 16-byte lane, `perLane` elements per lane:
 /// x86's unpack instructions, which LLVM selects for it.
 SmallVector<int64_t> unpackMask(int64_t n, int64_t perLane, bool high);
-/// The f32 values of 64 E4M3, E5M2, E2M3 or E3M2 codes (a vector<64xi8>;
-/// FP6 codes in the low six bits of their bytes) as 4 vectors of 16 in
-/// byteUnpacksColumn's order: bytes 3 and 2 of each value's f32 (its low 16
-/// bits are zero) from two 128-entry tables (mx_x86.vpermi2b.512) read at
-/// an FP8 code's magnitude, its sign or-ed in, or at an FP6 code (both
-/// halves of the table the same), then unpacked with zero bytes below. The
-/// reference's values, NaN codes included.
-SmallVector<Value> decodeByByteTables(OpBuilder &b, Location loc,
-                                      mxref::ElemKind kind, Value bytes);
+/// The f32 values of 64 E4M3 or E5M2 codes (a vector<64xi8>) as 4 vectors
+/// of 16 in LaneOrder::ByteUnpacks: bytes 3 and 2 of each value's f32 (its
+/// low 16 bits are zero) from two 128-entry tables read at the code's
+/// magnitude (mx_x86.vpermi2b.512), its sign or-ed in, then unpacked with
+/// zero bytes below. The reference's values, NaN codes included.
+SmallVector<Value> decodeFP8ByByteTables(OpBuilder &b, Location loc,
+                                         mxref::ElemKind kind, Value codes);
+/// The f32 values of the 64 E2M3 or E3M2 codes packed in 48 bytes, given
+/// as two vector<32xi8> read at bytes 0 and 16, as 4 vectors of 16 in
+/// LaneOrder::WordUnpacks: each code's 16-bit window shifted to bit 0,
+/// the upper half of its f32 from a 64-entry word table
+/// (mx_x86.vpermi2w.512, which reads six bits), unpacked with zero words
+/// below.
+SmallVector<Value> decodeFP6ByWordTable(OpBuilder &b, Location loc,
+                                        mxref::ElemKind kind, Value low,
+                                        Value high);
 
 /// The block-scale codes (i32 vectors, one per interleaved vector) of the
 /// lanes of the sub-chunk whose first column is `col`, read from the scale
@@ -159,9 +173,10 @@ Value x86MultiShiftBytes(OpBuilder &b, Location loc, Value control, Value data);
 /// table whose entries 0-31 are `low` and 32-63 `high`.
 Value x86PermuteBytes2(OpBuilder &b, Location loc, Value low, Value idx,
                        Value high);
-/// vpmultishiftqb zmm (x86MultiShiftBytes on 64 bytes).
-Value x86MultiShiftBytes512(OpBuilder &b, Location loc, Value control,
-                            Value data);
+/// vpermi2w zmm: word l of the result is entry idx[l] & 63 of the 64-word
+/// table whose entries 0-31 are `low` and 32-63 `high`.
+Value x86PermuteWords2x64(OpBuilder &b, Location loc, Value low, Value idx,
+                          Value high);
 /// vpermi2b zmm: byte l of the result is entry idx[l] & 127 of the
 /// 128-byte table whose entries 0-63 are `low` and 64-127 `high`.
 Value x86PermuteBytes2x128(OpBuilder &b, Location loc, Value low, Value idx,

@@ -50,7 +50,7 @@ void mx::populateMXX86ToLLVMPatterns(RewritePatternSet &patterns) {
   patterns.add<
       ToIntrinsic<x86::ShuffleBytesOp>, ToIntrinsic<x86::MulAddBytesOp>,
       ToIntrinsic<x86::MulAddWordsOp>, ToIntrinsic<x86::DotBytesAccumulateOp>,
-      ToIntrinsic<x86::MultiShiftBytesOp>,
-      ToIntrinsic<x86::MultiShiftBytes512Op>, ToIntrinsic<x86::PermuteBytes2Op>,
-      ToIntrinsic<x86::PermuteBytes2x128Op>>(patterns.getContext());
+      ToIntrinsic<x86::MultiShiftBytesOp>, ToIntrinsic<x86::PermuteBytes2Op>,
+      ToIntrinsic<x86::PermuteBytes2x128Op>,
+      ToIntrinsic<x86::PermuteWords2x64Op>>(patterns.getContext());
 }

@@ -2,7 +2,8 @@
 // Without VBMI the f32 nest decodes FP8 through f16 (vcvtph2ps).
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni" | FileCheck %s --check-prefix=HALF
 // The x86 code (LLVM's x86 backend only, not the CPU): the two table
-// lookups are zmm vpermi2b/vpermt2b, the unpacks zmm vpunpck{l,h}{bw,wd},
+// lookups are zmm vpermi2b/vpermt2b (FP6: vpsrlvw, vpermi2w), the unpacks
+// zmm vpunpck{l,h}{bw,wd},
 // and nothing converts from f16 (the pipeline shares one kernel function,
 // @mx_matmul, between the two matmuls).
 // RUN: mx-opt %s --mx-cpu-pipeline=target=avx512-vbmi | mlir-translate --mlir-to-llvmir | \
@@ -15,7 +16,8 @@
 // ASM-DAG: vpunpckhbw %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
 // ASM-DAG: vpunpcklwd %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
 // ASM-DAG: vpunpckhwd %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
-// ASM-DAG: vpmultishiftqb %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
+// ASM-DAG: vpsrlvw %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
+// ASM-DAG: vpermi2w %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm{{[0-9]+}}
 
 // The f32 GEMV with FP8 weights on AVX512-VBMI (docs/Lowering.md, "FP8
 // weights"): each K row's 64 codes index two 128-entry byte tables at
@@ -102,26 +104,38 @@ func.func @ragged(%a: tensor<1x32xf32>, %w: !mx.tensor<32x80xmxfp8_e5m2, block =
   return %r : tensor<1x80xf32>
 }
 
-// FP6 (E3M2) through the same tables: each K row's 48 packed bytes as two
-// 32-byte reads (at 0 and 16), six bytes per qword (one two-source byte
-// shuffle), each code's six bits moved to its own byte by vpmultishiftqb
-// (bit offsets 0, 6, ..., 42); the tables hold bytes 3 and 2 of each of
-// the 64 codes' f32 (sign included: no or) in both halves, since bits 6
-// and 7 of a byte are the next code's. E3M2 code 1 is 2^-4 (f32
-// 0x3D800000), code 32 is -0.
+// FP6 (E3M2): each K row's 48 packed bytes as two 32-byte reads (at 0 and
+// 16); per 32 codes (24 bytes) one byte shuffle gives word i the two
+// bytes around code i (bit 6i), a shift right by 6i % 8 (0, 6, 4, 2) puts
+// the code in the word's low six bits, and mx_x86.vpermi2w.512 reads the
+// upper half of each code's f32 (sign included) from a 64-entry word table
+// (E3M2 code 1 is 2^-4: 0x3D80; code 32 is -0: 0x8000); word unpacks with
+// zero make the f32s, lane l of vector p holding column 32 (p / 2) + 8 (l /
+// 4) + 4 (p % 2) + l % 4, which the block scales and the last pass follow.
 // CHECK-LABEL: func.func @fp6(
-// CHECK-DAG: %[[SEC6:.*]] = arith.constant dense<[0, -128, 0, 64, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32, 0, -128, 0, 64, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32, 0, 32, 64, 96, -128, -96, -64, -32]> : vector<64xi8>
-// CHECK-DAG: %[[TOP6:.*]] = arith.constant dense<[0, 61, 62, 62, 62, 62, 62, 62, 63, 63, 63, 63, 63, 63, 63, 63, 64, 64, 64, 64, 64, 64, 64, 64, 65, 65, 65, 65, 65, 65, 65, 65, -128, -67, -66, -66, -66, -66, -66, -66, -65, -65, -65, -65, -65, -65, -65, -65, -64, -64, -64, -64, -64, -64, -64, -64, -63, -63, -63, -63, -63, -63, -63, -63]> : vector<64xi8>
-// CHECK-DAG: %[[OFFS:.*]] = arith.constant dense<[0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42]> : vector<64xi8>
+// CHECK-DAG: %[[SH:.*]] = arith.constant dense<[0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2]> : vector<32xi16>
+// CHECK-DAG: %[[NEG:.*]] = arith.constant dense<[-32768, -17024, -16896, -16832, -16768, -16736, -16704, -16672, -16640, -16608, -16576, -16544, -16512, -16480, -16448, -16416, -16384, -16352, -16320, -16288, -16256, -16224, -16192, -16160, -16128, -16096, -16064, -16032, -16000, -15968, -15936, -15904]> : vector<32xi16>
+// CHECK-DAG: %[[POS:.*]] = arith.constant dense<[0, 15744, 15872, 15936, 16000, 16032, 16064, 16096, 16128, 16160, 16192, 16224, 16256, 16288, 16320, 16352, 16384, 16416, 16448, 16480, 16512, 16544, 16576, 16608, 16640, 16672, 16704, 16736, 16768, 16800, 16832, 16864]> : vector<32xi16>
+// CHECK-DAG: %[[Z:.*]] = arith.constant dense<0> : vector<32xi16>
 // CHECK: %[[OFF:.*]] = arith.divui %{{.*}}, %c4 : index
 // CHECK-NEXT: %[[LOW:.*]] = vector.transfer_read %{{.*}}[%{{.*}}, %{{.*}}, %[[OFF]]], %{{.*}} {in_bounds = [true]} : tensor<1x32x96xi8>, vector<32xi8>
 // CHECK-NEXT: %[[OFF16:.*]] = arith.addi %[[OFF]], %c16 : index
 // CHECK-NEXT: %[[HIGH:.*]] = vector.transfer_read %{{.*}}[%{{.*}}, %{{.*}}, %[[OFF16]]], %{{.*}} {in_bounds = [true]} : tensor<1x32x96xi8>, vector<32xi8>
-// CHECK-NEXT: %[[G:.*]] = vector.shuffle %[[LOW]], %[[HIGH]] [0, 1, 2, 3, 4, 5, 5, 5, 6, 7, 8, 9, 10, 11, 11, 11, 12, 13, 14, 15, 16, 17, 17, 17, 18, 19, 20, 21, 22, 23, 23, 23, 24, 25, 26, 27, 28, 29, 29, 29, 30, 31, 48, 49, 50, 51, 51, 51, 52, 53, 54, 55, 56, 57, 57, 57, 58, 59, 60, 61, 62, 63, 63, 63] : vector<32xi8>, vector<32xi8>
-// CHECK-NEXT: %[[C6:.*]] = mx_x86.vpmultishiftqb.512 %[[OFFS]], %[[G]] : vector<64xi8>
-// CHECK-NEXT: %[[B3:.*]] = mx_x86.vpermi2b.512 %[[TOP6]], %[[C6]], %[[TOP6]] : vector<64xi8>
-// CHECK-NEXT: %[[B2:.*]] = mx_x86.vpermi2b.512 %[[SEC6]], %[[C6]], %[[SEC6]] : vector<64xi8>
-// CHECK-NEXT: vector.shuffle %[[B2]], %[[B3]] [0, 64, 1, 65,
+// CHECK-NEXT: %[[WIN0:.*]] = vector.shuffle %[[LOW]], %[[LOW]] [0, 1, 0, 1, 1, 2, 2, 3, 3, 4, 3, 4, 4, 5, 5, 6, 6, 7, 6, 7, 7, 8, 8, 9, 9, 10, 9, 10, 10, 11, 11, 12, 12, 13, 12, 13, 13, 14, 14, 15, 15, 16, 15, 16, 16, 17, 17, 18, 18, 19, 18, 19, 19, 20, 20, 21, 21, 22, 21, 22, 22, 23, 23, 24] : vector<32xi8>, vector<32xi8>
+// CHECK-NEXT: %[[W0:.*]] = vector.bitcast %[[WIN0]] : vector<64xi8> to vector<32xi16>
+// CHECK-NEXT: %[[I0:.*]] = arith.shrui %[[W0]], %[[SH]] : vector<32xi16>
+// CHECK-NEXT: %[[U0:.*]] = mx_x86.vpermi2w.512 %[[POS]], %[[I0]], %[[NEG]] : vector<32xi16>
+// CHECK-NEXT: %[[D0:.*]] = vector.shuffle %[[Z]], %[[U0]] [0, 32, 1, 33, 2, 34, 3, 35, 8, 40, 9, 41, 10, 42, 11, 43, 16, 48, 17, 49, 18, 50, 19, 51, 24, 56, 25, 57, 26, 58, 27, 59] : vector<32xi16>, vector<32xi16>
+// CHECK-NEXT: vector.bitcast %[[D0]] : vector<32xi16> to vector<16xf32>
+// CHECK-NEXT: vector.shuffle %[[Z]], %[[U0]] [4, 36, 5, 37,
+// CHECK-NEXT: vector.bitcast
+// CHECK-NEXT: %[[WIN1:.*]] = vector.shuffle %[[HIGH]], %[[HIGH]] [8, 9, 8, 9, 9, 10, 10, 11, 11, 12, 11, 12, 12, 13, 13, 14, 14, 15, 14, 15, 15, 16, 16, 17, 17, 18, 17, 18, 18, 19, 19, 20, 20, 21, 20, 21, 21, 22, 22, 23, 23, 24, 23, 24, 24, 25, 25, 26, 26, 27, 26, 27, 27, 28, 28, 29, 29, 30, 29, 30, 30, 31, 31, 31] : vector<32xi8>, vector<32xi8>
+// CHECK: mx_x86.vpermi2w.512 %[[POS]], %{{.*}}, %[[NEG]] : vector<32xi16>
+// The block scales and the output in that order.
+// CHECK: %[[SC6:.*]] = vector.transfer_read {{.*}} : tensor<1x1x128xi8>, vector<64xi8>
+// CHECK-NEXT: vector.shuffle %[[SC6]], %[[SC6]] [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27] : vector<64xi8>, vector<64xi8>
+// CHECK: %[[CH6:.*]] = vector.transfer_read {{.*}} : tensor<1x1x128xf32>, vector<64xf32>
+// CHECK-NEXT: vector.shuffle %[[CH6]], %[[CH6]] [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31, 32, 33, 34, 35, 48, 49, 50, 51, 36, 37, 38, 39, 52, 53, 54, 55, 40, 41, 42, 43, 56, 57, 58, 59, 44, 45, 46, 47, 60, 61, 62, 63] : vector<64xf32>, vector<64xf32>
 // CHECK: return
 func.func @fp6(%a: tensor<1x32xf32>, %w: !mx.tensor<32x128xmxfp6_e3m2, block = [32, 1]>) -> tensor<1x128xf32> {
   %r = mx.matmul %a, %w : tensor<1x32xf32>, !mx.tensor<32x128xmxfp6_e3m2, block = [32, 1]> -> tensor<1x128xf32>

@@ -1,8 +1,9 @@
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi prefetch-distance=0" --canonicalize | FileCheck %s
-// Without VBMI (avx512-vnni) or with integer-dot=false, E2M3 weights keep
-// the f32 nest (decoded through f16).
+// Without VBMI (avx512-vnni), E2M3 weights keep the f32 nest (decoded
+// through f16); with VBMI and integer-dot=false, the f32 nest decodes them
+// through its 64-entry word table (docs/Lowering.md, "FP6 weights").
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni" | FileCheck %s --check-prefix=F32
-// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi integer-dot=false" | FileCheck %s --check-prefix=F32
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi integer-dot=false" | FileCheck %s --check-prefix=WORDS
 // The x86 code (LLVM's x86 backend only, not the CPU): the constant byte
 // spread is one vpermb from memory, then vpmultishiftqb, then the table
 // lookup: LLVM turns vpermi2b with two constant tables into one zmm vpermb
@@ -29,6 +30,13 @@
 // F32: arith.extf %{{.*}} : vector<32xf16> to vector<32xf32>
 // F32-NOT: mx_x86.
 // F32: return
+
+// WORDS-LABEL: func.func @gemv(
+// WORDS-NOT: mx_x86.{{vpdpbusd|vpmultishiftqb|vpermi2b}}
+// WORDS-NOT: arith.extf
+// WORDS: mx_x86.vpermi2w.512
+// WORDS-NOT: mx_x86.{{vpdpbusd|vpmultishiftqb|vpermi2b}}
+// WORDS: return
 
 // CHECK-LABEL: func.func @gemv(
 // CHECK-SAME: %[[ACODES:[^:]*]]: tensor<1x64xi8>, %[[ASCALES:[^:]*]]: tensor<1x2xi8>, %[[W:[^:]*]]: tensor<64x48xi8>, %[[WSCALES:[^:]*]]: tensor<2x64xi8>

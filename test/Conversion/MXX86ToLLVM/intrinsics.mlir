@@ -43,16 +43,18 @@ func.func @vbmi(%c: vector<32xi8>, %d: vector<32xi8>, %lo: vector<32xi8>,
   return %t : vector<32xi8>
 }
 
-// The zmm forms of the GEMV's byte tables: vpmultishiftqb's and vpermi2b's
-// 512-bit intrinsics.
-// CHECK-LABEL: func.func @vbmi_zmm(
-// CHECK-SAME: %[[LO:.*]]: vector<64xi8>, %[[I:.*]]: vector<64xi8>, %[[HI:.*]]: vector<64xi8>
-// CHECK: %[[F:.*]] = llvm.call_intrinsic "llvm.x86.avx512.pmultishift.qb.512"(%[[LO]], %[[I]]) : (vector<64xi8>, vector<64xi8>) -> vector<64xi8>
-// CHECK: %[[T:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%[[LO]], %[[F]], %[[HI]]) : (vector<64xi8>, vector<64xi8>, vector<64xi8>) -> vector<64xi8>
-// CHECK: return %[[T]]
-func.func @vbmi_zmm(%lo: vector<64xi8>, %i: vector<64xi8>,
-                    %hi: vector<64xi8>) -> vector<64xi8> {
-  %f = mx_x86.vpmultishiftqb.512 %lo, %i : vector<64xi8>
-  %t = mx_x86.vpermi2b.512 %lo, %f, %hi : vector<64xi8>
-  return %t : vector<64xi8>
+// The GEMV's zmm tables: vpermi2b's 512-bit intrinsic (128 bytes) and
+// vpermi2w's (64 words).
+// CHECK-LABEL: func.func @tables_zmm(
+// CHECK-SAME: %[[LO:[^:]*]]: vector<64xi8>, %[[I:[^:]*]]: vector<64xi8>, %[[HI:[^:]*]]: vector<64xi8>, %[[WLO:[^:]*]]: vector<32xi16>, %[[WI:[^:]*]]: vector<32xi16>, %[[WHI:[^:]*]]: vector<32xi16>
+// CHECK: %[[T:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%[[LO]], %[[I]], %[[HI]]) : (vector<64xi8>, vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+// CHECK: %[[W:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.hi.512"(%[[WLO]], %[[WI]], %[[WHI]]) : (vector<32xi16>, vector<32xi16>, vector<32xi16>) -> vector<32xi16>
+// CHECK: return %[[T]], %[[W]]
+func.func @tables_zmm(%lo: vector<64xi8>, %i: vector<64xi8>,
+                      %hi: vector<64xi8>, %wlo: vector<32xi16>,
+                      %wi: vector<32xi16>, %whi: vector<32xi16>)
+    -> (vector<64xi8>, vector<32xi16>) {
+  %t = mx_x86.vpermi2b.512 %lo, %i, %hi : vector<64xi8>
+  %w = mx_x86.vpermi2w.512 %wlo, %wi, %whi : vector<32xi16>
+  return %t, %w : vector<64xi8>, vector<32xi16>
 }

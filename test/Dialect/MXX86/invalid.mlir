@@ -74,8 +74,9 @@ func.func @permute_table_zmm_mixed(%lo: vector<64xi8>, %i: vector<64xi8>, %hi: v
 
 // -----
 
-func.func @multishift_zmm(%c: vector<32xi8>, %d: vector<32xi8>) -> vector<32xi8> {
-  // expected-error @+1 {{op operand #0 must be vector of 8-bit signless integer values of length 64}}
-  %r = "mx_x86.vpmultishiftqb.512"(%c, %d) : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
-  return %r : vector<32xi8>
+// The word table: 32 words only.
+func.func @word_table(%lo: vector<64xi8>, %i: vector<64xi8>, %hi: vector<64xi8>) -> vector<64xi8> {
+  // expected-error @+1 {{op operand #0 must be vector of 16-bit signless integer values of length 32}}
+  %r = "mx_x86.vpermi2w.512"(%lo, %i, %hi) : (vector<64xi8>, vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+  return %r : vector<64xi8>
 }

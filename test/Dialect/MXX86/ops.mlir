@@ -35,12 +35,14 @@ func.func @vbmi(%c: vector<32xi8>, %d: vector<32xi8>, %lo: vector<32xi8>,
   return %t : vector<32xi8>
 }
 
-// CHECK-LABEL: func.func @vbmi_zmm(
-// CHECK: %[[F:.*]] = mx_x86.vpmultishiftqb.512 %{{.*}}, %{{.*}} : vector<64xi8>
-// CHECK: mx_x86.vpermi2b.512 %{{.*}}, %[[F]], %{{.*}} : vector<64xi8>
-func.func @vbmi_zmm(%lo: vector<64xi8>, %i: vector<64xi8>,
-                    %hi: vector<64xi8>) -> vector<64xi8> {
-  %f = mx_x86.vpmultishiftqb.512 %lo, %i : vector<64xi8>
-  %t = mx_x86.vpermi2b.512 %lo, %f, %hi : vector<64xi8>
-  return %t : vector<64xi8>
+// CHECK-LABEL: func.func @tables_zmm(
+// CHECK: mx_x86.vpermi2b.512 %{{.*}}, %{{.*}}, %{{.*}} : vector<64xi8>
+// CHECK: mx_x86.vpermi2w.512 %{{.*}}, %{{.*}}, %{{.*}} : vector<32xi16>
+func.func @tables_zmm(%lo: vector<64xi8>, %i: vector<64xi8>,
+                      %hi: vector<64xi8>, %wlo: vector<32xi16>,
+                      %wi: vector<32xi16>, %whi: vector<32xi16>)
+    -> (vector<64xi8>, vector<32xi16>) {
+  %t = mx_x86.vpermi2b.512 %lo, %i, %hi : vector<64xi8>
+  %w = mx_x86.vpermi2w.512 %wlo, %wi, %whi : vector<32xi16>
+  return %t, %w : vector<64xi8>, vector<32xi16>
 }

@@ -65,7 +65,8 @@ struct VectorTarget {
   /// 256 bits) unpacks and decodes FP6 codes to bytes, three instructions
   /// per 32 codes: MXINT8 x E2M3 matmuls take the integer-dot kernel too.
   /// At 16 lanes the f32 GEMV also decodes FP8 weights by two 128-entry
-  /// byte tables (vpermi2b on 512 bits) instead of through f16.
+  /// byte tables (vpermi2b on 512 bits) and FP6 weights by a 64-entry word
+  /// table (vpermi2w) instead of through f16.
   bool byteTable64 = false;
 
   /// The description of `kind` (Host resolved by detectHost).

@@ -21,8 +21,8 @@ def MXX86_Dialect : Dialect {
     GEMV a byte table lookup, AVX2's two integer multiply-adds, VNNI's byte
     dot product with accumulate, and AVX512-VBMI's bit-field extraction and
     64-entry byte table (which unpack and decode FP6 codes); for the f32
-    GEMV the zmm forms of both (which unpack FP6 codes and decode FP6 and
-    FP8 codes through a 128-entry table).
+    GEMV the 128-entry zmm form of that table (which decodes FP8 codes) and
+    AVX512BW's 64-entry word table (which decodes FP6 codes).
     They are pure value ops on 256- and 512-bit vectors, so they live beside
     tensors and bufferization (an `llvm.call_intrinsic` there has unknown
     memory effects, which the buffer deallocation pipeline rejects);
@@ -138,26 +138,6 @@ def MXX86_MultiShiftBytesOp
   let assemblyFormat = "$control `,` $data attr-dict `:` type($result)";
 }
 
-def MXX86_MultiShiftBytes512Op
-    : MXX86_Op<"vpmultishiftqb.512",
-               [AllTypesMatch<["control", "data", "result"]>]> {
-  let summary = "vpmultishiftqb zmm: per qword, 8 unaligned bit fields of 8 "
-                "bits";
-  let description = [{
-    `mx_x86.vpmultishiftqb` on 512-bit vectors. AVX512-VBMI; `mx-run`
-    rejects a module that holds it on a CPU without it.
-
-    ```mlir
-    %r = mx_x86.vpmultishiftqb.512 %control, %data : vector<64xi8>
-    ```
-  }];
-  let intrinsic = "llvm.x86.avx512.pmultishift.qb.512";
-  let arguments = (ins VectorOfLengthAndType<[64], [I8]>:$control,
-                       VectorOfLengthAndType<[64], [I8]>:$data);
-  let results = (outs VectorOfLengthAndType<[64], [I8]>:$result);
-  let assemblyFormat = "$control `,` $data attr-dict `:` type($result)";
-}
-
 def MXX86_PermuteBytes2Op
     : MXX86_Op<"vpermi2b", [AllTypesMatch<["low", "indices", "high", "result"]>]> {
   let summary = "vpermi2b ymm: byte i = a 64-entry table at indices[i] & 63";
@@ -191,7 +171,7 @@ def MXX86_PermuteBytes2x128Op
     `indices[i]` is clear and of `high` when it is set: a 128-entry byte
     table read at the low seven bits of each index (bit 7 is ignored).
     AVX512-VBMI; `mx-run` rejects a module that holds it on a CPU without
-    it. The f32 GEMV decodes FP8 and FP6 weights with two of these
+    it. The f32 GEMV decodes FP8 weights with two of these
     (docs/Lowering.md, "FP8 weights").
 
     ```mlir
@@ -203,6 +183,32 @@ def MXX86_PermuteBytes2x128Op
                        VectorOfLengthAndType<[64], [I8]>:$indices,
                        VectorOfLengthAndType<[64], [I8]>:$high);
   let results = (outs VectorOfLengthAndType<[64], [I8]>:$result);
+  let assemblyFormat = [{
+    $low `,` $indices `,` $high attr-dict `:` type($result)
+  }];
+}
+
+def MXX86_PermuteWords2x64Op
+    : MXX86_Op<"vpermi2w.512",
+               [AllTypesMatch<["low", "indices", "high", "result"]>]> {
+  let summary = "vpermi2w zmm: word i = a 64-entry table at indices[i] & 63";
+  let description = [{
+    Word `i` of the result is word `indices[i] & 31` of `low` when bit 5 of
+    `indices[i]` is clear and of `high` when it is set: a 64-entry word
+    table read at the low six bits of each index (bits 6 to 15 are
+    ignored). AVX512BW; `mx-run` rejects a module that holds it on a CPU
+    without it. The f32 GEMV decodes FP6 weights with it
+    (docs/Lowering.md, "FP6 weights").
+
+    ```mlir
+    %r = mx_x86.vpermi2w.512 %low, %codes, %high : vector<32xi16>
+    ```
+  }];
+  let intrinsic = "llvm.x86.avx512.vpermi2var.hi.512";
+  let arguments = (ins VectorOfLengthAndType<[32], [I16]>:$low,
+                       VectorOfLengthAndType<[32], [I16]>:$indices,
+                       VectorOfLengthAndType<[32], [I16]>:$high);
+  let results = (outs VectorOfLengthAndType<[32], [I16]>:$result);
   let assemblyFormat = [{
     $low `,` $indices `,` $high attr-dict `:` type($result)
   }];
