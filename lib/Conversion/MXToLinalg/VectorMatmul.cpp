@@ -409,24 +409,17 @@ SmallVector<Value> VectorMatmulEmitter::decodeHalfPair(OpBuilder &b, Value bt,
 
 Value VectorMatmulEmitter::fp6HalfPatterns(OpBuilder &b, Value bytes,
                                            int64_t n) const {
-  // Code i of a 3-byte group g sits at bit 6i of the group's 24 bits. Lane
-  // l = 4g + i takes the 16 bits from byte w = 3g + {0, 0, 1, 2}[i] (little
-  // endian: bytes w and w + 1, or w again past the end), where the code
-  // starts at bit s = {0, 6, 4, 2}[i]. Shifted left by t - s, t = 10 -
-  // mbits, the code's magnitude lands on f16's exponent and mantissa fields
-  // (bits [t, t + 5)) and its sign at t + 5, which goes to bit 15; the
-  // other bits are masked off (what CodecEmitter::decodeFP6ViaHalf builds
-  // from a zero-extended code).
-  static constexpr int64_t kByte[4] = {0, 0, 1, 2}, kBit[4] = {0, 6, 4, 2};
-  int64_t numBytes = n * 3 / 4;
+  // Lane l takes code l's 16-bit window (fp6WindowMask), where the code
+  // starts at bit s = 6l % 8. Shifted left by t - s, t = 10 - mbits, the
+  // code's magnitude lands on f16's exponent and mantissa fields (bits [t,
+  // t + 5)) and its sign at t + 5, which goes to bit 15; the other bits are
+  // masked off (what CodecEmitter::decodeFP6ViaHalf builds from a
+  // zero-extended code).
   int64_t t = 10 - int64_t(mxref::getElemInfo(bFormat.elem).mbits);
-  SmallVector<int64_t> mask;
+  SmallVector<int64_t> mask = fp6WindowMask(n, 0, n * 3 / 4);
   SmallVector<int16_t> shifts;
-  for (int64_t l = 0; l < n; ++l) {
-    int64_t w = 3 * (l / 4) + kByte[l % 4];
-    mask.append({w, w + 1 < numBytes ? w + 1 : w});
-    shifts.push_back(int16_t(t - kBit[l % 4]));
-  }
+  for (int64_t l = 0; l < n; ++l)
+    shifts.push_back(int16_t(t - 6 * l % 8));
   auto v16 = VectorType::get({n}, b.getI16Type());
   auto splat = [&](int64_t c) -> Value {
     return arith::ConstantOp::create(

@@ -157,6 +157,16 @@ static Value gather(OpBuilder &b, Location loc, Value v,
   return vector::ShuffleOp::create(b, loc, v, v, mask);
 }
 
+SmallVector<int64_t> vec::fp6WindowMask(int64_t n, int64_t first,
+                                        int64_t numBytes) {
+  SmallVector<int64_t> mask;
+  for (int64_t l = 0; l < n; ++l) {
+    int64_t w = first + 6 * l / 8;
+    mask.append({w, std::min(w + 1, numBytes - 1)});
+  }
+  return mask;
+}
+
 SmallVector<int64_t> vec::unpackMask(int64_t n, int64_t perLane, bool high) {
   SmallVector<int64_t> mask;
   for (int64_t lane = 0; lane < n / perLane; ++lane)
@@ -233,10 +243,9 @@ SmallVector<Value> vec::decodeFP6ByWordTable(OpBuilder &b, Location loc,
       DenseElementsAttr::get(i16v, ArrayRef<int16_t>(table).drop_front(32)));
   Value zero = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(i16v, b.getI16IntegerAttr(0)));
-  // Code i of 32 (24 bytes) starts at bit 6i: word i takes bytes 6i / 8
-  // and the next (little endian) and is shifted right by 6i % 8, which
-  // leaves the code in its low six bits. The second 32 codes are bytes
-  // [24, 48), bytes [8, 32) of `high`.
+  // Word i takes code i's window (fp6WindowMask) and is shifted right by
+  // 6i % 8, which leaves the code in its low six bits. The second 32 codes
+  // are bytes [24, 48), bytes [8, 32) of `high`.
   SmallVector<int16_t> shifts;
   for (int64_t i = 0; i < 32; ++i)
     shifts.push_back(int16_t(6 * i % 8));
@@ -246,11 +255,7 @@ SmallVector<Value> vec::decodeFP6ByWordTable(OpBuilder &b, Location loc,
   SmallVector<Value> values;
   for (int64_t h = 0; h < 2; ++h) {
     Value src = h ? high : low;
-    SmallVector<int64_t> spread;
-    for (int64_t i = 0; i < 32; ++i) {
-      int64_t byte = 8 * h + 6 * i / 8;
-      spread.append({byte, std::min<int64_t>(byte + 1, 31)});
-    }
+    SmallVector<int64_t> spread = fp6WindowMask(32, 8 * h, 32);
     Value windows = vector::ShuffleOp::create(b, loc, src, src, spread);
     Value words = vector::BitCastOp::create(b, loc, i16v, windows);
     Value idx = arith::ShRUIOp::create(b, loc, words, shiftV);

@@ -107,6 +107,11 @@ Value readContiguousCodes(OpBuilder &b, Location loc, mxref::ElemKind kind,
 /// The packed bytes of `sc.lanes` codes (i32 lanes, natural column order).
 Value packLanes(OpBuilder &b, Location loc, mxref::ElemKind kind, Value codes);
 
+/// A vector.shuffle mask (one source of `numBytes` bytes) giving 16-bit lane
+/// l of `n` the two bytes around FP6 code l of codes packed from byte
+/// `first` on: bytes first + 6l / 8 and the next (little endian; the last
+/// byte again past the end), where the code starts at bit 6l % 8.
+SmallVector<int64_t> fp6WindowMask(int64_t n, int64_t first, int64_t numBytes);
 /// A vector.shuffle mask of two vectors of `n` elements interleaving the
 /// low (or high) halves of each 16-byte lane, `perLane` elements per lane:
 /// x86's unpack instructions, which LLVM selects for it.
