@@ -469,6 +469,16 @@ llvm.func @f(%t: vector<32xi8>, %i: vector<32xi8>, %w: vector<8xi16>)
 }
 )mlir";
 
+/// verifyCPUFeatures's error at `loc` for `intrinsic`, which needs
+/// `features` (each alternative quoted).
+static std::string missingFeature(StringRef loc, StringRef intrinsic,
+                                  StringRef features) {
+  return (loc + ": '" + intrinsic + "' needs the CPU feature " + features +
+          ", which this CPU lacks (the x86 vector targets of mx-cpu-pipeline "
+          "emit it; use target=host or target=generic)")
+      .str();
+}
+
 // An AVX2 intrinsic on a CPU without AVX2 is a located error, never the
 // abort of LLVM's instruction selection; other intrinsics are not checked.
 TEST_F(Fixture, AVX2IntrinsicNeedsAVX2) {
@@ -481,10 +491,8 @@ TEST_F(Fixture, AVX2IntrinsicNeedsAVX2) {
   EXPECT_TRUE(errors.empty());
   EXPECT_TRUE(failed(verifyCPUFeatures(*module, without)));
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "4:8: 'llvm.x86.avx2.pshuf.b' needs the CPU feature "
-                       "'avx2', which this CPU lacks (the x86 vector targets "
-                       "of mx-cpu-pipeline emit it; use target=host or "
-                       "target=generic)");
+  EXPECT_EQ(errors[0],
+            missingFeature("4:8", "llvm.x86.avx2.pshuf.b", "'avx2'"));
 }
 
 const char *const kVNNICall = R"mlir(
@@ -511,11 +519,8 @@ TEST_F(Fixture, VNNIIntrinsicNeedsVNNI) {
   EXPECT_TRUE(failed(verifyCPUFeatures(*module, avx512)));
   EXPECT_TRUE(failed(verifyCPUFeatures(*module, vnniNoVL)));
   ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0], "3:8: 'llvm.x86.avx512.vpdpbusd.256' needs the CPU "
-                       "feature 'avx512vnni+avx512vl' or 'avxvnni', which "
-                       "this CPU lacks (the x86 vector targets of "
-                       "mx-cpu-pipeline emit it; use target=host or "
-                       "target=generic)");
+  EXPECT_EQ(errors[0], missingFeature("3:8", "llvm.x86.avx512.vpdpbusd.256",
+                                      "'avx512vnni+avx512vl' or 'avxvnni'"));
 }
 
 const char *const kVBMICalls = R"mlir(
@@ -540,14 +545,12 @@ TEST_F(Fixture, VBMIIntrinsicsNeedVBMI) {
   EXPECT_TRUE(errors.empty());
   EXPECT_TRUE(failed(verifyCPUFeatures(*module, vnni)));
   ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0], "3:8: 'llvm.x86.avx512.pmultishift.qb.256' needs the "
-                       "CPU feature 'avx512vbmi+avx512vl', which this CPU "
-                       "lacks (the x86 vector targets of mx-cpu-pipeline emit "
-                       "it; use target=host or target=generic)");
-  EXPECT_EQ(errors[1], "5:8: 'llvm.x86.avx512.vpermi2var.qi.256' needs the "
-                       "CPU feature 'avx512vbmi+avx512vl', which this CPU "
-                       "lacks (the x86 vector targets of mx-cpu-pipeline emit "
-                       "it; use target=host or target=generic)");
+  EXPECT_EQ(errors[0],
+            missingFeature("3:8", "llvm.x86.avx512.pmultishift.qb.256",
+                           "'avx512vbmi+avx512vl'"));
+  EXPECT_EQ(errors[1],
+            missingFeature("5:8", "llvm.x86.avx512.vpermi2var.qi.256",
+                           "'avx512vbmi+avx512vl'"));
 }
 
 const char *const kVBMI512Call = R"mlir(
@@ -568,7 +571,7 @@ llvm.func @g(%lo: vector<32xi16>, %i: vector<32xi16>, %hi: vector<32xi16>)
 // The GEMV's zmm tables: the 128-entry byte table needs AVX512-VBMI alone
 // (no AVX512VL), the 64-entry word table AVX512BW; a CPU with AVX512F and
 // VNNI but neither gets an error for each.
-TEST_F(Fixture, ZmmByteTableNeedsVBMI) {
+TEST_F(Fixture, ZmmTablesNeedVBMIOrBW) {
   OwningOpRef<ModuleOp> module = parse(kVBMI512Call);
   ASSERT_TRUE(module);
   llvm::StringMap<bool> vbmi, vnni;
@@ -578,12 +581,10 @@ TEST_F(Fixture, ZmmByteTableNeedsVBMI) {
   EXPECT_TRUE(errors.empty());
   EXPECT_TRUE(failed(verifyCPUFeatures(*module, vnni)));
   ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0], "4:8: 'llvm.x86.avx512.vpermi2var.qi.512' needs the "
-                       "CPU feature 'avx512vbmi', which this CPU lacks (the "
-                       "x86 vector targets of mx-cpu-pipeline emit it; use "
-                       "target=host or target=generic)");
-  EXPECT_EQ(errors[1], "10:8: 'llvm.x86.avx512.vpermi2var.hi.512' needs the "
-                       "CPU feature 'avx512bw', which this CPU lacks (the "
-                       "x86 vector targets of mx-cpu-pipeline emit it; use "
-                       "target=host or target=generic)");
+  EXPECT_EQ(errors[0],
+            missingFeature("4:8", "llvm.x86.avx512.vpermi2var.qi.512",
+                           "'avx512vbmi'"));
+  EXPECT_EQ(errors[1],
+            missingFeature("10:8", "llvm.x86.avx512.vpermi2var.hi.512",
+                           "'avx512bw'"));
 }

@@ -170,7 +170,7 @@ struct VectorMatmulEmitter {
   /// (through f16, halfDecode), read and decoded as one vector of 2 * lanes.
   SmallVector<Value> decodeHalfPair(OpBuilder &b, Value bt, Value kIdx,
                                     Value byteOff) const;
-  /// byteTables: the values of the 64 codes of columns [col, col + 64) of
+  /// byteTables(): the values of the 64 codes of columns [col, col + 64) of
   /// K row kIdx, 4 vectors in sc's lane order.
   SmallVector<Value> decodeByTables(OpBuilder &b, Value bt, Value kIdx,
                                     Value col, bool inBounds) const;
@@ -245,9 +245,9 @@ struct VectorMatmulEmitter {
   bool halfDecode = false;
   /// FP8 weights decode by two 128-entry byte tables and FP6 weights by a
   /// 64-entry word table (AVX512-VBMI, VectorTarget::byteTable64): sc is
-  /// getByteTableSubChunk, 64 codes per sub-chunk in the lane order of its
-  /// unpacks, no fold.
-  bool byteTables = false;
+  /// then getByteTableSubChunk, 64 codes per sub-chunk in the lane order of
+  /// its unpacks, with no fold.
+  bool byteTables() const { return sc.order != LaneOrder::Interleaved; }
   /// Sub-chunks per column chunk of the full chunks.
   int64_t unroll = kUnroll;
   /// E4M3 (E2M3, E3M2) weights decode to their values times 2^-foldLog2
@@ -314,7 +314,7 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
   if (packedView && inBounds)
     prefetch(b, bt, kIdx, col0, unroll * sc.cols);
   SmallVector<Value> next;
-  if (byteTables) {
+  if (byteTables()) {
     // 64 codes decoded into 4 vectors at once.
     for (int64_t u = 0; u < unroll; ++u) {
       Value col = addIdx(b, loc, col0, u * sc.cols);
@@ -1083,7 +1083,6 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
         em.bFormat.elem != mxref::ElemKind::INT8) {
       SubChunk tables = getByteTableSubChunk(em.bFormat.elem);
       if (tables.cols % em.bn == 0 || em.bn % tables.cols == 0) {
-        em.byteTables = true;
         em.sc = tables;
         em.unroll = kByteTableUnroll;
       }
@@ -1238,7 +1237,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     mxref::ElemKind w = em.bFormat.elem;
     bool folds = w == mxref::ElemKind::E4M3 ||
                  mxref::getElemInfo(w).bits == 6;
-    return em.halfDecode && folds && !em.intDot && !em.byteTables
+    return em.halfDecode && folds && !em.intDot && !em.byteTables()
                ? CodecEmitter::halfRebiasLog2(w)
                : 0;
   }
