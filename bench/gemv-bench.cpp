@@ -531,9 +531,9 @@ int main(int argc, char **argv) {
       o.hugeActivation = true;
     } else if (a.consume_front("--weights=")) {
       if (a != "mxfp4" && a != "nvfp4" && a != "mxfp8_e4m3" &&
-          a != "mxfp6_e2m3" && a != "mxfp6_e3m2")
+          a != "mxfp8_e5m2" && a != "mxfp6_e2m3" && a != "mxfp6_e3m2")
         return llvm::errs() << "bad --weights (the GEMV cases' weights: mxfp4, "
-                               "nvfp4, mxfp8_e4m3, mxfp6_e2m3, "
+                               "nvfp4, mxfp8_e4m3, mxfp8_e5m2, mxfp6_e2m3, "
                                "mxfp6_e3m2)\n",
                1;
       o.weights = a.str();
@@ -588,8 +588,10 @@ int main(int argc, char **argv) {
       {"mxfp4", 32, 1, nullptr},       {"mxfp4", 32, 1, "mxfp8_e4m3"},
       {"mxfp4", 32, 1, "mxint8"},      {"nvfp4", 16, 1, nullptr},
       {"nvfp4", 16, 1, "mxint8"},      {"nvfp4", 16, 16, nullptr},
-      {"mxfp8_e4m3", 32, 1, nullptr},  {"mxfp6_e2m3", 32, 1, nullptr},
-      {"mxfp6_e2m3", 32, 1, "mxint8"}, {"mxfp6_e3m2", 32, 1, nullptr},
+      {"mxfp8_e4m3", 32, 1, nullptr},  {"mxfp8_e4m3", 32, 1, "mxfp8_e4m3"},
+      {"mxfp8_e4m3", 32, 1, "mxint8"}, {"mxfp8_e5m2", 32, 1, nullptr},
+      {"mxfp6_e2m3", 32, 1, nullptr},  {"mxfp6_e2m3", 32, 1, "mxint8"},
+      {"mxfp6_e3m2", 32, 1, nullptr},  {"mxfp6_e3m2", 32, 1, "mxint8"},
   };
   bool ok = true, dumped = false;
   const char *lastFormat = "";

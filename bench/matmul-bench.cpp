@@ -5,9 +5,9 @@
 //===----------------------------------------------------------------------===//
 //
 // Compiles mx.matmul [M, K] x [K, N] with block-scaled weights (MXFP4,
-// NVFP4; f32 or MXINT8 activations, quantized inside the kernel) through
-// mx-cpu-pipeline and the ExecutionEngine at O3 for M = 8, 64, 512 (the
-// prompt-processing shapes; M >= 4 takes the register-blocked kernel,
+// NVFP4, MXFP8 E4M3, MXFP6; f32 or MXINT8 activations, quantized inside the
+// kernel) through mx-cpu-pipeline and the ExecutionEngine at O3 for M = 8, 64,
+// 512 (the prompt-processing shapes; M >= 4 takes the register-blocked kernel,
 // docs/Lowering.md, "Batched matmul"), and the same shape as a plain f32 and
 // a bf16 linalg.matmul through the same pipeline for comparison. Reports the
 // best time of --passes calls, GFLOP/s (2 M N K) and GB/s of weight traffic
@@ -21,7 +21,10 @@
 // Usage: mx-bench-matmul [--m=8,64,512] [--k=4096] [--n=14336]
 //                        [--passes=P] [--threads=T] [--check-cols=C]
 //                        [--target=host|avx512|avx512-vnni|avx512-vbmi|avx2|avx2-vnni|generic]
-//                        [--plain-n=4096]
+//                        [--plain-n=4096] [--weights=PRESET] [--no-plain]
+//
+// --weights=PRESET runs only the cases with those weights (e.g. mxfp8_e4m3);
+// --no-plain skips the plain f32 and bf16 baselines.
 //
 // The plain baselines lower to scalar loops (MX vectorizes only its own
 // ops), so they run at N = min(--plain-n, N), once without warm-up above
@@ -84,6 +87,8 @@ struct Options {
   int64_t plainN = 4096;
   int passes = 3;
   mlir::mx::MXCPUPipelineOptions pipeline;
+  std::string weights; ///< only the cases with these weights; empty: all
+  bool plain = true;   ///< run the plain f32/bf16 baselines
 };
 
 using mxbench::now;
@@ -449,12 +454,18 @@ int main(int argc, char **argv) {
       if (!t)
         return llvm::errs() << "bad --target\n", 1;
       o.pipeline.target = *t;
+    } else if (a.consume_front("--weights=")) {
+      if (!lookupPreset(a.str()))
+        return llvm::errs() << "bad --weights (a preset name)\n", 1;
+      o.weights = a.str();
+    } else if (a == "--no-plain") {
+      o.plain = false;
     } else {
       llvm::errs()
           << "usage: mx-bench-matmul [--m=8,64,512] [--k=K] [--n=N] "
              "[--passes=P] [--threads=T] [--check-cols=C] "
              "[--target=host|avx512|avx512-vnni|avx512-vbmi|avx2|avx2-vnni|"
-             "generic] [--plain-n=N]\n";
+             "generic] [--plain-n=N] [--weights=PRESET] [--no-plain]\n";
       return 1;
     }
   }
@@ -485,11 +496,12 @@ int main(int argc, char **argv) {
                << ", threads " << o.pipeline.threads << ", best of " << o.passes
                << "\n";
 
-  const Case cases[] = {{"mxfp4", 32, 1, nullptr},
-                        {"mxfp4", 32, 1, "mxint8"},
-                        {"nvfp4", 16, 1, nullptr},
-                        {"nvfp4", 16, 1, "mxint8"},
-                        {"mxfp6_e2m3", 32, 1, "mxint8"}};
+  const Case cases[] = {
+      {"mxfp4", 32, 1, nullptr},      {"mxfp4", 32, 1, "mxint8"},
+      {"nvfp4", 16, 1, nullptr},      {"nvfp4", 16, 1, "mxint8"},
+      {"mxfp8_e4m3", 32, 1, nullptr}, {"mxfp8_e4m3", 32, 1, "mxint8"},
+      {"mxfp6_e2m3", 32, 1, nullptr}, {"mxfp6_e2m3", 32, 1, "mxint8"},
+      {"mxfp6_e3m2", 32, 1, nullptr}};
   int64_t maxM = *std::max_element(o.ms.begin(), o.ms.end());
   std::vector<float> act(maxM * o.k);
   Rng r(7);
@@ -497,6 +509,8 @@ int main(int argc, char **argv) {
     v = (r.uniform() + r.uniform() + r.uniform() - 1.5f) * 2.0f;
   bool ok = true;
   for (const Case &c : cases) {
+    if (!o.weights.empty() && o.weights != c.weights)
+      continue;
     Weights w = makeWeights(c, o.k, o.n);
     for (int64_t m : o.ms) {
       std::vector<float> a(act.begin(), act.begin() + m * o.k);
@@ -508,7 +522,7 @@ int main(int argc, char **argv) {
   for (float &v : wf)
     v = (r.uniform() - 0.5f) * 0.1f;
   for (bool bf16 : {false, true})
-    for (int64_t m : o.ms) {
+    for (int64_t m : o.plain ? o.ms : std::vector<int64_t>()) {
       std::vector<float> a(act.begin(), act.begin() + m * o.k);
       ok &= benchPlain(ctx, tm.get(), o, m, bf16, a, wf);
     }
