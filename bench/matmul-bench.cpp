@@ -22,9 +22,11 @@
 //                        [--passes=P] [--threads=T] [--check-cols=C]
 //                        [--target=host|avx512|avx512-vnni|avx512-vbmi|avx2|avx2-vnni|generic]
 //                        [--plain-n=4096] [--weights=PRESET] [--no-plain]
+//                        [--no-integer-dot]
 //
 // --weights=PRESET runs only the cases with those weights (e.g. mxfp8_e4m3);
-// --no-plain skips the plain f32 and bf16 baselines.
+// --no-plain skips the plain f32 and bf16 baselines; --no-integer-dot
+// compiles with mx-cpu-pipeline{integer-dot=false}.
 //
 // The plain baselines lower to scalar loops (MX vectorizes only its own
 // ops), so they run at N = min(--plain-n, N), once without warm-up above
@@ -460,12 +462,15 @@ int main(int argc, char **argv) {
       o.weights = a.str();
     } else if (a == "--no-plain") {
       o.plain = false;
+    } else if (a == "--no-integer-dot") {
+      o.pipeline.integerDot = false;
     } else {
       llvm::errs()
           << "usage: mx-bench-matmul [--m=8,64,512] [--k=K] [--n=N] "
              "[--passes=P] [--threads=T] [--check-cols=C] "
              "[--target=host|avx512|avx512-vnni|avx512-vbmi|avx2|avx2-vnni|"
-             "generic] [--plain-n=N] [--weights=PRESET] [--no-plain]\n";
+             "generic] [--plain-n=N] [--weights=PRESET] [--no-plain] "
+             "[--no-integer-dot]\n";
       return 1;
     }
   }
@@ -501,7 +506,7 @@ int main(int argc, char **argv) {
       {"nvfp4", 16, 1, nullptr},      {"nvfp4", 16, 1, "mxint8"},
       {"mxfp8_e4m3", 32, 1, nullptr}, {"mxfp8_e4m3", 32, 1, "mxint8"},
       {"mxfp6_e2m3", 32, 1, nullptr}, {"mxfp6_e2m3", 32, 1, "mxint8"},
-      {"mxfp6_e3m2", 32, 1, nullptr}};
+      {"mxfp6_e3m2", 32, 1, nullptr}, {"mxfp6_e3m2", 32, 1, "mxint8"}};
   int64_t maxM = *std::max_element(o.ms.begin(), o.ms.end());
   std::vector<float> act(maxM * o.k);
   Rng r(7);

@@ -263,9 +263,11 @@ def gen_program(rng):
         rf = None if rng.random() < 0.2 else gen_fmt(rng, shapes[rhs], bk, -2)
         if n == 64 and rng.random() < 0.5:
             # Half of the 64-column contractions in the CPU integer-dot
-            # kernel's formats: MXINT8 against E2M1 or E2M3, K blocks only.
+            # kernel's formats: MXINT8 against E2M1, E2M3 or E3M2, K blocks
+            # only.
             lf = kblock_fmt(rng, 'mxint8', shapes[cur], bk, -1)
-            rf = kblock_fmt(rng, rng.choice(['mxfp4', 'mxfp6_e2m3']),
+            rf = kblock_fmt(rng,
+                            rng.choice(['mxfp4', 'mxfp6_e2m3', 'mxfp6_e3m2']),
                             shapes[rhs], bk, -2)
         # Rule M6: equal K blocks when both are block-scaled; gen_fmt gave
         # both bk unless one is per-tensor.

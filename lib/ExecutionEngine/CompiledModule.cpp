@@ -640,6 +640,7 @@ static ArrayRef<StringRef> featuresOfX86Intrinsic(StringRef name) {
   static const StringRef vbmi256[] = {"avx512vbmi+avx512vl"};
   static const StringRef vbmi512[] = {"avx512vbmi"};
   static const StringRef bw512[] = {"avx512bw"};
+  static const StringRef vnni512[] = {"avx512vnni"};
   if (name.starts_with("llvm.x86.avx2."))
     return avx2;
   if (name == "llvm.x86.avx512.vpdpbusd.256")
@@ -651,6 +652,8 @@ static ArrayRef<StringRef> featuresOfX86Intrinsic(StringRef name) {
     return vbmi512;
   if (name == "llvm.x86.avx512.vpermi2var.hi.512")
     return bw512;
+  if (name == "llvm.x86.avx512.vpdpwssd.512")
+    return vnni512;
   return {};
 }
 

@@ -101,10 +101,10 @@ TEST(E8M0Pair, MatchesOneRoundingOfTheExactLdexp) {
   ctx.loadAllAvailableDialects();
   OpBuilder b(&ctx);
   OwningOpRef<ModuleOp> module = ModuleOp::create(b.getUnknownLoc());
-  // 6 and 12: the GPU's FP4-as-E4M3 partial sums; -7 and -9: the CPU
-  // integer-dot GEMV's sums in units of 2^-7 (FP4) and 2^-9 (E2M3).
-  // (1: both clamps bind, no kernel uses it.)
-  const int64_t shifts[] = {0, 6, 12, -7, -9, 1};
+  // 6 and 12: the GPU's FP4-as-E4M3 partial sums; -7, -9 and -10: the CPU
+  // integer-dot GEMV's sums in units of 2^-7 (FP4), 2^-9 (E2M3) and 2^-10
+  // (E3M2). (1: both clamps bind, no kernel uses it.)
+  const int64_t shifts[] = {0, 6, 12, -7, -9, -10, 1};
   for (int64_t d : shifts)
     addFunction(b, *module, d);
   FailureOr<std::unique_ptr<CompiledModule>> compiled =

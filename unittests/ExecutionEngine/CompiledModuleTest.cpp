@@ -553,6 +553,30 @@ TEST_F(Fixture, VBMIIntrinsicsNeedVBMI) {
                            "'avx512vbmi+avx512vl'"));
 }
 
+const char *const kWordDotCall = R"mlir(
+llvm.func @f(%acc: vector<16xi32>, %a: vector<32xi16>) -> vector<16xi32> {
+  %d = llvm.call_intrinsic "llvm.x86.avx512.vpdpwssd.512"(%acc, %a, %a)
+      : (vector<16xi32>, vector<32xi16>, vector<32xi16>) -> vector<16xi32>
+  llvm.return %d : vector<16xi32>
+}
+)mlir";
+
+// E3M2's word dot is zmm VNNI: AVX512-VNNI alone (no AVX512VL) runs it;
+// AVX-VNNI (VEX, ymm) and AVX512BW without VNNI do not.
+TEST_F(Fixture, ZmmWordDotNeedsAVX512VNNI) {
+  OwningOpRef<ModuleOp> module = parse(kWordDotCall);
+  ASSERT_TRUE(module);
+  llvm::StringMap<bool> vnni, avxvnni;
+  vnni["avx512f"] = vnni["avx512vnni"] = true;
+  avxvnni["avx512f"] = avxvnni["avx512bw"] = avxvnni["avxvnni"] = true;
+  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, vnni)));
+  EXPECT_TRUE(errors.empty());
+  EXPECT_TRUE(failed(verifyCPUFeatures(*module, avxvnni)));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], missingFeature("3:8", "llvm.x86.avx512.vpdpwssd.512",
+                                      "'avx512vnni'"));
+}
+
 const char *const kVBMI512Call = R"mlir(
 llvm.func @f(%lo: vector<64xi8>, %i: vector<64xi8>, %hi: vector<64xi8>)
     -> vector<64xi8> {

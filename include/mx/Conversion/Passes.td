@@ -72,8 +72,9 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     AVX512VL, or AVX-VNNI), which the integer-dot kernel then uses instead
     of `vpmaddubsw` + `vpmaddwd` + `vpaddd`; `host` picks them when the CPU
     has the feature. `avx512-vbmi` is `avx512-vnni` with AVX512-VBMI
-    (`vpmultishiftqb`, `vpermi2b`), with which MXINT8 x E2M3 (MXFP6)
-    matmuls take the integer-dot kernel too and the f32 GEMV decodes FP8
+    (`vpmultishiftqb`, `vpermi2b`), with which MXINT8 x E2M3 and E3M2
+    (MXFP6) matmuls take the integer-dot kernel too (E3M2 through zmm
+    `vpdpwssd`) and the f32 GEMV decodes FP8
     weights by two 128-entry byte tables (zmm `vpermi2b`) and FP6 weights
     by a 64-entry word table (zmm `vpermi2w`) instead of through f16; `host` picks it on such CPUs (Ice Lake, Zen 4 and later).
     With
@@ -124,8 +125,8 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
            "no scf.forall)">,
     Option<"integerDot", "integer-dot", "bool", /*default=*/"true",
            "With vectorize on an x86 target: MXINT8 x FP4 (and, with VBMI, "
-           "E2M3) matmuls through the "
-           "integer-dot kernel (mx_x86 byte ops)">,
+           "E2M3 and E3M2) matmuls through the "
+           "integer-dot kernel (mx_x86 byte and word dots)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

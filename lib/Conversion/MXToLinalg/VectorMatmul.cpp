@@ -77,6 +77,11 @@
 // up to 60) take it too: each K row's codes are unpacked and decoded to
 // bytes 8 * value + 60 first (vpmultishiftqb, vpermi2b), the sums count
 // units of 2^-9 (below 60 * 128 * 256 < 2^21), and the same unpacks follow.
+// E3M2 weights (16 * value up to 448: a word) take a word dot there
+// instead: two K rows' codes through the f32 nest's 64-entry word table,
+// holding 16 * value, their words interleaved into dwords and multiplied
+// by zmm vpdpwssd (AVX512-VNNI) with no offset; the sums count units of
+// 2^-10 (below 448 * 128 * 256 < 2^24).
 //
 // This nest is the GEMV (decode) kernel. From kBatchedMinRows rows on, the
 // entry hands the matmul to the register-blocked batched kernel
@@ -133,20 +138,33 @@ int64_t intDotRows(int64_t m) { return m >= kBatchedMinRows ? 4 : 2; }
 /// block sizes formats use.
 constexpr int64_t kIntDotMaxBlock = 256;
 
-/// Position in a 64-column chunk of the integer-dot accumulator of column c:
-/// the byte unpacks leave byte p of group g's 32-byte vectors in lane i of
-/// vector t of group g, p = 4t + i % 4 + 16 (i / 4). For FP4 byte p holds
-/// columns 2p (group 0, low nibble) and 2p + 1 (group 1); for FP6 group g
-/// is the decoded bytes of columns 32g + p.
-int64_t intDotLane(int64_t c, bool fp6) {
-  int64_t g = fp6 ? c / 32 : c % 2, p = fp6 ? c % 32 : c / 2;
-  return 32 * g + 8 * ((p % 16) / 4) + p % 4 + 4 * (p / 16);
-}
-/// The column (in its chunk) of lane `l` of the integer-dot accumulator.
-int64_t intDotColumn(int64_t l, bool fp6) {
+/// How the integer-dot kernel reads its weights.
+enum class DotWeights {
+  /// E2M1 nibbles through a byte table (vpshufb), byte dot products.
+  FP4,
+  /// E2M3 codes unpacked and decoded to bytes (VBMI), byte dot products.
+  FP6Bytes,
+  /// E3M2 codes through a word table (vpermi2w), word dot products.
+  FP6Words,
+};
+
+/// The column (in its 64-column chunk) of lane `l` of the integer-dot
+/// accumulator (vector l / 8 of 8 lanes).
+/// * Bytes: the byte unpacks leave byte p of group g's 32-byte vectors in
+///   lane i of vector t of group g, p = 4t + i % 4 + 16 (i / 4). For FP4
+///   byte p holds columns 2p (group 0, low nibble) and 2p + 1 (group 1);
+///   for FP6 group g is the decoded bytes of columns 32g + p.
+/// * Words: group g's word unpack u (of two K rows' 32 words, columns 32g
+///   to 32g + 31) holds column 32g + 8 (j / 4) + 4u + j % 4 in dword j of
+///   16; vector t of group g is half t % 2 of unpack t / 2.
+int64_t intDotColumn(int64_t l, DotWeights w) {
   int64_t g = l / 32, t = (l % 32) / 8, i = l % 8;
+  if (w == DotWeights::FP6Words) {
+    int64_t j = 8 * (t % 2) + i;
+    return 32 * g + 8 * (j / 4) + 4 * (t / 2) + j % 4;
+  }
   int64_t p = 4 * t + i % 4 + 16 * (i / 4);
-  return fp6 ? 32 * g + p : 2 * p + g;
+  return w == DotWeights::FP6Bytes ? 32 * g + p : 2 * p + g;
 }
 
 /// The loop nest of one vectorized matmul (see the file comment). Operands
@@ -196,6 +214,13 @@ struct VectorMatmulEmitter {
                                     Value col0, ValueRange rowIdx,
                                     ValueRange init,
                                     ArrayRef<int64_t> groups) const;
+  /// emitIntDotSums for E3M2 weights (DotWeights::FP6Words), from zero:
+  /// per two K rows, the codes of 32 columns of each row through the word
+  /// table of 16 * value, the two rows' words interleaved (each dword one
+  /// column's two K rows), one vpdpwssd per dword vector and output row.
+  SmallVector<Value> emitWordDotSums(OpBuilder &b, Value bt, Value k0,
+                                     Value col0, ValueRange rowIdx,
+                                     ArrayRef<int64_t> groups) const;
   /// -12 * (the sum of the activation codes) of each row and K block, an
   /// i32 tensor [batch, M, K / kb]: the table offset's share of every
   /// chunk's sums, computed once instead of once per column chunk.
@@ -259,15 +284,17 @@ struct VectorMatmulEmitter {
   /// The integer-dot kernel: aCodes holds the lhs's INT8 codes, aOffsets
   /// the emitIntDotOffsets tensor.
   bool intDot = false;
-  /// E2M3 weights in the integer dot (VectorTarget::byteTable64): each K
-  /// row's codes unpacked and decoded to bytes by vpmultishiftqb and
-  /// vpermi2b; E2M1 (FP4) otherwise.
-  bool fp6Dot = false;
+  /// How the integer dot decodes and multiplies the weights: E2M3 and
+  /// E3M2 with VectorTarget::byteTable64 only.
+  DotWeights dotWeights = DotWeights::FP4;
+  bool fp6Dot() const { return dotWeights == DotWeights::FP6Bytes; }
   /// The integer dot's weight bytes are value / unit + intDotOffset, with
   /// unit the element's least magnitude (its code 1): 2 * value + 12 for
   /// E2M1 (0 to 24), 8 * value + 60 for E2M3 (0 to 120), unsigned as
-  /// vpmaddubsw and vpdpbusd want their first operand.
+  /// vpmaddubsw and vpdpbusd want their first operand. E3M2's words are
+  /// 16 * value, signed (0 offset).
   int64_t intDotOffset = 0;
+  /// aOffsets: null for the word dot.
   Value aCodes, aOffsets;
   /// The integer dot through vpdpbusd (VectorTarget::dotAccumulate).
   bool dotAccumulate = false;
@@ -521,6 +548,8 @@ Value VectorMatmulEmitter::emitIntDotOffsets(OpBuilder &b) const {
 SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
     OpBuilder &b, Value bt, Value k0, Value col0, ValueRange rowIdx,
     ValueRange init, ArrayRef<int64_t> groups) const {
+  if (dotWeights == DotWeights::FP6Words)
+    return emitWordDotSums(b, bt, k0, col0, rowIdx, groups);
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   auto v32i8 = VectorType::get({32}, i8);
   auto v16i16 = VectorType::get({16}, b.getI16Type());
@@ -533,13 +562,13 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
   // (vpshufb reads its own), FP6's 64 as vpermi2b's two 32-entry halves.
   float unit = mxref::decodeElem(bFormat.elem, 1);
   SmallVector<int8_t> table;
-  for (int64_t i = 0; i < (fp6Dot ? 64 : 32); ++i)
+  for (int64_t i = 0; i < (fp6Dot() ? 64 : 32); ++i)
     table.push_back(static_cast<int8_t>(
-        mxref::decodeElem(bFormat.elem, fp6Dot ? i : i % 16) / unit +
+        mxref::decodeElem(bFormat.elem, fp6Dot() ? i : i % 16) / unit +
         intDotOffset));
   Value tableV = bytes(ArrayRef<int8_t>(table).take_front(32));
   Value tableHi, shifts, low4, four;
-  if (fp6Dot) {
+  if (fp6Dot()) {
     tableHi = bytes(ArrayRef<int8_t>(table).drop_front(32));
     // Code i of a qword's 6-byte group starts at bit 6i.
     SmallVector<int8_t> offsets;
@@ -552,7 +581,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         b, loc,
         DenseElementsAttr::get(t, b.getIntegerAttr(t.getElementType(), v)));
   };
-  if (!fp6Dot) {
+  if (!fp6Dot()) {
     low4 = splat(v32i8, 0x0F);
     four = splat(v32i8, 4);
   }
@@ -560,7 +589,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
   // The chunk's first packed byte: 32 per FP4 row of 64 columns, 48 per
   // FP6 row.
   Value byteOff;
-  if (fp6Dot) {
+  if (fp6Dot()) {
     Value col3 = mulIdx(b, loc, col0, 3);
     byteOff = divIdx(b, loc, col3, 4);
   } else {
@@ -617,7 +646,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
           Value rIdx = addIdx(lb, loc, kIdx, r);
           if (packedView && groups.front() == 0)
             prefetch(lb, bt, rIdx, col0, kIntDotCols);
-          if (!fp6Dot) {
+          if (!fp6Dot()) {
             rows.push_back(readVector(lb, loc, v32i8, packed,
                                       ValueRange{bt, rIdx, byteOff}, true));
             continue;
@@ -640,7 +669,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         // FP4: one interleave of the raw bytes serves both nibble groups;
         // FP6: one per group.
         SmallVector<Unpacked> unpacked;
-        if (fp6Dot) {
+        if (fp6Dot()) {
           for (ArrayRef<Value> group : decoded)
             unpacked.push_back(unpackBytes(group));
         } else {
@@ -672,7 +701,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
             next[at] = arith::AddIOp::create(lb, loc, sums[at], s32);
           }
         };
-        if (fp6Dot) {
+        if (fp6Dot()) {
           for (size_t gi = 0; gi < groups.size(); ++gi)
             for (int64_t t = 0; t < 4; ++t)
               dot(gi, t, unpackWords(unpacked[gi], t));
@@ -696,6 +725,93 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
   return SmallVector<Value>(loop.getResults());
 }
 
+SmallVector<Value>
+VectorMatmulEmitter::emitWordDotSums(OpBuilder &b, Value bt, Value k0,
+                                     Value col0, ValueRange rowIdx,
+                                     ArrayRef<int64_t> groups) const {
+  Type i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type();
+  auto v32i8 = VectorType::get({32}, i8);
+  auto v32i16 = VectorType::get({32}, i16);
+  auto v16i32 = VectorType::get({16}, i32);
+  // Code -> value / unit: 16 * value for E3M2, at most 448 in magnitude.
+  float unit = mxref::decodeElem(bFormat.elem, 1);
+  SmallVector<int16_t> entries;
+  for (uint32_t c = 0; c < 64; ++c)
+    entries.push_back(
+        static_cast<int16_t>(mxref::decodeElem(bFormat.elem, c) / unit));
+  std::pair<Value, Value> table = wordTable(b, loc, entries);
+  // The chunk's first packed byte: 48 per FP6 row of 64 columns.
+  Value col3 = mulIdx(b, loc, col0, 3);
+  Value byteOff = divIdx(b, loc, col3, 4);
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(v16i32, b.getI32IntegerAttr(0)));
+  int64_t numRows = rowIdx.size();
+  // [group][row][unpack u].
+  SmallVector<Value> inits(groups.size() * numRows * 2, zero);
+  // One op-creating call per statement (argument evaluation order).
+  Value kLo = indexConst(b, loc, 0);
+  Value kHi = indexConst(b, loc, kb);
+  Value kStep = indexConst(b, loc, 2);
+  auto loop = scf::ForOp::create(
+      b, loc, kLo, kHi, kStep, inits,
+      [&](OpBuilder &lb, Location, Value kk, ValueRange sums) {
+        Value kIdx = arith::AddIOp::create(lb, loc, k0, kk);
+        // words[gi][r]: columns 32g + [0, 32) of K row kIdx + r (their 24
+        // packed bytes inside the 32 at byte 16g).
+        SmallVector<SmallVector<Value, 2>> words(groups.size());
+        for (int64_t r = 0; r < 2; ++r) {
+          Value rIdx = addIdx(lb, loc, kIdx, r);
+          if (packedView && groups.front() == 0)
+            prefetch(lb, bt, rIdx, col0, kIntDotCols);
+          for (auto [gi, g] : llvm::enumerate(groups)) {
+            Value off = addIdx(lb, loc, byteOff, 16 * g);
+            Value raw = readVector(lb, loc, v32i8, packed,
+                                   ValueRange{bt, rIdx, off}, true);
+            words[gi].push_back(lookupFP6Words(lb, loc, raw, 8 * g, table));
+          }
+        }
+        // a[m, k], a[m, k + 1] of each output row as two words of every
+        // dword (the K row order of the weights' dwords).
+        SmallVector<Value> acts;
+        for (Value m : rowIdx) {
+          Value a2 = readVector(lb, loc, VectorType::get({2}, i8), aCodes,
+                                ValueRange{bt, m, kIdx}, true);
+          Value w2 =
+              arith::ExtSIOp::create(lb, loc, VectorType::get({2}, i16), a2);
+          Value d1 =
+              vector::BitCastOp::create(lb, loc, VectorType::get({1}, i32), w2);
+          Value d = vector::ExtractOp::create(lb, loc, d1, 0);
+          Value all = vector::BroadcastOp::create(lb, loc, v16i32, d);
+          acts.push_back(vector::BitCastOp::create(lb, loc, v32i16, all));
+        }
+        SmallVector<Value> next(sums.begin(), sums.end());
+        for (size_t gi = 0; gi < groups.size(); ++gi)
+          for (int64_t u = 0; u < 2; ++u) {
+            // Dword j: the two rows' words of one column (vpunpck[lh]wd).
+            Value pair = vector::ShuffleOp::create(
+                lb, loc, words[gi][0], words[gi][1], unpackMask(32, 8, u));
+            for (int64_t r = 0; r < numRows; ++r) {
+              int64_t at = (gi * numRows + r) * 2 + u;
+              next[at] =
+                  x86DotWordsAccumulate512(lb, loc, sums[at], pair, acts[r]);
+            }
+          }
+        scf::YieldOp::create(lb, loc, next);
+      });
+  // Four vectors of 8 per group and row: vector t is half t % 2 of unpack
+  // t / 2 (intDotColumn).
+  SmallVector<Value> out;
+  for (size_t gi = 0; gi < groups.size(); ++gi)
+    for (int64_t r = 0; r < numRows; ++r)
+      for (int64_t t = 0; t < 4; ++t) {
+        Value whole = loop.getResult((gi * numRows + r) * 2 + t / 2);
+        out.push_back(vector::ExtractStridedSliceOp::create(
+            b, loc, whole, ArrayRef<int64_t>{8 * (t % 2)}, ArrayRef<int64_t>{8},
+            ArrayRef<int64_t>{1}));
+      }
+  return out;
+}
+
 Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
                                           Value col0, ValueRange rowIdx,
                                           Value acc) const {
@@ -705,7 +821,8 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   Value k0 = mulIdx(b, loc, j, kb);
   CodecEmitter e(b, loc, v8f32);
   // The sums count units of the weight's least magnitude (E2M1 1/2, E2M3
-  // 1/8) times INT8 code 1 (2^-6): d = log2 of the unit, -7 or -9.
+  // 1/8, E3M2 1/16) times INT8 code 1 (2^-6): d = log2 of the unit, -7, -9
+  // or -10.
   int64_t d = std::ilogb(mxref::decodeElem(bFormat.elem, 1) *
                          mxref::decodeElem(mxref::ElemKind::INT8, 1));
   bool e8m0Pair = bFormat.scale == mxref::ScaleKind::E8M0;
@@ -741,9 +858,11 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   CodecEmitter s(b, loc, b.getF32Type());
   for (Value m : rowIdx) {
     RowTerms rt;
-    Value off =
-        tensor::ExtractOp::create(b, loc, aOffsets, ValueRange{bt, m, j});
-    init.push_back(vector::BroadcastOp::create(b, loc, v8i32, off));
+    if (aOffsets) {
+      Value off =
+          tensor::ExtractOp::create(b, loc, aOffsets, ValueRange{bt, m, j});
+      init.push_back(vector::BroadcastOp::create(b, loc, v8i32, off));
+    }
     Value aScale = tensor::ExtractOp::create(
         b, loc, aScales, ValueRange{bt, divIdx(b, loc, m, bm), j});
     rt.aCode = e.broadcast(e.toI32(aScale));
@@ -794,7 +913,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
       int64_t v = 4 * g + t;
       SmallVector<int64_t> lanes;
       for (int64_t i = 0; i < 8; ++i)
-        lanes.push_back(intDotColumn(8 * v + i, fp6Dot));
+        lanes.push_back(intDotColumn(8 * v + i, dotWeights));
       Value codes8 =
           vector::ShuffleOp::create(b, loc, scales64, scales64, lanes);
       Value bCode = arith::ExtUIOp::create(b, loc, v8i32, codes8);
@@ -948,8 +1067,8 @@ Value VectorMatmulEmitter::emitOutput(OpBuilder &b, Value scratch,
       int64_t cols = chunkCols(1);
       SmallVector<int64_t> mask(cols);
       if (intDot) {
-        for (int64_t c = 0; c < cols; ++c)
-          mask[c] = intDotLane(c, fp6Dot);
+        for (int64_t l = 0; l < cols; ++l)
+          mask[intDotColumn(l, dotWeights)] = l;
       } else {
         for (int64_t p = 0; p < sc.interleave; ++p)
           for (int64_t l = 0; l < sc.lanes; ++l)
@@ -1093,15 +1212,20 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (intDot) {
       em.intDot = true;
       em.dotAccumulate = target.dotAccumulate;
-      em.fp6Dot = em.bFormat.elem == mxref::ElemKind::E2M3;
-      // The weight bytes' offset: the largest |value| / unit (12, 60).
-      float unit = mxref::decodeElem(em.bFormat.elem, 1);
-      for (uint32_t c = 0; c < (em.fp6Dot ? 64u : 16u); ++c)
-        em.intDotOffset = std::max<int64_t>(
-            em.intDotOffset,
-            std::fabs(mxref::decodeElem(em.bFormat.elem, c)) / unit);
+      em.dotWeights =
+          em.bFormat.elem == mxref::ElemKind::E2M3   ? DotWeights::FP6Bytes
+          : em.bFormat.elem == mxref::ElemKind::E3M2 ? DotWeights::FP6Words
+                                                     : DotWeights::FP4;
       em.aCodes = to3D(b, loc, adaptor.getLhs()[0]);
-      em.aOffsets = em.emitIntDotOffsets(b);
+      if (em.dotWeights != DotWeights::FP6Words) {
+        // The weight bytes' offset: the largest |value| / unit (12, 60).
+        float unit = mxref::decodeElem(em.bFormat.elem, 1);
+        for (uint32_t c = 0; c < (em.fp6Dot() ? 64u : 16u); ++c)
+          em.intDotOffset = std::max<int64_t>(
+              em.intDotOffset,
+              std::fabs(mxref::decodeElem(em.bFormat.elem, c)) / unit);
+        em.aOffsets = em.emitIntDotOffsets(b);
+      }
     }
     // Prompts: the integer-dot kernel in cache-blocked order, compute-bound
     // (no prefetch).
@@ -1296,17 +1420,21 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
 
   /// Whether the integer-dot kernel computes this GEMV (the file comment):
   /// an x86 target, MXINT8 activations with block scales, E2M1 weights (or
-  /// E2M3 with VBMI) blocked along K only, and whole 64-column chunks.
+  /// E2M3 and E3M2 with VBMI) blocked along K only, and whole 64-column
+  /// chunks.
   bool takesIntDot(const VectorMatmulEmitter &em, BlockScaledTensorType lhsType,
                    bool perTensor) const {
     if (!target.byteDot || !lhsType || !lhsType.hasBlockScales() || perTensor)
       return false;
     mxref::Format a = lhsType.getFormat().getFormat();
     mxref::ElemKind w = em.bFormat.elem;
+    // E3M2's word dot is zmm only (vpdpwssd with AVX512-VNNI).
+    bool wordDot = w == mxref::ElemKind::E3M2 && target.byteTable64 &&
+                   target.dotAccumulate && target.lanes == 16;
     return a.elem == mxref::ElemKind::INT8 &&
            a.scale == mxref::ScaleKind::E8M0 &&
            (w == mxref::ElemKind::E2M1 ||
-            (w == mxref::ElemKind::E2M3 && target.byteTable64)) &&
+            (w == mxref::ElemKind::E2M3 && target.byteTable64) || wordDot) &&
            em.bn == 1 && em.kb % 4 == 0 && em.kb <= kIntDotMaxBlock &&
            em.n % kIntDotCols == 0;
   }

@@ -201,3 +201,8 @@ Value vec::x86PermuteWords2x64(OpBuilder &b, Location loc, Value low, Value idx,
                                Value high) {
   return x86::PermuteWords2x64Op::create(b, loc, idx.getType(), low, idx, high);
 }
+
+Value vec::x86DotWordsAccumulate512(OpBuilder &b, Location loc, Value acc,
+                                    Value a, Value c) {
+  return x86::DotWordsAccumulate512Op::create(b, loc, acc.getType(), acc, a, c);
+}

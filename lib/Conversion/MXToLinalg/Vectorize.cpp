@@ -225,41 +225,49 @@ SmallVector<Value> vec::decodeFP8ByByteTables(OpBuilder &b, Location loc,
   return values;
 }
 
-SmallVector<Value> vec::decodeFP6ByWordTable(OpBuilder &b, Location loc,
-                                             mxref::ElemKind kind, Value low,
-                                             Value high) {
-  // Every E2M3 and E3M2 value is exact in bf16: the table holds the upper
-  // half of the f32 of each of the 64 codes, sign included.
-  SmallVector<int16_t> table(64);
-  for (uint32_t c = 0; c < 64; ++c)
-    table[c] =
-        int16_t(llvm::bit_cast<uint32_t>(mxref::decodeElem(kind, c)) >> 16);
+std::pair<Value, Value> vec::wordTable(OpBuilder &b, Location loc,
+                                       ArrayRef<int16_t> entries) {
   auto i16v = VectorType::get({32}, b.getI16Type());
-  Value tableLow = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(i16v, ArrayRef<int16_t>(table).take_front(32)));
-  Value tableHigh = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(i16v, ArrayRef<int16_t>(table).drop_front(32)));
-  Value zero = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(i16v, b.getI16IntegerAttr(0)));
-  // Word i takes code i's window (fp6WindowMask) and is shifted right by
-  // 6i % 8, which leaves the code in its low six bits. The second 32 codes
-  // are bytes [24, 48), bytes [8, 32) of `high`.
+  Value low = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i16v, entries.take_front(32)));
+  Value high = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i16v, entries.slice(32, 32)));
+  return {low, high};
+}
+
+Value vec::lookupFP6Words(OpBuilder &b, Location loc, Value src, int64_t first,
+                          std::pair<Value, Value> table) {
+  auto i16v = VectorType::get({32}, b.getI16Type());
   SmallVector<int16_t> shifts;
   for (int64_t i = 0; i < 32; ++i)
     shifts.push_back(int16_t(6 * i % 8));
   Value shiftV = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(i16v, ArrayRef<int16_t>(shifts)));
+  SmallVector<int64_t> spread = fp6WindowMask(32, first, 32);
+  Value windows = vector::ShuffleOp::create(b, loc, src, src, spread);
+  Value words = vector::BitCastOp::create(b, loc, i16v, windows);
+  Value idx = arith::ShRUIOp::create(b, loc, words, shiftV);
+  return x86PermuteWords2x64(b, loc, table.first, idx, table.second);
+}
+
+SmallVector<Value> vec::decodeFP6ByWordTable(OpBuilder &b, Location loc,
+                                             mxref::ElemKind kind, Value low,
+                                             Value high) {
+  // Every E2M3 and E3M2 value is exact in bf16: the table holds the upper
+  // half of the f32 of each of the 64 codes, sign included.
+  SmallVector<int16_t> entries(64);
+  for (uint32_t c = 0; c < 64; ++c)
+    entries[c] =
+        int16_t(llvm::bit_cast<uint32_t>(mxref::decodeElem(kind, c)) >> 16);
+  std::pair<Value, Value> table = wordTable(b, loc, entries);
+  auto i16v = VectorType::get({32}, b.getI16Type());
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i16v, b.getI16IntegerAttr(0)));
   auto f32v = VectorType::get({16}, b.getF32Type());
   SmallVector<Value> values;
+  // The second 32 codes are bytes [24, 48), bytes [8, 32) of `high`.
   for (int64_t h = 0; h < 2; ++h) {
-    Value src = h ? high : low;
-    SmallVector<int64_t> spread = fp6WindowMask(32, 8 * h, 32);
-    Value windows = vector::ShuffleOp::create(b, loc, src, src, spread);
-    Value words = vector::BitCastOp::create(b, loc, i16v, windows);
-    Value idx = arith::ShRUIOp::create(b, loc, words, shiftV);
-    Value upper = x86PermuteWords2x64(b, loc, tableLow, idx, tableHigh);
+    Value upper = lookupFP6Words(b, loc, h ? high : low, 8 * h, table);
     for (int64_t hw = 0; hw < 2; ++hw) {
       // Dwords word << 16 (vpunpcklwd / vpunpckhwd zmm with zero).
       Value dwords =

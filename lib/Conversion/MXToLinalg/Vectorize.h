@@ -132,6 +132,16 @@ SmallVector<Value> decodeFP8ByByteTables(OpBuilder &b, Location loc,
 SmallVector<Value> decodeFP6ByWordTable(OpBuilder &b, Location loc,
                                         mxref::ElemKind kind, Value low,
                                         Value high);
+/// A 64-entry word table as mx_x86.vpermi2w.512's two vector<32xi16>
+/// halves (entries 0-31, 32-63).
+std::pair<Value, Value> wordTable(OpBuilder &b, Location loc,
+                                  ArrayRef<int16_t> entries);
+/// The table's entries (a vector<32xi16>) at the 32 FP6 codes packed from
+/// byte `first` of `src` (a vector<32xi8>, first + 24 <= 32), in column
+/// order: each code's 16-bit window (fp6WindowMask, one vpermb) shifted
+/// right by 6i % 8 (vpsrlvw) to its low six bits, which vpermi2w reads.
+Value lookupFP6Words(OpBuilder &b, Location loc, Value src, int64_t first,
+                     std::pair<Value, Value> table);
 
 /// The block-scale codes (i32 vectors, one per interleaved vector) of the
 /// lanes of the sub-chunk whose first column is `col`, read from the scale
@@ -182,6 +192,10 @@ Value x86PermuteBytes2(OpBuilder &b, Location loc, Value low, Value idx,
 /// table whose entries 0-31 are `low` and 32-63 `high`.
 Value x86PermuteWords2x64(OpBuilder &b, Location loc, Value low, Value idx,
                           Value high);
+/// vpdpwssd zmm: vector<16xi32>, dword i = acc[i] + a[2i] * c[2i] +
+/// a[2i+1] * c[2i+1] (signed words, no saturation).
+Value x86DotWordsAccumulate512(OpBuilder &b, Location loc, Value acc, Value a,
+                               Value c);
 /// vpermi2b zmm: byte l of the result is entry idx[l] & 127 of the
 /// 128-byte table whose entries 0-63 are `low` and 64-127 `high`.
 Value x86PermuteBytes2x128(OpBuilder &b, Location loc, Value low, Value idx,

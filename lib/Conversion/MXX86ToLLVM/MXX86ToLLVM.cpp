@@ -52,5 +52,6 @@ void mx::populateMXX86ToLLVMPatterns(RewritePatternSet &patterns) {
       ToIntrinsic<x86::MulAddWordsOp>, ToIntrinsic<x86::DotBytesAccumulateOp>,
       ToIntrinsic<x86::MultiShiftBytesOp>, ToIntrinsic<x86::PermuteBytes2Op>,
       ToIntrinsic<x86::PermuteBytes2x128Op>,
-      ToIntrinsic<x86::PermuteWords2x64Op>>(patterns.getContext());
+      ToIntrinsic<x86::PermuteWords2x64Op>,
+      ToIntrinsic<x86::DotWordsAccumulate512Op>>(patterns.getContext());
 }

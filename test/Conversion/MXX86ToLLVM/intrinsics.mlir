@@ -58,3 +58,15 @@ func.func @tables_zmm(%lo: vector<64xi8>, %i: vector<64xi8>,
   %w = mx_x86.vpermi2w.512 %wlo, %wi, %whi : vector<32xi16>
   return %t, %w : vector<64xi8>, vector<32xi16>
 }
+
+// vpdpwssd: the 512-bit VNNI word dot (AVX512-VNNI), E3M2 weights' integer
+// dot.
+// CHECK-LABEL: func.func @word_dot(
+// CHECK-SAME: %[[ACC:[^:]*]]: vector<16xi32>, %[[A:[^:]*]]: vector<32xi16>, %[[B:[^:]*]]: vector<32xi16>
+// CHECK: %[[D:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpdpwssd.512"(%[[ACC]], %[[A]], %[[B]]) : (vector<16xi32>, vector<32xi16>, vector<32xi16>) -> vector<16xi32>
+// CHECK: return %[[D]]
+func.func @word_dot(%acc: vector<16xi32>, %a: vector<32xi16>, %b: vector<32xi16>)
+    -> vector<16xi32> {
+  %d = mx_x86.vpdpwssd.512 %acc, %a, %b : vector<16xi32>, vector<32xi16>
+  return %d : vector<16xi32>
+}

@@ -80,3 +80,20 @@ func.func @word_table(%lo: vector<64xi8>, %i: vector<64xi8>, %hi: vector<64xi8>)
   %r = "mx_x86.vpermi2w.512"(%lo, %i, %hi) : (vector<64xi8>, vector<64xi8>, vector<64xi8>) -> vector<64xi8>
   return %r : vector<64xi8>
 }
+
+// -----
+
+// The word dot: zmm only, 16 dwords of 32 words.
+func.func @word_dot_acc(%acc: vector<8xi32>, %a: vector<32xi16>) -> vector<8xi32> {
+  // expected-error @+1 {{op operand #0 must be vector of 32-bit signless integer values of length 16}}
+  %d = "mx_x86.vpdpwssd.512"(%acc, %a, %a) : (vector<8xi32>, vector<32xi16>, vector<32xi16>) -> vector<8xi32>
+  return %d : vector<8xi32>
+}
+
+// -----
+
+func.func @word_dot_operands(%acc: vector<16xi32>, %a: vector<32xi16>, %b: vector<64xi8>) -> vector<16xi32> {
+  // expected-error @+1 {{op operand #2 must be vector of 16-bit signless integer values of length 32}}
+  %d = "mx_x86.vpdpwssd.512"(%acc, %a, %b) : (vector<16xi32>, vector<32xi16>, vector<64xi8>) -> vector<16xi32>
+  return %d : vector<16xi32>
+}

@@ -46,3 +46,13 @@ func.func @tables_zmm(%lo: vector<64xi8>, %i: vector<64xi8>,
   %w = mx_x86.vpermi2w.512 %wlo, %wi, %whi : vector<32xi16>
   return %t, %w : vector<64xi8>, vector<32xi16>
 }
+
+// CHECK-LABEL: func.func @word_dot(
+// CHECK: %[[D:.*]] = mx_x86.vpdpwssd.512 %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi32>, vector<32xi16>
+// CHECK: mx_x86.vpdpwssd.512 %[[D]], %{{.*}}, %{{.*}} : vector<16xi32>, vector<32xi16>
+func.func @word_dot(%acc: vector<16xi32>, %a: vector<32xi16>, %b: vector<32xi16>)
+    -> vector<16xi32> {
+  %d = mx_x86.vpdpwssd.512 %acc, %a, %b : vector<16xi32>, vector<32xi16>
+  %e = mx_x86.vpdpwssd.512 %d, %b, %a : vector<16xi32>, vector<32xi16>
+  return %e : vector<16xi32>
+}

@@ -19,7 +19,7 @@ def MXX86_Dialect : Dialect {
     `convert-mx-to-linalg{vectorize}` need and that neither upstream's
     `x86vector` dialect nor generic vector IR provides: for the integer-dot
     GEMV a byte table lookup, AVX2's two integer multiply-adds, VNNI's byte
-    dot product with accumulate, and AVX512-VBMI's bit-field extraction and
+    and (zmm) word dot products with accumulate, and AVX512-VBMI's bit-field extraction and
     64-entry byte table (which unpack and decode FP6 codes); for the f32
     GEMV the 128-entry zmm form of that table (which decodes FP8 codes) and
     AVX512BW's 64-entry word table (which decodes FP6 codes).
@@ -114,6 +114,31 @@ def MXX86_DotBytesAccumulateOp
   let results = (outs VectorOfLengthAndType<[8], [I32]>:$result);
   let assemblyFormat = [{
     $acc `,` $u `,` $s attr-dict `:` type($acc) `,` type($u)
+  }];
+}
+
+def MXX86_DotWordsAccumulate512Op
+    : MXX86_Op<"vpdpwssd.512", [AllTypesMatch<["acc", "result"]>,
+                                AllTypesMatch<["a", "b"]>]> {
+  let summary = "vpdpwssd zmm: two signed word products added to each i32";
+  let description = [{
+    Dword `i` is `acc[i] + a[2i] * b[2i] + a[2i+1] * b[2i+1]` of signed
+    words, in i32 without saturation (wrapping, which MX's sums never
+    reach). AVX512-VNNI; `mx-run` rejects a module that holds it on a CPU
+    without it. The integer-dot GEMV multiplies E3M2 weights with it
+    (docs/Lowering.md, "Integer-dot GEMV").
+
+    ```mlir
+    %d = mx_x86.vpdpwssd.512 %acc, %a, %b : vector<16xi32>, vector<32xi16>
+    ```
+  }];
+  let intrinsic = "llvm.x86.avx512.vpdpwssd.512";
+  let arguments = (ins VectorOfLengthAndType<[16], [I32]>:$acc,
+                       VectorOfLengthAndType<[32], [I16]>:$a,
+                       VectorOfLengthAndType<[32], [I16]>:$b);
+  let results = (outs VectorOfLengthAndType<[16], [I32]>:$result);
+  let assemblyFormat = [{
+    $acc `,` $a `,` $b attr-dict `:` type($acc) `,` type($a)
   }];
 }
 

@@ -934,40 +934,51 @@ def suite_matmul_intdot(m):
 
 
 
-def suite_matmul_intdot_fp6(m):
-    """The integer-dot kernel's E2M3 (MXFP6) weights against MXINT8
-    activations (x86 with AVX512-VBMI, docs/Lowering.md "Integer-dot
-    GEMV"): M = 1, 2, 3 and 5 (row tiles, a ragged row, the prompts'
-    cache-blocked order), a batch dimension; NaN block scales on both
-    sides, an all-zero block, block terms that underflow or overflow, weight
-    scale codes on both sides of the short form's bounds, and 16- and
-    256-element blocks (the kernel's largest, kIntDotMaxBlock).
-    Every E2M3 code occurs: fp6_codes' weights are the 64 codes' values in
-    turn, under one scale per block."""
-    rng = random.Random('matmul_intdot_fp6')
+def intdot_fp6_cases(m, kind):
+    """The integer-dot kernel's FP6 weights against MXINT8 activations (x86
+    with AVX512-VBMI, docs/Lowering.md "Integer-dot GEMV"; `kind` e2m3:
+    decoded to bytes, byte dots; e3m2: a word table, word dots): M = 1, 2,
+    3 and 5 (row tiles, a ragged row, the prompts' cache-blocked order), a
+    batch dimension; NaN block scales on both sides, an all-zero block,
+    block terms that underflow or overflow, weight scale codes on both
+    sides of the short form's bounds, and 16- and 256-element blocks (the
+    kernel's largest, kIntDotMaxBlock). Every code occurs: fp6_codes'
+    weights are the 64 codes' values in turn, under one scale per block.
+    E3M2 also takes fp6_bound: a 256-element block of the largest weights
+    (28, 16 * 28 = 448 units) against activation code 127, the block sum's
+    largest magnitude below 2^24 units."""
+    elem = {'e2m3': 'f6E2M3FN', 'e3m2': 'f6E3M2FN'}[kind]
+    _, _, mbits, bias, _, vmax = PRESETS['mxfp6_' + kind]
+    preset = 'mxfp6_' + kind
+    prefix = 'mi6_' if kind == 'e2m3' else 'mi6e3_'
+    rng = random.Random('matmul_intdot_fp6' if kind == 'e2m3' else
+                        'matmul_intdot_e3m2')
     i8b16 = ('#mx.format<i8, f8E8M0FNU, block = 16>', 'floor', None)
     i8b256 = ('#mx.format<i8, f8E8M0FNU, block = 256>', 'floor', None)
-    e2m3_16 = ('#mx.format<f6E2M3FN, f8E8M0FNU, block = 16>', 'floor',
-               [16, 1])
-    e2m3_256 = ('#mx.format<f6E2M3FN, f8E8M0FNU, block = 256>', 'rceil',
-                [256, 1])
-    for name, M, K, N, af, bf in [
-            ('fp6_m1', 1, 128, 128, ('mxint8', 'floor', None),
-             ('mxfp6_e2m3', 'floor', [32, 1])),
-            ('fp6_m2', 2, 64, 192, ('mxint8', 'rceil', None),
-             ('mxfp6_e2m3', 'rceil', [32, 1])),
-            ('fp6_m3', 3, 96, 64, ('mxint8', 'ceil', None),
-             ('mxfp6_e2m3', 'even', [32, 1])),
-            ('fp6_m5', 5, 64, 128, ('mxint8', 'floor', None),
-             ('mxfp6_e2m3', 'floor', [32, 1])),
-            ('fp6_edges', 2, 128, 128, ('mxint8', 'floor', None),
-             ('mxfp6_e2m3', 'floor', [32, 1])),
-            ('fp6_codes', 1, 64, 128, ('mxint8', 'floor', None),
-             ('mxfp6_e2m3', 'floor', [32, 1])),
-            ('fp6_b16', 3, 64, 64, i8b16, e2m3_16),
-            ('fp6_b256', 1, 512, 64, i8b256, e2m3_256)]:
-        kb = 16 if name.endswith('b16') else 256 if name.endswith('b256') \
-            else 32
+    w16 = ('#mx.format<%s, f8E8M0FNU, block = 16>' % elem, 'floor', [16, 1])
+    w256 = ('#mx.format<%s, f8E8M0FNU, block = 256>' % elem, 'rceil',
+            [256, 1])
+    cases = [
+        ('fp6_m1', 1, 128, 128, ('mxint8', 'floor', None),
+         (preset, 'floor', [32, 1])),
+        ('fp6_m2', 2, 64, 192, ('mxint8', 'rceil', None),
+         (preset, 'rceil', [32, 1])),
+        ('fp6_m3', 3, 96, 64, ('mxint8', 'ceil', None),
+         (preset, 'even', [32, 1])),
+        ('fp6_m5', 5, 64, 128, ('mxint8', 'floor', None),
+         (preset, 'floor', [32, 1])),
+        ('fp6_edges', 2, 128, 128, ('mxint8', 'floor', None),
+         (preset, 'floor', [32, 1])),
+        ('fp6_codes', 1, 64, 128, ('mxint8', 'floor', None),
+         (preset, 'floor', [32, 1])),
+        ('fp6_b16', 3, 64, 64, i8b16, w16),
+        ('fp6_b256', 1, 512, 64, i8b256, w256)]
+    if kind == 'e3m2':
+        cases.append(('fp6_bound', 1, 256, 64, i8b256,
+                      (w256[0], 'floor', [256, 1])))
+    for name, M, K, N, af, bf in cases:
+        kb = 16 if name.endswith('b16') else \
+            256 if name in ('fp6_b256', 'fp6_bound') else 32
         a = kblocks(rng, M, K, kb, 1)
         b = kblocks(rng, K, N, kb, 0)
         if name == 'fp6_m1':
@@ -975,29 +986,44 @@ def suite_matmul_intdot_fp6(m):
         if name in ('fp6_m2', 'fp6_m5'):
             tiny_and_huge_blocks(a, b, M)
         if name == 'fp6_edges':
-            short_form_edges(a, b, M, 127)      # weight codes near 250
+            # Weight codes near 250 (E2M3) and 248 (E3M2).
+            short_form_edges(a, b, M, 127 if kind == 'e2m3' else 124)
         if name == 'fp6_codes':
-            # Column n, row k: the E2M3 value of code (n + 5k) % 64 (its
-            # block's largest magnitude 7.5 in row 31 - (n % 32) keeps the
-            # scale at 2^0 under floor), so each code meets every
-            # activation position.
+            # Column n, row k: the value of code (n + 5k) % 64 (its block's
+            # largest magnitude in row 31 - (n % 32) keeps the scale at 2^0
+            # under floor), so each code meets every activation position.
             vals = [pow2(0)] * 64
             for c in range(64):
-                e, mnt = (c >> 3) & 3, c & 7
-                v = (mnt / 8.0) if e == 0 else (1 + mnt / 8.0) * 2 ** (e - 1)
+                e, mnt = (c >> mbits) & ((1 << (5 - mbits)) - 1), \
+                    c & ((1 << mbits) - 1)
+                frac = mnt / float(1 << mbits)
+                v = frac * 2 ** (1 - bias) if e == 0 else \
+                    (1 + frac) * 2 ** (e - bias)
                 vals[c] = bits(-v if c & 32 else v)
             b = [[vals[(n + 5 * k) % 64] for n in range(N)] for k in range(K)]
             for n in range(N):
                 for blk in range(K // 32):
-                    b[blk * 32 + 31 - n % 32][n] = bits(7.5)
+                    b[blk * 32 + 31 - n % 32][n] = bits(vmax)
         if name == 'fp6_b16':
             a[2][20] = NAN
-        case_matmul(m, 'mi6_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
+        if name == 'fp6_bound':
+            a[0] = [bits(127 / 64.0)] * K
+            b[0:K] = [[bits(vmax)] * N for _ in range(K)]
+            b[7][3] = bits(-vmax)
+        case_matmul(m, prefix + name, a, [M, K], af, b, [K, N], bf, [M, N])
     ab = kblocks(rng, 2 * 3, 64, 32, 1)
     bb = kblocks(rng, 2 * 64, 64, 32, 0)
-    case_matmul(m, 'mi6_batch', ab, [2, 3, 64], ('mxint8', 'floor', None),
-                bb, [2, 64, 64], ('mxfp6_e2m3', 'floor', [1, 32, 1]),
-                [2, 3, 64])
+    case_matmul(m, prefix + 'batch', ab, [2, 3, 64],
+                ('mxint8', 'floor', None), bb, [2, 64, 64],
+                (preset, 'floor', [1, 32, 1]), [2, 3, 64])
+
+
+def suite_matmul_intdot_fp6(m):
+    intdot_fp6_cases(m, 'e2m3')
+
+
+def suite_matmul_intdot_e3m2(m):
+    intdot_fp6_cases(m, 'e3m2')
 
 @sampled
 def case_matmul_codes(m, name, a_rows, a_shape, elem, preset, codes, scales,
@@ -1114,6 +1140,7 @@ SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
           'matmul_batched': suite_matmul_batched,
           'matmul_intdot': suite_matmul_intdot,
           'matmul_intdot_fp6': suite_matmul_intdot_fp6,
+          'matmul_intdot_e3m2': suite_matmul_intdot_e3m2,
           'matmul_fp8_codes': suite_matmul_fp8_codes,
           'matmul_batched_threads': suite_matmul_batched_threads,
           'quantize_wide': suite_quantize_wide,
