@@ -47,6 +47,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <algorithm>
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::mx;
@@ -59,12 +60,19 @@ constexpr int64_t kMaxTileRows = 8;
 BatchedTile vec::chooseBatchedTile(const VectorTarget &target,
                                    const MatmulOperands &ops) {
   // Two weight vectors per k step: one FP4 sub-chunk (its even and odd
-  // columns), two of the other kinds.
-  int64_t subChunks = ops.sc.interleave == 2 ? 1 : 2;
+  // columns), two of the other kinds; four from one sub-chunk of the table
+  // decode (64 codes at once).
+  int64_t subChunks = ops.sc.interleave == 1 ? 2 : 1;
   int64_t nv = subChunks * ops.sc.interleave;
   int64_t table = 0;
   if (ops.valueTable)
     table = ops.valueTable->parts.size();
+  // The table decode's zmm tables: two 128-entry byte tables (FP8), one
+  // 64-entry word table (FP6).
+  if (ops.sc.order == LaneOrder::ByteUnpacks)
+    table = 4;
+  else if (ops.sc.order == LaneOrder::WordUnpacks)
+    table = 2;
   // Per row: nv partial sums, updated every k step; shared: the nv decoded
   // vectors, the broadcast lhs value, the table and two constants (the
   // code mask, a scratch product). The row's nv accumulators change once per K
@@ -142,6 +150,12 @@ Value BatchedEmitter::emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows,
               // The weight vectors of this k: read and decoded once.
               SmallVector<Value> w;
               for (Value col : colIdx) {
+                if (sc.order != LaneOrder::Interleaved) {
+                  llvm::append_range(
+                      w, decodeByTables(kb, loc, o.bFormat.elem, o.packed,
+                                        ValueRange{bt, kIdx}, col, inBounds));
+                  continue;
+                }
                 Value byteOff = divIdx(kb, loc, mulIdx(kb, loc, col, bits), 8);
                 for (Value code :
                      readCodes(kb, loc, o.bFormat.elem, sc, o.packed,
@@ -196,13 +210,34 @@ Value BatchedEmitter::emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows,
         scf::YieldOp::create(jb, loc, next);
       });
 
-  // Back to column order (FP4: even and odd lanes interleaved), times g.
+  // Back to column order (FP4: even and odd lanes interleaved; the table
+  // decode: its lane order, by one shuffle of the sub-chunk's vectors),
+  // times g.
+  SmallVector<int64_t> order;
+  if (sc.order != LaneOrder::Interleaved) {
+    order.resize(sc.cols);
+    for (int64_t p = 0; p < sc.interleave; ++p)
+      for (int64_t l = 0; l < sc.lanes; ++l)
+        order[sc.column(p, l)] = p * sc.lanes + l;
+  }
   for (int64_t r = 0; r < rows; ++r) {
     for (int64_t u = 0; u < subChunks; ++u) {
       int64_t v = (r * subChunks + u) * sc.interleave;
       Value x = blockLoop.getResult(v);
       if (sc.interleave == 2)
         x = vector::InterleaveOp::create(b, loc, x, blockLoop.getResult(v + 1));
+      if (!order.empty()) {
+        // Concatenated (two halves, then the whole), then reordered.
+        SmallVector<int64_t> two(2 * sc.lanes), four(4 * sc.lanes);
+        std::iota(two.begin(), two.end(), 0);
+        std::iota(four.begin(), four.end(), 0);
+        Value lo = vector::ShuffleOp::create(b, loc, x,
+                                             blockLoop.getResult(v + 1), two);
+        Value hi = vector::ShuffleOp::create(b, loc, blockLoop.getResult(v + 2),
+                                             blockLoop.getResult(v + 3), two);
+        Value all = vector::ShuffleOp::create(b, loc, lo, hi, four);
+        x = vector::ShuffleOp::create(b, loc, all, all, order);
+      }
       if (o.g)
         x = arith::MulFOp::create(
             b, loc, x, vector::BroadcastOp::create(b, loc, x.getType(), o.g));

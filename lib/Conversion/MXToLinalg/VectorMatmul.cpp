@@ -188,10 +188,6 @@ struct VectorMatmulEmitter {
   /// (through f16, halfDecode), read and decoded as one vector of 2 * lanes.
   SmallVector<Value> decodeHalfPair(OpBuilder &b, Value bt, Value kIdx,
                                     Value byteOff) const;
-  /// byteTables(): the values of the 64 codes of columns [col, col + 64) of
-  /// K row kIdx, 4 vectors in sc's lane order.
-  SmallVector<Value> decodeByTables(OpBuilder &b, Value bt, Value kIdx,
-                                    Value col, bool inBounds) const;
   /// The f16 patterns (CodecEmitter::decodeFP6ViaHalf's) of `n` FP6 codes
   /// in 3n/4 packed bytes, in 16-bit lanes.
   Value fp6HalfPatterns(OpBuilder &b, Value bytes, int64_t n) const;
@@ -345,7 +341,8 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
     // 64 codes decoded into 4 vectors at once.
     for (int64_t u = 0; u < unroll; ++u) {
       Value col = addIdx(b, loc, col0, u * sc.cols);
-      SmallVector<Value> values = decodeByTables(b, bt, kIdx, col, inBounds);
+      SmallVector<Value> values = decodeByTables(
+          b, loc, bFormat.elem, packed, ValueRange{bt, kIdx}, col, inBounds);
       for (auto [p, v] : llvm::enumerate(values)) {
         Value prod = arith::MulFOp::create(b, loc, avv, v);
         next.push_back(
@@ -385,28 +382,6 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
     }
   }
   return next;
-}
-
-SmallVector<Value> VectorMatmulEmitter::decodeByTables(OpBuilder &b, Value bt,
-                                                       Value kIdx, Value col,
-                                                       bool inBounds) const {
-  if (mxref::getElemInfo(bFormat.elem).bits == 8) {
-    auto v64 = VectorType::get({64}, b.getI8Type());
-    Value codes =
-        readVector(b, loc, v64, packed, ValueRange{bt, kIdx, col}, inBounds);
-    return decodeFP8ByByteTables(b, loc, bFormat.elem, codes);
-  }
-  // FP6: the sub-chunk's 48 packed bytes as two 32-byte reads, at 0 and
-  // 16 (inside the sub-chunk).
-  auto v32 = VectorType::get({32}, b.getI8Type());
-  Value col3 = mulIdx(b, loc, col, 3);
-  Value off = divIdx(b, loc, col3, 4);
-  Value low =
-      readVector(b, loc, v32, packed, ValueRange{bt, kIdx, off}, inBounds);
-  Value off16 = addIdx(b, loc, off, 16);
-  Value high =
-      readVector(b, loc, v32, packed, ValueRange{bt, kIdx, off16}, inBounds);
-  return decodeFP6ByWordTable(b, loc, bFormat.elem, low, high);
 }
 
 SmallVector<Value> VectorMatmulEmitter::decodeHalfPair(OpBuilder &b, Value bt,
@@ -1171,6 +1146,18 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
       g = g ? Value(arith::MulFOp::create(b, loc, g, gb)) : gb;
     // MXINT8 x FP4 on x86: the integer-dot nest, row tiles for any M.
     bool intDot = takesIntDot(em, lhsType, perTensor);
+    // FP8 and FP6 weights in the f32 nest or the batched kernel with
+    // AVX512-VBMI: the tables.
+    unsigned wBits = mxref::getElemInfo(em.bFormat.elem).bits;
+    if (!intDot && target.byteTable64 && target.lanes == 16 &&
+        (wBits == 8 || wBits == 6) &&
+        em.bFormat.elem != mxref::ElemKind::INT8) {
+      SubChunk tables = getByteTableSubChunk(em.bFormat.elem);
+      if (tables.cols % em.bn == 0 || em.bn % tables.cols == 0) {
+        em.sc = tables;
+        em.unroll = kByteTableUnroll;
+      }
+    }
     // Prompt processing: the register-blocked kernel (VectorBatchedMatmul).
     if (m >= kBatchedMinRows && !intDot) {
       MatmulOperands ops{em.bFormat,
@@ -1194,17 +1181,6 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
                                     panels);
       rewriter.replaceOp(op, from3D(b, loc, out, outType));
       return success();
-    }
-    // FP8 and FP6 weights in the f32 nest with AVX512-VBMI: the tables.
-    unsigned wBits = mxref::getElemInfo(em.bFormat.elem).bits;
-    if (!intDot && target.byteTable64 && target.lanes == 16 &&
-        (wBits == 8 || wBits == 6) &&
-        em.bFormat.elem != mxref::ElemKind::INT8) {
-      SubChunk tables = getByteTableSubChunk(em.bFormat.elem);
-      if (tables.cols % em.bn == 0 || em.bn % tables.cols == 0) {
-        em.sc = tables;
-        em.unroll = kByteTableUnroll;
-      }
     }
     em.prefetchDistance = prefetchDistance;
     em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);

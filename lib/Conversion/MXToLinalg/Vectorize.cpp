@@ -225,6 +225,31 @@ SmallVector<Value> vec::decodeFP8ByByteTables(OpBuilder &b, Location loc,
   return values;
 }
 
+SmallVector<Value> vec::decodeByTables(OpBuilder &b, Location loc,
+                                       mxref::ElemKind kind, Value packed,
+                                       ValueRange rowIdx, Value col,
+                                       bool inBounds) {
+  auto at = [&](Value byteOff) {
+    SmallVector<Value> idx(rowIdx);
+    idx.push_back(byteOff);
+    return idx;
+  };
+  if (mxref::getElemInfo(kind).bits == 8) {
+    auto v64 = VectorType::get({64}, b.getI8Type());
+    Value codes = readVector(b, loc, v64, packed, at(col), inBounds);
+    return decodeFP8ByByteTables(b, loc, kind, codes);
+  }
+  // FP6: the sub-chunk's 48 packed bytes as two 32-byte reads, at 0 and
+  // 16 (inside the sub-chunk).
+  auto v32 = VectorType::get({32}, b.getI8Type());
+  Value col3 = mulIdx(b, loc, col, 3);
+  Value off = divIdx(b, loc, col3, 4);
+  Value low = readVector(b, loc, v32, packed, at(off), inBounds);
+  Value off16 = addIdx(b, loc, off, 16);
+  Value high = readVector(b, loc, v32, packed, at(off16), inBounds);
+  return decodeFP6ByWordTable(b, loc, kind, low, high);
+}
+
 std::pair<Value, Value> vec::wordTable(OpBuilder &b, Location loc,
                                        ArrayRef<int16_t> entries) {
   auto i16v = VectorType::get({32}, b.getI16Type());

@@ -132,6 +132,14 @@ SmallVector<Value> decodeFP8ByByteTables(OpBuilder &b, Location loc,
 SmallVector<Value> decodeFP6ByWordTable(OpBuilder &b, Location loc,
                                         mxref::ElemKind kind, Value low,
                                         Value high);
+/// getByteTableSubChunk's decode: the values of the 64 FP8 or FP6 codes of
+/// columns [col, col + 64) of row `rowIdx` of `packed` ([..., rows, row
+/// bytes]), as 4 vectors of 16 in the sub-chunk's lane order
+/// (decodeFP8ByByteTables, decodeFP6ByWordTable). With !inBounds the reads
+/// are masked past the row (zero codes).
+SmallVector<Value> decodeByTables(OpBuilder &b, Location loc,
+                                  mxref::ElemKind kind, Value packed,
+                                  ValueRange rowIdx, Value col, bool inBounds);
 /// A 64-entry word table as mx_x86.vpermi2w.512's two vector<32xi16>
 /// halves (entries 0-31, 32-63).
 std::pair<Value, Value> wordTable(OpBuilder &b, Location loc,

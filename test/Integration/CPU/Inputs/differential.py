@@ -784,9 +784,20 @@ def suite_matmul_batched(m):
             ('f32_x_int8', 64, 24, None, ('mxint8', 'floor', [32, 1])),
             ('f32_x_pt', 8, 40, None, ('fp8_e4m3_tensor', None, None)),
             ('e4m3_x_pt', 13, 24, ('mxfp8_e4m3', 'floor', None),
-             ('fp8_e4m3_tensor', None, None))]:
+             ('fp8_e4m3_tensor', None, None)),
+            # Whole 64-column tiles of the table decode (AVX512-VBMI) and a
+            # ragged tail.
+            ('f32_x_e4m3_wide', 13, 136, None,
+             ('mxfp8_e4m3', 'floor', [32, 1])),
+            ('int8_x_e5m2_wide', 8, 200, ('mxint8', 'floor', None),
+             ('mxfp8_e5m2', 'even', [32, 1])),
+            ('e4m3_x_e3m2_wide', 8, 136, ('mxfp8_e4m3', 'floor', None),
+             ('mxfp6_e3m2', 'floor', [32, 1]))]:
         a = kblocks(rng, M, K, 32, 1)
         b = kblocks(rng, K, N, 32, 0)
+        if name.endswith('_wide'):
+            a[M - 1][7] = NAN            # a NaN activation, last row
+            b[33][70] = INF              # a NaN scale in the second tile
         if name == 'f32_x_fp4':
             a[5][3] = NAN                # a NaN activation
             b[40][70] = INF              # a NaN scale in the tail
