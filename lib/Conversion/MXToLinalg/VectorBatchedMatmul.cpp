@@ -186,28 +186,73 @@ Value BatchedEmitter::emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows,
           for (Value col : colIdx)
             llvm::append_range(bCodes, readScaleCodes(jb, loc, o.bScales, bt, j,
                                                       col, o.bn, sc, inBounds));
-        SmallVector<Value> next;
-        for (int64_t r = 0; r < rows; ++r) {
-          Value aCode;
-          if (o.aScales) {
+        SmallVector<Value> aCodes; // i32 scalars, one per row
+        if (o.aScales)
+          for (int64_t r = 0; r < rows; ++r) {
             Value s = tensor::ExtractOp::create(
                 jb, loc, o.aScales,
                 ValueRange{bt, divIdx(jb, loc, rowIdx[r], o.bm), j});
-            aCode = e.broadcast(e.toI32(s));
+            aCodes.push_back(e.toI32(s));
           }
-          for (int64_t v = 0; v < nv; ++v) {
-            SmallVector<ScaleCode> codes;
-            if (aCode)
-              codes.push_back({aCode, o.aScaleKind});
-            if (o.bScales)
-              codes.push_back({bCodes[v], o.bFormat.scale});
-            Value scaled =
-                applyMatmulBlockScales(e, kLoop.getResult(r * nv + v), codes);
-            next.push_back(
-                arith::AddFOp::create(jb, loc, acc[r * nv + v], scaled));
+        // Each row's and vector's terms added to its accumulator: the
+        // general form (applyMatmulBlockScales), or with two E8M0 scales
+        // whose codes all satisfy shortPairRange, one multiply by
+        // 2^(ca+cb-254).
+        auto addTerms = [&](OpBuilder &tb, bool isShort) {
+          CodecEmitter te(tb, loc, f32v());
+          SmallVector<Value> bCode23;
+          if (isShort)
+            for (Value c : bCodes)
+              bCode23.push_back(te.shl(c, te.i32(23)));
+          SmallVector<Value> next;
+          for (int64_t r = 0; r < rows; ++r) {
+            Value aCode = aCodes.empty() ? Value() : te.broadcast(aCodes[r]);
+            Value aTerm;
+            if (isShort) {
+              // (ca - 127) << 23, wrapping: with cb << 23 added, the bits of
+              // 2^(ca+cb-254), a normal f32 in the short range.
+              Value a23 = te.shl(aCode, te.i32(23));
+              aTerm = te.sub(a23, te.i32(127 << 23));
+            }
+            for (int64_t v = 0; v < nv; ++v) {
+              Value partial = kLoop.getResult(r * nv + v);
+              Value scaled;
+              if (isShort) {
+                Value pow = te.floatOf(te.add(aTerm, bCode23[v]));
+                scaled = arith::MulFOp::create(tb, loc, partial, pow);
+              } else {
+                SmallVector<ScaleCode> codes;
+                if (aCode)
+                  codes.push_back({aCode, o.aScaleKind});
+                if (o.bScales)
+                  codes.push_back({bCodes[v], o.bFormat.scale});
+                scaled = applyMatmulBlockScales(te, partial, codes);
+              }
+              next.push_back(
+                  arith::AddFOp::create(tb, loc, acc[r * nv + v], scaled));
+            }
           }
+          return next;
+        };
+        bool pair = o.aScales && o.bScales &&
+                    o.aScaleKind == mxref::ScaleKind::E8M0 &&
+                    o.bFormat.scale == mxref::ScaleKind::E8M0;
+        if (!pair) {
+          scf::YieldOp::create(jb, loc, addTerms(jb, false));
+          return;
         }
-        scf::YieldOp::create(jb, loc, next);
+        Value isShort = shortPairRange(jb, loc, aCodes, bCodes);
+        TypeRange types = acc.getTypes();
+        auto ifOp = scf::IfOp::create(jb, loc, types, isShort,
+                                      /*withElseRegion=*/true);
+        {
+          OpBuilder::InsertionGuard guard(jb);
+          jb.setInsertionPointToStart(ifOp.thenBlock());
+          scf::YieldOp::create(jb, loc, addTerms(jb, true));
+          jb.setInsertionPointToStart(ifOp.elseBlock());
+          scf::YieldOp::create(jb, loc, addTerms(jb, false));
+        }
+        scf::YieldOp::create(jb, loc, ifOp.getResults());
       });
 
   // Back to column order (FP4: even and odd lanes interleaved; the table

@@ -465,37 +465,74 @@ Value VectorMatmulEmitter::emitRow(OpBuilder &b, Value bt, Value j, Value col0,
   SmallVector<Value> partials =
       emitPartials(b, bt, j, col0, row, unroll, inBounds);
   CodecEmitter e(b, loc, f32v());
-  Value aCode;
+  Value aCode; // i32 scalar
   if (aScales) {
     Value s = tensor::ExtractOp::create(
         b, loc, aScales, ValueRange{bt, divIdx(b, loc, row, bm), j});
-    aCode = e.broadcast(e.toI32(s));
+    aCode = e.toI32(s);
   }
-  for (int64_t u = 0; u < unroll; ++u) {
-    Value col = addIdx(b, loc, col0, u * sc.cols);
-    // A per-tensor rhs has no block scales (its S_dec is part of g).
-    SmallVector<Value> bCodes;
-    if (bScales)
-      bCodes = readScaleCodes(b, loc, bScales, bt, j, col, bn, sc, inBounds);
-    for (int64_t p = 0; p < sc.interleave; ++p) {
-      SmallVector<ScaleCode> codes;
-      if (aCode)
-        codes.push_back({aCode, aScaleKind});
-      if (bScales)
-        codes.push_back({bCodes[p], bFormat.scale});
-      Value scaled =
-          applyMatmulBlockScales(e, partials[u * sc.interleave + p], codes);
-      // The scratch accumulator is padded to whole sub-chunks: in bounds.
-      Value accCol = addIdx(b, loc, col, p * sc.lanes);
-      if (accCol0)
-        accCol = arith::SubIOp::create(b, loc, accCol, accCol0);
-      SmallVector<Value> at = {bt, row, accCol};
-      Value old = readVector(b, loc, f32v(), acc, at, true);
-      Value sum = arith::AddFOp::create(b, loc, old, scaled);
-      acc = writeVector(b, loc, sum, acc, at, true);
+  // A per-tensor rhs has no block scales (its S_dec is part of g).
+  SmallVector<Value> bCodes;
+  if (bScales)
+    for (int64_t u = 0; u < unroll; ++u) {
+      Value col = addIdx(b, loc, col0, u * sc.cols);
+      llvm::append_range(bCodes, readScaleCodes(b, loc, bScales, bt, j, col, bn,
+                                                sc, inBounds));
     }
-  }
-  return acc;
+  // The terms added into acc: the general form (applyMatmulBlockScales) or,
+  // with two E8M0 scales in shortPairRange, one multiply by 2^(ca+cb-254).
+  auto addTerms = [&](OpBuilder &tb, bool isShort, Value acc) {
+    CodecEmitter te(tb, loc, f32v());
+    Value aVec = aCode ? te.broadcast(aCode) : Value();
+    Value aTerm;
+    if (isShort) {
+      // (ca - 127) << 23, wrapping; plus cb << 23, the bits of the power.
+      Value a23 = te.shl(aVec, te.i32(23));
+      aTerm = te.sub(a23, te.i32(127 << 23));
+    }
+    for (int64_t u = 0; u < unroll; ++u) {
+      Value col = addIdx(tb, loc, col0, u * sc.cols);
+      for (int64_t p = 0; p < sc.interleave; ++p) {
+        Value partial = partials[u * sc.interleave + p];
+        Value bCode = bScales ? bCodes[u * sc.interleave + p] : Value();
+        Value scaled;
+        if (isShort) {
+          Value b23 = te.shl(bCode, te.i32(23));
+          Value pow = te.floatOf(te.add(aTerm, b23));
+          scaled = arith::MulFOp::create(tb, loc, partial, pow);
+        } else {
+          SmallVector<ScaleCode> codes;
+          if (aVec)
+            codes.push_back({aVec, aScaleKind});
+          if (bCode)
+            codes.push_back({bCode, bFormat.scale});
+          scaled = applyMatmulBlockScales(te, partial, codes);
+        }
+        // The scratch accumulator is padded to whole sub-chunks: in bounds.
+        Value accCol = addIdx(tb, loc, col, p * sc.lanes);
+        if (accCol0)
+          accCol = arith::SubIOp::create(tb, loc, accCol, accCol0);
+        SmallVector<Value> at = {bt, row, accCol};
+        Value old = readVector(tb, loc, f32v(), acc, at, true);
+        Value sum = arith::AddFOp::create(tb, loc, old, scaled);
+        acc = writeVector(tb, loc, sum, acc, at, true);
+      }
+    }
+    return acc;
+  };
+  bool pair = aCode && bScales && aScaleKind == mxref::ScaleKind::E8M0 &&
+              bFormat.scale == mxref::ScaleKind::E8M0;
+  if (!pair)
+    return addTerms(b, false, acc);
+  Value isShort = shortPairRange(b, loc, aCode, bCodes);
+  auto ifOp = scf::IfOp::create(b, loc, TypeRange{acc.getType()}, isShort,
+                                /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  scf::YieldOp::create(b, loc, addTerms(b, true, acc));
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  scf::YieldOp::create(b, loc, addTerms(b, false, acc));
+  return ifOp.getResult(0);
 }
 
 Value VectorMatmulEmitter::emitIntDotOffsets(OpBuilder &b) const {

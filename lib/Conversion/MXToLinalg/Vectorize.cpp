@@ -250,6 +250,41 @@ SmallVector<Value> vec::decodeByTables(OpBuilder &b, Location loc,
   return decodeFP6ByWordTable(b, loc, kind, low, high);
 }
 
+Value vec::shortPairRange(OpBuilder &b, Location loc, ArrayRef<Value> aCodes,
+                          ArrayRef<Value> bCodes) {
+  // One op-creating call per statement (argument evaluation order).
+  Value bMin = bCodes.front(), bMax = bCodes.front();
+  for (Value c : bCodes.drop_front()) {
+    bMin = arith::MinUIOp::create(b, loc, bMin, c);
+    bMax = arith::MaxUIOp::create(b, loc, bMax, c);
+  }
+  Value bLo =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::MINUI, bMin);
+  Value bHi =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXUI, bMax);
+  Value aLo = aCodes.front(), aHi = aCodes.front();
+  for (Value c : aCodes.drop_front()) {
+    aLo = arith::MinUIOp::create(b, loc, aLo, c);
+    aHi = arith::MaxUIOp::create(b, loc, aHi, c);
+  }
+  auto cst = [&](int32_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  auto cmp = [&](arith::CmpIPredicate p, Value x, int32_t v) -> Value {
+    Value c = cst(v);
+    return arith::CmpIOp::create(b, loc, p, x, c);
+  };
+  Value lo = arith::AddIOp::create(b, loc, aLo, bLo);
+  Value hi = arith::AddIOp::create(b, loc, aHi, bHi);
+  Value ok = cmp(arith::CmpIPredicate::uge, lo, 128);
+  Value hiOk = cmp(arith::CmpIPredicate::ule, hi, 381);
+  ok = arith::AndIOp::create(b, loc, ok, hiOk);
+  Value aOk = cmp(arith::CmpIPredicate::ult, aHi, 255);
+  ok = arith::AndIOp::create(b, loc, ok, aOk);
+  Value bOk = cmp(arith::CmpIPredicate::ult, bHi, 255);
+  return arith::AndIOp::create(b, loc, ok, bOk);
+}
+
 std::pair<Value, Value> vec::wordTable(OpBuilder &b, Location loc,
                                        ArrayRef<int16_t> entries) {
   auto i16v = VectorType::get({32}, b.getI16Type());

@@ -140,6 +140,16 @@ SmallVector<Value> decodeFP6ByWordTable(OpBuilder &b, Location loc,
 SmallVector<Value> decodeByTables(OpBuilder &b, Location loc,
                                   mxref::ElemKind kind, Value packed,
                                   ValueRange rowIdx, Value col, bool inBounds);
+/// Whether every term of a (row tile, K block) with two E8M0 block scales
+/// takes the short form partial * 2^(ca+cb-254) (one multiply, one
+/// rounding): ca + cb in [128, 381] and neither code 255 (NaN), for every
+/// row's code ca (i32 scalars) and every lane's cb (i32 vectors). There
+/// 2^(ca+cb-254) is a normal f32, so one f32 multiply rounds the exact
+/// product once, as applyMatmulBlockScales' exact f64 product rounded to
+/// f32 does: the same bits, NaN and infinite partials included. Real data
+/// (codes near 127) always takes it. An i1.
+Value shortPairRange(OpBuilder &b, Location loc, ArrayRef<Value> aCodes,
+                     ArrayRef<Value> bCodes);
 /// A 64-entry word table as mx_x86.vpermi2w.512's two vector<32xi16>
 /// halves (entries 0-31, 32-63).
 std::pair<Value, Value> wordTable(OpBuilder &b, Location loc,

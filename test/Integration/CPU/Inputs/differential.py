@@ -715,9 +715,19 @@ def suite_matmul_wide(m):
             ('e4m3_x_pt', 1, 72, ('mxfp8_e4m3', 'floor', None),
              ('fp8_e4m3_tensor', None, None)),
             ('pt_x_fp4', 2, 160, ('fp8_e4m3_tensor', None, None),
-             ('mxfp4', 'floor', [32, 1]))]:
+             ('mxfp4', 'floor', [32, 1])),
+            # The E8M0 pair's short form of the block terms at both ends of
+            # its range (pair_short_edges), through the tables with VBMI.
+            ('e4m3_x_e5m2_pair', 2, 136, ('mxfp8_e4m3', 'floor', None),
+             ('mxfp8_e5m2', 'floor', [32, 1])),
+            ('int8_x_e4m3_pair', 2, 136, ('mxint8', 'floor', None),
+             ('mxfp8_e4m3', 'floor', [32, 1]))]:
         a = kblocks(rng, M, K, 32, 1)
         b = kblocks(rng, K, N, 32, 0)
+        if name == 'e4m3_x_e5m2_pair':
+            pair_short_edges(a, b, 8, 15)
+        if name == 'int8_x_e4m3_pair':
+            pair_short_edges(a, b, 0, 8)
         if name == 'f32_x_fp4':
             b[33][150] = INF             # a NaN scale in the tail
             b[3][7] = NAN                # and in the main loop
@@ -797,7 +807,11 @@ def suite_matmul_batched(m):
         b = kblocks(rng, K, N, 32, 0)
         if name.endswith('_wide'):
             a[M - 1][7] = NAN            # a NaN activation, last row
-            b[33][70] = INF              # a NaN scale in the second tile
+            b[33][130] = INF             # a NaN scale in the tail
+        if name == 'int8_x_e5m2_wide':
+            pair_short_edges(a, b, 0, 15)
+        if name == 'e4m3_x_e3m2_wide':
+            pair_short_edges(a, b, 8, 4)
         if name == 'f32_x_fp4':
             a[5][3] = NAN                # a NaN activation
             b[40][70] = INF              # a NaN scale in the tail
@@ -894,6 +908,45 @@ def short_form_edges(a, b, M, weight_exp):
         b[k] = [scaled(v, -130) for v in b[k]]
     for k in range(64, 96):
         b[k][100] = scaled(b[k][100], -130)
+
+
+def act_block_amax(a, r, k0, t, kb=32):
+    """Row r's K block at k0 scaled below 2^t, its first element 2^t: the
+    block's amax is exactly 2^t."""
+    a[r][k0:k0 + kb] = [scaled(v, t - 9) for v in a[r][k0:k0 + kb]]
+    a[r][k0] = pow2(t)
+
+
+def weight_block_amax(b, cols, k0, t, kb=32):
+    """The K block at k0 of each column in `cols` likewise (amax 2^t)."""
+    for k in range(k0, k0 + kb):
+        for c in cols:
+            b[k][c] = scaled(b[k][c], t - 9)
+    for c in cols:
+        b[k0][c] = pow2(t)
+
+
+def pair_short_edges(a, b, act_emax, w_emax):
+    """Both ends of the E8M0 pair's short range, ca + cb in [128, 381]
+    (docs/Lowering.md, "Batched matmul"), for activations and weights whose
+    elements have emax act_emax and w_emax: K block 0, row 0 against columns
+    0-63, codes summing to 121 (below it: subnormal terms); K block 1, row
+    1 against columns 64-127, codes summing to 382, just past it, where
+    column 100's only nonzero weight meets a zero activation: an exact zero
+    partial, whose term is 0 (the short form's power of two would be Inf
+    there, and the term NaN); and a NaN activation in row 0's K block 1
+    (code 255 against weight codes near 115: a sum inside the range, so only
+    the NaN check keeps it out). Under floor, amax 2^t gives code t - emax
+    + 127."""
+    act_block_amax(a, 0, 0, -100)
+    weight_block_amax(b, range(64), 0, -33 + act_emax + w_emax)
+    act_block_amax(a, 1, 32, 100)
+    weight_block_amax(b, range(64, 128), 32, 28 + act_emax + w_emax)
+    a[1][63] = 0
+    for k in range(32, 63):
+        b[k][100] = 0
+    b[63][100] = pow2(28 + act_emax + w_emax)
+    a[0][40] = NAN
 
 
 def suite_matmul_intdot(m):
