@@ -457,8 +457,11 @@ int main(int argc, char **argv) {
         return llvm::errs() << "bad --target\n", 1;
       o.pipeline.target = *t;
     } else if (a.consume_front("--weights=")) {
-      if (!lookupPreset(a.str()))
-        return llvm::errs() << "bad --weights (a preset name)\n", 1;
+      if (a != "mxfp4" && a != "nvfp4" && a != "mxfp8_e4m3" &&
+          a != "mxfp6_e2m3" && a != "mxfp6_e3m2")
+        return llvm::errs() << "bad --weights (the cases' weights: mxfp4, "
+                               "nvfp4, mxfp8_e4m3, mxfp6_e2m3, mxfp6_e3m2)\n",
+               1;
       o.weights = a.str();
     } else if (a == "--no-plain") {
       o.plain = false;
