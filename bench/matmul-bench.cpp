@@ -465,6 +465,11 @@ int main(int argc, char **argv) {
       o.weights = a.str();
     } else if (a == "--no-plain") {
       o.plain = false;
+    } else if (a.consume_front("--prefetch-distance=")) {
+      int64_t d;
+      if (a.getAsInteger(10, d) || d < 0)
+        return llvm::errs() << "bad --prefetch-distance\n", 1;
+      o.pipeline.prefetchDistance = d;
     } else if (a == "--no-integer-dot") {
       o.pipeline.integerDot = false;
     } else {

@@ -212,18 +212,31 @@ func.func @ragged(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x96xmxfp4, block
   return %r : tensor<1x96xf32>
 }
 
-// From M = 4 on: 4-row tiles (16 accumulators per nibble loop) in the
-// cache-blocked order, column chunks outside the K blocks, no prefetch.
+// From M = 4 on: 4-row tiles (16 accumulators per nibble loop), in the
+// GEMV's order with its prefetch (K blocks outside the column chunks) below
+// 64 rows ...
 // PROMPT-LABEL: func.func @prompt(
-// PROMPT-NOT: memref.prefetch
-// PROMPT: scf.for %{{.*}} = %c0 to %c128 step %c64 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x4x128xf32>)
-// PROMPT-NEXT: scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x4x128xf32>)
+// PROMPT: scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x4x128xf32>)
+// PROMPT-NEXT: scf.for %{{.*}} = %c0 to %c128 step %c64 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x4x128xf32>)
 // PROMPT: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// PROMPT: memref.prefetch
 // PROMPT-COUNT-4: vector.transfer_read %{{.*}} : tensor<1x4x64xi8>, vector<4xi8>
+// PROMPT-LABEL: func.func @long_prompt(
+// ... and from 64 rows on in the cache-blocked order (kIntDotBlockedMinRows):
+// column chunks outside the K blocks, no prefetch.
+// PROMPT-NOT: memref.prefetch
+// PROMPT: scf.for %{{.*}} = %c0 to %c128 step %c64 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x64x128xf32>)
+// PROMPT-NEXT: scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x64x128xf32>)
+// PROMPT: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// PROMPT-NOT: memref.prefetch
 // PROMPT: return
 func.func @prompt(%a: !mx.tensor<4x64xmxint8>, %w: !mx.tensor<64x128xmxfp4, block = [32, 1]>) -> tensor<4x128xf32> {
   %r = mx.matmul %a, %w : !mx.tensor<4x64xmxint8>, !mx.tensor<64x128xmxfp4, block = [32, 1]> -> tensor<4x128xf32>
   return %r : tensor<4x128xf32>
+}
+func.func @long_prompt(%a: !mx.tensor<64x64xmxint8>, %w: !mx.tensor<64x128xmxfp4, block = [32, 1]>) -> tensor<64x128xf32> {
+  %r = mx.matmul %a, %w : !mx.tensor<64x64xmxint8>, !mx.tensor<64x128xmxfp4, block = [32, 1]> -> tensor<64x128xf32>
+  return %r : tensor<64x128xf32>
 }
 
 // NVFP4 weights (UE4M3 scales) against MXINT8 with 16-element blocks: the

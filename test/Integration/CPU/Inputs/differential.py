@@ -971,7 +971,10 @@ def suite_matmul_intdot(m):
             ('nvfp4_m1', 1, 64, 128, i8b16, ('nvfp4', None, [16, 1])),
             ('fp4_edges', 2, 128, 128, ('mxint8', 'floor', None),
              ('mxfp4', 'floor', [32, 1])),
-            ('nvfp4_m3', 3, 48, 64, i8b16, ('nvfp4', None, [16, 1]))]:
+            ('nvfp4_m3', 3, 48, 64, i8b16, ('nvfp4', None, [16, 1])),
+            # From 64 rows on: the cache-blocked order.
+            ('fp4_m64', 64, 64, 128, ('mxint8', 'floor', None),
+             ('mxfp4', 'floor', [32, 1]))]:
         kb = 16 if name.startswith('nvfp4') else 32
         a = kblocks(rng, M, K, kb, 1)
         b = kblocks(rng, K, N, kb, 0)
@@ -990,6 +993,9 @@ def suite_matmul_intdot(m):
             b[20][5] = NAN
         if name == 'nvfp4_m3':
             a[2][20] = NAN
+        if name == 'fp4_m64':
+            tiny_and_huge_blocks(a, b, M)
+            a[63][40] = NAN
         case_matmul(m, 'mi_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
     ab = kblocks(rng, 2 * 3, 64, 32, 1)
     bb = kblocks(rng, 2 * 64, 64, 32, 0)
@@ -1002,10 +1008,10 @@ def intdot_fp6_cases(m, kind):
     """The integer-dot kernel's FP6 weights against MXINT8 activations (x86
     with AVX512-VBMI, docs/Lowering.md "Integer-dot GEMV"; `kind` e2m3:
     decoded to bytes, byte dots; e3m2: a word table, word dots): M = 1, 2,
-    3 and 5 (row tiles, a ragged row, the prompts' cache-blocked order), a
-    batch dimension; NaN block scales on both sides, an all-zero block,
-    block terms that underflow or overflow, weight scale codes on both
-    sides of the short form's bounds, and 16- and 256-element blocks (the
+    3 and 5 (row tiles, a ragged row), 64 (the prompts' cache-blocked
+    order), a batch dimension; NaN block scales on both sides, an all-zero
+    block, block terms that underflow or overflow, weight scale codes on
+    both sides of the short form's bounds, and 16- and 256-element blocks (the
     kernel's largest, kIntDotMaxBlock). Every code occurs: fp6_codes'
     weights are the 64 codes' values in turn, under one scale per block.
     E3M2 also takes fp6_bound: a 256-element block of the largest weights
@@ -1040,6 +1046,9 @@ def intdot_fp6_cases(m, kind):
     if kind == 'e3m2':
         cases.append(('fp6_bound', 1, 256, 64, i8b256,
                       (w256[0], 'floor', [256, 1])))
+    # From 64 rows on: the cache-blocked order.
+    cases.append(('fp6_m64', 64, 64, 64, ('mxint8', 'rceil', None),
+                  (preset, 'floor', [32, 1])))
     for name, M, K, N, af, bf in cases:
         kb = 16 if name.endswith('b16') else \
             256 if name in ('fp6_b256', 'fp6_bound') else 32
@@ -1070,6 +1079,9 @@ def intdot_fp6_cases(m, kind):
                     b[blk * 32 + 31 - n % 32][n] = bits(vmax)
         if name == 'fp6_b16':
             a[2][20] = NAN
+        if name == 'fp6_m64':
+            tiny_and_huge_blocks(a, b, M)
+            b[40][7] = NAN
         if name == 'fp6_bound':
             a[0] = [bits(127 / 64.0)] * K
             b[0:K] = [[bits(vmax)] * N for _ in range(K)]
