@@ -200,26 +200,14 @@ Value BatchedEmitter::emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows,
         // 2^(ca+cb-254).
         auto addTerms = [&](OpBuilder &tb, bool isShort) {
           CodecEmitter te(tb, loc, f32v());
-          SmallVector<Value> bCode23;
-          if (isShort)
-            for (Value c : bCodes)
-              bCode23.push_back(te.shl(c, te.i32(23)));
           SmallVector<Value> next;
           for (int64_t r = 0; r < rows; ++r) {
             Value aCode = aCodes.empty() ? Value() : te.broadcast(aCodes[r]);
-            Value aTerm;
-            if (isShort) {
-              // (ca - 127) << 23, wrapping: with cb << 23 added, the bits of
-              // 2^(ca+cb-254), a normal f32 in the short range.
-              Value a23 = te.shl(aCode, te.i32(23));
-              aTerm = te.sub(a23, te.i32(127 << 23));
-            }
             for (int64_t v = 0; v < nv; ++v) {
               Value partial = kLoop.getResult(r * nv + v);
               Value scaled;
               if (isShort) {
-                Value pow = te.floatOf(te.add(aTerm, bCode23[v]));
-                scaled = arith::MulFOp::create(tb, loc, partial, pow);
+                scaled = scaleShortPair(te, partial, aCode, bCodes[v]);
               } else {
                 SmallVector<ScaleCode> codes;
                 if (aCode)

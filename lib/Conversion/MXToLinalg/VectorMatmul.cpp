@@ -493,12 +493,6 @@ Value VectorMatmulEmitter::emitRow(OpBuilder &b, Value bt, Value j, Value col0,
   auto addTerms = [&](OpBuilder &tb, bool isShort, Value acc) {
     CodecEmitter te(tb, loc, f32v());
     Value aVec = aCode ? te.broadcast(aCode) : Value();
-    Value aTerm;
-    if (isShort) {
-      // (ca - 127) << 23, wrapping; plus cb << 23, the bits of the power.
-      Value a23 = te.shl(aVec, te.i32(23));
-      aTerm = te.sub(a23, te.i32(127 << 23));
-    }
     for (int64_t u = 0; u < unroll; ++u) {
       Value col = addIdx(tb, loc, col0, u * sc.cols);
       for (int64_t p = 0; p < sc.interleave; ++p) {
@@ -506,9 +500,7 @@ Value VectorMatmulEmitter::emitRow(OpBuilder &b, Value bt, Value j, Value col0,
         Value bCode = bScales ? bCodes[u * sc.interleave + p] : Value();
         Value scaled;
         if (isShort) {
-          Value b23 = te.shl(bCode, te.i32(23));
-          Value pow = te.floatOf(te.add(aTerm, b23));
-          scaled = arith::MulFOp::create(tb, loc, partial, pow);
+          scaled = scaleShortPair(te, partial, aVec, bCode);
         } else {
           SmallVector<ScaleCode> codes;
           if (aVec)

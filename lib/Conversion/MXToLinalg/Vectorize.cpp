@@ -285,6 +285,16 @@ Value vec::shortPairRange(OpBuilder &b, Location loc, ArrayRef<Value> aCodes,
   return arith::AndIOp::create(b, loc, ok, bOk);
 }
 
+Value vec::scaleShortPair(CodecEmitter &e, Value partial, Value ca, Value cb) {
+  // Wrapping i32 arithmetic: the sum is (ca + cb - 127) << 23, a normal
+  // f32's exponent field in the short range.
+  Value a23 = e.shl(ca, e.i32(23));
+  Value b23 = e.shl(cb, e.i32(23));
+  Value bits = e.sub(e.add(a23, b23), e.i32(127 << 23));
+  return arith::MulFOp::create(e.getBuilder(), e.getLoc(), partial,
+                               e.floatOf(bits));
+}
+
 std::pair<Value, Value> vec::wordTable(OpBuilder &b, Location loc,
                                        ArrayRef<int16_t> entries) {
   auto i16v = VectorType::get({32}, b.getI16Type());

@@ -150,6 +150,10 @@ SmallVector<Value> decodeByTables(OpBuilder &b, Location loc,
 /// (codes near 127) always takes it. An i1.
 Value shortPairRange(OpBuilder &b, Location loc, ArrayRef<Value> aCodes,
                      ArrayRef<Value> bCodes);
+/// The short form itself, for codes in shortPairRange: partial times
+/// 2^(ca+cb-254), built as the bits (ca << 23) + (cb << 23) - (127 << 23)
+/// (i32 vectors ca, cb of the partial's shape).
+Value scaleShortPair(CodecEmitter &e, Value partial, Value ca, Value cb);
 /// A 64-entry word table as mx_x86.vpermi2w.512's two vector<32xi16>
 /// halves (entries 0-31, 32-63).
 std::pair<Value, Value> wordTable(OpBuilder &b, Location loc,
