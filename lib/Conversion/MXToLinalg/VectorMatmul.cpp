@@ -225,6 +225,11 @@ struct VectorMatmulEmitter {
   SmallVector<Value> emitWordDotSums(OpBuilder &b, Value bt, Value k0,
                                      Value col0, ValueRange rowIdx,
                                      ArrayRef<int64_t> groups) const;
+  /// The INT8 activation codes a[m, k..] that fill one dword of `type`'s
+  /// elements (4 bytes, or 2 sign-extended words), in every dword of
+  /// `type` (a vpbroadcastd).
+  Value broadcastActivations(OpBuilder &b, Value bt, Value m, Value kIdx,
+                             VectorType type) const;
   /// -12 * (the sum of the activation codes) of each row and K block, an
   /// i32 tensor [batch, M, K / kb]: the table offset's share of every
   /// chunk's sums, computed once instead of once per column chunk.
@@ -558,15 +563,32 @@ Value VectorMatmulEmitter::emitIntDotOffsets(OpBuilder &b) const {
       });
 }
 
+Value VectorMatmulEmitter::broadcastActivations(OpBuilder &b, Value bt, Value m,
+                                                Value kIdx,
+                                                VectorType type) const {
+  Type elem = type.getElementType(), i32 = b.getI32Type();
+  int64_t perDword = 32 / elem.getIntOrFloatBitWidth();
+  Value codes = readVector(b, loc, VectorType::get({perDword}, b.getI8Type()),
+                           aCodes, ValueRange{bt, m, kIdx}, true);
+  if (!elem.isInteger(8))
+    codes = arith::ExtSIOp::create(b, loc, VectorType::get({perDword}, elem),
+                                   codes);
+  Value one =
+      vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), codes);
+  Value dword = vector::ExtractOp::create(b, loc, one, 0);
+  int64_t dwords = type.getNumElements() / perDword;
+  Value all = vector::BroadcastOp::create(
+      b, loc, VectorType::get({dwords}, i32), dword);
+  return vector::BitCastOp::create(b, loc, type, all);
+}
+
 SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
     OpBuilder &b, Value bt, Value k0, Value col0, ValueRange rowIdx,
     ValueRange init, ArrayRef<int64_t> groups) const {
   if (dotWeights == DotWeights::FP6Words)
     return emitWordDotSums(b, bt, k0, col0, rowIdx, groups);
-  Type i8 = b.getI8Type(), i32 = b.getI32Type();
-  auto v32i8 = VectorType::get({32}, i8);
+  auto v32i8 = VectorType::get({32}, b.getI8Type());
   auto v16i16 = VectorType::get({16}, b.getI16Type());
-  auto v8i32 = VectorType::get({8}, i32);
   auto bytes = [&](ArrayRef<int8_t> values) -> Value {
     return arith::ConstantOp::create(b, loc,
                                      DenseElementsAttr::get(v32i8, values));
@@ -691,15 +713,8 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         // a[m, k..k+3] of each output row as one dword in every lane
         // (vpbroadcastd).
         SmallVector<Value> acts;
-        for (Value m : rowIdx) {
-          Value a4 = readVector(lb, loc, VectorType::get({4}, i8), aCodes,
-                                ValueRange{bt, m, kIdx}, true);
-          Value a1 =
-              vector::BitCastOp::create(lb, loc, VectorType::get({1}, i32), a4);
-          Value aWord = vector::ExtractOp::create(lb, loc, a1, 0);
-          Value aAll = vector::BroadcastOp::create(lb, loc, v8i32, aWord);
-          acts.push_back(vector::BitCastOp::create(lb, loc, v32i8, aAll));
-        }
+        for (Value m : rowIdx)
+          acts.push_back(broadcastActivations(lb, bt, m, kIdx, v32i8));
         SmallVector<Value> next(sums.begin(), sums.end());
         // One decoded vector (t of group gi), every output row of the tile.
         auto dot = [&](int64_t gi, int64_t t, Value tb) {
@@ -786,17 +801,8 @@ VectorMatmulEmitter::emitWordDotSums(OpBuilder &b, Value bt, Value k0,
         // a[m, k], a[m, k + 1] of each output row as two words of every
         // dword (the K row order of the weights' dwords).
         SmallVector<Value> acts;
-        for (Value m : rowIdx) {
-          Value a2 = readVector(lb, loc, VectorType::get({2}, i8), aCodes,
-                                ValueRange{bt, m, kIdx}, true);
-          Value w2 =
-              arith::ExtSIOp::create(lb, loc, VectorType::get({2}, i16), a2);
-          Value d1 =
-              vector::BitCastOp::create(lb, loc, VectorType::get({1}, i32), w2);
-          Value d = vector::ExtractOp::create(lb, loc, d1, 0);
-          Value all = vector::BroadcastOp::create(lb, loc, v16i32, d);
-          acts.push_back(vector::BitCastOp::create(lb, loc, v32i16, all));
-        }
+        for (Value m : rowIdx)
+          acts.push_back(broadcastActivations(lb, bt, m, kIdx, v32i16));
         SmallVector<Value> next(sums.begin(), sums.end());
         for (size_t gi = 0; gi < groups.size(); ++gi)
           for (int64_t u = 0; u < 2; ++u) {
