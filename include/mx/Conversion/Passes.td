@@ -118,7 +118,9 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     Option<"prefetchDistance", "prefetch-distance", "int64_t",
            /*default=*/"8",
            "With vectorize: software-prefetch each weight row this many "
-           "column chunks ahead (0: none)">,
+           "column chunks ahead in the GEMV kernel, and the weight codes "
+           "64 K rows ahead in the batched kernel's first row tile (0: "
+           "neither)">,
     Option<"panels", "panels", "int64_t", /*default=*/"1",
            "With vectorize: split a matmul's full column chunks into this "
            "many panels, one scf.forall iteration each (1: one scf.for nest, "

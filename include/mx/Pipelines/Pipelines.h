@@ -53,7 +53,8 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
   Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
       llvm::cl::desc("With vectorize: prefetch weight rows this many column "
-                     "chunks ahead (0: none)"),
+                     "chunks ahead in the GEMV kernel, and 64 K rows ahead "
+                     "in the batched kernel's first row tile (0: neither)"),
       llvm::cl::init(8)};
   Option<unsigned> threads{
       *this, "threads",

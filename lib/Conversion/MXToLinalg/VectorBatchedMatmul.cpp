@@ -16,6 +16,7 @@
 //       for each K block j (increasing):
 //         partial[mr][nv] = 0
 //         for k in block j (increasing):
+//           first row tile only: prefetch code[k + 64, cols]
 //           w[nv] = value(code[k, cols])        -- decoded once
 //           for each row r: partial[r] = partial[r] + f32(a[r, k] * w)
 //         acc[r] = acc[r] + scaled(partial[r])  (applyMatmulBlockScales)
@@ -42,6 +43,7 @@
 #include "mx/Conversion/MXCommon/BlockEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -56,6 +58,8 @@ using namespace mlir::mx::lowering::vec;
 
 /// The most rows a tile takes: more rarely pays for the lhs broadcasts.
 constexpr int64_t kMaxTileRows = 8;
+/// x86's cache line.
+constexpr int64_t kCacheLineBytes = 64;
 
 BatchedTile vec::chooseBatchedTile(const VectorTarget &target,
                                    const MatmulOperands &ops) {
@@ -91,14 +95,15 @@ namespace {
 struct BatchedEmitter {
   /// One tile: rows [row0, row0 + rows) by `subChunks` sub-chunks from
   /// column col0, written into `out` at column col - outCol0 (outCol0 null:
-  /// 0). Columns past N are masked when !inBounds.
+  /// 0). Columns past N are masked when !inBounds. `prefetch`: its k loop
+  /// prefetches the codes kBatchedPrefetchRows ahead (o.packedView).
   Value emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows, Value col0,
-                 int64_t subChunks, bool inBounds, Value out,
+                 int64_t subChunks, bool inBounds, bool prefetch, Value out,
                  Value outCol0) const;
   /// `count` tiles of `rows` rows from row `first`.
   Value emitRowTiles(OpBuilder &b, Value bt, int64_t first, int64_t count,
                      int64_t rows, Value col0, int64_t subChunks, bool inBounds,
-                     Value out, Value outCol0) const;
+                     bool prefetch, Value out, Value outCol0) const;
   /// Every row tile of the columns from col0.
   Value emitColumnTile(OpBuilder &b, Value bt, Value col0, int64_t subChunks,
                        bool inBounds, Value out, Value outCol0) const;
@@ -121,7 +126,7 @@ struct BatchedEmitter {
 
 Value BatchedEmitter::emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows,
                                Value col0, int64_t subChunks, bool inBounds,
-                               Value out, Value outCol0) const {
+                               bool prefetch, Value out, Value outCol0) const {
   const SubChunk &sc = o.sc;
   unsigned bits = mxref::getElemInfo(o.bFormat.elem).bits;
   int64_t nv = subChunks * sc.interleave;
@@ -133,6 +138,12 @@ Value BatchedEmitter::emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows,
     colIdx.push_back(addIdx(b, loc, col0, u * sc.cols));
   Value zero = CodecEmitter(b, loc, f32v()).f32(0.0f);
   SmallVector<Value> accInit(rows * nv, zero);
+  // One k step's bytes of a sub-chunk, and whether they can span two cache
+  // lines (their start is a multiple of spanBytes within a row of rowBytes).
+  int64_t spanBytes = sc.cols * bits / 8;
+  int64_t rowBytes = cast<RankedTensorType>(o.packed.getType()).getDimSize(2);
+  bool straddles = spanBytes > 1 && (kCacheLineBytes % spanBytes != 0 ||
+                                     rowBytes % kCacheLineBytes != 0);
 
   // The K-block loop; acc[r * nv + v] is row r, vector v.
   auto blockLoop = scf::ForOp::create(
@@ -149,6 +160,29 @@ Value BatchedEmitter::emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows,
               CodecEmitter e(kb, loc, f32v());
               // The weight vectors of this k: read and decoded once.
               SmallVector<Value> w;
+              // The first row tile streams the codes from memory; the
+              // others find them in L2. Into L2 (prefetcht1), as the GEMV's;
+              // every line of the sub-chunk's bytes (an FP6 row's 48 bytes
+              // straddle two lines half the time, and prefetching only the
+              // first made the kernel slower than none).
+              if (prefetch) {
+                Value ahead = arith::MinUIOp::create(
+                    kb, loc, addIdx(kb, loc, kIdx, kBatchedPrefetchRows),
+                    indexConst(kb, loc, o.k - 1));
+                for (Value col : colIdx) {
+                  Value first = divIdx(kb, loc, mulIdx(kb, loc, col, bits), 8);
+                  SmallVector<Value> bytes = {first};
+                  if (straddles)
+                    bytes.push_back(arith::MinUIOp::create(
+                        kb, loc, addIdx(kb, loc, first, spanBytes - 1),
+                        indexConst(kb, loc, rowBytes - 1)));
+                  for (Value byte : bytes)
+                    memref::PrefetchOp::create(
+                        kb, loc, o.packedView, ValueRange{bt, ahead, byte},
+                        /*isWrite=*/false, /*localityHint=*/2,
+                        /*isDataCache=*/true);
+                }
+              }
               for (Value col : colIdx) {
                 if (sc.order != LaneOrder::Interleaved) {
                   llvm::append_range(
@@ -286,7 +320,8 @@ Value BatchedEmitter::emitTile(OpBuilder &b, Value bt, Value row0, int64_t rows,
 
 Value BatchedEmitter::emitRowTiles(OpBuilder &b, Value bt, int64_t first,
                                    int64_t count, int64_t rows, Value col0,
-                                   int64_t subChunks, bool inBounds, Value out,
+                                   int64_t subChunks, bool inBounds,
+                                   bool prefetch, Value out,
                                    Value outCol0) const {
   if (count == 0 || rows == 0)
     return out;
@@ -297,8 +332,8 @@ Value BatchedEmitter::emitRowTiles(OpBuilder &b, Value bt, int64_t first,
              [&](OpBuilder &rb, Location, Value row0, ValueRange args) {
                scf::YieldOp::create(rb, loc,
                                     emitTile(rb, bt, row0, rows, col0,
-                                             subChunks, inBounds, args[0],
-                                             outCol0));
+                                             subChunks, inBounds, prefetch,
+                                             args[0], outCol0));
              })
       .getResult(0);
 }
@@ -313,12 +348,29 @@ Value BatchedEmitter::emitColumnTile(OpBuilder &b, Value bt, Value col0,
   int64_t rest = m - big * mr;
   int64_t small = mr > 1 ? rest / (mr - 1) : 0;
   int64_t tail = rest - small * (mr - 1);
-  out =
-      emitRowTiles(b, bt, 0, big, mr, col0, subChunks, inBounds, out, outCol0);
-  out = emitRowTiles(b, bt, big * mr, small, mr - 1, col0, subChunks, inBounds,
-                     out, outCol0);
-  return emitRowTiles(b, bt, m - tail, 1, tail, col0, subChunks, inBounds, out,
-                      outCol0);
+  // The groups (first row, tiles, rows); the first tile of the first
+  // non-empty group is peeled off to prefetch (emitTile).
+  struct Group {
+    int64_t first, count, rows;
+  };
+  SmallVector<Group> groups = {{0, big, mr},
+                               {big * mr, small, mr - 1},
+                               {m - tail, tail > 0 ? 1 : 0, tail}};
+  bool peel = static_cast<bool>(o.packedView);
+  for (Group g : groups) {
+    if (g.count == 0 || g.rows == 0)
+      continue;
+    if (peel) {
+      out = emitRowTiles(b, bt, g.first, 1, g.rows, col0, subChunks, inBounds,
+                         true, out, outCol0);
+      g.first += g.rows;
+      --g.count;
+      peel = false;
+    }
+    out = emitRowTiles(b, bt, g.first, g.count, g.rows, col0, subChunks,
+                       inBounds, false, out, outCol0);
+  }
+  return out;
 }
 
 Value BatchedEmitter::emitColumns(OpBuilder &b, Value lb, Value ub, bool tail,

@@ -27,6 +27,13 @@ namespace vec {
 /// per row); below, the GEMV kernel's prefetched column streams are kept.
 constexpr int64_t kBatchedMinRows = 4;
 
+/// K rows ahead that the first row tile of a column tile prefetches its
+/// weight codes: each k step reads a new line (rows lie N codes apart, so the
+/// hardware prefetchers do not follow), and two 32-row K blocks cover the
+/// DRAM latency at the kernel's rate (docs/Benchmarks.md, "Batched matmul:
+/// the first row tile prefetches").
+constexpr int64_t kBatchedPrefetchRows = 64;
+
 /// The operands of one vectorized mx.matmul on components, all 3-D
 /// ([batch, rows, cols]).
 struct MatmulOperands {
@@ -43,6 +50,9 @@ struct MatmulOperands {
   Value g;
   /// FP8 weights decode through f16 (VectorTarget::halfConvert).
   bool halfDecode = false;
+  /// A read-only memref view of `packed` for the first row tile's software
+  /// prefetch (kBatchedPrefetchRows ahead), or null: none.
+  Value packedView;
 };
 
 /// The micro-kernel's tile: `rows` output rows (mr) by `subChunks`

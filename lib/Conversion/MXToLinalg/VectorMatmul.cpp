@@ -1221,6 +1221,9 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
                          em.bScales,
                          g,
                          target.halfConvert};
+      // prefetch-distance=0 turns the batched kernel's prefetch off too.
+      int64_t rowBytes = 0;
+      ops.packedView = prefetchView(b, loc, em.packed, rowBytes);
       Value out = emitBatchedMatmul(b, loc, ops, chooseBatchedTile(target, ops),
                                     panels);
       rewriter.replaceOp(op, from3D(b, loc, out, outType));

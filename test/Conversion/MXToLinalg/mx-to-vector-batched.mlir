@@ -4,6 +4,10 @@
 // RUN:   --canonicalize | FileCheck %s --check-prefix=AVX2
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512 panels=2" \
 // RUN:   --canonicalize | FileCheck %s --check-prefix=PANELS
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi" \
+// RUN:   --canonicalize | FileCheck %s --check-prefix=VBMI
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512 prefetch-distance=0" \
+// RUN:   --canonicalize | FileCheck %s --check-prefix=NOPF
 
 /// The batched (register-blocked) kernel of the vector matmul
 /// (docs/Lowering.md, "Batched matmul"): from M = 4 rows an mr x nr tile
@@ -14,12 +18,23 @@
 // M = 8 at avx512: column tiles of 32 FP4 columns (one 16-byte sub-chunk:
 // even and odd columns in two vectors), one row tile of 8.
 // AVX512-LABEL: func.func @prefill_mxfp4
-// AVX512-NOT: memref.prefetch
+// AVX512: %[[VIEW:.*]] = bufferization.to_buffer %{{.*}} read_only
 // AVX512: scf.for %[[COL:.*]] = %c0 to %c64 step %c32
 // The K-block loop carries the 8 x 2 accumulators ...
 // AVX512: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // ... the k loop the 8 x 2 partial sums.
 // AVX512: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// The first row tile prefetches the codes of row k + 64, clamped to the
+// last row (63): the sub-chunk's first byte and, since rows of 36 bytes
+// leave the lines unaligned, its last (clamped to the row's last byte).
+// AVX512: %[[K:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// AVX512-NEXT: %[[AHEAD:.*]] = arith.addi %[[K]], %c64 : index
+// AVX512-NEXT: %[[ROW:.*]] = arith.minui %[[AHEAD]], %c63 : index
+// AVX512: %[[FIRST:.*]] = arith.divui %{{.*}}, %c8 : index
+// AVX512-NEXT: %[[END:.*]] = arith.addi %[[FIRST]], %c15 : index
+// AVX512-NEXT: %[[LAST:.*]] = arith.minui %[[END]], %c35 : index
+// AVX512-NEXT: memref.prefetch %[[VIEW]][%c0, %[[ROW]], %[[FIRST]]], read, locality<2>, data
+// AVX512-NEXT: memref.prefetch %[[VIEW]][%c0, %[[ROW]], %[[LAST]]], read, locality<2>, data
 // One code read per k step, decoded once by the value table into the even
 // and odd vectors ...
 // AVX512: vector.transfer_read {{.*}} : tensor<1x64x36xi8>, vector<16xi8>
@@ -86,16 +101,24 @@
 // AVX512: return
 
 // AVX2 (16 ymm, the table in two halves): row tiles of 4, 16 columns.
+// The first tile (rows 0-3) prefetches, the second (rows 4-7) finds the
+// lines in L2.
 // AVX2-LABEL: func.func @prefill_mxfp4
 // AVX2: scf.for %{{.*}} = %c0 to %c64 step %c16
-// AVX2: scf.for %{{.*}} = %c0 to %c8 step %c4
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// AVX2-COUNT-2: memref.prefetch
 // AVX2-COUNT-1: vector.transfer_read {{.*}} : tensor<1x64x36xi8>, vector<8xi8>
 // AVX2-NOT: vector.transfer_read
 // AVX2-COUNT-8: arith.mulf %{{.*}} : vector<8xf32>
 // AVX2-NEXT: arith.addf
 // AVX2-NEXT: scf.yield
+// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// AVX2-NOT: memref.prefetch
+// AVX2: vector.transfer_read {{.*}} : tensor<1x64x36xi8>, vector<8xi8>
+// AVX2-NOT: memref.prefetch
+// AVX2: scf.yield
 func.func @prefill_mxfp4(%a: tensor<8x64xf32>, %b: !mx.tensor<64x72xmxfp4, block = [32, 1]>) -> tensor<8x72xf32> {
   %c = mx.matmul %a, %b : tensor<8x64xf32>, !mx.tensor<64x72xmxfp4, block = [32, 1]> -> tensor<8x72xf32>
   return %c : tensor<8x72xf32>
@@ -105,9 +128,12 @@ func.func @prefill_mxfp4(%a: tensor<8x64xf32>, %b: !mx.tensor<64x72xmxfp4, block
 // per tile): balanced row tiles of 7 and 6 rows, i.e. 14 and 12
 // accumulators, and per k step two code reads (decoded once each) for the
 // lhs values of 7 (then 6) rows.
+// Only the first tile prefetches (both sub-chunks, two lines each: rows of
+// 40 bytes).
 // AVX512-LABEL: func.func @prefill_ragged_mxint8
 // AVX512: scf.for {{.*}} -> ({{(vector<16xf32>, ){13}vector<16xf32>}}) {
 // AVX512: scf.for {{.*}} -> ({{(vector<16xf32>, ){13}vector<16xf32>}}) {
+// AVX512-COUNT-4: memref.prefetch
 // AVX512-COUNT-2: vector.transfer_read {{.*}} : tensor<1x64x40xi8>, vector<16xi8>
 // AVX512-NOT: vector.transfer_read
 // AVX512-COUNT-7: vector.broadcast %{{.*}} : f32 to vector<16xf32>
@@ -115,6 +141,7 @@ func.func @prefill_mxfp4(%a: tensor<8x64xf32>, %b: !mx.tensor<64x72xmxfp4, block
 // AVX512: scf.yield
 // AVX512: scf.for {{.*}} -> ({{(vector<16xf32>, ){11}vector<16xf32>}}) {
 // AVX512: scf.for {{.*}} -> ({{(vector<16xf32>, ){11}vector<16xf32>}}) {
+// AVX512-NOT: memref.prefetch
 // AVX512-COUNT-2: vector.transfer_read {{.*}} : tensor<1x64x40xi8>, vector<16xi8>
 // AVX512-NOT: vector.transfer_read
 // AVX512-COUNT-6: vector.broadcast %{{.*}} : f32 to vector<16xf32>
@@ -145,3 +172,33 @@ func.func @gemv_rows(%a: tensor<3x64xf32>, %b: !mx.tensor<64x256xmxfp4, block = 
 // PANELS-LABEL: func.func @prefill_ragged_mxint8
 // PANELS-NOT: scf.forall
 // PANELS-LABEL: func.func @gemv_rows
+
+// FP8 and FP6 weights through the tables (avx512-vbmi): a sub-chunk of 64
+// columns per k step. E4M3's 64 bytes fill one line of a 128-byte row: one
+// prefetch; E2M3's 48 bytes straddle two lines half the time: two.
+// VBMI-LABEL: func.func @prefill_e4m3
+// VBMI: scf.for {{.*}} -> ({{(vector<16xf32>, ){19}vector<16xf32>}}) {
+// VBMI: %[[ROW:.*]] = arith.minui %{{.*}}, %c63 : index
+// VBMI: memref.prefetch %{{.*}}[%c0, %[[ROW]], %{{.*}}], read, locality<2>, data
+// VBMI-NOT: memref.prefetch
+// VBMI: mx_x86.vpermi2b.512
+// VBMI-LABEL: func.func @prefill_e2m3
+// VBMI: scf.for {{.*}} -> ({{(vector<16xf32>, ){19}vector<16xf32>}}) {
+// VBMI: %[[FIRST:.*]] = arith.divui %{{.*}}, %c8 : index
+// VBMI-NEXT: %[[END:.*]] = arith.addi %[[FIRST]], %c47 : index
+// VBMI-NEXT: %[[LAST:.*]] = arith.minui %[[END]], %c95 : index
+// VBMI-NEXT: memref.prefetch %{{.*}}[%c0, %{{.*}}, %[[FIRST]]]
+// VBMI-NEXT: memref.prefetch %{{.*}}[%c0, %{{.*}}, %[[LAST]]]
+// VBMI-NOT: memref.prefetch
+// VBMI: mx_x86.vpermi2w.512
+func.func @prefill_e4m3(%a: tensor<5x64xf32>, %b: !mx.tensor<64x128xmxfp8_e4m3, block = [32, 1]>) -> tensor<5x128xf32> {
+  %c = mx.matmul %a, %b : tensor<5x64xf32>, !mx.tensor<64x128xmxfp8_e4m3, block = [32, 1]> -> tensor<5x128xf32>
+  return %c : tensor<5x128xf32>
+}
+func.func @prefill_e2m3(%a: tensor<5x64xf32>, %b: !mx.tensor<64x128xmxfp6_e2m3, block = [32, 1]>) -> tensor<5x128xf32> {
+  %c = mx.matmul %a, %b : tensor<5x64xf32>, !mx.tensor<64x128xmxfp6_e2m3, block = [32, 1]> -> tensor<5x128xf32>
+  return %c : tensor<5x128xf32>
+}
+
+// prefetch-distance=0: no prefetch in either kernel.
+// NOPF-NOT: memref.prefetch
