@@ -585,13 +585,14 @@ int main(int argc, char **argv) {
         t, mxbench::measureReadBandwidth(bwBuf.data(), bwBuf.size(), t));
 
   const GemvCase cases[] = {
-      {"mxfp4", 32, 1, nullptr},       {"mxfp4", 32, 1, "mxfp8_e4m3"},
-      {"mxfp4", 32, 1, "mxint8"},      {"nvfp4", 16, 1, nullptr},
-      {"nvfp4", 16, 1, "mxint8"},      {"nvfp4", 16, 16, nullptr},
-      {"mxfp8_e4m3", 32, 1, nullptr},  {"mxfp8_e4m3", 32, 1, "mxfp8_e4m3"},
-      {"mxfp8_e4m3", 32, 1, "mxint8"}, {"mxfp8_e5m2", 32, 1, nullptr},
-      {"mxfp6_e2m3", 32, 1, nullptr},  {"mxfp6_e2m3", 32, 1, "mxint8"},
-      {"mxfp6_e3m2", 32, 1, nullptr},  {"mxfp6_e3m2", 32, 1, "mxint8"},
+      {"mxfp4", 32, 1, nullptr},           {"mxfp4", 32, 1, "mxfp8_e4m3"},
+      {"mxfp4", 32, 1, "mxint8"},          {"nvfp4", 16, 1, nullptr},
+      {"nvfp4", 16, 1, "mxint8"},          {"nvfp4", 16, 16, nullptr},
+      {"nvfp4", 16, 16, "mxint8"},         {"mxfp8_e4m3", 32, 1, nullptr},
+      {"mxfp8_e4m3", 32, 1, "mxfp8_e4m3"}, {"mxfp8_e4m3", 32, 1, "mxint8"},
+      {"mxfp8_e5m2", 32, 1, nullptr},      {"mxfp6_e2m3", 32, 1, nullptr},
+      {"mxfp6_e2m3", 32, 1, "mxint8"},     {"mxfp6_e3m2", 32, 1, nullptr},
+      {"mxfp6_e3m2", 32, 1, "mxint8"},
   };
   bool ok = true, dumped = false;
   const char *lastFormat = "";

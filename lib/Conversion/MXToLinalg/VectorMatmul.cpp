@@ -901,9 +901,23 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
     terms.push_back(rt);
   }
   Value unit = e8m0Pair ? Value() : e.f32(std::ldexp(1.0f, d));
+  // The chunk's 64 weight scale codes, one per column: with column blocks
+  // (NVFP4 16x16: bn = 16) the chunk's 64 / bn codes, each repeated over
+  // its bn columns, so that everything below sees one code per column.
   auto v64i8 = VectorType::get({kIntDotCols}, i8);
-  Value scales64 =
-      readVector(b, loc, v64i8, bScales, ValueRange{bt, j, col0}, true);
+  Value scales64;
+  if (bn == 1) {
+    scales64 =
+        readVector(b, loc, v64i8, bScales, ValueRange{bt, j, col0}, true);
+  } else {
+    Value codes =
+        readVector(b, loc, VectorType::get({kIntDotCols / bn}, i8), bScales,
+                   ValueRange{bt, j, divIdx(b, loc, col0, bn)}, true);
+    SmallVector<int64_t> spread;
+    for (int64_t c = 0; c < kIntDotCols; ++c)
+      spread.push_back(c / bn);
+    scales64 = vector::ShuffleOp::create(b, loc, codes, codes, spread);
+  }
   Value shortTerms;
   if (shortForm) {
     auto splat = [&](uint64_t c) -> Value {
@@ -1458,8 +1472,8 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
            a.scale == mxref::ScaleKind::E8M0 &&
            (w == mxref::ElemKind::E2M1 ||
             (w == mxref::ElemKind::E2M3 && target.byteTable64) || wordDot) &&
-           em.bn == 1 && em.kb % 4 == 0 && em.kb <= kIntDotMaxBlock &&
-           em.n % kIntDotCols == 0;
+           kIntDotCols % em.bn == 0 && em.kb % 4 == 0 &&
+           em.kb <= kIntDotMaxBlock && em.n % kIntDotCols == 0;
   }
 
   /// A read-only buffer view of the packed rows, for prefetching only.

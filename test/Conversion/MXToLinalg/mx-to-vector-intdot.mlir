@@ -272,3 +272,19 @@ func.func @nvfp4(%a: !mx.tensor<1x64x#mx.format<i8, f8E8M0FNU, block = 16>>, %w:
   %r = mx.matmul %a, %w : !mx.tensor<1x64x#mx.format<i8, f8E8M0FNU, block = 16>>, !mx.tensor<64x64xnvfp4, block = [16, 1]> -> tensor<1x64xf32>
   return %r : tensor<1x64xf32>
 }
+
+// NVFP4 with 16x16 blocks (one UE4M3 scale per 16 K rows and 16 columns)
+// takes the integer dot too: per K block and chunk, the chunk's 4 scale
+// codes are read and each is repeated over its 16 columns, so the short
+// form's check and the per-vector shuffles see one code per column as with
+// 16x1 blocks.
+// NVSHORT-LABEL: func.func @nvfp4_16x16(
+// NVSHORT: %[[FOUR:.*]] = vector.transfer_read %{{.*}} : tensor<1x4x4xi8>, vector<4xi8>
+// NVSHORT: %[[SPREAD:.*]] = vector.shuffle %[[FOUR]], %[[FOUR]] [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3] : vector<4xi8>, vector<4xi8>
+// NVSHORT: arith.andi %[[SPREAD]], %{{.*}} : vector<64xi8>
+// NVSHORT: mx_x86.vpdpbusd
+// NVSHORT: return
+func.func @nvfp4_16x16(%a: !mx.tensor<1x64x#mx.format<i8, f8E8M0FNU, block = 16>>, %w: !mx.tensor<64x64xnvfp4, block = [16, 16]>) -> tensor<1x64xf32> {
+  %r = mx.matmul %a, %w : !mx.tensor<1x64x#mx.format<i8, f8E8M0FNU, block = 16>>, !mx.tensor<64x64xnvfp4, block = [16, 16]> -> tensor<1x64xf32>
+  return %r : tensor<1x64xf32>
+}

@@ -953,7 +953,8 @@ def suite_matmul_intdot(m):
     """The integer-dot GEMV/GEMM (MXINT8 x FP4 on x86 targets,
     docs/Lowering.md "Integer-dot GEMV"): N whole 64-column chunks, M = 1
     (one row), 2 (one row tile), 3 and 5 (tiles plus a ragged row), MXFP4
-    and NVFP4 (16-element blocks) weights, a batch dimension; NaN block
+    and NVFP4 (16-element blocks) weights, also with column blocks (NVFP4
+    16x16, MXFP4 32x4), a batch dimension; NaN block
     scales on both sides, all-zero blocks, and block scales whose products
     underflow into subnormals or overflow to infinity (the E8M0-pair
     scaling's clamps)."""
@@ -974,7 +975,15 @@ def suite_matmul_intdot(m):
             ('nvfp4_m3', 3, 48, 64, i8b16, ('nvfp4', None, [16, 1])),
             # From 64 rows on: the cache-blocked order.
             ('fp4_m64', 64, 64, 128, ('mxint8', 'floor', None),
-             ('mxfp4', 'floor', [32, 1]))]:
+             ('mxfp4', 'floor', [32, 1])),
+            # Column blocks: one weight scale per bn columns (NVFP4 16x16,
+            # MXFP4 32x4), repeated over its columns in each chunk.
+            ('nvfp4_16x16_m1', 1, 64, 128, i8b16, ('nvfp4', None, [16, 16])),
+            ('nvfp4_16x16_m3', 3, 48, 192, i8b16, ('nvfp4', None, [16, 16])),
+            ('nvfp4_16x16_m64', 64, 32, 64, i8b16,
+             ('nvfp4', None, [16, 16])),
+            ('fp4_32x4_m2', 2, 96, 128, ('mxint8', 'floor', None),
+             ('mxfp4', 'floor', [32, 4]))]:
         kb = 16 if name.startswith('nvfp4') else 32
         a = kblocks(rng, M, K, kb, 1)
         b = kblocks(rng, K, N, kb, 0)
@@ -993,6 +1002,17 @@ def suite_matmul_intdot(m):
             b[20][5] = NAN
         if name == 'nvfp4_m3':
             a[2][20] = NAN
+        if name == 'nvfp4_16x16_m1':
+            # A NaN weight block (scale code 0x7F) across columns 16-31 of
+            # K block 1, activation codes near 0 and 247 as above.
+            a[0][0:16] = [scaled(v, -125) for v in a[0][0:16]]
+            a[0][16:32] = [scaled(v, 120) for v in a[0][16:32]]
+            b[20][21] = NAN
+        if name == 'nvfp4_16x16_m3':
+            a[1][30] = NAN
+        if name == 'fp4_32x4_m2':
+            tiny_and_huge_blocks(a, b, M)
+            b[40][66] = NAN
         if name == 'fp4_m64':
             tiny_and_huge_blocks(a, b, M)
             a[63][40] = NAN
@@ -1009,9 +1029,10 @@ def intdot_fp6_cases(m, kind):
     with AVX512-VBMI, docs/Lowering.md "Integer-dot GEMV"; `kind` e2m3:
     decoded to bytes, byte dots; e3m2: a word table, word dots): M = 1, 2,
     3 and 5 (row tiles, a ragged row), 64 (the prompts' cache-blocked
-    order), a batch dimension; NaN block scales on both sides, an all-zero
-    block, block terms that underflow or overflow, weight scale codes on
-    both sides of the short form's bounds, and 16- and 256-element blocks (the
+    order), a batch dimension, weights with 32x8 blocks; NaN block scales on
+    both sides, an all-zero block, block terms that underflow or overflow,
+    weight scale codes on both sides of the short form's bounds, and 16- and
+    256-element blocks (the
     kernel's largest, kIntDotMaxBlock). Every code occurs: fp6_codes'
     weights are the 64 codes' values in turn, under one scale per block.
     E3M2 also takes fp6_bound: a 256-element block of the largest weights
@@ -1092,6 +1113,14 @@ def intdot_fp6_cases(m, kind):
     case_matmul(m, prefix + 'batch', ab, [2, 3, 64],
                 ('mxint8', 'floor', None), bb, [2, 64, 64],
                 (preset, 'floor', [1, 32, 1]), [2, 3, 64])
+    # Column blocks: one weight scale per 8 columns, with a NaN block.
+    a = kblocks(rng, 2, 64, 32, 1)
+    b = kblocks(rng, 64, 128, 32, 0)
+    tiny_and_huge_blocks(a, b, 2)
+    b[50][77] = NAN
+    case_matmul(m, prefix + 'fp6_32x8_m2', a, [2, 64],
+                ('mxint8', 'floor', None), b, [64, 128],
+                (preset, 'floor', [32, 8]), [2, 128])
 
 
 def suite_matmul_intdot_fp6(m):
