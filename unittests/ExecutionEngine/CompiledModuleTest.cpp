@@ -25,6 +25,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <ostream>
 #include <vector>
 
 using namespace mlir;
@@ -458,16 +459,22 @@ func.func @qmm(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>)
 // CPU features
 //===----------------------------------------------------------------------===//
 
-const char *const kAVX2Call = R"mlir(
-llvm.func @f(%t: vector<32xi8>, %i: vector<32xi8>, %w: vector<8xi16>)
-    -> vector<32xi8> {
-  %r = llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%t, %i)
-      : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
-  %s = llvm.call_intrinsic "llvm.x86.sse2.pmadd.wd"(%w, %w)
-      : (vector<8xi16>, vector<8xi16>) -> vector<4xi32>
-  llvm.return %r : vector<32xi8>
-}
-)mlir";
+/// One CPU-feature check of verifyCPUFeatures: a module calling x86
+/// intrinsics, feature sets it runs on, and feature sets it does not, each
+/// of which gives exactly `missing` (one located error per intrinsic the
+/// set lacks), never the abort of LLVM's instruction selection.
+struct FeatureCase {
+  const char *name;
+  const char *module;
+  std::vector<std::vector<const char *>> accepted, rejected;
+  struct Missing {
+    const char *loc, *intrinsic, *features;
+  };
+  std::vector<Missing> missing;
+};
+
+/// gtest names a failing case by its name instead of its bytes.
+void PrintTo(const FeatureCase &c, std::ostream *os) { *os << c.name; }
 
 /// verifyCPUFeatures's error at `loc` for `intrinsic`, which needs
 /// `features` (each alternative quoted).
@@ -479,51 +486,40 @@ static std::string missingFeature(StringRef loc, StringRef intrinsic,
       .str();
 }
 
-// An AVX2 intrinsic on a CPU without AVX2 is a located error, never the
-// abort of LLVM's instruction selection; other intrinsics are not checked.
-TEST_F(Fixture, AVX2IntrinsicNeedsAVX2) {
-  OwningOpRef<ModuleOp> module = parse(kAVX2Call);
-  ASSERT_TRUE(module);
-  llvm::StringMap<bool> withAVX2, without;
-  withAVX2["avx2"] = true;
-  without["avx2"] = false;
-  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, withAVX2)));
-  EXPECT_TRUE(errors.empty());
-  EXPECT_TRUE(failed(verifyCPUFeatures(*module, without)));
-  ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0],
-            missingFeature("4:8", "llvm.x86.avx2.pshuf.b", "'avx2'"));
+const FeatureCase kFeatureCases[] = {
+    // An AVX2 intrinsic needs AVX2; SSE2's pmaddwd is not checked.
+    {"AVX2IntrinsicNeedsAVX2",
+     R"mlir(
+llvm.func @f(%t: vector<32xi8>, %i: vector<32xi8>, %w: vector<8xi16>)
+    -> vector<32xi8> {
+  %r = llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%t, %i)
+      : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+  %s = llvm.call_intrinsic "llvm.x86.sse2.pmadd.wd"(%w, %w)
+      : (vector<8xi16>, vector<8xi16>) -> vector<4xi32>
+  llvm.return %r : vector<32xi8>
 }
-
-const char *const kVNNICall = R"mlir(
+)mlir",
+     {{"avx2"}},
+     {{}},
+     {{"4:8", "llvm.x86.avx2.pshuf.b", "'avx2'"}}},
+    // vpdpbusd ymm needs AVX512-VNNI with AVX512VL, or AVX-VNNI: AVX-512
+    // alone (Skylake-X) or VNNI without VL is an error.
+    {"VNNIIntrinsicNeedsVNNI",
+     R"mlir(
 llvm.func @f(%acc: vector<8xi32>, %u: vector<32xi8>) -> vector<8xi32> {
   %r = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"(%acc, %u, %u)
       : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
   llvm.return %r : vector<8xi32>
 }
-)mlir";
-
-// vpdpbusd ymm needs AVX512-VNNI with AVX512VL, or AVX-VNNI: AVX-512 alone
-// (Skylake-X) or VNNI without VL is an error.
-TEST_F(Fixture, VNNIIntrinsicNeedsVNNI) {
-  OwningOpRef<ModuleOp> module = parse(kVNNICall);
-  ASSERT_TRUE(module);
-  llvm::StringMap<bool> evex, vex, avx512, vnniNoVL;
-  evex["avx512vnni"] = evex["avx512vl"] = true;
-  vex["avxvnni"] = true;
-  avx512["avx512f"] = avx512["avx512vl"] = avx512["avx2"] = true;
-  vnniNoVL["avx512vnni"] = true;
-  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, evex)));
-  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, vex)));
-  EXPECT_TRUE(errors.empty());
-  EXPECT_TRUE(failed(verifyCPUFeatures(*module, avx512)));
-  EXPECT_TRUE(failed(verifyCPUFeatures(*module, vnniNoVL)));
-  ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0], missingFeature("3:8", "llvm.x86.avx512.vpdpbusd.256",
-                                      "'avx512vnni+avx512vl' or 'avxvnni'"));
-}
-
-const char *const kVBMICalls = R"mlir(
+)mlir",
+     {{"avx512vnni", "avx512vl"}, {"avxvnni"}},
+     {{"avx512f", "avx512vl", "avx2"}, {"avx512vnni"}},
+     {{"3:8", "llvm.x86.avx512.vpdpbusd.256",
+       "'avx512vnni+avx512vl' or 'avxvnni'"}}},
+    // The FP6 integer dot's byte ops need AVX512-VBMI with AVX512VL: VNNI
+    // alone (Cascade Lake) is an error for each of them.
+    {"VBMIIntrinsicsNeedVBMI",
+     R"mlir(
 llvm.func @f(%c: vector<32xi8>, %d: vector<32xi8>) -> vector<32xi8> {
   %f = llvm.call_intrinsic "llvm.x86.avx512.pmultishift.qb.256"(%c, %d)
       : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
@@ -531,53 +527,29 @@ llvm.func @f(%c: vector<32xi8>, %d: vector<32xi8>) -> vector<32xi8> {
       : (vector<32xi8>, vector<32xi8>, vector<32xi8>) -> vector<32xi8>
   llvm.return %t : vector<32xi8>
 }
-)mlir";
-
-// The FP6 integer dot's byte ops need AVX512-VBMI with AVX512VL: VNNI alone
-// (Cascade Lake) is an error for each of them.
-TEST_F(Fixture, VBMIIntrinsicsNeedVBMI) {
-  OwningOpRef<ModuleOp> module = parse(kVBMICalls);
-  ASSERT_TRUE(module);
-  llvm::StringMap<bool> vbmi, vnni;
-  vbmi["avx512vbmi"] = vbmi["avx512vl"] = true;
-  vnni["avx512f"] = vnni["avx512vl"] = vnni["avx512vnni"] = true;
-  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, vbmi)));
-  EXPECT_TRUE(errors.empty());
-  EXPECT_TRUE(failed(verifyCPUFeatures(*module, vnni)));
-  ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0],
-            missingFeature("3:8", "llvm.x86.avx512.pmultishift.qb.256",
-                           "'avx512vbmi+avx512vl'"));
-  EXPECT_EQ(errors[1],
-            missingFeature("5:8", "llvm.x86.avx512.vpermi2var.qi.256",
-                           "'avx512vbmi+avx512vl'"));
-}
-
-const char *const kWordDotCall = R"mlir(
+)mlir",
+     {{"avx512vbmi", "avx512vl"}},
+     {{"avx512f", "avx512vl", "avx512vnni"}},
+     {{"3:8", "llvm.x86.avx512.pmultishift.qb.256", "'avx512vbmi+avx512vl'"},
+      {"5:8", "llvm.x86.avx512.vpermi2var.qi.256", "'avx512vbmi+avx512vl'"}}},
+    // E3M2's word dot is zmm VNNI: AVX512-VNNI alone (no AVX512VL) runs it;
+    // AVX-VNNI (VEX, ymm) and AVX512BW without VNNI do not.
+    {"ZmmWordDotNeedsAVX512VNNI",
+     R"mlir(
 llvm.func @f(%acc: vector<16xi32>, %a: vector<32xi16>) -> vector<16xi32> {
   %d = llvm.call_intrinsic "llvm.x86.avx512.vpdpwssd.512"(%acc, %a, %a)
       : (vector<16xi32>, vector<32xi16>, vector<32xi16>) -> vector<16xi32>
   llvm.return %d : vector<16xi32>
 }
-)mlir";
-
-// E3M2's word dot is zmm VNNI: AVX512-VNNI alone (no AVX512VL) runs it;
-// AVX-VNNI (VEX, ymm) and AVX512BW without VNNI do not.
-TEST_F(Fixture, ZmmWordDotNeedsAVX512VNNI) {
-  OwningOpRef<ModuleOp> module = parse(kWordDotCall);
-  ASSERT_TRUE(module);
-  llvm::StringMap<bool> vnni, avxvnni;
-  vnni["avx512f"] = vnni["avx512vnni"] = true;
-  avxvnni["avx512f"] = avxvnni["avx512bw"] = avxvnni["avxvnni"] = true;
-  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, vnni)));
-  EXPECT_TRUE(errors.empty());
-  EXPECT_TRUE(failed(verifyCPUFeatures(*module, avxvnni)));
-  ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], missingFeature("3:8", "llvm.x86.avx512.vpdpwssd.512",
-                                      "'avx512vnni'"));
-}
-
-const char *const kVBMI512Call = R"mlir(
+)mlir",
+     {{"avx512f", "avx512vnni"}},
+     {{"avx512f", "avx512bw", "avxvnni"}},
+     {{"3:8", "llvm.x86.avx512.vpdpwssd.512", "'avx512vnni'"}}},
+    // The GEMV's zmm tables: the 128-entry byte table needs AVX512-VBMI
+    // alone (no AVX512VL), the 64-entry word table AVX512BW; a CPU with
+    // AVX512F and VNNI but neither gets an error for each.
+    {"ZmmTablesNeedVBMIOrBW",
+     R"mlir(
 llvm.func @f(%lo: vector<64xi8>, %i: vector<64xi8>, %hi: vector<64xi8>)
     -> vector<64xi8> {
   %t = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%lo, %i, %hi)
@@ -590,25 +562,44 @@ llvm.func @g(%lo: vector<32xi16>, %i: vector<32xi16>, %hi: vector<32xi16>)
       : (vector<32xi16>, vector<32xi16>, vector<32xi16>) -> vector<32xi16>
   llvm.return %w : vector<32xi16>
 }
-)mlir";
+)mlir",
+     {{"avx512f", "avx512bw", "avx512vbmi"}},
+     {{"avx512f", "avx512vnni"}},
+     {{"4:8", "llvm.x86.avx512.vpermi2var.qi.512", "'avx512vbmi'"},
+      {"10:8", "llvm.x86.avx512.vpermi2var.hi.512", "'avx512bw'"}}},
+};
 
-// The GEMV's zmm tables: the 128-entry byte table needs AVX512-VBMI alone
-// (no AVX512VL), the 64-entry word table AVX512BW; a CPU with AVX512F and
-// VNNI but neither gets an error for each.
-TEST_F(Fixture, ZmmTablesNeedVBMIOrBW) {
-  OwningOpRef<ModuleOp> module = parse(kVBMI512Call);
-  ASSERT_TRUE(module);
-  llvm::StringMap<bool> vbmi, vnni;
-  vbmi["avx512f"] = vbmi["avx512bw"] = vbmi["avx512vbmi"] = true;
-  vnni["avx512f"] = vnni["avx512vnni"] = true;
-  EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, vbmi)));
-  EXPECT_TRUE(errors.empty());
-  EXPECT_TRUE(failed(verifyCPUFeatures(*module, vnni)));
-  ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0],
-            missingFeature("4:8", "llvm.x86.avx512.vpermi2var.qi.512",
-                           "'avx512vbmi'"));
-  EXPECT_EQ(errors[1],
-            missingFeature("10:8", "llvm.x86.avx512.vpermi2var.hi.512",
-                           "'avx512bw'"));
+struct CPUFeatures : Fixture, ::testing::WithParamInterface<FeatureCase> {};
+
+/// A feature map with exactly `names` present.
+static llvm::StringMap<bool> featureMap(ArrayRef<const char *> names) {
+  llvm::StringMap<bool> map;
+  for (const char *n : names)
+    map[n] = true;
+  return map;
 }
+
+TEST_P(CPUFeatures, AcceptedAndRejectedWithLocatedErrors) {
+  const FeatureCase &c = GetParam();
+  OwningOpRef<ModuleOp> module = parse(c.module);
+  ASSERT_TRUE(module);
+  for (const std::vector<const char *> &set : c.accepted) {
+    EXPECT_TRUE(succeeded(verifyCPUFeatures(*module, featureMap(set))));
+    EXPECT_TRUE(errors.empty()) << errors.front();
+    errors.clear();
+  }
+  std::vector<std::string> expected;
+  for (const FeatureCase::Missing &m : c.missing)
+    expected.push_back(missingFeature(m.loc, m.intrinsic, m.features));
+  for (const std::vector<const char *> &set : c.rejected) {
+    EXPECT_TRUE(failed(verifyCPUFeatures(*module, featureMap(set))));
+    EXPECT_EQ(errors, expected);
+    errors.clear();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Intrinsics, CPUFeatures,
+                         ::testing::ValuesIn(kFeatureCases),
+                         [](const ::testing::TestParamInfo<FeatureCase> &info) {
+                           return std::string(info.param.name);
+                         });
