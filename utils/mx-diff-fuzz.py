@@ -167,11 +167,14 @@ def gen_fmt(rng, shape, kblock=None, axis=-1):
     return [preset, mode, None if block == default else block]
 
 
-def kblock_fmt(rng, preset, shape, kblock, axis):
-    """`preset` with blocks of `kblock` along `axis` only (a matmul's K)."""
+def kblock_fmt(rng, preset, shape, kblock, axis, cols=1):
+    """`preset` with blocks of `kblock` along `axis` (a matmul's K) and of
+    `cols` along the last dimension (a weight's columns; 1: none)."""
     rank = len(shape)
     block = [1] * rank
     block[axis % rank] = kblock
+    if cols > 1:
+        block[rank - 1] = cols
     default = [1] * (rank - 1) + [16 if preset == 'nvfp4' else 32]
     return [preset, rng.choice(modes_of(preset)),
             None if block == default else block]
@@ -263,12 +266,16 @@ def gen_program(rng):
         rf = None if rng.random() < 0.2 else gen_fmt(rng, shapes[rhs], bk, -2)
         if n == 64 and rng.random() < 0.5:
             # Half of the 64-column contractions in the CPU integer-dot
-            # kernel's formats: MXINT8 against E2M1, E2M3 or E3M2, K blocks
-            # only.
+            # kernel's formats: MXINT8 against E2M1 (MXFP4, NVFP4 with
+            # 16-element K blocks), E2M3 or E3M2; the weights' blocks along
+            # K, a third of them also over 2 to 16 columns.
             lf = kblock_fmt(rng, 'mxint8', shapes[cur], bk, -1)
-            rf = kblock_fmt(rng,
-                            rng.choice(['mxfp4', 'mxfp6_e2m3', 'mxfp6_e3m2']),
-                            shapes[rhs], bk, -2)
+            presets = ['mxfp4', 'mxfp6_e2m3', 'mxfp6_e3m2']
+            if bk == 16:
+                presets.append('nvfp4')
+            cols = rng.choice([2, 4, 8, 16]) if rng.random() < 0.3 else 1
+            rf = kblock_fmt(rng, rng.choice(presets), shapes[rhs], bk, -2,
+                            cols)
         # Rule M6: equal K blocks when both are block-scaled; gen_fmt gave
         # both bk unless one is per-tensor.
         op = {'op': 'matmul', 'lhs': cur, 'rhs': rhs, 'lfmt': lf, 'rfmt': rf}
