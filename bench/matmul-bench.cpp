@@ -512,6 +512,7 @@ int main(int argc, char **argv) {
   const Case cases[] = {
       {"mxfp4", 32, 1, nullptr},      {"mxfp4", 32, 1, "mxint8"},
       {"nvfp4", 16, 1, nullptr},      {"nvfp4", 16, 1, "mxint8"},
+      {"nvfp4", 16, 16, nullptr},     {"nvfp4", 16, 16, "mxint8"},
       {"mxfp8_e4m3", 32, 1, nullptr}, {"mxfp8_e4m3", 32, 1, "mxint8"},
       {"mxfp6_e2m3", 32, 1, nullptr}, {"mxfp6_e2m3", 32, 1, "mxint8"},
       {"mxfp6_e3m2", 32, 1, nullptr}, {"mxfp6_e3m2", 32, 1, "mxint8"}};

@@ -7,7 +7,8 @@
 // Times MX's compiled block-scaled matmul (mx-cpu-pipeline through the JIT
 // host, mx::CompiledModule, threads inside the compiled code) against ggml's
 // CPU backend on the same logical weights, in one process, in interleaved
-// (ABAB) rounds, next to the read bandwidth measured with the same threads
+// (ABAB) rounds, each contender started on an idle machine (--settle-ms),
+// next to the read bandwidth measured with the same threads
 // (../MemoryBandwidth.h). Built and run by run.sh (docs/Benchmarks.md, "MX
 // against ggml"); ggml is never a dependency of MX.
 //
@@ -71,6 +72,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace mxref;
@@ -84,6 +86,12 @@ struct Options {
   std::vector<int> threads = {1, 2};
   std::vector<int64_t> batches = {8, 64, 512};
   bool avx2 = false; ///< MX: target=avx2 and no AVX-512 in LLVM
+  /// Idle time before each contender's round and each bandwidth probe, so
+  /// that the previous one's threads have stopped spinning: ggml's OpenMP
+  /// workers spin some milliseconds after a graph (MX's pool 0.2 ms), and
+  /// on 2 vCPUs a spinning thread takes half the machine from whatever
+  /// runs next.
+  int settleMs = 50;
 };
 
 using mxbench::now;
@@ -584,19 +592,29 @@ double median(std::vector<double> v) {
 }
 
 /// Rounds: bandwidth, then each contender once (A B C A B C ...), so drift
-/// hits all alike. `calls` products per round.
+/// hits all alike. `calls` products per round. `warm`: each contender's
+/// timed round follows an untimed one, after the idle time, so that a
+/// round of one product is not its threads' wake-up (the batched rounds).
 bool runRounds(const Options &o, const std::string &title, int threads,
                size_t calls, std::vector<Contender> &cs,
-               const std::vector<float> *bwBuf) {
+               const std::vector<float> *bwBuf, bool warm = false) {
   for (Contender &c : cs) // warm-up (pages, caches, clocks)
     if (!c.round())
       return llvm::errs() << "ggml compute failed: " << c.name << "\n", false;
   double bw = 0;
+  auto settle = [&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(o.settleMs));
+  };
   for (int r = 0; r < o.rounds; ++r) {
-    if (bwBuf)
+    if (bwBuf) {
+      settle();
       bw = std::max(bw, mxbench::measureReadBandwidth(
                             bwBuf->data(), bwBuf->size(), threads, 1));
+    }
     for (Contender &c : cs) {
+      settle();
+      if (warm && !c.round())
+        return llvm::errs() << "compute failed: " << c.name << "\n", false;
       double t0 = now();
       if (!c.round())
         return llvm::errs() << "compute failed: " << c.name << "\n", false;
@@ -894,7 +912,7 @@ struct Harness {
                           "weight matrix per contender",
                           m, k, n)
                 .str();
-        if (!runRounds(o, title, t, 1, cs, nullptr))
+        if (!runRounds(o, title, t, 1, cs, nullptr, /*warm=*/true))
           return false;
       }
     }
@@ -929,6 +947,9 @@ int main(int argc, char **argv) {
     } else if (a.consume_front("--rounds=")) {
       if (a.getAsInteger(10, o.rounds) || o.rounds <= 0)
         return llvm::errs() << "bad --rounds\n", 1;
+    } else if (a.consume_front("--settle-ms=")) {
+      if (a.getAsInteger(10, o.settleMs) || o.settleMs < 0)
+        return llvm::errs() << "bad --settle-ms\n", 1;
     } else if (a.consume_front("--k=")) {
       if (a.getAsInteger(10, o.k) || o.k <= 0 || o.k % 64)
         return llvm::errs() << "bad --k (a multiple of 64)\n", 1;
@@ -960,7 +981,7 @@ int main(int argc, char **argv) {
       llvm::errs()
           << "usage: mx-ggml-side-by-side [--gib=G] [--rounds=R] [--k=K] "
              "[--n=N] [--cache-n=N] [--threads=1,2] [--batches=8,64,512|none] "
-             "[--isa=native|avx2] [--no-gemv] [--no-nvfp4]\n";
+             "[--isa=native|avx2] [--no-gemv] [--no-nvfp4] [--settle-ms=50]\n";
       return 1;
     }
   }
@@ -1002,7 +1023,10 @@ int main(int argc, char **argv) {
                << ", extra buffer type "
                << (g.repack ? "CPU_REPACK" : "none (no repacked path)")
                << "\nMX: mx-cpu-pipeline at -O3, threads=N in the compiled "
-                  "code; ggml: its CPU backend, n_threads=N\n";
+                  "code; ggml: its CPU backend, n_threads=N; "
+               << o.settleMs
+               << " ms idle before each contender's round and bandwidth "
+                  "probe\n";
 
   Harness h{o, ctx, tm.get(), g, {}};
   h.bwBuf.assign(size_t(o.gib * double(1ull << 30)) / sizeof(float), 1.0f);
