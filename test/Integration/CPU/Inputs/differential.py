@@ -993,21 +993,16 @@ def suite_matmul_intdot(m):
             tiny_and_huge_blocks(a, b, M)
         if name == 'fp4_edges':
             short_form_edges(a, b, M, 125)      # weight codes near 245
-        if name == 'nvfp4_m1':
+        if name in ('nvfp4_m1', 'nvfp4_16x16_m1'):
             # UE4M3 weights' short form: activation codes near 0 (2^(ca-127)
-            # subnormal) and near 247; a NaN weight block scale leaves it
+            # subnormal) and near 247; a NaN weight block scale (code 0x7F;
+            # with 16x16 blocks across columns 16-31 of K block 1) leaves it
             # for its chunk only.
             a[0][0:16] = [scaled(v, -125) for v in a[0][0:16]]
             a[0][16:32] = [scaled(v, 120) for v in a[0][16:32]]
-            b[20][5] = NAN
+            b[20][5 if name == 'nvfp4_m1' else 21] = NAN
         if name == 'nvfp4_m3':
             a[2][20] = NAN
-        if name == 'nvfp4_16x16_m1':
-            # A NaN weight block (scale code 0x7F) across columns 16-31 of
-            # K block 1, activation codes near 0 and 247 as above.
-            a[0][0:16] = [scaled(v, -125) for v in a[0][0:16]]
-            a[0][16:32] = [scaled(v, 120) for v in a[0][16:32]]
-            b[20][21] = NAN
         if name == 'nvfp4_16x16_m3':
             a[1][30] = NAN
         if name == 'fp4_32x4_m2':
