@@ -32,8 +32,13 @@
 //                      [--no-integer-dot]
 //                      [--no-vectorize]   (mx-cpu-pipeline options)
 //                      [--in-code-threads=T] [--weights=PRESET]
-//                      [--huge-activation]
+//                      [--huge-activation] [--constant-weights]
 //
+// --constant-weights compiles each matrix (each panel) into its own module
+// with the weights as an mx.constant, as a model's weights are after
+// mx-apply-policy: the integer dot then reads them re-laid at compile time
+// (docs/Lowering.md, "Constant weights in the integer dot"). Compiling
+// takes some seconds per matrix; use --gib=1.
 // --weights=PRESET runs only the cases with those weights (e.g. mxfp8_e4m3,
 // mxfp6_e2m3).
 // --huge-activation makes the last f32 activation 2^121: E4M3 weights then
@@ -96,6 +101,10 @@ struct Options {
   bool inCodeThreads = false;  ///< pipeline.threads splits N, not the harness
   std::string weights;         ///< only these weights' cases; empty: all
   bool hugeActivation = false; ///< the last f32 activation 2^121
+  /// Each matrix (panel) compiled into its own module as an mx.constant,
+  /// which the integer dot reads re-laid (docs/Lowering.md, "Constant
+  /// weights in the integer dot"); the entry takes the activations only.
+  bool constantWeights = false;
 };
 
 using mxbench::now;
@@ -210,6 +219,45 @@ gemvModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k, int64_t n) {
       });
 }
 
+/// gemvModule with the weights panel `p` of `m` as an mx.constant.
+mlir::OwningOpRef<mlir::ModuleOp>
+gemvConstModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k,
+                int64_t pn, llvm::ArrayRef<uint8_t> packed,
+                llvm::ArrayRef<uint8_t> scales, float tensorScale) {
+  using namespace mlir;
+  Format f = *lookupPreset(c.weights);
+  auto w = mx::BlockScaledTensorType::get(
+      &ctx, {k, pn}, mx::FormatAttr::get(&ctx, f), {c.kb, c.bn});
+  auto a = RankedTensorType::get({1, k}, Float32Type::get(&ctx));
+  auto result = RankedTensorType::get({1, pn}, Float32Type::get(&ctx));
+  auto bytes = [](RankedTensorType t, llvm::ArrayRef<uint8_t> raw) {
+    return DenseElementsAttr::getFromRawBuffer(
+        t, llvm::ArrayRef<char>(reinterpret_cast<const char *>(raw.data()),
+                                raw.size()));
+  };
+  return buildKernel(
+      ctx, "gemv", {a}, result,
+      [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+        Value weights = mx::ConstantOp::create(
+            b, loc, w,
+            bytes(RankedTensorType::get({int64_t(packed.size())},
+                                        b.getI8Type()),
+                  packed),
+            bytes(w.getScalesType(), scales),
+            f.tensorScale ? b.getF32FloatAttr(tensorScale) : FloatAttr());
+        Value lhs = args[0];
+        if (c.acts)
+          lhs = mx::QuantizeOp::create(
+              b, loc,
+              mx::BlockScaledTensorType::get(
+                  &ctx, {1, k},
+                  mx::FormatAttr::get(&ctx, *lookupPreset(c.acts)), {1, c.kb}),
+              lhs, /*tensor_scale=*/Value(), /*random_bits=*/Value(),
+              mx::ScaleModeAttr());
+        return mx::MatmulOp::create(b, loc, result, lhs, weights);
+      });
+}
+
 /// Random weight bytes: any element code; scales in a range that keeps
 /// products finite (E8M0 2^-8..2^8, UE4M3 positive non-NaN).
 void fillMatrix(Matrix &m, const Format &f, int64_t k, int64_t n, int64_t kb,
@@ -260,8 +308,25 @@ struct GemvRunner {
   size_t pBytes, sBytes;
   const std::vector<float> &act;
 
+  /// With constant weights: kernel i * threads + p holds panel p of
+  /// matrix i.
+  const std::vector<Kernel> *constKernels = nullptr;
+  const Matrix *mat0 = nullptr;
+  int threads = 1;
+
   void call(const Matrix &m, int p, float *out) const {
     auto a = view2D(const_cast<float *>(act.data()), 1, k);
+    if (constKernels) {
+      size_t i = size_t(&m - mat0) * threads + p;
+      StridedMemRefType<float, 2> res;
+      using ConstFn =
+          void (*)(StridedMemRefType<float, 2> *, StridedMemRefType<float, 2> *);
+      reinterpret_cast<ConstFn>((*constKernels)[i].fn)(&res, &a);
+      if (out)
+        std::memcpy(out, res.data, pn * sizeof(float));
+      std::free(res.basePtr);
+      return;
+    }
     auto pk = view2D(reinterpret_cast<int8_t *>(
                          const_cast<uint8_t *>(m.packed.data() + p * pBytes)),
                      k, int64_t(pBytes) / k);
@@ -322,6 +387,27 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   }
   GemvRunner run{*kernel, f.tensorScale, tensorScale, k,      pn,
                  c.kb,    c.bn,          pBytes,      sBytes, act};
+  std::vector<Kernel> constKernels;
+  if (o.constantWeights) {
+    // One module per matrix and panel; matrices are contiguous in `mats`.
+    for (const Matrix &m : mats)
+      for (int p = 0; p < threads; ++p) {
+        std::optional<Kernel> ck = compile(
+            *gemvConstModule(
+                ctx, c, k, pn,
+                llvm::ArrayRef<uint8_t>(m.packed.data() + p * pBytes, pBytes),
+                llvm::ArrayRef<uint8_t>(m.scales.data() + p * sBytes, sBytes),
+                tensorScale),
+            "gemv", tm, std::string(), o.pipeline);
+        if (!ck)
+          return false;
+        constKernels.push_back(std::move(*ck));
+      }
+    run.constKernels = &constKernels;
+    run.mat0 = mats.data();
+    run.threads = threads;
+    name += " (constant)";
+  }
 
   // Bit-exact check of every panel of matrix 0 against mxref::matmul.
   std::optional<QuantizedTensor> qa;
@@ -529,6 +615,8 @@ int main(int argc, char **argv) {
       o.dumpObject = a.str();
     } else if (a == "--huge-activation") {
       o.hugeActivation = true;
+    } else if (a == "--constant-weights") {
+      o.constantWeights = true;
     } else if (a.consume_front("--weights=")) {
       if (a != "mxfp4" && a != "nvfp4" && a != "mxfp8_e4m3" &&
           a != "mxfp8_e5m2" && a != "mxfp6_e2m3" && a != "mxfp6_e3m2")
@@ -543,7 +631,8 @@ int main(int argc, char **argv) {
                       "[--prefetch-distance=D] [--no-table-lookup] "
                       "[--no-integer-dot] "
                       "[--no-vectorize] [--in-code-threads=T] "
-                      "[--weights=PRESET] [--huge-activation]\n";
+                      "[--weights=PRESET] [--huge-activation] "
+                      "[--constant-weights]\n";
       return 1;
     }
   }

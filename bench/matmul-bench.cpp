@@ -22,7 +22,12 @@
 //                        [--passes=P] [--threads=T] [--check-cols=C]
 //                        [--target=host|avx512|avx512-vnni|avx512-vbmi|avx2|avx2-vnni|generic]
 //                        [--plain-n=4096] [--weights=PRESET] [--no-plain]
-//                        [--no-integer-dot]
+//                        [--no-integer-dot] [--constant-weights]
+//
+// --constant-weights compiles the weights into the module as an
+// mx.constant, as a model's are after mx-apply-policy: the integer dot then
+// reads them re-laid at compile time (docs/Lowering.md, "Constant weights
+// in the integer dot").
 //
 // --weights=PRESET runs only the cases with those weights (e.g. mxfp8_e4m3);
 // --no-plain skips the plain f32 and bf16 baselines; --no-integer-dot
@@ -91,6 +96,7 @@ struct Options {
   mlir::mx::MXCPUPipelineOptions pipeline;
   std::string weights; ///< only the cases with these weights; empty: all
   bool plain = true;   ///< run the plain f32/bf16 baselines
+  bool constantWeights = false; ///< the weights an mx.constant of the module
 };
 
 using mxbench::now;
@@ -245,17 +251,38 @@ bool benchBlockScaled(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   Type f32 = Float32Type::get(&ctx);
   auto aType = RankedTensorType::get({m, k}, f32);
   auto result = RankedTensorType::get({m, n}, f32);
+  SmallVector<Type> argTypes = {aType};
+  if (!o.constantWeights)
+    argTypes.push_back(wType);
+  auto bytes = [](RankedTensorType t, const auto &raw) {
+    return DenseElementsAttr::getFromRawBuffer(
+        t, llvm::ArrayRef<char>(reinterpret_cast<const char *>(raw.data()),
+                                raw.size()));
+  };
   OwningOpRef<ModuleOp> module =
-      buildKernel(ctx, {aType, wType}, result,
+      buildKernel(ctx, argTypes, result,
                   [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
                     Value lhs = args[0];
+                    Value weights =
+                        o.constantWeights
+                            ? Value(mx::ConstantOp::create(
+                                  b, loc, wType,
+                                  bytes(RankedTensorType::get(
+                                            {int64_t(w.packed.size())},
+                                            b.getI8Type()),
+                                        w.packed),
+                                  bytes(wType.getScalesType(), w.scales),
+                                  w.f.tensorScale
+                                      ? b.getF32FloatAttr(w.tensorScale)
+                                      : FloatAttr()))
+                            : args[1];
                     if (af)
                       lhs = mx::QuantizeOp::create(
                           b, loc,
                           mx::BlockScaledTensorType::get(
                               {m, k}, mx::FormatAttr::get(&ctx, *af)),
                           lhs, Value(), Value(), mx::ScaleModeAttr());
-                    return mx::MatmulOp::create(b, loc, result, lhs, args[1]);
+                    return mx::MatmulOp::create(b, loc, result, lhs, weights);
                   });
   std::optional<Kernel> kernel = compile(*module, tm, o.pipeline);
   if (!kernel)
@@ -277,7 +304,11 @@ bool benchBlockScaled(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
         reinterpret_cast<int8_t *>(const_cast<uint8_t *>(w.scales.data())),
         k / c.kb, n / c.bn);
     StridedMemRefType<float, 2> res;
-    if (w.f.tensorScale)
+    using ConstFn =
+        void (*)(StridedMemRefType<float, 2> *, StridedMemRefType<float, 2> *);
+    if (o.constantWeights)
+      reinterpret_cast<ConstFn>(kernel->fn)(&res, &a);
+    else if (w.f.tensorScale)
       reinterpret_cast<FnTS>(kernel->fn)(&res, &a, &pk, &sc, w.tensorScale);
     else
       reinterpret_cast<Fn>(kernel->fn)(&res, &a, &pk, &sc);
@@ -472,13 +503,15 @@ int main(int argc, char **argv) {
       o.pipeline.prefetchDistance = d;
     } else if (a == "--no-integer-dot") {
       o.pipeline.integerDot = false;
+    } else if (a == "--constant-weights") {
+      o.constantWeights = true;
     } else {
       llvm::errs()
           << "usage: mx-bench-matmul [--m=8,64,512] [--k=K] [--n=N] "
              "[--passes=P] [--threads=T] [--check-cols=C] "
              "[--target=host|avx512|avx512-vnni|avx512-vbmi|avx2|avx2-vnni|"
              "generic] [--plain-n=N] [--weights=PRESET] [--no-plain] "
-             "[--no-integer-dot]\n";
+             "[--no-integer-dot] [--constant-weights]\n";
       return 1;
     }
   }

@@ -261,11 +261,23 @@ struct MXKernel {
   std::unique_ptr<mlir::mx::CompiledModule> compiled;
   void *fn = nullptr;
   bool tensorScale = false;
+  /// The weights are an mx.constant in the module: @mm takes `a` only.
+  bool constantWeights = false;
   int64_t m, k, n, kb;
 
   /// out may be null; the result the compiled code allocates is freed.
   void call(const float *act, const MXMatrix &w, float *out) const {
     auto a = view2D(const_cast<float *>(act), m, k);
+    if (constantWeights) {
+      StridedMemRefType<float, 2> res;
+      using ConstFn = void (*)(StridedMemRefType<float, 2> *,
+                               StridedMemRefType<float, 2> *);
+      reinterpret_cast<ConstFn>(fn)(&res, &a);
+      if (out)
+        std::memcpy(out, res.data, m * n * sizeof(float));
+      std::free(res.basePtr);
+      return;
+    }
     auto pk = view2D(
         reinterpret_cast<int8_t *>(const_cast<uint8_t *>(w.packed.data())), k,
         n / 2);
@@ -283,10 +295,15 @@ struct MXKernel {
   }
 };
 
+/// With `constW`, the weights are that matrix as an mx.constant (as a
+/// model's are after mx-apply-policy), which the integer dot reads re-laid
+/// at compile time (docs/Lowering.md, "Constant weights in the integer
+/// dot"), and @mm takes the activations only.
 std::optional<MXKernel> compileMX(mlir::MLIRContext &ctx,
                                   llvm::TargetMachine *tm, const Options &o,
                                   const FP4Kind &w, const char *acts, int64_t m,
-                                  int64_t n, unsigned threads) {
+                                  int64_t n, unsigned threads,
+                                  const MXMatrix *constW = nullptr) {
   using namespace mlir;
   int64_t k = o.k;
   Location loc = UnknownLoc::get(&ctx);
@@ -297,12 +314,33 @@ std::optional<MXKernel> compileMX(mlir::MLIRContext &ctx,
       {w.kb, 1});
   auto aTy = RankedTensorType::get({m, k}, Float32Type::get(&ctx));
   auto rTy = RankedTensorType::get({m, n}, Float32Type::get(&ctx));
+  SmallVector<Type> argTypes = {aTy};
+  if (!constW)
+    argTypes.push_back(wTy);
   auto fn =
-      func::FuncOp::create(b, loc, "mm", b.getFunctionType({aTy, wTy}, rTy));
+      func::FuncOp::create(b, loc, "mm", b.getFunctionType(argTypes, rTy));
   fn->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), b.getUnitAttr());
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
   Value lhs = entry->getArgument(0);
+  Value weights;
+  if (constW) {
+    auto bytes = [](RankedTensorType t, const auto &raw) {
+      return DenseElementsAttr::getFromRawBuffer(
+          t, llvm::ArrayRef<char>(reinterpret_cast<const char *>(raw.data()),
+                                  raw.size()));
+    };
+    weights = mx::ConstantOp::create(
+        b, loc, wTy,
+        bytes(RankedTensorType::get({int64_t(constW->packed.size())},
+                                    b.getI8Type()),
+              constW->packed),
+        bytes(wTy.getScalesType(), constW->scales),
+        lookupPreset(w.preset)->tensorScale ? b.getF32FloatAttr(1.0f)
+                                            : FloatAttr());
+  } else {
+    weights = entry->getArgument(1);
+  }
   if (acts)
     lhs = mx::QuantizeOp::create(
         b, loc,
@@ -315,8 +353,7 @@ std::optional<MXKernel> compileMX(mlir::MLIRContext &ctx,
         mx::ScaleModeAttr());
   func::ReturnOp::create(
       b, loc,
-      ValueRange{mx::MatmulOp::create(b, loc, rTy, lhs, entry->getArgument(1))
-                     .getResult()});
+      ValueRange{mx::MatmulOp::create(b, loc, rTy, lhs, weights).getResult()});
 
   mx::MXCPUPipelineOptions pipeline;
   pipeline.threads = threads;
@@ -338,6 +375,7 @@ std::optional<MXKernel> compileMX(mlir::MLIRContext &ctx,
   }
   kernel.fn = *sym;
   kernel.tensorScale = lookupPreset(w.preset)->tensorScale;
+  kernel.constantWeights = constW != nullptr;
   kernel.m = m;
   kernel.k = k;
   kernel.n = n;
@@ -761,6 +799,22 @@ struct Harness {
             return false;
           kernels.push_back(std::move(*kern));
         }
+        // MXINT8 activations against each matrix as a constant of its own
+        // module (a model's weights after mx-apply-policy), which the
+        // integer dot reads re-laid at compile time.
+        std::vector<MXKernel> constKernels;
+        for (const MXMatrix &mat : mx) {
+          std::optional<MXKernel> kern =
+              compileMX(ctx, tm, o, w, "mxint8", 1, n, t, &mat);
+          if (!kern)
+            return false;
+          constKernels.push_back(std::move(*kern));
+        }
+        std::string constName =
+            std::string("MX ") + w.preset + " x mxint8 acts, constant weights";
+        if (!checkMX(constKernels[0], constName.c_str(), "mxint8", act, mx[0],
+                     q0))
+          return false;
         for (size_t i = 0; i < kernels.size(); ++i) {
           const MXKernel *kp = &kernels[i];
           cs.push_back({kp == &kernels[0]
@@ -777,6 +831,17 @@ struct Harness {
                         },
                         {}});
         }
+        cs.push_back({constName,
+                      true,
+                      bytes,
+                      0,
+                      [&] {
+                        for (size_t c = 0; c < calls; ++c)
+                          constKernels[c % constKernels.size()].call(
+                              act.data(), mx[0], nullptr);
+                        return true;
+                      },
+                      {}});
         if (repack) {
           if (!repackG.compute(g) || !checkGGML("mxfp4 CPU_REPACK", repackG,
                                                 w.type, act, deq, 1, k, n))
@@ -854,20 +919,22 @@ struct Harness {
       for (int t : o.threads) {
         ggml_backend_cpu_set_n_threads(g.backend, t);
         std::vector<MXKernel> kernels;
-        for (const char *acts : {(const char *)nullptr, "mxint8"}) {
+        const char *mxNames[3] = {"MX mxfp4 x f32 acts",
+                                  "MX mxfp4 x mxint8 acts",
+                                  "MX mxfp4 x mxint8 acts, constant weights"};
+        for (int i = 0; i < 3; ++i) {
+          const char *acts = i ? "mxint8" : nullptr;
+          // The third: the weights a constant of the module (re-laid for
+          // the integer dot at compile time).
           std::optional<MXKernel> kern =
-              compileMX(ctx, tm, o, w, acts, m, n, t);
-          std::string name =
-              std::string("MX mxfp4 x ") + (acts ? acts : "f32") + " acts";
-          if (!kern || !checkMX(*kern, name.c_str(), acts, act, mx, q0))
+              compileMX(ctx, tm, o, w, acts, m, n, t, i == 2 ? &mx : nullptr);
+          if (!kern || !checkMX(*kern, mxNames[i], acts, act, mx, q0))
             return false;
           kernels.push_back(std::move(*kern));
         }
         std::vector<Contender> cs;
         double flops = 2.0 * double(m) * double(k) * double(n);
-        const char *mxNames[2] = {"MX mxfp4 x f32 acts",
-                                  "MX mxfp4 x mxint8 acts"};
-        for (int i = 0; i < 2; ++i) {
+        for (int i = 0; i < 3; ++i) {
           const MXKernel *kp = &kernels[i];
           cs.push_back({mxNames[i],
                         true,

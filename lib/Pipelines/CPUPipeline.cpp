@@ -118,6 +118,7 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   mxOpts.vectorize = options.vectorize;
   mxOpts.tableLookup = options.tableLookup;
   mxOpts.integerDot = options.integerDot;
+  mxOpts.tileConstantWeights = options.tileConstantWeights;
   mxOpts.prefetchDistance = options.prefetchDistance;
   mxOpts.target = options.target;
   unsigned threads = resolveThreads(options.threads);

@@ -129,6 +129,12 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
            "With vectorize on an x86 target: MXINT8 x FP4 (and, with VBMI, "
            "E2M3 and E3M2) matmuls through the "
            "integer-dot kernel (mx_x86 byte and word dots)">,
+    Option<"tileConstantWeights", "tile-constant-weights", "bool",
+           /*default=*/"true",
+           "With vectorize: the integer-dot kernel reads constant weights "
+           "re-laid at compile time, each 64-column chunk's K rows and "
+           "block scales contiguous, in column-chunk order (false: the "
+           "packed rows, as for weights passed in)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -33,6 +33,13 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
                      "with VBMI) matmuls "
                      "through the integer-dot kernel"),
       llvm::cl::init(true)};
+  Option<bool> tileConstantWeights{
+      *this, "tile-constant-weights",
+      llvm::cl::desc("With vectorize: the integer-dot kernel reads constant "
+                     "weights re-laid at compile time, each 64-column "
+                     "chunk's K rows contiguous "
+                     "(convert-mx-to-linalg{tile-constant-weights})"),
+      llvm::cl::init(true)};
   Option<VectorTargetKind> target{
       *this, "target",
       llvm::cl::desc("With vectorize: the CPU vector target "

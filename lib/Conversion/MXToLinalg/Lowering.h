@@ -97,7 +97,8 @@ void populateComputePatterns(const TypeConverter &converter,
 void populateVectorMatmulPatterns(const TypeConverter &converter,
                                   RewritePatternSet &patterns,
                                   const VectorTarget &target,
-                                  int64_t prefetchDistance, int64_t panels);
+                                  int64_t prefetchDistance, int64_t panels,
+                                  bool tileConstantWeights);
 void populateVectorQuantizationPatterns(const TypeConverter &converter,
                                         RewritePatternSet &patterns,
                                         int64_t lanes);

@@ -50,9 +50,11 @@ void mlir::mx::populateMXToLinalgConversionPatterns(
 
 void mlir::mx::populateMXToVectorConversionPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
-    const VectorTarget &target, int64_t prefetchDistance, int64_t panels) {
+    const VectorTarget &target, int64_t prefetchDistance, int64_t panels,
+    bool tileConstantWeights) {
   lowering::populateVectorMatmulPatterns(converter, patterns, target,
-                                         prefetchDistance, panels);
+                                         prefetchDistance, panels,
+                                         tileConstantWeights);
   lowering::populateVectorQuantizationPatterns(converter, patterns,
                                                target.lanes);
   lowering::populateVectorHadamardPatterns(converter, patterns, target.lanes);
@@ -124,7 +126,8 @@ struct ConvertMXToLinalgPass
       if (!integerDot)
         vt.byteDot = false;
       populateMXToVectorConversionPatterns(converter, patterns, vt,
-                                           prefetchDistance, panels);
+                                           prefetchDistance, panels,
+                                           tileConstantWeights);
     }
 
     ConversionTarget target(*ctx);

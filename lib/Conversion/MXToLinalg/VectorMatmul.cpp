@@ -107,9 +107,11 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 using namespace mlir;
@@ -308,6 +310,32 @@ struct VectorMatmulEmitter {
   Value aCodes, aOffsets;
   /// The integer dot through vpdpbusd (VectorTarget::dotAccumulate).
   bool dotAccumulate = false;
+  /// The integer dot's constant weights in the kernel's layout
+  /// (retileConstantWeights): packed is [batch, N / 64, K * chunk bytes]
+  /// and bScales [batch, N / 64, K / kb * 64 / bn], each chunk's K rows and
+  /// block scales contiguous.
+  bool tiled = false;
+  /// The indices of the integer dot's weight bytes of K row kIdx at byte
+  /// `extra` of the chunk at column col0, whose first byte in a packed row
+  /// is byteOff.
+  SmallVector<Value> codeIndices(OpBuilder &b, Value bt, Value kIdx,
+                                 Value col0, Value byteOff,
+                                 int64_t extra) const {
+    if (tiled) {
+      int64_t chunkBytes = rowBytes * kIntDotCols / n;
+      return {bt, divIdx(b, loc, col0, kIntDotCols),
+              addIdx(b, loc, mulIdx(b, loc, kIdx, chunkBytes), extra)};
+    }
+    return {bt, kIdx, extra ? addIdx(b, loc, byteOff, extra) : byteOff};
+  }
+  /// The indices of the block scales of K block j of the chunk at col0.
+  SmallVector<Value> scaleIndices(OpBuilder &b, Value bt, Value j,
+                                  Value col0) const {
+    if (tiled)
+      return {bt, divIdx(b, loc, col0, kIntDotCols),
+              mulIdx(b, loc, j, kIntDotCols / bn)};
+    return {bt, j, bn == 1 ? col0 : divIdx(b, loc, col0, bn)};
+  }
 };
 
 } // namespace
@@ -682,14 +710,15 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
           if (packedView && groups.front() == 0)
             prefetch(lb, bt, rIdx, col0, kIntDotCols);
           if (!fp6Dot()) {
-            rows.push_back(readVector(lb, loc, v32i8, packed,
-                                      ValueRange{bt, rIdx, byteOff}, true));
+            rows.push_back(readVector(
+                lb, loc, v32i8, packed,
+                codeIndices(lb, bt, rIdx, col0, byteOff, 0), true));
             continue;
           }
           for (auto [gi, g] : llvm::enumerate(groups)) {
-            Value off = addIdx(lb, loc, byteOff, 16 * g);
-            Value raw = readVector(lb, loc, v32i8, packed,
-                                   ValueRange{bt, rIdx, off}, true);
+            Value raw = readVector(
+                lb, loc, v32i8, packed,
+                codeIndices(lb, bt, rIdx, col0, byteOff, 16 * g), true);
             SmallVector<int64_t> spread;
             for (int64_t l = 0; l < 32; ++l)
               spread.push_back(8 * g + 6 * (l / 8) +
@@ -792,9 +821,9 @@ VectorMatmulEmitter::emitWordDotSums(OpBuilder &b, Value bt, Value k0,
           if (packedView && groups.front() == 0)
             prefetch(lb, bt, rIdx, col0, kIntDotCols);
           for (auto [gi, g] : llvm::enumerate(groups)) {
-            Value off = addIdx(lb, loc, byteOff, 16 * g);
-            Value raw = readVector(lb, loc, v32i8, packed,
-                                   ValueRange{bt, rIdx, off}, true);
+            Value raw = readVector(
+                lb, loc, v32i8, packed,
+                codeIndices(lb, bt, rIdx, col0, byteOff, 16 * g), true);
             words[gi].push_back(lookupFP6Words(lb, loc, raw, 8 * g, table));
           }
         }
@@ -907,12 +936,12 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   auto v64i8 = VectorType::get({kIntDotCols}, i8);
   Value scales64;
   if (bn == 1) {
-    scales64 =
-        readVector(b, loc, v64i8, bScales, ValueRange{bt, j, col0}, true);
+    scales64 = readVector(b, loc, v64i8, bScales,
+                          scaleIndices(b, bt, j, col0), true);
   } else {
     Value codes =
         readVector(b, loc, VectorType::get({kIntDotCols / bn}, i8), bScales,
-                   ValueRange{bt, j, divIdx(b, loc, col0, bn)}, true);
+                   scaleIndices(b, bt, j, col0), true);
     SmallVector<int64_t> spread;
     for (int64_t c = 0; c < kIntDotCols; ++c)
       spread.push_back(c / bn);
@@ -1144,14 +1173,72 @@ Value VectorMatmulEmitter::emitRowSteps(
   return rows.getResult(0);
 }
 
+/// The integer dot's constant weights re-laid at compile time for the
+/// kernel (docs/Lowering.md, "Constant weights in the integer dot"): each
+/// 64-column chunk's K rows of packed bytes one after the other, [batch,
+/// N / 64, K * 64 * bits / 8], and its block scale codes likewise, [batch,
+/// N / 64, K / kb * 64 / bn]. Read chunk by chunk, each panel is then one
+/// sequential stream that the hardware prefetcher follows, instead of kb
+/// streams a packed row (N * bits / 8 bytes) apart. Sets em.packed and
+/// em.bScales; false, building nothing, unless both components are dense
+/// i8 constants.
+static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
+                                Value scales, VectorMatmulEmitter &em) {
+  DenseElementsAttr codesAttr, scalesAttr;
+  if (!codes || !scales || !matchPattern(codes, m_Constant(&codesAttr)) ||
+      !matchPattern(scales, m_Constant(&scalesAttr)) ||
+      !codesAttr.getElementType().isInteger(8) ||
+      !scalesAttr.getElementType().isInteger(8))
+    return false;
+  int64_t bits = mxref::getElemInfo(em.bFormat.elem).bits;
+  int64_t chunkBytes = kIntDotCols * bits / 8, rowBytes = em.n * bits / 8;
+  int64_t chunks = em.n / kIntDotCols, blocks = em.k / em.kb;
+  int64_t chunkScales = kIntDotCols / em.bn, scaleRow = em.n / em.bn;
+  if (codesAttr.getNumElements() != em.batch * em.k * rowBytes ||
+      scalesAttr.getNumElements() != em.batch * blocks * scaleRow)
+    return false;
+  // Copies `size` bytes per (batch, chunk, row) from row-major rows of
+  // `rowLen` bytes; a splat stays a splat.
+  auto retile = [&](DenseElementsAttr attr, int64_t rows, int64_t size,
+                    int64_t rowLen, ArrayRef<int64_t> shape) -> Value {
+    auto flatType =
+        RankedTensorType::get({attr.getNumElements()}, b.getI8Type());
+    DenseElementsAttr tiled;
+    if (attr.isSplat()) {
+      tiled = DenseElementsAttr::get(flatType, attr.getSplatValue<APInt>());
+    } else {
+      ArrayRef<char> src = attr.getRawData();
+      std::vector<char> dst(src.size());
+      char *out = dst.data();
+      for (int64_t bt = 0; bt < em.batch; ++bt)
+        for (int64_t c = 0; c < chunks; ++c)
+          for (int64_t r = 0; r < rows; ++r, out += size)
+            std::memcpy(out, src.data() + (bt * rows + r) * rowLen + c * size,
+                        size);
+      tiled = DenseElementsAttr::getFromRawBuffer(flatType, dst);
+    }
+    // A chunk's bytes are one innermost row: LLVM emits the global as
+    // batch * chunks byte arrays, not one array per K row.
+    return arith::ConstantOp::create(
+        b, loc, tiled.reshape(RankedTensorType::get(shape, b.getI8Type())));
+  };
+  em.packed = retile(codesAttr, em.k, chunkBytes, rowBytes,
+                     {em.batch, chunks, em.k * chunkBytes});
+  em.bScales = retile(scalesAttr, blocks, chunkScales, scaleRow,
+                      {em.batch, chunks, blocks * chunkScales});
+  em.rowBytes = rowBytes;
+  return true;
+}
+
 namespace {
 
 struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
   VectorMatmulLowering(const TypeConverter &converter, MLIRContext *ctx,
                        const VectorTarget &target, int64_t prefetchDistance,
-                       int64_t panels)
+                       int64_t panels, bool tileConstantWeights)
       : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target),
-        prefetchDistance(prefetchDistance), panels(panels) {}
+        prefetchDistance(prefetchDistance), panels(panels),
+        tileConstantWeights(tileConstantWeights) {}
 
   LogicalResult
   matchAndRewrite(MatmulOp op, OneToNOpAdaptor adaptor,
@@ -1244,7 +1331,6 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
       return success();
     }
     em.prefetchDistance = prefetchDistance;
-    em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);
     em.k = k;
     if (intDot) {
       em.intDot = true;
@@ -1264,11 +1350,16 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
         em.aOffsets = em.emitIntDotOffsets(b);
       }
     }
-    // Long prompts: the integer-dot kernel in cache-blocked order,
-    // compute-bound (no prefetch).
-    bool cacheBlocked = intDot && m >= kIntDotBlockedMinRows;
-    if (cacheBlocked)
-      em.packedView = Value();
+    // Constant weights of the integer dot in the kernel's layout: each
+    // chunk's K rows contiguous, read chunk by chunk.
+    if (intDot && tileConstantWeights)
+      em.tiled = retileConstantWeights(b, loc, rc[0], bScales, em);
+    // Long prompts and tiled weights: the integer-dot kernel in cache-blocked
+    // order (no prefetch: compute-bound, or one sequential stream per
+    // panel, which the hardware prefetcher follows).
+    bool cacheBlocked = intDot && (m >= kIntDotBlockedMinRows || em.tiled);
+    if (!cacheBlocked)
+      em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);
 
     // The nest, from the accumulator to the output; built twice (under an
     // scf.if) when the E4M3 fold needs a run-time check.
@@ -1497,6 +1588,7 @@ private:
   VectorTarget target;
   int64_t prefetchDistance;
   int64_t panels;
+  bool tileConstantWeights;
 };
 
 } // namespace
@@ -1505,7 +1597,9 @@ void lowering::populateVectorMatmulPatterns(const TypeConverter &converter,
                                             RewritePatternSet &patterns,
                                             const VectorTarget &target,
                                             int64_t prefetchDistance,
-                                            int64_t panels) {
+                                            int64_t panels,
+                                            bool tileConstantWeights) {
   patterns.add<VectorMatmulLowering>(converter, patterns.getContext(), target,
-                                     prefetchDistance, panels);
+                                     prefetchDistance, panels,
+                                     tileConstantWeights);
 }

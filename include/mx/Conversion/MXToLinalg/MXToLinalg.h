@@ -68,12 +68,14 @@ void populateMXToLinalgConversionPatterns(const TypeConverter &converter,
 /// tensors, bit-exact), with a higher benefit than the linalg patterns,
 /// which remain the fallback for shapes they do not cover. `target`: lanes
 /// and FP4 lookup strategy; `prefetchDistance`: see `prefetch-distance`;
-/// `panels`: see `panels` (1: no scf.forall).
+/// `panels`: see `panels` (1: no scf.forall); `tileConstantWeights`: see
+/// `tile-constant-weights`.
 void populateMXToVectorConversionPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns,
                                           const VectorTarget &target,
                                           int64_t prefetchDistance = 4,
-                                          int64_t panels = 1);
+                                          int64_t panels = 1,
+                                          bool tileConstantWeights = true);
 
 } // namespace mx
 } // namespace mlir

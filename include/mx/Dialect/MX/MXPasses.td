@@ -167,6 +167,14 @@ def OutlineKernelsPass : Pass<"mx-outline-kernels", "::mlir::ModuleOp"> {
     kernels. Each call computes what the op did (the function's body is
     the op), so results are unchanged.
 
+    One operand stays in the kernel: a constant weight (`mx.constant`) of
+    an `mx.matmul` that the CPU lowering's integer dot may compute (INT8
+    activations with block scales; E2M1, E2M3 or E3M2 weights). The
+    lowering re-lays such a constant for the kernel
+    (`convert-mx-to-linalg` option `tile-constant-weights`). Its value is
+    part of the kernel's identity: matmuls of one constant share a kernel,
+    and each other constant has its own.
+
     ```mlir
     %a = mx.matmul %x, %w0 : tensor<1x32xf32>, !mx.tensor<32x32xmxfp4> -> tensor<1x32xf32>
     %b = mx.matmul %a, %w1 : tensor<1x32xf32>, !mx.tensor<32x32xmxfp4> -> tensor<1x32xf32>

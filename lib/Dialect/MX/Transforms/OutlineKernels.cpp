@@ -35,6 +35,32 @@ using namespace mlir::mx;
 
 namespace {
 
+bool isKernelOp(Operation *op) {
+  return isa<QuantizeOp, ConvertOp, DequantizeOp, MatmulOp, HadamardOp>(op);
+}
+
+/// The constant weight that stays in `op`'s kernel, or null: an
+/// `mx.constant` rhs of an `mx.matmul` that the CPU lowering's integer dot
+/// may read (INT8 activations with block scales, E2M1, E2M3 or E3M2
+/// weights), which it then re-lays at compile time for the kernel
+/// (docs/Lowering.md, "Constant weights in the integer dot"). As an
+/// argument it would be data of unknown origin, read as packed.
+ConstantOp getKernelConstant(Operation *op) {
+  auto matmul = dyn_cast<MatmulOp>(op);
+  if (!matmul)
+    return {};
+  auto lhs = dyn_cast<BlockScaledTensorType>(matmul.getLhs().getType());
+  auto rhs = dyn_cast<BlockScaledTensorType>(matmul.getRhs().getType());
+  if (!lhs || !rhs || !lhs.hasBlockScales() || !rhs.hasBlockScales() ||
+      lhs.getFormat().getFormat().elem != mxref::ElemKind::INT8)
+    return {};
+  mxref::ElemKind w = rhs.getFormat().getFormat().elem;
+  if (w != mxref::ElemKind::E2M1 && w != mxref::ElemKind::E2M3 &&
+      w != mxref::ElemKind::E3M2)
+    return {};
+  return matmul.getRhs().getDefiningOp<ConstantOp>();
+}
+
 /// What makes two ops one kernel: the op's name, its attributes (inherent
 /// ones included) and its operand and result types, all uniqued in the
 /// context, so their pointers identify them.
@@ -47,27 +73,41 @@ std::vector<const void *> kernelKey(Operation *op) {
     key.push_back(t.getAsOpaquePointer());
   for (Type t : op->getResultTypes())
     key.push_back(t.getAsOpaquePointer());
+  // A kernel constant is part of the kernel: its value (the uniqued
+  // attributes) too.
+  if (ConstantOp c = getKernelConstant(op))
+    key.push_back(c->getAttrDictionary().getAsOpaquePointer());
   return key;
 }
 
-bool isKernelOp(Operation *op) {
-  return isa<QuantizeOp, ConvertOp, DequantizeOp, MatmulOp, HadamardOp>(op);
+/// The operands that a call of `op`'s kernel passes: all but the kernel
+/// constant.
+SmallVector<Value> kernelArguments(Operation *op) {
+  ConstantOp c = getKernelConstant(op);
+  SmallVector<Value> args;
+  for (Value v : op->getOperands())
+    if (!c || v != c.getResult())
+      args.push_back(v);
+  return args;
 }
 
 /// The kernel op of a function this pass made (or one just like it): a
-/// private function whose body is one kernel op on its arguments, in order,
-/// and the return of its results. Such functions are reused, not outlined
-/// again, so running the pass twice changes nothing.
+/// private function whose body is one kernel op on its arguments, in order
+/// (after its kernel constant, if it has one), and the return of its
+/// results. Such functions are reused, not outlined again, so running the
+/// pass twice changes nothing.
 Operation *getKernelOfFunction(func::FuncOp func) {
   if (!func.isPrivate() || func.isExternal() || !func.getBody().hasOneBlock())
     return nullptr;
   Block &body = func.getBody().front();
-  if (body.getOperations().size() != 2)
+  size_t size = body.getOperations().size();
+  if (size != 2 && size != 3)
     return nullptr;
-  Operation *op = &body.front();
+  Operation *op = size == 2 ? &body.front() : body.front().getNextNode();
   auto ret = dyn_cast<func::ReturnOp>(body.back());
   if (!isKernelOp(op) || !ret ||
-      !llvm::equal(op->getOperands(), body.getArguments()) ||
+      (size == 3 && getKernelConstant(op) != &body.front()) ||
+      !llvm::equal(kernelArguments(op), body.getArguments()) ||
       !llvm::equal(ret.getOperands(), op->getResults()))
     return nullptr;
   return op;
@@ -111,9 +151,13 @@ struct OutlineKernelsPass
         kernel = outline(b, symbols, module, op, numbered[op->getName()]++);
       b.setInsertionPoint(op);
       auto call =
-          func::CallOp::create(b, op->getLoc(), kernel, op->getOperands());
+          func::CallOp::create(b, op->getLoc(), kernel, kernelArguments(op));
       op->replaceAllUsesWith(call.getResults());
+      ConstantOp constant = getKernelConstant(op);
       op->erase();
+      // The kernels hold their copies.
+      if (constant && constant->use_empty())
+        constant->erase();
     }
   }
 
@@ -121,7 +165,8 @@ struct OutlineKernelsPass
   /// `index`-th of its op name.
   func::FuncOp outline(OpBuilder &b, SymbolTable &symbols, ModuleOp module,
                        Operation *op, unsigned index) {
-    auto type = FunctionType::get(&getContext(), op->getOperandTypes(),
+    SmallVector<Value> args = kernelArguments(op);
+    auto type = FunctionType::get(&getContext(), ValueRange(args).getTypes(),
                                   op->getResultTypes());
     // "mx.matmul" -> mx_matmul, mx_matmul_1, ...; the symbol table renames
     // one that an existing symbol has taken.
@@ -136,7 +181,9 @@ struct OutlineKernelsPass
     Block *entry = func.addEntryBlock();
     b.setInsertionPointToStart(entry);
     IRMapping map;
-    map.map(op->getOperands(), entry->getArguments());
+    map.map(args, entry->getArguments());
+    if (ConstantOp c = getKernelConstant(op))
+      b.clone(*c, map);
     Operation *copy = b.clone(*op, map);
     func::ReturnOp::create(b, op->getLoc(), copy->getResults());
     return func;

@@ -147,3 +147,41 @@ func.func private @mx_dequantize(%q: !mx.tensor<4x64xmxfp4>) -> tensor<4x64xf32>
   %d = mx.dequantize %q : !mx.tensor<4x64xmxfp4> -> tensor<4x64xf32>
   return %d : tensor<4x64xf32>
 }
+
+// -----
+
+// A constant weight that the CPU lowering's integer dot may read (MXINT8
+// activations, FP4 or FP6 weights) stays in its kernel, so that the
+// lowering can re-lay it (docs/Lowering.md, "Constant weights in the integer
+// dot"): matmuls of one constant share a kernel, another constant is another
+// kernel, and the caller's constant goes once no call needs it. Against f32
+// activations (no integer dot) the constant stays an argument.
+// CHECK-LABEL: func.func @constant_weights(
+// CHECK-SAME: %[[X:[^:]*]]: !mx.tensor<1x64xmxint8>, %[[F:[^:]*]]: tensor<1x64xf32>)
+// CHECK-NEXT: %[[W1:.*]] = mx.constant packed(dense<"0x22
+// CHECK-NOT: mx.constant
+// CHECK-NEXT: %[[A:.*]] = call @mx_matmul(%[[X]]) : (!mx.tensor<1x64xmxint8>) -> tensor<1x64xf32>
+// CHECK-NEXT: %[[B:.*]] = call @mx_matmul(%[[X]]) : (!mx.tensor<1x64xmxint8>) -> tensor<1x64xf32>
+// CHECK-NEXT: %[[C:.*]] = call @mx_matmul_1(%[[X]]) : (!mx.tensor<1x64xmxint8>) -> tensor<1x64xf32>
+// CHECK-NEXT: %[[D:.*]] = call @mx_matmul_2(%[[F]], %[[W1]]) : (tensor<1x64xf32>, !mx.tensor<64x64xmxfp4, block = [32, 1]>) -> tensor<1x64xf32>
+// CHECK: func.func private @mx_matmul(%[[L:[^:]*]]: !mx.tensor<1x64xmxint8>) -> tensor<1x64xf32>
+// CHECK-NEXT: %[[K:.*]] = mx.constant packed(dense<"0x11
+// CHECK-NEXT: %[[M:.*]] = mx.matmul %[[L]], %[[K]] :
+// CHECK-NEXT: return %[[M]]
+// CHECK: func.func private @mx_matmul_1(%[[L:[^:]*]]: !mx.tensor<1x64xmxint8>) -> tensor<1x64xf32>
+// CHECK-NEXT: %[[K:.*]] = mx.constant packed(dense<"0x22
+// CHECK-NEXT: %[[M:.*]] = mx.matmul %[[L]], %[[K]] :
+// CHECK-NEXT: return %[[M]]
+// CHECK: func.func private @mx_matmul_2(%{{[^:]*}}: tensor<1x64xf32>, %{{[^:]*}}: !mx.tensor<64x64xmxfp4, block = [32, 1]>) -> tensor<1x64xf32>
+// CHECK-NEXT: mx.matmul
+// CHECK-NEXT: return
+// CHECK-NOT: func.func
+func.func @constant_weights(%x: !mx.tensor<1x64xmxint8>, %f: tensor<1x64xf32>) -> (tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>) {
+  %w0 = mx.constant packed(dense<17> : tensor<2048xi8>) scales(dense<1.0> : tensor<2x64xf8E8M0FNU>) : !mx.tensor<64x64xmxfp4, block = [32, 1]>
+  %w1 = mx.constant packed(dense<34> : tensor<2048xi8>) scales(dense<1.0> : tensor<2x64xf8E8M0FNU>) : !mx.tensor<64x64xmxfp4, block = [32, 1]>
+  %a = mx.matmul %x, %w0 : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
+  %b = mx.matmul %x, %w0 : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
+  %c = mx.matmul %x, %w1 : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
+  %d = mx.matmul %f, %w1 : tensor<1x64xf32>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
+  return %a, %b, %c, %d : tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>
+}

@@ -182,6 +182,10 @@ class Module:
         self.cases = []   # (name, number of printed arrays per side)
         self.consts = {}
         self.n = 0
+        # The compiled matmuls hold their weights (rhs) as constants, which
+        # the integer-dot kernel reads re-laid at compile time
+        # (docs/Lowering.md, "Constant weights in the integer dot").
+        self.const_weights = False
 
     def fresh(self, p='v'):
         self.n += 1
@@ -363,14 +367,20 @@ def case_matmul(m, name, a_rows, a_shape, a_fmt, b_rows, b_shape, b_fmt,
         return q, ty
 
     body = []
+    if m.const_weights:
+        body.append('  %%b = arith.constant dense<%s> : %s'
+                    % (hexdense(b_rows), tt(b_shape)))
     qa, ta = operand('%a', a_shape, a_fmt, body)
     qb, tb = operand('%b', b_shape, b_fmt, body)
     body.append('  %%r = mx.matmul %s, %s : %s, %s -> %s'
                 % (qa, qb, ta, tb, tt(out_shape)))
-    m.funcs.append('func.func @%s(%%a: %s, %%b: %s) -> %s {\n%s\n'
+    params = '%%a: %s' % tt(a_shape)
+    if not m.const_weights:
+        params += ', %%b: %s' % tt(b_shape)
+    m.funcs.append('func.func @%s(%s) -> %s {\n%s\n'
                    '  return %%r : %s\n}'
-                   % (name, tt(a_shape), tt(b_shape), tt(out_shape),
-                      '\n'.join(body), tt(out_shape)))
+                   % (name, params, tt(out_shape), '\n'.join(body),
+                      tt(out_shape)))
     qa, ta = operand(a, a_shape, a_fmt, m.main)
     qb, tb = operand(b, b_shape, b_fmt, m.main)
     r = m.fresh('fr')
@@ -378,8 +388,13 @@ def case_matmul(m, name, a_rows, a_shape, a_fmt, b_rows, b_shape, b_fmt,
                   % (r, qa, qb, ta, tb, tt(out_shape)))
     show_f32(m, r, out_shape, m.main)
     r = m.fresh('cr')
-    m.main.append('  %s = call @%s(%s, %s) : (%s, %s) -> %s'
-                  % (r, name, a, b, tt(a_shape), tt(b_shape), tt(out_shape)))
+    if m.const_weights:
+        m.main.append('  %s = call @%s(%s) : (%s) -> %s'
+                      % (r, name, a, tt(a_shape), tt(out_shape)))
+    else:
+        m.main.append('  %s = call @%s(%s, %s) : (%s, %s) -> %s'
+                      % (r, name, a, b, tt(a_shape), tt(b_shape),
+                         tt(out_shape)))
     show_f32(m, r, out_shape, m.main)
     m.cases.append((name, 1))
 
@@ -1256,6 +1271,21 @@ func.func @print(%t: tensor<?xi32>) {
   return
 }
 '''
+
+
+def with_const_weights(suite):
+    """`suite` with every compiled matmul's weights constants."""
+    def run(m):
+        m.const_weights = True
+        suite(m)
+    return run
+
+
+SUITES.update({
+    'matmul_intdot_const': with_const_weights(suite_matmul_intdot),
+    'matmul_intdot_fp6_const': with_const_weights(suite_matmul_intdot_fp6),
+    'matmul_intdot_e3m2_const': with_const_weights(suite_matmul_intdot_e3m2),
+})
 
 
 def build(suite):
