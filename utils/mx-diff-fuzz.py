@@ -80,7 +80,7 @@ def numel(shape):
 # Programs: plain data (JSON), so the reducer can edit them.
 #
 #   {'inputs': [{'shape': [...], 'data': [f32 bits...], 'weight': bool}],
-#    'ops': [op...]}
+#    'ops': [op...], 'const': bool (optional; see const_inputs)}
 #
 # Values are named by index: inputs first, then one f32 result per op.
 # An op is one of
@@ -286,7 +286,23 @@ def gen_program(rng):
         for k in ('src', 'lhs', 'rhs'):
             if k in op:
                 op[k] = number[op[k]]
+    # A quarter of the programs hold their weights as constants of the
+    # compiled function, as a model does after mx-apply-policy: the
+    # integer dot then reads them re-laid at compile time (docs/Lowering.md,
+    # "Constant weights in the integer dot").
+    if rng.random() < 0.25:
+        prog['const'] = True
     return prog
+
+
+def const_inputs(prog):
+    """The inputs that are constants of @p<i> (see gen_program): the
+    weights and the rhs of every matmul."""
+    if not prog.get('const'):
+        return set()
+    rhs = {op['rhs'] for op in prog['ops'] if 'rhs' in op}
+    return {i for i, x in enumerate(prog['inputs'])
+            if x['weight'] or i in rhs}
 
 
 def program(seed, index):
@@ -401,9 +417,10 @@ func.func @print(%t: tensor<?xi32>) {
 
 def func_sig(prog, name):
     shapes = value_shapes(prog)
+    consts = const_inputs(prog)
     args = ['%%a%d: %s%s' % (i, tt(x['shape']),
                              ' {mx.weight}' if x['weight'] else '')
-            for i, x in enumerate(prog['inputs'])]
+            for i, x in enumerate(prog['inputs']) if i not in consts]
     res = [tt(s) for s in shapes[len(prog['inputs']):]]
     return args, res
 
@@ -423,8 +440,14 @@ def emit_module(progs, with_main=True, with_all=True):
     all_args, all_res, all_body = [], [], []
     for pi, prog in enumerate(progs):
         args, res = func_sig(prog, 'p%d' % pi)
-        body = []
-        outs = emit_body(prog, ['%%a%d' % i for i in range(len(args))],
+        consts_in = const_inputs(prog)
+        passed = [i for i in range(len(prog['inputs']))
+                  if i not in consts_in]
+        body = ['%%a%d = arith.constant dense<%s> : %s'
+                % (i, hexdense(prog['inputs'][i]['data']),
+                   tt(prog['inputs'][i]['shape'])) for i in sorted(consts_in)]
+        outs = emit_body(prog, ['%%a%d' % i
+                                for i in range(len(prog['inputs']))],
                          fresh, body)
         funcs.append('func.func @p%d(%s) -> (%s) {\n  %s\n  return %s : %s\n}'
                      % (pi, ', '.join(args), ', '.join(res),
@@ -441,21 +464,22 @@ def emit_module(progs, with_main=True, with_all=True):
             print_lines(v, s, fresh, main)
         rs = [fresh() for _ in res]
         main.append('%s = call @p%d(%s) : (%s) -> (%s)'
-                    % (', '.join(rs), pi, ', '.join(consts),
-                       ', '.join(tt(x['shape']) for x in prog['inputs']),
+                    % (', '.join(rs), pi, ', '.join(consts[i] for i in passed),
+                       ', '.join(tt(prog['inputs'][i]['shape'])
+                                 for i in passed),
                        ', '.join(res)))
         for v, s in zip(rs, shapes[len(consts):]):
             print_lines(v, s, fresh, main)
         # @all: the same call on its own arguments.
         base = len(all_args)
-        all_args += ['%%a%d: %s' % (base + i, tt(x['shape']))
-                     for i, x in enumerate(prog['inputs'])]
+        all_args += ['%%a%d: %s' % (base + j, tt(prog['inputs'][i]['shape']))
+                     for j, i in enumerate(passed)]
         rs = [fresh() for _ in res]
         all_body.append('%s = call @p%d(%s) : (%s) -> (%s)'
                         % (', '.join(rs), pi, ', '.join(
-                            '%%a%d' % (base + i)
-                            for i in range(len(prog['inputs']))),
-                           ', '.join(tt(x['shape']) for x in prog['inputs']),
+                            '%%a%d' % (base + j) for j in range(len(passed))),
+                           ', '.join(tt(prog['inputs'][i]['shape'])
+                                     for i in passed),
                            ', '.join(res)))
         all_res += list(zip(rs, res))
     if with_main:
@@ -563,7 +587,8 @@ def run_mx_run(tools, mlir_path, progs, tmp):
     cmd = [tools.mx_run, mlir_path, '--entry=all']
     k = 0
     for prog in progs:
-        for x in prog['inputs']:
+        consts = const_inputs(prog)
+        for x in (x for i, x in enumerate(prog['inputs']) if i not in consts):
             p = os.path.join(tmp, 'in%d.npy' % k)
             write_npy(p, x['shape'], x['data'])
             cmd.append('--input=' + p)
@@ -777,6 +802,8 @@ def prune(prog):
     for j in range(len(prog['ops'])):
         remap[nin + j] = len(keep) + j
     out = {'inputs': [prog['inputs'][i] for i in keep], 'ops': []}
+    if prog.get('const'):
+        out['const'] = True
     if 'warp_seed' in prog:
         out['warp_seed'] = prog['warp_seed']
     for op in prog['ops']:
