@@ -240,9 +240,9 @@ gemvConstModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k,
       [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
         Value weights = mx::ConstantOp::create(
             b, loc, w,
-            bytes(RankedTensorType::get({int64_t(packed.size())},
-                                        b.getI8Type()),
-                  packed),
+            bytes(
+                RankedTensorType::get({int64_t(packed.size())}, b.getI8Type()),
+                packed),
             bytes(w.getScalesType(), scales),
             f.tensorScale ? b.getF32FloatAttr(tensorScale) : FloatAttr());
         Value lhs = args[0];
@@ -319,8 +319,8 @@ struct GemvRunner {
     if (constKernels) {
       size_t i = size_t(&m - mat0) * threads + p;
       StridedMemRefType<float, 2> res;
-      using ConstFn =
-          void (*)(StridedMemRefType<float, 2> *, StridedMemRefType<float, 2> *);
+      using ConstFn = void (*)(StridedMemRefType<float, 2> *,
+                               StridedMemRefType<float, 2> *);
       reinterpret_cast<ConstFn>((*constKernels)[i].fn)(&res, &a);
       if (out)
         std::memcpy(out, res.data, pn * sizeof(float));

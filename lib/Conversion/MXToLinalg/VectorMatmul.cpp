@@ -318,9 +318,8 @@ struct VectorMatmulEmitter {
   /// The indices of the integer dot's weight bytes of K row kIdx at byte
   /// `extra` of the chunk at column col0, whose first byte in a packed row
   /// is byteOff.
-  SmallVector<Value> codeIndices(OpBuilder &b, Value bt, Value kIdx,
-                                 Value col0, Value byteOff,
-                                 int64_t extra) const {
+  SmallVector<Value> codeIndices(OpBuilder &b, Value bt, Value kIdx, Value col0,
+                                 Value byteOff, int64_t extra) const {
     if (tiled) {
       int64_t chunkBytes = rowBytes * kIntDotCols / n;
       return {bt, divIdx(b, loc, col0, kIntDotCols),
@@ -710,9 +709,9 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
           if (packedView && groups.front() == 0)
             prefetch(lb, bt, rIdx, col0, kIntDotCols);
           if (!fp6Dot()) {
-            rows.push_back(readVector(
-                lb, loc, v32i8, packed,
-                codeIndices(lb, bt, rIdx, col0, byteOff, 0), true));
+            rows.push_back(
+                readVector(lb, loc, v32i8, packed,
+                           codeIndices(lb, bt, rIdx, col0, byteOff, 0), true));
             continue;
           }
           for (auto [gi, g] : llvm::enumerate(groups)) {
@@ -936,12 +935,11 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   auto v64i8 = VectorType::get({kIntDotCols}, i8);
   Value scales64;
   if (bn == 1) {
-    scales64 = readVector(b, loc, v64i8, bScales,
-                          scaleIndices(b, bt, j, col0), true);
+    scales64 =
+        readVector(b, loc, v64i8, bScales, scaleIndices(b, bt, j, col0), true);
   } else {
-    Value codes =
-        readVector(b, loc, VectorType::get({kIntDotCols / bn}, i8), bScales,
-                   scaleIndices(b, bt, j, col0), true);
+    Value codes = readVector(b, loc, VectorType::get({kIntDotCols / bn}, i8),
+                             bScales, scaleIndices(b, bt, j, col0), true);
     SmallVector<int64_t> spread;
     for (int64_t c = 0; c < kIntDotCols; ++c)
       spread.push_back(c / bn);
@@ -1183,7 +1181,7 @@ Value VectorMatmulEmitter::emitRowSteps(
 /// em.bScales; false, building nothing, unless both components are dense
 /// i8 constants.
 static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
-                                Value scales, VectorMatmulEmitter &em) {
+                                  Value scales, VectorMatmulEmitter &em) {
   DenseElementsAttr codesAttr, scalesAttr;
   if (!codes || !scales || !matchPattern(codes, m_Constant(&codesAttr)) ||
       !matchPattern(scales, m_Constant(&scalesAttr)) ||
