@@ -194,61 +194,45 @@ using GemvFnTS = void (*)(StridedMemRefType<float, 2> *,
                           StridedMemRefType<int8_t, 2> *,
                           StridedMemRefType<int8_t, 2> *, float);
 
+/// `@gemv(a: [1, K] f32[, w]) -> [1, N]`: the activations quantized to
+/// c.acts inside (when given), times the weights, an argument or, when
+/// `packed` is given, an mx.constant of those bytes and `scales`.
 mlir::OwningOpRef<mlir::ModuleOp>
-gemvModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k, int64_t n) {
-  using namespace mlir;
-  auto w = mx::BlockScaledTensorType::get(
-      &ctx, {k, n}, mx::FormatAttr::get(&ctx, *lookupPreset(c.weights)),
-      {c.kb, c.bn});
-  auto a = RankedTensorType::get({1, k}, Float32Type::get(&ctx));
-  auto result = RankedTensorType::get({1, n}, Float32Type::get(&ctx));
-  return buildKernel(
-      ctx, "gemv", {a, w}, result,
-      [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-        Value lhs = args[0];
-        if (c.acts)
-          lhs = mx::QuantizeOp::create(
-              b, loc,
-              // K blocks of the weights' size (mx.matmul requires it).
-              mx::BlockScaledTensorType::get(
-                  &ctx, {1, k},
-                  mx::FormatAttr::get(&ctx, *lookupPreset(c.acts)), {1, c.kb}),
-              lhs, /*tensor_scale=*/Value(), /*random_bits=*/Value(),
-              mx::ScaleModeAttr());
-        return mx::MatmulOp::create(b, loc, result, lhs, args[1]);
-      });
-}
-
-/// gemvModule with the weights panel `p` of `m` as an mx.constant.
-mlir::OwningOpRef<mlir::ModuleOp>
-gemvConstModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k,
-                int64_t pn, llvm::ArrayRef<uint8_t> packed,
-                llvm::ArrayRef<uint8_t> scales, float tensorScale) {
+gemvModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k, int64_t n,
+           std::optional<llvm::ArrayRef<uint8_t>> packed = std::nullopt,
+           llvm::ArrayRef<uint8_t> scales = {}, float tensorScale = 1.0f) {
   using namespace mlir;
   Format f = *lookupPreset(c.weights);
   auto w = mx::BlockScaledTensorType::get(
-      &ctx, {k, pn}, mx::FormatAttr::get(&ctx, f), {c.kb, c.bn});
+      &ctx, {k, n}, mx::FormatAttr::get(&ctx, f), {c.kb, c.bn});
   auto a = RankedTensorType::get({1, k}, Float32Type::get(&ctx));
-  auto result = RankedTensorType::get({1, pn}, Float32Type::get(&ctx));
+  auto result = RankedTensorType::get({1, n}, Float32Type::get(&ctx));
   auto bytes = [](RankedTensorType t, llvm::ArrayRef<uint8_t> raw) {
     return DenseElementsAttr::getFromRawBuffer(
         t, llvm::ArrayRef<char>(reinterpret_cast<const char *>(raw.data()),
                                 raw.size()));
   };
+  SmallVector<Type> args = {a};
+  if (!packed)
+    args.push_back(w);
   return buildKernel(
-      ctx, "gemv", {a}, result,
+      ctx, "gemv", args, result,
       [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-        Value weights = mx::ConstantOp::create(
-            b, loc, w,
-            bytes(
-                RankedTensorType::get({int64_t(packed.size())}, b.getI8Type()),
-                packed),
-            bytes(w.getScalesType(), scales),
-            f.tensorScale ? b.getF32FloatAttr(tensorScale) : FloatAttr());
+        Value weights =
+            packed ? Value(mx::ConstantOp::create(
+                         b, loc, w,
+                         bytes(RankedTensorType::get({int64_t(packed->size())},
+                                                     b.getI8Type()),
+                               *packed),
+                         bytes(w.getScalesType(), scales),
+                         f.tensorScale ? b.getF32FloatAttr(tensorScale)
+                                       : FloatAttr()))
+                   : args[1];
         Value lhs = args[0];
         if (c.acts)
           lhs = mx::QuantizeOp::create(
               b, loc,
+              // K blocks of the weights' size (mx.matmul requires it).
               mx::BlockScaledTensorType::get(
                   &ctx, {1, k},
                   mx::FormatAttr::get(&ctx, *lookupPreset(c.acts)), {1, c.kb}),
@@ -393,7 +377,7 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
     for (const Matrix &m : mats)
       for (int p = 0; p < threads; ++p) {
         std::optional<Kernel> ck = compile(
-            *gemvConstModule(
+            *gemvModule(
                 ctx, c, k, pn,
                 llvm::ArrayRef<uint8_t>(m.packed.data() + p * pBytes, pBytes),
                 llvm::ArrayRef<uint8_t>(m.scales.data() + p * sBytes, sBytes),

@@ -1,7 +1,8 @@
-// Does the MXFP4 x MXINT8 GEMV's weight layout matter? (docs/Benchmarks.md,
-// "Weight layout probe"). The integer-dot GEMV of docs/Lowering.md in C,
-// over two layouts of the same 4096 x 14336 codes, DRAM-fed (1 GiB of
-// matrices rotated) and cache-fed, 1 and 2 threads, rounds alternating:
+// Does the MXFP4 x MXINT8 GEMV's weight layout matter? (docs/Lowering.md,
+// "Constant weights in the integer dot"). The integer-dot GEMV of
+// docs/Lowering.md in C, over layouts of the same 4096 x 14336 codes,
+// DRAM-fed (1 GiB of matrices rotated), 1 and 2 threads, rounds
+// alternating:
 //
 // * rows: MX's packed layout, [K][N / 2] bytes and [K / 32][N] scales. Per
 //   K block and chunk of 64 columns, four K rows at a time: four 32-byte
@@ -13,12 +14,16 @@
 //   byte position's four K rows) followed by its 64 scale codes in the
 //   terms' lane order: one sequential stream per thread, no unpacks, no
 //   scale permutes, the chunk's accumulators in registers across K.
+// * tiles32: the same, but each chunk's K rows of 32 packed bytes as they
+//   are (the unpacks kept): MX's re-laid constants.
+// * rowsT: the rows layout in the tiles' order (each chunk down K), each
+//   row prefetched `prefetch-rows` rows ahead into L2.
 //
-// Both compute the same block terms, float(S) * 2^(cb-134) * 2^(ca-127)
+// All compute the same block terms, float(S) * 2^(cb-134) * 2^(ca-127)
 // added in K order, and are checked against a scalar loop bit for bit.
 //
-//   cc -O3 -march=native -pthread bench/decode-probe/intdot-layout.c \
-//     -o /tmp/intdot-layout && /tmp/intdot-layout [rounds]
+//   cc -O3 -march=native -pthread bench/decode-probe/intdot-layout.c -o x
+//   ./x [rounds] [prefetch-rows]
 
 #include <immintrin.h>
 #include <pthread.h>
@@ -81,6 +86,38 @@ static inline __m256 actScale(uint8_t ca) {
     }                                                                          \
   } while (0)
 
+// Four packed rows of 32 bytes: byte and word unpacks into dwords of four
+// K rows, then DOT4.
+#define DOT_ROWS(r0, r1, r2, r3, s, a)                                         \
+  do {                                                                         \
+    __m256i u0 = _mm256_unpacklo_epi8(r0, r1);                                 \
+    __m256i u1 = _mm256_unpackhi_epi8(r0, r1);                                 \
+    __m256i u2 = _mm256_unpacklo_epi8(r2, r3);                                 \
+    __m256i u3 = _mm256_unpackhi_epi8(r2, r3);                                 \
+    DOT4(_mm256_unpacklo_epi16(u0, u2), _mm256_unpackhi_epi16(u0, u2),         \
+         _mm256_unpacklo_epi16(u1, u3), _mm256_unpackhi_epi16(u1, u3), s, a);  \
+  } while (0)
+
+// One K block of 64 columns in the rows layout from `base` (its first row
+// at the chunk): four rows at a time, each prefetched `ahead` bytes further
+// on (0: none).
+static inline void rowsBlock(const uint8_t *base, const int8_t *codes,
+                             __m256i *s, __m256i table, __m256i low,
+                             size_t ahead) {
+  for (int k = 0; k < KB; k += 4) {
+    const uint8_t *r = base + (size_t)k * NB;
+    __m256i r0 = _mm256_loadu_si256((const void *)r);
+    __m256i r1 = _mm256_loadu_si256((const void *)(r + NB));
+    __m256i r2 = _mm256_loadu_si256((const void *)(r + 2 * NB));
+    __m256i r3 = _mm256_loadu_si256((const void *)(r + 3 * NB));
+    if (ahead)
+      for (int q = 0; q < 4; ++q)
+        _mm_prefetch((const char *)(r + q * NB + ahead), _MM_HINT_T1);
+    __m256i av = _mm256_set1_epi32(*(const int32_t *)&codes[k]);
+    DOT_ROWS(r0, r1, r2, r3, s, av);
+  }
+}
+
 // rows: chunks [c0, c1) of the [K][NB] codes; acc in lane order, [N].
 static void gemvRows(const uint8_t *w, const uint8_t *sc, const struct Acts *a,
                      float *acc, int c0, int c1, __m512i *permIdx) {
@@ -95,26 +132,8 @@ static void gemvRows(const uint8_t *w, const uint8_t *sc, const struct Acts *a,
       __m256i s[8];
       for (int v = 0; v < 8; ++v)
         s[v] = _mm256_set1_epi32(a->offset[kb]);
-      const uint8_t *base = w + (size_t)kb * KB * NB + c * 32;
-      for (int k = 0; k < KB; k += 4) {
-        const uint8_t *r = base + (size_t)k * NB;
-        __m256i r0 = _mm256_loadu_si256((const void *)r);
-        __m256i r1 = _mm256_loadu_si256((const void *)(r + NB));
-        __m256i r2 = _mm256_loadu_si256((const void *)(r + 2 * NB));
-        __m256i r3 = _mm256_loadu_si256((const void *)(r + 3 * NB));
-        if (c + 8 < CHUNKS)
-          for (int q = 0; q < 4; ++q)
-            _mm_prefetch((const char *)(r + q * NB + 256), _MM_HINT_T1);
-        __m256i u0 = _mm256_unpacklo_epi8(r0, r1);
-        __m256i u1 = _mm256_unpackhi_epi8(r0, r1);
-        __m256i u2 = _mm256_unpacklo_epi8(r2, r3);
-        __m256i u3 = _mm256_unpackhi_epi8(r2, r3);
-        __m256i av =
-            _mm256_set1_epi32(*(const int32_t *)&a->codes[kb * KB + k]);
-        DOT4(_mm256_unpacklo_epi16(u0, u2), _mm256_unpackhi_epi16(u0, u2),
-             _mm256_unpacklo_epi16(u1, u3), _mm256_unpackhi_epi16(u1, u3), s,
-             av);
-      }
+      rowsBlock(w + (size_t)kb * KB * NB + c * 32, &a->codes[kb * KB], s, table,
+                low, c + 8 < CHUNKS ? 256 : 0);
       __m512i codes =
           _mm512_loadu_si512((const void *)(sc + (size_t)kb * N + c * 64));
       for (int v = 0; v < 8; ++v) {
@@ -128,9 +147,10 @@ static void gemvRows(const uint8_t *w, const uint8_t *sc, const struct Acts *a,
   }
 }
 
-// tiles: chunks [c0, c1); acc in lane order, [N].
+// tiles (unpacks = 0) and tiles32 (unpacks = 1): chunks [c0, c1); acc in
+// lane order, [N].
 static void gemvTiles(const uint8_t *t, const struct Acts *a, float *acc,
-                      int c0, int c1) {
+                      int c0, int c1, int unpacks) {
   const __m256i table = _mm256_loadu_si256((const void *)kTable);
   const __m256i low = _mm256_set1_epi8(15);
   for (int c = c0; c < c1; ++c) {
@@ -146,54 +166,14 @@ static void gemvTiles(const uint8_t *t, const struct Acts *a, float *acc,
         const uint8_t *r = p + g * 128;
         __m256i av =
             _mm256_set1_epi32(*(const int32_t *)&a->codes[kb * KB + 4 * g]);
-        DOT4(_mm256_loadu_si256((const void *)r),
-             _mm256_loadu_si256((const void *)(r + 32)),
-             _mm256_loadu_si256((const void *)(r + 64)),
-             _mm256_loadu_si256((const void *)(r + 96)), s, av);
-      }
-      __m256 asc = actScale(a->scale[kb]);
-      for (int v = 0; v < 8; ++v) {
-        __m256i cb = _mm256_cvtepu8_epi32(
-            _mm_loadl_epi64((const void *)(p + 1024 + v * 8)));
-        out[v] = _mm256_add_ps(out[v], terms(s[v], cb, asc));
-      }
-    }
-    for (int v = 0; v < 8; ++v)
-      _mm256_storeu_ps(acc + c * 64 + v * 8, out[v]);
-  }
-}
-
-// tiles32 (probe only): per chunk, its K rows of 32 bytes one after the
-// other (the rows kernel's unpacks kept), then per block its 64 scale codes
-// in the rows kernel's lane order; accumulators in registers.
-static void gemvTiles32(const uint8_t *t, const struct Acts *a, float *acc,
-                        int c0, int c1) {
-  const __m256i table = _mm256_loadu_si256((const void *)kTable);
-  const __m256i low = _mm256_set1_epi8(15);
-  for (int c = c0; c < c1; ++c) {
-    __m256 out[8];
-    for (int v = 0; v < 8; ++v)
-      out[v] = _mm256_setzero_ps();
-    const uint8_t *p = t + (size_t)c * (K / KB) * BLOCK_REC;
-    for (int kb = 0; kb < K / KB; ++kb, p += BLOCK_REC) {
-      __m256i s[8];
-      for (int v = 0; v < 8; ++v)
-        s[v] = _mm256_set1_epi32(a->offset[kb]);
-      for (int g = 0; g < KB / 4; ++g) {
-        const uint8_t *r = p + g * 128;
         __m256i r0 = _mm256_loadu_si256((const void *)r);
         __m256i r1 = _mm256_loadu_si256((const void *)(r + 32));
         __m256i r2 = _mm256_loadu_si256((const void *)(r + 64));
         __m256i r3 = _mm256_loadu_si256((const void *)(r + 96));
-        __m256i u0 = _mm256_unpacklo_epi8(r0, r1);
-        __m256i u1 = _mm256_unpackhi_epi8(r0, r1);
-        __m256i u2 = _mm256_unpacklo_epi8(r2, r3);
-        __m256i u3 = _mm256_unpackhi_epi8(r2, r3);
-        __m256i av =
-            _mm256_set1_epi32(*(const int32_t *)&a->codes[kb * KB + 4 * g]);
-        DOT4(_mm256_unpacklo_epi16(u0, u2), _mm256_unpackhi_epi16(u0, u2),
-             _mm256_unpacklo_epi16(u1, u3), _mm256_unpackhi_epi16(u1, u3), s,
-             av);
+        if (unpacks)
+          DOT_ROWS(r0, r1, r2, r3, s, av);
+        else
+          DOT4(r0, r1, r2, r3, s, av);
       }
       __m256 asc = actScale(a->scale[kb]);
       for (int v = 0; v < 8; ++v) {
@@ -236,27 +216,10 @@ static void gemvRowsT(const uint8_t *w, const uint8_t *sc, const struct Acts *a,
       __m256i s[8];
       for (int v = 0; v < 8; ++v)
         s[v] = _mm256_set1_epi32(a->offset[kb]);
-      const uint8_t *base = w + (size_t)kb * KB * NB + c * 32;
-      for (int k = 0; k < KB; k += 4) {
-        const uint8_t *r = base + (size_t)k * NB;
-        __m256i r0 = _mm256_loadu_si256((const void *)r);
-        __m256i r1 = _mm256_loadu_si256((const void *)(r + NB));
-        __m256i r2 = _mm256_loadu_si256((const void *)(r + 2 * NB));
-        __m256i r3 = _mm256_loadu_si256((const void *)(r + 3 * NB));
-        if (prefetchRows && kb * KB + k + prefetchRows + 4 <= K && !(c & 1))
-          for (int q = 0; q < 4; ++q)
-            _mm_prefetch((const char *)(r + (size_t)(q + prefetchRows) * NB),
-                         _MM_HINT_T1);
-        __m256i u0 = _mm256_unpacklo_epi8(r0, r1);
-        __m256i u1 = _mm256_unpackhi_epi8(r0, r1);
-        __m256i u2 = _mm256_unpacklo_epi8(r2, r3);
-        __m256i u3 = _mm256_unpackhi_epi8(r2, r3);
-        __m256i av =
-            _mm256_set1_epi32(*(const int32_t *)&a->codes[kb * KB + k]);
-        DOT4(_mm256_unpacklo_epi16(u0, u2), _mm256_unpackhi_epi16(u0, u2),
-             _mm256_unpacklo_epi16(u1, u3), _mm256_unpackhi_epi16(u1, u3), s,
-             av);
-      }
+      // Even chunks fetch the lines, odd ones find them in L2.
+      int ahead = prefetchRows && !(c & 1) && (kb + 1) * KB + prefetchRows <= K;
+      rowsBlock(w + (size_t)kb * KB * NB + c * 32, &a->codes[kb * KB], s, table,
+                low, ahead ? (size_t)prefetchRows * NB : 0);
       __m512i codes =
           _mm512_loadu_si512((const void *)(sc + (size_t)kb * N + c * 64));
       __m256 asc = actScale(a->scale[kb]);
@@ -367,10 +330,11 @@ static void jobRowsT(int id, int n) {
             CHUNKS * (id + 1) / n, permIdx);
 }
 static void jobTiles32(int id, int n) {
-  gemvTiles32(tiles32[cur], &acts, acc, CHUNKS * id / n, CHUNKS * (id + 1) / n);
+  gemvTiles(tiles32[cur], &acts, acc, CHUNKS * id / n, CHUNKS * (id + 1) / n,
+            1);
 }
 static void jobTiles(int id, int n) {
-  gemvTiles(tiles[cur], &acts, acc, CHUNKS * id / n, CHUNKS * (id + 1) / n);
+  gemvTiles(tiles[cur], &acts, acc, CHUNKS * id / n, CHUNKS * (id + 1) / n, 0);
 }
 static void jobBw(int id, int n) {
   size_t lo = bwN * id / n, hi = bwN * (id + 1) / n;
