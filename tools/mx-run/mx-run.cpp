@@ -95,6 +95,11 @@ OPTIONS:
                     async runtime threads; bit-identical to serial code
                     (default 1; 0: the host's hardware threads). With
                     --report, also prints how many threads ran the code.
+  --pipeline-options=OPTS
+                    Further mx-cpu-pipeline options, as in
+                    mx-opt --mx-cpu-pipeline="OPTS" (e.g. 'target=avx2
+                    tile-constant-weights=false', to compare code paths;
+                    docs/Lowering.md); --threads, when given, wins.
   --print-results   Prints every result value with its bit pattern
                     (default: the shape and the first values).
   --max-elements=N  The most elements any one tensor of the program may have
@@ -119,6 +124,7 @@ struct Options {
   int64_t timeLimit = 0; ///< seconds; 0: none
   unsigned threads = 1;
   bool threadsGiven = false;
+  std::string pipelineOptions;
 };
 
 /// One command-line error, located at the command line.
@@ -130,6 +136,8 @@ int usageError(const llvm::Twine &message) {
 /// Parses argv; returns an exit status when the run should stop.
 std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
   bool haveFile = false;
+  // Why a value was refused, when its parser says.
+  std::string detail;
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (arg == "--help" || arg == "-help" || arg == "-h") {
@@ -160,9 +168,20 @@ std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
          [&](std::string v) { return positive(v, opts.maxElements); }},
         {"--time-limit", "a positive number of seconds",
          [&](std::string v) { return positive(v, opts.timeLimit); }},
-        {"--threads", "a count of 0 or more", [&](std::string v) {
+        {"--threads", "a count of 0 or more",
+         [&](std::string v) {
            opts.threadsGiven = true;
            return !llvm::StringRef(v).getAsInteger(10, opts.threads);
+         }},
+        {"--pipeline-options", "mx-cpu-pipeline options",
+         [&](std::string v) {
+           // Checked here, so that a bad one stops before any work.
+           mlir::mx::MXCPUPipelineOptions check;
+           llvm::raw_string_ostream os(detail);
+           if (failed(check.parseFromString(v, os)))
+             return false;
+           opts.pipelineOptions = v;
+           return true;
          }}};
     ValueOption *option = llvm::find_if(
         valueOptions, [&](ValueOption &o) { return arg.starts_with(o.name); });
@@ -179,7 +198,10 @@ std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
         return usageError(option->name + " needs " + option->what);
       if (!option->set(value))
         return usageError("invalid " + option->name + " '" + value +
-                          "': expected " + option->what);
+                          "': expected " + option->what +
+                          (detail.empty()
+                               ? ""
+                               : " (" + llvm::StringRef(detail).trim() + ")"));
       continue;
     }
     if (arg == "--report") {
@@ -670,7 +692,7 @@ void armTimeLimit(int64_t seconds) {
 FailureOr<std::vector<Tensor>>
 compileAndRun(ModuleOp module, llvm::StringRef entryName,
               ArrayRef<Tensor> inputs, RewriterBase::Listener *listener,
-              unsigned threads = 1, unsigned *threadsUsed = nullptr) {
+              const Options &opts, unsigned *threadsUsed = nullptr) {
   FailureOr<func::FuncOp> entry = lookupEntry(module, entryName);
   if (failed(entry))
     return failure();
@@ -683,7 +705,11 @@ compileAndRun(ModuleOp module, llvm::StringRef entryName,
   options.fold = true;
   options.foldListener = listener;
   mlir::mx::MXCPUPipelineOptions pipeline;
-  pipeline.threads = threads;
+  // Valid: parseArgs parsed it once.
+  if (failed(pipeline.parseFromString(opts.pipelineOptions)))
+    return module.emitError() << "invalid --pipeline-options";
+  if (opts.threadsGiven || !pipeline.threads.getNumOccurrences())
+    pipeline.threads = opts.threads;
   options.pipeline = &pipeline;
   FailureOr<std::unique_ptr<mxd::CompiledModule>> compiled =
       mxd::CompiledModule::compile(module, options);
@@ -902,14 +928,14 @@ int main(int argc, char **argv) {
   }
 
   unsigned threadsUsed = 0;
-  FailureOr<std::vector<Tensor>> results = compileAndRun(
-      *module, opts.entry, *inputs, opts.report ? &tracker : nullptr,
-      opts.threads, &threadsUsed);
+  FailureOr<std::vector<Tensor>> results =
+      compileAndRun(*module, opts.entry, *inputs,
+                    opts.report ? &tracker : nullptr, opts, &threadsUsed);
   if (failed(results))
     return 1;
   FailureOr<std::vector<Tensor>> f32Results;
   if (opts.compare) {
-    f32Results = compileAndRun(*baseline, opts.entry, *inputs, nullptr);
+    f32Results = compileAndRun(*baseline, opts.entry, *inputs, nullptr, opts);
     if (failed(f32Results))
       return 1;
   }
