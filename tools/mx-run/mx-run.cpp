@@ -226,6 +226,16 @@ std::optional<int> parseArgs(int argc, char **argv, Options &opts) {
   }
   if (!haveFile)
     return usageError("no input file (usage: mx-run FILE.mlir [options])");
+  // A threads= among the pipeline options counts as --threads unless that
+  // is given too, which wins.
+  if (!opts.threadsGiven && !opts.pipelineOptions.empty()) {
+    mlir::mx::MXCPUPipelineOptions parsed;
+    if (succeeded(parsed.parseFromString(opts.pipelineOptions)) &&
+        parsed.threads.hasValue()) {
+      opts.threads = parsed.threads;
+      opts.threadsGiven = true;
+    }
+  }
   return std::nullopt;
 }
 
@@ -708,8 +718,7 @@ compileAndRun(ModuleOp module, llvm::StringRef entryName,
   // Valid: parseArgs parsed it once.
   if (failed(pipeline.parseFromString(opts.pipelineOptions)))
     return module.emitError() << "invalid --pipeline-options";
-  if (opts.threadsGiven || !pipeline.threads.getNumOccurrences())
-    pipeline.threads = opts.threads;
+  pipeline.threads = opts.threads;
   options.pipeline = &pipeline;
   FailureOr<std::unique_ptr<mxd::CompiledModule>> compiled =
       mxd::CompiledModule::compile(module, options);
