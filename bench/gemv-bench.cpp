@@ -48,6 +48,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "BenchCommon.h"
+#include "ConstantWeights.h"
 #include "MemoryBandwidth.h"
 
 #include "mx/Dialect/MX/MXOps.h"
@@ -207,27 +208,15 @@ gemvModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k, int64_t n,
       &ctx, {k, n}, mx::FormatAttr::get(&ctx, f), {c.kb, c.bn});
   auto a = RankedTensorType::get({1, k}, Float32Type::get(&ctx));
   auto result = RankedTensorType::get({1, n}, Float32Type::get(&ctx));
-  auto bytes = [](RankedTensorType t, llvm::ArrayRef<uint8_t> raw) {
-    return DenseElementsAttr::getFromRawBuffer(
-        t, llvm::ArrayRef<char>(reinterpret_cast<const char *>(raw.data()),
-                                raw.size()));
-  };
   SmallVector<Type> args = {a};
   if (!packed)
     args.push_back(w);
   return buildKernel(
       ctx, "gemv", args, result,
       [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-        Value weights =
-            packed ? Value(mx::ConstantOp::create(
-                         b, loc, w,
-                         bytes(RankedTensorType::get({int64_t(packed->size())},
-                                                     b.getI8Type()),
-                               *packed),
-                         bytes(w.getScalesType(), scales),
-                         f.tensorScale ? b.getF32FloatAttr(tensorScale)
-                                       : FloatAttr()))
-                   : args[1];
+        Value weights = packed ? mxbench::constantWeights(b, loc, w, *packed,
+                                                          scales, tensorScale)
+                               : args[1];
         Value lhs = args[0];
         if (c.acts)
           lhs = mx::QuantizeOp::create(

@@ -43,6 +43,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "BenchCommon.h"
+#include "ConstantWeights.h"
 
 #include "mx/Dialect/MX/MXOps.h"
 #include "mx/ExecutionEngine/CompiledModule.h"
@@ -254,27 +255,14 @@ bool benchBlockScaled(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   SmallVector<Type> argTypes = {aType};
   if (!o.constantWeights)
     argTypes.push_back(wType);
-  auto bytes = [](RankedTensorType t, const auto &raw) {
-    return DenseElementsAttr::getFromRawBuffer(
-        t, llvm::ArrayRef<char>(reinterpret_cast<const char *>(raw.data()),
-                                raw.size()));
-  };
   OwningOpRef<ModuleOp> module =
       buildKernel(ctx, argTypes, result,
                   [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
                     Value lhs = args[0];
                     Value weights =
                         o.constantWeights
-                            ? Value(mx::ConstantOp::create(
-                                  b, loc, wType,
-                                  bytes(RankedTensorType::get(
-                                            {int64_t(w.packed.size())},
-                                            b.getI8Type()),
-                                        w.packed),
-                                  bytes(wType.getScalesType(), w.scales),
-                                  w.f.tensorScale
-                                      ? b.getF32FloatAttr(w.tensorScale)
-                                      : FloatAttr()))
+                            ? mxbench::constantWeights(b, loc, wType, w.packed,
+                                                       w.scales, w.tensorScale)
                             : args[1];
                     if (af)
                       lhs = mx::QuantizeOp::create(

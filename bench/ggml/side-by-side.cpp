@@ -29,6 +29,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "BenchCommon.h"
+#include "ConstantWeights.h"
 #include "MemoryBandwidth.h"
 
 #include "mx/Dialect/MX/MXOps.h"
@@ -325,19 +326,8 @@ std::optional<MXKernel> compileMX(mlir::MLIRContext &ctx,
   Value lhs = entry->getArgument(0);
   Value weights;
   if (constW) {
-    auto bytes = [](RankedTensorType t, const auto &raw) {
-      return DenseElementsAttr::getFromRawBuffer(
-          t, llvm::ArrayRef<char>(reinterpret_cast<const char *>(raw.data()),
-                                  raw.size()));
-    };
-    weights = mx::ConstantOp::create(
-        b, loc, wTy,
-        bytes(RankedTensorType::get({int64_t(constW->packed.size())},
-                                    b.getI8Type()),
-              constW->packed),
-        bytes(wTy.getScalesType(), constW->scales),
-        lookupPreset(w.preset)->tensorScale ? b.getF32FloatAttr(1.0f)
-                                            : FloatAttr());
+    weights = mxbench::constantWeights(b, loc, wTy, constW->packed,
+                                       constW->scales, 1.0f);
   } else {
     weights = entry->getArgument(1);
   }
