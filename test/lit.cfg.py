@@ -39,7 +39,8 @@ config.substitutions.append(
 
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
 tools = ["mx-quant", "mx-opt", "mx-run", "mx-warp-sim", "mx-capi-test", "count", "not", "split-file",
-         "mlir-runner", "mlir-translate", "llc"]
+         "mlir-runner", "mlir-translate", "llc",
+         "mlir-opt"]  # mlir-opt: upstream's behaviour, for differential tests
 tools.append("mx-lsp-server")  # test/mx-lsp-server
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 

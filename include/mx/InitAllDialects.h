@@ -7,6 +7,7 @@
 #ifndef MX_INITALLDIALECTS_H
 #define MX_INITALLDIALECTS_H
 
+#include "mx/Bufferization/CallOpBufferization.h"
 #include "mx/Dialect/MX/MXDialect.h"
 #include "mx/Dialect/MXX86/MXX86.h"
 
@@ -48,6 +49,9 @@ inline void registerAllDialects(DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
   // Bufferization models used by the CPU pipeline (mx-cpu-pipeline).
   arith::registerBufferizableOpInterfaceExternalModels(registry);
+  // MX's func.call model first: the first one attached wins, and upstream's
+  // is quadratic in a module's calls (docs/Robustness.md).
+  registerCallOpBufferizationModel(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
   cf::registerBufferizableOpInterfaceExternalModels(registry);

@@ -66,14 +66,16 @@ void mlir::mx::buildMXHostBufferizationPipeline(OpPassManager &pm,
   // buffer-deallocation-pipeline with mx-simplify-deallocations before the
   // upstream simplification, which is quadratic in a block's buffers: a
   // buffer that provably aliases nothing else is freed on its own, after its
-  // last use (docs/Lowering.md, "Deallocation").
+  // last use (docs/Lowering.md, "Deallocation"). The deallocation runs on
+  // the module, not nested per function: it then looks callees up in one
+  // symbol table, not one built per function (docs/Robustness.md).
   {
     OpPassManager &fn = pm.nest<func::FuncOp>();
     fn.addPass(memref::createExpandReallocPass(
         memref::ExpandReallocPassOptions{/*emitDeallocs=*/false}));
     fn.addPass(createCanonicalizerPass());
-    fn.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
   }
+  pm.addPass(bufferization::createOwnershipBasedBufferDeallocationPass());
   pm.addPass(createSimplifyDeallocationsPass());
   {
     OpPassManager &fn = pm.nest<func::FuncOp>();
