@@ -383,6 +383,93 @@ TEST(FormatSelection, CheckpointIntervalDoesNotChangeTheChoice) {
   EXPECT_EQ(*a, *b);
 }
 
+// Repeated weights make classes of identical two-option items, which the
+// solver hands to its DP as power-of-two groups of copies. Small instances
+// against brute force; a large one against the DP over every item as it is
+// (exact too, only slower); the copies of a class that take the second
+// option (in the items' own order) are its last ones.
+TEST(FormatSelection, IdenticalItemsGroupExactly) {
+  std::mt19937 rng(4321);
+  int64_t checked = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    std::vector<Item> items;
+    unsigned numClasses = 1 + rng() % 3;
+    for (unsigned k = 0; k < numClasses; ++k) {
+      Item item;
+      item.options = {{int64_t(8 * (1 + rng() % 6)), double(rng() % 9)},
+                      {int64_t(8 * (1 + rng() % 6)), double(rng() % 9)}};
+      for (unsigned copy = 1 + rng() % 5; copy > 0; --copy)
+        items.push_back(item);
+    }
+    if (rng() % 2) // one item of three options among them
+      items.insert(items.begin() + rng() % items.size(),
+                   Item{{{8, 5.0}, {16, 2.0}, {24, 1.0}}});
+    if (items.size() > 12)
+      continue;
+    std::shuffle(items.begin(), items.end(), rng);
+    int64_t lo = getCheapestBits(items), hi = 0;
+    for (const Item &item : items) {
+      int64_t m = 0;
+      for (const Option &o : item.options)
+        m = std::max(m, o.bits);
+      hi += m;
+    }
+    for (int64_t budget : {lo, lo + int64_t(rng() % (hi - lo + 1)), hi}) {
+      std::optional<Solution> fast = solveBudget(items, budget);
+      std::optional<Solution> slow = solveBruteForce(items, budget);
+      ASSERT_EQ(fast.has_value(), slow.has_value()) << trial;
+      if (!fast)
+        continue;
+      EXPECT_LE(fast->bits, budget);
+      EXPECT_EQ(fast->error, slow->error) << "trial " << trial;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 500);
+
+  // 7 classes of 300 copies, interleaved, whose dearer options cost 3, 5,
+  // ..., 15 units of 8 bits more for nearly the same error saved per bit:
+  // packing the budget matters, so the greedy fill is not the optimum. The
+  // DP gets a few dozen items instead of 2,100.
+  std::vector<Item> classes(7);
+  for (auto [k, item] : llvm::enumerate(classes)) {
+    int64_t extra = 8 * int64_t(3 + 2 * k);
+    double saved = 1e-4 * double(extra) * (1.0 + 0.01 * double(rng() % 7));
+    item.options = {{416 + extra, 0.0088}, {416, 0.0088 + saved}};
+  }
+  std::vector<Item> items;
+  for (int copy = 0; copy < 300; ++copy)
+    for (const Item &item : classes)
+      items.push_back(item);
+  int64_t budget = getCheapestBits(items) + 8 * 1001;
+  SolveStats stats;
+  std::optional<Solution> grouped = solveBudget(items, budget, &stats);
+  ASSERT_TRUE(grouped.has_value());
+  EXPECT_LE(grouped->bits, budget);
+  EXPECT_GT(stats.coreItems, 0);
+  EXPECT_LT(stats.dpItems, 100);
+  // The same problem in units of 8 bits above each item's cheaper option.
+  std::vector<Item> units(items.size());
+  for (auto [u, item] : llvm::zip_equal(units, items))
+    u.options = {{(item.options[0].bits - 416) / 8, item.options[0].error},
+                 {0, item.options[1].error}};
+  std::optional<std::vector<unsigned>> whole = solveFrontierDP(units, 1001);
+  ASSERT_TRUE(whole.has_value());
+  double wholeError = 0;
+  for (auto [item, pick] : llvm::zip_equal(units, *whole))
+    wholeError += item.options[pick].error;
+  EXPECT_NEAR(grouped->error, wholeError, 1e-12 * wholeError);
+  // Within each class, the copies that take the second option come last.
+  for (size_t k = 0; k < classes.size(); ++k) {
+    bool seenSecond = false;
+    for (size_t copy = 0; copy < 300; ++copy) {
+      bool second = grouped->choice[copy * 7 + k] == 1;
+      EXPECT_FALSE(seenSecond && !second) << k << " " << copy;
+      seenSecond |= second;
+    }
+  }
+}
+
 TEST(FormatSelection, FewestBits) {
   std::vector<Item> items = {{{{100, 1.0}, {50, 2.0}, {50, 1.5}}},
                              {{{10, 0.0}}}};

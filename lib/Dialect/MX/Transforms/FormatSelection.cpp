@@ -12,11 +12,13 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <numeric>
 
@@ -783,16 +785,84 @@ std::optional<Solution> mxsel::solveBudget(llvm::ArrayRef<Item> items,
       leastUnits = int64_t(std::min(bound, double(capacity))) - 1;
   }
   st.leastUnits = leastUnits.value_or(0);
+
+  // Identical core items with two kept options (a model's repeated weights:
+  // the same shape and values) form a class whose only decision is how many
+  // copies take the second option. Binary splitting makes a class of k
+  // copies ceil(log2(k + 1)) DP items of 1, 2, 4, ... copies and the rest,
+  // whose subsets reach every count from 0 to k: the same totals, so the
+  // same optimum, with the DP's work growing with log k instead of k.
+  // Within a class the last copies take the second option (the earlier
+  // options in item order, as the solver's ties prefer).
+  struct Slot {
+    size_t cls; // index into classes
+    int64_t copies;
+  };
+  std::vector<std::vector<size_t>> classes; // core positions, ascending
+  {
+    std::map<std::vector<std::pair<int64_t, uint64_t>>, size_t> classOf;
+    for (size_t c = 0; c < core.size(); ++c) {
+      std::vector<std::pair<int64_t, uint64_t>> key;
+      if (scaled[c].options.size() == 2)
+        for (const Option &o : scaled[c].options)
+          key.push_back({o.bits, llvm::bit_cast<uint64_t>(o.error)});
+      if (key.empty()) { // not groupable: a class of its own
+        classes.push_back({c});
+        continue;
+      }
+      auto [it, inserted] = classOf.try_emplace(key, classes.size());
+      if (inserted)
+        classes.emplace_back();
+      classes[it->second].push_back(c);
+    }
+  }
+  std::vector<Item> dpItems;
+  std::vector<Slot> slots;
+  for (auto [k, members] : llvm::enumerate(classes)) {
+    const Item &item = scaled[members.front()];
+    if (members.size() == 1) {
+      dpItems.push_back(item);
+      slots.push_back({k, 1});
+      continue;
+    }
+    int64_t left = members.size();
+    for (int64_t copies = 1; left > 0; copies *= 2) {
+      int64_t n = std::min(copies, left);
+      left -= n;
+      Item piece;
+      for (const Option &o : item.options)
+        piece.options.push_back({o.bits * n, o.error * double(n)});
+      dpItems.push_back(std::move(piece));
+      slots.push_back({k, n});
+    }
+  }
+  st.dpItems = dpItems.size();
+
   std::optional<std::vector<unsigned>> picked =
-      solveFrontierDP(scaled, capacity, checkpointInterval, &st, leastUnits);
+      solveFrontierDP(dpItems, capacity, checkpointInterval, &st, leastUnits);
   std::vector<unsigned> choice = fixed;
   // Every core item's cheapest kept option has 0 extra units and the
   // optimum's trace is never below the floor, so the DP always has a state;
   // fall back to the incumbent all the same.
   if (!picked)
     return upper;
+  std::vector<unsigned> corePick(core.size());
+  std::vector<int64_t> second(classes.size(), 0);
+  for (auto [slot, option] : llvm::zip_equal(slots, *picked)) {
+    if (classes[slot.cls].size() == 1)
+      corePick[classes[slot.cls].front()] = option;
+    else if (option == 1)
+      second[slot.cls] += slot.copies;
+  }
+  for (auto [k, members] : llvm::enumerate(classes)) {
+    if (members.size() == 1)
+      continue;
+    size_t firstSecond = members.size() - second[k];
+    for (auto [m, c] : llvm::enumerate(members))
+      corePick[c] = m >= firstSecond ? 1 : 0;
+  }
   for (auto [c, i] : llvm::enumerate(core))
-    choice[i] = kept[i][(*picked)[c]];
+    choice[i] = kept[i][corePick[c]];
   Solution best = finish(items, std::move(choice));
   // Rounding in the DP's sums must never make the answer worse than the
   // incumbent it was proven against.

@@ -705,6 +705,7 @@ void SelectFormatsPass::runOnOperation() {
         j.attributeObject("solver", [&] {
           j.attribute("lambda", stats.lambda);
           j.attribute("core_items", stats.coreItems);
+          j.attribute("dp_items", stats.dpItems);
           j.attribute("unit_bits", stats.unit);
           j.attribute("capacity_units", stats.capacityUnits);
           j.attribute("max_frontier", stats.maxFrontier);

@@ -127,6 +127,9 @@ struct SolveStats {
   /// and the DP's capacity (the budget left for them, in units of `unit`
   /// bits, the gcd of their extra costs).
   int64_t coreItems = 0, unit = 0, capacityUnits = 0;
+  /// The DP's items: the core with each class of identical two-option items
+  /// split into power-of-two groups of copies.
+  int64_t dpItems = 0;
   /// The largest Pareto frontier the DP held, and the Lagrange multiplier.
   int64_t maxFrontier = 0;
   double lambda = 0;
