@@ -38,9 +38,9 @@ constexpr int64_t kGemvMaxLanesPerRow = 8;
 constexpr int64_t kGemvMaxWarps = 16;
 
 /// Marks an scf.for of a kernel body to be unrolled fully once the kernel
-/// is kept: convert-mx-to-gpu builds every op's kernel and erases those equal
-/// to an earlier one, so unrolling only the kept ones saves building and
-/// comparing large bodies many times.
+/// is kept: convert-mx-to-gpu erases a built kernel equal to an earlier one
+/// (ops of different specs may build equal kernels), so unrolling only the
+/// kept ones saves building and comparing large bodies many times.
 constexpr llvm::StringLiteral kUnrollFullAttrName = "mx.unroll_full";
 
 /// Unrolls every loop under `root` marked with kUnrollFullAttrName.

@@ -46,6 +46,7 @@
 #include "mlir/Transforms/DialectConversion.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace mlir {
 namespace mx {
@@ -121,6 +122,46 @@ struct KernelLaunch {
 };
 /// The kernels of one planned op, in launch order.
 using PlanMap = llvm::DenseMap<Operation *, SmallVector<KernelLaunch, 2>>;
+
+/// The inputs of a kernel builder (Kernels.h: a spec, an operand, a mode),
+/// as a key: ops with equal keys get equal kernels, so only the first op of
+/// each key builds them (building every op's kernels and letting
+/// KernelTable erase the copies cost 79 s and heap churn for 100,000 ops in
+/// one function, docs/Benchmarks.md). Types are uniqued, so their pointers
+/// stand for them.
+class SpecKey {
+public:
+  explicit SpecKey(StringRef kind) : os(key) { os << kind; }
+  SpecKey &add(int64_t v) {
+    os << '|' << v;
+    return *this;
+  }
+  SpecKey &add(Type t) {
+    os << '|' << t.getAsOpaquePointer();
+    return *this;
+  }
+  SpecKey &add(const OperandInfo &info) {
+    add(int64_t(info.format.elem)).add(int64_t(info.format.scale));
+    add(info.format.tensorScale).add(info.format.defaultBlock);
+    add(int64_t(info.shape.size()));
+    for (int64_t d : info.shape)
+      add(d);
+    add(int64_t(info.block.size()));
+    for (int64_t d : info.block)
+      add(d);
+    return add(info.elemsType).add(info.scalesType);
+  }
+  SpecKey &add(const MatmulSpec &spec) {
+    add(int64_t(spec.path)).add(int64_t(spec.flavour));
+    add(spec.lhs).add(spec.rhs).add(spec.m).add(spec.n).add(spec.k);
+    return add(spec.kBlock).add(spec.tensorScale);
+  }
+  StringRef str() const { return key; }
+
+private:
+  std::string key;
+  llvm::raw_string_ostream os;
+};
 
 /// Keeps one kernel per distinct body: ops with equal specs (a model's
 /// repeated layers) get kernels equal up to their names and locations, and
@@ -703,9 +744,21 @@ struct ConvertMXToGPUPass
       b.setInsertionPointToEnd(gpuModule.getBody());
       unsigned counter = 0;
       KernelTable kernels;
+      llvm::StringMap<SmallVector<KernelLaunch, 2>> built;
       for (auto &[op, spec] : matmuls) {
         KernelLaunch k;
         auto tc = tcgen05Plans.find(op);
+        // tcgen05 kernels also depend on their plan: always built.
+        SpecKey key("matmul");
+        if (tc == tcgen05Plans.end()) {
+          key.add(spec);
+          auto it = built.find(key.str());
+          if (it != built.end()) {
+            plans[op] = it->second;
+            ++counter; // the names of later kernels stay as they were
+            continue;
+          }
+        }
         // Launched first: the repacked operands the MMA kernel reads.
         for (bool lhs : {true, false}) {
           if (tc != tcgen05Plans.end() || !repacksOperand(spec, lhs))
@@ -730,16 +783,24 @@ struct ConvertMXToGPUPass
                                                 tc->second, k.dims)
                      : buildMatmulKernel(b, op->getLoc(), name, spec, k.dims);
         plans[op].push_back(kernels.intern(k, "matmul"));
+        if (tc == tcgen05Plans.end())
+          built[key.str()] = plans[op];
       }
       for (Operation *op : gpuOps) {
         std::string n = std::to_string(counter++);
         if (auto d = dyn_cast<DequantizeOp>(op)) {
-          KernelLaunch k;
-          k.func = buildDequantizeKernel(
-              b, op->getLoc(), "mx_dequantize_" + n,
-              OperandInfo::get(d.getInput().getType()),
-              cast<RankedTensorType>(d.getType()).getElementType(), k.dims);
-          plans[op].push_back(kernels.intern(k, "dequantize"));
+          OperandInfo info = OperandInfo::get(d.getInput().getType());
+          Type outElem = cast<RankedTensorType>(d.getType()).getElementType();
+          SpecKey key("dequantize");
+          key.add(info).add(outElem);
+          auto [it, inserted] = built.try_emplace(key.str());
+          if (inserted) {
+            KernelLaunch k;
+            k.func = buildDequantizeKernel(
+                b, op->getLoc(), "mx_dequantize_" + n, info, outElem, k.dims);
+            it->second.push_back(kernels.intern(k, "dequantize"));
+          }
+          plans[op] = it->second;
           continue;
         }
         auto q = cast<QuantizeOp>(op);
@@ -747,12 +808,18 @@ struct ConvertMXToGPUPass
         mxref::ScaleMode mode =
             q.getScaleMode() ? static_cast<mxref::ScaleMode>(*q.getScaleMode())
                              : format.defaultScaleMode();
-        KernelLaunch s, c;
-        buildQuantizeKernels(b, op->getLoc(), "mx_quantize_" + n,
-                             OperandInfo::get(q.getType()), mode, s.func,
-                             s.dims, c.func, c.dims);
-        plans[op].push_back(kernels.intern(s, "quantize_scales"));
-        plans[op].push_back(kernels.intern(c, "quantize_codes"));
+        OperandInfo info = OperandInfo::get(q.getType());
+        SpecKey key("quantize");
+        key.add(info).add(int64_t(mode));
+        auto [it, inserted] = built.try_emplace(key.str());
+        if (inserted) {
+          KernelLaunch s, c;
+          buildQuantizeKernels(b, op->getLoc(), "mx_quantize_" + n, info, mode,
+                               s.func, s.dims, c.func, c.dims);
+          it->second.push_back(kernels.intern(s, "quantize_scales"));
+          it->second.push_back(kernels.intern(c, "quantize_codes"));
+        }
+        plans[op] = it->second;
       }
       unrollMarkedLoops(gpuModule);
       // convert-gpu-to-nvvm turns arith.minnumf/maxnumf into libdevice calls
