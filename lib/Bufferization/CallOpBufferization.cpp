@@ -67,28 +67,31 @@ const FuncAnalysisState *getAnalyzedCallee(func::CallOp call,
   return funcState;
 }
 
+/// Whether the callee's analysis recorded `operand`'s argument in `sets`
+/// (its read or its written arguments); true, the conservative answer,
+/// before the callee is analyzed.
+bool calleeRecords(Operation *op, OpOperand &operand,
+                   const AnalysisState &state,
+                   DenseMap<func::FuncOp, FuncAnalysisState::BbArgIndexSet>
+                       FuncAnalysisState::*sets) {
+  func::FuncOp callee;
+  const FuncAnalysisState *funcState =
+      getAnalyzedCallee(cast<func::CallOp>(op), state, callee);
+  if (!funcState)
+    return true;
+  return (funcState->*sets).lookup(callee).contains(operand.getOperandNumber());
+}
+
 struct CallOpModel
     : public BufferizableOpInterface::ExternalModel<CallOpModel, func::CallOp> {
   bool bufferizesToMemoryRead(Operation *op, OpOperand &operand,
                               const AnalysisState &state) const {
-    func::FuncOp callee;
-    const FuncAnalysisState *funcState =
-        getAnalyzedCallee(cast<func::CallOp>(op), state, callee);
-    if (!funcState)
-      return true;
-    return funcState->readBbArgs.lookup(callee).contains(
-        operand.getOperandNumber());
+    return calleeRecords(op, operand, state, &FuncAnalysisState::readBbArgs);
   }
 
   bool bufferizesToMemoryWrite(Operation *op, OpOperand &operand,
                                const AnalysisState &state) const {
-    func::FuncOp callee;
-    const FuncAnalysisState *funcState =
-        getAnalyzedCallee(cast<func::CallOp>(op), state, callee);
-    if (!funcState)
-      return true;
-    return funcState->writtenBbArgs.lookup(callee).contains(
-        operand.getOperandNumber());
+    return calleeRecords(op, operand, state, &FuncAnalysisState::writtenBbArgs);
   }
 
   AliasingValueList getAliasingValues(Operation *op, OpOperand &operand,

@@ -146,6 +146,32 @@ TEST(FormatSelection, Budgets) {
 
 // The solver is exact: equal to exhaustive search on small random
 // instances, including budget edges and ties.
+/// The most bits any choice of `items` takes.
+int64_t mostBits(const std::vector<Item> &items) {
+  int64_t hi = 0;
+  for (const Item &item : items) {
+    int64_t m = 0;
+    for (const Option &o : item.options)
+      m = std::max(m, o.bits);
+    hi += m;
+  }
+  return hi;
+}
+
+/// solveBudget against solveBruteForce at `budget`: the same feasibility and
+/// the same least error. Returns whether a solution was compared.
+bool matchesBruteForce(const std::vector<Item> &items, int64_t budget,
+                       int trial, SolveStats *stats = nullptr) {
+  std::optional<Solution> fast = solveBudget(items, budget, stats);
+  std::optional<Solution> slow = solveBruteForce(items, budget);
+  EXPECT_EQ(fast.has_value(), slow.has_value()) << trial;
+  if (!fast || !slow)
+    return false;
+  EXPECT_LE(fast->bits, budget);
+  EXPECT_EQ(fast->error, slow->error) << "trial " << trial;
+  return true;
+}
+
 TEST(FormatSelection, SolverMatchesBruteForce) {
   std::mt19937 rng(1234);
   int64_t checked = 0, pruned = 0;
@@ -164,26 +190,12 @@ TEST(FormatSelection, SolverMatchesBruteForce) {
         item.options.push_back(o);
       }
     }
-    int64_t lo = getCheapestBits(items);
-    int64_t hi = 0;
-    for (const Item &item : items) {
-      int64_t m = 0;
-      for (const Option &o : item.options)
-        m = std::max(m, o.bits);
-      hi += m;
-    }
+    int64_t lo = getCheapestBits(items), hi = mostBits(items);
     for (int64_t budget :
          {lo - 1, lo, lo + int64_t(rng() % (hi - lo + 1)), hi}) {
       SolveStats stats;
-      std::optional<Solution> fast = solveBudget(items, budget, &stats);
-      std::optional<Solution> slow = solveBruteForce(items, budget);
+      checked += matchesBruteForce(items, budget, trial, &stats);
       pruned += stats.leastUnits > 0;
-      ASSERT_EQ(fast.has_value(), slow.has_value()) << trial;
-      if (!fast)
-        continue;
-      EXPECT_LE(fast->bits, budget);
-      EXPECT_EQ(fast->error, slow->error) << "trial " << trial;
-      ++checked;
     }
   }
   EXPECT_GT(checked, 6000);
@@ -407,23 +419,9 @@ TEST(FormatSelection, IdenticalItemsGroupExactly) {
     if (items.size() > 12)
       continue;
     std::shuffle(items.begin(), items.end(), rng);
-    int64_t lo = getCheapestBits(items), hi = 0;
-    for (const Item &item : items) {
-      int64_t m = 0;
-      for (const Option &o : item.options)
-        m = std::max(m, o.bits);
-      hi += m;
-    }
-    for (int64_t budget : {lo, lo + int64_t(rng() % (hi - lo + 1)), hi}) {
-      std::optional<Solution> fast = solveBudget(items, budget);
-      std::optional<Solution> slow = solveBruteForce(items, budget);
-      ASSERT_EQ(fast.has_value(), slow.has_value()) << trial;
-      if (!fast)
-        continue;
-      EXPECT_LE(fast->bits, budget);
-      EXPECT_EQ(fast->error, slow->error) << "trial " << trial;
-      ++checked;
-    }
+    int64_t lo = getCheapestBits(items), hi = mostBits(items);
+    for (int64_t budget : {lo, lo + int64_t(rng() % (hi - lo + 1)), hi})
+      checked += matchesBruteForce(items, budget, trial);
   }
   EXPECT_GT(checked, 500);
 
