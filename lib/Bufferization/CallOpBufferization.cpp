@@ -151,8 +151,16 @@ struct CallOpModel
              << " of the callee is neither a tensor nor a memref";
     std::optional<Attribute> memorySpace =
         options.defaultMemorySpaceFn(tensorType);
+    // Upstream dereferences the empty optional here (must-infer-memory-space
+    // on a call into a recursion). Other upstream models crash on the same
+    // input, depending on the order in which functions are bufferized, so
+    // this is not a guarantee (docs/Robustness.md).
     if (!memorySpace)
-      return call.emitOpError("no default memory space for ") << tensorType;
+      return call.emitOpError("callee '")
+             << call.getCallee() << "' is not bufferized yet and no memory "
+             << "space can be inferred for its result " << tensorType
+             << " (must-infer-memory-space is set; give the callee memref "
+                "results or drop that option)";
     return options.functionArgTypeConverterFn(cast<TensorLikeType>(tensorType),
                                               *memorySpace, callee, options);
   }
