@@ -138,10 +138,14 @@ constexpr int64_t kIntDotCols = 64;
 /// ms in the cache-blocked one, whose accumulator stays in cache).
 constexpr int64_t kIntDotBlockedMinRows = 64;
 /// Output rows per tile of the integer-dot kernel (sharing each decoded
-/// weight vector): 4 for prompts (16 i32 accumulators: LLVM keeps a few in
-/// memory, and the loop still issues fewer instructions per product than
-/// with 2 or 3 rows), 2 for a GEMV's few rows (8 accumulators, no spill).
-int64_t intDotRows(int64_t m) { return m >= kBatchedMinRows ? 4 : 2; }
+/// weight vector): 4 for prompts with 32 vector registers (AVX-512: 16 i32
+/// accumulators; the loop issues fewer instructions per product than with
+/// 2 or 3 rows), 2 for a GEMV's few rows (8 accumulators, no spill) and
+/// on AVX2's 16 registers, where 4 rows keep about half the accumulators
+/// in memory (docs/Benchmarks.md, "On a Zen 1 machine").
+int64_t intDotRows(int64_t m, int64_t registers) {
+  return m >= kBatchedMinRows && registers >= 32 ? 4 : 2;
+}
 /// The largest K block of the integer-dot kernel. Exactness allows 8192
 /// (12 * 128 * kb units stay below 2^24); the activation code sum of a
 /// block is one vector<kb x i32> reduction, so the bound stays at the
@@ -310,6 +314,9 @@ struct VectorMatmulEmitter {
   Value aCodes, aOffsets;
   /// The integer dot through vpdpbusd (VectorTarget::dotAccumulate).
   bool dotAccumulate = false;
+  /// The target's vector registers (VectorTarget::registers): the integer
+  /// dot's row tile.
+  int64_t registers = 32;
   /// The integer dot's constant weights in the kernel's layout
   /// (retileConstantWeights): packed is [batch, N / 64, K * chunk bytes]
   /// and bScales [batch, N / 64, K / kb * 64 / bn], each chunk's K rows and
@@ -1048,7 +1055,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
 Value VectorMatmulEmitter::emitRows(OpBuilder &b, Value bt, Value j, Value col0,
                                     Value acc, int64_t unroll,
                                     bool inBounds) const {
-  // Rows one at a time, or tiles of intDotRows(M) (each decoded weight vector
+  // Rows one at a time, or tiles of intDotRows (each decoded weight vector
   // serves the tile) and then the ragged last row.
   auto rowLoop = [&](int64_t lo, int64_t hi, int64_t step, Value acc) {
     Value loV = indexConst(b, loc, lo);
@@ -1070,7 +1077,7 @@ Value VectorMatmulEmitter::emitRows(OpBuilder &b, Value bt, Value j, Value col0,
                })
         .getResult(0);
   };
-  int64_t tile = intDot ? intDotRows(m) : 1;
+  int64_t tile = intDot ? intDotRows(m, registers) : 1;
   int64_t full = m / tile * tile;
   if (full > 0)
     acc = rowLoop(0, full, tile, acc);
@@ -1333,6 +1340,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (intDot) {
       em.intDot = true;
       em.dotAccumulate = target.dotAccumulate;
+      em.registers = target.registers;
       em.dotWeights =
           em.bFormat.elem == mxref::ElemKind::E2M3   ? DotWeights::FP6Bytes
           : em.bFormat.elem == mxref::ElemKind::E3M2 ? DotWeights::FP6Words

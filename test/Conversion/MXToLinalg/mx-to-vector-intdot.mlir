@@ -2,7 +2,8 @@
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=generic" | FileCheck %s --check-prefix=GENERIC
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2 integer-dot=false" | FileCheck %s --check-prefix=GENERIC
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" | FileCheck %s --check-prefix=RAGGED
-// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" --canonicalize | FileCheck %s --check-prefix=PROMPT
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512" --canonicalize | FileCheck %s --check-prefix=PROMPT
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" --canonicalize | FileCheck %s --check-prefix=AVX2-PROMPT
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni prefetch-distance=0" --canonicalize | FileCheck %s --check-prefix=VNNI
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2-vnni prefetch-distance=0" --canonicalize | FileCheck %s --check-prefix=VNNI
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni prefetch-distance=0" --canonicalize | FileCheck %s --check-prefix=NVSHORT
@@ -212,8 +213,8 @@ func.func @ragged(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x96xmxfp4, block
   return %r : tensor<1x96xf32>
 }
 
-// From M = 4 on: 4-row tiles (16 accumulators per nibble loop), in the
-// GEMV's order with its prefetch (K blocks outside the column chunks) below
+// From M = 4 on, with AVX-512's 32 registers: 4-row tiles (16 accumulators
+// per nibble loop), in the GEMV's order with its prefetch (K blocks outside the column chunks) below
 // 64 rows ...
 // PROMPT-LABEL: func.func @prompt(
 // PROMPT: scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x4x128xf32>)
@@ -230,6 +231,19 @@ func.func @ragged(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x96xmxfp4, block
 // PROMPT: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
 // PROMPT-NOT: memref.prefetch
 // PROMPT: return
+// With AVX2's 16 registers the tiles stay at 2 rows (8 accumulators per
+// nibble loop, two activation reads per K step) in both orders.
+// AVX2-PROMPT-LABEL: func.func @prompt(
+// AVX2-PROMPT: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// AVX2-PROMPT: memref.prefetch
+// AVX2-PROMPT-COUNT-2: vector.transfer_read %{{.*}} : tensor<1x4x64xi8>, vector<4xi8>
+// AVX2-PROMPT-NOT: vector.transfer_read %{{.*}} : tensor<1x4x64xi8>, vector<4xi8>
+// AVX2-PROMPT: scf.yield
+// AVX2-PROMPT-LABEL: func.func @long_prompt(
+// AVX2-PROMPT: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// AVX2-PROMPT-COUNT-2: vector.transfer_read %{{.*}} : tensor<1x64x64xi8>, vector<4xi8>
+// AVX2-PROMPT-NOT: vector.transfer_read %{{.*}} : tensor<1x64x64xi8>, vector<4xi8>
+// AVX2-PROMPT: scf.yield
 func.func @prompt(%a: !mx.tensor<4x64xmxint8>, %w: !mx.tensor<64x128xmxfp4, block = [32, 1]>) -> tensor<4x128xf32> {
   %r = mx.matmul %a, %w : !mx.tensor<4x64xmxint8>, !mx.tensor<64x128xmxfp4, block = [32, 1]> -> tensor<4x128xf32>
   return %r : tensor<4x128xf32>
