@@ -322,6 +322,12 @@ struct VectorMatmulEmitter {
   /// and bScales [batch, N / 64, K / kb * 64 / bn], each chunk's K rows and
   /// block scales contiguous.
   bool tiled = false;
+  /// With tiled FP4 weights: each chunk's four K rows are stored in the
+  /// order the kernel's byte and word unpacks make of them (dword i of
+  /// vector t holding the four rows of one byte), so the kernel loads the
+  /// four vectors and skips the unpacks (docs/Lowering.md, "Constant
+  /// weights in the integer dot").
+  bool transposed = false;
   /// The indices of the integer dot's weight bytes of K row kIdx at byte
   /// `extra` of the chunk at column col0, whose first byte in a packed row
   /// is byteOff.
@@ -712,6 +718,13 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         SmallVector<Value> rows;
         SmallVector<SmallVector<Value>> decoded(groups.size());
         for (int64_t r = 0; r < 4; ++r) {
+          if (transposed) {
+            // Vector r of the group, stored transposed: no unpacks.
+            rows.push_back(readVector(
+                lb, loc, v32i8, packed,
+                codeIndices(lb, bt, kIdx, col0, byteOff, 32 * r), true));
+            continue;
+          }
           Value rIdx = addIdx(lb, loc, kIdx, r);
           if (packedView && groups.front() == 0)
             prefetch(lb, bt, rIdx, col0, kIntDotCols);
@@ -742,7 +755,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         if (fp6Dot()) {
           for (ArrayRef<Value> group : decoded)
             unpacked.push_back(unpackBytes(group));
-        } else {
+        } else if (!transposed) {
           unpacked.push_back(unpackBytes(rows));
         }
         // a[m, k..k+3] of each output row as one dword in every lane
@@ -773,7 +786,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
           // halves, the index below 16), so they commute with the unpacks,
           // which then serve both nibbles.
           for (int64_t t = 0; t < 4; ++t) {
-            Value raw = unpackWords(unpacked.front(), t);
+            Value raw = transposed ? rows[t] : unpackWords(unpacked.front(), t);
             for (auto [gi, g] : llvm::enumerate(groups)) {
               // The nibbles g through the table: 2 * value + 12.
               Value code =
@@ -1178,6 +1191,32 @@ Value VectorMatmulEmitter::emitRowSteps(
   return rows.getResult(0);
 }
 
+/// The source of byte `e` of vector t (of 4) that the integer dot's byte
+/// and word unpacks make of four K rows of 32 bytes (emitIntDotSums): the
+/// row in the first, its byte in the second. Derived from the same masks,
+/// so that a constant stored in this order loads as the unpacks' result.
+static std::pair<int64_t, int64_t> unpackedSource(int64_t t, int64_t e) {
+  auto pick = [](ArrayRef<int64_t> lo, ArrayRef<int64_t> hi,
+                 ArrayRef<int64_t> mask, int64_t width) {
+    SmallVector<int64_t> out;
+    for (int64_t m : mask)
+      for (int64_t i = 0; i < width; ++i)
+        out.push_back(m < static_cast<int64_t>(lo.size()) / width
+                          ? lo[m * width + i]
+                          : hi[(m - lo.size() / width) * width + i]);
+    return out;
+  };
+  // Byte labels: 32 * row + byte.
+  SmallVector<int64_t> rows[4];
+  for (int64_t r = 0; r < 4; ++r)
+    for (int64_t p = 0; p < 32; ++p)
+      rows[r].push_back(32 * r + p);
+  SmallVector<int64_t> u = pick(rows[0], rows[1], unpackMask(32, 16, t / 2), 1);
+  SmallVector<int64_t> v = pick(rows[2], rows[3], unpackMask(32, 16, t / 2), 1);
+  SmallVector<int64_t> w = pick(u, v, unpackMask(16, 8, t % 2), 2);
+  return {w[e] / 32, w[e] % 32};
+}
+
 /// The integer dot's constant weights re-laid at compile time for the
 /// kernel (docs/Lowering.md, "Constant weights in the integer dot"): each
 /// 64-column chunk's K rows of packed bytes one after the other, [batch,
@@ -1203,9 +1242,13 @@ static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
       scalesAttr.getNumElements() != em.batch * blocks * scaleRow)
     return false;
   // Copies `size` bytes per (batch, chunk, row) from row-major rows of
-  // `rowLen` bytes; a splat stays a splat.
+  // `rowLen` bytes, then, with `source` (byte e of each four rows' group
+  // from row source[e].first, byte source[e].second), reorders each group;
+  // a splat stays a splat.
+  using Source = std::pair<int64_t, int64_t>;
   auto retile = [&](DenseElementsAttr attr, int64_t rows, int64_t size,
-                    int64_t rowLen, ArrayRef<int64_t> shape) -> Value {
+                    int64_t rowLen, ArrayRef<int64_t> shape,
+                    ArrayRef<Source> source) -> Value {
     auto flatType =
         RankedTensorType::get({attr.getNumElements()}, b.getI8Type());
     DenseElementsAttr tiled;
@@ -1220,6 +1263,18 @@ static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
           for (int64_t r = 0; r < rows; ++r, out += size)
             std::memcpy(out, src.data() + (bt * rows + r) * rowLen + c * size,
                         size);
+      if (!source.empty()) {
+        std::vector<char> group(4 * size);
+        for (int64_t at = 0; at < static_cast<int64_t>(dst.size());
+             at += 4 * size) {
+          for (int64_t t = 0; t < 4; ++t)
+            for (int64_t e = 0; e < size; ++e) {
+              auto [r, p] = source[t * size + e];
+              group[t * size + e] = dst[at + r * size + p];
+            }
+          std::memcpy(dst.data() + at, group.data(), group.size());
+        }
+      }
       tiled = DenseElementsAttr::getFromRawBuffer(flatType, dst);
     }
     // A chunk's bytes are one innermost row: LLVM emits the global as
@@ -1227,10 +1282,20 @@ static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
     return arith::ConstantOp::create(
         b, loc, tiled.reshape(RankedTensorType::get(shape, b.getI8Type())));
   };
+  // FP4 codes: each four K rows of a chunk in the order the kernel's
+  // unpacks would make of them, which it then loads as they are.
+  em.transposed =
+      em.dotWeights == DotWeights::FP4 && em.k % 4 == 0 && chunkBytes == 32;
+  SmallVector<Source> source;
+  if (em.transposed) {
+    for (int64_t t = 0; t < 4; ++t)
+      for (int64_t e = 0; e < chunkBytes; ++e)
+        source.push_back(unpackedSource(t, e));
+  }
   em.packed = retile(codesAttr, em.k, chunkBytes, rowBytes,
-                     {em.batch, chunks, em.k * chunkBytes});
+                     {em.batch, chunks, em.k * chunkBytes}, source);
   em.bScales = retile(scalesAttr, blocks, chunkScales, scaleRow,
-                      {em.batch, chunks, blocks * chunkScales});
+                      {em.batch, chunks, blocks * chunkScales}, {});
   em.rowBytes = rowBytes;
   return true;
 }
