@@ -151,6 +151,10 @@ int64_t intDotRows(int64_t m, int64_t registers) {
 /// block is one vector<kb x i32> reduction, so the bound stays at the
 /// block sizes formats use.
 constexpr int64_t kIntDotMaxBlock = 256;
+/// K steps (of four K rows) whose vpmaddubsw pairs the integer dot adds as
+/// i16 before one vpmaddwd widens them, where no vpdpbusd does both
+/// (emitIntDotSums; 2 when the block or the pairs' bound allow no more).
+constexpr int64_t kIntDotWordSteps = 4;
 
 /// How the integer-dot kernel reads its weights.
 enum class DotWeights {
@@ -661,6 +665,19 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
     four = splat(v32i8, 4);
   }
   Value ones = dotAccumulate ? Value() : splat(v16i16, 1);
+  // Without vpdpbusd, each product vector takes vpmaddubsw (u8 x s8 pairs
+  // to i16) and vpmaddwd by ones (to i32), both on the one integer-multiply
+  // pipe of many cores. A pair is at most 2 * 128 * max(table) in
+  // magnitude, so `steps` K steps' pairs add exactly as i16 (vpaddw) while
+  // steps times that stays below 2^15, and one vpmaddwd widens them.
+  int64_t maxEntry = *llvm::max_element(table);
+  int64_t steps = 1;
+  if (!dotAccumulate && !fp6Dot())
+    for (int64_t s : {kIntDotWordSteps, int64_t(2)})
+      if ((kb / 4) % s == 0 && s * 2 * 128 * maxEntry < (int64_t(1) << 15)) {
+        steps = s;
+        break;
+      }
   // The chunk's first packed byte: 32 per FP4 row of 64 columns, 48 per
   // FP6 row.
   Value byteOff;
@@ -675,7 +692,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
   // compiler's argument evaluation order.
   Value kLo = indexConst(b, loc, 0);
   Value kHi = indexConst(b, loc, kb);
-  Value kStep = indexConst(b, loc, 4);
+  Value kStep = indexConst(b, loc, 4 * steps);
   SmallVector<Value> inits;
   for (size_t gi = 0; gi < groups.size(); ++gi)
     for (Value v : init)
@@ -683,7 +700,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
   auto loop = scf::ForOp::create(
       b, loc, kLo, kHi, kStep, inits,
       [&](OpBuilder &lb, Location, Value kk, ValueRange sums) {
-        Value kIdx = arith::AddIOp::create(lb, loc, k0, kk);
+        Value kFirst = arith::AddIOp::create(lb, loc, k0, kk);
         // Four K rows' bytes of rows (0, 1) and (2, 3) interleaved, then
         // words of those: each dword holds one byte position's four K
         // rows.
@@ -709,90 +726,112 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
                                                unpackMask(16, 8, t % 2));
           return vector::BitCastOp::create(lb, loc, v32i8, tw);
         };
-        // FP4: the raw bytes of four K rows of 64 columns (32 bytes each).
+        // Per step s (four K rows from kIdx[s]):
+        // FP4: the raw bytes of four K rows of 64 columns (32 bytes each),
+        // interleaved (stored so when transposed, read below).
         // FP6: per group g, the 32 columns 32g + [0, 32) of each of the
         // four rows decoded to bytes: their 24 packed bytes from the 32 at
         // byte 16g, six per qword (a constant byte permute, vpermb), each
         // code's bits moved to its own byte (vpmultishiftqb), then the
-        // table at the byte's low six bits (vpermi2b).
-        SmallVector<Value> rows;
-        SmallVector<SmallVector<Value>> decoded(groups.size());
-        for (int64_t r = 0; r < 4; ++r) {
-          if (transposed) {
-            // Vector r of the group, stored transposed: no unpacks.
-            rows.push_back(readVector(
-                lb, loc, v32i8, packed,
-                codeIndices(lb, bt, kIdx, col0, byteOff, 32 * r), true));
+        // table at the byte's low six bits (vpermi2b), then interleaved.
+        SmallVector<Value> kIdx;
+        SmallVector<SmallVector<Unpacked>> unpacked(steps);
+        for (int64_t st = 0; st < steps; ++st) {
+          kIdx.push_back(st ? addIdx(lb, loc, kFirst, 4 * st) : kFirst);
+          if (transposed)
             continue;
+          SmallVector<Value> rows;
+          SmallVector<SmallVector<Value>> decoded(groups.size());
+          for (int64_t r = 0; r < 4; ++r) {
+            Value rIdx = addIdx(lb, loc, kIdx[st], r);
+            if (packedView && groups.front() == 0)
+              prefetch(lb, bt, rIdx, col0, kIntDotCols);
+            if (!fp6Dot()) {
+              rows.push_back(readVector(
+                  lb, loc, v32i8, packed,
+                  codeIndices(lb, bt, rIdx, col0, byteOff, 0), true));
+              continue;
+            }
+            for (auto [gi, g] : llvm::enumerate(groups)) {
+              Value raw = readVector(
+                  lb, loc, v32i8, packed,
+                  codeIndices(lb, bt, rIdx, col0, byteOff, 16 * g), true);
+              SmallVector<int64_t> spread;
+              for (int64_t l = 0; l < 32; ++l)
+                spread.push_back(8 * g + 6 * (l / 8) +
+                                 std::min<int64_t>(l % 8, 5));
+              Value grouped =
+                  vector::ShuffleOp::create(lb, loc, raw, raw, spread);
+              Value codes = x86MultiShiftBytes(lb, loc, shifts, grouped);
+              decoded[gi].push_back(
+                  x86PermuteBytes2(lb, loc, tableV, codes, tableHi));
+            }
           }
-          Value rIdx = addIdx(lb, loc, kIdx, r);
-          if (packedView && groups.front() == 0)
-            prefetch(lb, bt, rIdx, col0, kIntDotCols);
-          if (!fp6Dot()) {
-            rows.push_back(
-                readVector(lb, loc, v32i8, packed,
-                           codeIndices(lb, bt, rIdx, col0, byteOff, 0), true));
-            continue;
+          // FP4: one interleave of the raw bytes serves both nibble groups;
+          // FP6: one per group.
+          if (fp6Dot()) {
+            for (ArrayRef<Value> group : decoded)
+              unpacked[st].push_back(unpackBytes(group));
+          } else {
+            unpacked[st].push_back(unpackBytes(rows));
           }
-          for (auto [gi, g] : llvm::enumerate(groups)) {
-            Value raw = readVector(
-                lb, loc, v32i8, packed,
-                codeIndices(lb, bt, rIdx, col0, byteOff, 16 * g), true);
-            SmallVector<int64_t> spread;
-            for (int64_t l = 0; l < 32; ++l)
-              spread.push_back(8 * g + 6 * (l / 8) +
-                               std::min<int64_t>(l % 8, 5));
-            Value grouped =
-                vector::ShuffleOp::create(lb, loc, raw, raw, spread);
-            Value codes = x86MultiShiftBytes(lb, loc, shifts, grouped);
-            decoded[gi].push_back(
-                x86PermuteBytes2(lb, loc, tableV, codes, tableHi));
-          }
-        }
-        // FP4: one interleave of the raw bytes serves both nibble groups;
-        // FP6: one per group.
-        SmallVector<Unpacked> unpacked;
-        if (fp6Dot()) {
-          for (ArrayRef<Value> group : decoded)
-            unpacked.push_back(unpackBytes(group));
-        } else if (!transposed) {
-          unpacked.push_back(unpackBytes(rows));
         }
         // a[m, k..k+3] of each output row as one dword in every lane
-        // (vpbroadcastd).
-        SmallVector<Value> acts;
-        for (Value m : rowIdx)
-          acts.push_back(broadcastActivations(lb, bt, m, kIdx, v32i8));
+        // (vpbroadcastd), [step][row].
+        SmallVector<SmallVector<Value>> acts(steps);
+        for (int64_t st = 0; st < steps; ++st)
+          for (Value m : rowIdx)
+            acts[st].push_back(
+                broadcastActivations(lb, bt, m, kIdx[st], v32i8));
         SmallVector<Value> next(sums.begin(), sums.end());
-        // One decoded vector (t of group gi), every output row of the tile.
-        auto dot = [&](int64_t gi, int64_t t, Value tb) {
+        // One decoded vector (t of group gi) per step, every output row of
+        // the tile.
+        auto dot = [&](int64_t gi, int64_t t, ArrayRef<Value> tbs) {
           for (int64_t r = 0; r < numRows; ++r) {
             int64_t at = (gi * numRows + r) * 4 + t;
             if (dotAccumulate) {
-              next[at] = x86DotBytesAccumulate(lb, loc, sums[at], tb, acts[r]);
+              next[at] =
+                  x86DotBytesAccumulate(lb, loc, sums[at], tbs[0], acts[0][r]);
               continue;
             }
-            Value s16 = x86MulAddBytes(lb, loc, tb, acts[r]);
-            Value s32 = x86MulAddWords(lb, loc, s16, ones);
+            Value words;
+            for (auto [st, tb] : llvm::enumerate(tbs)) {
+              Value pairs = x86MulAddBytes(lb, loc, tb, acts[st][r]);
+              words = st ? Value(arith::AddIOp::create(lb, loc, words, pairs))
+                         : pairs;
+            }
+            Value s32 = x86MulAddWords(lb, loc, words, ones);
             next[at] = arith::AddIOp::create(lb, loc, sums[at], s32);
           }
         };
         if (fp6Dot()) {
           for (size_t gi = 0; gi < groups.size(); ++gi)
             for (int64_t t = 0; t < 4; ++t)
-              dot(gi, t, unpackWords(unpacked[gi], t));
+              dot(gi, t, unpackWords(unpacked[0][gi], t));
         } else {
           // The table lookups are per byte (the table is in both 16-byte
           // halves, the index below 16), so they commute with the unpacks,
           // which then serve both nibbles.
           for (int64_t t = 0; t < 4; ++t) {
-            Value raw = transposed ? rows[t] : unpackWords(unpacked.front(), t);
+            SmallVector<Value> raw;
+            for (int64_t st = 0; st < steps; ++st)
+              // Vector t of the step, stored transposed: no unpacks.
+              raw.push_back(transposed
+                                ? readVector(lb, loc, v32i8, packed,
+                                             codeIndices(lb, bt, kIdx[st], col0,
+                                                         byteOff, 32 * t),
+                                             true)
+                                : unpackWords(unpacked[st].front(), t));
             for (auto [gi, g] : llvm::enumerate(groups)) {
               // The nibbles g through the table: 2 * value + 12.
-              Value code =
-                  g == 0 ? Value(arith::AndIOp::create(lb, loc, raw, low4))
-                         : Value(arith::ShRUIOp::create(lb, loc, raw, four));
-              dot(gi, t, x86ShuffleBytes(lb, loc, tableV, code));
+              SmallVector<Value> tbs;
+              for (Value r : raw) {
+                Value code =
+                    g == 0 ? Value(arith::AndIOp::create(lb, loc, r, low4))
+                           : Value(arith::ShRUIOp::create(lb, loc, r, four));
+                tbs.push_back(x86ShuffleBytes(lb, loc, tableV, code));
+              }
+              dot(gi, t, tbs);
             }
           }
         }

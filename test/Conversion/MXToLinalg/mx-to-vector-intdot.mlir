@@ -82,12 +82,14 @@
 // CHECK: %[[WDEC:.*]] = arith.subi %[[WSC]], %[[ONE8]] : vector<64xi8>
 // CHECK: %[[WIN:.*]] = arith.cmpi ult, %[[WDEC]], %[[C230]] : vector<64xi8>
 // CHECK: %[[SHORT:.*]] = vector.reduction <and>, %[[WIN]] : vector<64xi1> into i1
-// One output row: both nibbles in one loop, four K rows per step read once
-// and their bytes interleaved into dwords (byte unpacks of rows 0/1 and
-// 2/3, then word unpacks), then each dword vector's low nibbles (even
-// columns) and high nibbles (odd columns) through the table; the eight
-// sums start at the offset.
-// CHECK: %[[SUMS:.*]]:8 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[S0:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %[[S4:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]]) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// One output row: both nibbles in one loop of four steps of four K rows
+// (16 K rows per iteration). Each step's rows are read once and their
+// bytes interleaved into dwords (byte unpacks of rows 0/1 and 2/3, then
+// word unpacks), then each dword vector's low nibbles (even columns) and
+// high nibbles (odd columns) go through the table; the four steps'
+// vpmaddubsw pairs add as i16 (at most 4 * 6144 in magnitude) before one
+// vpmaddwd widens them; the eight sums start at the offset.
+// CHECK: %[[SUMS:.*]]:8 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16 iter_args(%[[S0:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %[[S4:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]]) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
 // CHECK: %[[R0:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
 // CHECK: %[[R1:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
 // CHECK: %[[R2:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
@@ -96,24 +98,36 @@
 // CHECK: %[[V0:.*]] = vector.shuffle %[[R2]], %[[R3]] [0, 32, 1, 33, 2, 34, 3, 35, 4, 36, 5, 37, 6, 38, 7, 39, 16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55] : vector<32xi8>, vector<32xi8>
 // CHECK: vector.shuffle %[[R0]], %[[R1]] [8, 40, 9, 41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46, 15, 47, 24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30, 62, 31, 63]
 // CHECK: vector.shuffle %[[R2]], %[[R3]] [8, 40, 9, 41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46, 15, 47, 24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30, 62, 31, 63]
+// Steps 1 to 3 read and interleave their rows the same way.
+// CHECK-COUNT-12: vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
+// CHECK-NOT: vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
 // CHECK: %[[A4:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x64xi8>, vector<4xi8>
 // CHECK: %[[A1:.*]] = vector.bitcast %[[A4]] : vector<4xi8> to vector<1xi32>
 // CHECK: %[[AW:.*]] = vector.extract %[[A1]][0] : i32 from vector<1xi32>
 // CHECK: %[[AB:.*]] = vector.broadcast %[[AW]] : i32 to vector<8xi32>
 // CHECK: %[[AALL:.*]] = vector.bitcast %[[AB]] : vector<8xi32> to vector<32xi8>
+// CHECK-COUNT-3: vector.transfer_read %{{.*}} : tensor<1x1x64xi8>, vector<4xi8>
 // CHECK: %[[UW:.*]] = vector.bitcast %[[U0]] : vector<32xi8> to vector<16xi16>
 // CHECK: %[[VW:.*]] = vector.bitcast %[[V0]] : vector<32xi8> to vector<16xi16>
 // CHECK: %[[D:.*]] = vector.shuffle %[[UW]], %[[VW]] [0, 16, 1, 17, 2, 18, 3, 19, 8, 24, 9, 25, 10, 26, 11, 27] : vector<16xi16>, vector<16xi16>
 // CHECK: %[[DB:.*]] = vector.bitcast %[[D]] : vector<16xi16> to vector<32xi8>
 // CHECK: %[[N0:.*]] = arith.andi %[[DB]], %[[LOW4]] : vector<32xi8>
 // CHECK: %[[T0:.*]] = mx_x86.pshufb %[[TABLE]], %[[N0]] : vector<32xi8>
+// CHECK-COUNT-3: mx_x86.pshufb %[[TABLE]], %{{.*}} : vector<32xi8>
 // CHECK: %[[P16:.*]] = mx_x86.pmaddubsw %[[T0]], %[[AALL]] : vector<32xi8> -> vector<16xi16>
-// CHECK: %[[P32:.*]] = mx_x86.pmaddwd %[[P16]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
+// CHECK: %[[Q16:.*]] = mx_x86.pmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
+// CHECK: %[[W2:.*]] = arith.addi %[[P16]], %[[Q16]] : vector<16xi16>
+// CHECK: mx_x86.pmaddubsw
+// CHECK: %[[W3:.*]] = arith.addi %[[W2]], %{{.*}} : vector<16xi16>
+// CHECK: mx_x86.pmaddubsw
+// CHECK: %[[W4:.*]] = arith.addi %[[W3]], %{{.*}} : vector<16xi16>
+// CHECK: %[[P32:.*]] = mx_x86.pmaddwd %[[W4]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
 // CHECK: arith.addi %[[S0]], %[[P32]] : vector<8xi32>
 // CHECK: %[[H0:.*]] = arith.shrui %[[DB]], %[[FOUR]] : vector<32xi8>
 // CHECK: %[[TH:.*]] = mx_x86.pshufb %[[TABLE]], %[[H0]] : vector<32xi8>
 // CHECK: %[[PH16:.*]] = mx_x86.pmaddubsw %[[TH]], %[[AALL]] : vector<32xi8> -> vector<16xi16>
-// CHECK: %[[PH32:.*]] = mx_x86.pmaddwd %[[PH16]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
+// CHECK-COUNT-3: arith.addi %{{.*}}, %{{.*}} : vector<16xi16>
+// CHECK: %[[PH32:.*]] = mx_x86.pmaddwd %{{.*}}, %[[ONES]] : vector<16xi16> -> vector<8xi32>
 // CHECK: arith.addi %[[S4]], %[[PH32]] : vector<8xi32>
 // CHECK: scf.yield
 // The short form: (S * 2^(cb-127) * 2^-7) * 2^(ca-127), the first product
@@ -232,16 +246,17 @@ func.func @ragged(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x96xmxfp4, block
 // PROMPT-NOT: memref.prefetch
 // PROMPT: return
 // With AVX2's 16 registers the tiles stay at 2 rows (8 accumulators per
-// nibble loop, two activation reads per K step) in both orders.
+// nibble loop, two activation reads per K step, four steps per iteration)
+// in both orders.
 // AVX2-PROMPT-LABEL: func.func @prompt(
 // AVX2-PROMPT: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
 // AVX2-PROMPT: memref.prefetch
-// AVX2-PROMPT-COUNT-2: vector.transfer_read %{{.*}} : tensor<1x4x64xi8>, vector<4xi8>
+// AVX2-PROMPT-COUNT-8: vector.transfer_read %{{.*}} : tensor<1x4x64xi8>, vector<4xi8>
 // AVX2-PROMPT-NOT: vector.transfer_read %{{.*}} : tensor<1x4x64xi8>, vector<4xi8>
 // AVX2-PROMPT: scf.yield
 // AVX2-PROMPT-LABEL: func.func @long_prompt(
 // AVX2-PROMPT: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
-// AVX2-PROMPT-COUNT-2: vector.transfer_read %{{.*}} : tensor<1x64x64xi8>, vector<4xi8>
+// AVX2-PROMPT-COUNT-8: vector.transfer_read %{{.*}} : tensor<1x64x64xi8>, vector<4xi8>
 // AVX2-PROMPT-NOT: vector.transfer_read %{{.*}} : tensor<1x64x64xi8>, vector<4xi8>
 // AVX2-PROMPT: scf.yield
 func.func @prompt(%a: !mx.tensor<4x64xmxint8>, %w: !mx.tensor<64x128xmxfp4, block = [32, 1]>) -> tensor<4x128xf32> {

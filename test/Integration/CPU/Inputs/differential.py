@@ -964,15 +964,28 @@ def pair_short_edges(a, b, act_emax, w_emax):
     a[0][40] = NAN
 
 
+def largest_words(a, b, rows, k0, kb):
+    """The integer dot's largest pair words: K block [k0, k0 + kb) of
+    `rows` at INT8 code -128 (-1.999 * 2^X rounds to -2 under floor
+    scales) against weights of 6 (FP4 table entry 24) in columns 0-63:
+    -6144 per vpmaddubsw pair, which the kernel adds as i16 over its word
+    steps (-24576 for four; eight would wrap)."""
+    for r in rows:
+        a[r][k0:k0 + kb] = [bits(-1.999)] * kb
+    for k in range(k0, k0 + kb):
+        b[k][0:64] = [bits(6.0)] * 64
+
+
 def suite_matmul_intdot(m):
     """The integer-dot GEMV/GEMM (MXINT8 x FP4 on x86 targets,
     docs/Lowering.md "Integer-dot GEMV"): N whole 64-column chunks, M = 1
     (one row), 2 (one row tile), 3 and 5 (tiles plus a ragged row), MXFP4
     and NVFP4 (16-element blocks) weights, also with column blocks (NVFP4
     16x16, MXFP4 32x4), a batch dimension; NaN block
-    scales on both sides, all-zero blocks, and block scales whose products
+    scales on both sides, all-zero blocks, block scales whose products
     underflow into subnormals or overflow to infinity (the E8M0-pair
-    scaling's clamps)."""
+    scaling's clamps), and blocks of the largest products (the i16 word
+    sums' bound)."""
     rng = random.Random('matmul_intdot')
     i8b16 = ('#mx.format<i8, f8E8M0FNU, block = 16>', 'floor', None)
     for name, M, K, N, af, bf in [
@@ -1017,6 +1030,7 @@ def suite_matmul_intdot(m):
             a[0][16:32] = [scaled(v, 120) for v in a[0][16:32]]
             b[20][5 if name == 'nvfp4_m1' else 21] = NAN
         if name == 'nvfp4_m3':
+            largest_words(a, b, [0], kb, kb)
             a[2][20] = NAN
         if name == 'nvfp4_16x16_m3':
             a[1][30] = NAN
@@ -1029,6 +1043,7 @@ def suite_matmul_intdot(m):
         case_matmul(m, 'mi_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
     ab = kblocks(rng, 2 * 3, 64, 32, 1)
     bb = kblocks(rng, 2 * 64, 64, 32, 0)
+    largest_words(ab, bb, [0, 2], 32, 32)     # a row tile and a single row
     case_matmul(m, 'mi_batch', ab, [2, 3, 64], ('mxint8', 'floor', None),
                 bb, [2, 64, 64], ('mxfp4', 'floor', [1, 32, 1]), [2, 3, 64])
 
