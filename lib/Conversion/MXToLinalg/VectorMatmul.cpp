@@ -151,6 +151,9 @@ int64_t intDotRows(int64_t m, int64_t registers) {
 /// block is one vector<kb x i32> reduction, so the bound stays at the
 /// block sizes formats use.
 constexpr int64_t kIntDotMaxBlock = 256;
+/// The largest E8M0 weight code of the integer dot's short block terms
+/// (emitIntDotRows).
+constexpr int64_t kShortMaxCode = 230;
 /// K steps (of four K rows) whose vpmaddubsw pairs the integer dot adds as
 /// i16 before one vpmaddwd widens them, where no vpdpbusd does both
 /// (emitIntDotSums; 2 when the block or the pairs' bound allow no more).
@@ -228,6 +231,22 @@ struct VectorMatmulEmitter {
                                     Value col0, ValueRange rowIdx,
                                     ValueRange init,
                                     ArrayRef<int64_t> groups) const;
+  /// The K steps (of four K rows) per iteration of emitIntDotSums' loop.
+  /// Without vpdpbusd, each product vector takes vpmaddubsw (u8 x s8 pairs
+  /// to i16) and vpmaddwd by ones (to i32), both on the one integer-multiply
+  /// pipe of many cores. An FP4 pair is at most 2 * 128 * 24 in magnitude
+  /// (the table's largest entry is twice intDotOffset), so the steps' pairs
+  /// add exactly as i16 (vpaddw) while steps times that stays below 2^15,
+  /// and one vpmaddwd widens them. 1 with vpdpbusd and for FP6.
+  int64_t wordSteps() const {
+    if (dotAccumulate || dotWeights != DotWeights::FP4)
+      return 1;
+    for (int64_t s : {kIntDotWordSteps, int64_t(2)})
+      if ((kb / 4) % s == 0 &&
+          s * 2 * 128 * (2 * intDotOffset) < (int64_t(1) << 15))
+        return s;
+    return 1;
+  }
   /// emitIntDotSums for E3M2 weights (DotWeights::FP6Words), from zero:
   /// per two K rows, the codes of 32 columns of each row through the word
   /// table of 16 * value, the two rows' words interleaved (each dword one
@@ -263,6 +282,12 @@ struct VectorMatmulEmitter {
   /// A software prefetch of row kIdx, prefetchDistance chunks ahead.
   void prefetch(OpBuilder &b, Value bt, Value kIdx, Value col0,
                 int64_t step) const;
+  /// Software prefetches (locality 2, into L2, as `prefetch`) of the tiled
+  /// codes of the `rows` K rows from kIdx of the chunk at col0, 8 *
+  /// prefetchDistance K rows ahead (clamped to the chunk), one per 64-byte
+  /// line.
+  void prefetchTiled(OpBuilder &b, Value bt, Value kIdx, Value col0,
+                     int64_t rows) const;
   /// Back to column order, times the tensor scale g when given.
   Value emitOutput(OpBuilder &b, Value scratch, Value g) const;
   /// for each output row r (batch * M of them, bt = r / M, row = r % M):
@@ -332,6 +357,15 @@ struct VectorMatmulEmitter {
   /// four vectors and skips the unpacks (docs/Lowering.md, "Constant
   /// weights in the integer dot").
   bool transposed = false;
+  /// With tiled weights of one scale per column (bn = 1): each chunk's 64
+  /// block scale codes of a K block are stored in the accumulator's lane
+  /// order (intDotColumn), so that vector v's 8 codes are bytes 8v to 8v +
+  /// 7 (read as they are, no shuffle).
+  bool scalesInLaneOrder = false;
+  /// Every block scale code of the constant weights lies where the block
+  /// terms' short form holds (E8M0: [1, kShortMaxCode]; UE4M3: not NaN),
+  /// known at compile time: no per-chunk check and no general form.
+  bool scalesAllShort = false;
   /// The indices of the integer dot's weight bytes of K row kIdx at byte
   /// `extra` of the chunk at column col0, whose first byte in a packed row
   /// is byteOff.
@@ -665,19 +699,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
     four = splat(v32i8, 4);
   }
   Value ones = dotAccumulate ? Value() : splat(v16i16, 1);
-  // Without vpdpbusd, each product vector takes vpmaddubsw (u8 x s8 pairs
-  // to i16) and vpmaddwd by ones (to i32), both on the one integer-multiply
-  // pipe of many cores. A pair is at most 2 * 128 * max(table) in
-  // magnitude, so `steps` K steps' pairs add exactly as i16 (vpaddw) while
-  // steps times that stays below 2^15, and one vpmaddwd widens them.
-  int64_t maxEntry = *llvm::max_element(table);
-  int64_t steps = 1;
-  if (!dotAccumulate && !fp6Dot())
-    for (int64_t s : {kIntDotWordSteps, int64_t(2)})
-      if ((kb / 4) % s == 0 && s * 2 * 128 * maxEntry < (int64_t(1) << 15)) {
-        steps = s;
-        break;
-      }
+  int64_t steps = wordSteps();
   // The chunk's first packed byte: 32 per FP4 row of 64 columns, 48 per
   // FP6 row.
   Value byteOff;
@@ -736,6 +758,8 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         // table at the byte's low six bits (vpermi2b), then interleaved.
         SmallVector<Value> kIdx;
         SmallVector<SmallVector<Unpacked>> unpacked(steps);
+        if (transposed && packedView && groups.front() == 0)
+          prefetchTiled(lb, bt, kFirst, col0, 4 * steps);
         for (int64_t st = 0; st < steps; ++st) {
           kIdx.push_back(st ? addIdx(lb, loc, kFirst, 4 * st) : kFirst);
           if (transposed)
@@ -815,13 +839,15 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
           for (int64_t t = 0; t < 4; ++t) {
             SmallVector<Value> raw;
             for (int64_t st = 0; st < steps; ++st)
-              // Vector t of the step, stored transposed: no unpacks.
-              raw.push_back(transposed
-                                ? readVector(lb, loc, v32i8, packed,
-                                             codeIndices(lb, bt, kIdx[st], col0,
-                                                         byteOff, 32 * t),
-                                             true)
-                                : unpackWords(unpacked[st].front(), t));
+              // Vector t of the step, stored transposed (no unpacks), the
+              // steps' vectors t one after the other.
+              raw.push_back(
+                  transposed
+                      ? readVector(lb, loc, v32i8, packed,
+                                   codeIndices(lb, bt, kFirst, col0, byteOff,
+                                               32 * (t * steps + st)),
+                                   true)
+                      : unpackWords(unpacked[st].front(), t));
             for (auto [gi, g] : llvm::enumerate(groups)) {
               // The nibbles g through the table: 2 * value + 12.
               SmallVector<Value> tbs;
@@ -918,6 +944,22 @@ VectorMatmulEmitter::emitWordDotSums(OpBuilder &b, Value bt, Value k0,
   return out;
 }
 
+void VectorMatmulEmitter::prefetchTiled(OpBuilder &b, Value bt, Value kIdx,
+                                        Value col0, int64_t rows) const {
+  int64_t chunkBytes = rowBytes * kIntDotCols / n;
+  Value chunk = divIdx(b, loc, col0, kIntDotCols);
+  Value last = indexConst(b, loc, k * chunkBytes - 1);
+  Value first = mulIdx(b, loc, kIdx, chunkBytes);
+  for (int64_t line = 0; line < rows * chunkBytes; line += 64) {
+    Value at = addIdx(b, loc, first, line + 8 * prefetchDistance * chunkBytes);
+    at = arith::MinUIOp::create(b, loc, at, last);
+    memref::PrefetchOp::create(b, loc, packedView, ValueRange{bt, chunk, at},
+                               /*isWrite=*/false,
+                               /*localityHint=*/2,
+                               /*isDataCache=*/true);
+  }
+}
+
 Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
                                           Value col0, ValueRange rowIdx,
                                           Value acc) const {
@@ -936,18 +978,19 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   // as the reference's ldexp, when the first product is exact and the
   // activation's scale is E8M0 (2^(ca-127) is an f32 for every code; NaN
   // for 255 stays NaN, 0x7FC00000, through the product):
-  // * E8M0 weights: w = 2^(cb-127+d). S * w is exact while the code cb is
-  //   in [1, kShortMaxCode]: S converts exactly (below 2^24), and S * w is
-  //   a multiple of 2^-148 (cb >= 1, d >= -22) below 2^127 (cb <= 230).
-  //   Real weights' codes are near 127; a chunk with any other code (0,
-  //   above 230, NaN) takes scaleByE8M0Pair's clamps.
+  // * E8M0 weights: w = 2^(cb-127), and the unit 2^d moves to the
+  //   activation's power, 2^(ca-127+d) (exact: at least 2^-149 for d >=
+  //   -22). S * w is exact while the code cb is in [1, kShortMaxCode]: S
+  //   converts exactly (below 2^24), and S * w is a multiple of 2^-126
+  //   (cb >= 1) below 2^127 (cb <= 230). Real weights' codes are near 127;
+  //   a chunk with any other code (0, above 230, NaN) takes
+  //   scaleByE8M0Pair's clamps.
   // * UE4M3 weights: w = u * 2^d, u the scale's value (4 significant bits),
   //   so S * w has at most 24 significant bits while |S| < 2^20 (FP4: at
   //   most 12 * 128 * 256; FP6 for kb <= 128), and lies far inside the
   //   normal range (2^-18 <= |S * w| < 2^21): exact. A chunk with a NaN
   //   code takes applyMatmulBlockScales.
   // Where both forms apply they agree bit for bit.
-  constexpr int64_t kShortMaxCode = 230;
   bool shortForm =
       aScaleKind == mxref::ScaleKind::E8M0 &&
       (e8m0Pair ? d <= 0 && d >= -22
@@ -977,11 +1020,16 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
       rt.aNaN = e.eq(rt.aCode, e.i32(255));
     }
     if (shortForm) {
-      // 2^(ca-127), exact also for ca = 0 (2^-127, subnormal), or NaN.
+      // 2^(ca-127), exact also for ca = 0 (2^-127, subnormal), or NaN;
+      // with E8M0 weights times 2^d (exact, see above).
       // One op-creating call per statement (argument evaluation order).
       Value ca = s.toI32(aScale);
       Value isNaN = s.eq(ca, s.i32(255));
       Value pow = s.decodeE8M0(ca);
+      if (e8m0Pair) {
+        Value unitPow = s.f32(std::ldexp(1.0f, d));
+        pow = arith::MulFOp::create(b, loc, pow, unitPow);
+      }
       Value nan = s.f32Bits(0x7fc00000);
       rt.aPow = e.broadcast(s.select(isNaN, nan, pow));
     }
@@ -992,11 +1040,15 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   // (NVFP4 16x16: bn = 16) the chunk's 64 / bn codes, each repeated over
   // its bn columns, so that everything below sees one code per column.
   auto v64i8 = VectorType::get({kIntDotCols}, i8);
+  // Constant weights whose codes all take the short form need no check;
+  // with their codes also in lane order, each vector reads its own 8.
+  bool allShort = shortForm && scalesAllShort;
+  bool codesPerVector = allShort && scalesInLaneOrder;
   Value scales64;
-  if (bn == 1) {
+  if (!codesPerVector && bn == 1) {
     scales64 =
         readVector(b, loc, v64i8, bScales, scaleIndices(b, bt, j, col0), true);
-  } else {
+  } else if (!codesPerVector) {
     Value codes = readVector(b, loc, VectorType::get({kIntDotCols / bn}, i8),
                              bScales, scaleIndices(b, bt, j, col0), true);
     SmallVector<int64_t> spread;
@@ -1005,7 +1057,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
     scales64 = vector::ShuffleOp::create(b, loc, codes, codes, spread);
   }
   Value shortTerms;
-  if (shortForm) {
+  if (shortForm && !allShort) {
     auto splat = [&](uint64_t c) -> Value {
       return arith::ConstantOp::create(
           b, loc,
@@ -1030,19 +1082,26 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
                       Value acc) {
     for (int64_t t = 0; t < 4; ++t) {
       int64_t v = 4 * g + t;
-      SmallVector<int64_t> lanes;
-      for (int64_t i = 0; i < 8; ++i)
-        lanes.push_back(intDotColumn(8 * v + i, dotWeights));
-      Value codes8 =
-          vector::ShuffleOp::create(b, loc, scales64, scales64, lanes);
+      Value codes8;
+      if (codesPerVector) {
+        SmallVector<Value> at = scaleIndices(b, bt, j, col0);
+        at.back() = addIdx(b, loc, at.back(), 8 * v);
+        codes8 =
+            readVector(b, loc, VectorType::get({8}, i8), bScales, at, true);
+      } else {
+        SmallVector<int64_t> lanes;
+        for (int64_t i = 0; i < 8; ++i)
+          lanes.push_back(scalesInLaneOrder
+                              ? 8 * v + i
+                              : intDotColumn(8 * v + i, dotWeights));
+        codes8 = vector::ShuffleOp::create(b, loc, scales64, scales64, lanes);
+      }
       Value bCode = arith::ExtUIOp::create(b, loc, v8i32, codes8);
       Value bCode23, bNaN, w;
       if (e8m0Pair) {
         bCode23 = e.shl(bCode, e.i32(23));
         if (isShort) {
-          Value pow = e.floatOf(bCode23);
-          Value unitPow = e.f32(std::ldexp(1.0f, d));
-          w = arith::MulFOp::create(b, loc, pow, unitPow);
+          w = e.floatOf(bCode23); // 2^(cb-127); 2^d is in aPow
         } else {
           bNaN = e.eq(bCode, e.i32(255));
         }
@@ -1088,7 +1147,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
             ? emitIntDotSums(b, bt, k0, col0, rowIdx, init, {g})
             : SmallVector<Value>(ArrayRef<Value>(both).slice(4 * g, 4));
     if (!shortTerms) {
-      acc = addTerms(g, sums, /*isShort=*/false, acc);
+      acc = addTerms(g, sums, /*isShort=*/allShort, acc);
       continue;
     }
     auto ifOp = scf::IfOp::create(b, loc, TypeRange{acc.getType()}, shortTerms,
@@ -1260,7 +1319,8 @@ static std::pair<int64_t, int64_t> unpackedSource(int64_t t, int64_t e) {
 /// kernel (docs/Lowering.md, "Constant weights in the integer dot"): each
 /// 64-column chunk's K rows of packed bytes one after the other, [batch,
 /// N / 64, K * 64 * bits / 8], and its block scale codes likewise, [batch,
-/// N / 64, K / kb * 64 / bn]. Read chunk by chunk, each panel is then one
+/// N / 64, K / kb * 64 / bn] (with bn = 1 each block's 64 codes in the
+/// accumulator's lane order). Read chunk by chunk, each panel is then one
 /// sequential stream that the hardware prefetcher follows, instead of kb
 /// streams a packed row (N * bits / 8 bytes) apart. Sets em.packed and
 /// em.bScales; false, building nothing, unless both components are dense
@@ -1281,13 +1341,14 @@ static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
       scalesAttr.getNumElements() != em.batch * blocks * scaleRow)
     return false;
   // Copies `size` bytes per (batch, chunk, row) from row-major rows of
-  // `rowLen` bytes, then, with `source` (byte e of each four rows' group
+  // `rowLen` bytes (byte i from byte inRow[i] of the row's, with inRow),
+  // then, with `source` (byte e of each group of source.size() / size rows
   // from row source[e].first, byte source[e].second), reorders each group;
   // a splat stays a splat.
   using Source = std::pair<int64_t, int64_t>;
   auto retile = [&](DenseElementsAttr attr, int64_t rows, int64_t size,
                     int64_t rowLen, ArrayRef<int64_t> shape,
-                    ArrayRef<Source> source) -> Value {
+                    ArrayRef<Source> source, ArrayRef<int64_t> inRow) -> Value {
     auto flatType =
         RankedTensorType::get({attr.getNumElements()}, b.getI8Type());
     DenseElementsAttr tiled;
@@ -1299,18 +1360,20 @@ static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
       char *out = dst.data();
       for (int64_t bt = 0; bt < em.batch; ++bt)
         for (int64_t c = 0; c < chunks; ++c)
-          for (int64_t r = 0; r < rows; ++r, out += size)
-            std::memcpy(out, src.data() + (bt * rows + r) * rowLen + c * size,
-                        size);
-      if (!source.empty()) {
-        std::vector<char> group(4 * size);
-        for (int64_t at = 0; at < static_cast<int64_t>(dst.size());
-             at += 4 * size) {
-          for (int64_t t = 0; t < 4; ++t)
-            for (int64_t e = 0; e < size; ++e) {
-              auto [r, p] = source[t * size + e];
-              group[t * size + e] = dst[at + r * size + p];
+          for (int64_t r = 0; r < rows; ++r, out += size) {
+            const char *row = src.data() + (bt * rows + r) * rowLen + c * size;
+            if (inRow.empty()) {
+              std::memcpy(out, row, size);
+              continue;
             }
+            for (int64_t i = 0; i < size; ++i)
+              out[i] = row[inRow[i]];
+          }
+      if (!source.empty()) {
+        std::vector<char> group(source.size());
+        for (size_t at = 0; at < dst.size(); at += group.size()) {
+          for (auto [i, rp] : llvm::enumerate(source))
+            group[i] = dst[at + rp.first * size + rp.second];
           std::memcpy(dst.data() + at, group.data(), group.size());
         }
       }
@@ -1322,19 +1385,38 @@ static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
         b, loc, tiled.reshape(RankedTensorType::get(shape, b.getI8Type())));
   };
   // FP4 codes: each four K rows of a chunk in the order the kernel's
-  // unpacks would make of them, which it then loads as they are.
-  em.transposed =
-      em.dotWeights == DotWeights::FP4 && em.k % 4 == 0 && chunkBytes == 32;
+  // unpacks would make of them, which it then loads as they are; of the
+  // wordSteps() groups of four rows that one iteration of its loop reads,
+  // vector t of each group in turn, in the order the loop reads them.
+  em.transposed = em.dotWeights == DotWeights::FP4;
   SmallVector<Source> source;
   if (em.transposed) {
+    int64_t steps = em.wordSteps();
     for (int64_t t = 0; t < 4; ++t)
-      for (int64_t e = 0; e < chunkBytes; ++e)
-        source.push_back(unpackedSource(t, e));
+      for (int64_t st = 0; st < steps; ++st)
+        for (int64_t e = 0; e < chunkBytes; ++e) {
+          auto [r, p] = unpackedSource(t, e);
+          source.push_back({4 * st + r, p});
+        }
   }
   em.packed = retile(codesAttr, em.k, chunkBytes, rowBytes,
-                     {em.batch, chunks, em.k * chunkBytes}, source);
+                     {em.batch, chunks, em.k * chunkBytes}, source, {});
+  // One scale code per column: each block's 64 in the accumulator's lane
+  // order.
+  em.scalesInLaneOrder = em.bn == 1;
+  SmallVector<int64_t> lanes;
+  if (em.scalesInLaneOrder)
+    for (int64_t l = 0; l < kIntDotCols; ++l)
+      lanes.push_back(intDotColumn(l, em.dotWeights));
   em.bScales = retile(scalesAttr, blocks, chunkScales, scaleRow,
-                      {em.batch, chunks, blocks * chunkScales}, {});
+                      {em.batch, chunks, blocks * chunkScales}, {}, lanes);
+  // Whether every code takes the block terms' short form (emitIntDotRows).
+  em.scalesAllShort = llvm::all_of(scalesAttr.getRawData(), [&](char c) {
+    auto code = static_cast<uint8_t>(c);
+    return em.bFormat.scale == mxref::ScaleKind::E8M0
+               ? code >= 1 && code <= kShortMaxCode
+               : (code & 0x7f) != 0x7f;
+  });
   em.rowBytes = rowBytes;
   return true;
 }
@@ -1468,8 +1550,16 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     // order (no prefetch: compute-bound, or one sequential stream per
     // panel, which the hardware prefetcher follows).
     bool cacheBlocked = intDot && (m >= kIntDotBlockedMinRows || em.tiled);
-    if (!cacheBlocked)
+    if (!cacheBlocked) {
       em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);
+    } else if (em.transposed) {
+      // Tiled FP4 codes: the word steps' loop reads 16 K rows per
+      // iteration from 16 load instructions, which the hardware prefetchers
+      // of a Zen 1 did not keep fed from DRAM (docs/Lowering.md, "Constant
+      // weights in the integer dot"); prefetchTiled covers them.
+      int64_t chunkRowBytes;
+      em.packedView = prefetchView(b, loc, em.packed, chunkRowBytes);
+    }
 
     // The nest, from the accumulator to the output; built twice (under an
     // scf.if) when the E4M3 fold needs a run-time check.

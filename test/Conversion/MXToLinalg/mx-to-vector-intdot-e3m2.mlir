@@ -40,7 +40,6 @@
 
 // CHECK-LABEL: func.func @gemv(
 // CHECK-SAME: %[[ACODES:[^:]*]]: tensor<1x64xi8>, %[[ASCALES:[^:]*]]: tensor<1x2xi8>, %[[W:[^:]*]]: tensor<64x48xi8>, %[[WSCALES:[^:]*]]: tensor<2x64xi8>
-// CHECK-DAG: %[[UNITV:.*]] = arith.constant dense<9.765625E-4> : vector<8xf32>
 // CHECK-DAG: %[[SHIFTS:.*]] = arith.constant dense<[0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2, 0, 6, 4, 2]> : vector<32xi16>
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0> : vector<16xi32>
 // CHECK-DAG: %[[NEG:.*]] = arith.constant dense<[0, -1, -2, -3, -4, -5, -6, -7, -8, -10, -12, -14, -16, -20, -24, -28, -32, -40, -48, -56, -64, -80, -96, -112, -128, -160, -192, -224, -256, -320, -384, -448]> : vector<32xi16>
@@ -83,11 +82,12 @@
 // Each zmm sum splits into two vectors of 8 lanes for the block terms.
 // CHECK: %[[H0:.*]] = vector.extract_strided_slice %[[SUMS]]#0 {offsets = [0], sizes = [8], strides = [1]} : vector<16xi32> to vector<8xi32>
 // CHECK: vector.extract_strided_slice %[[SUMS]]#0 {offsets = [8], sizes = [8], strides = [1]} : vector<16xi32> to vector<8xi32>
-// The short form with the sums' unit 2^-10; the first vector's lanes are
+// The short form (the sums' unit 2^-10 in the activation's power, the
+// weight's 2^(cb-127) a bitcast); the first vector's lanes are
 // columns 0-3 and 8-11 of group 0.
 // CHECK: scf.if
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 8, 9, 10, 11] : vector<64xi8>, vector<64xi8>
-// CHECK: %[[WU:.*]] = arith.mulf %{{.*}}, %[[UNITV]] : vector<8xf32>
+// CHECK: %[[WU:.*]] = arith.bitcast %{{.*}} : vector<8xi32> to vector<8xf32>
 // CHECK: %[[F:.*]] = arith.sitofp %[[H0]] : vector<8xi32> to vector<8xf32>
 // CHECK: arith.mulf %[[F]], %[[WU]] : vector<8xf32>
 // The output pass undoes the lane order: column c from lane 32 (c / 32) +

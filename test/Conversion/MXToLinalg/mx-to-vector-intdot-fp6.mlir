@@ -40,7 +40,6 @@
 
 // CHECK-LABEL: func.func @gemv(
 // CHECK-SAME: %[[ACODES:[^:]*]]: tensor<1x64xi8>, %[[ASCALES:[^:]*]]: tensor<1x2xi8>, %[[W:[^:]*]]: tensor<64x48xi8>, %[[WSCALES:[^:]*]]: tensor<2x64xi8>
-// CHECK-DAG: %[[UNITV:.*]] = arith.constant dense<0.001953125> : vector<8xf32>
 // CHECK-DAG: %[[SHIFTS:.*]] = arith.constant dense<[0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42]> : vector<32xi8>
 // CHECK-DAG: %[[NEG:.*]] = arith.constant dense<[60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 42, 40, 38, 36, 34, 32, 30, 28, 24, 20, 16, 12, 8, 4, 0]> : vector<32xi8>
 // CHECK-DAG: %[[POS:.*]] = arith.constant dense<[60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 78, 80, 82, 84, 86, 88, 90, 92, 96, 100, 104, 108, 112, 116, 120]> : vector<32xi8>
@@ -73,11 +72,12 @@
 // CHECK: mx_x86.vpdpbusd %[[S0]], %[[DB]], %[[AALL]] : vector<8xi32>, vector<32xi8>
 // CHECK-COUNT-7: mx_x86.vpdpbusd
 // CHECK: scf.yield
-// The short form with the sums' unit 2^-9 (0.001953125); the first
-// vector's lanes are columns 0-3 and 16-19 of group 0.
+// The short form (the sums' unit 2^-9 in the activation's power, the
+// weight's 2^(cb-127) a bitcast); the first vector's lanes are columns 0-3
+// and 16-19 of group 0.
 // CHECK: scf.if
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 16, 17, 18, 19] : vector<64xi8>, vector<64xi8>
-// CHECK: %[[WU:.*]] = arith.mulf %{{.*}}, %[[UNITV]] : vector<8xf32>
+// CHECK: %[[WU:.*]] = arith.bitcast %{{.*}} : vector<8xi32> to vector<8xf32>
 // CHECK: %[[F:.*]] = arith.sitofp %[[SUMS]]#0 : vector<8xi32> to vector<8xf32>
 // CHECK: arith.mulf %[[F]], %[[WU]] : vector<8xf32>
 // The output pass undoes the lane order: column c from lane 32 (c / 32) +

@@ -59,7 +59,7 @@
 // CHECK-DAG: %[[CM12:.*]] = arith.constant -12 : i32
 // CHECK-DAG: %[[ONE8:.*]] = arith.constant dense<1> : vector<64xi8>
 // CHECK-DAG: %[[C230:.*]] = arith.constant dense<-26> : vector<64xi8>
-// CHECK-DAG: %[[UNITV:.*]] = arith.constant dense<7.812500e-03> : vector<8xf32>
+// CHECK-DAG: %[[UNIT:.*]] = arith.constant 7.812500e-03 : f32
 // CHECK-DAG: %[[QNAN:.*]] = arith.constant 0x7FC00000 : f32
 // The offsets, once per row and K block.
 // CHECK: %[[OFFS:.*]] = scf.for %[[JO:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[OT:.*]] = %{{.*}}) -> (tensor<1x1x2xi32>)
@@ -72,9 +72,10 @@
 // CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<1x1x64xf32>)
 // CHECK: %[[OFF:.*]] = tensor.extract %[[OFFS]][%{{.*}}, %{{.*}}, %[[J]]] : tensor<1x1x2xi32>
 // CHECK: %[[OFFV:.*]] = vector.broadcast %[[OFF]] : i32 to vector<8xi32>
-// The activation's block scale as one power of two, 2^(ca-127), or NaN for
-// code 255.
-// CHECK: %[[APOW:.*]] = arith.select %{{.*}}, %[[QNAN]], %{{.*}} : f32
+// The activation's block scale as one power of two times the sums' unit,
+// 2^(ca-127) * 2^-7 (exact, subnormal for small ca), or NaN for code 255.
+// CHECK: %[[APOW1:.*]] = arith.mulf %{{.*}}, %[[UNIT]] : f32
+// CHECK: %[[APOW:.*]] = arith.select %{{.*}}, %[[QNAN]], %[[APOW1]] : f32
 // CHECK: %[[APOWV:.*]] = vector.broadcast %[[APOW]] : f32 to vector<8xf32>
 // Whether the chunk's 64 weight scale codes are all in [1, 230] (code - 1
 // <u 230): then the block terms take the short form.
@@ -130,15 +131,14 @@
 // CHECK: %[[PH32:.*]] = mx_x86.pmaddwd %{{.*}}, %[[ONES]] : vector<16xi16> -> vector<8xi32>
 // CHECK: arith.addi %[[S4]], %[[PH32]] : vector<8xi32>
 // CHECK: scf.yield
-// The short form: (S * 2^(cb-127) * 2^-7) * 2^(ca-127), the first product
+// The short form: (S * 2^(cb-127)) * (2^(ca-127) * 2^-7), the first product
 // exact (2^-7 is the sums' unit).
 // The first vector's lanes are columns 0, 2, 4, 6, 32, 34, 36, 38.
 // CHECK: scf.if %[[SHORT]] -> (tensor<1x1x64xf32>) {
 // CHECK: %[[SC:.*]] = vector.shuffle %[[WSC]], %[[WSC]] [0, 2, 4, 6, 32, 34, 36, 38] : vector<64xi8>, vector<64xi8>
 // CHECK: %[[SCW:.*]] = arith.extui %[[SC]] : vector<8xi8> to vector<8xi32>
 // CHECK: %[[SC23:.*]] = arith.shli %[[SCW]], %{{.*}} : vector<8xi32>
-// CHECK: %[[WPOW:.*]] = arith.bitcast %[[SC23]] : vector<8xi32> to vector<8xf32>
-// CHECK: %[[W:.*]] = arith.mulf %[[WPOW]], %[[UNITV]] : vector<8xf32>
+// CHECK: %[[W:.*]] = arith.bitcast %[[SC23]] : vector<8xi32> to vector<8xf32>
 // CHECK-NOT: arith.subi
 // CHECK: %[[F:.*]] = arith.sitofp %[[SUMS]]#0 : vector<8xi32> to vector<8xf32>
 // CHECK: %[[EX:.*]] = arith.mulf %[[F]], %[[W]] : vector<8xf32>
