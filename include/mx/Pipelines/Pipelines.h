@@ -60,8 +60,10 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
   Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
       llvm::cl::desc("With vectorize: prefetch weight rows this many column "
-                     "chunks ahead in the GEMV kernel, and 64 K rows ahead "
-                     "in the batched kernel's first row tile (0: neither)"),
+                     "chunks ahead in the GEMV kernel, 64 K rows ahead in "
+                     "the batched kernel's first row tile, and tiled "
+                     "constant FP4 codes 8 times this many K rows ahead in "
+                     "the integer dot (0: none)"),
       llvm::cl::init(8)};
   Option<unsigned> threads{
       *this, "threads",
