@@ -121,7 +121,7 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
            "column chunks ahead in the GEMV kernel, the weight codes "
            "64 K rows ahead in the batched kernel's first row tile, and "
            "tiled constant FP4 codes 8 times this many K rows ahead in the "
-           "integer dot (0: none)">,
+           "integer dot's word steps (0: none)">,
     Option<"panels", "panels", "int64_t", /*default=*/"1",
            "With vectorize: split a matmul's full column chunks into this "
            "many panels, one scf.forall iteration each (1: one scf.for nest, "

@@ -63,7 +63,7 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
                      "chunks ahead in the GEMV kernel, 64 K rows ahead in "
                      "the batched kernel's first row tile, and tiled "
                      "constant FP4 codes 8 times this many K rows ahead in "
-                     "the integer dot (0: none)"),
+                     "the integer dot's word steps (0: none)"),
       llvm::cl::init(8)};
   Option<unsigned> threads{
       *this, "threads",

@@ -1552,11 +1552,12 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     bool cacheBlocked = intDot && (m >= kIntDotBlockedMinRows || em.tiled);
     if (!cacheBlocked) {
       em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);
-    } else if (em.transposed) {
+    } else if (em.transposed && em.wordSteps() > 1) {
       // Tiled FP4 codes: the word steps' loop reads 16 K rows per
       // iteration from 16 load instructions, which the hardware prefetchers
       // of a Zen 1 did not keep fed from DRAM (docs/Lowering.md, "Constant
-      // weights in the integer dot"); prefetchTiled covers them.
+      // weights in the integer dot"); prefetchTiled covers them. One step
+      // per iteration (vpdpbusd) read at the bandwidth without it on Zen 4.
       int64_t chunkRowBytes;
       em.packedView = prefetchView(b, loc, em.packed, chunkRowBytes);
     }

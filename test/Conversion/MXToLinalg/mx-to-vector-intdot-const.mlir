@@ -1,5 +1,7 @@
 // RUN: mx-opt %s --canonicalize --convert-mx-to-linalg="vectorize target=avx2" --canonicalize | FileCheck %s
 // RUN: mx-opt %s --canonicalize --convert-mx-to-linalg="vectorize target=avx2 tile-constant-weights=false" --canonicalize | FileCheck %s --check-prefix=ROWS
+// RUN: mx-opt %s --canonicalize --convert-mx-to-linalg="vectorize target=avx2-vnni" --canonicalize | FileCheck %s --check-prefix=VNNI
+// RUN: mx-opt %s --canonicalize --convert-mx-to-linalg="vectorize target=avx2 prefetch-distance=0" --canonicalize | FileCheck %s --check-prefix=NOPF
 
 // Constant FP4 weights of the integer dot (docs/Lowering.md, "Constant
 // weights in the integer dot"): each 64-column chunk's K rows one after
@@ -50,6 +52,19 @@
 // CHECK: scf.if
 // CHECK-NOT: tensor<1x1x64xi8>, vector<8xi8>
 // CHECK: return
+// With vpdpbusd the loop takes one step of four K rows per iteration (no
+// word sums) and prefetches nothing; prefetch-distance=0 turns the word
+// steps' prefetch off.
+// VNNI-LABEL: func.func @const_fp4(
+// VNNI: scf.for %{{.*}} = %c0 to %c32 step %c4
+// VNNI-NOT: memref.prefetch
+// VNNI: mx_x86.vpdpbusd
+// VNNI-NOT: memref.prefetch
+// VNNI: return
+// NOPF-LABEL: func.func @const_fp4(
+// NOPF: scf.for %{{.*}} = %c0 to %c32 step %c16
+// NOPF-NOT: memref.prefetch
+// NOPF: return
 // Packed rows (tile-constant-weights=false): row-major bytes, unpacked in
 // the kernel.
 // ROWS-LABEL: func.func @const_fp4(
