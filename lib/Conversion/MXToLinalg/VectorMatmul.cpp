@@ -361,7 +361,7 @@ struct VectorMatmulEmitter {
   /// block scale codes of a K block are stored in the accumulator's lane
   /// order (intDotColumn), so that vector v's 8 codes are bytes 8v to 8v +
   /// 7 (read as they are, no shuffle).
-  bool scalesInLaneOrder = false;
+  bool scalesInLaneOrder() const { return tiled && bn == 1; }
   /// Every block scale code of the constant weights lies where the block
   /// terms' short form holds (E8M0: [1, kShortMaxCode]; UE4M3: not NaN),
   /// known at compile time: no per-chunk check and no general form.
@@ -1043,7 +1043,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   // Constant weights whose codes all take the short form need no check;
   // with their codes also in lane order, each vector reads its own 8.
   bool allShort = shortForm && scalesAllShort;
-  bool codesPerVector = allShort && scalesInLaneOrder;
+  bool codesPerVector = allShort && scalesInLaneOrder();
   Value scales64;
   if (!codesPerVector && bn == 1) {
     scales64 =
@@ -1091,7 +1091,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
       } else {
         SmallVector<int64_t> lanes;
         for (int64_t i = 0; i < 8; ++i)
-          lanes.push_back(scalesInLaneOrder
+          lanes.push_back(scalesInLaneOrder()
                               ? 8 * v + i
                               : intDotColumn(8 * v + i, dotWeights));
         codes8 = vector::ShuffleOp::create(b, loc, scales64, scales64, lanes);
@@ -1402,10 +1402,9 @@ static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
   em.packed = retile(codesAttr, em.k, chunkBytes, rowBytes,
                      {em.batch, chunks, em.k * chunkBytes}, source, {});
   // One scale code per column: each block's 64 in the accumulator's lane
-  // order.
-  em.scalesInLaneOrder = em.bn == 1;
+  // order (scalesInLaneOrder).
   SmallVector<int64_t> lanes;
-  if (em.scalesInLaneOrder)
+  if (em.bn == 1)
     for (int64_t l = 0; l < kIntDotCols; ++l)
       lanes.push_back(intDotColumn(l, em.dotWeights));
   em.bScales = retile(scalesAttr, blocks, chunkScales, scaleRow,
