@@ -48,6 +48,13 @@
 // activations are checked for overflow first, and the nest is built without
 // the fold as well, under an scf.if).
 //
+// On AVX2 (8 lanes, no byte tables) the GEMV decodes E4M3 weights by
+// shifts and unpacks instead (vec::decodeE4M3ByBits; docs/Lowering.md, "FP8
+// weights by bits"): the f32 of value * 2^-120, 2^120 folded into the
+// activations when they fit (else the f16 route), exact products fused
+// into the sums, and NaN codes tracked per column and applied after the
+// block.
+//
 // With AVX512-VBMI (VectorTarget::byteTable64) the GEMV decodes FP8 and FP6
 // weights through tables instead (docs/Lowering.md, "FP8 weights" and "FP6
 // weights"): every value of those kinds is exact in bf16, so two 128-entry
@@ -127,6 +134,8 @@ constexpr int64_t kUnroll = 4;
 /// accumulators), so that the one prefetch per K row and chunk covers the
 /// chunk's bytes (two sub-chunks ran 1.7x slower from DRAM).
 constexpr int64_t kByteTableUnroll = 1;
+/// Sub-chunks (of 32 E4M3 codes) per column chunk of the bit decode.
+constexpr int64_t kBitDecodeUnroll = 1;
 /// Columns per chunk of the integer-dot GEMV: one 32-byte load of an FP4 row.
 constexpr int64_t kIntDotCols = 64;
 /// Rows from which the integer-dot kernel takes the cache-blocked order
@@ -205,6 +214,12 @@ struct VectorMatmulEmitter {
   SmallVector<Value> emitPartials(OpBuilder &b, Value bt, Value j, Value col0,
                                   Value row, int64_t unroll,
                                   bool inBounds) const;
+  /// emitPartials for bitDecode: the chunk's one sub-chunk of E4M3 codes
+  /// per K row, decoded by bits; a column whose codes in the block include
+  /// a NaN gets a NaN partial sum, as the reference's NaN product makes it.
+  SmallVector<Value> emitBitPartials(OpBuilder &b, Value bt, Value j,
+                                     Value col0, Value row, int64_t unroll,
+                                     bool inBounds) const;
   /// The decoded values of two consecutive sub-chunks of FP8 or FP6 codes
   /// (through f16, halfDecode), read and decoded as one vector of 2 * lanes.
   SmallVector<Value> decodeHalfPair(OpBuilder &b, Value bt, Value kIdx,
@@ -317,7 +332,21 @@ struct VectorMatmulEmitter {
   /// 64-entry word table (AVX512-VBMI, VectorTarget::byteTable64): sc is
   /// then getByteTableSubChunk, 64 codes per sub-chunk in the lane order of
   /// its unpacks, with no fold.
-  bool byteTables() const { return sc.order != LaneOrder::Interleaved; }
+  bool byteTables() const {
+    return sc.order != LaneOrder::Interleaved && !bitDecode;
+  }
+  /// E4M3 weights decode by shifts and unpacks (decodeE4M3ByBits; AVX2,
+  /// where vcvtph2ps and the NaN rewrite bound the f16 route): sc is then
+  /// getBitDecodeSubChunk, the values are times 2^-kE4M3BitsLog2 (foldLog2
+  /// is kE4M3BitsLog2), and each chunk's columns with a NaN code in the
+  /// block get a NaN partial sum (emitBitPartials).
+  bool bitDecode = false;
+  /// The products a * value of the bit decode are exact in f32 (block-scaled
+  /// or per-tensor activations: elements of at most 8 significant bits and
+  /// 57344 in magnitude; f16 ones: 11 bits), so one fused multiply-add forms
+  /// f32(partial + f32(a * value)) (docs/Lowering.md, "FP8 weights by
+  /// bits").
+  bool exactProducts = false;
   /// Sub-chunks per column chunk of the full chunks.
   int64_t unroll = kUnroll;
   /// E4M3 (E2M3, E3M2) weights decode to their values times 2^-foldLog2
@@ -532,10 +561,129 @@ Value VectorMatmulEmitter::fp6HalfPatterns(OpBuilder &b, Value bytes,
   return arith::OrIOp::create(b, loc, magnitude, sign);
 }
 
+SmallVector<Value> VectorMatmulEmitter::emitBitPartials(OpBuilder &b, Value bt,
+                                                        Value j, Value col0,
+                                                        Value row,
+                                                        int64_t unroll,
+                                                        bool inBounds) const {
+  CodecEmitter e(b, loc, f32v());
+  Value zero = e.f32(0.0f);
+  auto bytesType = VectorType::get({sc.cols}, b.getI8Type());
+  auto bytes = [&](int8_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(bytesType, b.getI8IntegerAttr(v)));
+  };
+  // The partial sums, then per sub-chunk the running maximum of each
+  // column's NaN codes (others count as 0): 0x7f and 0xff are NaN, the
+  // latter negative.
+  int64_t numParts = unroll * sc.interleave;
+  SmallVector<Value> init(numParts, zero);
+  init.append(unroll, bytes(0));
+  Value k0 = mulIdx(b, loc, j, kb);
+  Value factor = arith::ConstantOp::create(
+      b, loc, b.getF32FloatAttr(std::ldexp(1.0f, foldLog2)));
+  auto kLoop = scf::ForOp::create(
+      b, loc, indexConst(b, loc, 0), indexConst(b, loc, kb),
+      indexConst(b, loc, 1), init,
+      [&](OpBuilder &lb, Location, Value kk, ValueRange parts) {
+        Value kIdx = arith::AddIOp::create(lb, loc, k0, kk);
+        Value av = tensor::ExtractOp::create(lb, loc, aValues,
+                                             ValueRange{bt, row, kIdx});
+        av = arith::MulFOp::create(lb, loc, av, factor);
+        Value avv = vector::BroadcastOp::create(lb, loc, f32v(), av);
+        if (packedView && inBounds)
+          prefetch(lb, bt, kIdx, col0, unroll * sc.cols);
+        CodecEmitter le(lb, loc, f32v());
+        SmallVector<Value> next, trackers;
+        for (int64_t u = 0; u < unroll; ++u) {
+          Value col = addIdx(lb, loc, col0, u * sc.cols);
+          Value codes = readVector(lb, loc, bytesType, packed,
+                                   ValueRange{bt, kIdx, col}, inBounds);
+          for (auto [p, v] :
+               llvm::enumerate(decodeE4M3ByBits(lb, loc, codes))) {
+            Value part = parts[u * sc.interleave + p];
+            if (exactProducts) {
+              // f32(a * value) is a * value: one rounding either way.
+              next.push_back(math::FmaOp::create(lb, loc, avv, v, part));
+              continue;
+            }
+            // f32(a * value) as a fused multiply-add of +0: the same bits
+            // but for a -0 product, which adds to the partial sum (never
+            // -0: it starts at +0 and rounds to nearest) as +0 does. Unlike
+            // vmulps, it takes an f32 subnormal value (a subnormal code's)
+            // without a microcode assist on Zen 1; LLVM keeps it (x * y + 0
+            // is not x * y for a -0 product).
+            Value prod = math::FmaOp::create(lb, loc, avv, v, le.f32(0.0f));
+            next.push_back(arith::AddFOp::create(lb, loc, part, prod));
+          }
+          Value isNaN = arith::CmpIOp::create(
+              lb, loc, arith::CmpIPredicate::eq,
+              arith::OrIOp::create(lb, loc, codes, bytes(-128)), bytes(-1));
+          Value nanCodes =
+              arith::SelectOp::create(lb, loc, isNaN, codes, bytes(0));
+          trackers.push_back(
+              arith::MaxUIOp::create(lb, loc, parts[numParts + u], nanCodes));
+        }
+        llvm::append_range(next, trackers);
+        scf::YieldOp::create(lb, loc, next);
+      });
+  SmallVector<Value> partials(kLoop.getResults().take_front(numParts));
+  // The reference's NaN product carries the code's NaN (sign included)
+  // into the sum; with NaN codes of both signs in one column the result is
+  // only specified to be a NaN (docs/Numerics.md), and takes the negative.
+  // Rare: one test of the trackers skips the rewrite.
+  Value seen = kLoop.getResult(numParts);
+  for (int64_t u = 1; u < unroll; ++u)
+    seen = arith::MaxUIOp::create(b, loc, seen, kLoop.getResult(numParts + u));
+  Value largest =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXUI, seen);
+  Value anyNaN = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne, largest,
+      arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0)));
+  auto ifOp = scf::IfOp::create(
+      b, loc, anyNaN,
+      [&](OpBuilder &tb, Location) {
+        CodecEmitter te(tb, loc, f32v());
+        auto i8v = VectorType::get({sc.lanes}, tb.getI8Type());
+        auto splat8 = [&](int8_t v) -> Value {
+          return arith::ConstantOp::create(
+              tb, loc, DenseElementsAttr::get(i8v, tb.getI8IntegerAttr(v)));
+        };
+        Value nan = te.f32(mxref::decodeElem(mxref::ElemKind::E4M3, 0x7f));
+        Value negNaN = te.f32(mxref::decodeElem(mxref::ElemKind::E4M3, 0xff));
+        SmallVector<Value> out;
+        for (int64_t u = 0; u < unroll; ++u) {
+          Value tracker = kLoop.getResult(numParts + u);
+          for (int64_t p = 0; p < sc.interleave; ++p) {
+            SmallVector<int64_t> mask;
+            for (int64_t l = 0; l < sc.lanes; ++l)
+              mask.push_back(sc.column(p, l));
+            Value lanes =
+                vector::ShuffleOp::create(tb, loc, tracker, tracker, mask);
+            Value isNaN = arith::CmpIOp::create(
+                tb, loc, arith::CmpIPredicate::ne, lanes, splat8(0));
+            Value isNeg = arith::CmpIOp::create(
+                tb, loc, arith::CmpIPredicate::eq, lanes, splat8(-1));
+            Value v = arith::SelectOp::create(tb, loc, isNeg, negNaN, nan);
+            out.push_back(arith::SelectOp::create(
+                tb, loc, isNaN, v, partials[u * sc.interleave + p]));
+          }
+        }
+        scf::YieldOp::create(tb, loc, out);
+      },
+      [&](OpBuilder &eb, Location) {
+        scf::YieldOp::create(eb, loc, partials);
+      });
+  partials.assign(ifOp.getResults().begin(), ifOp.getResults().end());
+  return partials;
+}
+
 SmallVector<Value> VectorMatmulEmitter::emitPartials(OpBuilder &b, Value bt,
                                                      Value j, Value col0,
                                                      Value row, int64_t unroll,
                                                      bool inBounds) const {
+  if (bitDecode)
+    return emitBitPartials(b, bt, j, col0, row, unroll, inBounds);
   Value zero = CodecEmitter(b, loc, f32v()).f32(0.0f);
   SmallVector<Value> init(unroll * sc.interleave, zero);
   Value k0 = mulIdx(b, loc, j, kb);
@@ -1651,31 +1799,54 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
 
       return em.emitOutput(b, acc, g);
     };
-    Value out;
-    if (int64_t fold = foldLog2Of(em); !fold) {
-      out = emitNest(b, em);
-    } else {
+    // The f16 route's nests (and every other decode's): with its fold where
+    // the activations fit it, checked first when their type does not say.
+    auto emitFoldedNests = [&](OpBuilder &b) -> Value {
+      int64_t fold = foldLog2Of(em);
+      if (!fold)
+        return emitNest(b, em);
       VectorMatmulEmitter folded = em;
       folded.foldLog2 = fold;
-      if (lhsType || plainFitsFold(op.getLhs().getType(), fold)) {
-        // Block-scaled or per-tensor activations: their elements are small
-        // (at most 57344), so times 2^14 at most they never overflow; nor
-        // do f16 ones (at most 65504).
-        out = emitNest(b, folded);
-      } else {
-        // Plain activations: a * 2^fold is exact unless it overflows; one
-        // that would takes the nest without the fold.
-        Value fits = activationsFitFold(b, loc, em.aValues, fold);
-        auto ifOp = scf::IfOp::create(
-            b, loc, fits,
-            [&](OpBuilder &tb, Location) {
-              scf::YieldOp::create(tb, loc, emitNest(tb, folded));
-            },
-            [&](OpBuilder &eb, Location) {
-              scf::YieldOp::create(eb, loc, emitNest(eb, em));
-            });
-        out = ifOp.getResult(0);
-      }
+      // Block-scaled or per-tensor activations: their elements are small
+      // (at most 57344), so times 2^14 at most they never overflow; nor do
+      // f16 ones (at most 65504).
+      if (lhsType || plainFitsFold(op.getLhs().getType(), fold))
+        return emitNest(b, folded);
+      // Plain activations: a * 2^fold is exact unless it overflows; one
+      // that would takes the nest without the fold.
+      Value fits = activationsFitFold(b, loc, em.aValues, fold);
+      auto ifOp = scf::IfOp::create(
+          b, loc, fits,
+          [&](OpBuilder &tb, Location) {
+            scf::YieldOp::create(tb, loc, emitNest(tb, folded));
+          },
+          [&](OpBuilder &eb, Location) {
+            scf::YieldOp::create(eb, loc, emitNest(eb, em));
+          });
+      return ifOp.getResult(0);
+    };
+    Value out;
+    std::optional<VectorMatmulEmitter> bits =
+        bitDecodeEmitter(em, lhsType, op.getLhs().getType());
+    if (!bits) {
+      out = emitFoldedNests(b);
+    } else if (activationsAlwaysFit(lhsType, op.getLhs().getType(),
+                                    kE4M3BitsLog2)) {
+      out = emitNest(b, *bits);
+    } else {
+      // The bit decode's fold, 2^120, fits activations below 2^8 (MXINT8
+      // and FP4 elements always; f32 ones usually): checked first, else
+      // the f16 route's nests.
+      Value fits = activationsFitFold(b, loc, em.aValues, kE4M3BitsLog2);
+      auto ifOp = scf::IfOp::create(
+          b, loc, fits,
+          [&](OpBuilder &tb, Location) {
+            scf::YieldOp::create(tb, loc, emitNest(tb, *bits));
+          },
+          [&](OpBuilder &eb, Location) {
+            scf::YieldOp::create(eb, loc, emitFoldedNests(eb));
+          });
+      out = ifOp.getResult(0);
     }
     rewriter.replaceOp(op, from3D(b, loc, out, outType));
     return success();
@@ -1692,6 +1863,40 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     return em.halfDecode && folds && !em.intDot && !em.byteTables()
                ? CodecEmitter::halfRebiasLog2(w)
                : 0;
+  }
+
+  /// The GEMV's emitter with the bit decode of E4M3 weights
+  /// (VectorMatmulEmitter::bitDecode): the f32 nest on AVX2 (8 lanes, f16
+  /// conversions, no byte tables), 32 codes per chunk; else none.
+  static std::optional<VectorMatmulEmitter>
+  bitDecodeEmitter(const VectorMatmulEmitter &em, BlockScaledTensorType lhsType,
+                   Type lhs) {
+    SubChunk sc = getBitDecodeSubChunk();
+    if (em.bFormat.elem != mxref::ElemKind::E4M3 || !em.halfDecode ||
+        em.intDot || em.byteTables() || em.sc.lanes != sc.lanes ||
+        (sc.cols % em.bn != 0 && em.bn % sc.cols != 0))
+      return std::nullopt;
+    VectorMatmulEmitter bits = em;
+    bits.sc = sc;
+    bits.unroll = kBitDecodeUnroll;
+    bits.bitDecode = true;
+    bits.foldLog2 = kE4M3BitsLog2;
+    auto ft = dyn_cast<FloatType>(getElementTypeOrSelf(lhs));
+    bits.exactProducts = lhsType || (ft && ft.getWidth() <= 16 && !ft.isBF16());
+    return bits;
+  }
+
+  /// Whether every activation times 2^fold is finite, known from the type:
+  /// a block-scaled or per-tensor one's elements (at most its element
+  /// kind's largest value) or a plain one (plainFitsFold).
+  static bool activationsAlwaysFit(BlockScaledTensorType lhsType, Type lhs,
+                                   int64_t fold) {
+    if (!lhsType)
+      return plainFitsFold(lhs, fold);
+    float largest =
+        mxref::getElemInfo(lhsType.getFormat().getFormat().elem).maxNorm;
+    return double(largest) <=
+           std::ldexp(double(std::numeric_limits<float>::max()), -fold);
   }
 
   /// Whether every finite value of a plain activation type times 2^fold is

@@ -55,6 +55,10 @@ SubChunk vec::getByteTableSubChunk(mxref::ElemKind kind) {
           fp6 ? LaneOrder::WordUnpacks : LaneOrder::ByteUnpacks};
 }
 
+SubChunk vec::getBitDecodeSubChunk() {
+  return {4, 32, 32, 8, LaneOrder::ByteUnpacks};
+}
+
 bool vec::supportsLanes(BlockScaledTensorType type, int64_t lanes) {
   SmallVector<Type> components;
   if (lanes < 1 || failed(getMXComponentTypes(type, components)))
@@ -219,6 +223,43 @@ SmallVector<Value> vec::decodeFP8ByByteTables(OpBuilder &b, Location loc,
       // Dwords word << 16 (vpunpcklwd / vpunpckhwd zmm with zero).
       Value dwords =
           vector::ShuffleOp::create(b, loc, zero, words, unpackMask(32, 8, hw));
+      values.push_back(vector::BitCastOp::create(b, loc, f32v, dwords));
+    }
+  }
+  return values;
+}
+
+SmallVector<Value> vec::decodeE4M3ByBits(OpBuilder &b, Location loc,
+                                         Value codes) {
+  auto bytesType = cast<VectorType>(codes.getType());
+  int64_t n = bytesType.getNumElements();
+  auto i16v = VectorType::get({n / 2}, b.getI16Type());
+  auto f32v = VectorType::get({n / 4}, b.getF32Type());
+  auto splat = [&](VectorType t, int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            t, b.getIntegerAttr(t.getElementType(),
+                                APInt(t.getElementTypeBitWidth(), v))));
+  };
+  Value zeroBytes = splat(bytesType, 0);
+  Value zeroWords = splat(i16v, 0);
+  Value four = splat(i16v, 4);
+  // sign << 15 | magnitude << 4: the arithmetic shift copies the sign into
+  // bits 14-11, which the mask clears.
+  Value fields = splat(i16v, 0x87f0);
+  SmallVector<Value> values;
+  for (int64_t hb = 0; hb < 2; ++hb) {
+    // Words code << 8 (vpunpcklbw / vpunpckhbw with zero).
+    Value pairs = vector::ShuffleOp::create(b, loc, zeroBytes, codes,
+                                            unpackMask(n, 16, hb));
+    Value words = vector::BitCastOp::create(b, loc, i16v, pairs);
+    words = arith::ShRSIOp::create(b, loc, words, four);
+    words = arith::AndIOp::create(b, loc, words, fields);
+    for (int64_t hw = 0; hw < 2; ++hw) {
+      // Dwords word << 16 (vpunpcklwd / vpunpckhwd with zero).
+      Value dwords = vector::ShuffleOp::create(b, loc, zeroWords, words,
+                                               unpackMask(n / 2, 8, hw));
       values.push_back(vector::BitCastOp::create(b, loc, f32v, dwords));
     }
   }

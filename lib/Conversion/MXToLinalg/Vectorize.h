@@ -51,6 +51,9 @@ struct SubChunk {
 /// FP6 codes with a 64-entry word table (VectorTarget::byteTable64, 16
 /// lanes): 64 codes in 4 vectors.
 SubChunk getByteTableSubChunk(mxref::ElemKind kind);
+/// The GEMV's sub-chunk of E4M3 codes decoded by bits on AVX2
+/// (decodeE4M3ByBits): 32 codes in 4 vectors of 8.
+SubChunk getBitDecodeSubChunk();
 /// FP4: 2 vectors from lanes bytes; FP6: lanes * 3 / 4 bytes (lanes a
 /// multiple of 4); 8-bit kinds: lanes bytes.
 SubChunk getSubChunk(mxref::ElemKind kind, int64_t lanes);
@@ -140,6 +143,19 @@ SmallVector<Value> decodeFP6ByWordTable(OpBuilder &b, Location loc,
 SmallVector<Value> decodeByTables(OpBuilder &b, Location loc,
                                   mxref::ElemKind kind, Value packed,
                                   ValueRange rowIdx, Value col, bool inBounds);
+/// log2 of the power of two by which decodeE4M3ByBits' values fall short
+/// of the reference's: E4M3's magnitude bits shifted onto f32's exponent
+/// and mantissa fields read as value * 2^-120 (f32's bias 127 less E4M3's
+/// 7), subnormal codes included, which become f32 subnormals.
+constexpr int64_t kE4M3BitsLog2 = 120;
+/// The values times 2^-kE4M3BitsLog2 of the E4M3 codes in `codes` (a
+/// vector<n x i8>, n a multiple of 16: 32 on AVX2) as 4 vectors of n / 4 in
+/// LaneOrder::ByteUnpacks, by shifts and unpacks only (no conversion, no
+/// table): each code unpacked into the upper byte of a word, shifted right
+/// (arithmetic) by 4 and masked to sign | magnitude << 4 (the upper half of
+/// the f32), then unpacked with zero words below. NaN codes (magnitude
+/// 0x7f) decode to a finite value: the caller marks their columns.
+SmallVector<Value> decodeE4M3ByBits(OpBuilder &b, Location loc, Value codes);
 /// Whether every term of a (row tile, K block) with two E8M0 block scales
 /// takes the short form partial * 2^(ca+cb-254) (one multiply, one
 /// rounding): ca + cb in [128, 381] and neither code 255 (NaN), for every

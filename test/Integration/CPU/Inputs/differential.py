@@ -1157,11 +1157,12 @@ def suite_matmul_intdot_e3m2(m):
 
 @sampled
 def case_matmul_codes(m, name, a_rows, a_shape, elem, preset, codes, scales,
-                      out_shape, a_elem='f32'):
-    """mx.matmul of an f32 (or f16: `a_rows` then holds f16 bit patterns)
-    lhs and a weight packed from raw codes (`codes`, K rows of N bytes;
-    `scales`, one E8M0 byte per column, K one block), so every code is
-    reachable, NaN codes under finite scales included."""
+                      out_shape, a_elem='f32', a_preset=None):
+    """mx.matmul of an f32 (or f16: `a_rows` then holds f16 bit patterns;
+    or, with `a_preset`, f32 quantized to it) lhs and a weight packed from
+    raw codes (`codes`, K rows of N bytes; `scales`, one E8M0 byte per
+    column, K one block), so every code is reachable, NaN codes under
+    finite scales included."""
     if a_elem == 'f16':
         a = m.fresh('c')
         m.main.append('  %s = arith.constant dense<"0x%s"> : %s' % (
@@ -1170,6 +1171,11 @@ def case_matmul_codes(m, name, a_rows, a_shape, elem, preset, codes, scales,
     else:
         a = m.const(a_rows, a_shape)
     a_type = tt(a_shape, a_elem)
+    a_arg = a_type
+    quant = []
+    if a_preset:
+        a_type = mxtype(a_shape, a_preset)
+        quant = ['  %%qa = mx.quantize %%a : %s -> %s' % (a_arg, a_type)]
     K, N = len(codes), len(codes[0])
     et, st = tt([K, N], elem), tt([1, N], 'f8E8M0FNU')
     wt = mxtype([K, N], preset, [K, 1])
@@ -1179,24 +1185,31 @@ def case_matmul_codes(m, name, a_rows, a_shape, elem, preset, codes, scales,
             ''.join('%02X' % v for r in rows for v in r), ty)
 
     m.funcs.append(
-        'func.func @%s(%%a: %s, %%e: %s, %%s: %s) -> %s {\n'
+        'func.func @%s(%%a: %s, %%e: %s, %%s: %s) -> %s {\n%s'
         '  %%w = mx.pack %%e, %%s : %s, %s -> %s\n'
-        '  %%r = mx.matmul %%a, %%w : %s, %s -> %s\n'
+        '  %%r = mx.matmul %s, %%w : %s, %s -> %s\n'
         '  return %%r : %s\n}'
-        % (name, a_type, et, st, tt(out_shape), et, st, wt,
-           a_type, wt, tt(out_shape), tt(out_shape)))
+        % (name, a_arg, et, st, tt(out_shape),
+           ''.join(q + '\n' for q in quant), et, st, wt,
+           '%qa' if a_preset else '%a', a_type, wt, tt(out_shape),
+           tt(out_shape)))
     e, sc, w = m.fresh('ce'), m.fresh('cs'), m.fresh('cw')
     m.main.append('  %s = arith.constant %s' % (e, dense(codes, et)))
     m.main.append('  %s = arith.constant %s' % (sc, dense([scales], st)))
     m.main.append('  %s = mx.pack %s, %s : %s, %s -> %s'
                   % (w, e, sc, et, st, wt))
+    qa = a
+    if a_preset:
+        qa = m.fresh('qa')
+        m.main.append('  %s = mx.quantize %s : %s -> %s'
+                      % (qa, a, a_arg, a_type))
     r = m.fresh('fr')
     m.main.append('  %s = mx.matmul %s, %s : %s, %s -> %s'
-                  % (r, a, w, a_type, wt, tt(out_shape)))
+                  % (r, qa, w, a_type, wt, tt(out_shape)))
     show_f32(m, r, out_shape, m.main)
     r = m.fresh('cr')
     m.main.append('  %s = call @%s(%s, %s, %s) : (%s, %s, %s) -> %s'
-                  % (r, name, a, e, sc, a_type, et, st, tt(out_shape)))
+                  % (r, name, a, e, sc, a_arg, et, st, tt(out_shape)))
     show_f32(m, r, out_shape, m.main)
     m.cases.append((name, 1))
 
@@ -1260,6 +1273,34 @@ def suite_matmul_fp8_codes(m):
     halves = [[0x7BFF] + zeros, [0x0001] + zeros, [0xFC00] + zeros]
     case_matmul_codes(m, 'mc_e4m3_f16', halves, [3, K], 'f8E4M3FN',
                       'mxfp8_e4m3', codes, scales, [3, N], a_elem='f16')
+    # AVX2's bit decode of E4M3 (docs/Lowering.md, "FP8 weights by bits")
+    # folds 2^120 into the activations: at its limit FLT_MAX / 2^120
+    # (0x437FFFFF, just below 256), the least subnormal and -Inf it folds;
+    # 256 anywhere takes the f16 route (with its 2^8). Every code in row 0
+    # again, finite codes in the other rows (full-precision f32 activations
+    # against them round their products: a fused multiply-add would not),
+    # and NaN codes of both signs in rows 1 and 2 of the last two columns
+    # (a NaN partial sum for those columns).
+    nan_rows = [codes[0]] + [
+        [c ^ 1 if c & 0x7F == 0x7F else c
+         for c in ((n * 13 + 7 * k + 3) % 256 for n in range(N))]
+        for k in range(1, K)]
+    nan_rows[1][N - 2], nan_rows[2][N - 1] = 0x7F, 0xFF
+    ones = [0x3FAAAAAB + 977 * k for k in range(K)]
+    bits_fit = [[0x437FFFFF] + ones[1:], [0x00000001] + zeros,
+                [0xFF800000] + zeros]
+    case_matmul_codes(m, 'mc_e4m3_bits', bits_fit, [3, K], 'f8E4M3FN',
+                      'mxfp8_e4m3', nan_rows, scales, [3, N])
+    case_matmul_codes(m, 'mc_e4m3_bits_over', [[0x43800000] + zeros],
+                      [1, K], 'f8E4M3FN', 'mxfp8_e4m3', nan_rows, scales,
+                      [1, N])
+    # MXINT8 activations (elements below 2: the fold needs no check): their
+    # products with E4M3 values are exact, so one fused multiply-add each.
+    int8_rows = [[0x3F800000, 0xBE000000] + [0x3C000000] * (K - 2),
+                 [0xC0000000] + [0x3F000000] * (K - 1)]
+    case_matmul_codes(m, 'mc_e4m3_int8', int8_rows, [2, K], 'f8E4M3FN',
+                      'mxfp8_e4m3', nan_rows, scales, [2, N],
+                      a_preset='mxint8')
 
 
 SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
