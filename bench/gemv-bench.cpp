@@ -33,7 +33,14 @@
 //                      [--no-vectorize]   (mx-cpu-pipeline options)
 //                      [--in-code-threads=T] [--weights=PRESET]
 //                      [--huge-activation] [--constant-weights]
+//                      [--target=host|avx512|avx512-vnni|avx512-vbmi|avx2|
+//                                avx2-vnni|generic] [--fast-subnormals]
 //
+// --target picks mx-cpu-pipeline's vector target; avx2 and avx2-vnni also
+// take AVX-512 out of LLVM's target machine, so that an AVX-512 host runs
+// the AVX2-only path's code (docs/Benchmarks.md, "FP8 weights by bits on
+// Intel"); --fast-subnormals is mx-cpu-pipeline's fast-subnormals (AVX2's
+// bit decode of E4M3 weights, which target=host picks on AMD Zen only).
 // --constant-weights compiles each matrix (each panel) into its own module
 // with the weights as an mx.constant, as a model's weights are after
 // mx-apply-policy: the integer dot then reads them re-laid at compile time
@@ -67,6 +74,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -106,6 +114,7 @@ struct Options {
   /// which the integer dot reads re-laid (docs/Lowering.md, "Constant
   /// weights in the integer dot"); the entry takes the activations only.
   bool constantWeights = false;
+  std::string target = "host"; ///< --target, as given
 };
 
 using mxbench::now;
@@ -589,6 +598,8 @@ int main(int argc, char **argv) {
       o.pipeline.tableLookup = false;
     } else if (a == "--no-integer-dot") {
       o.pipeline.integerDot = false;
+    } else if (a == "--fast-subnormals") {
+      o.pipeline.fastSubnormals = true;
     } else if (a == "--no-vectorize") {
       o.pipeline.vectorize = false;
     } else if (a == "--no-quantize") {
@@ -599,6 +610,24 @@ int main(int argc, char **argv) {
       o.hugeActivation = true;
     } else if (a == "--constant-weights") {
       o.constantWeights = true;
+    } else if (a.consume_front("--target=")) {
+      using mlir::mx::VectorTargetKind;
+      std::optional<VectorTargetKind> t =
+          llvm::StringSwitch<std::optional<VectorTargetKind>>(a)
+              .Case("host", VectorTargetKind::Host)
+              .Case("avx512", VectorTargetKind::AVX512)
+              .Case("avx512-vnni", VectorTargetKind::AVX512VNNI)
+              .Case("avx512-vbmi", VectorTargetKind::AVX512VBMI)
+              .Case("avx2", VectorTargetKind::AVX2)
+              .Case("avx2-vnni", VectorTargetKind::AVX2VNNI)
+              .Case("generic", VectorTargetKind::Generic)
+              .Default(std::nullopt);
+      if (!t)
+        return llvm::errs() << "bad --target (host, avx512, avx512-vnni, "
+                               "avx512-vbmi, avx2, avx2-vnni, generic)\n",
+               1;
+      o.pipeline.target = *t;
+      o.target = a.str();
     } else if (a.consume_front("--weights=")) {
       if (a != "mxfp4" && a != "nvfp4" && a != "mxfp8_e4m3" &&
           a != "mxfp8_e5m2" && a != "mxfp6_e2m3" && a != "mxfp6_e3m2")
@@ -614,7 +643,8 @@ int main(int argc, char **argv) {
                       "[--no-integer-dot] "
                       "[--no-vectorize] [--in-code-threads=T] "
                       "[--weights=PRESET] [--huge-activation] "
-                      "[--constant-weights]\n";
+                      "[--constant-weights] [--target=T] "
+                      "[--fast-subnormals]\n";
       return 1;
     }
   }
@@ -629,6 +659,10 @@ int main(int argc, char **argv) {
   if (!jtmb)
     return llvm::errs() << llvm::toString(jtmb.takeError()) << "\n", 1;
   jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  // LLVM clears every feature that implies AVX-512F too.
+  if (o.pipeline.target == mlir::mx::VectorTargetKind::AVX2 ||
+      o.pipeline.target == mlir::mx::VectorTargetKind::AVX2VNNI)
+    jtmb->getFeatures().AddFeature("avx512f", false);
   auto tmOr = jtmb->createTargetMachine();
   if (!tmOr)
     return llvm::errs() << llvm::toString(tmOr.takeError()) << "\n", 1;
@@ -643,7 +677,8 @@ int main(int argc, char **argv) {
   char date[64];
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&t0));
   llvm::outs() << "mx-bench-gemv " << date << ", CPU "
-               << llvm::sys::getHostCPUName() << ", " << o.k << "x" << o.n
+               << llvm::sys::getHostCPUName() << ", target " << o.target << ", "
+               << o.k << "x" << o.n
                << " weights, batch 1, working set >= " << o.gib
                << " GiB, best of " << o.passes << "\n";
 

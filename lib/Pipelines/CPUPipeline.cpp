@@ -120,6 +120,7 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   mxOpts.vectorize = options.vectorize;
   mxOpts.tableLookup = options.tableLookup;
   mxOpts.integerDot = options.integerDot;
+  mxOpts.fastSubnormals = options.fastSubnormals;
   mxOpts.tileConstantWeights = options.tileConstantWeights;
   mxOpts.prefetchDistance = options.prefetchDistance;
   mxOpts.target = options.target;

@@ -130,6 +130,11 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
            "With vectorize on an x86 target: MXINT8 x FP4 (and, with VBMI, "
            "E2M3 and E3M2) matmuls through the "
            "integer-dot kernel (mx_x86 byte and word dots)">,
+    Option<"fastSubnormals", "fast-subnormals", "bool", /*default=*/"false",
+           "With vectorize: the CPU's f32 multiplies take subnormal inputs "
+           "at full speed (AMD Zen; target=host sets it on such a CPU), so "
+           "AVX2's f32 GEMV decodes E4M3 weights by bits (Intel CPUs take "
+           "a microcode assist per subnormal code there)">,
     Option<"tileConstantWeights", "tile-constant-weights", "bool",
            /*default=*/"true",
            "With vectorize: the integer-dot kernel reads constant weights "

@@ -33,6 +33,13 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
                      "with VBMI) matmuls "
                      "through the integer-dot kernel"),
       llvm::cl::init(true)};
+  Option<bool> fastSubnormals{
+      *this, "fast-subnormals",
+      llvm::cl::desc("With vectorize: the CPU's f32 multiplies take "
+                     "subnormal inputs at full speed (AMD Zen; target=host "
+                     "sets it there), so AVX2's f32 GEMV decodes E4M3 "
+                     "weights by bits (convert-mx-to-linalg{fast-subnormals})"),
+      llvm::cl::init(false)};
   Option<bool> tileConstantWeights{
       *this, "tile-constant-weights",
       llvm::cl::desc("With vectorize: the integer-dot kernel reads constant "

@@ -125,6 +125,8 @@ struct ConvertMXToLinalgPass
         vt.lookup = FP4LookupStrategy::None;
       if (!integerDot)
         vt.byteDot = false;
+      if (fastSubnormals)
+        vt.fastSubnormalInputs = true;
       populateMXToVectorConversionPatterns(converter, patterns, vt,
                                            prefetchDistance, panels,
                                            tileConstantWeights);

@@ -214,9 +214,9 @@ struct VectorMatmulEmitter {
   SmallVector<Value> emitPartials(OpBuilder &b, Value bt, Value j, Value col0,
                                   Value row, int64_t unroll,
                                   bool inBounds) const;
-  /// emitPartials for bitDecode: the chunk's one sub-chunk of E4M3 codes
-  /// per K row, decoded by bits; a column whose codes in the block include
-  /// a NaN gets a NaN partial sum, as the reference's NaN product makes it.
+  /// emitPartials for bitDecode: the chunk's sub-chunks of E4M3 codes per
+  /// K row, decoded by bits; a column whose codes in the block include a
+  /// NaN gets a NaN partial sum, as the reference's NaN product makes it.
   SmallVector<Value> emitBitPartials(OpBuilder &b, Value bt, Value j,
                                      Value col0, Value row, int64_t unroll,
                                      bool inBounds) const;
@@ -609,10 +609,9 @@ SmallVector<Value> VectorMatmulEmitter::emitBitPartials(OpBuilder &b, Value bt,
             }
             // f32(a * value) as a fused multiply-add of +0: the same bits
             // but for a -0 product, which adds to the partial sum (never
-            // -0: it starts at +0 and rounds to nearest) as +0 does. Unlike
-            // vmulps, it takes an f32 subnormal value (a subnormal code's)
-            // without a microcode assist on Zen 1; LLVM keeps it (x * y + 0
-            // is not x * y for a -0 product).
+            // -0: it starts at +0 and rounds to nearest) as +0 does; LLVM
+            // keeps it (x * y + 0 is not x * y for a -0 product). On Zen 1
+            // it costs what vmulps does (bench/decode-probe/fp8-bits.c).
             Value prod = math::FmaOp::create(lb, loc, avv, v, le.f32(0.0f));
             next.push_back(arith::AddFOp::create(lb, loc, part, prod));
           }
@@ -1867,12 +1866,15 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
 
   /// The GEMV's emitter with the bit decode of E4M3 weights
   /// (VectorMatmulEmitter::bitDecode): the f32 nest on AVX2 (8 lanes, f16
-  /// conversions, no byte tables), 32 codes per chunk; else none.
-  static std::optional<VectorMatmulEmitter>
+  /// conversions, no byte tables), 32 codes per chunk, on a CPU whose f32
+  /// multiplies take the subnormal codes' f32 subnormals at full speed
+  /// (VectorTarget::fastSubnormalInputs); else none.
+  std::optional<VectorMatmulEmitter>
   bitDecodeEmitter(const VectorMatmulEmitter &em, BlockScaledTensorType lhsType,
-                   Type lhs) {
+                   Type lhs) const {
     SubChunk sc = getBitDecodeSubChunk();
-    if (em.bFormat.elem != mxref::ElemKind::E4M3 || !em.halfDecode ||
+    if (!target.fastSubnormalInputs ||
+        em.bFormat.elem != mxref::ElemKind::E4M3 || !em.halfDecode ||
         em.intDot || em.byteTables() || em.sc.lanes != sc.lanes ||
         (sc.cols % em.bn != 0 && em.bn % sc.cols != 0))
       return std::nullopt;

@@ -68,13 +68,24 @@ struct VectorTarget {
   /// byte tables (vpermi2b on 512 bits) and FP6 weights by a 64-entry word
   /// table (vpermi2w) instead of through f16.
   bool byteTable64 = false;
+  /// f32 multiplies and fused multiply-adds take subnormal inputs at full
+  /// speed (AMD Zen); Intel cores take a microcode assist on each such
+  /// instruction (docs/Benchmarks.md, "FP8 weights by bits on Intel"). With
+  /// halfConvert at 8 lanes the f32 GEMV then decodes E4M3 weights by bits,
+  /// whose subnormal codes become f32 subnormals (docs/Lowering.md, "FP8
+  /// weights by bits"). Only the host's description sets it by itself.
+  bool fastSubnormalInputs = false;
 
-  /// The description of `kind` (Host resolved by detectHost).
+  /// The description of `kind` (Host resolved by detectHost, with
+  /// fastSubnormalInputs from hostHasFastSubnormalInputs).
   static VectorTarget get(VectorTargetKind kind);
   /// AVX512 with avx512f (AVX512VNNI when avx512vnni and avx512vl too,
   /// AVX512VBMI when avx512vbmi as well), AVX2 with avx2 (AVX2VNNI when
   /// avxvnni too), Generic otherwise.
   static VectorTargetKind detectHost();
+  /// Whether the host is a CPU known to take f32 subnormal inputs at full
+  /// speed: an AMD Zen (LLVM's host CPU name znver*).
+  static bool hostHasFastSubnormalInputs();
 };
 
 } // namespace mx
