@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// A clock, a fast random generator and cache-line-aligned buffers, shared
-// by bench/*.cpp and bench/ggml/side-by-side.cpp.
+// A clock, a fast random generator, cache-line-aligned buffers and the
+// --target option, shared by bench/*.cpp and bench/ggml/side-by-side.cpp.
 //
 // The benchmarks raise glibc's mmap threshold (every buffer then comes from
 // the heap, 16-byte aligned), so a weight buffer's alignment would vary from
@@ -18,14 +18,48 @@
 #ifndef MX_BENCH_BENCHCOMMON_H
 #define MX_BENCH_BENCHCOMMON_H
 
+#include "mx/Conversion/MXToLinalg/VectorTarget.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/StringSwitch.h"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace mxbench {
+
+/// The vector targets --target=NAME names, as mx-cpu-pipeline's `target`.
+constexpr const char *kTargetNames =
+    "host, avx512, avx512-vnni, avx512-vbmi, avx2, avx2-vnni, generic";
+
+/// mx-cpu-pipeline's `target` value NAME, or none.
+inline std::optional<mlir::mx::VectorTargetKind>
+parseVectorTarget(llvm::StringRef name) {
+  using mlir::mx::VectorTargetKind;
+  return llvm::StringSwitch<std::optional<VectorTargetKind>>(name)
+      .Case("host", VectorTargetKind::Host)
+      .Case("avx512", VectorTargetKind::AVX512)
+      .Case("avx512-vnni", VectorTargetKind::AVX512VNNI)
+      .Case("avx512-vbmi", VectorTargetKind::AVX512VBMI)
+      .Case("avx2", VectorTargetKind::AVX2)
+      .Case("avx2-vnni", VectorTargetKind::AVX2VNNI)
+      .Case("generic", VectorTargetKind::Generic)
+      .Default(std::nullopt);
+}
+
+/// Whether `kind` is an AVX2-only target: the benchmarks then take AVX-512
+/// out of LLVM's target machine too (AddFeature("avx512f", false), which
+/// clears every feature implying it), so an AVX-512 host runs the code an
+/// AVX2-only CPU would.
+inline bool isAVX2Only(mlir::mx::VectorTargetKind kind) {
+  return kind == mlir::mx::VectorTargetKind::AVX2 ||
+         kind == mlir::mx::VectorTargetKind::AVX2VNNI;
+}
 
 /// Seconds on the steady clock.
 inline double now() {

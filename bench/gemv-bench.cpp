@@ -74,7 +74,6 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -611,20 +610,11 @@ int main(int argc, char **argv) {
     } else if (a == "--constant-weights") {
       o.constantWeights = true;
     } else if (a.consume_front("--target=")) {
-      using mlir::mx::VectorTargetKind;
-      std::optional<VectorTargetKind> t =
-          llvm::StringSwitch<std::optional<VectorTargetKind>>(a)
-              .Case("host", VectorTargetKind::Host)
-              .Case("avx512", VectorTargetKind::AVX512)
-              .Case("avx512-vnni", VectorTargetKind::AVX512VNNI)
-              .Case("avx512-vbmi", VectorTargetKind::AVX512VBMI)
-              .Case("avx2", VectorTargetKind::AVX2)
-              .Case("avx2-vnni", VectorTargetKind::AVX2VNNI)
-              .Case("generic", VectorTargetKind::Generic)
-              .Default(std::nullopt);
+      std::optional<mlir::mx::VectorTargetKind> t =
+          mxbench::parseVectorTarget(a);
       if (!t)
-        return llvm::errs() << "bad --target (host, avx512, avx512-vnni, "
-                               "avx512-vbmi, avx2, avx2-vnni, generic)\n",
+        return llvm::errs()
+                   << "bad --target (" << mxbench::kTargetNames << ")\n",
                1;
       o.pipeline.target = *t;
       o.target = a.str();
@@ -659,9 +649,7 @@ int main(int argc, char **argv) {
   if (!jtmb)
     return llvm::errs() << llvm::toString(jtmb.takeError()) << "\n", 1;
   jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
-  // LLVM clears every feature that implies AVX-512F too.
-  if (o.pipeline.target == mlir::mx::VectorTargetKind::AVX2 ||
-      o.pipeline.target == mlir::mx::VectorTargetKind::AVX2VNNI)
+  if (mxbench::isAVX2Only(o.pipeline.target))
     jtmb->getFeatures().AddFeature("avx512f", false);
   auto tmOr = jtmb->createTargetMachine();
   if (!tmOr)
