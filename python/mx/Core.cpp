@@ -345,7 +345,7 @@ std::unique_ptr<Compiled> Compiled::compile(const Module &module,
     if (reason.empty())
       reason =
           "an unknown value (options: vectorize, table-lookup, "
-          "integer-dot, "
+          "integer-dot, fast-subnormals, tile-constant-weights, "
           "target=host|avx512|avx512-vnni|avx512-vbmi|avx2|avx2-vnni|generic, "
           "prefetch-distance, threads, outline-kernels)";
     failure = {"invalid mx-cpu-pipeline options '" + options.pipelineOptions +
