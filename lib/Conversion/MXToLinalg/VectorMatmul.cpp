@@ -1693,17 +1693,16 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (intDot && tileConstantWeights)
       em.tiled = retileConstantWeights(b, loc, rc[0], bScales, em);
     // Long prompts and tiled weights: the integer-dot kernel in cache-blocked
-    // order (no prefetch: compute-bound, or one sequential stream per
-    // panel, which the hardware prefetcher follows).
+    // order (no row prefetch: compute-bound, or one sequential stream per
+    // panel, whose tiled FP4 codes prefetchTiled covers).
     bool cacheBlocked = intDot && (m >= kIntDotBlockedMinRows || em.tiled);
     if (!cacheBlocked) {
       em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);
-    } else if (em.transposed && em.wordSteps() > 1) {
-      // Tiled FP4 codes: the word steps' loop reads 16 K rows per
-      // iteration from 16 load instructions, which the hardware prefetchers
-      // of a Zen 1 did not keep fed from DRAM (docs/Lowering.md, "Constant
-      // weights in the integer dot"); prefetchTiled covers them. One step
-      // per iteration (vpdpbusd) read at the bandwidth without it on Zen 4.
+    } else if (em.transposed) {
+      // Tiled FP4 codes: one sequential stream per chunk, which the
+      // hardware prefetchers of a Zen 1 (word steps) and of an Intel Xeon
+      // (vpdpbusd) did not keep fed from DRAM (docs/Lowering.md, "Constant
+      // weights in the integer dot"); prefetchTiled covers them.
       int64_t chunkRowBytes;
       em.packedView = prefetchView(b, loc, em.packed, chunkRowBytes);
     }

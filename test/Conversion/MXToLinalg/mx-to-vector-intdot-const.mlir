@@ -53,10 +53,17 @@
 // CHECK-NOT: tensor<1x1x64xi8>, vector<8xi8>
 // CHECK: return
 // With vpdpbusd the loop takes one step of four K rows per iteration (no
-// word sums) and prefetches nothing; prefetch-distance=0 turns the word
-// steps' prefetch off.
+// word sums) and prefetches its two lines (128 bytes) as far ahead;
+// prefetch-distance=0 turns the prefetch off.
 // VNNI-LABEL: func.func @const_fp4(
+// VNNI-DAG: %[[AHEAD:.*]] = arith.constant 2048 : index
+// VNNI-DAG: %[[LAST:.*]] = arith.constant 1023 : index
 // VNNI: scf.for %{{.*}} = %c0 to %c32 step %c4
+// VNNI: %[[AT:.*]] = arith.addi %{{.*}}, %[[AHEAD]] : index
+// VNNI-NEXT: %[[CL:.*]] = arith.minui %[[AT]], %[[LAST]] : index
+// VNNI-NEXT: memref.prefetch %{{.*}}[%c0, %c0, %[[CL]]], read, locality<2>, data
+// VNNI: arith.minui
+// VNNI-NEXT: memref.prefetch
 // VNNI-NOT: memref.prefetch
 // VNNI: mx_x86.vpdpbusd
 // VNNI-NOT: memref.prefetch
