@@ -18,10 +18,9 @@
 #ifndef MX_BENCH_BENCHCOMMON_H
 #define MX_BENCH_BENCHCOMMON_H
 
-#include "mx/Conversion/MXToLinalg/VectorTarget.h"
+#include "mx/Pipelines/Pipelines.h"
 
 #include "llvm/ADT/StringRef.h"
-#include "llvm/ADT/StringSwitch.h"
 
 #include <chrono>
 #include <cstddef>
@@ -33,23 +32,14 @@
 
 namespace mxbench {
 
-/// The vector targets --target=NAME names, as mx-cpu-pipeline's `target`.
-constexpr const char *kTargetNames =
-    "host, avx512, avx512-vnni, avx512-vbmi, avx2, avx2-vnni, generic";
-
-/// mx-cpu-pipeline's `target` value NAME, or none.
+/// mx-cpu-pipeline's `target` value NAME, parsed by the pipeline's own
+/// option (so the benchmarks accept exactly its values), or none.
 inline std::optional<mlir::mx::VectorTargetKind>
 parseVectorTarget(llvm::StringRef name) {
-  using mlir::mx::VectorTargetKind;
-  return llvm::StringSwitch<std::optional<VectorTargetKind>>(name)
-      .Case("host", VectorTargetKind::Host)
-      .Case("avx512", VectorTargetKind::AVX512)
-      .Case("avx512-vnni", VectorTargetKind::AVX512VNNI)
-      .Case("avx512-vbmi", VectorTargetKind::AVX512VBMI)
-      .Case("avx2", VectorTargetKind::AVX2)
-      .Case("avx2-vnni", VectorTargetKind::AVX2VNNI)
-      .Case("generic", VectorTargetKind::Generic)
-      .Default(std::nullopt);
+  mlir::mx::MXCPUPipelineOptions options;
+  if (mlir::failed(options.parseFromString(("target=" + name).str())))
+    return std::nullopt;
+  return options.target.getValue();
 }
 
 /// Whether `kind` is an AVX2-only target: the benchmarks then take AVX-512

@@ -466,8 +466,8 @@ int main(int argc, char **argv) {
       std::optional<mlir::mx::VectorTargetKind> t =
           mxbench::parseVectorTarget(a);
       if (!t)
-        return llvm::errs()
-                   << "bad --target (" << mxbench::kTargetNames << ")\n",
+        return llvm::errs() << "bad --target (mx-cpu-pipeline's target "
+                               "values: mx-opt --help)\n",
                1;
       o.pipeline.target = *t;
     } else if (a.consume_front("--weights=")) {
