@@ -95,7 +95,9 @@
 // (VectorBatchedMatmul.cpp), which decodes each weight vector once for a
 // tile of rows; the integer-dot variant instead keeps this nest with row
 // tiles, from kIntDotBlockedMinRows rows on in a cache-blocked order
-// (column chunks outside the K blocks, emitChunksOfBlocks).
+// (column chunks outside the K blocks, emitChunksOfBlocks; FP4 weights
+// passed in are copied chunk by chunk into the layout of constant ones
+// first, emitChunkTiles).
 //
 //===----------------------------------------------------------------------===//
 
@@ -200,6 +202,35 @@ int64_t intDotColumn(int64_t l, DotWeights w) {
 /// The loop nest of one vectorized matmul (see the file comment). Operands
 /// are 3-D ([batch, rows, cols]); lanes and the FP4 lookup come from the
 /// VectorTarget.
+/// The integer dot's interleave of four K rows of 32 bytes: the bytes of
+/// rows (0, 1) and (2, 3) unpacked (interleaveRowBytes), then, per vector
+/// t (of 4), the words of those, so that its dword i holds the four rows
+/// of byte 4t + i % 4 + 16 (i / 4): the four K rows of one column, as
+/// vpdpbusd and vpmaddubsw pair them.
+struct InterleavedRows {
+  Value u[2], v[2];
+  Value vector(OpBuilder &b, Location loc, int64_t t) const {
+    auto v16i16 = VectorType::get({16}, b.getI16Type());
+    auto v32i8 = VectorType::get({32}, b.getI8Type());
+    Value uw = vector::BitCastOp::create(b, loc, v16i16, u[t / 2]);
+    Value vw = vector::BitCastOp::create(b, loc, v16i16, v[t / 2]);
+    Value tw =
+        vector::ShuffleOp::create(b, loc, uw, vw, unpackMask(16, 8, t % 2));
+    return vector::BitCastOp::create(b, loc, v32i8, tw);
+  }
+};
+static InterleavedRows interleaveRowBytes(OpBuilder &b, Location loc,
+                                          ArrayRef<Value> rows) {
+  InterleavedRows p;
+  for (int h = 0; h < 2; ++h) {
+    p.u[h] = vector::ShuffleOp::create(b, loc, rows[0], rows[1],
+                                       unpackMask(32, 16, h));
+    p.v[h] = vector::ShuffleOp::create(b, loc, rows[2], rows[3],
+                                       unpackMask(32, 16, h));
+  }
+  return p;
+}
+
 struct VectorMatmulEmitter {
   /// One scf.for over column chunks [lb, ub) of `unroll` sub-chunks each,
   /// for K block j of batch bt: adds the scaled partial sums to `acc`.
@@ -290,6 +321,39 @@ struct VectorMatmulEmitter {
   /// block.
   Value emitChunksOfBlocks(OpBuilder &b, Value bt, Value acc, Value lb,
                            Value ub) const;
+  /// The cache-blocked order's copy of one chunk of FP4 weights passed in
+  /// (packed rows) into the layout of retileConstantWeights: the chunk's K
+  /// rows transposed as the kernel's unpacks would make them into
+  /// `codesTile` ([1, 1, K * 32] bytes) and its block scales, in lane
+  /// order with one per column, into `scalesTile` ([1, 1, K / kb * 64 /
+  /// bn]). Returns both tiles, written, and where the block terms have a
+  /// short form (intDotShortForm) whether every scale code of the chunk
+  /// takes it (an i1; else null).
+  std::tuple<Value, Value, Value> emitChunkTiles(OpBuilder &b, Value bt,
+                                                 Value col0, Value codesTile,
+                                                 Value scalesTile) const;
+  /// Whether the cache-blocked order copies each chunk of the weights into
+  /// the kernel's layout first (emitChunkTiles): FP4 weights passed in,
+  /// whose every K row of a chunk is on its own page, and whose four rows
+  /// the kernel would otherwise unpack once per row tile.
+  bool tilesChunks() const {
+    return intDot && !tiled && dotWeights == DotWeights::FP4;
+  }
+  /// Whether the integer dot's block terms have a short form (one rounding
+  /// of an exact product; emitIntDotRows says when).
+  bool intDotShortForm() const {
+    if (aScaleKind != mxref::ScaleKind::E8M0)
+      return false;
+    int64_t d = std::ilogb(mxref::decodeElem(bFormat.elem, 1) *
+                           mxref::decodeElem(mxref::ElemKind::INT8, 1));
+    if (bFormat.scale == mxref::ScaleKind::E8M0)
+      return d <= 0 && d >= -22;
+    return bFormat.scale == mxref::ScaleKind::UE4M3 &&
+           intDotOffset * 128 * kb < (int64_t(1) << 20);
+  }
+  /// Whether every weight scale code of `codes` (i8 lanes) takes the block
+  /// terms' short form: E8M0 in [1, kShortMaxCode], UE4M3 not NaN; an i1.
+  Value allShortCodes(OpBuilder &b, Value codes) const;
   /// Columns per chunk.
   int64_t chunkCols(int64_t unroll) const {
     return intDot ? kIntDotCols : unroll * sc.cols;
@@ -395,11 +459,19 @@ struct VectorMatmulEmitter {
   /// terms' short form holds (E8M0: [1, kShortMaxCode]; UE4M3: not NaN),
   /// known at compile time: no per-chunk check and no general form.
   bool scalesAllShort = false;
+  /// With tiled weights: packed and bScales hold one chunk's tiles
+  /// (emitChunkTiles), [1, 1, K * 32] and [1, 1, K / kb * 64 / bn].
+  bool chunkTiles = false;
   /// The indices of the integer dot's weight bytes of K row kIdx at byte
   /// `extra` of the chunk at column col0, whose first byte in a packed row
   /// is byteOff.
   SmallVector<Value> codeIndices(OpBuilder &b, Value bt, Value kIdx, Value col0,
                                  Value byteOff, int64_t extra) const {
+    if (chunkTiles) {
+      Value zero = indexConst(b, loc, 0);
+      return {zero, zero,
+              addIdx(b, loc, mulIdx(b, loc, kIdx, kIntDotCols / 2), extra)};
+    }
     if (tiled) {
       int64_t chunkBytes = rowBytes * kIntDotCols / n;
       return {bt, divIdx(b, loc, col0, kIntDotCols),
@@ -410,6 +482,10 @@ struct VectorMatmulEmitter {
   /// The indices of the block scales of K block j of the chunk at col0.
   SmallVector<Value> scaleIndices(OpBuilder &b, Value bt, Value j,
                                   Value col0) const {
+    if (chunkTiles) {
+      Value zero = indexConst(b, loc, 0);
+      return {zero, zero, mulIdx(b, loc, j, kIntDotCols / bn)};
+    }
     if (tiled)
       return {bt, divIdx(b, loc, col0, kIntDotCols),
               mulIdx(b, loc, j, kIntDotCols / bn)};
@@ -870,31 +946,6 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
       b, loc, kLo, kHi, kStep, inits,
       [&](OpBuilder &lb, Location, Value kk, ValueRange sums) {
         Value kFirst = arith::AddIOp::create(lb, loc, k0, kk);
-        // Four K rows' bytes of rows (0, 1) and (2, 3) interleaved, then
-        // words of those: each dword holds one byte position's four K
-        // rows.
-        struct Unpacked {
-          Value u[2], v[2];
-        };
-        auto unpackBytes = [&](ArrayRef<Value> rows) {
-          Unpacked p;
-          for (int h = 0; h < 2; ++h) {
-            p.u[h] = vector::ShuffleOp::create(lb, loc, rows[0], rows[1],
-                                               unpackMask(32, 16, h));
-            p.v[h] = vector::ShuffleOp::create(lb, loc, rows[2], rows[3],
-                                               unpackMask(32, 16, h));
-          }
-          return p;
-        };
-        // Vector t (of 4): dword i holds the four rows of byte 4t + i % 4 +
-        // 16 (i / 4).
-        auto unpackWords = [&](const Unpacked &p, int64_t t) -> Value {
-          Value uw = vector::BitCastOp::create(lb, loc, v16i16, p.u[t / 2]);
-          Value vw = vector::BitCastOp::create(lb, loc, v16i16, p.v[t / 2]);
-          Value tw = vector::ShuffleOp::create(lb, loc, uw, vw,
-                                               unpackMask(16, 8, t % 2));
-          return vector::BitCastOp::create(lb, loc, v32i8, tw);
-        };
         // Per step s (four K rows from kIdx[s]):
         // FP4: the raw bytes of four K rows of 64 columns (32 bytes each),
         // interleaved (stored so when transposed, read below).
@@ -904,7 +955,8 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         // code's bits moved to its own byte (vpmultishiftqb), then the
         // table at the byte's low six bits (vpermi2b), then interleaved.
         SmallVector<Value> kIdx;
-        SmallVector<SmallVector<Unpacked>> unpacked(steps);
+        // [step][group]: four K rows interleaved (InterleavedRows).
+        SmallVector<SmallVector<InterleavedRows>> unpacked(steps);
         if (transposed && packedView && groups.front() == 0)
           prefetchTiled(lb, bt, kFirst, col0, 4 * steps);
         for (int64_t st = 0; st < steps; ++st) {
@@ -942,9 +994,9 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
           // FP6: one per group.
           if (fp6Dot()) {
             for (ArrayRef<Value> group : decoded)
-              unpacked[st].push_back(unpackBytes(group));
+              unpacked[st].push_back(interleaveRowBytes(lb, loc, group));
           } else {
-            unpacked[st].push_back(unpackBytes(rows));
+            unpacked[st].push_back(interleaveRowBytes(lb, loc, rows));
           }
         }
         // a[m, k..k+3] of each output row as one dword in every lane
@@ -978,7 +1030,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         if (fp6Dot()) {
           for (size_t gi = 0; gi < groups.size(); ++gi)
             for (int64_t t = 0; t < 4; ++t)
-              dot(gi, t, unpackWords(unpacked[0][gi], t));
+              dot(gi, t, unpacked[0][gi].vector(lb, loc, t));
         } else {
           // The table lookups are per byte (the table is in both 16-byte
           // halves, the index below 16), so they commute with the unpacks,
@@ -994,7 +1046,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
                                    codeIndices(lb, bt, kFirst, col0, byteOff,
                                                32 * (t * steps + st)),
                                    true)
-                      : unpackWords(unpacked[st].front(), t));
+                      : unpacked[st].front().vector(lb, loc, t));
             for (auto [gi, g] : llvm::enumerate(groups)) {
               // The nibbles g through the table: 2 * value + 12.
               SmallVector<Value> tbs;
@@ -1107,6 +1159,28 @@ void VectorMatmulEmitter::prefetchTiled(OpBuilder &b, Value bt, Value kIdx,
   }
 }
 
+Value VectorMatmulEmitter::allShortCodes(OpBuilder &b, Value codes) const {
+  auto type = cast<VectorType>(codes.getType());
+  auto splat = [&](uint64_t c) -> Value {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            type, b.getIntegerAttr(type.getElementType(), APInt(8, c))));
+  };
+  Value ok;
+  if (bFormat.scale == mxref::ScaleKind::E8M0) {
+    // cb in [1, 230] <=> cb - 1 (wrapping) <u 230.
+    Value dec = arith::SubIOp::create(b, loc, codes, splat(1));
+    ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, dec,
+                               splat(kShortMaxCode));
+  } else {
+    Value low7 = arith::AndIOp::create(b, loc, codes, splat(0x7f));
+    ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, low7,
+                               splat(0x7f));
+  }
+  return vector::ReductionOp::create(b, loc, vector::CombiningKind::AND, ok);
+}
+
 Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
                                           Value col0, ValueRange rowIdx,
                                           Value acc) const {
@@ -1138,11 +1212,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   //   normal range (2^-18 <= |S * w| < 2^21): exact. A chunk with a NaN
   //   code takes applyMatmulBlockScales.
   // Where both forms apply they agree bit for bit.
-  bool shortForm =
-      aScaleKind == mxref::ScaleKind::E8M0 &&
-      (e8m0Pair ? d <= 0 && d >= -22
-                : bFormat.scale == mxref::ScaleKind::UE4M3 &&
-                      intDotOffset * 128 * kb < (int64_t(1) << 20));
+  bool shortForm = intDotShortForm();
   // Per output row: the sums start at minus the table's offset times the
   // block's activation codes (so they end at the exact sum); the
   // activation's block scale.
@@ -1204,26 +1274,8 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
     scales64 = vector::ShuffleOp::create(b, loc, codes, codes, spread);
   }
   Value shortTerms;
-  if (shortForm && !allShort) {
-    auto splat = [&](uint64_t c) -> Value {
-      return arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(v64i8, b.getIntegerAttr(i8, APInt(8, c))));
-    };
-    Value ok;
-    if (e8m0Pair) {
-      // cb in [1, 230] <=> cb - 1 (wrapping) <u 230.
-      Value dec = arith::SubIOp::create(b, loc, scales64, splat(1));
-      ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, dec,
-                                 splat(kShortMaxCode));
-    } else {
-      Value low7 = arith::AndIOp::create(b, loc, scales64, splat(0x7f));
-      ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, low7,
-                                 splat(0x7f));
-    }
-    shortTerms =
-        vector::ReductionOp::create(b, loc, vector::CombiningKind::AND, ok);
-  }
+  if (shortForm && !allShort)
+    shortTerms = allShortCodes(b, scales64);
   // The block terms of the four vectors of nibble group g added into acc.
   auto addTerms = [&](int64_t g, ArrayRef<Value> sums, bool isShort,
                       Value acc) {
@@ -1356,21 +1408,158 @@ Value VectorMatmulEmitter::emitChunks(OpBuilder &b, Value bt, Value j,
   return chunkLoop.getResult(0);
 }
 
+std::tuple<Value, Value, Value>
+VectorMatmulEmitter::emitChunkTiles(OpBuilder &b, Value bt, Value col0,
+                                    Value codesTile, Value scalesTile) const {
+  Type i8 = b.getI8Type();
+  auto v32i8 = VectorType::get({32}, i8);
+  int64_t steps = wordSteps(), chunkBytes = kIntDotCols / 2;
+  Value byteOff = divIdx(b, loc, col0, 2);
+  // One iteration per iteration of emitIntDotSums' loop (4 * steps K rows):
+  // vector t of each step in turn, where its transposed loads read them.
+  Value kLo = indexConst(b, loc, 0);
+  Value kHi = indexConst(b, loc, k);
+  Value kStep = indexConst(b, loc, 4 * steps);
+  auto codeLoop = scf::ForOp::create(
+      b, loc, kLo, kHi, kStep, ValueRange{codesTile},
+      [&](OpBuilder &lb, Location, Value kk, ValueRange args) {
+        SmallVector<InterleavedRows> interleaved;
+        for (int64_t st = 0; st < steps; ++st) {
+          SmallVector<Value> rows;
+          for (int64_t r = 0; r < 4; ++r) {
+            Value rIdx = addIdx(lb, loc, kk, 4 * st + r);
+            // Each K row is on its own line and page, which the hardware
+            // prefetchers do not follow: the row 8 * prefetchDistance
+            // rows ahead (clamped to the last) into L2.
+            if (packedView) {
+              Value ahead = arith::MinUIOp::create(
+                  lb, loc, addIdx(lb, loc, rIdx, 8 * prefetchDistance),
+                  indexConst(lb, loc, k - 1));
+              memref::PrefetchOp::create(lb, loc, packedView,
+                                         ValueRange{bt, ahead, byteOff},
+                                         /*isWrite=*/false,
+                                         /*localityHint=*/2,
+                                         /*isDataCache=*/true);
+            }
+            rows.push_back(readVector(lb, loc, v32i8, packed,
+                                      ValueRange{bt, rIdx, byteOff}, true));
+          }
+          interleaved.push_back(interleaveRowBytes(lb, loc, rows));
+        }
+        Value first = mulIdx(lb, loc, kk, chunkBytes);
+        Value out = args[0];
+        Value zero = indexConst(lb, loc, 0);
+        for (int64_t t = 0; t < 4; ++t)
+          for (int64_t st = 0; st < steps; ++st) {
+            Value at = addIdx(lb, loc, first, 32 * (t * steps + st));
+            Value v = interleaved[st].vector(lb, loc, t);
+            out =
+                writeVector(lb, loc, v, out, ValueRange{zero, zero, at}, true);
+          }
+        scf::YieldOp::create(lb, loc, out);
+      });
+  // The block scales: with one per column (bn = 1) the block's 64 codes in
+  // the accumulator's lane order, as retileConstantWeights stores them.
+  int64_t perBlock = kIntDotCols / bn;
+  auto codesType = VectorType::get({perBlock}, i8);
+  SmallVector<int64_t> lanes;
+  for (int64_t l = 0; l < perBlock; ++l)
+    lanes.push_back(bn == 1 ? intDotColumn(l, dotWeights) : l);
+  Value jLo = indexConst(b, loc, 0);
+  Value jHi = indexConst(b, loc, k / kb);
+  Value jStep = indexConst(b, loc, 1);
+  // With a short form, whether all the chunk's codes take it (so that its
+  // row tiles need no check and no general form).
+  bool shortForm = intDotShortForm();
+  SmallVector<Value> inits = {scalesTile};
+  if (shortForm)
+    inits.push_back(arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
+  auto scaleLoop = scf::ForOp::create(
+      b, loc, jLo, jHi, jStep, inits,
+      [&](OpBuilder &jb, Location, Value j, ValueRange args) {
+        Value col = bn == 1 ? col0 : divIdx(jb, loc, col0, bn);
+        Value codes = readVector(jb, loc, codesType, bScales,
+                                 ValueRange{bt, j, col}, true);
+        if (bn == 1)
+          codes = vector::ShuffleOp::create(jb, loc, codes, codes, lanes);
+        Value zero = indexConst(jb, loc, 0);
+        Value at = mulIdx(jb, loc, j, perBlock);
+        SmallVector<Value> next = {writeVector(
+            jb, loc, codes, args[0], ValueRange{zero, zero, at}, true)};
+        if (shortForm) {
+          Value ok = allShortCodes(jb, codes);
+          next.push_back(arith::AndIOp::create(jb, loc, args[1], ok));
+        }
+        scf::YieldOp::create(jb, loc, next);
+      });
+  return {codeLoop.getResult(0), scaleLoop.getResult(0),
+          shortForm ? scaleLoop.getResult(1) : Value()};
+}
+
 Value VectorMatmulEmitter::emitChunksOfBlocks(OpBuilder &b, Value bt, Value acc,
                                               Value lb, Value ub) const {
+  // Weights passed in: one chunk's tiles, written per chunk (the same
+  // buffers for every chunk of the panel).
+  SmallVector<Value> inits = {acc};
+  if (tilesChunks()) {
+    inits.push_back(
+        createEmpty(b, loc, {1, 1, k * kIntDotCols / 2}, b.getI8Type()));
+    inits.push_back(
+        createEmpty(b, loc, {1, 1, k / kb * kIntDotCols / bn}, b.getI8Type()));
+  }
   auto chunkLoop = scf::ForOp::create(
-      b, loc, lb, ub, indexConst(b, loc, chunkCols(kUnroll)), ValueRange{acc},
+      b, loc, lb, ub, indexConst(b, loc, chunkCols(kUnroll)), inits,
       [&](OpBuilder &cb, Location, Value col0, ValueRange cArgs) {
-        Value jLo = indexConst(cb, loc, 0);
-        Value jHi = indexConst(cb, loc, k / kb);
-        Value jStep = indexConst(cb, loc, 1);
-        auto blockLoop = scf::ForOp::create(
-            cb, loc, jLo, jHi, jStep, cArgs,
-            [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
-              scf::YieldOp::create(
-                  jb, loc, emitRows(jb, bt, j, col0, jArgs[0], kUnroll, true));
-            });
-        scf::YieldOp::create(cb, loc, blockLoop.getResults());
+        VectorMatmulEmitter em = *this;
+        SmallVector<Value> tiles;
+        Value allShort;
+        if (tilesChunks()) {
+          auto [codesTile, scalesTile, chunkShort] =
+              emitChunkTiles(cb, bt, col0, cArgs[1], cArgs[2]);
+          tiles = {codesTile, scalesTile};
+          allShort = chunkShort;
+          em.packed = codesTile;
+          em.bScales = scalesTile;
+          em.tiled = em.transposed = em.chunkTiles = true;
+          // The tiles are in cache, written just now.
+          em.packedView = Value();
+        }
+        auto blockLoop = [&](OpBuilder &ob, const VectorMatmulEmitter &em) {
+          Value jLo = indexConst(ob, loc, 0);
+          Value jHi = indexConst(ob, loc, k / kb);
+          Value jStep = indexConst(ob, loc, 1);
+          return scf::ForOp::create(
+                     ob, loc, jLo, jHi, jStep, ValueRange{cArgs[0]},
+                     [&](OpBuilder &jb, Location, Value j, ValueRange jArgs) {
+                       scf::YieldOp::create(jb, loc,
+                                            em.emitRows(jb, bt, j, col0,
+                                                        jArgs[0], kUnroll,
+                                                        true));
+                     })
+              .getResult(0);
+        };
+        Value acc;
+        if (!allShort) {
+          acc = blockLoop(cb, em);
+        } else {
+          // Real weights' chunks: every code short, known once per chunk,
+          // as for constant weights (scalesAllShort); else each row tile
+          // and K block checks its own.
+          auto ifOp = scf::IfOp::create(cb, loc, TypeRange{cArgs[0].getType()},
+                                        allShort, /*withElseRegion=*/true);
+          OpBuilder::InsertionGuard guard(cb);
+          cb.setInsertionPointToStart(ifOp.thenBlock());
+          VectorMatmulEmitter shortEm = em;
+          shortEm.scalesAllShort = true;
+          scf::YieldOp::create(cb, loc, blockLoop(cb, shortEm));
+          cb.setInsertionPointToStart(ifOp.elseBlock());
+          scf::YieldOp::create(cb, loc, blockLoop(cb, em));
+          cb.setInsertionPointAfter(ifOp);
+          acc = ifOp.getResult(0);
+        }
+        SmallVector<Value> results = {acc};
+        results.append(tiles);
+        scf::YieldOp::create(cb, loc, results);
       });
   return chunkLoop.getResult(0);
 }
@@ -1693,10 +1882,13 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (intDot && tileConstantWeights)
       em.tiled = retileConstantWeights(b, loc, rc[0], bScales, em);
     // Long prompts and tiled weights: the integer-dot kernel in cache-blocked
-    // order (no row prefetch: compute-bound, or one sequential stream per
-    // panel, whose tiled FP4 codes prefetchTiled covers).
+    // order (no row prefetch: one sequential stream per panel, whose tiled
+    // FP4 codes prefetchTiled covers; FP4 weights passed in are prefetched
+    // as each chunk is copied into its tiles, emitChunkTiles).
     bool cacheBlocked = intDot && (m >= kIntDotBlockedMinRows || em.tiled);
-    if (!cacheBlocked) {
+    if (!cacheBlocked || em.tilesChunks()) {
+      // The GEMV's rows, or (emitChunkTiles) each chunk's rows as they are
+      // copied into its tiles.
       em.packedView = prefetchView(b, loc, em.packed, em.rowBytes);
     } else if (em.transposed) {
       // Tiled FP4 codes: one sequential stream per chunk, which the

@@ -238,11 +238,40 @@ func.func @ragged(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x96xmxfp4, block
 // PROMPT-COUNT-4: vector.transfer_read %{{.*}} : tensor<1x4x64xi8>, vector<4xi8>
 // PROMPT-LABEL: func.func @long_prompt(
 // ... and from 64 rows on in the cache-blocked order (kIntDotBlockedMinRows):
-// column chunks outside the K blocks, no prefetch.
-// PROMPT-NOT: memref.prefetch
-// PROMPT: scf.for %{{.*}} = %c0 to %c128 step %c64 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x64x128xf32>)
+// column chunks outside the K blocks. Each chunk's weights are first copied
+// into its tiles (emitChunkTiles, the layout of constant weights): its K
+// rows read with a prefetch 64 rows ahead and stored interleaved as the
+// kernel reads them (16 rows per iteration: four word steps), its block
+// scales in the accumulator's lane order, and whether every scale code
+// takes the short form.
+// PROMPT: %[[CT:.*]] = tensor.empty() : tensor<1x1x2048xi8>
+// PROMPT: %[[ST:.*]] = tensor.empty() : tensor<1x1x128xi8>
+// PROMPT: scf.for %{{.*}} = %c0 to %c128 step %c64 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %[[CT]], %{{.*}} = %[[ST]]) -> (tensor<1x64x128xf32>, tensor<1x1x2048xi8>, tensor<1x1x128xi8>)
+// PROMPT-NEXT: arith.divui
+// PROMPT-NEXT: %[[CODES:.*]] = scf.for %{{.*}} = %c0 to %c64 step %c16 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x1x2048xi8>)
+// PROMPT-COUNT-16: memref.prefetch %{{.*}} : memref<1x64x64xi8, strided<[?, ?, ?], offset: ?>>
+// PROMPT-COUNT-16: vector.transfer_write %{{.*}} : vector<32xi8>, tensor<1x1x2048xi8>
+// PROMPT-NEXT: scf.yield
+// PROMPT: %[[SCALES:.*]]:2 = scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[ALL:.*]] = %true) -> (tensor<1x1x128xi8>, i1)
+// PROMPT-NEXT: vector.transfer_read %{{.*}} : tensor<1x2x128xi8>, vector<64xi8>
+// PROMPT-NEXT: vector.shuffle %{{.*}}, %{{.*}} [0, 2, 4, 6, 32, 34, 36, 38, 8, 10,
+// PROMPT: %[[OK:.*]] = vector.reduction <and>, %{{.*}} : vector<64xi1> into i1
+// PROMPT-NEXT: arith.andi %[[ALL]], %[[OK]] : i1
+// Every code short: the kernel reads the tiles (no unpacks), each vector's
+// 8 scale codes as they are, with no check.
+// PROMPT: scf.if %[[SCALES]]#1 -> (tensor<1x64x128xf32>) {
 // PROMPT-NEXT: scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x64x128xf32>)
 // PROMPT: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// PROMPT-NOT: memref.prefetch
+// PROMPT-NOT: vector<16xi16>, vector<16xi16>
+// PROMPT: vector.transfer_read %[[CODES]][%c0, %c0, %{{.*}}], %{{.*}} : tensor<1x1x2048xi8>, vector<32xi8>
+// PROMPT-NOT: vector.reduction
+// PROMPT: vector.transfer_read %[[SCALES]]#0[%c0, %c0, %{{.*}}], %{{.*}} : tensor<1x1x128xi8>, vector<8xi8>
+// PROMPT-NOT: vector.reduction
+// PROMPT: } else {
+// Otherwise each row tile and K block checks its chunk's 64 codes.
+// PROMPT: vector.transfer_read %[[SCALES]]#0[%c0, %c0, %{{.*}}], %{{.*}} : tensor<1x1x128xi8>, vector<64xi8>
+// PROMPT: vector.reduction <and>, %{{.*}} : vector<64xi1> into i1
 // PROMPT-NOT: memref.prefetch
 // PROMPT: return
 // With AVX2's 16 registers the tiles stay at 2 rows (8 accumulators per

@@ -1010,6 +1010,7 @@ def suite_matmul_intdot(m):
             ('nvfp4_16x16_m3', 3, 48, 192, i8b16, ('nvfp4', None, [16, 16])),
             ('nvfp4_16x16_m64', 64, 32, 64, i8b16,
              ('nvfp4', None, [16, 16])),
+            ('nvfp4_m64', 64, 32, 128, i8b16, ('nvfp4', None, [16, 1])),
             ('fp4_32x4_m2', 2, 96, 128, ('mxint8', 'floor', None),
              ('mxfp4', 'floor', [32, 4]))]:
         kb = 16 if name.startswith('nvfp4') else 32
@@ -1040,6 +1041,17 @@ def suite_matmul_intdot(m):
         if name == 'fp4_m64':
             tiny_and_huge_blocks(a, b, M)
             a[63][40] = NAN
+            # Chunk 1 only: a NaN weight block scale, and a weight scale
+            # code 0 (amax 2^-125) against activation codes near 227, whose
+            # short form would be 0. The cache-blocked order copies each
+            # chunk of weights passed in and takes the short form for chunk
+            # 0 without a check, the checked form for chunk 1.
+            b[40][66] = NAN
+            for k in range(32, 64):
+                b[k][70] = scaled(b[k][70], -40 - 134)
+            b[32][70] = pow2(-125)
+        if name == 'nvfp4_m64':
+            b[20][5] = NAN                      # chunk 0 only
         case_matmul(m, 'mi_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
     ab = kblocks(rng, 2 * 3, 64, 32, 1)
     bb = kblocks(rng, 2 * 64, 64, 32, 0)
