@@ -199,9 +199,6 @@ int64_t intDotColumn(int64_t l, DotWeights w) {
   return w == DotWeights::FP6Bytes ? 32 * g + p : 2 * p + g;
 }
 
-/// The loop nest of one vectorized matmul (see the file comment). Operands
-/// are 3-D ([batch, rows, cols]); lanes and the FP4 lookup come from the
-/// VectorTarget.
 /// The integer dot's interleave of four K rows of 32 bytes: the bytes of
 /// rows (0, 1) and (2, 3) unpacked (interleaveRowBytes), then, per vector
 /// t (of 4), the words of those, so that its dword i holds the four rows
@@ -231,6 +228,9 @@ static InterleavedRows interleaveRowBytes(OpBuilder &b, Location loc,
   return p;
 }
 
+/// The loop nest of one vectorized matmul (see the file comment). Operands
+/// are 3-D ([batch, rows, cols]); lanes and the FP4 lookup come from the
+/// VectorTarget.
 struct VectorMatmulEmitter {
   /// One scf.for over column chunks [lb, ub) of `unroll` sub-chunks each,
   /// for K block j of batch bt: adds the scaled partial sums to `acc`.

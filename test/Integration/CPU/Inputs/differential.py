@@ -1058,6 +1058,14 @@ def suite_matmul_intdot(m):
     largest_words(ab, bb, [0, 2], 32, 32)     # a row tile and a single row
     case_matmul(m, 'mi_batch', ab, [2, 3, 64], ('mxint8', 'floor', None),
                 bb, [2, 64, 64], ('mxfp4', 'floor', [1, 32, 1]), [2, 3, 64])
+    # A batch in the cache-blocked order: each batch's chunks copied into
+    # the tiles, a NaN weight scale in chunk 1 of batch 1 only.
+    ab = kblocks(rng, 2 * 64, 64, 32, 1)
+    bb = kblocks(rng, 2 * 64, 128, 32, 0)
+    bb[64 + 40][66] = NAN
+    case_matmul(m, 'mi_batch_m64', ab, [2, 64, 64],
+                ('mxint8', 'floor', None), bb, [2, 64, 128],
+                ('mxfp4', 'floor', [1, 32, 1]), [2, 64, 128])
 
 
 
