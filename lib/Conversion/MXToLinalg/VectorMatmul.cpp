@@ -649,11 +649,13 @@ SmallVector<Value> VectorMatmulEmitter::emitBitPartials(OpBuilder &b, Value bt,
     return arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(bytesType, b.getI8IntegerAttr(v)));
   };
-  // The partial sums, then per sub-chunk the running maximum of each
-  // column's NaN codes (others count as 0): 0x7f and 0xff are NaN, the
-  // latter negative.
+  // The partial sums, then per sub-chunk each column's running signed and
+  // unsigned maxima of its codes: the NaN codes are the largest of each
+  // order, 0x7f (signed) and 0xff (unsigned, negative), so one vpmaxsb and
+  // one vpmaxub per k track both.
   int64_t numParts = unroll * sc.interleave;
   SmallVector<Value> init(numParts, zero);
+  init.append(unroll, bytes(-128));
   init.append(unroll, bytes(0));
   Value k0 = mulIdx(b, loc, j, kb);
   Value factor = arith::ConstantOp::create(
@@ -670,7 +672,7 @@ SmallVector<Value> VectorMatmulEmitter::emitBitPartials(OpBuilder &b, Value bt,
         if (packedView && inBounds)
           prefetch(lb, bt, kIdx, col0, unroll * sc.cols);
         CodecEmitter le(lb, loc, f32v());
-        SmallVector<Value> next, trackers;
+        SmallVector<Value> next, signedMax, unsignedMax;
         for (int64_t u = 0; u < unroll; ++u) {
           Value col = addIdx(lb, loc, col0, u * sc.cols);
           Value codes = readVector(lb, loc, bytesType, packed,
@@ -691,30 +693,40 @@ SmallVector<Value> VectorMatmulEmitter::emitBitPartials(OpBuilder &b, Value bt,
             Value prod = math::FmaOp::create(lb, loc, avv, v, le.f32(0.0f));
             next.push_back(arith::AddFOp::create(lb, loc, part, prod));
           }
-          Value isNaN = arith::CmpIOp::create(
-              lb, loc, arith::CmpIPredicate::eq,
-              arith::OrIOp::create(lb, loc, codes, bytes(-128)), bytes(-1));
-          Value nanCodes =
-              arith::SelectOp::create(lb, loc, isNaN, codes, bytes(0));
-          trackers.push_back(
-              arith::MaxUIOp::create(lb, loc, parts[numParts + u], nanCodes));
+          signedMax.push_back(
+              arith::MaxSIOp::create(lb, loc, parts[numParts + u], codes));
+          unsignedMax.push_back(arith::MaxUIOp::create(
+              lb, loc, parts[numParts + unroll + u], codes));
         }
-        llvm::append_range(next, trackers);
+        llvm::append_range(next, signedMax);
+        llvm::append_range(next, unsignedMax);
         scf::YieldOp::create(lb, loc, next);
       });
   SmallVector<Value> partials(kLoop.getResults().take_front(numParts));
   // The reference's NaN product carries the code's NaN (sign included)
   // into the sum; with NaN codes of both signs in one column the result is
   // only specified to be a NaN (docs/Numerics.md), and takes the negative.
-  // Rare: one test of the trackers skips the rewrite.
-  Value seen = kLoop.getResult(numParts);
-  for (int64_t u = 1; u < unroll; ++u)
-    seen = arith::MaxUIOp::create(b, loc, seen, kLoop.getResult(numParts + u));
-  Value largest =
-      vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXUI, seen);
-  Value anyNaN = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::ne, largest,
-      arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0)));
+  // Rare: one test of the maxima skips the rewrite.
+  auto signedMax = [&](int64_t u) { return kLoop.getResult(numParts + u); };
+  auto unsignedMax = [&](int64_t u) {
+    return kLoop.getResult(numParts + unroll + u);
+  };
+  Value seenS = signedMax(0), seenU = unsignedMax(0);
+  for (int64_t u = 1; u < unroll; ++u) {
+    seenS = arith::MaxSIOp::create(b, loc, seenS, signedMax(u));
+    seenU = arith::MaxUIOp::create(b, loc, seenU, unsignedMax(u));
+  }
+  Value largestS =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, seenS);
+  Value largestU =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXUI, seenU);
+  Value hasPos = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq, largestS,
+      arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0x7f)));
+  Value hasNeg = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq, largestU,
+      arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(-1)));
+  Value anyNaN = arith::OrIOp::create(b, loc, hasPos, hasNeg);
   auto ifOp = scf::IfOp::create(
       b, loc, anyNaN,
       [&](OpBuilder &tb, Location) {
@@ -728,17 +740,19 @@ SmallVector<Value> VectorMatmulEmitter::emitBitPartials(OpBuilder &b, Value bt,
         Value negNaN = te.f32(mxref::decodeElem(mxref::ElemKind::E4M3, 0xff));
         SmallVector<Value> out;
         for (int64_t u = 0; u < unroll; ++u) {
-          Value tracker = kLoop.getResult(numParts + u);
           for (int64_t p = 0; p < sc.interleave; ++p) {
             SmallVector<int64_t> mask;
             for (int64_t l = 0; l < sc.lanes; ++l)
               mask.push_back(sc.column(p, l));
-            Value lanes =
-                vector::ShuffleOp::create(tb, loc, tracker, tracker, mask);
-            Value isNaN = arith::CmpIOp::create(
-                tb, loc, arith::CmpIPredicate::ne, lanes, splat8(0));
+            Value lanesS = vector::ShuffleOp::create(tb, loc, signedMax(u),
+                                                     signedMax(u), mask);
+            Value lanesU = vector::ShuffleOp::create(tb, loc, unsignedMax(u),
+                                                     unsignedMax(u), mask);
+            Value isPos = arith::CmpIOp::create(
+                tb, loc, arith::CmpIPredicate::eq, lanesS, splat8(0x7f));
             Value isNeg = arith::CmpIOp::create(
-                tb, loc, arith::CmpIPredicate::eq, lanes, splat8(-1));
+                tb, loc, arith::CmpIPredicate::eq, lanesU, splat8(-1));
+            Value isNaN = arith::OrIOp::create(tb, loc, isPos, isNeg);
             Value v = arith::SelectOp::create(tb, loc, isNeg, negNaN, nan);
             out.push_back(arith::SelectOp::create(
                 tb, loc, isNaN, v, partials[u * sc.interleave + p]));
