@@ -339,13 +339,18 @@ struct VectorMatmulEmitter {
   bool tilesChunks() const {
     return intDot && !tiled && dotWeights == DotWeights::FP4;
   }
+  /// log2 of the unit the integer dot's sums count: the weight's least
+  /// magnitude (E2M1 1/2, E2M3 1/8, E3M2 1/16) times INT8 code 1 (2^-6).
+  int64_t intDotUnitLog2() const {
+    return std::ilogb(mxref::decodeElem(bFormat.elem, 1) *
+                      mxref::decodeElem(mxref::ElemKind::INT8, 1));
+  }
   /// Whether the integer dot's block terms have a short form (one rounding
   /// of an exact product; emitIntDotRows says when).
   bool intDotShortForm() const {
     if (aScaleKind != mxref::ScaleKind::E8M0)
       return false;
-    int64_t d = std::ilogb(mxref::decodeElem(bFormat.elem, 1) *
-                           mxref::decodeElem(mxref::ElemKind::INT8, 1));
+    int64_t d = intDotUnitLog2();
     if (bFormat.scale == mxref::ScaleKind::E8M0)
       return d <= 0 && d >= -22;
     return bFormat.scale == mxref::ScaleKind::UE4M3 &&
@@ -1206,8 +1211,7 @@ Value VectorMatmulEmitter::emitIntDotRows(OpBuilder &b, Value bt, Value j,
   // The sums count units of the weight's least magnitude (E2M1 1/2, E2M3
   // 1/8, E3M2 1/16) times INT8 code 1 (2^-6): d = log2 of the unit, -7, -9
   // or -10.
-  int64_t d = std::ilogb(mxref::decodeElem(bFormat.elem, 1) *
-                         mxref::decodeElem(mxref::ElemKind::INT8, 1));
+  int64_t d = intDotUnitLog2();
   bool e8m0Pair = bFormat.scale == mxref::ScaleKind::E8M0;
   // The block terms have a short form, (S * w) * 2^(ca-127), one rounding
   // as the reference's ldexp, when the first product is exact and the
