@@ -95,9 +95,9 @@
 // (VectorBatchedMatmul.cpp), which decodes each weight vector once for a
 // tile of rows; the integer-dot variant instead keeps this nest with row
 // tiles, from kIntDotBlockedMinRows rows on in a cache-blocked order
-// (column chunks outside the K blocks, emitChunksOfBlocks; FP4 weights
-// passed in are copied chunk by chunk into the layout of constant ones
-// first, emitChunkTiles).
+// (column chunks outside the K blocks, emitChunksOfBlocks; weights passed
+// in are copied chunk by chunk into the layout of constant ones first,
+// emitChunkTiles).
 //
 //===----------------------------------------------------------------------===//
 
@@ -321,23 +321,33 @@ struct VectorMatmulEmitter {
   /// block.
   Value emitChunksOfBlocks(OpBuilder &b, Value bt, Value acc, Value lb,
                            Value ub) const;
-  /// The cache-blocked order's copy of one chunk of FP4 weights passed in
+  /// The cache-blocked order's copy of one chunk of weights passed in
   /// (packed rows) into the layout of retileConstantWeights: the chunk's K
-  /// rows transposed as the kernel's unpacks would make them into
-  /// `codesTile` ([1, 1, K * 32] bytes) and its block scales, in lane
-  /// order with one per column, into `scalesTile` ([1, 1, K / kb * 64 /
-  /// bn]). Returns both tiles, written, and where the block terms have a
-  /// short form (intDotShortForm) whether every scale code of the chunk
+  /// rows into `codesTile` ([1, 1, K * chunkBytes()]; FP4 transposed as the
+  /// kernel's unpacks would make them, FP6 as they are) and its block
+  /// scales, in lane order with one per column, into `scalesTile` ([1, 1,
+  /// K / kb * 64 / bn]). Returns both tiles, written, and where the block terms
+  /// have a short form (intDotShortForm) whether every scale code of the chunk
   /// takes it (an i1; else null).
   std::tuple<Value, Value, Value> emitChunkTiles(OpBuilder &b, Value bt,
                                                  Value col0, Value codesTile,
                                                  Value scalesTile) const;
   /// Whether the cache-blocked order copies each chunk of the weights into
-  /// the kernel's layout first (emitChunkTiles): FP4 weights passed in,
-  /// whose every K row of a chunk is on its own page, and whose four rows
-  /// the kernel would otherwise unpack once per row tile.
-  bool tilesChunks() const {
-    return intDot && !tiled && dotWeights == DotWeights::FP4;
+  /// the kernel's layout first (emitChunkTiles): weights passed in, whose
+  /// every K row of a chunk is on its own page (and whose four FP4 rows the
+  /// kernel would otherwise unpack once per row tile).
+  bool tilesChunks() const { return intDot && !tiled; }
+  /// Bytes of one K row of a chunk: 32 for FP4, 48 for FP6.
+  int64_t chunkBytes() const {
+    return kIntDotCols * mxref::getElemInfo(bFormat.elem).bits / 8;
+  }
+  /// The first byte, in a packed K row, of the chunk at column col0.
+  Value chunkByteOffset(OpBuilder &b, Value col0) const {
+    if (dotWeights == DotWeights::FP4)
+      return divIdx(b, loc, col0, 2);
+    // One op-creating call per statement (argument evaluation order).
+    Value col3 = mulIdx(b, loc, col0, 3);
+    return divIdx(b, loc, col3, 4);
   }
   /// log2 of the unit the integer dot's sums count: the weight's least
   /// magnitude (E2M1 1/2, E2M3 1/8, E3M2 1/16) times INT8 code 1 (2^-6).
@@ -465,7 +475,8 @@ struct VectorMatmulEmitter {
   /// known at compile time: no per-chunk check and no general form.
   bool scalesAllShort = false;
   /// With tiled weights: packed and bScales hold one chunk's tiles
-  /// (emitChunkTiles), [1, 1, K * 32] and [1, 1, K / kb * 64 / bn].
+  /// (emitChunkTiles), [1, 1, K * chunkBytes()] and [1, 1, K / kb * 64 /
+  /// bn].
   bool chunkTiles = false;
   /// The indices of the integer dot's weight bytes of K row kIdx at byte
   /// `extra` of the chunk at column col0, whose first byte in a packed row
@@ -475,7 +486,7 @@ struct VectorMatmulEmitter {
     if (chunkTiles) {
       Value zero = indexConst(b, loc, 0);
       return {zero, zero,
-              addIdx(b, loc, mulIdx(b, loc, kIdx, kIntDotCols / 2), extra)};
+              addIdx(b, loc, mulIdx(b, loc, kIdx, chunkBytes()), extra)};
     }
     if (tiled) {
       int64_t chunkBytes = rowBytes * kIntDotCols / n;
@@ -942,15 +953,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
   }
   Value ones = dotAccumulate ? Value() : splat(v16i16, 1);
   int64_t steps = wordSteps();
-  // The chunk's first packed byte: 32 per FP4 row of 64 columns, 48 per
-  // FP6 row.
-  Value byteOff;
-  if (fp6Dot()) {
-    Value col3 = mulIdx(b, loc, col0, 3);
-    byteOff = divIdx(b, loc, col3, 4);
-  } else {
-    byteOff = divIdx(b, loc, col0, 2);
-  }
+  Value byteOff = chunkByteOffset(b, col0);
   int64_t numRows = rowIdx.size();
   // One op-creating call per statement: the IR must not depend on the
   // compiler's argument evaluation order.
@@ -1099,9 +1102,7 @@ VectorMatmulEmitter::emitWordDotSums(OpBuilder &b, Value bt, Value k0,
     entries.push_back(
         static_cast<int16_t>(mxref::decodeElem(bFormat.elem, c) / unit));
   std::pair<Value, Value> table = wordTable(b, loc, entries);
-  // The chunk's first packed byte: 48 per FP6 row of 64 columns.
-  Value col3 = mulIdx(b, loc, col0, 3);
-  Value byteOff = divIdx(b, loc, col3, 4);
+  Value byteOff = chunkByteOffset(b, col0);
   Value zero = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(v16i32, b.getI32IntegerAttr(0)));
   int64_t numRows = rowIdx.size();
@@ -1430,20 +1431,23 @@ std::tuple<Value, Value, Value>
 VectorMatmulEmitter::emitChunkTiles(OpBuilder &b, Value bt, Value col0,
                                     Value codesTile, Value scalesTile) const {
   Type i8 = b.getI8Type();
-  auto v32i8 = VectorType::get({32}, i8);
-  int64_t steps = wordSteps(), chunkBytes = kIntDotCols / 2;
-  Value byteOff = divIdx(b, loc, col0, 2);
-  // One iteration per iteration of emitIntDotSums' loop (4 * steps K rows):
-  // vector t of each step in turn, where its transposed loads read them.
+  int64_t bytes = chunkBytes();
+  auto rowType = VectorType::get({bytes}, i8);
+  bool fp4 = dotWeights == DotWeights::FP4;
+  // FP4: one iteration per iteration of emitIntDotSums' loop (4 * steps K
+  // rows), vector t of each step in turn, where its transposed loads read
+  // them. FP6: four rows as they are (the kernel unpacks nothing).
+  int64_t steps = fp4 ? wordSteps() : 1;
+  Value byteOff = chunkByteOffset(b, col0);
   Value kLo = indexConst(b, loc, 0);
   Value kHi = indexConst(b, loc, k);
   Value kStep = indexConst(b, loc, 4 * steps);
   auto codeLoop = scf::ForOp::create(
       b, loc, kLo, kHi, kStep, ValueRange{codesTile},
       [&](OpBuilder &lb, Location, Value kk, ValueRange args) {
-        SmallVector<InterleavedRows> interleaved;
+        SmallVector<SmallVector<Value>> steps4;
         for (int64_t st = 0; st < steps; ++st) {
-          SmallVector<Value> rows;
+          SmallVector<Value> &rows = steps4.emplace_back();
           for (int64_t r = 0; r < 4; ++r) {
             Value rIdx = addIdx(lb, loc, kk, 4 * st + r);
             // Each K row is on its own line and page, which the hardware
@@ -1459,21 +1463,30 @@ VectorMatmulEmitter::emitChunkTiles(OpBuilder &b, Value bt, Value col0,
                                          /*localityHint=*/2,
                                          /*isDataCache=*/true);
             }
-            rows.push_back(readVector(lb, loc, v32i8, packed,
+            rows.push_back(readVector(lb, loc, rowType, packed,
                                       ValueRange{bt, rIdx, byteOff}, true));
           }
-          interleaved.push_back(interleaveRowBytes(lb, loc, rows));
         }
-        Value first = mulIdx(lb, loc, kk, chunkBytes);
+        Value first = mulIdx(lb, loc, kk, bytes);
         Value out = args[0];
         Value zero = indexConst(lb, loc, 0);
-        for (int64_t t = 0; t < 4; ++t)
-          for (int64_t st = 0; st < steps; ++st) {
-            Value at = addIdx(lb, loc, first, 32 * (t * steps + st));
-            Value v = interleaved[st].vector(lb, loc, t);
-            out =
-                writeVector(lb, loc, v, out, ValueRange{zero, zero, at}, true);
-          }
+        auto store = [&](Value v, int64_t at) {
+          out = writeVector(lb, loc, v, out,
+                            ValueRange{zero, zero, addIdx(lb, loc, first, at)},
+                            true);
+        };
+        if (!fp4) {
+          for (auto [r, row] : llvm::enumerate(steps4.front()))
+            store(row, r * bytes);
+        } else {
+          SmallVector<InterleavedRows> interleaved;
+          for (ArrayRef<Value> rows : steps4)
+            interleaved.push_back(interleaveRowBytes(lb, loc, rows));
+          for (int64_t t = 0; t < 4; ++t)
+            for (int64_t st = 0; st < steps; ++st)
+              store(interleaved[st].vector(lb, loc, t),
+                    bytes * (t * steps + st));
+        }
         scf::YieldOp::create(lb, loc, out);
       });
   // The block scales: with one per column (bn = 1) the block's 64 codes in
@@ -1521,7 +1534,7 @@ Value VectorMatmulEmitter::emitChunksOfBlocks(OpBuilder &b, Value bt, Value acc,
   SmallVector<Value> inits = {acc};
   if (tilesChunks()) {
     inits.push_back(
-        createEmpty(b, loc, {1, 1, k * kIntDotCols / 2}, b.getI8Type()));
+        createEmpty(b, loc, {1, 1, k * chunkBytes()}, b.getI8Type()));
     inits.push_back(
         createEmpty(b, loc, {1, 1, k / kb * kIntDotCols / bn}, b.getI8Type()));
   }
@@ -1538,7 +1551,8 @@ Value VectorMatmulEmitter::emitChunksOfBlocks(OpBuilder &b, Value bt, Value acc,
           allShort = chunkShort;
           em.packed = codesTile;
           em.bScales = scalesTile;
-          em.tiled = em.transposed = em.chunkTiles = true;
+          em.tiled = em.chunkTiles = true;
+          em.transposed = dotWeights == DotWeights::FP4;
           // The tiles are in cache, written just now.
           em.packedView = Value();
         }
@@ -1901,8 +1915,8 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
       em.tiled = retileConstantWeights(b, loc, rc[0], bScales, em);
     // Long prompts and tiled weights: the integer-dot kernel in cache-blocked
     // order (no row prefetch: one sequential stream per panel, whose tiled
-    // FP4 codes prefetchTiled covers; FP4 weights passed in are prefetched
-    // as each chunk is copied into its tiles, emitChunkTiles).
+    // FP4 codes prefetchTiled covers; weights passed in are prefetched as
+    // each chunk is copied into its tiles, emitChunkTiles).
     bool cacheBlocked = intDot && (m >= kIntDotBlockedMinRows || em.tiled);
     if (!cacheBlocked || em.tilesChunks()) {
       // The GEMV's rows, or (emitChunkTiles) each chunk's rows as they are

@@ -3,6 +3,7 @@
 // through f16); with VBMI and integer-dot=false, the f32 nest decodes them
 // through its 64-entry word table of bf16 patterns (docs/Lowering.md, "FP6
 // weights"), with no word dot.
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi" --canonicalize | FileCheck %s --check-prefix=PROMPT
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni" | FileCheck %s --check-prefix=F32
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi integer-dot=false" | FileCheck %s --check-prefix=WORDS
 // The x86 code (LLVM's x86 backend only, not the CPU): per K row and group
@@ -96,4 +97,27 @@
 func.func @gemv(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp6_e3m2, block = [32, 1]>) -> tensor<1x64xf32> {
   %r = mx.matmul %a, %w : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp6_e3m2, block = [32, 1]> -> tensor<1x64xf32>
   return %r : tensor<1x64xf32>
+}
+
+// From 64 rows on, each chunk's K rows of 48 bytes are copied into its
+// tiles first, with a prefetch (as for E2M3, mx-to-vector-intdot-fp6.mlir),
+// and the word table reads them from there.
+// PROMPT-LABEL: func.func @long_prompt(
+// PROMPT: %[[CT:.*]] = tensor.empty() : tensor<1x1x3072xi8>
+// PROMPT: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}, %[[CTA:.*]] = %[[CT]], %{{.*}} = %{{.*}}) -> (tensor<1x64x128xf32>, tensor<1x1x3072xi8>, tensor<1x1x128xi8>)
+// PROMPT: %[[CODES:.*]] = scf.for %{{.*}} = %c0 to %c64 step %c4 iter_args(%{{.*}} = %[[CTA]]) -> (tensor<1x1x3072xi8>)
+// PROMPT: memref.prefetch
+// PROMPT-NEXT: vector.transfer_read %{{.*}} : tensor<1x64x96xi8>, vector<48xi8>
+// PROMPT: vector.transfer_write %{{.*}} : vector<48xi8>, tensor<1x1x3072xi8>
+// PROMPT: scf.if
+// PROMPT-NOT: memref.prefetch
+// PROMPT: vector.transfer_read %[[CODES]][%c0, %c0, %{{.*}}], %{{.*}} : tensor<1x1x3072xi8>, vector<32xi8>
+// PROMPT: mx_x86.vpermi2w.512
+// PROMPT: } else {
+// PROMPT: vector.transfer_read %[[CODES]][%c0, %c0, %{{.*}}], %{{.*}} : tensor<1x1x3072xi8>, vector<32xi8>
+// PROMPT-NOT: memref.prefetch
+// PROMPT: return
+func.func @long_prompt(%a: !mx.tensor<64x64xmxint8>, %w: !mx.tensor<64x128xmxfp6_e3m2, block = [32, 1]>) -> tensor<64x128xf32> {
+  %r = mx.matmul %a, %w : !mx.tensor<64x64xmxint8>, !mx.tensor<64x128xmxfp6_e3m2, block = [32, 1]> -> tensor<64x128xf32>
+  return %r : tensor<64x128xf32>
 }

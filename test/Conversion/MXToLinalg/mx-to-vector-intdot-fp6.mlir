@@ -2,6 +2,7 @@
 // Without VBMI (avx512-vnni), E2M3 weights keep the f32 nest (decoded
 // through f16); with VBMI and integer-dot=false, the f32 nest decodes them
 // through its 64-entry word table (docs/Lowering.md, "FP6 weights").
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi" --canonicalize | FileCheck %s --check-prefix=PROMPT
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni" | FileCheck %s --check-prefix=F32
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi integer-dot=false" | FileCheck %s --check-prefix=WORDS
 // The x86 code (LLVM's x86 backend only, not the CPU): the constant byte
@@ -86,4 +87,54 @@
 func.func @gemv(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp6_e2m3, block = [32, 1]>) -> tensor<1x64xf32> {
   %r = mx.matmul %a, %w : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp6_e2m3, block = [32, 1]> -> tensor<1x64xf32>
   return %r : tensor<1x64xf32>
+}
+
+// From 64 rows on, the cache-blocked order (column chunks outside the K
+// blocks) first copies each chunk of the weights passed in into its tiles
+// (emitChunkTiles, the layout of constant weights): its K rows of 48 bytes
+// one after the other, each read with a prefetch 64 rows ahead (clamped to
+// the last row), its block scales in the accumulator's lane order, and
+// whether every scale code takes the short form. The kernel then reads the
+// tiles, with no prefetch.
+// PROMPT-LABEL: func.func @long_prompt(
+// PROMPT-DAG: %[[C63:.*]] = arith.constant 63 : index
+// PROMPT-DAG: %[[C48:.*]] = arith.constant 48 : index
+// PROMPT: %[[CT:.*]] = tensor.empty() : tensor<1x1x3072xi8>
+// PROMPT: %[[ST:.*]] = tensor.empty() : tensor<1x1x128xi8>
+// PROMPT: scf.for %[[COL:.*]] = %c0 to %c128 step %c64 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %[[CT]], %{{.*}} = %[[ST]]) -> (tensor<1x64x128xf32>, tensor<1x1x3072xi8>, tensor<1x1x128xi8>)
+// PROMPT-NEXT: %[[COL3:.*]] = arith.muli %[[COL]], %c3 : index
+// PROMPT-NEXT: %[[BYTE:.*]] = arith.divui %[[COL3]], %c4 : index
+// PROMPT-NEXT: %[[CODES:.*]] = scf.for %[[K:.*]] = %c0 to %c64 step %c4 iter_args(%[[T0:.*]] = %{{.*}}) -> (tensor<1x1x3072xi8>)
+// PROMPT-NEXT: %[[AH:.*]] = arith.addi %[[K]], %c64 : index
+// PROMPT-NEXT: %[[AHC:.*]] = arith.minui %[[AH]], %[[C63]] : index
+// PROMPT-NEXT: memref.prefetch %{{.*}}[%c0, %[[AHC]], %[[BYTE]]], read, locality<2>, data : memref<1x64x96xi8, strided<[?, ?, ?], offset: ?>>
+// PROMPT-NEXT: %[[R0:.*]] = vector.transfer_read %{{.*}}[%c0, %[[K]], %[[BYTE]]], %{{.*}} {in_bounds = [true]} : tensor<1x64x96xi8>, vector<48xi8>
+// PROMPT-COUNT-3: memref.prefetch
+// PROMPT: %[[AT0:.*]] = arith.muli %[[K]], %[[C48]] : index
+// PROMPT-NEXT: %[[W0:.*]] = vector.transfer_write %[[R0]], %[[T0]][%c0, %c0, %[[AT0]]] {in_bounds = [true]} : vector<48xi8>, tensor<1x1x3072xi8>
+// PROMPT-NEXT: %[[AT1:.*]] = arith.addi %[[AT0]], %[[C48]] : index
+// PROMPT-NEXT: vector.transfer_write %{{.*}}, %[[W0]][%c0, %c0, %[[AT1]]] {in_bounds = [true]} : vector<48xi8>, tensor<1x1x3072xi8>
+// PROMPT-COUNT-2: vector.transfer_write %{{.*}} : vector<48xi8>, tensor<1x1x3072xi8>
+// PROMPT-NEXT: scf.yield
+// PROMPT: %[[SCALES:.*]]:2 = scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[ALL:.*]] = %true) -> (tensor<1x1x128xi8>, i1)
+// PROMPT-NEXT: vector.transfer_read %{{.*}} : tensor<1x2x128xi8>, vector<64xi8>
+// PROMPT-NEXT: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 16, 17, 18, 19, 4, 5,
+// PROMPT: %[[OK:.*]] = vector.reduction <and>, %{{.*}} : vector<64xi1> into i1
+// PROMPT-NEXT: arith.andi %[[ALL]], %[[OK]] : i1
+// PROMPT: scf.if %[[SCALES]]#1 -> (tensor<1x64x128xf32>) {
+// PROMPT-NOT: memref.prefetch
+// PROMPT: vector.transfer_read %[[CODES]][%c0, %c0, %{{.*}}], %{{.*}} : tensor<1x1x3072xi8>, vector<32xi8>
+// PROMPT-NEXT: vector.shuffle
+// PROMPT-NEXT: mx_x86.vpmultishiftqb
+// PROMPT-NOT: vector.reduction
+// PROMPT: vector.transfer_read %[[SCALES]]#0[%c0, %c0, %{{.*}}], %{{.*}} : tensor<1x1x128xi8>, vector<8xi8>
+// PROMPT-NOT: vector.reduction
+// PROMPT: } else {
+// PROMPT: vector.transfer_read %[[SCALES]]#0[%c0, %c0, %{{.*}}], %{{.*}} : tensor<1x1x128xi8>, vector<64xi8>
+// PROMPT: vector.reduction <and>, %{{.*}} : vector<64xi1> into i1
+// PROMPT-NOT: memref.prefetch
+// PROMPT: return
+func.func @long_prompt(%a: !mx.tensor<64x64xmxint8>, %w: !mx.tensor<64x128xmxfp6_e2m3, block = [32, 1]>) -> tensor<64x128xf32> {
+  %r = mx.matmul %a, %w : !mx.tensor<64x64xmxint8>, !mx.tensor<64x128xmxfp6_e2m3, block = [32, 1]> -> tensor<64x128xf32>
+  return %r : tensor<64x128xf32>
 }

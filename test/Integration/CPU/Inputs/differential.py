@@ -1112,8 +1112,10 @@ def intdot_fp6_cases(m, kind):
     if kind == 'e3m2':
         cases.append(('fp6_bound', 1, 256, 64, i8b256,
                       (w256[0], 'floor', [256, 1])))
-    # From 64 rows on: the cache-blocked order.
-    cases.append(('fp6_m64', 64, 64, 64, ('mxint8', 'rceil', None),
+    # From 64 rows on: the cache-blocked order, which copies each chunk of
+    # weights passed in into its tiles (three chunks: special codes in the
+    # first and last, every code short in the middle one).
+    cases.append(('fp6_m64', 64, 64, 192, ('mxint8', 'rceil', None),
                   (preset, 'floor', [32, 1])))
     for name, M, K, N, af, bf in cases:
         kb = 16 if name.endswith('b16') else \
@@ -1147,7 +1149,13 @@ def intdot_fp6_cases(m, kind):
             a[2][20] = NAN
         if name == 'fp6_m64':
             tiny_and_huge_blocks(a, b, M)
-            b[40][7] = NAN
+            b[40][7] = NAN                      # chunk 0
+            # Chunk 2: a weight scale code 0 (amax 2^(emax-127)) against
+            # activation codes near 227, whose short form would be 0.
+            emax = PRESETS[preset][4]
+            for k in range(32, 64):
+                b[k][130] = scaled(b[k][130], -40 - 134)
+            b[32][130] = pow2(emax - 127)
         if name == 'fp6_bound':
             a[0] = [bits(127 / 64.0)] * K
             b[0:K] = [[bits(vmax)] * N for _ in range(K)]
@@ -1158,6 +1166,14 @@ def intdot_fp6_cases(m, kind):
     case_matmul(m, prefix + 'batch', ab, [2, 3, 64],
                 ('mxint8', 'floor', None), bb, [2, 64, 64],
                 (preset, 'floor', [1, 32, 1]), [2, 3, 64])
+    # A batch in the cache-blocked order: each batch's chunks copied into
+    # the tiles, a NaN weight scale in chunk 1 of batch 1 only.
+    ab = kblocks(rng, 2 * 64, 64, 32, 1)
+    bb = kblocks(rng, 2 * 64, 128, 32, 0)
+    bb[64 + 40][66] = NAN
+    case_matmul(m, prefix + 'batch_m64', ab, [2, 64, 64],
+                ('mxint8', 'floor', None), bb, [2, 64, 128],
+                (preset, 'floor', [1, 32, 1]), [2, 64, 128])
     # Column blocks: one weight scale per 8 columns, with a NaN block.
     a = kblocks(rng, 2, 64, 32, 1)
     b = kblocks(rng, 64, 128, 32, 0)
