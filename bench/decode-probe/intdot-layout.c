@@ -18,12 +18,15 @@
 //   are (the unpacks kept): MX's re-laid constants.
 // * rowsT: the rows layout in the tiles' order (each chunk down K), each
 //   row prefetched `prefetch-rows` rows ahead into L2.
+// * rowsG: the rows layout, each K block in passes of `group` rows over the
+//   whole panel (fewer streams per core), the block's integer sums kept
+//   between passes (docs/Benchmarks.md, "Zen 5 again").
 //
 // All compute the same block terms, float(S) * 2^(cb-134) * 2^(ca-127)
 // added in K order, and are checked against a scalar loop bit for bit.
 //
 //   cc -O3 -march=native -pthread bench/decode-probe/intdot-layout.c -o x
-//   ./x [rounds] [prefetch-rows]
+//   ./x [rounds] [prefetch-rows] [group] [group-ahead-bytes]
 
 #include <immintrin.h>
 #include <pthread.h>
@@ -36,6 +39,7 @@
 
 enum { K = 4096, N = 14336, NB = N / 2, KB = 32, CHUNKS = N / 64 };
 enum { BLOCK_REC = 1024 + 64 }; // tiles: a block's codes, then its scales
+enum { NK = 5 };                // kernels compared
 
 static double now(void) {
   struct timespec t;
@@ -142,6 +146,64 @@ static void gemvRows(const uint8_t *w, const uint8_t *sc, const struct Acts *a,
         float *o = acc + c * 64 + v * 8;
         _mm256_storeu_ps(
             o, _mm256_add_ps(_mm256_loadu_ps(o), terms(s[v], cb, asc)));
+      }
+    }
+  }
+}
+
+// rowsG: the rows layout, each K block read `group` rows at a time across
+// the whole panel (`group` streams per core instead of 32), the chunks'
+// i32 sums kept in a per-thread buffer between passes (256 bytes a chunk);
+// the last pass adds the block's terms. Integer sums are exact in any
+// order, so the result is the same bits. Each pass prefetches its rows
+// `groupAhead` bytes ahead, on even chunks.
+static int group = 8, groupAhead = 256;
+static void gemvRowsG(const uint8_t *w, const uint8_t *sc, const struct Acts *a,
+                      float *acc, int c0, int c1, __m512i *permIdx,
+                      __m256i *sums) {
+  const __m256i table = _mm256_loadu_si256((const void *)kTable);
+  const __m256i low = _mm256_set1_epi8(15);
+  for (int c = c0; c < c1; ++c)
+    for (int j = 0; j < 64; ++j)
+      acc[c * 64 + j] = 0;
+  for (int kb = 0; kb < K / KB; ++kb) {
+    __m256 asc = actScale(a->scale[kb]);
+    for (int g0 = 0; g0 < KB; g0 += group) {
+      int first = g0 == 0, last = g0 + group == KB;
+      for (int c = c0; c < c1; ++c) {
+        __m256i s[8];
+        __m256i *keep = sums + (size_t)(c - c0) * 8;
+        for (int v = 0; v < 8; ++v)
+          s[v] = first ? _mm256_set1_epi32(a->offset[kb]) : keep[v];
+        const uint8_t *base = w + (size_t)(kb * KB + g0) * NB + c * 32;
+        for (int k = 0; k < group; k += 4) {
+          const uint8_t *r = base + (size_t)k * NB;
+          __m256i r0 = _mm256_loadu_si256((const void *)r);
+          __m256i r1 = _mm256_loadu_si256((const void *)(r + NB));
+          __m256i r2 = _mm256_loadu_si256((const void *)(r + 2 * NB));
+          __m256i r3 = _mm256_loadu_si256((const void *)(r + 3 * NB));
+          if (c + groupAhead / 32 < CHUNKS && !(c & 1))
+            for (int q = 0; q < 4; ++q)
+              _mm_prefetch((const char *)(r + q * NB + groupAhead),
+                           _MM_HINT_T1);
+          __m256i av =
+              _mm256_set1_epi32(*(const int32_t *)&a->codes[kb * KB + g0 + k]);
+          DOT_ROWS(r0, r1, r2, r3, s, av);
+        }
+        if (!last) {
+          for (int v = 0; v < 8; ++v)
+            keep[v] = s[v];
+          continue;
+        }
+        __m512i codes =
+            _mm512_loadu_si512((const void *)(sc + (size_t)kb * N + c * 64));
+        for (int v = 0; v < 8; ++v) {
+          __m256i cb = _mm256_cvtepu8_epi32(_mm512_castsi512_si128(
+              _mm512_permutexvar_epi8(permIdx[v], codes)));
+          float *o = acc + c * 64 + v * 8;
+          _mm256_storeu_ps(
+              o, _mm256_add_ps(_mm256_loadu_ps(o), terms(s[v], cb, asc)));
+        }
       }
     }
   }
@@ -329,6 +391,11 @@ static void jobRowsT(int id, int n) {
   gemvRowsT(mats[cur], scs[cur], &acts, acc, CHUNKS * id / n,
             CHUNKS * (id + 1) / n, permIdx);
 }
+static __m256i *groupSums[MAXT];
+static void jobRowsG(int id, int n) {
+  gemvRowsG(mats[cur], scs[cur], &acts, acc, CHUNKS * id / n,
+            CHUNKS * (id + 1) / n, permIdx, groupSums[id]);
+}
 static void jobTiles32(int id, int n) {
   gemvTiles(tiles32[cur], &acts, acc, CHUNKS * id / n, CHUNKS * (id + 1) / n,
             1);
@@ -358,6 +425,14 @@ int main(int argc, char **argv) {
   int rounds = argc > 1 ? atoi(argv[1]) : 5;
   if (argc > 2)
     prefetchRows = atoi(argv[2]);
+  if (argc > 3)
+    group = atoi(argv[3]);
+  if (argc > 4)
+    groupAhead = atoi(argv[4]);
+  if (group < 4 || group % 4 || KB % group) {
+    fprintf(stderr, "group: 4, 8, 16 or 32\n");
+    return 1;
+  }
   size_t codeBytes = (size_t)K * NB, scBytes = (size_t)(K / KB) * N;
   size_t tileBytes = (size_t)CHUNKS * (K / KB) * BLOCK_REC;
   int nm = (int)((1ull << 30) / (codeBytes + scBytes)) + 1;
@@ -396,17 +471,20 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < bwN; ++i)
     bwBuf[i] = 1;
   bw = bwBuf;
-  for (int t = 0; t < MAXT; ++t)
+  for (int t = 0; t < MAXT; ++t) {
     accs[t] = aligned_alloc(64, N * sizeof(float));
+    groupSums[t] = aligned_alloc(64, (size_t)CHUNKS * 8 * sizeof(__m256i));
+  }
   pthread_t th[MAXT];
   for (int t = 1; t < MAXT; ++t)
     pthread_create(&th[t], 0, worker, (void *)(intptr_t)t);
 
   // Check every kernel against the scalar loop, bit for bit.
-  static const char *names[4] = {"rows", "tiles", "tiles32", "rowsT"};
-  void (*jobs[4])(int, int) = {jobRows, jobTiles, jobTiles32, jobRowsT};
+  static const char *names[NK] = {"rows", "tiles", "tiles32", "rowsT", "rowsG"};
+  void (*jobs[NK])(int, int) = {jobRows, jobTiles, jobTiles32, jobRowsT,
+                                jobRowsG};
   nThreads = MAXT;
-  for (int which = 0; which < 4; ++which) {
+  for (int which = 0; which < NK; ++which) {
     acc = accs[0], cur = 0;
     runAll(jobs[which]);
     int bad = 0;
@@ -428,14 +506,14 @@ int main(int argc, char **argv) {
          (codeBytes + scBytes) / 1e6, tileBytes / 1e6, rounds);
   for (int threads = 1; threads <= MAXT; ++threads) {
     nThreads = threads;
-    double tk[4][64], tb = 0;
+    double tk[NK][64], tb = 0;
     for (int r = 0; r < rounds; ++r) {
       double t0 = now();
       runAll(jobBw);
       double s = now() - t0;
       if (bwN * 4 / s / 1e9 > tb)
         tb = bwN * 4 / s / 1e9;
-      for (int which = 0; which < 4; ++which) {
+      for (int which = 0; which < NK; ++which) {
         acc = accs[0];
         double t1 = now();
         for (cur = 0; cur < nm; ++cur)
@@ -446,7 +524,7 @@ int main(int argc, char **argv) {
     double bytes = codeBytes + scBytes;
     printf("%d thread(s), read bandwidth %.1f GB/s (best of rounds)\n", threads,
            tb);
-    for (int which = 0; which < 4; ++which) {
+    for (int which = 0; which < NK; ++which) {
       qsort(tk[which], rounds, 8, cmpd);
       printf("  %-8s DRAM median %.3f ms min %.3f ms  %.1f GB/s %.0f%%\n",
              names[which], tk[which][rounds / 2] * 1e3, tk[which][0] * 1e3,
