@@ -102,13 +102,13 @@ static inline __m256 actScale(uint8_t ca) {
          _mm256_unpacklo_epi16(u1, u3), _mm256_unpackhi_epi16(u1, u3), s, a);  \
   } while (0)
 
-// One K block of 64 columns in the rows layout from `base` (its first row
-// at the chunk): four rows at a time, each prefetched `ahead` bytes further
-// on (0: none).
-static inline void rowsBlock(const uint8_t *base, const int8_t *codes,
-                             __m256i *s, __m256i table, __m256i low,
-                             size_t ahead) {
-  for (int k = 0; k < KB; k += 4) {
+// `rows` K rows (a multiple of 4) of 64 columns in the rows layout from
+// `base` (its first row at the chunk): four rows at a time, each
+// prefetched `ahead` bytes further on (0: none).
+static inline void rowsOf(const uint8_t *base, const int8_t *codes, int rows,
+                          __m256i *s, __m256i table, __m256i low,
+                          size_t ahead) {
+  for (int k = 0; k < rows; k += 4) {
     const uint8_t *r = base + (size_t)k * NB;
     __m256i r0 = _mm256_loadu_si256((const void *)r);
     __m256i r1 = _mm256_loadu_si256((const void *)(r + NB));
@@ -122,9 +122,38 @@ static inline void rowsBlock(const uint8_t *base, const int8_t *codes,
   }
 }
 
-// rows: chunks [c0, c1) of the [K][NB] codes; acc in lane order, [N].
-static void gemvRows(const uint8_t *w, const uint8_t *sc, const struct Acts *a,
-                     float *acc, int c0, int c1, __m512i *permIdx) {
+// One K block of 64 columns in the rows layout.
+static inline void rowsBlock(const uint8_t *base, const int8_t *codes,
+                             __m256i *s, __m256i table, __m256i low,
+                             size_t ahead) {
+  rowsOf(base, codes, KB, s, table, low, ahead);
+}
+
+// K block kb's terms of chunk c from its sums s, added to acc (lane order).
+static inline void addBlockTerms(const uint8_t *sc, int kb, int c,
+                                 const __m256i *s, __m256 asc, float *acc,
+                                 const __m512i *permIdx) {
+  __m512i codes =
+      _mm512_loadu_si512((const void *)(sc + (size_t)kb * N + c * 64));
+  for (int v = 0; v < 8; ++v) {
+    __m256i cb = _mm256_cvtepu8_epi32(
+        _mm512_castsi512_si128(_mm512_permutexvar_epi8(permIdx[v], codes)));
+    float *o = acc + c * 64 + v * 8;
+    _mm256_storeu_ps(o,
+                     _mm256_add_ps(_mm256_loadu_ps(o), terms(s[v], cb, asc)));
+  }
+}
+
+// The rows layout's kernel for chunks [c0, c1) of the [K][NB] codes, acc in
+// lane order, [N]: per K block, passes of `rows` K rows over every chunk,
+// each row prefetched `ahead` bytes further on (on even chunks only with
+// `evenOnly`). With rows < KB the chunks' i32 sums are kept in `sums`
+// between passes (256 bytes a chunk); the last pass adds the block's terms.
+// Integer sums are exact in any order, so every split gives the same bits.
+static void gemvPasses(const uint8_t *w, const uint8_t *sc,
+                       const struct Acts *a, float *acc, int c0, int c1,
+                       __m512i *permIdx, __m256i *sums, int rows, int ahead,
+                       int evenOnly) {
   const __m256i table = _mm256_loadu_si256((const void *)kTable);
   const __m256i low = _mm256_set1_epi8(15);
   for (int c = c0; c < c1; ++c)
@@ -132,82 +161,37 @@ static void gemvRows(const uint8_t *w, const uint8_t *sc, const struct Acts *a,
       acc[c * 64 + j] = 0;
   for (int kb = 0; kb < K / KB; ++kb) {
     __m256 asc = actScale(a->scale[kb]);
-    for (int c = c0; c < c1; ++c) {
-      __m256i s[8];
-      for (int v = 0; v < 8; ++v)
-        s[v] = _mm256_set1_epi32(a->offset[kb]);
-      rowsBlock(w + (size_t)kb * KB * NB + c * 32, &a->codes[kb * KB], s, table,
-                low, c + 8 < CHUNKS ? 256 : 0);
-      __m512i codes =
-          _mm512_loadu_si512((const void *)(sc + (size_t)kb * N + c * 64));
-      for (int v = 0; v < 8; ++v) {
-        __m256i cb = _mm256_cvtepu8_epi32(
-            _mm512_castsi512_si128(_mm512_permutexvar_epi8(permIdx[v], codes)));
-        float *o = acc + c * 64 + v * 8;
-        _mm256_storeu_ps(
-            o, _mm256_add_ps(_mm256_loadu_ps(o), terms(s[v], cb, asc)));
+    for (int g0 = 0; g0 < KB; g0 += rows) {
+      int first = g0 == 0, last = g0 + rows == KB;
+      for (int c = c0; c < c1; ++c) {
+        __m256i s[8];
+        for (int v = 0; v < 8; ++v)
+          s[v] = first ? _mm256_set1_epi32(a->offset[kb])
+                       : sums[(size_t)(c - c0) * 8 + v];
+        int fetch = c + ahead / 32 < CHUNKS && !(evenOnly && (c & 1));
+        rowsOf(w + (size_t)(kb * KB + g0) * NB + c * 32,
+               &a->codes[kb * KB + g0], rows, s, table, low, fetch ? ahead : 0);
+        if (last)
+          addBlockTerms(sc, kb, c, s, asc, acc, permIdx);
+        else
+          for (int v = 0; v < 8; ++v)
+            sums[(size_t)(c - c0) * 8 + v] = s[v];
       }
     }
   }
 }
 
-// rowsG: the rows layout, each K block read `group` rows at a time across
-// the whole panel (`group` streams per core instead of 32), the chunks'
-// i32 sums kept in a per-thread buffer between passes (256 bytes a chunk);
-// the last pass adds the block's terms. Integer sums are exact in any
-// order, so the result is the same bits. Each pass prefetches its rows
-// `groupAhead` bytes ahead, on even chunks.
-static int group = 8, groupAhead = 256;
-static void gemvRowsG(const uint8_t *w, const uint8_t *sc, const struct Acts *a,
-                      float *acc, int c0, int c1, __m512i *permIdx,
-                      __m256i *sums) {
-  const __m256i table = _mm256_loadu_si256((const void *)kTable);
-  const __m256i low = _mm256_set1_epi8(15);
-  for (int c = c0; c < c1; ++c)
-    for (int j = 0; j < 64; ++j)
-      acc[c * 64 + j] = 0;
-  for (int kb = 0; kb < K / KB; ++kb) {
-    __m256 asc = actScale(a->scale[kb]);
-    for (int g0 = 0; g0 < KB; g0 += group) {
-      int first = g0 == 0, last = g0 + group == KB;
-      for (int c = c0; c < c1; ++c) {
-        __m256i s[8];
-        __m256i *keep = sums + (size_t)(c - c0) * 8;
-        for (int v = 0; v < 8; ++v)
-          s[v] = first ? _mm256_set1_epi32(a->offset[kb]) : keep[v];
-        const uint8_t *base = w + (size_t)(kb * KB + g0) * NB + c * 32;
-        for (int k = 0; k < group; k += 4) {
-          const uint8_t *r = base + (size_t)k * NB;
-          __m256i r0 = _mm256_loadu_si256((const void *)r);
-          __m256i r1 = _mm256_loadu_si256((const void *)(r + NB));
-          __m256i r2 = _mm256_loadu_si256((const void *)(r + 2 * NB));
-          __m256i r3 = _mm256_loadu_si256((const void *)(r + 3 * NB));
-          if (c + groupAhead / 32 < CHUNKS && !(c & 1))
-            for (int q = 0; q < 4; ++q)
-              _mm_prefetch((const char *)(r + q * NB + groupAhead),
-                           _MM_HINT_T1);
-          __m256i av =
-              _mm256_set1_epi32(*(const int32_t *)&a->codes[kb * KB + g0 + k]);
-          DOT_ROWS(r0, r1, r2, r3, s, av);
-        }
-        if (!last) {
-          for (int v = 0; v < 8; ++v)
-            keep[v] = s[v];
-          continue;
-        }
-        __m512i codes =
-            _mm512_loadu_si512((const void *)(sc + (size_t)kb * N + c * 64));
-        for (int v = 0; v < 8; ++v) {
-          __m256i cb = _mm256_cvtepu8_epi32(_mm512_castsi512_si128(
-              _mm512_permutexvar_epi8(permIdx[v], codes)));
-          float *o = acc + c * 64 + v * 8;
-          _mm256_storeu_ps(
-              o, _mm256_add_ps(_mm256_loadu_ps(o), terms(s[v], cb, asc)));
-        }
-      }
-    }
-  }
+// rows: MX's kernel, each K block's 32 rows at once, prefetched 8 chunks
+// ahead.
+static void gemvRows(const uint8_t *w, const uint8_t *sc, const struct Acts *a,
+                     float *acc, int c0, int c1, __m512i *permIdx) {
+  gemvPasses(w, sc, a, acc, c0, c1, permIdx, NULL, KB, 256, 0);
 }
+
+// rowsG: each K block in passes of `group` rows over the whole panel
+// (`group` streams per core instead of 32), prefetched `groupAhead` bytes
+// ahead on even chunks.
+static int group = 8, groupAhead = 256;
 
 // tiles (unpacks = 0) and tiles32 (unpacks = 1): chunks [c0, c1); acc in
 // lane order, [N].
@@ -393,8 +377,9 @@ static void jobRowsT(int id, int n) {
 }
 static __m256i *groupSums[MAXT];
 static void jobRowsG(int id, int n) {
-  gemvRowsG(mats[cur], scs[cur], &acts, acc, CHUNKS * id / n,
-            CHUNKS * (id + 1) / n, permIdx, groupSums[id]);
+  gemvPasses(mats[cur], scs[cur], &acts, acc, CHUNKS * id / n,
+             CHUNKS * (id + 1) / n, permIdx, groupSums[id], group, groupAhead,
+             1);
 }
 static void jobTiles32(int id, int n) {
   gemvTiles(tiles32[cur], &acts, acc, CHUNKS * id / n, CHUNKS * (id + 1) / n,
