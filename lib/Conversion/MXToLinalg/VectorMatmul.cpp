@@ -1445,9 +1445,9 @@ VectorMatmulEmitter::emitChunkTiles(OpBuilder &b, Value bt, Value col0,
   auto codeLoop = scf::ForOp::create(
       b, loc, kLo, kHi, kStep, ValueRange{codesTile},
       [&](OpBuilder &lb, Location, Value kk, ValueRange args) {
-        SmallVector<SmallVector<Value>> steps4;
+        SmallVector<SmallVector<Value>> groups; // of four K rows
         for (int64_t st = 0; st < steps; ++st) {
-          SmallVector<Value> &rows = steps4.emplace_back();
+          SmallVector<Value> &rows = groups.emplace_back();
           for (int64_t r = 0; r < 4; ++r) {
             Value rIdx = addIdx(lb, loc, kk, 4 * st + r);
             // Each K row is on its own line and page, which the hardware
@@ -1476,11 +1476,11 @@ VectorMatmulEmitter::emitChunkTiles(OpBuilder &b, Value bt, Value col0,
                             true);
         };
         if (!fp4) {
-          for (auto [r, row] : llvm::enumerate(steps4.front()))
+          for (auto [r, row] : llvm::enumerate(groups.front()))
             store(row, r * bytes);
         } else {
           SmallVector<InterleavedRows> interleaved;
-          for (ArrayRef<Value> rows : steps4)
+          for (ArrayRef<Value> rows : groups)
             interleaved.push_back(interleaveRowBytes(lb, loc, rows));
           for (int64_t t = 0; t < 4; ++t)
             for (int64_t st = 0; st < steps; ++st)
