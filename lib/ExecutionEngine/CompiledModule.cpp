@@ -20,8 +20,11 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 
 #include <algorithm>
@@ -526,6 +529,22 @@ CompiledModule::~CompiledModule() {
     std::this_thread::yield();
 }
 
+/// The CPU features the JIT's code may use: the host's, less those that
+/// `tm` (if given) turns off; implied features included (AVX-512 off turns
+/// every AVX-512 extension off).
+static llvm::StringMap<bool> jitCPUFeatures(const llvm::TargetMachine *tm) {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (!tm)
+    return features;
+  const llvm::MCSubtargetInfo *sti = tm->getMCSubtargetInfo();
+  for (const llvm::SubtargetFeatureKV &kv : sti->getAllProcessorFeatures()) {
+    auto it = features.find(kv.Key);
+    if (it != features.end() && it->second)
+      it->second = sti->getFeatureBits().test(kv.Value);
+  }
+  return features;
+}
+
 FailureOr<std::unique_ptr<CompiledModule>>
 CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
   MLIRContext *ctx = module.getContext();
@@ -585,8 +604,18 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
     }
   }
 
-  // The JIT compiles for the host CPU.
-  if (failed(verifyCPUFeatures(module, llvm::sys::getHostCPUFeatures())))
+  // The JIT compiles for the host CPU, or for options.targetMachine's CPU
+  // and features where one is given (e.g. AVX-512 turned off, to run the
+  // AVX2 code on an AVX-512 host): ExecutionEngine's default target
+  // machine would select the host's instructions whatever the optimizer's
+  // target machine said.
+  std::unique_ptr<llvm::TargetMachine> engineTM;
+  if (const llvm::TargetMachine *tm = options.targetMachine)
+    engineTM.reset(tm->getTarget().createTargetMachine(
+        tm->getTargetTriple(), tm->getTargetCPU(), tm->getTargetFeatureString(),
+        tm->Options, tm->getRelocationModel(), tm->getCodeModel(),
+        tm->getOptLevel(), /*JIT=*/true));
+  if (failed(verifyCPUFeatures(module, jitCPUFeatures(engineTM.get()))))
     return failure();
 
   // ExecutionEngineOptions::transformer is a function_ref: the function it
@@ -597,7 +626,8 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   engineOptions.enableObjectDump = options.enableObjectDump;
-  auto engine = ExecutionEngine::create(module, engineOptions);
+  auto engine =
+      ExecutionEngine::create(module, engineOptions, std::move(engineTM));
   if (!engine)
     return emitError(getModuleLoc(module))
            << "JIT compilation failed: " << llvm::toString(engine.takeError());

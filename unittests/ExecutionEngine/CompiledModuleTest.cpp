@@ -14,11 +14,16 @@
 
 #include "mx/ExecutionEngine/CompiledModule.h"
 #include "mx/InitAllDialects.h"
+#include "mx/Pipelines/Pipelines.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
 
 #include "gtest/gtest.h"
 
@@ -568,6 +573,47 @@ llvm.func @g(%lo: vector<32xi16>, %i: vector<32xi16>, %hi: vector<32xi16>)
      {{"4:8", "llvm.x86.avx512.vpermi2var.qi.512", "'avx512vbmi'"},
       {"10:8", "llvm.x86.avx512.vpermi2var.hi.512", "'avx512bw'"}}},
 };
+
+/// CompileOptions::targetMachine binds the JIT's code generation, not only
+/// the optimizer's cost models: AVX2 turned off there makes the AVX2
+/// kernel a located error (instead of code the JIT would select with the
+/// host's AVX2), and the same module compiles without it on an AVX2 host.
+TEST_F(Fixture, TargetMachineFeaturesBindTheJIT) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  const char *source = R"mlir(
+func.func @gemv(%a: !mx.tensor<1x64xmxint8>,
+                %w: !mx.tensor<64x64xmxfp4, block = [32, 1]>)
+    -> tensor<1x64xf32> {
+  %r = mx.matmul %a, %w : !mx.tensor<1x64xmxint8>,
+      !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
+  return %r : tensor<1x64xf32>
+}
+)mlir";
+  MXCPUPipelineOptions pipeline;
+  pipeline.target = VectorTargetKind::AVX2;
+  CompileOptions options;
+  options.pipeline = &pipeline;
+  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  ASSERT_TRUE(bool(jtmb)) << message(jtmb.takeError());
+  jtmb->getFeatures().AddFeature("avx2", false);
+  auto tm = jtmb->createTargetMachine();
+  ASSERT_TRUE(bool(tm)) << message(tm.takeError());
+  options.targetMachine = tm->get();
+  OwningOpRef<ModuleOp> module = parse(source);
+  ASSERT_TRUE(module);
+  EXPECT_TRUE(failed(CompiledModule::compile(*module, options)));
+  ASSERT_FALSE(errors.empty());
+  EXPECT_NE(errors.front().find("'llvm.x86.avx2.pshuf.b' needs the CPU "
+                                "feature 'avx2', which this CPU lacks"),
+            std::string::npos)
+      << errors.front();
+  errors.clear();
+  if (!llvm::sys::getHostCPUFeatures().lookup("avx2"))
+    GTEST_SKIP() << "the host lacks AVX2";
+  options.targetMachine = nullptr;
+  EXPECT_TRUE(compile(source, options));
+}
 
 struct CPUFeatures : Fixture, ::testing::WithParamInterface<FeatureCase> {};
 
