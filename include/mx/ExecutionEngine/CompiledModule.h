@@ -128,7 +128,9 @@ struct CompileOptions {
   /// mx-cpu-pipeline's options; null: the defaults.
   const MXCPUPipelineOptions *pipeline = nullptr;
   /// LLVM's optimization level (0-3) and, optionally, the target machine
-  /// whose cost models its passes use (not owned; only used in compile()).
+  /// the code is for (not owned; only used in compile()): its CPU and
+  /// features bind both LLVM's passes and the JIT's code generation, and
+  /// the CPU-feature check of the x86 intrinsics; null: the host's.
   unsigned optLevel = 2;
   llvm::TargetMachine *targetMachine = nullptr;
   /// Keep the object file for dumpToObjectFile().
