@@ -39,7 +39,7 @@ config.substitutions.append(
 
 tool_dirs = [config.mx_tools_dir, config.llvm_tools_dir]
 tools = ["mx-quant", "mx-opt", "mx-run", "mx-warp-sim", "mx-capi-test", "count", "not", "split-file",
-         "mlir-runner", "mlir-translate", "llc",
+         "mlir-runner", "mlir-translate", "llc", "llvm-objdump", "mx-bench-gemv",
          "mlir-opt"]  # mlir-opt: upstream's behaviour, for differential tests
 tools.append("mx-lsp-server")  # test/mx-lsp-server
 llvm_config.add_tool_substitutions(tools, tool_dirs)
@@ -75,6 +75,10 @@ cpu_flags = host_cpu_flags()
 host_has_avx2 = "avx2" in cpu_flags
 if host_has_avx2:
     config.available_features.add("x86-avx2")
+# An AVX-512 host: code generated for its own features may hold zmm and
+# mask registers.
+if "avx512f" in cpu_flags:
+    config.available_features.add("x86-avx512")
 # A host with vpdpbusd on 256 bits (AVX512-VNNI with AVX512VL, or AVX-VNNI)
 # runs the integer-dot kernel of target=avx512-vnni / avx2-vnni.
 if "avx_vnni" in cpu_flags or {"avx512_vnni", "avx512vl"} <= cpu_flags:
