@@ -952,7 +952,12 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
     four = splat(v32i8, 4);
   }
   Value ones = dotAccumulate ? Value() : splat(v16i16, 1);
-  int64_t steps = wordSteps();
+  // Both nibble groups of packed rows on 16 registers: one step. The steps'
+  // interleaved rows and word sums do not fit beside the 8 i32 sums, and
+  // their spills cost more than the vpmaddwd the steps save
+  // (docs/Lowering.md, "Integer-dot GEMV").
+  int64_t steps =
+      !transposed && groups.size() > 1 && registers < 32 ? 1 : wordSteps();
   Value byteOff = chunkByteOffset(b, col0);
   int64_t numRows = rowIdx.size();
   // One op-creating call per statement: the IR must not depend on the

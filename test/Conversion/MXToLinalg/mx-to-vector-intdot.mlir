@@ -2,6 +2,7 @@
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=generic" | FileCheck %s --check-prefix=GENERIC
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2 integer-dot=false" | FileCheck %s --check-prefix=GENERIC
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" | FileCheck %s --check-prefix=RAGGED
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512 prefetch-distance=0" --canonicalize | FileCheck %s --check-prefix=WORDS
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512" --canonicalize | FileCheck %s --check-prefix=PROMPT
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" --canonicalize | FileCheck %s --check-prefix=AVX2-PROMPT
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni prefetch-distance=0" --canonicalize | FileCheck %s --check-prefix=VNNI
@@ -83,14 +84,14 @@
 // CHECK: %[[WDEC:.*]] = arith.subi %[[WSC]], %[[ONE8]] : vector<64xi8>
 // CHECK: %[[WIN:.*]] = arith.cmpi ult, %[[WDEC]], %[[C230]] : vector<64xi8>
 // CHECK: %[[SHORT:.*]] = vector.reduction <and>, %[[WIN]] : vector<64xi1> into i1
-// One output row: both nibbles in one loop of four steps of four K rows
-// (16 K rows per iteration). Each step's rows are read once and their
-// bytes interleaved into dwords (byte unpacks of rows 0/1 and 2/3, then
-// word unpacks), then each dword vector's low nibbles (even columns) and
-// high nibbles (odd columns) go through the table; the four steps'
-// vpmaddubsw pairs add as i16 (at most 4 * 6144 in magnitude) before one
-// vpmaddwd widens them; the eight sums start at the offset.
-// CHECK: %[[SUMS:.*]]:8 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16 iter_args(%[[S0:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %[[S4:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]]) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// One output row on AVX2: both nibbles in one loop of one step of four K
+// rows (the steps' word sums below would not fit in 16 registers beside the
+// eight sums). The rows are read once and their bytes interleaved into
+// dwords (byte unpacks of rows 0/1 and 2/3, then word unpacks), then each
+// dword vector's low nibbles (even columns) and high nibbles (odd columns)
+// go through the table, vpmaddubsw and vpmaddwd by ones; the eight sums
+// start at the offset.
+// CHECK: %[[SUMS:.*]]:8 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c4 iter_args(%[[S0:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %[[S4:.*]] = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]], %{{.*}} = %[[OFFV]]) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
 // CHECK: %[[R0:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
 // CHECK: %[[R1:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
 // CHECK: %[[R2:.*]] = vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
@@ -99,37 +100,30 @@
 // CHECK: %[[V0:.*]] = vector.shuffle %[[R2]], %[[R3]] [0, 32, 1, 33, 2, 34, 3, 35, 4, 36, 5, 37, 6, 38, 7, 39, 16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55] : vector<32xi8>, vector<32xi8>
 // CHECK: vector.shuffle %[[R0]], %[[R1]] [8, 40, 9, 41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46, 15, 47, 24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30, 62, 31, 63]
 // CHECK: vector.shuffle %[[R2]], %[[R3]] [8, 40, 9, 41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46, 15, 47, 24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30, 62, 31, 63]
-// Steps 1 to 3 read and interleave their rows the same way.
-// CHECK-COUNT-12: vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
 // CHECK-NOT: vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
 // CHECK: %[[A4:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x64xi8>, vector<4xi8>
 // CHECK: %[[A1:.*]] = vector.bitcast %[[A4]] : vector<4xi8> to vector<1xi32>
 // CHECK: %[[AW:.*]] = vector.extract %[[A1]][0] : i32 from vector<1xi32>
 // CHECK: %[[AB:.*]] = vector.broadcast %[[AW]] : i32 to vector<8xi32>
 // CHECK: %[[AALL:.*]] = vector.bitcast %[[AB]] : vector<8xi32> to vector<32xi8>
-// CHECK-COUNT-3: vector.transfer_read %{{.*}} : tensor<1x1x64xi8>, vector<4xi8>
+// CHECK-NOT: vector.transfer_read %{{.*}} : tensor<1x1x64xi8>, vector<4xi8>
 // CHECK: %[[UW:.*]] = vector.bitcast %[[U0]] : vector<32xi8> to vector<16xi16>
 // CHECK: %[[VW:.*]] = vector.bitcast %[[V0]] : vector<32xi8> to vector<16xi16>
 // CHECK: %[[D:.*]] = vector.shuffle %[[UW]], %[[VW]] [0, 16, 1, 17, 2, 18, 3, 19, 8, 24, 9, 25, 10, 26, 11, 27] : vector<16xi16>, vector<16xi16>
 // CHECK: %[[DB:.*]] = vector.bitcast %[[D]] : vector<16xi16> to vector<32xi8>
 // CHECK: %[[N0:.*]] = arith.andi %[[DB]], %[[LOW4]] : vector<32xi8>
 // CHECK: %[[T0:.*]] = mx_x86.pshufb %[[TABLE]], %[[N0]] : vector<32xi8>
-// CHECK-COUNT-3: mx_x86.pshufb %[[TABLE]], %{{.*}} : vector<32xi8>
 // CHECK: %[[P16:.*]] = mx_x86.pmaddubsw %[[T0]], %[[AALL]] : vector<32xi8> -> vector<16xi16>
-// CHECK: %[[Q16:.*]] = mx_x86.pmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
-// CHECK: %[[W2:.*]] = arith.addi %[[P16]], %[[Q16]] : vector<16xi16>
-// CHECK: mx_x86.pmaddubsw
-// CHECK: %[[W3:.*]] = arith.addi %[[W2]], %{{.*}} : vector<16xi16>
-// CHECK: mx_x86.pmaddubsw
-// CHECK: %[[W4:.*]] = arith.addi %[[W3]], %{{.*}} : vector<16xi16>
-// CHECK: %[[P32:.*]] = mx_x86.pmaddwd %[[W4]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
+// CHECK: %[[P32:.*]] = mx_x86.pmaddwd %[[P16]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
 // CHECK: arith.addi %[[S0]], %[[P32]] : vector<8xi32>
 // CHECK: %[[H0:.*]] = arith.shrui %[[DB]], %[[FOUR]] : vector<32xi8>
 // CHECK: %[[TH:.*]] = mx_x86.pshufb %[[TABLE]], %[[H0]] : vector<32xi8>
 // CHECK: %[[PH16:.*]] = mx_x86.pmaddubsw %[[TH]], %[[AALL]] : vector<32xi8> -> vector<16xi16>
-// CHECK-COUNT-3: arith.addi %{{.*}}, %{{.*}} : vector<16xi16>
-// CHECK: %[[PH32:.*]] = mx_x86.pmaddwd %{{.*}}, %[[ONES]] : vector<16xi16> -> vector<8xi32>
+// CHECK: %[[PH32:.*]] = mx_x86.pmaddwd %[[PH16]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
 // CHECK: arith.addi %[[S4]], %[[PH32]] : vector<8xi32>
+// CHECK-COUNT-6: mx_x86.pmaddwd %{{.*}}, %[[ONES]] : vector<16xi16> -> vector<8xi32>
+// CHECK-NOT: mx_x86.pmaddwd
+// CHECK-NOT: arith.addi %{{.*}}, %{{.*}} : vector<16xi16>
 // CHECK: scf.yield
 // The short form: (S * 2^(cb-127)) * (2^(ca-127) * 2^-7), the first product
 // exact (2^-7 is the sums' unit).
@@ -193,6 +187,24 @@
 // VNNI: arith.sitofp %[[SUMS]]#0 : vector<8xi32> to vector<8xf32>
 // VNNI-NOT: mx_x86.pmadd
 // VNNI: return
+// With 32 registers (AVX-512) the row's loop takes four steps of four K rows
+// (16 K rows per iteration): the steps' vpmaddubsw pairs add as i16 (at
+// most 4 * 6144 in magnitude) before one vpmaddwd widens them.
+// WORDS-LABEL: func.func @gemv(
+// WORDS: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16 iter_args({{.*}}) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// WORDS-COUNT-16: vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
+// WORDS-NOT: vector.transfer_read %{{.*}} : tensor<1x64x32xi8>, vector<32xi8>
+// WORDS: %[[P:.*]] = mx_x86.pmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
+// WORDS: %[[Q:.*]] = mx_x86.pmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
+// WORDS: %[[W2:.*]] = arith.addi %[[P]], %[[Q]] : vector<16xi16>
+// WORDS: mx_x86.pmaddubsw
+// WORDS: %[[W3:.*]] = arith.addi %[[W2]], %{{.*}} : vector<16xi16>
+// WORDS: mx_x86.pmaddubsw
+// WORDS: %[[W4:.*]] = arith.addi %[[W3]], %{{.*}} : vector<16xi16>
+// WORDS: mx_x86.pmaddwd %[[W4]], %{{.*}} : vector<16xi16> -> vector<8xi32>
+// WORDS-COUNT-7: mx_x86.pmaddwd
+// WORDS-NOT: mx_x86.pmaddwd
+// WORDS: scf.yield
 func.func @gemv(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp4, block = [32, 1]>) -> tensor<1x64xf32> {
   %r = mx.matmul %a, %w : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
   return %r : tensor<1x64xf32>
