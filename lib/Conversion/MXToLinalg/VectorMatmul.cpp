@@ -51,7 +51,9 @@
 // On AVX2 (8 lanes, no byte tables) the GEMV decodes E4M3 weights by
 // shifts and unpacks instead (vec::decodeE4M3ByBits; docs/Lowering.md, "FP8
 // weights by bits"): the f32 of value * 2^-120, 2^120 folded into the
-// activations when they fit (else the f16 route), exact products fused
+// activations when they fit (MXFP8 ones: 2^119 or 2^112, the rest applied
+// to the block's partial sums; plain ones that do not: the f16 route),
+// exact products fused
 // into the sums, and NaN codes tracked per column and applied after the
 // block.
 //
@@ -138,6 +140,9 @@ constexpr int64_t kUnroll = 4;
 constexpr int64_t kByteTableUnroll = 1;
 /// Sub-chunks (of 32 E4M3 codes) per column chunk of the bit decode.
 constexpr int64_t kBitDecodeUnroll = 1;
+/// The most the bit decode's fold gives up for block-scaled activations
+/// (VectorMatmulEmitter::unfoldLog2): 8 makes room for E5M2's 57344.
+constexpr int64_t kMaxBitsUnfoldLog2 = 8;
 /// Columns per chunk of the integer-dot GEMV: one 32-byte load of an FP4 row.
 constexpr int64_t kIntDotCols = 64;
 /// Rows from which the integer-dot kernel takes the cache-blocked order
@@ -434,6 +439,13 @@ struct VectorMatmulEmitter {
   /// k, not once per vector): the same products, when no activation
   /// overflows (foldLog2Of). 0: no fold.
   int64_t foldLog2 = 0;
+  /// The bit decode with activations whose elements are too large for
+  /// 2^kE4M3BitsLog2 (MXFP8: 448, 57344): foldLog2 is kE4M3BitsLog2 less
+  /// this, so every product and partial sum is 2^-unfoldLog2 times the
+  /// reference's, all of them normal f32 (multiples of at least 2^-33) and
+  /// so rounded alike; the partial sums are multiplied back, exactly, after
+  /// the block (emitBitPartials). 0: none.
+  int64_t unfoldLog2 = 0;
   /// The integer-dot kernel: aCodes holds the lhs's INT8 codes, aOffsets
   /// the emitIntDotOffsets tensor.
   bool intDot = false;
@@ -719,6 +731,11 @@ SmallVector<Value> VectorMatmulEmitter::emitBitPartials(OpBuilder &b, Value bt,
         scf::YieldOp::create(lb, loc, next);
       });
   SmallVector<Value> partials(kLoop.getResults().take_front(numParts));
+  if (unfoldLog2) {
+    Value back = e.f32(std::ldexp(1.0f, unfoldLog2));
+    for (Value &part : partials)
+      part = arith::MulFOp::create(b, loc, part, back);
+  }
   // The reference's NaN product carries the code's NaN (sign included)
   // into the sum; with NaN codes of both signs in one column the result is
   // only specified to be a NaN (docs/Numerics.md), and takes the negative.
@@ -2058,7 +2075,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (!bits) {
       out = emitFoldedNests(b);
     } else if (activationsAlwaysFit(lhsType, op.getLhs().getType(),
-                                    kE4M3BitsLog2)) {
+                                    bits->foldLog2)) {
       out = emitNest(b, *bits);
     } else {
       // The bit decode's fold, 2^120, fits activations below 2^8 (MXINT8
@@ -2113,6 +2130,22 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     bits.foldLog2 = kE4M3BitsLog2;
     auto ft = dyn_cast<FloatType>(getElementTypeOrSelf(lhs));
     bits.exactProducts = lhsType || (ft && ft.getWidth() <= 16 && !ft.isBF16());
+    // Block-scaled or per-tensor FP8 activations (elements up to 448 or
+    // 57344, so a * 2^120 could overflow): the largest fold that fits their
+    // kind, the rest multiplied back after the block. Their nonzero
+    // products with E4M3 values are at least 2^-25 (E5M2's least subnormal
+    // times E4M3's), so 2^-8 of them is still a normal f32.
+    if (lhsType)
+      for (int64_t d = 1; d <= kMaxBitsUnfoldLog2 &&
+                          !activationsAlwaysFit(lhsType, lhs, bits.foldLog2);
+           ++d) {
+        bits.foldLog2 = kE4M3BitsLog2 - d;
+        bits.unfoldLog2 = d;
+      }
+    if (!activationsAlwaysFit(lhsType, lhs, bits.foldLog2)) {
+      bits.foldLog2 = kE4M3BitsLog2;
+      bits.unfoldLog2 = 0;
+    }
     return bits;
   }
 

@@ -1337,6 +1337,24 @@ def suite_matmul_fp8_codes(m):
     case_matmul_codes(m, 'mc_e4m3_int8', int8_rows, [2, K], 'f8E4M3FN',
                       'mxfp8_e4m3', nan_rows, scales, [2, N],
                       a_preset='mxint8')
+    # MXFP8 activations (elements up to 448 and 57344: 2^120 would
+    # overflow) fold 2^119 and 2^112 instead, and the partial sums are
+    # multiplied by 2 and 2^8 after the block: each row's largest element
+    # at the kind's largest value, full-precision rows (their elements
+    # round), subnormal elements (E4M3 7 * 2^-9, E5M2 2^-16 and 2^-15),
+    # both signs.
+    tiny8, tiny5 = 0x38600000, 0x2F800000
+    fp8_rows = [[0x3FE00000] + ones[1:K - 2] + [tiny8, 0xBF000000],
+                [0xC1600000, tiny8 | 0x80000000] + ones[2:]]
+    case_matmul_codes(m, 'mc_e4m3_fp8', fp8_rows, [2, K], 'f8E4M3FN',
+                      'mxfp8_e4m3', nan_rows, scales, [2, N],
+                      a_preset='mxfp8_e4m3')
+    e5_rows = [[0x3FE00000] + ones[1:K - 3] + [tiny5, 0x30600000,
+                                               0xBF000000],
+               [0xC1600000, tiny5 | 0x80000000] + ones[2:]]
+    case_matmul_codes(m, 'mc_e4m3_e5m2', e5_rows, [2, K], 'f8E4M3FN',
+                      'mxfp8_e4m3', nan_rows, scales, [2, N],
+                      a_preset='mxfp8_e5m2')
 
 
 SUITES = {'quantize': suite_quantize, 'nvfp4': suite_nvfp4,
