@@ -53,9 +53,8 @@
 // weights by bits"): the f32 of value * 2^-120, 2^120 folded into the
 // activations when they fit (MXFP8 ones: 2^119 or 2^112, the rest applied
 // to the block's partial sums; plain ones that do not: the f16 route),
-// exact products fused
-// into the sums, and NaN codes tracked per column and applied after the
-// block.
+// exact products fused into the sums, and NaN codes tracked per column and
+// applied after the block.
 //
 // With AVX512-VBMI (VectorTarget::byteTable64) the GEMV decodes FP8 and FP6
 // weights through tables instead (docs/Lowering.md, "FP8 weights" and "FP6
@@ -2135,16 +2134,15 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     // kind, the rest multiplied back after the block. Their nonzero
     // products with E4M3 values are at least 2^-25 (E5M2's least subnormal
     // times E4M3's), so 2^-8 of them is still a normal f32.
-    if (lhsType)
-      for (int64_t d = 1; d <= kMaxBitsUnfoldLog2 &&
-                          !activationsAlwaysFit(lhsType, lhs, bits.foldLog2);
-           ++d) {
+    if (lhsType) {
+      int64_t d = 0;
+      while (d < kMaxBitsUnfoldLog2 &&
+             !activationsAlwaysFit(lhsType, lhs, kE4M3BitsLog2 - d))
+        ++d;
+      if (activationsAlwaysFit(lhsType, lhs, kE4M3BitsLog2 - d)) {
         bits.foldLog2 = kE4M3BitsLog2 - d;
         bits.unfoldLog2 = d;
       }
-    if (!activationsAlwaysFit(lhsType, lhs, bits.foldLog2)) {
-      bits.foldLog2 = kE4M3BitsLog2;
-      bits.unfoldLog2 = 0;
     }
     return bits;
   }
