@@ -33,6 +33,7 @@
 //                      [--no-vectorize]   (mx-cpu-pipeline options)
 //                      [--in-code-threads=T] [--weights=PRESET]
 //                      [--huge-activation] [--constant-weights]
+//                      [--kernel-layout]
 //                      [--target=host|avx512|avx512-vnni|avx512-vbmi|avx2|
 //                                avx2-vnni|generic] [--fast-subnormals]
 //
@@ -46,6 +47,10 @@
 // mx-apply-policy: the integer dot then reads them re-laid at compile time
 // (docs/Lowering.md, "Constant weights in the integer dot"). Compiling
 // takes some seconds per matrix; use --gib=1.
+// --kernel-layout passes the weights in marked mx.kernel_layout: each matrix
+// (each panel) is re-laid once, untimed, by the layout function the lowering
+// defines, as a program would at load time (docs/Lowering.md, "Weights
+// re-laid at load time"); the GEMV then reads the layout of constant weights.
 // --weights=PRESET runs only the cases with those weights (e.g. mxfp8_e4m3,
 // mxfp6_e2m3).
 // --huge-activation makes the last f32 activation 2^121: E4M3 weights then
@@ -113,6 +118,7 @@ struct Options {
   /// which the integer dot reads re-laid (docs/Lowering.md, "Constant
   /// weights in the integer dot"); the entry takes the activations only.
   bool constantWeights = false;
+  bool kernelLayout = false;
   std::string target = "host"; ///< --target, as given
 };
 
@@ -204,12 +210,14 @@ using GemvFnTS = void (*)(StridedMemRefType<float, 2> *,
                           StridedMemRefType<int8_t, 2> *, float);
 
 /// `@gemv(a: [1, K] f32[, w]) -> [1, N]`: the activations quantized to
-/// c.acts inside (when given), times the weights, an argument or, when
-/// `packed` is given, an mx.constant of those bytes and `scales`.
+/// c.acts inside (when given), times the weights, an argument (in the layout
+/// of `@relayout` with `kernelLayout`) or, when `packed` is given, an
+/// mx.constant of those bytes and `scales`.
 mlir::OwningOpRef<mlir::ModuleOp>
 gemvModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k, int64_t n,
            std::optional<llvm::ArrayRef<uint8_t>> packed = std::nullopt,
-           llvm::ArrayRef<uint8_t> scales = {}, float tensorScale = 1.0f) {
+           llvm::ArrayRef<uint8_t> scales = {}, float tensorScale = 1.0f,
+           bool kernelLayout = false) {
   using namespace mlir;
   Format f = *lookupPreset(c.weights);
   auto w = mx::BlockScaledTensorType::get(
@@ -219,7 +227,7 @@ gemvModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k, int64_t n,
   SmallVector<Type> args = {a};
   if (!packed)
     args.push_back(w);
-  return buildKernel(
+  auto module = buildKernel(
       ctx, "gemv", args, result,
       [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
         Value weights = packed ? mxbench::constantWeights(b, loc, w, *packed,
@@ -237,6 +245,11 @@ gemvModule(mlir::MLIRContext &ctx, const GemvCase &c, int64_t k, int64_t n,
               mx::ScaleModeAttr());
         return mx::MatmulOp::create(b, loc, result, lhs, weights);
       });
+  if (kernelLayout)
+    (*module).lookupSymbol<func::FuncOp>("gemv").setArgAttr(
+        1, mx::MXDialect::getKernelLayoutAttrName(),
+        FlatSymbolRefAttr::get(&ctx, "relayout"));
+  return module;
 }
 
 /// Random weight bytes: any element code but FP8's NaN and Inf ones, which
@@ -358,9 +371,9 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   std::string name = std::string(c.weights) + " [" + std::to_string(c.kb) +
                      "x" + std::to_string(c.bn) + "], acts " +
                      (c.acts ? c.acts : "f32");
-  std::optional<Kernel> kernel =
-      compile(*gemvModule(ctx, c, k, pn), "gemv", tm,
-              dumped ? std::string() : o.dumpObject, o.pipeline);
+  std::optional<Kernel> kernel = compile(
+      *gemvModule(ctx, c, k, pn, std::nullopt, {}, 1.0f, o.kernelLayout),
+      "gemv", tm, dumped ? std::string() : o.dumpObject, o.pipeline);
   dumped = true;
   if (!kernel)
     return false;
@@ -398,6 +411,52 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
     run.threads = threads;
     name += " (constant)";
   }
+  // Weights in the kernel's layout: each panel of each matrix re-laid once
+  // by @relayout into a copy (the originals stay for the reference and the
+  // other cases).
+  std::vector<Matrix> laid;
+  if (o.kernelLayout) {
+    auto relayout = kernel->compiled->lookup("_mlir_ciface_relayout");
+    if (!relayout) {
+      llvm::errs() << "lookup: " << llvm::toString(relayout.takeError())
+                   << "\n";
+      return false;
+    }
+    struct Laid {
+      StridedMemRefType<int8_t, 2> codes, scales;
+      float tensorScale;
+    };
+    using LayoutFn = void (*)(Laid *, StridedMemRefType<int8_t, 2> *,
+                              StridedMemRefType<int8_t, 2> *);
+    using LayoutFnTS = void (*)(Laid *, StridedMemRefType<int8_t, 2> *,
+                                StridedMemRefType<int8_t, 2> *, float);
+    laid.resize(mats.size());
+    for (size_t i = 0; i < mats.size(); ++i) {
+      laid[i].packed.resize(mats[i].packed.size());
+      laid[i].scales.resize(mats[i].scales.size());
+      for (int p = 0; p < threads; ++p) {
+        auto pk = view2D(
+            reinterpret_cast<int8_t *>(mats[i].packed.data() + p * pBytes), k,
+            int64_t(pBytes) / k);
+        auto sc = view2D(
+            reinterpret_cast<int8_t *>(mats[i].scales.data() + p * sBytes),
+            k / c.kb, pn / c.bn);
+        Laid out;
+        if (f.tensorScale)
+          reinterpret_cast<LayoutFnTS> (*relayout)(&out, &pk, &sc, tensorScale);
+        else
+          reinterpret_cast<LayoutFn> (*relayout)(&out, &pk, &sc);
+        std::memcpy(laid[i].packed.data() + p * pBytes, out.codes.data, pBytes);
+        std::memcpy(laid[i].scales.data() + p * sBytes, out.scales.data,
+                    sBytes);
+        std::free(out.codes.basePtr);
+        std::free(out.scales.basePtr);
+      }
+    }
+    name += " (kernel layout)";
+  }
+  // The matrices the GEMV reads.
+  std::vector<Matrix> &read = o.kernelLayout ? laid : mats;
 
   // Bit-exact check of every panel of matrix 0 against mxref::matmul.
   std::optional<QuantizedTensor> qa;
@@ -422,7 +481,7 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
       return false;
     }
     std::vector<float> got(pn);
-    run.call(mats[0], p, got.data());
+    run.call(read[0], p, got.data());
     for (int64_t i = 0; i < pn; ++i) {
       uint32_t g, e;
       std::memcpy(&g, &got[i], 4);
@@ -440,12 +499,12 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
   }
 
   auto dram = [&](int t) {
-    for (const Matrix &m : mats)
+    for (const Matrix &m : read)
       run.call(m, t, nullptr);
   };
   auto cached = [&](int t) {
-    for (size_t i = 0; i < mats.size(); ++i)
-      run.call(mats[0], t, nullptr);
+    for (size_t i = 0; i < read.size(); ++i)
+      run.call(read[0], t, nullptr);
   };
   runPasses(threads, 1, cached); // warm up (pages, caches, clocks)
   // Bandwidth and kernel passes alternate (ABAB), so drift hits both.
@@ -609,6 +668,8 @@ int main(int argc, char **argv) {
       o.hugeActivation = true;
     } else if (a == "--constant-weights") {
       o.constantWeights = true;
+    } else if (a == "--kernel-layout") {
+      o.kernelLayout = true;
     } else if (a.consume_front("--target=")) {
       std::optional<mlir::mx::VectorTargetKind> t =
           mxbench::parseVectorTarget(a);
@@ -633,10 +694,16 @@ int main(int argc, char **argv) {
                       "[--no-integer-dot] "
                       "[--no-vectorize] [--in-code-threads=T] "
                       "[--weights=PRESET] [--huge-activation] "
-                      "[--constant-weights] [--target=T] "
+                      "[--constant-weights | --kernel-layout] [--target=T] "
                       "[--fast-subnormals]\n";
       return 1;
     }
+  }
+  if (o.constantWeights && o.kernelLayout) {
+    llvm::errs() << "mx-bench-gemv: --constant-weights and --kernel-layout "
+                    "exclude each other (weights compiled in, or passed in "
+                    "re-laid)\n";
+    return 1;
   }
   // Results are malloc'ed by the compiled code and freed here: keep freed
   // memory in the heap so repeated calls do not page-fault fresh mappings.
@@ -694,6 +761,9 @@ int main(int argc, char **argv) {
   std::vector<Matrix> mats;
   for (const GemvCase &c : cases) {
     if (!o.weights.empty() && o.weights != c.weights)
+      continue;
+    // Only the integer dot (MXINT8 activations) reads the kernel's layout.
+    if (o.kernelLayout && (!c.acts || std::strcmp(c.acts, "mxint8")))
       continue;
     Format f = *lookupPreset(c.weights);
     if (std::strcmp(lastFormat, c.weights) || lastKb != c.kb ||

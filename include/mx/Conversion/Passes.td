@@ -85,6 +85,14 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     outside the K-block loop; the ragged last columns follow serially), so
     each output column's operations and their order are unchanged: the
     panels can run on different threads (mx-cpu-pipeline{threads}).
+
+    An `!mx.tensor` argument marked `mx.kernel_layout = @f` holds weights
+    that the caller re-laid with `@f` (at load time): the integer-dot kernel
+    reads it as it reads re-laid constant weights, and the pass defines `@f`
+    (a declaration of it takes the body; else a public function is created)
+    after the conversion. Any other use of such weights is an error, as is a
+    matmul of them that does not take the integer dot (docs/Lowering.md,
+    "Weights re-laid at load time").
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"false",

@@ -7,6 +7,7 @@
 #ifndef MX_LIB_CONVERSION_MXTOLINALG_LOWERING_H
 #define MX_LIB_CONVERSION_MXTOLINALG_LOWERING_H
 
+#include "mx/Conversion/MXToLinalg/MXToLinalg.h"
 #include "mx/Conversion/MXToLinalg/VectorTarget.h"
 #include "mx/Dialect/MX/MXOps.h"
 
@@ -98,7 +99,8 @@ void populateVectorMatmulPatterns(const TypeConverter &converter,
                                   RewritePatternSet &patterns,
                                   const VectorTarget &target,
                                   int64_t prefetchDistance, int64_t panels,
-                                  bool tileConstantWeights);
+                                  bool tileConstantWeights,
+                                  KernelLayouts *layouts);
 void populateVectorQuantizationPatterns(const TypeConverter &converter,
                                         RewritePatternSet &patterns,
                                         int64_t lanes);

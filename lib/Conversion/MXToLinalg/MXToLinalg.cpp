@@ -51,10 +51,10 @@ void mlir::mx::populateMXToLinalgConversionPatterns(
 void mlir::mx::populateMXToVectorConversionPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
     const VectorTarget &target, int64_t prefetchDistance, int64_t panels,
-    bool tileConstantWeights) {
+    bool tileConstantWeights, KernelLayouts *layouts) {
   lowering::populateVectorMatmulPatterns(converter, patterns, target,
                                          prefetchDistance, panels,
-                                         tileConstantWeights);
+                                         tileConstantWeights, layouts);
   lowering::populateVectorQuantizationPatterns(converter, patterns,
                                                target.lanes);
   lowering::populateVectorHadamardPatterns(converter, patterns, target.lanes);
@@ -115,6 +115,10 @@ struct ConvertMXToLinalgPass
       return signalPassFailure();
     }
 
+    KernelLayouts layouts;
+    if (failed(collectKernelLayouts(module, vectorize, layouts)))
+      return signalPassFailure();
+
     TypeConverter converter;
     populateMXComponentTypeConversion(converter);
     RewritePatternSet patterns(ctx);
@@ -129,7 +133,7 @@ struct ConvertMXToLinalgPass
         vt.fastSubnormalInputs = true;
       populateMXToVectorConversionPatterns(converter, patterns, vt,
                                            prefetchDistance, panels,
-                                           tileConstantWeights);
+                                           tileConstantWeights, &layouts);
     }
 
     ConversionTarget target(*ctx);
@@ -152,7 +156,8 @@ struct ConvertMXToLinalgPass
     populateBranchOpInterfaceTypeConversionPattern(patterns, converter);
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                          target);
-    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+    if (failed(applyPartialConversion(module, target, std::move(patterns))) ||
+        failed(emitKernelLayoutFunctions(module, converter, layouts)))
       signalPassFailure();
   }
 };

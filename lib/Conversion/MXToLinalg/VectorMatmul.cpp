@@ -1809,15 +1809,124 @@ static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
   return true;
 }
 
+/// `value`'s bytes (a contiguous tensor of i8) as a tensor of `shape`.
+static Value reshapeBytes(OpBuilder &b, Location loc, Value value,
+                          ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  if (type.getRank() > 1) {
+    ReassociationIndices all;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all.push_back(d);
+    value = tensor::CollapseShapeOp::create(
+        b, loc, value, ArrayRef<ReassociationIndices>{all});
+  }
+  if (shape.size() == 1)
+    return value;
+  ReassociationIndices all;
+  for (size_t d = 0; d < shape.size(); ++d)
+    all.push_back(d);
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), value,
+      ArrayRef<ReassociationIndices>{all});
+}
+
+/// The integer dot's shapes of weights in the kernel's layout (those of
+/// retileConstantWeights): codes [batch, N / 64, K * chunk bytes] and block
+/// scales [batch, N / 64, K / kb * 64 / bn].
+static std::pair<SmallVector<int64_t>, SmallVector<int64_t>>
+kernelLayoutShapes(const VectorMatmulEmitter &em) {
+  int64_t chunks = em.n / kIntDotCols;
+  return {{em.batch, chunks, em.k * em.chunkBytes()},
+          {em.batch, chunks, em.k / em.kb * kIntDotCols / em.bn}};
+}
+
+/// Weights passed in already in the kernel's layout (mx.kernel_layout):
+/// their components viewed in its shapes; the nest then reads them as it
+/// reads re-laid constants, with each block's scale codes checked as it
+/// goes (their values are not known here).
+static void useKernelLayout(OpBuilder &b, Location loc, Value codes,
+                            Value scales, VectorMatmulEmitter &em) {
+  auto [codesShape, scalesShape] = kernelLayoutShapes(em);
+  em.packed = reshapeBytes(b, loc, codes, codesShape);
+  em.bScales = reshapeBytes(b, loc, scales, scalesShape);
+  em.rowBytes = em.n * mxref::getElemInfo(em.bFormat.elem).bits / 8;
+  em.transposed = em.dotWeights == DotWeights::FP4;
+  em.tiled = true;
+}
+
+/// The body of a layout function (emitKernelLayoutFunctions): the weights'
+/// components `args` of `type`, packed rows, to the kernel's layout, chunk
+/// by chunk through the tiles that the cache-blocked order copies weights
+/// passed in to (emitChunkTiles), which are that layout; a tensor scale
+/// passes through.
+static SmallVector<Value> emitKernelLayout(OpBuilder &b, Location loc,
+                                           VectorMatmulEmitter em,
+                                           BlockScaledTensorType type,
+                                           ValueRange args) {
+  Value codes = args[0];
+  Value scales = getScalesComponent(type, args);
+  em.loc = loc;
+  em.packed = to3D(b, loc, codes);
+  em.bScales = to3D(b, loc, scales);
+  em.packedView = Value();
+  em.tiled = em.chunkTiles = false;
+  auto [codesShape, scalesShape] = kernelLayoutShapes(em);
+  Type i8 = b.getI8Type();
+  int64_t chunks = em.n / kIntDotCols;
+  SmallVector<Value> inits = {createEmpty(b, loc, codesShape, i8),
+                              createEmpty(b, loc, scalesShape, i8),
+                              createEmpty(b, loc, {1, 1, codesShape[2]}, i8),
+                              createEmpty(b, loc, {1, 1, scalesShape[2]}, i8)};
+  auto loop = scf::ForOp::create(
+      b, loc, indexConst(b, loc, 0), indexConst(b, loc, em.batch * chunks),
+      indexConst(b, loc, 1), inits,
+      [&](OpBuilder &lb, Location, Value i, ValueRange iter) {
+        Value bt = divIdx(lb, loc, i, chunks);
+        Value c =
+            arith::RemUIOp::create(lb, loc, i, indexConst(lb, loc, chunks));
+        Value col0 = mulIdx(lb, loc, c, kIntDotCols);
+        auto [codesTile, scalesTile, allShort] =
+            em.emitChunkTiles(lb, bt, col0, iter[2], iter[3]);
+        (void)allShort;
+        auto insert = [&](Value tile, Value into) -> Value {
+          SmallVector<OpFoldResult> offsets = {bt, c, lb.getIndexAttr(0)};
+          auto shape = cast<RankedTensorType>(tile.getType()).getShape();
+          SmallVector<OpFoldResult> sizes, strides;
+          for (int64_t d : shape) {
+            sizes.push_back(lb.getIndexAttr(d));
+            strides.push_back(lb.getIndexAttr(1));
+          }
+          return tensor::InsertSliceOp::create(lb, loc, tile, into, offsets,
+                                               sizes, strides);
+        };
+        scf::YieldOp::create(lb, loc,
+                             ValueRange{insert(codesTile, iter[0]),
+                                        insert(scalesTile, iter[1]), codesTile,
+                                        scalesTile});
+      });
+  auto shapeOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
+  SmallVector<Value> results(args.begin(), args.end());
+  results[0] = reshapeBytes(b, loc, loop.getResult(0), shapeOf(codes));
+  for (Value &r : results)
+    if (r == scales)
+      r = reshapeBytes(b, loc, loop.getResult(1), shapeOf(scales));
+  return results;
+}
+
 namespace {
 
 struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
   VectorMatmulLowering(const TypeConverter &converter, MLIRContext *ctx,
                        const VectorTarget &target, int64_t prefetchDistance,
-                       int64_t panels, bool tileConstantWeights)
+                       int64_t panels, bool tileConstantWeights,
+                       KernelLayouts *layouts)
       : OpConversionPattern(converter, ctx, /*benefit=*/2), target(target),
         prefetchDistance(prefetchDistance), panels(panels),
-        tileConstantWeights(tileConstantWeights) {}
+        tileConstantWeights(tileConstantWeights), layouts(layouts) {}
 
   LogicalResult
   matchAndRewrite(MatmulOp op, OneToNOpAdaptor adaptor,
@@ -1848,6 +1957,13 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     em.batch = batch;
     em.m = m;
     em.n = n;
+
+    // Weights the caller re-laid (mx.kernel_layout): only the integer dot
+    // reads them (emitKernelLayoutFunctions reports the matmuls it does not
+    // take).
+    KernelLayouts::Use *layoutUse = layouts ? layouts->lookup(op) : nullptr;
+    if (layoutUse && !takesIntDot(em, lhsType, perTensor))
+      return rewriter.notifyMatchFailure(op, "kernel layout, no integer dot");
 
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
@@ -1932,8 +2048,19 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     }
     // Constant weights of the integer dot in the kernel's layout: each
     // chunk's K rows contiguous, read chunk by chunk.
-    if (intDot && tileConstantWeights)
+    if (layoutUse) {
+      // The same layout from the arguments, made by the layout function.
+      VectorMatmulEmitter layoutEm = em;
+      if (failed(layouts->record(
+              *layoutUse, rhsType, loc,
+              [layoutEm, rhsType](OpBuilder &b, Location loc, ValueRange args) {
+                return emitKernelLayout(b, loc, layoutEm, rhsType, args);
+              })))
+        return failure();
+      useKernelLayout(b, loc, rc[0], bScales, em);
+    } else if (intDot && tileConstantWeights) {
       em.tiled = retileConstantWeights(b, loc, rc[0], bScales, em);
+    }
     // Long prompts and tiled weights: the integer-dot kernel in cache-blocked
     // order (no row prefetch: one sequential stream per panel, whose tiled
     // FP4 codes prefetchTiled covers; weights passed in are prefetched as
@@ -2255,17 +2382,16 @@ private:
   int64_t prefetchDistance;
   int64_t panels;
   bool tileConstantWeights;
+  KernelLayouts *layouts;
 };
 
 } // namespace
 
-void lowering::populateVectorMatmulPatterns(const TypeConverter &converter,
-                                            RewritePatternSet &patterns,
-                                            const VectorTarget &target,
-                                            int64_t prefetchDistance,
-                                            int64_t panels,
-                                            bool tileConstantWeights) {
+void lowering::populateVectorMatmulPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    const VectorTarget &target, int64_t prefetchDistance, int64_t panels,
+    bool tileConstantWeights, KernelLayouts *layouts) {
   patterns.add<VectorMatmulLowering>(converter, patterns.getContext(), target,
                                      prefetchDistance, panels,
-                                     tileConstantWeights);
+                                     tileConstantWeights, layouts);
 }

@@ -642,6 +642,18 @@ struct ConvertMXToGPUPass
             return;
           }
     });
+    // mx.kernel_layout is the CPU integer dot's layout; the GPU kernels read
+    // packed rows (docs/Lowering.md, "Weights re-laid at load time").
+    module.walk([&](FunctionOpInterface func) {
+      for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+        if (func.getArgAttr(i, MXDialect::getKernelLayoutAttrName())) {
+          func.emitError() << "argument #" << i
+                           << " is in the CPU kernel layout "
+                              "(mx.kernel_layout); convert-mx-to-gpu reads "
+                              "weights as packed rows";
+          bad = true;
+        }
+    });
     if (bad)
       return signalPassFailure();
 

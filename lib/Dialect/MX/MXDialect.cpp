@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 using namespace mlir::mx;
@@ -46,7 +47,7 @@ Operation *MXDialect::materializeConstant(OpBuilder &builder, Attribute value,
   return nullptr;
 }
 
-// Rules A1-A2 (docs/Dialect.md).
+// Rules A1, A2, A4 and A9 (docs/Dialect.md).
 LogicalResult MXDialect::verifyOperationAttribute(Operation *op,
                                                   NamedAttribute attr) {
   if (attr.getName() == getPolicyAttrName()) {
@@ -62,8 +63,9 @@ LogicalResult MXDialect::verifyOperationAttribute(Operation *op,
                              << "' must be a string, got " << attr.getValue();
     return success();
   }
-  if (attr.getName() == getWeightAttrName()) // A2
-    return op->emitError() << "'" << getWeightAttrName()
+  if (attr.getName() == getWeightAttrName() ||
+      attr.getName() == getKernelLayoutAttrName()) // A2, A9
+    return op->emitError() << "'" << attr.getName().getValue()
                            << "' is an argument attribute of a function";
   return op->emitError() << "unknown MX attribute '"
                          << attr.getName().getValue() << "' (expected "
@@ -82,7 +84,32 @@ LogicalResult MXDialect::verifyRegionArgAttribute(Operation *op,
              << "'" << getWeightAttrName() << "' must be a unit attribute";
     return success();
   }
+  if (attr.getName() == getKernelLayoutAttrName()) {
+    if (!isa<FlatSymbolRefAttr>(attr.getValue())) // A9
+      return op->emitError() << "'" << getKernelLayoutAttrName()
+                             << "' must be a symbol (the layout function), got "
+                             << attr.getValue();
+    auto func = dyn_cast<FunctionOpInterface>(op);
+    if (!func || argIndex >= func.getNumArguments() ||
+        !isa<BlockScaledTensorType>(func.getArgumentTypes()[argIndex])) // A9
+      return op->emitError()
+             << "'" << getKernelLayoutAttrName()
+             << "' goes on a function argument of type !mx.tensor";
+    return success();
+  }
   return op->emitError() << "unknown MX argument attribute '"
                          << attr.getName().getValue() << "' (expected "
-                         << getWeightAttrName() << ")";
+                         << getWeightAttrName() << " or "
+                         << getKernelLayoutAttrName() << ")";
+}
+
+FlatSymbolRefAttr mlir::mx::getKernelLayout(Value value) {
+  auto arg = dyn_cast<BlockArgument>(value);
+  if (!arg || !arg.getOwner()->isEntryBlock())
+    return {};
+  auto func = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  if (!func)
+    return {};
+  return dyn_cast_or_null<FlatSymbolRefAttr>(func.getArgAttr(
+      arg.getArgNumber(), MXDialect::getKernelLayoutAttrName()));
 }

@@ -16,3 +16,13 @@ func.func @negative_odd_fp4_row(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 func.func @negative_fp6_row(%q: !mx.tensor<1x6x#mx.format<f6E3M2FN, f8E8M0FNU, block = 6>>) {
   return
 }
+
+// -----
+
+/// Weights in the kernel layout (mx.kernel_layout) are read by the vectorized
+/// integer dot only (kernel-layout-invalid.mlir has the vectorized cases).
+func.func @kernel_layout_scalar(%x: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp4, block = [32, 1]> {mx.kernel_layout = @w_layout}) -> tensor<1x64xf32> {
+  // expected-error @+1 {{weights in the kernel layout (mx.kernel_layout = @w_layout) need the vectorized lowering (convert-mx-to-linalg option vectorize); the scalar one reads packed rows}}
+  %c = mx.matmul %x, %w : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
+  return %c : tensor<1x64xf32>
+}

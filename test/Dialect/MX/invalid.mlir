@@ -84,6 +84,24 @@ module attributes {mx.weight} {}
 
 // -----
 
+// A9
+// expected-error @+1 {{'mx.kernel_layout' must be a symbol (the layout function), got "w_layout"}}
+func.func private @a9_string(%w: !mx.tensor<64x64xmxfp4, block = [32, 1]> {mx.kernel_layout = "w_layout"})
+
+// -----
+
+// A9
+// expected-error @+1 {{'mx.kernel_layout' goes on a function argument of type !mx.tensor}}
+func.func private @a9_plain(%w: tensor<64x64xf32> {mx.kernel_layout = @w_layout})
+
+// -----
+
+// A9
+// expected-error @+1 {{'mx.kernel_layout' is an argument attribute of a function}}
+module attributes {mx.kernel_layout = @w_layout} {}
+
+// -----
+
 // A4
 // expected-error @+1 {{'mx.name' must be a string, got 3 : i64}}
 module attributes {mx.name = 3} {}
@@ -95,7 +113,7 @@ module attributes {mx.polcy = #mx.policy<weights = mxfp4>} {}
 
 // -----
 
-// expected-error @+1 {{unknown MX argument attribute 'mx.weights' (expected mx.weight)}}
+// expected-error @+1 {{unknown MX argument attribute 'mx.weights' (expected mx.weight or mx.kernel_layout)}}
 func.func @arg_attr(%w: tensor<4xf32> {mx.weights}) {
   return
 }

@@ -49,6 +49,12 @@ def MX_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getWeightAttrName() {
       return ::llvm::StringLiteral("mx.weight");
     }
+    /// Name of the argument attribute (a symbol) saying that an `!mx.tensor`
+    /// argument holds its components in the CPU kernel's layout, as the
+    /// function of that symbol (which the lowering defines) returns them.
+    static constexpr ::llvm::StringLiteral getKernelLayoutAttrName() {
+      return ::llvm::StringLiteral("mx.kernel_layout");
+    }
     /// Name of the discardable string attribute naming a value in reports
     /// (`mx-run --report`).
     static constexpr ::llvm::StringLiteral getNameAttrName() {

@@ -174,6 +174,8 @@ def OutlineKernelsPass : Pass<"mx-outline-kernels", "::mlir::ModuleOp"> {
     (`convert-mx-to-linalg` option `tile-constant-weights`). Its value is
     part of the kernel's identity: matmuls of one constant share a kernel,
     and each other constant has its own.
+    Weights passed in the kernel's layout (`mx.kernel_layout`) keep that
+    mark on the kernel's argument, which is part of its identity too.
 
     ```mlir
     %a = mx.matmul %x, %w0 : tensor<1x32xf32>, !mx.tensor<32x32xmxfp4> -> tensor<1x32xf32>

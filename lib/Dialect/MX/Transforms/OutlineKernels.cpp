@@ -77,6 +77,10 @@ std::vector<const void *> kernelKey(Operation *op) {
   // attributes) too.
   if (ConstantOp c = getKernelConstant(op))
     key.push_back(c->getAttrDictionary().getAsOpaquePointer());
+  // So is the layout of weights the caller re-laid (mx.kernel_layout): the
+  // kernel reads them as that layout, not as packed rows.
+  for (Value v : op->getOperands())
+    key.push_back(getKernelLayout(v).getAsOpaquePointer());
   return key;
 }
 
@@ -180,6 +184,10 @@ struct OutlineKernelsPass
     symbols.insert(func);
     Block *entry = func.addEntryBlock();
     b.setInsertionPointToStart(entry);
+    // Weights in the kernel layout stay so marked in the kernel.
+    for (auto [i, arg] : llvm::enumerate(args))
+      if (FlatSymbolRefAttr layout = getKernelLayout(arg))
+        func.setArgAttr(i, MXDialect::getKernelLayoutAttrName(), layout);
     IRMapping map;
     map.map(args, entry->getArguments());
     if (ConstantOp c = getKernelConstant(op))

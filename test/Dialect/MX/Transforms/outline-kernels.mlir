@@ -185,3 +185,22 @@ func.func @constant_weights(%x: !mx.tensor<1x64xmxint8>, %f: tensor<1x64xf32>) -
   %d = mx.matmul %f, %w1 : tensor<1x64xf32>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
   return %a, %b, %c, %d : tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>
 }
+
+// -----
+
+// Weights in the kernel layout (mx.kernel_layout) keep their mark in the
+// kernel, which the lowering reads them by, and a matmul of them is another
+// kernel than the same matmul of packed rows.
+// CHECK-LABEL: func.func @kernel_layout(
+// CHECK-SAME: %[[X:.*]]: !mx.tensor<1x64xmxint8>, %[[W:.*]]: !mx.tensor<64x64xmxfp4, block = [32, 1]> {mx.kernel_layout = @w_layout}, %[[V:.*]]: !mx.tensor<64x64xmxfp4, block = [32, 1]>)
+// CHECK-NEXT: %[[A:.*]] = call @mx_matmul(%[[X]], %[[W]])
+// CHECK-NEXT: %[[B:.*]] = call @mx_matmul_1(%[[X]], %[[V]])
+// CHECK-NEXT: %[[C:.*]] = call @mx_matmul(%[[X]], %[[W]])
+// CHECK: func.func private @mx_matmul(%{{.*}}: !mx.tensor<1x64xmxint8>, %{{.*}}: !mx.tensor<64x64xmxfp4, block = [32, 1]> {mx.kernel_layout = @w_layout}) -> tensor<1x64xf32>
+// CHECK: func.func private @mx_matmul_1(%{{.*}}: !mx.tensor<1x64xmxint8>, %{{.*}}: !mx.tensor<64x64xmxfp4, block = [32, 1]>) -> tensor<1x64xf32>
+func.func @kernel_layout(%x: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp4, block = [32, 1]> {mx.kernel_layout = @w_layout}, %v: !mx.tensor<64x64xmxfp4, block = [32, 1]>) -> (tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>) {
+  %a = mx.matmul %x, %w : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
+  %b = mx.matmul %x, %v : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
+  %c = mx.matmul %x, %w : !mx.tensor<1x64xmxint8>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
+  return %a, %b, %c : tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>
+}

@@ -186,6 +186,11 @@ class Module:
         # the integer-dot kernel reads re-laid at compile time
         # (docs/Lowering.md, "Constant weights in the integer dot").
         self.const_weights = False
+        # The compiled matmuls take their quantized weights as an argument
+        # in the kernel's layout (mx.kernel_layout = @<case>_layout), which
+        # @main makes with the layout function the lowering defines
+        # (docs/Lowering.md, "Weights re-laid at load time").
+        self.kernel_layout = False
 
     def fresh(self, p='v'):
         self.n += 1
@@ -370,12 +375,20 @@ def case_matmul(m, name, a_rows, a_shape, a_fmt, b_rows, b_shape, b_fmt,
     if m.const_weights:
         body.append('  %%b = arith.constant dense<%s> : %s'
                     % (hexdense(b_rows), tt(b_shape)))
+    layout = m.kernel_layout and b_fmt is not None
     qa, ta = operand('%a', a_shape, a_fmt, body)
-    qb, tb = operand('%b', b_shape, b_fmt, body)
+    if layout:
+        qb, tb = '%b', mxtype(b_shape, b_fmt[0], b_fmt[2])
+    else:
+        qb, tb = operand('%b', b_shape, b_fmt, body)
     body.append('  %%r = mx.matmul %s, %s : %s, %s -> %s'
                 % (qa, qb, ta, tb, tt(out_shape)))
     params = '%%a: %s' % tt(a_shape)
-    if not m.const_weights:
+    if layout:
+        params += ', %%b: %s {mx.kernel_layout = @%s_layout}' % (tb, name)
+        m.funcs.append('func.func private @%s_layout(%s) -> %s'
+                       % (name, tb, tb))
+    elif not m.const_weights:
         params += ', %%b: %s' % tt(b_shape)
     m.funcs.append('func.func @%s(%s) -> %s {\n%s\n'
                    '  return %%r : %s\n}'
@@ -388,7 +401,13 @@ def case_matmul(m, name, a_rows, a_shape, a_fmt, b_rows, b_shape, b_fmt,
                   % (r, qa, qb, ta, tb, tt(out_shape)))
     show_f32(m, r, out_shape, m.main)
     r = m.fresh('cr')
-    if m.const_weights:
+    if layout:
+        lw = m.fresh('lw')
+        m.main.append('  %s = call @%s_layout(%s) : (%s) -> %s'
+                      % (lw, name, qb, tb, tb))
+        m.main.append('  %s = call @%s(%s, %s) : (%s, %s) -> %s'
+                      % (r, name, a, lw, tt(a_shape), tb, tt(out_shape)))
+    elif m.const_weights:
         m.main.append('  %s = call @%s(%s) : (%s) -> %s'
                       % (r, name, a, tt(a_shape), tt(out_shape)))
     else:
@@ -1391,7 +1410,19 @@ def with_const_weights(suite):
     return run
 
 
+def with_kernel_layout(suite):
+    """`suite` with every compiled matmul's weights passed in the kernel's
+    layout."""
+    def run(m):
+        m.kernel_layout = True
+        suite(m)
+    return run
+
+
 SUITES.update({
+    'matmul_intdot_layout': with_kernel_layout(suite_matmul_intdot),
+    'matmul_intdot_fp6_layout': with_kernel_layout(suite_matmul_intdot_fp6),
+    'matmul_intdot_e3m2_layout': with_kernel_layout(suite_matmul_intdot_e3m2),
     'matmul_intdot_const': with_const_weights(suite_matmul_intdot),
     'matmul_intdot_fp6_const': with_const_weights(suite_matmul_intdot_fp6),
     'matmul_intdot_e3m2_const': with_const_weights(suite_matmul_intdot_e3m2),
