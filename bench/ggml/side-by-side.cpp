@@ -14,7 +14,10 @@
 //
 // Contenders, all on [M, K] activations times [K, N] weights:
 //   MX    mxfp4 weights x f32 activations; x mxint8 activations (quantized
-//         inside the kernel); nvfp4 [16x1] x f32 (tensor scale 1.0).
+//         inside the kernel), the weights passed in packed rows, as
+//         constants of the module, or passed in re-laid once by the layout
+//         function (mx.kernel_layout); nvfp4 [16x1] likewise (tensor
+//         scale 1.0).
 //   ggml  mxfp4 in the CPU_REPACK extra buffer type (8-row interleave, the
 //         layout llama.cpp picks on AVX2/AVX-512), mxfp4 in a plain CPU
 //         buffer (vec_dot), nvfp4 plain (ggml has no nvfp4 repack); ggml
@@ -264,7 +267,41 @@ struct MXKernel {
   bool tensorScale = false;
   /// The weights are an mx.constant in the module: @mm takes `a` only.
   bool constantWeights = false;
+  /// The weights argument is marked mx.kernel_layout = @relayout: the
+  /// layout function the lowering defined (relayout() calls it).
+  void *relayoutFn = nullptr;
   int64_t m, k, n, kb;
+
+  /// `w` re-laid for this kernel by @relayout (as at load time).
+  MXMatrix relayout(const MXMatrix &w) const {
+    struct Laid {
+      StridedMemRefType<int8_t, 2> codes, scales;
+      float tensorScale;
+    };
+    using Fn = void (*)(Laid *, StridedMemRefType<int8_t, 2> *,
+                        StridedMemRefType<int8_t, 2> *);
+    using FnTS = void (*)(Laid *, StridedMemRefType<int8_t, 2> *,
+                          StridedMemRefType<int8_t, 2> *, float);
+    auto pk = view2D(
+        reinterpret_cast<int8_t *>(const_cast<uint8_t *>(w.packed.data())), k,
+        n / 2);
+    auto sc = view2D(
+        reinterpret_cast<int8_t *>(const_cast<uint8_t *>(w.scales.data())),
+        k / kb, n);
+    Laid out;
+    if (tensorScale)
+      reinterpret_cast<FnTS>(relayoutFn)(&out, &pk, &sc, 1.0f);
+    else
+      reinterpret_cast<Fn>(relayoutFn)(&out, &pk, &sc);
+    MXMatrix laid;
+    laid.packed.resize(w.packed.size());
+    laid.scales.resize(w.scales.size());
+    std::memcpy(laid.packed.data(), out.codes.data, laid.packed.size());
+    std::memcpy(laid.scales.data(), out.scales.data, laid.scales.size());
+    std::free(out.codes.basePtr);
+    std::free(out.scales.basePtr);
+    return laid;
+  }
 
   /// out may be null; the result the compiled code allocates is freed.
   void call(const float *act, const MXMatrix &w, float *out) const {
@@ -299,12 +336,15 @@ struct MXKernel {
 /// With `constW`, the weights are that matrix as an mx.constant (as a
 /// model's are after mx-apply-policy), which the integer dot reads re-laid
 /// at compile time (docs/Lowering.md, "Constant weights in the integer
-/// dot"), and @mm takes the activations only.
+/// dot"), and @mm takes the activations only. With `kernelLayout`, the
+/// weights argument is in the layout of @relayout (docs/Lowering.md,
+/// "Weights re-laid at load time").
 std::optional<MXKernel> compileMX(mlir::MLIRContext &ctx,
                                   llvm::TargetMachine *tm, const Options &o,
                                   const FP4Kind &w, const char *acts, int64_t m,
                                   int64_t n, unsigned threads,
-                                  const MXMatrix *constW = nullptr) {
+                                  const MXMatrix *constW = nullptr,
+                                  bool kernelLayout = false) {
   using namespace mlir;
   int64_t k = o.k;
   Location loc = UnknownLoc::get(&ctx);
@@ -321,6 +361,9 @@ std::optional<MXKernel> compileMX(mlir::MLIRContext &ctx,
   auto fn =
       func::FuncOp::create(b, loc, "mm", b.getFunctionType(argTypes, rTy));
   fn->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), b.getUnitAttr());
+  if (kernelLayout)
+    fn.setArgAttr(1, mx::MXDialect::getKernelLayoutAttrName(),
+                  FlatSymbolRefAttr::get(&ctx, "relayout"));
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
   Value lhs = entry->getArgument(0);
@@ -364,6 +407,15 @@ std::optional<MXKernel> compileMX(mlir::MLIRContext &ctx,
     return std::nullopt;
   }
   kernel.fn = *sym;
+  if (kernelLayout) {
+    auto relayout = kernel.compiled->lookup("_mlir_ciface_relayout");
+    if (!relayout) {
+      llvm::errs() << "lookup: " << llvm::toString(relayout.takeError())
+                   << "\n";
+      return std::nullopt;
+    }
+    kernel.relayoutFn = *relayout;
+  }
   kernel.tensorScale = lookupPreset(w.preset)->tensorScale;
   kernel.constantWeights = constW != nullptr;
   kernel.m = m;
@@ -734,6 +786,9 @@ struct Harness {
       mx.push_back(toMX(w, l0));
       for (size_t i = 1; i < count; ++i)
         mx.push_back(randomMX(w, k, n, 100 + i));
+      // The same matrices re-laid for the kernel (once, for every thread
+      // count: the layout does not depend on it).
+      std::vector<MXMatrix> laid;
       bool repack = w.type == GGML_TYPE_MXFP4 && g.repack;
       GGMLWeights plainW, repackW;
       if (!plainW.alloc(w.type, k, n, count, ggml_backend_cpu_buffer_type()) ||
@@ -805,6 +860,19 @@ struct Harness {
         if (!checkMX(constKernels[0], constName.c_str(), "mxint8", act, mx[0],
                      q0))
           return false;
+        // MXINT8 activations against the weights passed in, re-laid once
+        // (untimed, as at load time) by the layout function.
+        std::optional<MXKernel> laidKernel =
+            compileMX(ctx, tm, o, w, "mxint8", 1, n, t, nullptr, true);
+        if (!laidKernel)
+          return false;
+        if (laid.empty())
+          for (const MXMatrix &mat : mx)
+            laid.push_back(laidKernel->relayout(mat));
+        std::string laidName =
+            std::string("MX ") + w.preset + " x mxint8 acts, re-laid at load";
+        if (!checkMX(*laidKernel, laidName.c_str(), "mxint8", act, laid[0], q0))
+          return false;
         for (size_t i = 0; i < kernels.size(); ++i) {
           const MXKernel *kp = &kernels[i];
           cs.push_back({kp == &kernels[0]
@@ -829,6 +897,17 @@ struct Harness {
                         for (size_t c = 0; c < calls; ++c)
                           constKernels[c % constKernels.size()].call(
                               act.data(), mx[0], nullptr);
+                        return true;
+                      },
+                      {}});
+        cs.push_back({laidName,
+                      true,
+                      bytes,
+                      0,
+                      [&] {
+                        for (size_t c = 0; c < calls; ++c)
+                          laidKernel->call(act.data(), laid[c % laid.size()],
+                                           nullptr);
                         return true;
                       },
                       {}});
