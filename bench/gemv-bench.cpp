@@ -431,6 +431,7 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
     using LayoutFnTS = void (*)(Laid *, StridedMemRefType<int8_t, 2> *,
                                 StridedMemRefType<int8_t, 2> *, float);
     laid.resize(mats.size());
+    double t0 = now();
     for (size_t i = 0; i < mats.size(); ++i) {
       laid[i].packed.resize(mats[i].packed.size());
       laid[i].scales.resize(mats[i].scales.size());
@@ -453,6 +454,11 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
         std::free(out.scales.basePtr);
       }
     }
+    double t = now() - t0, bytes = double(mats.size()) * (pBytes + sBytes);
+    llvm::outs() << llvm::format(
+        "  re-laid %zu matrices (%d panel(s) each) in %.3f s, %.2f GB/s, "
+        "one thread\n",
+        mats.size(), threads, t, bytes * threads / t / 1e9);
     name += " (kernel layout)";
   }
   // The matrices the GEMV reads.

@@ -333,6 +333,21 @@ struct VectorMatmulEmitter {
   /// K / kb * 64 / bn]). Returns both tiles, written, and where the block terms
   /// have a short form (intDotShortForm) whether every scale code of the chunk
   /// takes it (an i1; else null).
+  /// K rows [kk, kk + codeGroupRows()) of the chunk whose first byte in a
+  /// packed row is byteOff (chunkByteOffset) into `out` at [at[0], at[1],
+  /// kk * chunkBytes() ...], in that layout; returns `out`.
+  Value emitChunkCodeGroup(OpBuilder &b, Value bt, Value kk, Value byteOff,
+                           Value out, ValueRange at) const;
+  /// K rows per emitChunkCodeGroup: one iteration of emitIntDotSums' loop
+  /// for FP4 (4 * wordSteps()), four for FP6.
+  int64_t codeGroupRows() const {
+    return dotWeights == DotWeights::FP4 ? 4 * wordSteps() : 4;
+  }
+  /// Block j's scale codes of the chunk at col0 into `out` at [at[0], at[1],
+  /// j * 64 / bn], in that layout; returns `out` and the codes (i8 lanes).
+  std::pair<Value, Value> emitChunkScaleBlock(OpBuilder &b, Value bt, Value j,
+                                              Value col0, Value out,
+                                              ValueRange at) const;
   std::tuple<Value, Value, Value> emitChunkTiles(OpBuilder &b, Value bt,
                                                  Value col0, Value codesTile,
                                                  Value scalesTile) const;
@@ -1448,78 +1463,96 @@ Value VectorMatmulEmitter::emitChunks(OpBuilder &b, Value bt, Value j,
   return chunkLoop.getResult(0);
 }
 
-std::tuple<Value, Value, Value>
-VectorMatmulEmitter::emitChunkTiles(OpBuilder &b, Value bt, Value col0,
-                                    Value codesTile, Value scalesTile) const {
+Value VectorMatmulEmitter::emitChunkCodeGroup(OpBuilder &b, Value bt, Value kk,
+                                              Value byteOff, Value out,
+                                              ValueRange at) const {
   Type i8 = b.getI8Type();
   int64_t bytes = chunkBytes();
   auto rowType = VectorType::get({bytes}, i8);
   bool fp4 = dotWeights == DotWeights::FP4;
-  // FP4: one iteration per iteration of emitIntDotSums' loop (4 * steps K
-  // rows), vector t of each step in turn, where its transposed loads read
-  // them. FP6: four rows as they are (the kernel unpacks nothing).
+  // FP4: one iteration of emitIntDotSums' loop (4 * steps K rows), vector t
+  // of each step in turn, where its transposed loads read them. FP6: four
+  // rows as they are (the kernel unpacks nothing).
   int64_t steps = fp4 ? wordSteps() : 1;
-  Value byteOff = chunkByteOffset(b, col0);
-  Value kLo = indexConst(b, loc, 0);
-  Value kHi = indexConst(b, loc, k);
-  Value kStep = indexConst(b, loc, 4 * steps);
-  auto codeLoop = scf::ForOp::create(
-      b, loc, kLo, kHi, kStep, ValueRange{codesTile},
-      [&](OpBuilder &lb, Location, Value kk, ValueRange args) {
-        SmallVector<SmallVector<Value>> groups; // of four K rows
-        for (int64_t st = 0; st < steps; ++st) {
-          SmallVector<Value> &rows = groups.emplace_back();
-          for (int64_t r = 0; r < 4; ++r) {
-            Value rIdx = addIdx(lb, loc, kk, 4 * st + r);
-            // Each K row is on its own line and page, which the hardware
-            // prefetchers do not follow: the row 8 * prefetchDistance
-            // rows ahead (clamped to the last) into L2.
-            if (packedView) {
-              Value ahead = arith::MinUIOp::create(
-                  lb, loc, addIdx(lb, loc, rIdx, 8 * prefetchDistance),
-                  indexConst(lb, loc, k - 1));
-              memref::PrefetchOp::create(lb, loc, packedView,
-                                         ValueRange{bt, ahead, byteOff},
-                                         /*isWrite=*/false,
-                                         /*localityHint=*/2,
-                                         /*isDataCache=*/true);
-            }
-            rows.push_back(readVector(lb, loc, rowType, packed,
-                                      ValueRange{bt, rIdx, byteOff}, true));
-          }
-        }
-        Value first = mulIdx(lb, loc, kk, bytes);
-        Value out = args[0];
-        Value zero = indexConst(lb, loc, 0);
-        auto store = [&](Value v, int64_t at) {
-          out = writeVector(lb, loc, v, out,
-                            ValueRange{zero, zero, addIdx(lb, loc, first, at)},
-                            true);
-        };
-        if (!fp4) {
-          for (auto [r, row] : llvm::enumerate(groups.front()))
-            store(row, r * bytes);
-        } else {
-          SmallVector<InterleavedRows> interleaved;
-          for (ArrayRef<Value> rows : groups)
-            interleaved.push_back(interleaveRowBytes(lb, loc, rows));
-          for (int64_t t = 0; t < 4; ++t)
-            for (int64_t st = 0; st < steps; ++st)
-              store(interleaved[st].vector(lb, loc, t),
-                    bytes * (t * steps + st));
-        }
-        scf::YieldOp::create(lb, loc, out);
-      });
-  // The block scales: with one per column (bn = 1) the block's 64 codes in
-  // the accumulator's lane order, as retileConstantWeights stores them.
+  SmallVector<SmallVector<Value>> groups; // of four K rows
+  for (int64_t st = 0; st < steps; ++st) {
+    SmallVector<Value> &rows = groups.emplace_back();
+    for (int64_t r = 0; r < 4; ++r) {
+      Value rIdx = addIdx(b, loc, kk, 4 * st + r);
+      // Each K row is on its own line and page, which the hardware
+      // prefetchers do not follow: the row 8 * prefetchDistance rows ahead
+      // (clamped to the last) into L2.
+      if (packedView) {
+        Value ahead = arith::MinUIOp::create(
+            b, loc, addIdx(b, loc, rIdx, 8 * prefetchDistance),
+            indexConst(b, loc, k - 1));
+        memref::PrefetchOp::create(b, loc, packedView,
+                                   ValueRange{bt, ahead, byteOff},
+                                   /*isWrite=*/false,
+                                   /*localityHint=*/2,
+                                   /*isDataCache=*/true);
+      }
+      rows.push_back(readVector(b, loc, rowType, packed,
+                                ValueRange{bt, rIdx, byteOff}, true));
+    }
+  }
+  Value first = mulIdx(b, loc, kk, bytes);
+  auto store = [&](Value v, int64_t offset) {
+    out = writeVector(b, loc, v, out,
+                      ValueRange{at[0], at[1], addIdx(b, loc, first, offset)},
+                      true);
+  };
+  if (!fp4) {
+    for (auto [r, row] : llvm::enumerate(groups.front()))
+      store(row, r * bytes);
+    return out;
+  }
+  SmallVector<InterleavedRows> interleaved;
+  for (ArrayRef<Value> rows : groups)
+    interleaved.push_back(interleaveRowBytes(b, loc, rows));
+  for (int64_t t = 0; t < 4; ++t)
+    for (int64_t st = 0; st < steps; ++st)
+      store(interleaved[st].vector(b, loc, t), bytes * (t * steps + st));
+  return out;
+}
+
+std::pair<Value, Value>
+VectorMatmulEmitter::emitChunkScaleBlock(OpBuilder &b, Value bt, Value j,
+                                         Value col0, Value out,
+                                         ValueRange at) const {
+  // With one scale per column (bn = 1) the block's 64 codes in the
+  // accumulator's lane order, as retileConstantWeights stores them.
   int64_t perBlock = kIntDotCols / bn;
-  auto codesType = VectorType::get({perBlock}, i8);
-  SmallVector<int64_t> lanes;
-  for (int64_t l = 0; l < perBlock; ++l)
-    lanes.push_back(bn == 1 ? intDotColumn(l, dotWeights) : l);
-  Value jLo = indexConst(b, loc, 0);
-  Value jHi = indexConst(b, loc, k / kb);
-  Value jStep = indexConst(b, loc, 1);
+  auto codesType = VectorType::get({perBlock}, b.getI8Type());
+  Value col = bn == 1 ? col0 : divIdx(b, loc, col0, bn);
+  Value codes =
+      readVector(b, loc, codesType, bScales, ValueRange{bt, j, col}, true);
+  if (bn == 1) {
+    SmallVector<int64_t> lanes;
+    for (int64_t l = 0; l < perBlock; ++l)
+      lanes.push_back(intDotColumn(l, dotWeights));
+    codes = vector::ShuffleOp::create(b, loc, codes, codes, lanes);
+  }
+  Value offset = mulIdx(b, loc, j, perBlock);
+  return {
+      writeVector(b, loc, codes, out, ValueRange{at[0], at[1], offset}, true),
+      codes};
+}
+
+std::tuple<Value, Value, Value>
+VectorMatmulEmitter::emitChunkTiles(OpBuilder &b, Value bt, Value col0,
+                                    Value codesTile, Value scalesTile) const {
+  Value byteOff = chunkByteOffset(b, col0);
+  Value zero = indexConst(b, loc, 0);
+  auto codeLoop = scf::ForOp::create(
+      b, loc, zero, indexConst(b, loc, k), indexConst(b, loc, codeGroupRows()),
+      ValueRange{codesTile},
+      [&](OpBuilder &lb, Location, Value kk, ValueRange args) {
+        Value z = indexConst(lb, loc, 0);
+        scf::YieldOp::create(
+            lb, loc,
+            emitChunkCodeGroup(lb, bt, kk, byteOff, args[0], ValueRange{z, z}));
+      });
   // With a short form, whether all the chunk's codes take it (so that its
   // row tiles need no check and no general form).
   bool shortForm = intDotShortForm();
@@ -1527,17 +1560,12 @@ VectorMatmulEmitter::emitChunkTiles(OpBuilder &b, Value bt, Value col0,
   if (shortForm)
     inits.push_back(arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
   auto scaleLoop = scf::ForOp::create(
-      b, loc, jLo, jHi, jStep, inits,
+      b, loc, zero, indexConst(b, loc, k / kb), indexConst(b, loc, 1), inits,
       [&](OpBuilder &jb, Location, Value j, ValueRange args) {
-        Value col = bn == 1 ? col0 : divIdx(jb, loc, col0, bn);
-        Value codes = readVector(jb, loc, codesType, bScales,
-                                 ValueRange{bt, j, col}, true);
-        if (bn == 1)
-          codes = vector::ShuffleOp::create(jb, loc, codes, codes, lanes);
-        Value zero = indexConst(jb, loc, 0);
-        Value at = mulIdx(jb, loc, j, perBlock);
-        SmallVector<Value> next = {writeVector(
-            jb, loc, codes, args[0], ValueRange{zero, zero, at}, true)};
+        Value z = indexConst(jb, loc, 0);
+        auto [tile, codes] =
+            emitChunkScaleBlock(jb, bt, j, col0, args[0], ValueRange{z, z});
+        SmallVector<Value> next = {tile};
         if (shortForm) {
           Value ok = allShortCodes(jb, codes);
           next.push_back(arith::AndIOp::create(jb, loc, args[1], ok));
@@ -1857,10 +1885,10 @@ static void useKernelLayout(OpBuilder &b, Location loc, Value codes,
 }
 
 /// The body of a layout function (emitKernelLayoutFunctions): the weights'
-/// components `args` of `type`, packed rows, to the kernel's layout, chunk
-/// by chunk through the tiles that the cache-blocked order copies weights
-/// passed in to (emitChunkTiles), which are that layout; a tensor scale
-/// passes through.
+/// components `args` of `type`, packed rows, to the kernel's layout, by the
+/// same copies that the cache-blocked order makes of each chunk of weights
+/// passed in (emitChunkTiles), written in place; a tensor scale passes
+/// through.
 static SmallVector<Value> emitKernelLayout(OpBuilder &b, Location loc,
                                            VectorMatmulEmitter em,
                                            BlockScaledTensorType type,
@@ -1875,45 +1903,55 @@ static SmallVector<Value> emitKernelLayout(OpBuilder &b, Location loc,
   auto [codesShape, scalesShape] = kernelLayoutShapes(em);
   Type i8 = b.getI8Type();
   int64_t chunks = em.n / kIntDotCols;
-  SmallVector<Value> inits = {createEmpty(b, loc, codesShape, i8),
-                              createEmpty(b, loc, scalesShape, i8),
-                              createEmpty(b, loc, {1, 1, codesShape[2]}, i8),
-                              createEmpty(b, loc, {1, 1, scalesShape[2]}, i8)};
-  auto loop = scf::ForOp::create(
-      b, loc, indexConst(b, loc, 0), indexConst(b, loc, em.batch * chunks),
-      indexConst(b, loc, 1), inits,
-      [&](OpBuilder &lb, Location, Value i, ValueRange iter) {
-        Value bt = divIdx(lb, loc, i, chunks);
-        Value c =
-            arith::RemUIOp::create(lb, loc, i, indexConst(lb, loc, chunks));
-        Value col0 = mulIdx(lb, loc, c, kIntDotCols);
-        auto [codesTile, scalesTile, allShort] =
-            em.emitChunkTiles(lb, bt, col0, iter[2], iter[3]);
-        (void)allShort;
-        auto insert = [&](Value tile, Value into) -> Value {
-          SmallVector<OpFoldResult> offsets = {bt, c, lb.getIndexAttr(0)};
-          auto shape = cast<RankedTensorType>(tile.getType()).getShape();
-          SmallVector<OpFoldResult> sizes, strides;
-          for (int64_t d : shape) {
-            sizes.push_back(lb.getIndexAttr(d));
-            strides.push_back(lb.getIndexAttr(1));
-          }
-          return tensor::InsertSliceOp::create(lb, loc, tile, into, offsets,
-                                               sizes, strides);
-        };
-        scf::YieldOp::create(lb, loc,
-                             ValueRange{insert(codesTile, iter[0]),
-                                        insert(scalesTile, iter[1]), codesTile,
-                                        scalesTile});
+  // For each batch and group of K rows (block row), every chunk in turn:
+  // the reads walk the packed rows in order (a few rows at once), and each
+  // chunk's writes are a run of its contiguous output.
+  auto each =
+      [&](Value init, int64_t outer,
+          function_ref<Value(OpBuilder &, Value, Value, Value, Value)> body)
+      -> Value {
+    auto outerLoop = scf::ForOp::create(
+        b, loc, indexConst(b, loc, 0), indexConst(b, loc, em.batch * outer),
+        indexConst(b, loc, 1), ValueRange{init},
+        [&](OpBuilder &ob, Location, Value i, ValueRange oArgs) {
+          Value bt = divIdx(ob, loc, i, outer);
+          Value g =
+              arith::RemUIOp::create(ob, loc, i, indexConst(ob, loc, outer));
+          auto chunkLoop = scf::ForOp::create(
+              ob, loc, indexConst(ob, loc, 0), indexConst(ob, loc, chunks),
+              indexConst(ob, loc, 1), oArgs,
+              [&](OpBuilder &cb, Location, Value c, ValueRange cArgs) {
+                scf::YieldOp::create(cb, loc, body(cb, bt, g, c, cArgs[0]));
+              });
+          scf::YieldOp::create(ob, loc, chunkLoop.getResults());
+        });
+    return outerLoop.getResult(0);
+  };
+  int64_t rows = em.codeGroupRows();
+  Value codesOut =
+      each(createEmpty(b, loc, codesShape, i8), em.k / rows,
+           [&](OpBuilder &cb, Value bt, Value g, Value c, Value out) {
+             Value byteOff =
+                 em.chunkByteOffset(cb, mulIdx(cb, loc, c, kIntDotCols));
+             return em.emitChunkCodeGroup(cb, bt, mulIdx(cb, loc, g, rows),
+                                          byteOff, out, ValueRange{bt, c});
+           });
+  Value scalesOut = each(
+      createEmpty(b, loc, scalesShape, i8), em.k / em.kb,
+      [&](OpBuilder &cb, Value bt, Value j, Value c, Value out) {
+        return em
+            .emitChunkScaleBlock(cb, bt, j, mulIdx(cb, loc, c, kIntDotCols),
+                                 out, ValueRange{bt, c})
+            .first;
       });
   auto shapeOf = [](Value v) {
     return cast<RankedTensorType>(v.getType()).getShape();
   };
   SmallVector<Value> results(args.begin(), args.end());
-  results[0] = reshapeBytes(b, loc, loop.getResult(0), shapeOf(codes));
+  results[0] = reshapeBytes(b, loc, codesOut, shapeOf(codes));
   for (Value &r : results)
     if (r == scales)
-      r = reshapeBytes(b, loc, loop.getResult(1), shapeOf(scales));
+      r = reshapeBytes(b, loc, scalesOut, shapeOf(scales));
   return results;
 }
 

@@ -6,29 +6,31 @@
 // Integration/CPU/differential-matmul-intdot-layout.test.
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" --canonicalize --cse | FileCheck %s
 
-// The declared layout function gets its body: per chunk (2 of them), the
-// packed rows 16 at a time (AVX2's four word steps of four K rows), their
-// bytes and words interleaved as the kernel's unpacks would, 16 vectors into
-// the chunk's tile; then its 8 blocks' scale codes in the accumulator's lane
-// order; both tiles into the [batch, N / 64, ...] layout, returned as the
+// The declared layout function gets its body, written in place: for each
+// group of 16 K rows (AVX2's four word steps of four rows), every chunk (2
+// of them) in turn: its 16 packed rows, their bytes and words interleaved
+// as the kernel's unpacks would, 16 vectors into the chunk's run of the
+// [batch, N / 64, K * 32] codes; then for each K block, every chunk's 64
+// scale codes in the accumulator's lane order; both returned as the
 // components they came as.
 // CHECK-LABEL: func.func private @w_layout(
 // CHECK-SAME: %[[C:.*]]: tensor<256x64xi8>, %[[S:.*]]: tensor<8x128xi8>) -> (tensor<256x64xi8>, tensor<8x128xi8>)
 // CHECK-DAG: %[[ROWS:.*]] = tensor.expand_shape %[[C]] {{.*}} into tensor<1x256x64xi8>
 // CHECK-DAG: %[[SROWS:.*]] = tensor.expand_shape %[[S]] {{.*}} into tensor<1x8x128xi8>
-// CHECK: %[[OUT:.*]]:4 = scf.for {{.*}} -> (tensor<1x2x8192xi8>, tensor<1x2x512xi8>, tensor<1x1x8192xi8>, tensor<1x1x512xi8>)
-// CHECK: scf.for %{{.*}} = %c0 to %c256 step %c16
+// CHECK: %[[OUT:.*]] = scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x2x8192xi8>)
+// CHECK: scf.for %[[CH:.*]] = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x2x8192xi8>)
 // CHECK-COUNT-16: vector.transfer_read %[[ROWS]]{{.*}} : tensor<1x256x64xi8>, vector<32xi8>
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 32, 1, 33, 2, 34, 3, 35, 4, 36, 5, 37, 6, 38, 7, 39, 16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55] : vector<32xi8>, vector<32xi8>
-// CHECK-COUNT-16: vector.transfer_write {{.*}} : vector<32xi8>, tensor<1x1x8192xi8>
+// CHECK-COUNT-16: vector.transfer_write %{{.*}}[%{{.*}}, %[[CH]], %{{.*}}] {in_bounds = [true]} : vector<32xi8>, tensor<1x2x8192xi8>
+// CHECK: %[[SOUT:.*]] = scf.for %{{.*}} = %c0 to %c8 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x2x512xi8>)
+// CHECK: scf.for %[[SCH:.*]] = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x2x512xi8>)
 // CHECK: %[[CODES:.*]] = vector.transfer_read %[[SROWS]]{{.*}} : tensor<1x8x128xi8>, vector<64xi8>
 // CHECK-NEXT: %[[LANES:.*]] = vector.shuffle %[[CODES]], %[[CODES]] [0, 2, 4, 6, 32, 34, 36, 38, 8, 10, 12, 14, 40, 42, 44, 46,
-// CHECK: vector.transfer_write %[[LANES]], {{.*}} : vector<64xi8>, tensor<1x1x512xi8>
-// CHECK: tensor.insert_slice %{{.*}} [1, 1, 8192] [1, 1, 1] : tensor<1x1x8192xi8> into tensor<1x2x8192xi8>
-// CHECK: tensor.insert_slice %{{.*}} [1, 1, 512] [1, 1, 1] : tensor<1x1x512xi8> into tensor<1x2x512xi8>
-// CHECK: %[[F:.*]] = tensor.collapse_shape %[[OUT]]#0 {{.*}} into tensor<16384xi8>
+// CHECK: vector.transfer_write %[[LANES]], %{{.*}}[%{{.*}}, %[[SCH]], %{{.*}}] {in_bounds = [true]} : vector<64xi8>, tensor<1x2x512xi8>
+// CHECK-NOT: tensor.insert_slice
+// CHECK: %[[F:.*]] = tensor.collapse_shape %[[OUT]] {{.*}} into tensor<16384xi8>
 // CHECK: %[[CO:.*]] = tensor.expand_shape %[[F]] {{.*}} into tensor<256x64xi8>
-// CHECK: %[[FS:.*]] = tensor.collapse_shape %[[OUT]]#1 {{.*}} into tensor<1024xi8>
+// CHECK: %[[FS:.*]] = tensor.collapse_shape %[[SOUT]] {{.*}} into tensor<1024xi8>
 // CHECK: %[[SO:.*]] = tensor.expand_shape %[[FS]] {{.*}} into tensor<8x128xi8>
 // CHECK: return %[[CO]], %[[SO]] : tensor<256x64xi8>, tensor<8x128xi8>
 func.func private @w_layout(!mx.tensor<256x128xmxfp4, block = [32, 1]>) -> !mx.tensor<256x128xmxfp4, block = [32, 1]>
@@ -61,7 +63,7 @@ func.func @gemv(%a: !mx.tensor<1x256xmxint8>, %w: !mx.tensor<256x128xmxfp4, bloc
 // CHECK-SAME: %{{.*}}: tensor<64x64xi8>, %{{.*}}: tensor<4x8xi8>, %[[G:.*]]: f32) -> (tensor<64x64xi8>, tensor<4x8xi8>, f32)
 // CHECK: vector.transfer_read {{.*}} : tensor<1x4x8xi8>, vector<4xi8>
 // CHECK-NOT: vector.shuffle
-// CHECK: vector.transfer_write {{.*}} : vector<4xi8>, tensor<1x1x16xi8>
+// CHECK: vector.transfer_write {{.*}} : vector<4xi8>, tensor<1x2x16xi8>
 // CHECK: return %{{.*}}, %{{.*}}, %[[G]] : tensor<64x64xi8>, tensor<4x8xi8>, f32
 func.func @gemv_nvfp4(%a: !mx.tensor<1x64xmxint8, block = [1, 16]>, %w: !mx.tensor<64x128xnvfp4, block = [16, 16]> {mx.kernel_layout = @v_layout}) -> tensor<1x128xf32> {
   %r = mx.matmul %a, %w : !mx.tensor<1x64xmxint8, block = [1, 16]>, !mx.tensor<64x128xnvfp4, block = [16, 16]> -> tensor<1x128xf32>
