@@ -20,6 +20,7 @@
 
 #include "mx/Pipelines/Pipelines.h"
 
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <chrono>
@@ -105,6 +106,44 @@ template <typename T> struct CacheLineAllocator {
 /// A std::vector whose data starts on a 64-byte boundary.
 template <typename T>
 using AlignedVector = std::vector<T, CacheLineAllocator<T>>;
+
+/// A row-major rows x cols i8 descriptor over caller-owned bytes.
+inline StridedMemRefType<int8_t, 2> bytes2D(const uint8_t *data, int64_t rows,
+                                            int64_t cols) {
+  auto *p = reinterpret_cast<int8_t *>(const_cast<uint8_t *>(data));
+  return {p, p, 0, {rows, cols}, {cols, 1}};
+}
+
+/// Re-lays weights with a layout function (the function that
+/// mx.kernel_layout names, through its C interface; docs/Lowering.md,
+/// "Weights re-laid at load time"): `codes` ([rows, rowBytes]) and `scales`
+/// ([scaleRows, scaleCols]) in, the same number of bytes of each written to
+/// `codesOut` and `scalesOut`; `tensorScale` is passed when the format has
+/// one (it passes through).
+inline void relayoutWeights(void *fn, const uint8_t *codes, int64_t rows,
+                            int64_t rowBytes, const uint8_t *scales,
+                            int64_t scaleRows, int64_t scaleCols,
+                            std::optional<float> tensorScale, uint8_t *codesOut,
+                            uint8_t *scalesOut) {
+  struct Laid {
+    StridedMemRefType<int8_t, 2> codes, scales;
+    float tensorScale;
+  } out;
+  using Fn = void (*)(Laid *, StridedMemRefType<int8_t, 2> *,
+                      StridedMemRefType<int8_t, 2> *);
+  using FnTS = void (*)(Laid *, StridedMemRefType<int8_t, 2> *,
+                        StridedMemRefType<int8_t, 2> *, float);
+  auto c = bytes2D(codes, rows, rowBytes);
+  auto s = bytes2D(scales, scaleRows, scaleCols);
+  if (tensorScale)
+    reinterpret_cast<FnTS>(fn)(&out, &c, &s, *tensorScale);
+  else
+    reinterpret_cast<Fn>(fn)(&out, &c, &s);
+  std::memcpy(codesOut, out.codes.data, size_t(rows * rowBytes));
+  std::memcpy(scalesOut, out.scales.data, size_t(scaleRows * scaleCols));
+  std::free(out.codes.basePtr);
+  std::free(out.scales.basePtr);
+}
 
 } // namespace mxbench
 

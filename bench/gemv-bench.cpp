@@ -422,37 +422,19 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
                    << "\n";
       return false;
     }
-    struct Laid {
-      StridedMemRefType<int8_t, 2> codes, scales;
-      float tensorScale;
-    };
-    using LayoutFn = void (*)(Laid *, StridedMemRefType<int8_t, 2> *,
-                              StridedMemRefType<int8_t, 2> *);
-    using LayoutFnTS = void (*)(Laid *, StridedMemRefType<int8_t, 2> *,
-                                StridedMemRefType<int8_t, 2> *, float);
     laid.resize(mats.size());
     double t0 = now();
     for (size_t i = 0; i < mats.size(); ++i) {
       laid[i].packed.resize(mats[i].packed.size());
       laid[i].scales.resize(mats[i].scales.size());
-      for (int p = 0; p < threads; ++p) {
-        auto pk = view2D(
-            reinterpret_cast<int8_t *>(mats[i].packed.data() + p * pBytes), k,
-            int64_t(pBytes) / k);
-        auto sc = view2D(
-            reinterpret_cast<int8_t *>(mats[i].scales.data() + p * sBytes),
-            k / c.kb, pn / c.bn);
-        Laid out;
-        if (f.tensorScale)
-          reinterpret_cast<LayoutFnTS> (*relayout)(&out, &pk, &sc, tensorScale);
-        else
-          reinterpret_cast<LayoutFn> (*relayout)(&out, &pk, &sc);
-        std::memcpy(laid[i].packed.data() + p * pBytes, out.codes.data, pBytes);
-        std::memcpy(laid[i].scales.data() + p * sBytes, out.scales.data,
-                    sBytes);
-        std::free(out.codes.basePtr);
-        std::free(out.scales.basePtr);
-      }
+      for (int p = 0; p < threads; ++p)
+        mxbench::relayoutWeights(
+            *relayout, mats[i].packed.data() + p * pBytes, k,
+            int64_t(pBytes) / k, mats[i].scales.data() + p * sBytes, k / c.kb,
+            pn / c.bn,
+            f.tensorScale ? std::optional<float>(tensorScale) : std::nullopt,
+            laid[i].packed.data() + p * pBytes,
+            laid[i].scales.data() + p * sBytes);
     }
     double t = now() - t0, bytes = double(mats.size()) * (pBytes + sBytes);
     llvm::outs() << llvm::format(

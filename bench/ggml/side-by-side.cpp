@@ -274,32 +274,13 @@ struct MXKernel {
 
   /// `w` re-laid for this kernel by @relayout (as at load time).
   MXMatrix relayout(const MXMatrix &w) const {
-    struct Laid {
-      StridedMemRefType<int8_t, 2> codes, scales;
-      float tensorScale;
-    };
-    using Fn = void (*)(Laid *, StridedMemRefType<int8_t, 2> *,
-                        StridedMemRefType<int8_t, 2> *);
-    using FnTS = void (*)(Laid *, StridedMemRefType<int8_t, 2> *,
-                          StridedMemRefType<int8_t, 2> *, float);
-    auto pk = view2D(
-        reinterpret_cast<int8_t *>(const_cast<uint8_t *>(w.packed.data())), k,
-        n / 2);
-    auto sc = view2D(
-        reinterpret_cast<int8_t *>(const_cast<uint8_t *>(w.scales.data())),
-        k / kb, n);
-    Laid out;
-    if (tensorScale)
-      reinterpret_cast<FnTS>(relayoutFn)(&out, &pk, &sc, 1.0f);
-    else
-      reinterpret_cast<Fn>(relayoutFn)(&out, &pk, &sc);
     MXMatrix laid;
     laid.packed.resize(w.packed.size());
     laid.scales.resize(w.scales.size());
-    std::memcpy(laid.packed.data(), out.codes.data, laid.packed.size());
-    std::memcpy(laid.scales.data(), out.scales.data, laid.scales.size());
-    std::free(out.codes.basePtr);
-    std::free(out.scales.basePtr);
+    mxbench::relayoutWeights(
+        relayoutFn, w.packed.data(), k, n / 2, w.scales.data(), k / kb, n,
+        tensorScale ? std::optional<float>(1.0f) : std::nullopt,
+        laid.packed.data(), laid.scales.data());
     return laid;
   }
 
