@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
 using namespace mlir::mx;
@@ -130,17 +131,31 @@ LogicalResult mlir::mx::emitKernelLayoutFunctions(
   // has a C interface when a function reading its layout has one.
   constexpr StringLiteral cInterface = "llvm.emit_c_interface";
   DenseSet<StringAttr> withCInterface;
+  SetVector<StringAttr> named;
   for (auto func : module.getOps<func::FuncOp>())
     for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
       auto symbol = func.getArgAttrOfType<FlatSymbolRefAttr>(
           i, MXDialect::getKernelLayoutAttrName());
       if (!symbol)
         continue;
+      named.insert(symbol.getAttr());
       if (func->hasAttr(cInterface))
         withCInterface.insert(symbol.getAttr());
       func.removeArgAttr(i, MXDialect::getKernelLayoutAttrName());
     }
   SymbolTable symbols(module);
+  // A declared layout function that no matmul of the module defines would
+  // stay a declaration, unresolved when it is called.
+  for (StringAttr name : named) {
+    auto func = symbols.lookup<func::FuncOp>(name);
+    if (layouts.layouts.contains(name) || !func || !func.isExternal())
+      continue;
+    func.emitError() << "@" << name.getValue()
+                     << " is declared as a layout function (mx.kernel_layout), "
+                        "but no mx.matmul of this module reads weights in its "
+                        "layout, so the lowering cannot define it";
+    failed = true;
+  }
   OpBuilder b(module.getContext());
   for (auto &[name, layout] : layouts.layouts) {
     SmallVector<Type> types;

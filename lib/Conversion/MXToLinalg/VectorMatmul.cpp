@@ -325,17 +325,10 @@ struct VectorMatmulEmitter {
   /// block.
   Value emitChunksOfBlocks(OpBuilder &b, Value bt, Value acc, Value lb,
                            Value ub) const;
-  /// The cache-blocked order's copy of one chunk of weights passed in
-  /// (packed rows) into the layout of retileConstantWeights: the chunk's K
-  /// rows into `codesTile` ([1, 1, K * chunkBytes()]; FP4 transposed as the
-  /// kernel's unpacks would make them, FP6 as they are) and its block
-  /// scales, in lane order with one per column, into `scalesTile` ([1, 1,
-  /// K / kb * 64 / bn]). Returns both tiles, written, and where the block terms
-  /// have a short form (intDotShortForm) whether every scale code of the chunk
-  /// takes it (an i1; else null).
   /// K rows [kk, kk + codeGroupRows()) of the chunk whose first byte in a
   /// packed row is byteOff (chunkByteOffset) into `out` at [at[0], at[1],
-  /// kk * chunkBytes() ...], in that layout; returns `out`.
+  /// kk * chunkBytes() ...], in the layout of retileConstantWeights;
+  /// returns `out`.
   Value emitChunkCodeGroup(OpBuilder &b, Value bt, Value kk, Value byteOff,
                            Value out, ValueRange at) const;
   /// K rows per emitChunkCodeGroup: one iteration of emitIntDotSums' loop
@@ -344,10 +337,19 @@ struct VectorMatmulEmitter {
     return dotWeights == DotWeights::FP4 ? 4 * wordSteps() : 4;
   }
   /// Block j's scale codes of the chunk at col0 into `out` at [at[0], at[1],
-  /// j * 64 / bn], in that layout; returns `out` and the codes (i8 lanes).
+  /// j * 64 / bn], in the layout of retileConstantWeights; returns `out`
+  /// and the codes (i8 lanes).
   std::pair<Value, Value> emitChunkScaleBlock(OpBuilder &b, Value bt, Value j,
                                               Value col0, Value out,
                                               ValueRange at) const;
+  /// The cache-blocked order's copy of one chunk of weights passed in
+  /// (packed rows) into the layout of retileConstantWeights: the chunk's K
+  /// rows into `codesTile` ([1, 1, K * chunkBytes()]; FP4 transposed as the
+  /// kernel's unpacks would make them, FP6 as they are) and its block
+  /// scales, in lane order with one per column, into `scalesTile` ([1, 1,
+  /// K / kb * 64 / bn]). Returns both tiles, written, and where the block terms
+  /// have a short form (intDotShortForm) whether every scale code of the chunk
+  /// takes it (an i1; else null).
   std::tuple<Value, Value, Value> emitChunkTiles(OpBuilder &b, Value bt,
                                                  Value col0, Value codesTile,
                                                  Value scalesTile) const;

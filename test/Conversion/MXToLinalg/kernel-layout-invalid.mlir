@@ -88,3 +88,13 @@ func.func @not_a_function(%x: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp
   return %c : tensor<1x64xf32>
 }
 memref.global "private" constant @table : memref<4xi8> = dense<0>
+
+// -----
+
+/// A declared layout function that no matmul of the module reads weights
+/// through cannot be defined (it would stay unresolved).
+// expected-error @+1 {{@w_layout is declared as a layout function (mx.kernel_layout), but no mx.matmul of this module reads weights in its layout, so the lowering cannot define it}}
+func.func private @w_layout(!mx.tensor<64x64xmxfp4, block = [32, 1]>) -> !mx.tensor<64x64xmxfp4, block = [32, 1]>
+func.func @unused(%x: tensor<1x64xf32>, %w: !mx.tensor<64x64xmxfp4, block = [32, 1]> {mx.kernel_layout = @w_layout}) -> tensor<1x64xf32> {
+  return %x : tensor<1x64xf32>
+}

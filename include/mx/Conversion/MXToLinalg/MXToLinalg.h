@@ -132,7 +132,9 @@ LogicalResult emitKernelLayoutFunctions(ModuleOp module,
 /// and FP4 lookup strategy; `prefetchDistance`: see `prefetch-distance`;
 /// `panels`: see `panels` (1: no scf.forall); `tileConstantWeights`: see
 /// `tile-constant-weights`; `layouts`: the weights in a kernel layout
-/// (collectKernelLayouts; null: none).
+/// (collectKernelLayouts, then emitKernelLayoutFunctions after the
+/// conversion; null: none). A module with `mx.kernel_layout` arguments needs
+/// it: without it the matmuls would read such weights as packed rows.
 void populateMXToVectorConversionPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns,
                                           const VectorTarget &target,
