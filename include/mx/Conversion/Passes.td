@@ -135,8 +135,8 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
            "many panels, one scf.forall iteration each (1: one scf.for nest, "
            "no scf.forall)">,
     Option<"integerDot", "integer-dot", "bool", /*default=*/"true",
-           "With vectorize on an x86 target: MXINT8 x FP4 (and, with VBMI, "
-           "E2M3 and E3M2) matmuls through the "
+           "With vectorize on an x86 target: MXINT8 x FP4 and E2M3 (and, "
+           "with VBMI, E3M2) matmuls through the "
            "integer-dot kernel (mx_x86 byte and word dots)">,
     Option<"fastSubnormals", "fast-subnormals", "bool", /*default=*/"false",
            "With vectorize: the CPU's f32 multiplies take subnormal inputs "

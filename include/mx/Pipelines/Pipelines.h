@@ -29,8 +29,8 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
       llvm::cl::init(true)};
   Option<bool> integerDot{
       *this, "integer-dot",
-      llvm::cl::desc("With vectorize on an x86 target: MXINT8 x FP4 (and E2M3 "
-                     "with VBMI) matmuls "
+      llvm::cl::desc("With vectorize on an x86 target: MXINT8 x FP4 and "
+                     "E2M3 (and E3M2 with VBMI) matmuls "
                      "through the integer-dot kernel"),
       llvm::cl::init(true)};
   Option<bool> fastSubnormals{

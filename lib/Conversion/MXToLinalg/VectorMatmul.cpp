@@ -80,16 +80,18 @@
 // block's activation code sum (computed once per row and block before the
 // nest), which removes the offset. They are then converted, scaled and
 // accumulated exactly as in the f32 nest, in the lane order the unpacks
-// leave (the final pass reorders it). With AVX512-VBMI
-// (VectorTarget::byteTable64) E2M3 weights (MXFP6; 8 * value is an integer
-// up to 60) take it too: each K row's codes are unpacked and decoded to
-// bytes 8 * value + 60 first (vpmultishiftqb, vpermi2b), the sums count
-// units of 2^-9 (below 60 * 128 * 256 < 2^21), and the same unpacks follow.
-// E3M2 weights (16 * value up to 448: a word) take a word dot there
-// instead: two K rows' codes through the f32 nest's 64-entry word table,
-// holding 16 * value, their words interleaved into dwords and multiplied
-// by zmm vpdpwssd (AVX512-VNNI) with no offset; the sums count units of
-// 2^-10 (below 448 * 128 * 256 < 2^24).
+// leave (the final pass reorders it). E2M3 weights (MXFP6; 8 * value is
+// an integer up to 60) take it too: each K row's codes are unpacked and
+// decoded to bytes 8 * value + 60 first (vpmultishiftqb, vpermi2b with
+// AVX512-VBMI, VectorTarget::byteTable64; word shifts and vpshufb without,
+// decodeFP6BytesAVX2, and tiled weights stored split into nibbles and the
+// codes' top two bits, fp6Split), the sums count units of 2^-9 (below 60 *
+// 128 * 256 < 2^21), and the same unpacks follow. With VBMI, E3M2 weights
+// (16 * value up to 448: a word) take a word dot instead: two K rows'
+// codes through the f32 nest's 64-entry word table, holding 16 * value,
+// their words interleaved into dwords and multiplied by zmm vpdpwssd
+// (AVX512-VNNI) with no offset; the sums count units of 2^-10 (below 448 *
+// 128 * 256 < 2^24).
 //
 // This nest is the GEMV (decode) kernel. From kBatchedMinRows rows on, the
 // entry hands the matmul to the register-blocked batched kernel
@@ -203,6 +205,19 @@ int64_t intDotColumn(int64_t l, DotWeights w) {
   return w == DotWeights::FP6Bytes ? 32 * g + p : 2 * p + g;
 }
 
+/// `bytes` (vector<32xi8>) shifted left by `by` as words (vpsllw): bit 7 of
+/// each byte of the result is bit 7 - by of the same byte.
+static Value shiftBytesLeft(OpBuilder &b, Value bytes, int64_t by) {
+  Location loc = bytes.getLoc();
+  auto v16i16 = VectorType::get({16}, b.getI16Type());
+  Value words = vector::BitCastOp::create(b, loc, v16i16, bytes);
+  Value shifted = arith::ShLIOp::create(
+      b, loc, words,
+      arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(v16i16, b.getI16IntegerAttr(by))));
+  return vector::BitCastOp::create(b, loc, bytes.getType(), shifted);
+}
+
 /// The integer dot's interleave of four K rows of 32 bytes: the bytes of
 /// rows (0, 1) and (2, 3) unpacked (interleaveRowBytes), then, per vector
 /// t (of 4), the words of those, so that its dword i holds the four rows
@@ -259,6 +274,27 @@ struct VectorMatmulEmitter {
   /// (through f16, halfDecode), read and decoded as one vector of 2 * lanes.
   SmallVector<Value> decodeHalfPair(OpBuilder &b, Value bt, Value kIdx,
                                     Value byteOff) const;
+  /// Without VBMI: the 32 E2M3 codes of group g of a packed K row (their 24
+  /// packed bytes at byte 8g of `raw`, 32 bytes), one per byte. `spread`
+  /// (fp6SpreadMask) places each code's three packed bytes in a dword.
+  Value unpackFP6CodesAVX2(OpBuilder &b, Value raw, int64_t g,
+                           Value spread) const;
+  /// The integer dot's E2M3 bytes (value / unit + intDotOffset) without
+  /// VBMI: `idx` holds each code's low four bits (bit 7 clear; nibbleIdx:
+  /// nothing else), code bits 4 and 5 are bit 7 of `sel4` and `sel5`;
+  /// `tables` (fp6MagnitudeTables) hold the magnitudes of codes 0-15 and
+  /// 16-31.
+  Value decodeFP6BytesAVX2(OpBuilder &b, Value idx, bool nibbleIdx, Value sel4,
+                           Value sel5, std::pair<Value, Value> tables) const;
+  std::pair<Value, Value> fp6MagnitudeTables(OpBuilder &b) const;
+  Value fp6SpreadMask(OpBuilder &b) const;
+  /// Whether tiled E2M3 weights are stored split (without VBMI): per four
+  /// K rows of a chunk, the nibbles and top two bits of the codes in the
+  /// interleave's order (splitFP6Rows; docs/Lowering.md, "E2M3 weights
+  /// without VBMI").
+  bool splitsFP6() const { return fp6Dot() && !fp6ByMultiShift; }
+  /// Whether the kernel reads split tiles: tiled weights that splitsFP6.
+  bool fp6Split() const { return tiled && splitsFP6(); }
   /// The f16 patterns (CodecEmitter::decodeFP6ViaHalf's) of `n` FP6 codes
   /// in 3n/4 packed bytes, in 16-bit lanes.
   Value fp6HalfPatterns(OpBuilder &b, Value bytes, int64_t n) const;
@@ -345,7 +381,8 @@ struct VectorMatmulEmitter {
   /// The cache-blocked order's copy of one chunk of weights passed in
   /// (packed rows) into the layout of retileConstantWeights: the chunk's K
   /// rows into `codesTile` ([1, 1, K * chunkBytes()]; FP4 transposed as the
-  /// kernel's unpacks would make them, FP6 as they are) and its block
+  /// kernel's unpacks would make them, FP6 as they are, or split,
+  /// splitsFP6) and its block
   /// scales, in lane order with one per column, into `scalesTile` ([1, 1,
   /// K / kb * 64 / bn]). Returns both tiles, written, and where the block terms
   /// have a short form (intDotShortForm) whether every scale code of the chunk
@@ -465,10 +502,13 @@ struct VectorMatmulEmitter {
   /// The integer-dot kernel: aCodes holds the lhs's INT8 codes, aOffsets
   /// the emitIntDotOffsets tensor.
   bool intDot = false;
-  /// How the integer dot decodes and multiplies the weights: E2M3 and
-  /// E3M2 with VectorTarget::byteTable64 only.
+  /// How the integer dot decodes and multiplies the weights: E2M3 on any
+  /// x86 target, E3M2 with VectorTarget::byteTable64 only.
   DotWeights dotWeights = DotWeights::FP4;
   bool fp6Dot() const { return dotWeights == DotWeights::FP6Bytes; }
+  /// FP6Bytes unpacks and decodes by vpmultishiftqb and vpermi2b
+  /// (VectorTarget::byteTable64), otherwise by decodeFP6BytesAVX2.
+  bool fp6ByMultiShift = false;
   /// The integer dot's weight bytes are value / unit + intDotOffset, with
   /// unit the element's least magnitude (its code 1): 2 * value + 12 for
   /// E2M1 (0 to 24), 8 * value + 60 for E2M3 (0 to 120), unsigned as
@@ -648,6 +688,108 @@ SmallVector<Value> VectorMatmulEmitter::decodeHalfPair(OpBuilder &b, Value bt,
         b, loc, v, ArrayRef<int64_t>{h * sc.lanes}, ArrayRef<int64_t>{sc.lanes},
         ArrayRef<int64_t>{1}));
   return halves;
+}
+
+Value VectorMatmulEmitter::fp6SpreadMask(OpBuilder &b) const {
+  // Dword j of each 16-byte half: the three packed bytes of its four codes
+  // as [b0, b1, b1, b2], so that word 0 holds codes 0 and 1 at bits 0 and 6
+  // and word 1 codes 2 and 3 at bits 4 and 10.
+  static constexpr int8_t kFromByte[4] = {0, 1, 1, 2};
+  SmallVector<int8_t> spread;
+  for (int64_t l = 0; l < 32; ++l)
+    spread.push_back(
+        static_cast<int8_t>(3 * ((l % 16) / 4) + kFromByte[l % 4]));
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(VectorType::get({32}, b.getI8Type()),
+                             ArrayRef<int8_t>(spread)));
+}
+
+std::pair<Value, Value>
+VectorMatmulEmitter::fp6MagnitudeTables(OpBuilder &b) const {
+  // |value| / unit of codes 0-15 and 16-31, in both 16-byte halves; code
+  // bit 5 is the sign (E2M3 has no NaN or infinity).
+  float unit = mxref::decodeElem(bFormat.elem, 1);
+  auto table = [&](int64_t first) -> Value {
+    SmallVector<int8_t> entries;
+    for (int64_t l = 0; l < 32; ++l)
+      entries.push_back(static_cast<int8_t>(
+          std::fabs(mxref::decodeElem(bFormat.elem, first + l % 16)) / unit));
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(VectorType::get({32}, b.getI8Type()),
+                               ArrayRef<int8_t>(entries)));
+  };
+  return {table(0), table(16)};
+}
+
+Value VectorMatmulEmitter::unpackFP6CodesAVX2(OpBuilder &b, Value raw,
+                                              int64_t g, Value spread) const {
+  Type i16 = b.getI16Type(), i32 = b.getI32Type();
+  auto v32i8 = VectorType::get({32}, b.getI8Type());
+  auto v16i16 = VectorType::get({16}, i16);
+  auto splat16 = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(v16i16, b.getIntegerAttr(i16, v)));
+  };
+  // The group's packed bytes 8g + [0, 12) into the low 16-byte half and
+  // 8g + [12, 24) into the high one (vpermd: dwords 2g + [0, 4) and
+  // 2g + 3 + [0, 4), the last one unused), then each code's three bytes
+  // into its dword (vpshufb).
+  SmallVector<int64_t> dwords;
+  for (int64_t d = 0; d < 8; ++d)
+    dwords.push_back(std::min<int64_t>(2 * g + d % 4 + 3 * (d / 4), 7));
+  Value asDwords =
+      vector::BitCastOp::create(b, loc, VectorType::get({8}, i32), raw);
+  Value halves = vector::ShuffleOp::create(b, loc, asDwords, asDwords, dwords);
+  Value placed = x86ShuffleBytes(
+      b, loc, vector::BitCastOp::create(b, loc, v32i8, halves), spread);
+  // Words [c0 at bit 0, c1 at 6] and [c2 at 4, c3 at 10]: the first ones
+  // times 16 puts both pairs at bits 4 and 10, and two shifts and masks
+  // move them to bytes 0 and 1 of the word.
+  SmallVector<int16_t> times;
+  for (int64_t w = 0; w < 16; ++w)
+    times.push_back(w % 2 ? 1 : 16);
+  Value words = vector::BitCastOp::create(b, loc, v16i16, placed);
+  Value aligned = arith::MulIOp::create(
+      b, loc, words,
+      arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(v16i16, ArrayRef<int16_t>(times))));
+  Value lo = arith::ShRUIOp::create(b, loc, aligned, splat16(4));
+  lo = arith::AndIOp::create(b, loc, lo, splat16(0x003F));
+  Value hi = arith::ShRUIOp::create(b, loc, aligned, splat16(2));
+  hi = arith::AndIOp::create(b, loc, hi, splat16(0x3F00));
+  Value codes = arith::OrIOp::create(b, loc, lo, hi);
+  return vector::BitCastOp::create(b, loc, v32i8, codes);
+}
+
+Value VectorMatmulEmitter::decodeFP6BytesAVX2(
+    OpBuilder &b, Value idx, bool nibbleIdx, Value sel4, Value sel5,
+    std::pair<Value, Value> tables) const {
+  Type i8 = b.getI8Type();
+  auto v32i8 = VectorType::get({32}, i8);
+  auto splat8 = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(v32i8, b.getIntegerAttr(i8, v)));
+  };
+  // vpshufb reads the low four bits; vpblendvb reads bit 7 only.
+  Value zero = splat8(0);
+  auto isSet = [&](Value sel) -> Value {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, sel, zero);
+  };
+  // E2M3's codes 0-15 are their own magnitudes (8 * value): an index of
+  // four bits needs no lookup there.
+  bool identity = nibbleIdx;
+  float unit = mxref::decodeElem(bFormat.elem, 1);
+  for (uint32_t c = 0; c < 16; ++c)
+    identity &= mxref::decodeElem(bFormat.elem, c) / unit == float(c);
+  Value low = identity ? idx : x86ShuffleBytes(b, loc, tables.first, idx);
+  Value magnitude = arith::SelectOp::create(
+      b, loc, isSet(sel4), x86ShuffleBytes(b, loc, tables.second, idx), low);
+  Value offset = splat8(intDotOffset);
+  Value plus = arith::AddIOp::create(b, loc, offset, magnitude);
+  Value minus = arith::SubIOp::create(b, loc, offset, magnitude);
+  return arith::SelectOp::create(b, loc, isSet(sel5), minus, plus);
 }
 
 Value VectorMatmulEmitter::fp6HalfPatterns(OpBuilder &b, Value bytes,
@@ -967,7 +1109,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         intDotOffset));
   Value tableV = bytes(ArrayRef<int8_t>(table).take_front(32));
   Value tableHi, shifts, low4, four;
-  if (fp6Dot()) {
+  if (fp6Dot() && fp6ByMultiShift) {
     tableHi = bytes(ArrayRef<int8_t>(table).drop_front(32));
     // Code i of a qword's 6-byte group starts at bit 6i.
     SmallVector<int8_t> offsets;
@@ -975,12 +1117,19 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
       offsets.push_back(static_cast<int8_t>(6 * (l % 8)));
     shifts = bytes(offsets);
   }
+  // Without VBMI: the magnitude tables, and the unpack's byte spread.
+  std::pair<Value, Value> magnitudes;
+  if (fp6Dot() && !fp6ByMultiShift) {
+    magnitudes = fp6MagnitudeTables(b);
+    if (!fp6Split())
+      shifts = fp6SpreadMask(b);
+  }
   auto splat = [&](VectorType t, int64_t v) -> Value {
     return arith::ConstantOp::create(
         b, loc,
         DenseElementsAttr::get(t, b.getIntegerAttr(t.getElementType(), v)));
   };
-  if (!fp6Dot()) {
+  if (!fp6Dot() || fp6Split()) {
     low4 = splat(v32i8, 0x0F);
     four = splat(v32i8, 4);
   }
@@ -1014,14 +1163,16 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         // byte 16g, six per qword (a constant byte permute, vpermb), each
         // code's bits moved to its own byte (vpmultishiftqb), then the
         // table at the byte's low six bits (vpermi2b), then interleaved.
+        // Without VBMI, unpackFP6CodesAVX2 and decodeFP6BytesAVX2 make the
+        // same bytes; split tiles (fp6Split) are read below instead.
         SmallVector<Value> kIdx;
         // [step][group]: four K rows interleaved (InterleavedRows).
         SmallVector<SmallVector<InterleavedRows>> unpacked(steps);
-        if (transposed && packedView && groups.front() == 0)
+        if ((transposed || fp6Split()) && packedView && groups.front() == 0)
           prefetchTiled(lb, bt, kFirst, col0, 4 * steps);
         for (int64_t st = 0; st < steps; ++st) {
           kIdx.push_back(st ? addIdx(lb, loc, kFirst, 4 * st) : kFirst);
-          if (transposed)
+          if (transposed || fp6Split())
             continue;
           SmallVector<Value> rows;
           SmallVector<SmallVector<Value>> decoded(groups.size());
@@ -1039,6 +1190,13 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
               Value raw = readVector(
                   lb, loc, v32i8, packed,
                   codeIndices(lb, bt, rIdx, col0, byteOff, 16 * g), true);
+              if (!fp6ByMultiShift) {
+                Value codes = unpackFP6CodesAVX2(lb, raw, g, shifts);
+                decoded[gi].push_back(decodeFP6BytesAVX2(
+                    lb, codes, false, shiftBytesLeft(lb, codes, 3),
+                    shiftBytesLeft(lb, codes, 2), magnitudes));
+                continue;
+              }
               SmallVector<int64_t> spread;
               for (int64_t l = 0; l < 32; ++l)
                 spread.push_back(8 * g + 6 * (l / 8) +
@@ -1087,7 +1245,54 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
             next[at] = arith::AddIOp::create(lb, loc, sums[at], s32);
           }
         };
-        if (fp6Dot()) {
+        if (fp6Split()) {
+          // Vector t of group g (v = 4g + t): its codes' low four bits are
+          // nibble t % 2 of the 32 bytes at 32 (2g + t / 2), bits 4 and 5
+          // at bits 2q and 2q + 1 of byte j of the qword at 128 + 8v for
+          // byte 8q + j of the vector; shifting qword q of the broadcast left
+          // by 7 - 2q (6 - 2q) moves them to bit 7.
+          auto v4i64 = VectorType::get({4}, b.getI64Type());
+          auto shiftsOf = [&](int64_t bit) -> Value {
+            SmallVector<int64_t> by;
+            for (int64_t q = 0; q < 4; ++q)
+              by.push_back(bit - 2 * q);
+            return arith::ConstantOp::create(
+                lb, loc, DenseElementsAttr::get(v4i64, ArrayRef<int64_t>(by)));
+          };
+          Value by4 = shiftsOf(7), by5 = shiftsOf(6);
+          for (auto [gi, g] : llvm::enumerate(groups)) {
+            Value nibbles;
+            for (int64_t t = 0; t < 4; ++t) {
+              int64_t v = 4 * g + t;
+              if (t % 2 == 0)
+                nibbles = readVector(
+                    lb, loc, v32i8, packed,
+                    codeIndices(lb, bt, kFirst, col0, byteOff, 32 * (v / 2)),
+                    true);
+              Value idx =
+                  t % 2 ? Value(arith::ShRUIOp::create(lb, loc, nibbles, four))
+                        : nibbles;
+              idx = arith::AndIOp::create(lb, loc, idx, low4);
+              Value bits = readVector(
+                  lb, loc, VectorType::get({8}, b.getI8Type()), packed,
+                  codeIndices(lb, bt, kFirst, col0, byteOff, 128 + 8 * v),
+                  true);
+              Value qword = vector::ExtractOp::create(
+                  lb, loc,
+                  vector::BitCastOp::create(
+                      lb, loc, VectorType::get({1}, b.getI64Type()), bits),
+                  0);
+              Value all = vector::BroadcastOp::create(lb, loc, v4i64, qword);
+              auto sel = [&](Value by) -> Value {
+                return vector::BitCastOp::create(
+                    lb, loc, v32i8, arith::ShLIOp::create(lb, loc, all, by));
+              };
+              dot(gi, t,
+                  decodeFP6BytesAVX2(lb, idx, true, sel(by4), sel(by5),
+                                     magnitudes));
+            }
+          }
+        } else if (fp6Dot()) {
           for (size_t gi = 0; gi < groups.size(); ++gi)
             for (int64_t t = 0; t < 4; ++t)
               dot(gi, t, unpacked[0][gi].vector(lb, loc, t));
@@ -1474,7 +1679,7 @@ Value VectorMatmulEmitter::emitChunkCodeGroup(OpBuilder &b, Value bt, Value kk,
   bool fp4 = dotWeights == DotWeights::FP4;
   // FP4: one iteration of emitIntDotSums' loop (4 * steps K rows), vector t
   // of each step in turn, where its transposed loads read them. FP6: four
-  // rows as they are (the kernel unpacks nothing).
+  // rows as they are (the VBMI kernel unpacks them itself), or split.
   int64_t steps = fp4 ? wordSteps() : 1;
   SmallVector<SmallVector<Value>> groups; // of four K rows
   for (int64_t st = 0; st < steps; ++st) {
@@ -1504,9 +1709,64 @@ Value VectorMatmulEmitter::emitChunkCodeGroup(OpBuilder &b, Value bt, Value kk,
                       ValueRange{at[0], at[1], addIdx(b, loc, first, offset)},
                       true);
   };
-  if (!fp4) {
+  if (!fp4 && !splitsFP6()) {
     for (auto [r, row] : llvm::enumerate(groups.front()))
       store(row, r * bytes);
+    return out;
+  }
+  if (!fp4) {
+    // Split (fp6Split): the codes as the kernel's unpacks would make them
+    // (vector v = 4g + t of group g), then their nibbles and bits.
+    auto v32i8 = VectorType::get({32}, i8);
+    auto v4i64 = VectorType::get({4}, b.getI64Type());
+    Value spread = fp6SpreadMask(b);
+    SmallVector<Value> codes;
+    for (int64_t g = 0; g < 2; ++g) {
+      SmallVector<Value> rows;
+      for (Value row : groups.front())
+        rows.push_back(
+            unpackFP6CodesAVX2(b,
+                               vector::ExtractStridedSliceOp::create(
+                                   b, loc, row, ArrayRef<int64_t>{16 * g},
+                                   ArrayRef<int64_t>{32}, ArrayRef<int64_t>{1}),
+                               g, spread));
+      InterleavedRows interleaved = interleaveRowBytes(b, loc, rows);
+      for (int64_t t = 0; t < 4; ++t)
+        codes.push_back(interleaved.vector(b, loc, t));
+    }
+    auto splat = [&](Type type, int64_t v) -> Value {
+      auto vt = cast<VectorType>(type);
+      return arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(vt, b.getIntegerAttr(vt.getElementType(), v)));
+    };
+    // Nibbles: vector 2L's low four bits and 2L + 1's, at 32L.
+    for (int64_t l = 0; l < 4; ++l) {
+      Value low =
+          arith::AndIOp::create(b, loc, codes[2 * l], splat(v32i8, 0x0F));
+      Value high =
+          arith::ShLIOp::create(b, loc, codes[2 * l + 1], splat(v32i8, 4));
+      store(arith::OrIOp::create(b, loc, low, high), 32 * l);
+    }
+    // Bits 4 and 5 of byte 8q + j (j < 8) of vector v at bits 2q and
+    // 2q + 1 of byte j of the qword at 128 + 8v: the qwords of the codes'
+    // top two bits, shifted left by 2q, or'ed together.
+    SmallVector<int64_t> by;
+    for (int64_t q = 0; q < 4; ++q)
+      by.push_back(2 * q);
+    Value byQword = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(v4i64, ArrayRef<int64_t>(by)));
+    for (auto [v, code] : llvm::enumerate(codes)) {
+      Value top = arith::ShRUIOp::create(b, loc, code, splat(v32i8, 4));
+      Value qwords = arith::ShLIOp::create(
+          b, loc, vector::BitCastOp::create(b, loc, v4i64, top), byQword);
+      Value merged = vector::ReductionOp::create(
+          b, loc, vector::CombiningKind::OR, qwords);
+      Value one = vector::BroadcastOp::create(
+          b, loc, VectorType::get({1}, b.getI64Type()), merged);
+      store(vector::BitCastOp::create(b, loc, VectorType::get({8}, i8), one),
+            128 + 8 * v);
+    }
     return out;
   }
   SmallVector<InterleavedRows> interleaved;
@@ -1734,6 +1994,27 @@ static std::pair<int64_t, int64_t> unpackedSource(int64_t t, int64_t e) {
   return {w[e] / 32, w[e] % 32};
 }
 
+/// Four K rows of a 64-column chunk of E2M3 codes (code(r, col)) split, as
+/// the integer dot reads tiled weights without VBMI (fp6Split): vector v =
+/// 4g + t of the codes the kernel's unpacks would make of group g (byte q:
+/// row r, column 32g + p, unpackedSource(t, q)); 128 bytes of their low
+/// four bits (vectors 2L and 2L + 1 as the low and high nibbles of bytes
+/// 32L + q), then 64 bytes of their bits 4 and 5 (byte 8q + j of vector v
+/// at bits 2q and 2q + 1 of byte 128 + 8v + j). `sources` holds
+/// unpackedSource(t, q) at 32t + q.
+static void splitFP6Rows(ArrayRef<std::pair<int64_t, int64_t>> sources,
+                         function_ref<uint8_t(int64_t, int64_t)> code,
+                         char *out) {
+  std::memset(out, 0, 192);
+  for (int64_t v = 0; v < 8; ++v)
+    for (int64_t q = 0; q < 32; ++q) {
+      auto [r, p] = sources[32 * (v % 4) + q];
+      uint8_t c = code(r, 32 * (v / 4) + p);
+      out[32 * (v / 2) + q] |= char((c & 0x0F) << (4 * (v % 2)));
+      out[128 + 8 * v + q % 8] |= char(((c >> 4) & 3) << (2 * (q / 8)));
+    }
+}
+
 /// The integer dot's constant weights re-laid at compile time for the
 /// kernel (docs/Lowering.md, "Constant weights in the integer dot"): each
 /// 64-column chunk's K rows of packed bytes one after the other, [batch,
@@ -1818,8 +2099,47 @@ static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
           source.push_back({4 * st + r, p});
         }
   }
-  em.packed = retile(codesAttr, em.k, chunkBytes, rowBytes,
-                     {em.batch, chunks, em.k * chunkBytes}, source, {});
+  if (!em.splitsFP6()) {
+    em.packed = retile(codesAttr, em.k, chunkBytes, rowBytes,
+                       {em.batch, chunks, em.k * chunkBytes}, source, {});
+  } else {
+    // E2M3 codes without VBMI: each four K rows of a chunk split
+    // (emitChunkCodeGroup makes the same bytes of weights passed in).
+    auto flatType =
+        RankedTensorType::get({codesAttr.getNumElements()}, b.getI8Type());
+    std::vector<char> src =
+        codesAttr.isSplat()
+            ? std::vector<char>(codesAttr.getNumElements(),
+                                codesAttr.getSplatValue<APInt>().getSExtValue())
+            : std::vector<char>(codesAttr.getRawData().begin(),
+                                codesAttr.getRawData().end());
+    std::vector<char> dst(src.size());
+    SmallVector<std::pair<int64_t, int64_t>> sources;
+    for (int64_t t = 0; t < 4; ++t)
+      for (int64_t q = 0; q < 32; ++q)
+        sources.push_back(unpackedSource(t, q));
+    for (int64_t bt = 0; bt < em.batch; ++bt)
+      for (int64_t c = 0; c < chunks; ++c)
+        for (int64_t k0 = 0; k0 < em.k; k0 += 4) {
+          char *out = dst.data() + ((bt * chunks + c) * em.k + k0) * chunkBytes;
+          splitFP6Rows(
+              sources,
+              [&](int64_t r, int64_t col) {
+                const char *row = src.data() + (bt * em.k + k0 + r) * rowBytes +
+                                  c * chunkBytes;
+                uint32_t bits = 0;
+                for (int64_t i = 0; i < 3; ++i)
+                  bits |= uint32_t(uint8_t(row[col / 4 * 3 + i])) << (8 * i);
+                return uint8_t((bits >> (6 * (col % 4))) & 0x3F);
+              },
+              out);
+        }
+    em.packed = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::getFromRawBuffer(flatType, dst)
+            .reshape(RankedTensorType::get(
+                {em.batch, chunks, em.k * chunkBytes}, b.getI8Type())));
+  }
   // One scale code per column: each block's 64 in the accumulator's lane
   // order (scalesInLaneOrder).
   SmallVector<int64_t> lanes;
@@ -2070,6 +2390,7 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (intDot) {
       em.intDot = true;
       em.dotAccumulate = target.dotAccumulate;
+      em.fp6ByMultiShift = target.byteTable64;
       em.registers = target.registers;
       em.dotWeights =
           em.bFormat.elem == mxref::ElemKind::E2M3   ? DotWeights::FP6Bytes
@@ -2380,8 +2701,8 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
   }
 
   /// Whether the integer-dot kernel computes this GEMV (the file comment):
-  /// an x86 target, MXINT8 activations with block scales, E2M1 weights (or
-  /// E2M3 and E3M2 with VBMI) blocked along K only, and whole 64-column
+  /// an x86 target, MXINT8 activations with block scales, E2M1 or E2M3
+  /// weights (E3M2 with VBMI) blocked along K only, and whole 64-column
   /// chunks.
   bool takesIntDot(const VectorMatmulEmitter &em, BlockScaledTensorType lhsType,
                    bool perTensor) const {
@@ -2394,8 +2715,8 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
                    target.dotAccumulate && target.lanes == 16;
     return a.elem == mxref::ElemKind::INT8 &&
            a.scale == mxref::ScaleKind::E8M0 &&
-           (w == mxref::ElemKind::E2M1 ||
-            (w == mxref::ElemKind::E2M3 && target.byteTable64) || wordDot) &&
+           (w == mxref::ElemKind::E2M1 || w == mxref::ElemKind::E2M3 ||
+            wordDot) &&
            kIntDotCols % em.bn == 0 && em.kb % 4 == 0 &&
            em.kb <= kIntDotMaxBlock && em.n % kIntDotCols == 0;
   }

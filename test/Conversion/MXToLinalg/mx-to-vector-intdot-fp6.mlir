@@ -1,9 +1,11 @@
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi prefetch-distance=0" --canonicalize | FileCheck %s
-// Without VBMI (avx512-vnni), E2M3 weights keep the f32 nest (decoded
-// through f16); with VBMI and integer-dot=false, the f32 nest decodes them
-// through its 64-entry word table (docs/Lowering.md, "FP6 weights").
+// Without VBMI (avx512-vnni) and integer-dot=false, E2M3 weights take the
+// f32 nest decoded through f16 (mx-to-vector-intdot-fp6-avx2.mlir: the
+// integer dot's decode without VBMI); with VBMI and integer-dot=false, the
+// f32 nest decodes them through its 64-entry word table (docs/Lowering.md,
+// "FP6 weights").
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi" --canonicalize | FileCheck %s --check-prefix=PROMPT
-// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni" | FileCheck %s --check-prefix=F32
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni integer-dot=false" | FileCheck %s --check-prefix=F32
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi integer-dot=false" | FileCheck %s --check-prefix=WORDS
 // The x86 code (LLVM's x86 backend only, not the CPU): the constant byte
 // spread is one vpermb from memory, then vpmultishiftqb, then the table

@@ -24,7 +24,7 @@ enum class VectorTargetKind {
   Host,       ///< derived from the host CPU's features
   AVX512,     ///< 16 lanes, FP4 table by per-lane dynamic extract (vpermps zmm)
   AVX512VNNI, ///< AVX512 plus AVX512-VNNI (vpdpbusd) in the integer dot
-  AVX512VBMI, ///< AVX512VNNI plus AVX512-VBMI: FP6 (E2M3) in the integer dot
+  AVX512VBMI, ///< AVX512VNNI plus AVX512-VBMI: FP6 decoded by byte tables
   AVX2,       ///< 8 lanes, FP4 table in two halves (two vpermps ymm)
   AVX2VNNI,   ///< AVX2 plus AVX-VNNI (VEX vpdpbusd) in the integer dot
   Generic,    ///< 4 lanes (SSE/NEON sized), FP4 by bit arithmetic
@@ -63,7 +63,8 @@ struct VectorTarget {
   bool halfConvert = false;
   /// With byteDot: AVX512-VBMI with AVX512VL (vpmultishiftqb, vpermi2b on
   /// 256 bits) unpacks and decodes FP6 codes to bytes, three instructions
-  /// per 32 codes: MXINT8 x E2M3 matmuls take the integer-dot kernel too.
+  /// per 32 codes (without it, MXINT8 x E2M3 matmuls decode them by word
+  /// shifts and vpshufb), and MXINT8 x E3M2 matmuls take the word dot.
   /// At 16 lanes the f32 GEMV also decodes FP8 weights by two 128-entry
   /// byte tables (vpermi2b on 512 bits) and FP6 weights by a 64-entry word
   /// table (vpermi2w) instead of through f16.
