@@ -1108,7 +1108,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         mxref::decodeElem(bFormat.elem, fp6Dot() ? i : i % 16) / unit +
         intDotOffset));
   Value tableV = bytes(ArrayRef<int8_t>(table).take_front(32));
-  Value tableHi, shifts, low4, four;
+  Value tableHi, shifts, spread, low4, four;
   if (fp6Dot() && fp6ByMultiShift) {
     tableHi = bytes(ArrayRef<int8_t>(table).drop_front(32));
     // Code i of a qword's 6-byte group starts at bit 6i.
@@ -1122,7 +1122,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
   if (fp6Dot() && !fp6ByMultiShift) {
     magnitudes = fp6MagnitudeTables(b);
     if (!fp6Split())
-      shifts = fp6SpreadMask(b);
+      spread = fp6SpreadMask(b);
   }
   auto splat = [&](VectorType t, int64_t v) -> Value {
     return arith::ConstantOp::create(
@@ -1168,7 +1168,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         SmallVector<Value> kIdx;
         // [step][group]: four K rows interleaved (InterleavedRows).
         SmallVector<SmallVector<InterleavedRows>> unpacked(steps);
-        if ((transposed || fp6Split()) && packedView && groups.front() == 0)
+        if (transposed && packedView && groups.front() == 0)
           prefetchTiled(lb, bt, kFirst, col0, 4 * steps);
         for (int64_t st = 0; st < steps; ++st) {
           kIdx.push_back(st ? addIdx(lb, loc, kFirst, 4 * st) : kFirst);
@@ -1191,7 +1191,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
                   lb, loc, v32i8, packed,
                   codeIndices(lb, bt, rIdx, col0, byteOff, 16 * g), true);
               if (!fp6ByMultiShift) {
-                Value codes = unpackFP6CodesAVX2(lb, raw, g, shifts);
+                Value codes = unpackFP6CodesAVX2(lb, raw, g, spread);
                 decoded[gi].push_back(decodeFP6BytesAVX2(
                     lb, codes, false, shiftBytesLeft(lb, codes, 3),
                     shiftBytesLeft(lb, codes, 2), magnitudes));
