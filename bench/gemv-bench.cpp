@@ -437,10 +437,12 @@ bool benchGemv(mlir::MLIRContext &ctx, llvm::TargetMachine *tm,
             laid[i].scales.data() + p * sBytes);
     }
     double t = now() - t0, bytes = double(mats.size()) * (pBytes + sBytes);
+    // With --in-code-threads the layout function copies in panels itself.
     llvm::outs() << llvm::format(
         "  re-laid %zu matrices (%d panel(s) each) in %.3f s, %.2f GB/s, "
-        "one thread\n",
-        mats.size(), threads, t, bytes * threads / t / 1e9);
+        "%u thread(s)\n",
+        mats.size(), threads, t, bytes * threads / t / 1e9,
+        o.inCodeThreads ? mlir::mx::resolveThreads(o.pipeline.threads) : 1u);
     name += " (kernel layout)";
   }
   // The matrices the GEMV reads.

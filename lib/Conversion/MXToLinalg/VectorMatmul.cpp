@@ -2214,7 +2214,7 @@ static void useKernelLayout(OpBuilder &b, Location loc, Value codes,
 static SmallVector<Value> emitKernelLayout(OpBuilder &b, Location loc,
                                            VectorMatmulEmitter em,
                                            BlockScaledTensorType type,
-                                           ValueRange args) {
+                                           int64_t panels, ValueRange args) {
   Value codes = args[0];
   Value scales = getScalesComponent(type, args);
   em.loc = loc;
@@ -2225,47 +2225,98 @@ static SmallVector<Value> emitKernelLayout(OpBuilder &b, Location loc,
   auto [codesShape, scalesShape] = kernelLayoutShapes(em);
   Type i8 = b.getI8Type();
   int64_t chunks = em.n / kIntDotCols;
-  // For each batch and group of K rows (block row), every chunk in turn:
-  // the reads walk the packed rows in order (a few rows at once), and each
-  // chunk's writes are a run of its contiguous output.
-  auto each =
-      [&](Value init, int64_t outer,
-          function_ref<Value(OpBuilder &, Value, Value, Value, Value)> body)
-      -> Value {
+  // Panels of chunks, one scf.forall iteration each (as the matmul's
+  // panels, `panels` of them at most): as many as divide the chunks, so
+  // that every panel's slice of the outputs has one shape.
+  int64_t nPanels = 1;
+  for (int64_t p = std::min(panels, chunks); p > 1 && nPanels == 1; --p)
+    if (chunks % p == 0)
+      nPanels = p;
+  int64_t perPanel = chunks / nPanels;
+  // For each batch and group of K rows (block row), every chunk of the
+  // panel from chunk c0 in turn: the reads walk the packed rows in order (a
+  // few rows at once), and each chunk's writes are a run of its contiguous
+  // output. The body gets the chunk's index in the panel and in the matrix.
+  using Body =
+      function_ref<Value(OpBuilder &, Value, Value, Value, Value, Value)>;
+  auto each = [&](OpBuilder &pb, Value init, Value c0, int64_t outer,
+                  Body body) -> Value {
     auto outerLoop = scf::ForOp::create(
-        b, loc, indexConst(b, loc, 0), indexConst(b, loc, em.batch * outer),
-        indexConst(b, loc, 1), ValueRange{init},
+        pb, loc, indexConst(pb, loc, 0), indexConst(pb, loc, em.batch * outer),
+        indexConst(pb, loc, 1), ValueRange{init},
         [&](OpBuilder &ob, Location, Value i, ValueRange oArgs) {
           Value bt = divIdx(ob, loc, i, outer);
           Value g =
               arith::RemUIOp::create(ob, loc, i, indexConst(ob, loc, outer));
           auto chunkLoop = scf::ForOp::create(
-              ob, loc, indexConst(ob, loc, 0), indexConst(ob, loc, chunks),
+              ob, loc, indexConst(ob, loc, 0), indexConst(ob, loc, perPanel),
               indexConst(ob, loc, 1), oArgs,
               [&](OpBuilder &cb, Location, Value c, ValueRange cArgs) {
-                scf::YieldOp::create(cb, loc, body(cb, bt, g, c, cArgs[0]));
+                Value col0 =
+                    mulIdx(cb, loc, arith::AddIOp::create(cb, loc, c0, c),
+                           kIntDotCols);
+                scf::YieldOp::create(cb, loc,
+                                     body(cb, bt, g, c, col0, cArgs[0]));
               });
           scf::YieldOp::create(ob, loc, chunkLoop.getResults());
         });
     return outerLoop.getResult(0);
   };
   int64_t rows = em.codeGroupRows();
-  Value codesOut =
-      each(createEmpty(b, loc, codesShape, i8), em.k / rows,
-           [&](OpBuilder &cb, Value bt, Value g, Value c, Value out) {
-             Value byteOff =
-                 em.chunkByteOffset(cb, mulIdx(cb, loc, c, kIntDotCols));
-             return em.emitChunkCodeGroup(cb, bt, mulIdx(cb, loc, g, rows),
-                                          byteOff, out, ValueRange{bt, c});
-           });
-  Value scalesOut = each(
-      createEmpty(b, loc, scalesShape, i8), em.k / em.kb,
-      [&](OpBuilder &cb, Value bt, Value j, Value c, Value out) {
-        return em
-            .emitChunkScaleBlock(cb, bt, j, mulIdx(cb, loc, c, kIntDotCols),
-                                 out, ValueRange{bt, c})
-            .first;
-      });
+  // One panel's codes and block scales into `codesOut` and `scalesOut`
+  // (their panel's slices).
+  auto copyPanel = [&](OpBuilder &pb, Value c0, Value codesOut,
+                       Value scalesOut) -> std::pair<Value, Value> {
+    Value codesDone = each(
+        pb, codesOut, c0, em.k / rows,
+        [&](OpBuilder &cb, Value bt, Value g, Value c, Value col0, Value out) {
+          return em.emitChunkCodeGroup(cb, bt, mulIdx(cb, loc, g, rows),
+                                       em.chunkByteOffset(cb, col0), out,
+                                       ValueRange{bt, c});
+        });
+    Value scalesDone = each(
+        pb, scalesOut, c0, em.k / em.kb,
+        [&](OpBuilder &cb, Value bt, Value j, Value c, Value col0, Value out) {
+          return em.emitChunkScaleBlock(cb, bt, j, col0, out, ValueRange{bt, c})
+              .first;
+        });
+    return {codesDone, scalesDone};
+  };
+  Value codesEmpty = createEmpty(b, loc, codesShape, i8);
+  Value scalesEmpty = createEmpty(b, loc, scalesShape, i8);
+  Value codesOut, scalesOut;
+  if (nPanels == 1) {
+    std::tie(codesOut, scalesOut) =
+        copyPanel(b, indexConst(b, loc, 0), codesEmpty, scalesEmpty);
+  } else {
+    auto forall = scf::ForallOp::create(
+        b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(nPanels)},
+        ValueRange{codesEmpty, scalesEmpty}, std::nullopt);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(forall.getTerminator());
+    Value c0 = mulIdx(b, loc, forall.getInductionVars()[0], perPanel);
+    SmallVector<Value> slices;
+    SmallVector<SmallVector<OpFoldResult>> offsets, sizes;
+    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+    SmallVector<int64_t, 2> innerSizes = {codesShape[2], scalesShape[2]};
+    for (auto [shared, size] :
+         llvm::zip(forall.getRegionIterArgs(), innerSizes)) {
+      offsets.push_back({b.getIndexAttr(0), c0, b.getIndexAttr(0)});
+      sizes.push_back({b.getIndexAttr(em.batch), b.getIndexAttr(perPanel),
+                       b.getIndexAttr(size)});
+      slices.push_back(tensor::ExtractSliceOp::create(
+          b, loc, shared, offsets.back(), sizes.back(), strides));
+    }
+    auto [codesPanel, scalesPanel] = copyPanel(b, c0, slices[0], slices[1]);
+    SmallVector<Value, 2> done = {codesPanel, scalesPanel};
+    b.setInsertionPointToStart(&forall.getTerminator().getRegion().front());
+    for (auto [i, panel] : llvm::enumerate(done))
+      tensor::ParallelInsertSliceOp::create(b, loc, panel,
+                                            forall.getRegionIterArgs()[i],
+                                            offsets[i], sizes[i], strides);
+    codesOut = forall.getResult(0);
+    scalesOut = forall.getResult(1);
+  }
   auto shapeOf = [](Value v) {
     return cast<RankedTensorType>(v.getType()).getShape();
   };
@@ -2412,11 +2463,13 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (layoutUse) {
       // The same layout from the arguments, made by the layout function.
       VectorMatmulEmitter layoutEm = em;
-      if (failed(layouts->record(
-              *layoutUse, rhsType, loc,
-              [layoutEm, rhsType](OpBuilder &b, Location loc, ValueRange args) {
-                return emitKernelLayout(b, loc, layoutEm, rhsType, args);
-              })))
+      if (failed(
+              layouts->record(*layoutUse, rhsType, loc,
+                              [layoutEm, rhsType, panels = panels](
+                                  OpBuilder &b, Location loc, ValueRange args) {
+                                return emitKernelLayout(b, loc, layoutEm,
+                                                        rhsType, panels, args);
+                              })))
         return failure();
       useKernelLayout(b, loc, rc[0], bScales, em);
     } else if (intDot && tileConstantWeights) {

@@ -5,6 +5,20 @@
 // layout, with no copy of its own. Bit for bit against the reference:
 // Integration/CPU/differential-matmul-intdot-layout.test.
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2" --canonicalize --cse | FileCheck %s
+// With panels (mx-cpu-pipeline's threads), the layout function copies the
+// chunks in panels too, one scf.forall iteration each, on its own slice of
+// both outputs: as many panels as divide the chunks (2 of 2 here).
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx2 panels=3" --canonicalize --cse | FileCheck %s --check-prefix=PANELS
+// PANELS-LABEL: func.func private @w_layout(
+// PANELS: %[[P:.*]]:2 = scf.forall (%[[I:.*]]) in (2) shared_outs(%[[SC:.*]] = %{{.*}}, %[[SS:.*]] = %{{.*}}) -> (tensor<1x2x8192xi8>, tensor<1x2x512xi8>)
+// PANELS-NEXT: %[[CT:.*]] = tensor.extract_slice %[[SC]][0, %[[I]], 0] [1, 1, 8192] [1, 1, 1]
+// PANELS-NEXT: %[[ST:.*]] = tensor.extract_slice %[[SS]][0, %[[I]], 0] [1, 1, 512] [1, 1, 1]
+// PANELS: %[[CW:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[CT]]) -> (tensor<1x1x8192xi8>)
+// PANELS: %[[SW:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[ST]]) -> (tensor<1x1x512xi8>)
+// PANELS: scf.forall.in_parallel {
+// PANELS-NEXT: tensor.parallel_insert_slice %[[CW]] into %[[SC]][0, %[[I]], 0] [1, 1, 8192] [1, 1, 1]
+// PANELS-NEXT: tensor.parallel_insert_slice %[[SW]] into %[[SS]][0, %[[I]], 0] [1, 1, 512] [1, 1, 1]
+// PANELS-LABEL: func.func @gemv(
 
 // The declared layout function gets its body, written in place: for each
 // group of 16 K rows (AVX2's four word steps of four rows), every chunk (2
