@@ -783,13 +783,16 @@ Value VectorMatmulEmitter::decodeFP6BytesAVX2(
   float unit = mxref::decodeElem(bFormat.elem, 1);
   for (uint32_t c = 0; c < 16; ++c)
     identity &= mxref::decodeElem(bFormat.elem, c) / unit == float(c);
+  // One op-creating call per statement (argument evaluation order).
   Value low = identity ? idx : x86ShuffleBytes(b, loc, tables.first, idx);
-  Value magnitude = arith::SelectOp::create(
-      b, loc, isSet(sel4), x86ShuffleBytes(b, loc, tables.second, idx), low);
+  Value high = x86ShuffleBytes(b, loc, tables.second, idx);
+  Value bit4 = isSet(sel4);
+  Value magnitude = arith::SelectOp::create(b, loc, bit4, high, low);
   Value offset = splat8(intDotOffset);
   Value plus = arith::AddIOp::create(b, loc, offset, magnitude);
   Value minus = arith::SubIOp::create(b, loc, offset, magnitude);
-  return arith::SelectOp::create(b, loc, isSet(sel5), minus, plus);
+  Value bit5 = isSet(sel5);
+  return arith::SelectOp::create(b, loc, bit5, minus, plus);
 }
 
 Value VectorMatmulEmitter::fp6HalfPatterns(OpBuilder &b, Value bytes,
@@ -1191,10 +1194,13 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
                   lb, loc, v32i8, packed,
                   codeIndices(lb, bt, rIdx, col0, byteOff, 16 * g), true);
               if (!fp6ByMultiShift) {
+                // One op-creating call per statement (argument
+                // evaluation order).
                 Value codes = unpackFP6CodesAVX2(lb, raw, g, spread);
-                decoded[gi].push_back(decodeFP6BytesAVX2(
-                    lb, codes, false, shiftBytesLeft(lb, codes, 3),
-                    shiftBytesLeft(lb, codes, 2), magnitudes));
+                Value sel4 = shiftBytesLeft(lb, codes, 3);
+                Value sel5 = shiftBytesLeft(lb, codes, 2);
+                decoded[gi].push_back(decodeFP6BytesAVX2(lb, codes, false, sel4,
+                                                         sel5, magnitudes));
                 continue;
               }
               SmallVector<int64_t> spread;
@@ -1287,9 +1293,10 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
                 return vector::BitCastOp::create(
                     lb, loc, v32i8, arith::ShLIOp::create(lb, loc, all, by));
               };
+              Value sel4 = sel(by4);
+              Value sel5 = sel(by5);
               dot(gi, t,
-                  decodeFP6BytesAVX2(lb, idx, true, sel(by4), sel(by5),
-                                     magnitudes));
+                  decodeFP6BytesAVX2(lb, idx, true, sel4, sel5, magnitudes));
             }
           }
         } else if (fp6Dot()) {
@@ -2270,8 +2277,10 @@ static SmallVector<Value> emitKernelLayout(OpBuilder &b, Location loc,
     Value codesDone = each(
         pb, codesOut, c0, em.k / rows,
         [&](OpBuilder &cb, Value bt, Value g, Value c, Value col0, Value out) {
-          return em.emitChunkCodeGroup(cb, bt, mulIdx(cb, loc, g, rows),
-                                       em.chunkByteOffset(cb, col0), out,
+          // One op-creating call per statement (argument evaluation order).
+          Value kk = mulIdx(cb, loc, g, rows);
+          Value byteOff = em.chunkByteOffset(cb, col0);
+          return em.emitChunkCodeGroup(cb, bt, kk, byteOff, out,
                                        ValueRange{bt, c});
         });
     Value scalesDone = each(

@@ -56,10 +56,10 @@
 // CHECK-NEXT: %[[O1:.*]] = arith.andi %[[O0]], %[[HIMASK]] : vector<16xi16>
 // CHECK-NEXT: %[[CW:.*]] = arith.ori %[[E1]], %[[O1]] : vector<16xi16>
 // CHECK-NEXT: %[[CODES:.*]] = vector.bitcast %[[CW]] : vector<16xi16> to vector<32xi8>
-// CHECK-NEXT: %[[S5W:.*]] = arith.shli %[[CW]], %[[C2]] : vector<16xi16>
-// CHECK-NEXT: %[[S5:.*]] = vector.bitcast %[[S5W]] : vector<16xi16> to vector<32xi8>
 // CHECK-NEXT: %[[S4W:.*]] = arith.shli %[[CW]], %[[C3]] : vector<16xi16>
 // CHECK-NEXT: %[[S4:.*]] = vector.bitcast %[[S4W]] : vector<16xi16> to vector<32xi8>
+// CHECK-NEXT: %[[S5W:.*]] = arith.shli %[[CW]], %[[C2]] : vector<16xi16>
+// CHECK-NEXT: %[[S5:.*]] = vector.bitcast %[[S5W]] : vector<16xi16> to vector<32xi8>
 // CHECK-NEXT: %[[M0:.*]] = mx_x86.pshufb %[[LOW]], %[[CODES]] : vector<32xi8>
 // CHECK-NEXT: %[[M1:.*]] = mx_x86.pshufb %[[HIGH]], %[[CODES]] : vector<32xi8>
 // CHECK-NEXT: %[[B4:.*]] = arith.cmpi slt, %[[S4]], %[[ZERO]] : vector<32xi8>
@@ -112,10 +112,10 @@ func.func @gemv(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp6_e2m3, bl
 // CHECK-NEXT: %[[Q1:.*]] = vector.bitcast %[[BITS]] : vector<8xi8> to vector<1xi64>
 // CHECK-NEXT: %[[Q:.*]] = vector.extract %[[Q1]][0] : i64 from vector<1xi64>
 // CHECK-NEXT: %[[ALL:.*]] = vector.broadcast %[[Q]] : i64 to vector<4xi64>
-// CHECK-NEXT: %[[S5Q:.*]] = arith.shli %[[ALL]], %[[BY5]] : vector<4xi64>
-// CHECK-NEXT: %[[S5:.*]] = vector.bitcast %[[S5Q]] : vector<4xi64> to vector<32xi8>
 // CHECK-NEXT: %[[S4Q:.*]] = arith.shli %[[ALL]], %[[BY4]] : vector<4xi64>
 // CHECK-NEXT: %[[S4:.*]] = vector.bitcast %[[S4Q]] : vector<4xi64> to vector<32xi8>
+// CHECK-NEXT: %[[S5Q:.*]] = arith.shli %[[ALL]], %[[BY5]] : vector<4xi64>
+// CHECK-NEXT: %[[S5:.*]] = vector.bitcast %[[S5Q]] : vector<4xi64> to vector<32xi8>
 // CHECK-NEXT: %[[M1:.*]] = mx_x86.pshufb %[[HIGH]], %[[IDX]] : vector<32xi8>
 // CHECK-NEXT: %[[B4:.*]] = arith.cmpi slt, %[[S4]], %{{.*}} : vector<32xi8>
 // CHECK-NEXT: %[[MAG:.*]] = arith.select %[[B4]], %[[M1]], %[[IDX]] : vector<32xi1>, vector<32xi8>
