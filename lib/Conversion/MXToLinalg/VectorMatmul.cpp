@@ -111,6 +111,7 @@
 #include "mx/Conversion/MXCommon/BlockEmitter.h"
 #include "mx/Conversion/MXCommon/Components.h"
 #include "mx/Numerics/Codec.h"
+#include "mx/Numerics/Packing.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -2129,16 +2130,19 @@ static bool retileConstantWeights(OpBuilder &b, Location loc, Value codes,
       for (int64_t c = 0; c < chunks; ++c)
         for (int64_t k0 = 0; k0 < em.k; k0 += 4) {
           char *out = dst.data() + ((bt * chunks + c) * em.k + k0) * chunkBytes;
+          // The four rows' codes of the chunk, as the reference unpacks them.
+          std::vector<uint8_t> rows[4];
+          for (int64_t r = 0; r < 4; ++r) {
+            const char *row =
+                src.data() + (bt * em.k + k0 + r) * rowBytes + c * chunkBytes;
+            rows[r] = mxref::unpackElements(
+                em.bFormat.elem,
+                ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(row),
+                                  chunkBytes),
+                kIntDotCols);
+          }
           splitFP6Rows(
-              sources,
-              [&](int64_t r, int64_t col) {
-                const char *row = src.data() + (bt * em.k + k0 + r) * rowBytes +
-                                  c * chunkBytes;
-                uint32_t bits = 0;
-                for (int64_t i = 0; i < 3; ++i)
-                  bits |= uint32_t(uint8_t(row[col / 4 * 3 + i])) << (8 * i);
-                return uint8_t((bits >> (6 * (col % 4))) & 0x3F);
-              },
+              sources, [&](int64_t r, int64_t col) { return rows[r][col]; },
               out);
         }
     em.packed = arith::ConstantOp::create(
