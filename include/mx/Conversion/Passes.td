@@ -72,9 +72,10 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     AVX512VL, or AVX-VNNI), which the integer-dot kernel then uses instead
     of `vpmaddubsw` + `vpmaddwd` + `vpaddd`; `host` picks them when the CPU
     has the feature. `avx512-vbmi` is `avx512-vnni` with AVX512-VBMI
-    (`vpmultishiftqb`, `vpermi2b`), with which MXINT8 x E2M3 and E3M2
-    (MXFP6) matmuls take the integer-dot kernel too (E3M2 through zmm
-    `vpdpwssd`) and the f32 GEMV decodes FP8
+    (`vpmultishiftqb`, `vpermi2b`), with which the integer-dot kernel
+    decodes MXFP6 weights by byte tables (E3M2 through zmm `vpdpwssd`;
+    without VBMI by `vpshufb` and, for E3M2, two byte dots) and the f32
+    GEMV decodes FP8
     weights by two 128-entry byte tables (zmm `vpermi2b`) and FP6 weights
     by a 64-entry word table (zmm `vpermi2w`) instead of through f16; `host` picks it on such CPUs (Ice Lake, Zen 4 and later).
     With
@@ -135,9 +136,8 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
            "many panels, one scf.forall iteration each (1: one scf.for nest, "
            "no scf.forall)">,
     Option<"integerDot", "integer-dot", "bool", /*default=*/"true",
-           "With vectorize on an x86 target: MXINT8 x FP4 and E2M3 (and, "
-           "with VBMI, E3M2) matmuls through the "
-           "integer-dot kernel (mx_x86 byte and word dots)">,
+           "With vectorize on an x86 target: MXINT8 x FP4 and FP6 matmuls "
+           "through the integer-dot kernel (mx_x86 byte and word dots)">,
     Option<"fastSubnormals", "fast-subnormals", "bool", /*default=*/"false",
            "With vectorize: the CPU's f32 multiplies take subnormal inputs "
            "at full speed (AMD Zen; target=host sets it on such a CPU), so "

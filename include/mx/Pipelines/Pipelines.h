@@ -30,8 +30,7 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
   Option<bool> integerDot{
       *this, "integer-dot",
       llvm::cl::desc("With vectorize on an x86 target: MXINT8 x FP4 and "
-                     "E2M3 (and E3M2 with VBMI) matmuls "
-                     "through the integer-dot kernel"),
+                     "FP6 matmuls through the integer-dot kernel"),
       llvm::cl::init(true)};
   Option<bool> fastSubnormals{
       *this, "fast-subnormals",

@@ -120,10 +120,9 @@ LogicalResult mlir::mx::emitKernelLayoutFunctions(
     emitError(use.loc)
         << "weights in the kernel layout (mx.kernel_layout = " << use.symbol
         << ") need the integer-dot kernel, which this mx.matmul does not take: "
-           "INT8 activations with E8M0 block scales, E2M1 or E2M3 weights "
-           "(E3M2 with AVX512-VBMI) in K blocks of a multiple of 4 up to 256 "
-           "and column blocks that divide 64, and N a multiple of 64, on an "
-           "x86 target";
+           "INT8 activations with E8M0 block scales, E2M1, E2M3 or E3M2 "
+           "weights in K blocks of a multiple of 4 up to 256 and column "
+           "blocks that divide 64, and N a multiple of 64, on an x86 target";
     failed = true;
   }
   // The arguments are components now, not !mx.tensor (A9): the layout is in

@@ -91,7 +91,12 @@
 // codes through the f32 nest's 64-entry word table, holding 16 * value,
 // their words interleaved into dwords and multiplied by zmm vpdpwssd
 // (AVX512-VNNI) with no offset; the sums count units of 2^-10 (below 448 *
-// 128 * 256 < 2^24).
+// 128 * 256 < 2^24). Elsewhere E3M2 weights take two byte dots instead
+// (DotWeights::FP6HighLow; docs/Lowering.md, "E3M2 weights without VBMI"):
+// their codes are unpacked and interleaved as E2M3's (or read split), and
+// each decoded to the bytes high + 28 and low + 14 of 16 * value = 16 *
+// high + low; the high part's vpmaddubsw pairs are widened by vpmaddwd
+// times 16, the low part's times 1 (or by vpdpbusd), into the same sums.
 //
 // This nest is the GEMV (decode) kernel. From kBatchedMinRows rows on, the
 // entry hands the matmul to the register-blocked batched kernel
@@ -185,7 +190,17 @@ enum class DotWeights {
   FP6Bytes,
   /// E3M2 codes through a word table (vpermi2w), word dot products.
   FP6Words,
+  /// E3M2 codes unpacked as FP6Bytes' are without VBMI, each decoded to two
+  /// bytes, the high and low parts of 16 * value = 16 * high + low; two byte
+  /// dot products, the first's pairs widened times 16 (where the word dot
+  /// is not available).
+  FP6HighLow,
 };
+
+/// Which part of an FP6 code's magnitude / unit a decode table holds: all
+/// of it (E2M3, at most 60), or the high (/ 16) or low (% 16) part of
+/// E3M2's (at most 448; DotWeights::FP6HighLow).
+enum class FP6Part { Whole, High, Low };
 
 /// The column (in its 64-column chunk) of lane `l` of the integer-dot
 /// accumulator (vector l / 8 of 8 lanes).
@@ -203,7 +218,7 @@ int64_t intDotColumn(int64_t l, DotWeights w) {
     return 32 * g + 8 * (j / 4) + 4 * (t / 2) + j % 4;
   }
   int64_t p = 4 * t + i % 4 + 16 * (i / 4);
-  return w == DotWeights::FP6Bytes ? 32 * g + p : 2 * p + g;
+  return w == DotWeights::FP4 ? 2 * p + g : 32 * g + p;
 }
 
 /// `bytes` (vector<32xi8>) shifted left by `by` as words (vpsllw): bit 7 of
@@ -280,14 +295,15 @@ struct VectorMatmulEmitter {
   /// (fp6SpreadMask) places each code's three packed bytes in a dword.
   Value unpackFP6CodesAVX2(OpBuilder &b, Value raw, int64_t g,
                            Value spread) const;
-  /// The integer dot's E2M3 bytes (value / unit + intDotOffset) without
-  /// VBMI: `idx` holds each code's low four bits (bit 7 clear; nibbleIdx:
-  /// nothing else), code bits 4 and 5 are bit 7 of `sel4` and `sel5`;
-  /// `tables` (fp6MagnitudeTables) hold the magnitudes of codes 0-15 and
-  /// 16-31.
+  /// The integer dot's FP6 bytes (a part of value / unit, plus `offset`)
+  /// without VBMI: `idx` holds each code's low four bits (bit 7 clear;
+  /// nibbleIdx: nothing else), code bits 4 and 5 are bit 7 of `sel4` and
+  /// `sel5`; `tables` (fp6MagnitudeTables) hold the part of the magnitudes
+  /// of codes 0-15 and 16-31.
   Value decodeFP6BytesAVX2(OpBuilder &b, Value idx, bool nibbleIdx, Value sel4,
-                           Value sel5, std::pair<Value, Value> tables) const;
-  std::pair<Value, Value> fp6MagnitudeTables(OpBuilder &b) const;
+                           Value sel5, std::pair<Value, Value> tables,
+                           int64_t offset) const;
+  std::pair<Value, Value> fp6MagnitudeTables(OpBuilder &b, FP6Part part) const;
   Value fp6SpreadMask(OpBuilder &b) const;
   /// Whether tiled E2M3 weights are stored split (without VBMI): per four
   /// K rows of a chunk, the nibbles and top two bits of the codes in the
@@ -504,17 +520,28 @@ struct VectorMatmulEmitter {
   /// the emitIntDotOffsets tensor.
   bool intDot = false;
   /// How the integer dot decodes and multiplies the weights: E2M3 on any
-  /// x86 target, E3M2 with VectorTarget::byteTable64 only.
+  /// x86 target, E3M2 by words with AVX512-VBMI and -VNNI at 16 lanes, by
+  /// two byte parts on the others.
   DotWeights dotWeights = DotWeights::FP4;
-  bool fp6Dot() const { return dotWeights == DotWeights::FP6Bytes; }
+  bool fp6Dot() const {
+    return dotWeights == DotWeights::FP6Bytes ||
+           dotWeights == DotWeights::FP6HighLow;
+  }
+  bool highLow() const { return dotWeights == DotWeights::FP6HighLow; }
+  /// FP6HighLow's byte offsets (value / unit = 16 * high + low; the largest
+  /// high and low parts: 28 and 14 for E3M2); intDotOffset is 16 * high +
+  /// low.
+  int64_t highOffset = 0, lowOffset = 0;
   /// FP6Bytes unpacks and decodes by vpmultishiftqb and vpermi2b
-  /// (VectorTarget::byteTable64), otherwise by decodeFP6BytesAVX2.
+  /// (VectorTarget::byteTable64), otherwise (and FP6HighLow always) by
+  /// decodeFP6BytesAVX2.
   bool fp6ByMultiShift = false;
   /// The integer dot's weight bytes are value / unit + intDotOffset, with
   /// unit the element's least magnitude (its code 1): 2 * value + 12 for
   /// E2M1 (0 to 24), 8 * value + 60 for E2M3 (0 to 120), unsigned as
   /// vpmaddubsw and vpdpbusd want their first operand. E3M2's words are
-  /// 16 * value, signed (0 offset).
+  /// 16 * value, signed (0 offset); its FP6HighLow bytes high + 28 and
+  /// low + 14 (intDotOffset 462).
   int64_t intDotOffset = 0;
   /// aOffsets: null for the word dot.
   Value aCodes, aOffsets;
@@ -707,15 +734,19 @@ Value VectorMatmulEmitter::fp6SpreadMask(OpBuilder &b) const {
 }
 
 std::pair<Value, Value>
-VectorMatmulEmitter::fp6MagnitudeTables(OpBuilder &b) const {
-  // |value| / unit of codes 0-15 and 16-31, in both 16-byte halves; code
-  // bit 5 is the sign (E2M3 has no NaN or infinity).
+VectorMatmulEmitter::fp6MagnitudeTables(OpBuilder &b, FP6Part part) const {
+  // |value| / unit of codes 0-15 and 16-31 (or its part), in both 16-byte
+  // halves; code bit 5 is the sign (FP6 has no NaN or infinity).
   float unit = mxref::decodeElem(bFormat.elem, 1);
   auto table = [&](int64_t first) -> Value {
     SmallVector<int8_t> entries;
-    for (int64_t l = 0; l < 32; ++l)
-      entries.push_back(static_cast<int8_t>(
-          std::fabs(mxref::decodeElem(bFormat.elem, first + l % 16)) / unit));
+    for (int64_t l = 0; l < 32; ++l) {
+      auto units = static_cast<int64_t>(
+          std::fabs(mxref::decodeElem(bFormat.elem, first + l % 16)) / unit);
+      entries.push_back(static_cast<int8_t>(part == FP6Part::High  ? units / 16
+                                            : part == FP6Part::Low ? units % 16
+                                                                   : units));
+    }
     return arith::ConstantOp::create(
         b, loc,
         DenseElementsAttr::get(VectorType::get({32}, b.getI8Type()),
@@ -764,9 +795,11 @@ Value VectorMatmulEmitter::unpackFP6CodesAVX2(OpBuilder &b, Value raw,
   return vector::BitCastOp::create(b, loc, v32i8, codes);
 }
 
-Value VectorMatmulEmitter::decodeFP6BytesAVX2(
-    OpBuilder &b, Value idx, bool nibbleIdx, Value sel4, Value sel5,
-    std::pair<Value, Value> tables) const {
+Value VectorMatmulEmitter::decodeFP6BytesAVX2(OpBuilder &b, Value idx,
+                                              bool nibbleIdx, Value sel4,
+                                              Value sel5,
+                                              std::pair<Value, Value> tables,
+                                              int64_t offset) const {
   Type i8 = b.getI8Type();
   auto v32i8 = VectorType::get({32}, i8);
   auto splat8 = [&](int64_t v) -> Value {
@@ -780,7 +813,7 @@ Value VectorMatmulEmitter::decodeFP6BytesAVX2(
   };
   // E2M3's codes 0-15 are their own magnitudes (8 * value): an index of
   // four bits needs no lookup there.
-  bool identity = nibbleIdx;
+  bool identity = nibbleIdx && !highLow();
   float unit = mxref::decodeElem(bFormat.elem, 1);
   for (uint32_t c = 0; c < 16; ++c)
     identity &= mxref::decodeElem(bFormat.elem, c) / unit == float(c);
@@ -789,9 +822,9 @@ Value VectorMatmulEmitter::decodeFP6BytesAVX2(
   Value high = x86ShuffleBytes(b, loc, tables.second, idx);
   Value bit4 = isSet(sel4);
   Value magnitude = arith::SelectOp::create(b, loc, bit4, high, low);
-  Value offset = splat8(intDotOffset);
-  Value plus = arith::AddIOp::create(b, loc, offset, magnitude);
-  Value minus = arith::SubIOp::create(b, loc, offset, magnitude);
+  Value offsetV = splat8(offset);
+  Value plus = arith::AddIOp::create(b, loc, offsetV, magnitude);
+  Value minus = arith::SubIOp::create(b, loc, offsetV, magnitude);
   Value bit5 = isSet(sel5);
   return arith::SelectOp::create(b, loc, bit5, minus, plus);
 }
@@ -1104,15 +1137,17 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
                                      DenseElementsAttr::get(v32i8, values));
   };
   // Code -> value / unit + offset: FP4's 16 entries in both 16-byte halves
-  // (vpshufb reads its own), FP6's 64 as vpermi2b's two 32-entry halves.
+  // (vpshufb reads its own), E2M3's 64 as vpermi2b's two 32-entry halves
+  // (FP6HighLow's do not fit a byte: fp6MagnitudeTables' parts instead).
   float unit = mxref::decodeElem(bFormat.elem, 1);
   SmallVector<int8_t> table;
-  for (int64_t i = 0; i < (fp6Dot() ? 64 : 32); ++i)
+  for (int64_t i = 0; !highLow() && i < (fp6Dot() ? 64 : 32); ++i)
     table.push_back(static_cast<int8_t>(
         mxref::decodeElem(bFormat.elem, fp6Dot() ? i : i % 16) / unit +
         intDotOffset));
-  Value tableV = bytes(ArrayRef<int8_t>(table).take_front(32));
-  Value tableHi, shifts, spread, low4, four;
+  Value tableV, tableHi, shifts, spread, low4, four;
+  if (!highLow())
+    tableV = bytes(ArrayRef<int8_t>(table).take_front(32));
   if (fp6Dot() && fp6ByMultiShift) {
     tableHi = bytes(ArrayRef<int8_t>(table).drop_front(32));
     // Code i of a qword's 6-byte group starts at bit 6i.
@@ -1121,10 +1156,14 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
       offsets.push_back(static_cast<int8_t>(6 * (l % 8)));
     shifts = bytes(offsets);
   }
-  // Without VBMI: the magnitude tables, and the unpack's byte spread.
-  std::pair<Value, Value> magnitudes;
+  // Without VBMI: the magnitude tables (FP6HighLow: of both parts), and
+  // the unpack's byte spread.
+  std::pair<Value, Value> magnitudes, lowParts;
   if (fp6Dot() && !fp6ByMultiShift) {
-    magnitudes = fp6MagnitudeTables(b);
+    magnitudes =
+        fp6MagnitudeTables(b, highLow() ? FP6Part::High : FP6Part::Whole);
+    if (highLow())
+      lowParts = fp6MagnitudeTables(b, FP6Part::Low);
     if (!fp6Split())
       spread = fp6SpreadMask(b);
   }
@@ -1138,6 +1177,8 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
     four = splat(v32i8, 4);
   }
   Value ones = dotAccumulate ? Value() : splat(v16i16, 1);
+  // FP6HighLow: the high parts' pairs count 16 units each.
+  Value sixteen = highLow() ? splat(v16i16, 16) : Value();
   // Both nibble groups of packed rows on 16 registers: one step. The steps'
   // interleaved rows and word sums do not fit beside the 8 i32 sums, and
   // their spills cost more than the vpmaddwd the steps save
@@ -1198,10 +1239,16 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
                 // One op-creating call per statement (argument
                 // evaluation order).
                 Value codes = unpackFP6CodesAVX2(lb, raw, g, spread);
+                // FP6HighLow interleaves the codes and decodes them after
+                // (two parts per code: half the unpacks).
+                if (highLow()) {
+                  decoded[gi].push_back(codes);
+                  continue;
+                }
                 Value sel4 = shiftBytesLeft(lb, codes, 3);
                 Value sel5 = shiftBytesLeft(lb, codes, 2);
-                decoded[gi].push_back(decodeFP6BytesAVX2(lb, codes, false, sel4,
-                                                         sel5, magnitudes));
+                decoded[gi].push_back(decodeFP6BytesAVX2(
+                    lb, codes, false, sel4, sel5, magnitudes, intDotOffset));
                 continue;
               }
               SmallVector<int64_t> spread;
@@ -1252,6 +1299,29 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
             next[at] = arith::AddIOp::create(lb, loc, sums[at], s32);
           }
         };
+        // FP6HighLow: vector t of group gi from its codes' bits (as
+        // decodeFP6BytesAVX2 reads them), both parts into every output
+        // row's sums: 16 * (high pairs) + (low pairs).
+        auto dotHighLow = [&](int64_t gi, int64_t t, Value idx, bool nibbleIdx,
+                              Value sel4, Value sel5) {
+          Value high = decodeFP6BytesAVX2(lb, idx, nibbleIdx, sel4, sel5,
+                                          magnitudes, highOffset);
+          Value low = decodeFP6BytesAVX2(lb, idx, nibbleIdx, sel4, sel5,
+                                         lowParts, lowOffset);
+          for (int64_t r = 0; r < numRows; ++r) {
+            int64_t at = (gi * numRows + r) * 4 + t;
+            Value highPairs = x86MulAddBytes(lb, loc, high, acts[0][r]);
+            Value high32 = x86MulAddWords(lb, loc, highPairs, sixteen);
+            Value sum = arith::AddIOp::create(lb, loc, sums[at], high32);
+            if (dotAccumulate) {
+              next[at] = x86DotBytesAccumulate(lb, loc, sum, low, acts[0][r]);
+              continue;
+            }
+            Value lowPairs = x86MulAddBytes(lb, loc, low, acts[0][r]);
+            Value low32 = x86MulAddWords(lb, loc, lowPairs, ones);
+            next[at] = arith::AddIOp::create(lb, loc, sum, low32);
+          }
+        };
         if (fp6Split()) {
           // Vector t of group g (v = 4g + t): its codes' low four bits are
           // nibble t % 2 of the 32 bytes at 32 (2g + t / 2), bits 4 and 5
@@ -1296,10 +1366,23 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
               };
               Value sel4 = sel(by4);
               Value sel5 = sel(by5);
+              if (highLow()) {
+                dotHighLow(gi, t, idx, true, sel4, sel5);
+                continue;
+              }
               dot(gi, t,
-                  decodeFP6BytesAVX2(lb, idx, true, sel4, sel5, magnitudes));
+                  decodeFP6BytesAVX2(lb, idx, true, sel4, sel5, magnitudes,
+                                     intDotOffset));
             }
           }
+        } else if (highLow()) {
+          for (size_t gi = 0; gi < groups.size(); ++gi)
+            for (int64_t t = 0; t < 4; ++t) {
+              Value codes = unpacked[0][gi].vector(lb, loc, t);
+              Value sel4 = shiftBytesLeft(lb, codes, 3);
+              Value sel5 = shiftBytesLeft(lb, codes, 2);
+              dotHighLow(gi, t, codes, false, sel4, sel5);
+            }
         } else if (fp6Dot()) {
           for (size_t gi = 0; gi < groups.size(); ++gi)
             for (int64_t t = 0; t < 4; ++t)
@@ -2454,20 +2537,27 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     if (intDot) {
       em.intDot = true;
       em.dotAccumulate = target.dotAccumulate;
-      em.fp6ByMultiShift = target.byteTable64;
       em.registers = target.registers;
       em.dotWeights =
           em.bFormat.elem == mxref::ElemKind::E2M3   ? DotWeights::FP6Bytes
-          : em.bFormat.elem == mxref::ElemKind::E3M2 ? DotWeights::FP6Words
-                                                     : DotWeights::FP4;
+          : em.bFormat.elem != mxref::ElemKind::E3M2 ? DotWeights::FP4
+          : takesWordDot()                           ? DotWeights::FP6Words
+                                                     : DotWeights::FP6HighLow;
+      em.fp6ByMultiShift = target.byteTable64 && !em.highLow();
       em.aCodes = to3D(b, loc, adaptor.getLhs()[0]);
       if (em.dotWeights != DotWeights::FP6Words) {
-        // The weight bytes' offset: the largest |value| / unit (12, 60).
+        // The weight bytes' offset: the largest |value| / unit (12, 60);
+        // FP6HighLow's, of each part.
         float unit = mxref::decodeElem(em.bFormat.elem, 1);
-        for (uint32_t c = 0; c < (em.fp6Dot() ? 64u : 16u); ++c)
-          em.intDotOffset = std::max<int64_t>(
-              em.intDotOffset,
+        for (uint32_t c = 0; c < (em.fp6Dot() ? 64u : 16u); ++c) {
+          auto units = static_cast<int64_t>(
               std::fabs(mxref::decodeElem(em.bFormat.elem, c)) / unit);
+          em.intDotOffset = std::max(em.intDotOffset, units);
+          em.highOffset = std::max(em.highOffset, units / 16);
+          em.lowOffset = std::max(em.lowOffset, units % 16);
+        }
+        if (em.highLow())
+          em.intDotOffset = 16 * em.highOffset + em.lowOffset;
         em.aOffsets = em.emitIntDotOffsets(b);
       }
     }
@@ -2767,24 +2857,27 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
   }
 
   /// Whether the integer-dot kernel computes this GEMV (the file comment):
-  /// an x86 target, MXINT8 activations with block scales, E2M1 or E2M3
-  /// weights (E3M2 with VBMI) blocked along K only, and whole 64-column
-  /// chunks.
+  /// an x86 target, MXINT8 activations with block scales, FP4 or FP6
+  /// weights blocked along K only, and whole 64-column chunks.
   bool takesIntDot(const VectorMatmulEmitter &em, BlockScaledTensorType lhsType,
                    bool perTensor) const {
     if (!target.byteDot || !lhsType || !lhsType.hasBlockScales() || perTensor)
       return false;
     mxref::Format a = lhsType.getFormat().getFormat();
     mxref::ElemKind w = em.bFormat.elem;
-    // E3M2's word dot is zmm only (vpdpwssd with AVX512-VNNI).
-    bool wordDot = w == mxref::ElemKind::E3M2 && target.byteTable64 &&
-                   target.dotAccumulate && target.lanes == 16;
     return a.elem == mxref::ElemKind::INT8 &&
            a.scale == mxref::ScaleKind::E8M0 &&
            (w == mxref::ElemKind::E2M1 || w == mxref::ElemKind::E2M3 ||
-            wordDot) &&
+            w == mxref::ElemKind::E3M2) &&
            kIntDotCols % em.bn == 0 && em.kb % 4 == 0 &&
            em.kb <= kIntDotMaxBlock && em.n % kIntDotCols == 0;
+  }
+
+  /// Whether E3M2 weights take the word dot (DotWeights::FP6Words): zmm
+  /// vpdpwssd (AVX512-VNNI) and the word table (AVX512-VBMI). Elsewhere
+  /// they take two byte dots (DotWeights::FP6HighLow).
+  bool takesWordDot() const {
+    return target.byteTable64 && target.dotAccumulate && target.lanes == 16;
   }
 
   /// A read-only buffer view of the packed rows, for prefetching only.

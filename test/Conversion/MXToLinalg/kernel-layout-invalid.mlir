@@ -32,7 +32,7 @@ func.func @caller(%x: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp4, block
 
 /// f32 activations: not the integer dot, which alone reads the layout.
 func.func @f32_activations(%x: tensor<1x64xf32>, %w: !mx.tensor<64x64xmxfp4, block = [32, 1]> {mx.kernel_layout = @w_layout}) -> tensor<1x64xf32> {
-  // expected-error @+1 {{weights in the kernel layout (mx.kernel_layout = @w_layout) need the integer-dot kernel, which this mx.matmul does not take: INT8 activations with E8M0 block scales, E2M1 or E2M3 weights (E3M2 with AVX512-VBMI) in K blocks of a multiple of 4 up to 256 and column blocks that divide 64, and N a multiple of 64, on an x86 target}}
+  // expected-error @+1 {{weights in the kernel layout (mx.kernel_layout = @w_layout) need the integer-dot kernel, which this mx.matmul does not take: INT8 activations with E8M0 block scales, E2M1, E2M3 or E3M2 weights in K blocks of a multiple of 4 up to 256 and column blocks that divide 64, and N a multiple of 64, on an x86 target}}
   %c = mx.matmul %x, %w : tensor<1x64xf32>, !mx.tensor<64x64xmxfp4, block = [32, 1]> -> tensor<1x64xf32>
   return %c : tensor<1x64xf32>
 }

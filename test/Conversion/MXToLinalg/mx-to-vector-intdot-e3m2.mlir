@@ -1,10 +1,11 @@
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi prefetch-distance=0" --canonicalize | FileCheck %s
-// Without VBMI (avx512-vnni), E3M2 weights keep the f32 nest (decoded
-// through f16); with VBMI and integer-dot=false, the f32 nest decodes them
-// through its 64-entry word table of bf16 patterns (docs/Lowering.md, "FP6
-// weights"), with no word dot.
+// Without VBMI (avx512-vnni) E3M2 weights take two byte dots instead
+// (mx-to-vector-intdot-e3m2-avx2.mlir), and with integer-dot=false the f32
+// nest (decoded through f16); with VBMI and integer-dot=false, the f32 nest
+// decodes them through its 64-entry word table of bf16 patterns
+// (docs/Lowering.md, "FP6 weights"), with no word dot.
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi" --canonicalize | FileCheck %s --check-prefix=PROMPT
-// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni" | FileCheck %s --check-prefix=F32
+// RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vnni integer-dot=false" | FileCheck %s --check-prefix=F32
 // RUN: mx-opt %s --convert-mx-to-linalg="vectorize target=avx512-vbmi integer-dot=false" | FileCheck %s --check-prefix=WORDS
 // The x86 code (LLVM's x86 backend only, not the CPU): per K row and group
 // of 32 columns a vpermb (the windows), a vpsrlvw and a vpermi2w; per two

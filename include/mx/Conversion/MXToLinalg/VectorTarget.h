@@ -64,7 +64,8 @@ struct VectorTarget {
   /// With byteDot: AVX512-VBMI with AVX512VL (vpmultishiftqb, vpermi2b on
   /// 256 bits) unpacks and decodes FP6 codes to bytes, three instructions
   /// per 32 codes (without it, MXINT8 x E2M3 matmuls decode them by word
-  /// shifts and vpshufb), and MXINT8 x E3M2 matmuls take the word dot.
+  /// shifts and vpshufb), and MXINT8 x E3M2 matmuls take the word dot (with
+  /// dotAccumulate at 16 lanes; else two byte dots).
   /// At 16 lanes the f32 GEMV also decodes FP8 weights by two 128-entry
   /// byte tables (vpermi2b on 512 bits) and FP6 weights by a 64-entry word
   /// table (vpermi2w) instead of through f16.
