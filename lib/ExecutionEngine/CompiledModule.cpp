@@ -172,26 +172,28 @@ static std::string getWrapperName(StringRef name) {
   return ("__mx_buffers_" + name).str();
 }
 
-/// The TensorSpec of `type`, or a diagnostic at `fn`.
+/// The TensorSpec of `type`, or a diagnostic at `fn`: a statically shaped
+/// tensor, or a scalar (a rank-0 buffer; after the MX conversion, the tensor
+/// scale component of an `!mx.tensor`).
 static FailureOr<TensorSpec> getSpec(func::FuncOp fn, Type type, StringRef what,
                                      unsigned index) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   std::optional<ElementType> elem =
-      tensor ? getElementType(tensor.getElementType()) : std::nullopt;
-  if (!tensor || !tensor.hasStaticShape() || !elem)
+      getElementType(tensor ? tensor.getElementType() : type);
+  if ((tensor && !tensor.hasStaticShape()) || !elem)
     return fn.emitError() << what << " #" << index << " of @" << fn.getSymName()
                           << " has type " << type
                           << "; a function called with buffers takes and "
-                             "returns statically shaped tensors of f64, f32, "
-                             "f16, bf16, i64, i32, i16, i8 or i1";
-  return TensorSpec{*elem, SmallVector<int64_t, 4>(tensor.getShape())};
+                             "returns statically shaped tensors (or "
+                             "!mx.tensor values, as their components) of f64, "
+                             "f32, f16, bf16, i64, i32, i16, i8 or i1";
+  return TensorSpec{*elem, tensor ? SmallVector<int64_t, 4>(tensor.getShape())
+                                  : SmallVector<int64_t, 4>()};
 }
 
-/// Checks buffer function `name` and adds its wrapper, which takes a memref
-/// per input and per result and writes the results into the latter, so the
-/// caller owns every buffer.
-static FailureOr<FunctionSignature> addWrapper(ModuleOp module,
-                                               StringRef name) {
+/// Checks that the module defines buffer function `name`, before the
+/// lowering adds functions of its own.
+static LogicalResult checkBufferFunction(ModuleOp module, StringRef name) {
   auto fn = module.lookupSymbol<func::FuncOp>(name);
   if (!fn) {
     SmallVector<std::string> names;
@@ -211,6 +213,19 @@ static FailureOr<FunctionSignature> addWrapper(ModuleOp module,
   if (module.lookupSymbol(wrapperName))
     return fn.emitError() << "symbol @" << wrapperName
                           << " is reserved for the wrapper of @" << name;
+  return success();
+}
+
+/// Adds the wrapper of buffer function `name` (checkBufferFunction), after
+/// the MX conversion: it takes a memref per input and per result of the
+/// converted function (an `!mx.tensor` as its components, in order) and
+/// writes the results into the latter, so the caller owns every buffer.
+static FailureOr<FunctionSignature> addWrapper(ModuleOp module,
+                                               StringRef name) {
+  auto fn = module.lookupSymbol<func::FuncOp>(name);
+  if (!fn || fn.isDeclaration())
+    return emitError(getModuleLoc(module))
+           << "function @" << name << " is gone after the MX conversion";
   FunctionSignature sig;
   sig.name = name.str();
   for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
@@ -234,27 +249,38 @@ static FailureOr<FunctionSignature> addWrapper(ModuleOp module,
        llvm::concat<const TensorSpec>(sig.inputs, sig.results))
     buffers.push_back(
         MemRefType::get(spec.shape, getMLIRType(spec.elementType, ctx)));
-  auto wrapper =
-      func::FuncOp::create(b, loc, wrapperName, b.getFunctionType(buffers, {}));
+  auto wrapper = func::FuncOp::create(b, loc, getWrapperName(name),
+                                      b.getFunctionType(buffers, {}));
   wrapper->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                    b.getUnitAttr());
   Block *body = wrapper.addEntryBlock();
   b.setInsertionPointToStart(body);
   // Inputs are read only (restrict: nothing else aliases them in here);
-  // results are written in place into the caller's buffers.
+  // results are written in place into the caller's buffers. Scalars travel
+  // in rank-0 buffers.
   SmallVector<Value> args;
   for (auto [type, buffer] :
        llvm::zip(fn.getArgumentTypes(),
-                 body->getArguments().take_front(fn.getNumArguments())))
+                 body->getArguments().take_front(fn.getNumArguments()))) {
+    if (!isa<RankedTensorType>(type)) {
+      args.push_back(memref::LoadOp::create(b, loc, buffer, ValueRange{}));
+      continue;
+    }
     args.push_back(bufferization::ToTensorOp::create(b, loc, type, buffer,
                                                      /*restrict=*/true));
+  }
   auto call = func::CallOp::create(b, loc, fn, args);
   for (auto [result, buffer] :
        llvm::zip(call.getResults(),
-                 body->getArguments().drop_front(fn.getNumArguments())))
+                 body->getArguments().drop_front(fn.getNumArguments()))) {
+    if (!isa<RankedTensorType>(result.getType())) {
+      memref::StoreOp::create(b, loc, result, buffer, ValueRange{});
+      continue;
+    }
     bufferization::MaterializeInDestinationOp::create(
         b, loc, TypeRange{}, result, buffer, /*restrict=*/true,
         /*writable=*/true);
+  }
   func::ReturnOp::create(b, loc);
   return sig;
 }
@@ -574,12 +600,9 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
     runtimeSymbols = std::move(*symbols);
     TaskPool::get().ensureWorkers(compiled->threads - 1);
   }
-  for (const std::string &name : options.bufferFunctions) {
-    FailureOr<FunctionSignature> sig = addWrapper(module, name);
-    if (failed(sig))
+  for (const std::string &name : options.bufferFunctions)
+    if (failed(checkBufferFunction(module, name)))
       return failure();
-    compiled->signatures.push_back(std::move(*sig));
-  }
   if (options.fold)
     foldModule(module, options.foldListener);
 
@@ -591,12 +614,25 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
         diagnosed = true;
       return failure();
     });
-    PassManager pm(ctx);
-    if (options.pipeline)
-      buildMXCPUPipeline(pm, *options.pipeline);
-    else
-      buildMXCPUPipeline(pm);
-    if (failed(pm.run(module))) {
+    // The buffer wrappers go between the pipeline's stages: on converted
+    // signatures, an !mx.tensor argument or result is its components, each
+    // a buffer of its own.
+    MXCPUPipelineOptions defaults;
+    const MXCPUPipelineOptions &pipeline =
+        options.pipeline ? *options.pipeline : defaults;
+    PassManager conversion(ctx), lowering(ctx);
+    buildMXCPUConversionStage(conversion, pipeline);
+    buildMXCPULLVMStage(lowering, pipeline);
+    bool converted = succeeded(conversion.run(module));
+    for (const std::string &name : options.bufferFunctions) {
+      if (!converted)
+        break;
+      FailureOr<FunctionSignature> sig = addWrapper(module, name);
+      if (failed(sig))
+        return failure();
+      compiled->signatures.push_back(std::move(*sig));
+    }
+    if (!converted || failed(lowering.run(module))) {
       if (!diagnosed)
         emitError(getModuleLoc(module))
             << "mx-cpu-pipeline failed on this module";

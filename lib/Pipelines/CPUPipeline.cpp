@@ -114,8 +114,8 @@ void mlir::mx::buildMXHostBufferizationPipeline(OpPassManager &pm,
   fn.addPass(createSCFToControlFlowPass());
 }
 
-void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
-                                  const MXCPUPipelineOptions &options) {
+void mlir::mx::buildMXCPUConversionStage(OpPassManager &pm,
+                                         const MXCPUPipelineOptions &options) {
   ConvertMXToLinalgPassOptions mxOpts;
   mxOpts.vectorize = options.vectorize;
   mxOpts.tableLookup = options.tableLookup;
@@ -130,6 +130,11 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   if (options.outlineKernels)
     pm.addPass(createOutlineKernelsPass());
   pm.addPass(createConvertMXToLinalgPass(mxOpts));
+}
+
+void mlir::mx::buildMXCPULLVMStage(OpPassManager &pm,
+                                   const MXCPUPipelineOptions &options) {
+  unsigned threads = resolveThreads(options.threads);
   buildMXHostBufferizationPipeline(pm, threads);
   // The async runtime ops to calls; before arith-to-llvm, since it emits
   // arith constants.
@@ -155,6 +160,12 @@ void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::mx::buildMXCPUPipeline(OpPassManager &pm,
+                                  const MXCPUPipelineOptions &options) {
+  buildMXCPUConversionStage(pm, options);
+  buildMXCPULLVMStage(pm, options);
 }
 
 void mlir::mx::registerMXPipelines() {

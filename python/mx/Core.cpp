@@ -7,6 +7,7 @@
 #include "Core.h"
 #include "Calibrate.h"
 
+#include "mx/Dialect/MX/MXTypes.h"
 #include "mx/ExecutionEngine/CompiledModule.h"
 #include "mx/InitAllDialects.h"
 #include "mx/InitAllPasses.h"
@@ -188,6 +189,22 @@ std::optional<Signature> getBufferSignature(func::FuncOp func) {
   return sig;
 }
 
+/// Whether compiled code can call `func` with buffers: every argument and
+/// result a statically shaped tensor of an element type buffers can hold,
+/// or an `!mx.tensor`, which crosses as its components.
+bool takesBuffers(func::FuncOp func) {
+  auto ok = [](Type type) {
+    // An !mx.tensor is statically shaped.
+    if (isa<mxd::BlockScaledTensorType>(type))
+      return true;
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    return tensor && tensor.hasStaticShape() &&
+           mxd::getElementType(tensor.getElementType()).has_value();
+  };
+  return llvm::all_of(func.getArgumentTypes(), ok) &&
+         llvm::all_of(func.getResultTypes(), ok);
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -359,14 +376,14 @@ std::unique_ptr<Compiled> Compiled::compile(const Module &module,
   }
 
   std::vector<std::string> names = options.functions;
-  std::vector<Signature> all = copy->getBufferSignatures();
   if (names.empty()) {
-    for (const Signature &sig : all)
-      names.push_back(sig.name);
+    for (auto func : op.getOps<func::FuncOp>())
+      if (!func.isDeclaration() && takesBuffers(func))
+        names.push_back(func.getSymName().str());
     if (names.empty()) {
       failure = {"the module has no function whose arguments and results "
-                 "are all statically shaped tensors of f64, f32, f16, bf16, "
-                 "i64, i32, i16, i8 or i1"};
+                 "are all statically shaped tensors (or !mx.tensor values) "
+                 "of f64, f32, f16, bf16, i64, i32, i16, i8 or i1"};
       return nullptr;
     }
   }
@@ -376,13 +393,13 @@ std::unique_ptr<Compiled> Compiled::compile(const Module &module,
       failure = {"the module defines no function @" + name};
       return nullptr;
     }
-    if (!getBufferSignature(func)) {
+    if (!takesBuffers(func)) {
       InFlightDiagnostic diag =
           func.emitError()
           << "@" << name
           << " cannot be called with buffers: its arguments and results must "
-             "all be statically shaped tensors of f64, f32, f16, bf16, i64, "
-             "i32, i16, i8 or i1";
+             "all be statically shaped tensors (or !mx.tensor values) of "
+             "f64, f32, f16, bf16, i64, i32, i16, i8 or i1";
       diag.report();
       failure = capture.failure("");
       return nullptr;

@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from . import _mx
+from ._numerics import Packed
 
 MXError = _mx.MXError
 
@@ -78,7 +79,10 @@ class Module:
 
     @property
     def buffer_signatures(self) -> List[dict]:
-        """The functions callable with numpy arrays once compiled."""
+        """The signatures of the functions on plain tensors, callable with
+        numpy arrays once compiled. Functions with ``!mx.tensor`` values are
+        callable too; the compiled module's ``signature`` lists their
+        components."""
         return list(self._impl.buffer_signatures)
 
     def run_pipeline(self, pipeline: str) -> "Module":
@@ -117,12 +121,35 @@ class CompiledModule:
             raise MXError(f"@{name} was not compiled (compiled: " +
                           ", ".join("@" + n for n in self.function_names) + ")")
         arrays = []
-        for i, a in enumerate(args):
+        for a in args:
+            if not isinstance(a, Packed):
+                arrays.append(a)
+                continue
+            # An !mx.tensor argument takes its components (docs/Python.md):
+            # the packed elements, the row-major block scales, the tensor
+            # scale, each shaped as the function's buffer.
+            if a.scale_layout != "row_major":
+                raise MXError("an !mx.tensor argument takes row-major "
+                              f"scales, not {a.scale_layout}")
+            parts = [a.elements.view(np.int8)]
+            if a.format.scale != "none":
+                parts.append(a.scales.view(np.int8))
+            if a.format.tensor_scale:
+                parts.append(np.float32(a.tensor_scale))
+            for part in parts:
+                i = len(arrays)
+                spec = sig["inputs"][i] if i < len(sig["inputs"]) else None
+                if spec is not None and part.size == int(
+                        np.prod(spec["shape"], dtype=np.int64)):
+                    part = np.reshape(part, spec["shape"])
+                arrays.append(part)
+        for i, a in enumerate(arrays):
             spec = sig["inputs"][i] if i < len(sig["inputs"]) else None
             if not isinstance(a, np.ndarray):
                 # Python scalars and lists take the argument's dtype.
                 a = np.asarray(a, dtype=spec["dtype"] if spec else None)
-            arrays.append(np.ascontiguousarray(a))
+            # (np.ascontiguousarray would make a 0-d array 1-d.)
+            arrays[i] = np.asarray(a, order="C")
         results = self._impl.call(name, arrays)
         if not results:
             return None

@@ -138,6 +138,88 @@ class Compile(unittest.TestCase):
         c, _ = cm([1, 1, 1], [False] * 3)
         self.assertEqual(c.tolist(), [2, 2, 2])
 
+    def test_mx_tensor_arguments(self):
+        # !mx.tensor arguments and results cross as their components; the
+        # weights re-laid once by the layout function (@load returns its
+        # result) give the GEMV on packed rows' bits.
+        w_type = "!mx.tensor<64x128xmxfp4, block = [32, 1]>"
+        m = mx.Module.parse(f"""
+          func.func private @w_layout({w_type}) -> {w_type}
+          func.func @load(%w: {w_type}) -> {w_type} {{
+            %r = func.call @w_layout(%w) : ({w_type}) -> {w_type}
+            return %r : {w_type}
+          }}
+          func.func @gemv(%x: tensor<2x64xf32>, %w: {w_type} {{mx.kernel_layout = @w_layout}}) -> tensor<2x128xf32> {{
+            %q = mx.quantize %x : tensor<2x64xf32> -> !mx.tensor<2x64xmxint8>
+            %y = mx.matmul %q, %w : !mx.tensor<2x64xmxint8>, {w_type} -> tensor<2x128xf32>
+            return %y : tensor<2x128xf32>
+          }}
+          func.func @gemv_rows(%x: tensor<2x64xf32>, %w: {w_type}) -> tensor<2x128xf32> {{
+            %q = mx.quantize %x : tensor<2x64xf32> -> !mx.tensor<2x64xmxint8>
+            %y = mx.matmul %q, %w : !mx.tensor<2x64xmxint8>, {w_type} -> tensor<2x128xf32>
+            return %y : tensor<2x128xf32>
+          }}""", name="layout.mlir")
+        x = RNG.standard_normal((2, 64)).astype(np.float32)
+        w = RNG.standard_normal((64, 128)).astype(np.float32)
+        packed = mx.pack(mx.quantize(w, "mxfp4", block=(32, 1)))
+        for pipeline in ("target=avx2", "target=avx2 threads=2"):
+            with self.subTest(pipeline=pipeline):
+                cm = mx.compile(m, pipeline=pipeline)
+                self.assertEqual(sorted(cm.function_names),
+                                 ["gemv", "gemv_rows", "load"])
+                # Components: packed elements [K, N / 2] and scales
+                # [K / 32, N], in and out (the kernel's layout holds the
+                # same bytes in the same buffers, docs/Lowering.md).
+                sig = cm.signature("load")
+                self.assertEqual([i["shape"] for i in sig["inputs"]],
+                                 [(64, 64), (2, 128)])
+                self.assertEqual([r["shape"] for r in sig["results"]],
+                                 [(64, 64), (2, 128)])
+                self.assertEqual([i["shape"] for i in
+                                  cm.signature("gemv")["inputs"]],
+                                 [(2, 64), (64, 64), (2, 128)])
+                codes, scales = cm.load(packed)
+                self.assertFalse(np.array_equal(
+                    codes.reshape(-1), packed.elements.view(np.int8)))
+                got = cm.gemv(x, codes, scales)
+                want = cm.gemv_rows(x, packed)
+                np.testing.assert_array_equal(bits(got), bits(want))
+                # The components by hand are the same call.
+                np.testing.assert_array_equal(
+                    bits(cm.gemv_rows(x, packed.elements.reshape(64, 64)
+                                      .view(np.int8),
+                                      packed.scales.reshape(2, 128)
+                                      .view(np.int8))), bits(want))
+                ref = (mx.dequantize(mx.quantize(x, "mxint8")).astype(np.float64)
+                       @ mx.dequantize(mx.quantize(w, "mxfp4", block=(32, 1)))
+                       .astype(np.float64))
+                np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5)
+
+    def test_mx_tensor_tensor_scale(self):
+        # NVFP4's tensor scale crosses as a rank-0 f32 buffer.
+        t = "!mx.tensor<64x128xnvfp4>"
+        cm = mx.compile(mx.Module.parse(f"""
+          func.func @deq(%w: {t}) -> tensor<64x128xf32> {{
+            %d = mx.dequantize %w : {t} -> tensor<64x128xf32>
+            return %d : tensor<64x128xf32>
+          }}
+          func.func @id(%w: {t}) -> {t} {{
+            return %w : {t}
+          }}"""))
+        self.assertEqual([i["shape"] for i in cm.signature("deq")["inputs"]],
+                         [(64, 64), (64, 8), ()])
+        q = mx.quantize(RNG.standard_normal((64, 128)).astype(np.float32)
+                        * 1000, "nvfp4")
+        packed = mx.pack(q)
+        self.assertNotEqual(packed.tensor_scale, 1.0)
+        np.testing.assert_array_equal(bits(cm.deq(packed)),
+                                      bits(mx.dequantize(q)))
+        codes, scales, tensor_scale = cm.id(packed)
+        self.assertEqual(tensor_scale.shape, ())
+        self.assertEqual(float(tensor_scale), packed.tensor_scale)
+        np.testing.assert_array_equal(codes.reshape(-1),
+                                      packed.elements.view(np.int8))
+
 
 class Selection(unittest.TestCase):
     def test_report_same_as_mx_opt(self):

@@ -10,8 +10,11 @@
 //
 // Two ways to call compiled code:
 //  * Tensor functions named in CompileOptions::bufferFunctions: arguments
-//    and results are statically shaped ranked tensors. compile() adds a
-//    wrapper taking one memref per input and one per result, and call()
+//    and results are statically shaped ranked tensors, or `!mx.tensor`
+//    values, which cross as their components (packed elements, block
+//    scales, tensor scale: docs/Lowering.md, "Stages"). compile() adds a
+//    wrapper taking one memref per input and one per result of the
+//    converted function (rank 0 for the scalar tensor scale), and call()
 //    checks count, element type and shape of every buffer before it runs.
 //  * Anything else: functions the caller wrote with memref (or scalar)
 //    arguments and `llvm.emit_c_interface`, called through invokePacked(),
@@ -117,8 +120,10 @@ private:
 /// How to compile.
 struct CompileOptions {
   /// Tensor functions to make callable with buffers (call()). Each must be
-  /// defined in the module, with statically shaped ranked tensor arguments
-  /// and results of the ElementTypes above.
+  /// defined in the module, with statically shaped ranked tensor (or
+  /// `!mx.tensor`) arguments and results of the ElementTypes above; the
+  /// signature (getSignature) is that of the converted function, an
+  /// `!mx.tensor` as its components.
   SmallVector<std::string> bufferFunctions;
   /// Fold the module with every canonicalization pattern before lowering
   /// (constant weights quantize at compile time here); `foldListener`, if

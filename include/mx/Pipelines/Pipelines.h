@@ -114,6 +114,15 @@ void buildMXHostBufferizationPipeline(OpPassManager &pm, unsigned threads = 1);
 
 void buildMXCPUPipeline(OpPassManager &pm,
                         const MXCPUPipelineOptions &options = {});
+/// mx-cpu-pipeline's two stages, which buildMXCPUPipeline runs one after
+/// the other: mx-outline-kernels and convert-mx-to-linalg, after which every
+/// function takes and returns the components of its `!mx.tensor` values
+/// (docs/Lowering.md, "Stages"); then the rest, to the LLVM dialect.
+/// mx::CompiledModule adds its buffer wrappers between them.
+void buildMXCPUConversionStage(OpPassManager &pm,
+                               const MXCPUPipelineOptions &options = {});
+void buildMXCPULLVMStage(OpPassManager &pm,
+                         const MXCPUPipelineOptions &options = {});
 
 /// Options of `mx-nvvm-pipeline`.
 struct MXNVVMPipelineOptions
