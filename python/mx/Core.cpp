@@ -164,6 +164,19 @@ std::optional<mxd::ElementType> parseElementType(llvm::StringRef name) {
   return std::nullopt;
 }
 
+/// The buffer of `type`, if it is a statically shaped tensor of an element
+/// type buffers can hold.
+std::optional<mxd::TensorSpec> getBufferSpec(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return std::nullopt;
+  std::optional<mxd::ElementType> elem =
+      mxd::getElementType(tensor.getElementType());
+  if (!elem)
+    return std::nullopt;
+  return mxd::TensorSpec{*elem, SmallVector<int64_t, 4>(tensor.getShape())};
+}
+
 /// The buffer signature of `func`, if every argument and result is a
 /// statically shaped tensor of an element type buffers can hold.
 std::optional<Signature> getBufferSignature(func::FuncOp func) {
@@ -171,15 +184,10 @@ std::optional<Signature> getBufferSignature(func::FuncOp func) {
   sig.name = func.getSymName().str();
   auto add = [](TypeRange types, std::vector<TensorSpec> &specs) {
     for (Type type : types) {
-      auto tensor = dyn_cast<RankedTensorType>(type);
-      if (!tensor || !tensor.hasStaticShape())
+      std::optional<mxd::TensorSpec> spec = getBufferSpec(type);
+      if (!spec)
         return false;
-      std::optional<mxd::ElementType> elem =
-          mxd::getElementType(tensor.getElementType());
-      if (!elem)
-        return false;
-      specs.push_back(
-          toPython({*elem, SmallVector<int64_t, 4>(tensor.getShape())}));
+      specs.push_back(toPython(*spec));
     }
     return true;
   };
@@ -195,11 +203,8 @@ std::optional<Signature> getBufferSignature(func::FuncOp func) {
 bool takesBuffers(func::FuncOp func) {
   auto ok = [](Type type) {
     // An !mx.tensor is statically shaped.
-    if (isa<mxd::BlockScaledTensorType>(type))
-      return true;
-    auto tensor = dyn_cast<RankedTensorType>(type);
-    return tensor && tensor.hasStaticShape() &&
-           mxd::getElementType(tensor.getElementType()).has_value();
+    return isa<mxd::BlockScaledTensorType>(type) ||
+           getBufferSpec(type).has_value();
   };
   return llvm::all_of(func.getArgumentTypes(), ok) &&
          llvm::all_of(func.getResultTypes(), ok);

@@ -424,31 +424,21 @@ Value vec::emitBatchedMatmul(OpBuilder &b, Location loc,
                           out, Value());
 
   // One panel per iteration, writing its own columns of the output.
-  auto forall = scf::ForallOp::create(
-      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(nPanels)}, ValueRange{out},
-      std::nullopt);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(forall.getTerminator());
-    Value col0 = mulIdx(b, loc, forall.getInductionVars()[0], panelCols);
-    Value colEnd =
-        arith::MinUIOp::create(b, loc, addIdx(b, loc, col0, panelCols),
-                               indexConst(b, loc, em.numFull));
-    Value cols = arith::SubIOp::create(b, loc, colEnd, col0);
-    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                         col0};
-    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(ops.batch),
-                                       b.getIndexAttr(ops.m), cols};
-    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-    Value shared = forall.getRegionIterArgs()[0];
-    Value slice =
-        tensor::ExtractSliceOp::create(b, loc, shared, offsets, sizes, strides);
-    Value panel = em.emitColumns(b, col0, colEnd, false, slice, col0);
-    b.setInsertionPointToStart(&forall.getTerminator().getRegion().front());
-    tensor::ParallelInsertSliceOp::create(b, loc, panel, shared, offsets, sizes,
-                                          strides);
-  }
-  out = forall.getResult(0);
+  Value col0, colEnd;
+  out = emitPanels(
+      b, loc, nPanels, ValueRange{out},
+      [&](OpBuilder &pb, Value p) -> SmallVector<PanelSlice> {
+        col0 = mulIdx(pb, loc, p, panelCols);
+        colEnd =
+            arith::MinUIOp::create(pb, loc, addIdx(pb, loc, col0, panelCols),
+                                   indexConst(pb, loc, em.numFull));
+        Value cols = arith::SubIOp::create(pb, loc, colEnd, col0);
+        return {{{pb.getIndexAttr(0), pb.getIndexAttr(0), col0},
+                 {pb.getIndexAttr(ops.batch), pb.getIndexAttr(ops.m), cols}}};
+      },
+      [&](OpBuilder &pb, ValueRange slices) -> SmallVector<Value> {
+        return {em.emitColumns(pb, col0, colEnd, false, slices[0], col0)};
+      })[0];
   // The ragged last columns, after every panel.
   if (em.numFull < ops.n)
     out = em.emitColumns(b, Value(), Value(), true, out, Value());

@@ -297,12 +297,17 @@ struct VectorMatmulEmitter {
                            Value spread) const;
   /// The integer dot's FP6 bytes (a part of value / unit, plus `offset`)
   /// without VBMI: `idx` holds each code's low four bits (bit 7 clear;
-  /// nibbleIdx: nothing else), code bits 4 and 5 are bit 7 of `sel4` and
-  /// `sel5`; `tables` (fp6MagnitudeTables) hold the part of the magnitudes
-  /// of codes 0-15 and 16-31.
-  Value decodeFP6BytesAVX2(OpBuilder &b, Value idx, bool nibbleIdx, Value sel4,
-                           Value sel5, std::pair<Value, Value> tables,
+  /// nibbleIdx: nothing else), `bits` (fp6CodeBits) its bits 4 and 5;
+  /// `tables` (fp6MagnitudeTables) hold the part of the magnitudes of codes
+  /// 0-15 and 16-31.
+  Value decodeFP6BytesAVX2(OpBuilder &b, Value idx, bool nibbleIdx,
+                           std::pair<Value, Value> bits,
+                           std::pair<Value, Value> tables,
                            int64_t offset) const;
+  /// Code bits 4 and 5 as i1 lanes, from bit 7 of `sel4` and `sel5` (the
+  /// lane bit vpblendvb reads); FP6HighLow's two decodes share them.
+  std::pair<Value, Value> fp6CodeBits(OpBuilder &b, Value sel4,
+                                      Value sel5) const;
   std::pair<Value, Value> fp6MagnitudeTables(OpBuilder &b, FP6Part part) const;
   Value fp6SpreadMask(OpBuilder &b) const;
   /// Whether tiled E2M3 weights are stored split (without VBMI): per four
@@ -795,22 +800,26 @@ Value VectorMatmulEmitter::unpackFP6CodesAVX2(OpBuilder &b, Value raw,
   return vector::BitCastOp::create(b, loc, v32i8, codes);
 }
 
+std::pair<Value, Value>
+VectorMatmulEmitter::fp6CodeBits(OpBuilder &b, Value sel4, Value sel5) const {
+  // vpblendvb reads bit 7 only: the sign bit of the byte.
+  Value zero = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(cast<VectorType>(sel4.getType()),
+                             b.getIntegerAttr(b.getI8Type(), 0)));
+  Value bit4 =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, sel4, zero);
+  Value bit5 =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, sel5, zero);
+  return {bit4, bit5};
+}
+
 Value VectorMatmulEmitter::decodeFP6BytesAVX2(OpBuilder &b, Value idx,
-                                              bool nibbleIdx, Value sel4,
-                                              Value sel5,
+                                              bool nibbleIdx,
+                                              std::pair<Value, Value> bits,
                                               std::pair<Value, Value> tables,
                                               int64_t offset) const {
-  Type i8 = b.getI8Type();
-  auto v32i8 = VectorType::get({32}, i8);
-  auto splat8 = [&](int64_t v) -> Value {
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(v32i8, b.getIntegerAttr(i8, v)));
-  };
-  // vpshufb reads the low four bits; vpblendvb reads bit 7 only.
-  Value zero = splat8(0);
-  auto isSet = [&](Value sel) -> Value {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, sel, zero);
-  };
+  // vpshufb reads the low four bits of `idx`.
   // E2M3's codes 0-15 are their own magnitudes (8 * value): an index of
   // four bits needs no lookup there.
   bool identity = nibbleIdx && !highLow();
@@ -820,13 +829,14 @@ Value VectorMatmulEmitter::decodeFP6BytesAVX2(OpBuilder &b, Value idx,
   // One op-creating call per statement (argument evaluation order).
   Value low = identity ? idx : x86ShuffleBytes(b, loc, tables.first, idx);
   Value high = x86ShuffleBytes(b, loc, tables.second, idx);
-  Value bit4 = isSet(sel4);
-  Value magnitude = arith::SelectOp::create(b, loc, bit4, high, low);
-  Value offsetV = splat8(offset);
+  Value magnitude = arith::SelectOp::create(b, loc, bits.first, high, low);
+  Value offsetV = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(cast<VectorType>(idx.getType()),
+                             b.getIntegerAttr(b.getI8Type(), offset)));
   Value plus = arith::AddIOp::create(b, loc, offsetV, magnitude);
   Value minus = arith::SubIOp::create(b, loc, offsetV, magnitude);
-  Value bit5 = isSet(sel5);
-  return arith::SelectOp::create(b, loc, bit5, minus, plus);
+  return arith::SelectOp::create(b, loc, bits.second, minus, plus);
 }
 
 Value VectorMatmulEmitter::fp6HalfPatterns(OpBuilder &b, Value bytes,
@@ -1247,8 +1257,9 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
                 }
                 Value sel4 = shiftBytesLeft(lb, codes, 3);
                 Value sel5 = shiftBytesLeft(lb, codes, 2);
+                std::pair<Value, Value> bits = fp6CodeBits(lb, sel4, sel5);
                 decoded[gi].push_back(decodeFP6BytesAVX2(
-                    lb, codes, false, sel4, sel5, magnitudes, intDotOffset));
+                    lb, codes, false, bits, magnitudes, intDotOffset));
                 continue;
               }
               SmallVector<int64_t> spread;
@@ -1303,11 +1314,11 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
         // decodeFP6BytesAVX2 reads them), both parts into every output
         // row's sums: 16 * (high pairs) + (low pairs).
         auto dotHighLow = [&](int64_t gi, int64_t t, Value idx, bool nibbleIdx,
-                              Value sel4, Value sel5) {
-          Value high = decodeFP6BytesAVX2(lb, idx, nibbleIdx, sel4, sel5,
-                                          magnitudes, highOffset);
-          Value low = decodeFP6BytesAVX2(lb, idx, nibbleIdx, sel4, sel5,
-                                         lowParts, lowOffset);
+                              std::pair<Value, Value> bits) {
+          Value high = decodeFP6BytesAVX2(lb, idx, nibbleIdx, bits, magnitudes,
+                                          highOffset);
+          Value low =
+              decodeFP6BytesAVX2(lb, idx, nibbleIdx, bits, lowParts, lowOffset);
           for (int64_t r = 0; r < numRows; ++r) {
             int64_t at = (gi * numRows + r) * 4 + t;
             Value highPairs = x86MulAddBytes(lb, loc, high, acts[0][r]);
@@ -1350,14 +1361,14 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
                   t % 2 ? Value(arith::ShRUIOp::create(lb, loc, nibbles, four))
                         : nibbles;
               idx = arith::AndIOp::create(lb, loc, idx, low4);
-              Value bits = readVector(
+              Value topBits = readVector(
                   lb, loc, VectorType::get({8}, b.getI8Type()), packed,
                   codeIndices(lb, bt, kFirst, col0, byteOff, 128 + 8 * v),
                   true);
               Value qword = vector::ExtractOp::create(
                   lb, loc,
                   vector::BitCastOp::create(
-                      lb, loc, VectorType::get({1}, b.getI64Type()), bits),
+                      lb, loc, VectorType::get({1}, b.getI64Type()), topBits),
                   0);
               Value all = vector::BroadcastOp::create(lb, loc, v4i64, qword);
               auto sel = [&](Value by) -> Value {
@@ -1366,12 +1377,13 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
               };
               Value sel4 = sel(by4);
               Value sel5 = sel(by5);
+              std::pair<Value, Value> bits = fp6CodeBits(lb, sel4, sel5);
               if (highLow()) {
-                dotHighLow(gi, t, idx, true, sel4, sel5);
+                dotHighLow(gi, t, idx, true, bits);
                 continue;
               }
               dot(gi, t,
-                  decodeFP6BytesAVX2(lb, idx, true, sel4, sel5, magnitudes,
+                  decodeFP6BytesAVX2(lb, idx, true, bits, magnitudes,
                                      intDotOffset));
             }
           }
@@ -1381,7 +1393,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
               Value codes = unpacked[0][gi].vector(lb, loc, t);
               Value sel4 = shiftBytesLeft(lb, codes, 3);
               Value sel5 = shiftBytesLeft(lb, codes, 2);
-              dotHighLow(gi, t, codes, false, sel4, sel5);
+              dotHighLow(gi, t, codes, false, fp6CodeBits(lb, sel4, sel5));
             }
         } else if (fp6Dot()) {
           for (size_t gi = 0; gi < groups.size(); ++gi)
@@ -2385,33 +2397,26 @@ static SmallVector<Value> emitKernelLayout(OpBuilder &b, Location loc,
     std::tie(codesOut, scalesOut) =
         copyPanel(b, indexConst(b, loc, 0), codesEmpty, scalesEmpty);
   } else {
-    auto forall = scf::ForallOp::create(
-        b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(nPanels)},
-        ValueRange{codesEmpty, scalesEmpty}, std::nullopt);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(forall.getTerminator());
-    Value c0 = mulIdx(b, loc, forall.getInductionVars()[0], perPanel);
-    SmallVector<Value> slices;
-    SmallVector<SmallVector<OpFoldResult>> offsets, sizes;
-    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-    SmallVector<int64_t, 2> innerSizes = {codesShape[2], scalesShape[2]};
-    for (auto [shared, size] :
-         llvm::zip(forall.getRegionIterArgs(), innerSizes)) {
-      offsets.push_back({b.getIndexAttr(0), c0, b.getIndexAttr(0)});
-      sizes.push_back({b.getIndexAttr(em.batch), b.getIndexAttr(perPanel),
-                       b.getIndexAttr(size)});
-      slices.push_back(tensor::ExtractSliceOp::create(
-          b, loc, shared, offsets.back(), sizes.back(), strides));
-    }
-    auto [codesPanel, scalesPanel] = copyPanel(b, c0, slices[0], slices[1]);
-    SmallVector<Value, 2> done = {codesPanel, scalesPanel};
-    b.setInsertionPointToStart(&forall.getTerminator().getRegion().front());
-    for (auto [i, panel] : llvm::enumerate(done))
-      tensor::ParallelInsertSliceOp::create(b, loc, panel,
-                                            forall.getRegionIterArgs()[i],
-                                            offsets[i], sizes[i], strides);
-    codesOut = forall.getResult(0);
-    scalesOut = forall.getResult(1);
+    Value c0;
+    SmallVector<Value> done = emitPanels(
+        b, loc, nPanels, ValueRange{codesEmpty, scalesEmpty},
+        [&](OpBuilder &pb, Value p) -> SmallVector<PanelSlice> {
+          c0 = mulIdx(pb, loc, p, perPanel);
+          SmallVector<PanelSlice> parts;
+          for (int64_t size : {codesShape[2], scalesShape[2]})
+            parts.push_back(
+                {{pb.getIndexAttr(0), c0, pb.getIndexAttr(0)},
+                 {pb.getIndexAttr(em.batch), pb.getIndexAttr(perPanel),
+                  pb.getIndexAttr(size)}});
+          return parts;
+        },
+        [&](OpBuilder &pb, ValueRange slices) -> SmallVector<Value> {
+          auto [codesPanel, scalesPanel] =
+              copyPanel(pb, c0, slices[0], slices[1]);
+          return {codesPanel, scalesPanel};
+        });
+    codesOut = done[0];
+    scalesOut = done[1];
   }
   auto shapeOf = [](Value v) {
     return cast<RankedTensorType>(v.getType()).getShape();
@@ -2654,31 +2659,24 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
                         indexConst(b, loc, numFull), numFull > 0, numFull < n);
       } else {
         // One panel per iteration, on its own slice of the accumulator.
-        auto forall = scf::ForallOp::create(
-            b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(nPanels)},
-            ValueRange{scratch}, std::nullopt);
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPoint(forall.getTerminator());
-        Value col0 = mulIdx(b, loc, forall.getInductionVars()[0], panelCols);
-        Value colEnd =
-            arith::MinUIOp::create(b, loc, addIdx(b, loc, col0, panelCols),
-                                   indexConst(b, loc, numFull));
-        SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0),
-                                             b.getIndexAttr(0), col0};
-        SmallVector<OpFoldResult> sizes = {b.getIndexAttr(batch),
-                                           b.getIndexAttr(m),
-                                           b.getIndexAttr(panelCols)};
-        SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-        Value shared = forall.getRegionIterArgs()[0];
-        Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
-                                                     sizes, strides);
-        em.accCol0 = col0;
-        Value panel = batchLoop(b, slice, col0, colEnd, true, false);
-        em.accCol0 = Value();
-        b.setInsertionPointToStart(&forall.getTerminator().getRegion().front());
-        tensor::ParallelInsertSliceOp::create(b, loc, panel, shared, offsets,
-                                              sizes, strides);
-        acc = forall.getResult(0);
+        Value col0, colEnd;
+        acc = emitPanels(
+            b, loc, nPanels, ValueRange{scratch},
+            [&](OpBuilder &pb, Value p) -> SmallVector<PanelSlice> {
+              col0 = mulIdx(pb, loc, p, panelCols);
+              colEnd = arith::MinUIOp::create(pb, loc,
+                                              addIdx(pb, loc, col0, panelCols),
+                                              indexConst(pb, loc, numFull));
+              return {{{pb.getIndexAttr(0), pb.getIndexAttr(0), col0},
+                       {pb.getIndexAttr(batch), pb.getIndexAttr(m),
+                        pb.getIndexAttr(panelCols)}}};
+            },
+            [&](OpBuilder &pb, ValueRange slices) -> SmallVector<Value> {
+              em.accCol0 = col0;
+              Value panel = batchLoop(pb, slices[0], col0, colEnd, true, false);
+              em.accCol0 = Value();
+              return {panel};
+            })[0];
       }
       // The ragged last columns, after every panel.
       if (parallel && numFull < n)

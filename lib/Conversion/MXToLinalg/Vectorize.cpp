@@ -11,6 +11,7 @@
 #include "mx/Numerics/Codec.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -69,6 +70,34 @@ bool vec::supportsLanes(BlockScaledTensorType type, int64_t lanes) {
 
 Value vec::indexConst(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+SmallVector<Value> vec::emitPanels(
+    OpBuilder &b, Location loc, int64_t count, ValueRange outputs,
+    function_ref<SmallVector<PanelSlice>(OpBuilder &, Value)> slices,
+    function_ref<SmallVector<Value>(OpBuilder &, ValueRange)> body) {
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(count)}, outputs,
+      std::nullopt);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(forall.getTerminator());
+  SmallVector<PanelSlice> parts = slices(b, forall.getInductionVars()[0]);
+  SmallVector<OpFoldResult> strides;
+  SmallVector<Value> views;
+  for (auto [shared, part] : llvm::zip(forall.getRegionIterArgs(), parts)) {
+    strides.assign(part.offsets.size(), b.getIndexAttr(1));
+    views.push_back(tensor::ExtractSliceOp::create(b, loc, shared, part.offsets,
+                                                   part.sizes, strides));
+  }
+  SmallVector<Value> written = body(b, views);
+  b.setInsertionPointToStart(&forall.getTerminator().getRegion().front());
+  for (auto [panel, shared, part] :
+       llvm::zip(written, forall.getRegionIterArgs(), parts)) {
+    strides.assign(part.offsets.size(), b.getIndexAttr(1));
+    tensor::ParallelInsertSliceOp::create(b, loc, panel, shared, part.offsets,
+                                          part.sizes, strides);
+  }
+  return SmallVector<Value>(forall.getResults());
 }
 
 Value vec::mulIdx(OpBuilder &b, Location loc, Value v, int64_t c) {

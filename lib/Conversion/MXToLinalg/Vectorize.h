@@ -69,6 +69,22 @@ Value remIdx(OpBuilder &b, Location loc, Value v, int64_t c);
 /// A constant vector of i32.
 Value intVector(OpBuilder &b, Location loc, ArrayRef<int32_t> values);
 
+/// The part of one shared output a panel of emitPanels writes: offsets and
+/// sizes (unit strides).
+struct PanelSlice {
+  SmallVector<OpFoldResult> offsets, sizes;
+};
+/// An scf.forall of `count` panels over the shared `outputs` (a matmul's
+/// column panels, one thread's work each): `slices` gives, at the panel's
+/// index, the slice of each output it writes; `body` gets those slices
+/// (tensor.extract_slice) and returns them written, and the panel inserts
+/// them back (tensor.parallel_insert_slice). Returns the outputs after
+/// every panel.
+SmallVector<Value>
+emitPanels(OpBuilder &b, Location loc, int64_t count, ValueRange outputs,
+           function_ref<SmallVector<PanelSlice>(OpBuilder &, Value)> slices,
+           function_ref<SmallVector<Value>(OpBuilder &, ValueRange)> body);
+
 /// Reshapes a [batch..., R, C] tensor to [prod(batch), R, C] ([C] to
 /// [1, 1, C]).
 Value to3D(OpBuilder &b, Location loc, Value t);

@@ -53,22 +53,21 @@
 // CHECK-NEXT: %[[S4:.*]] = vector.bitcast %[[S4W]] : vector<16xi16> to vector<32xi8>
 // CHECK-NEXT: %[[S5W:.*]] = arith.shli %[[TW]], %[[C2]] : vector<16xi16>
 // CHECK-NEXT: %[[S5:.*]] = vector.bitcast %[[S5W]] : vector<16xi16> to vector<32xi8>
+// Bits 4 and 5 once, for both parts.
+// CHECK-NEXT: %[[B4:.*]] = arith.cmpi slt, %[[S4]], %[[ZERO]] : vector<32xi8>
+// CHECK-NEXT: %[[B5:.*]] = arith.cmpi slt, %[[S5]], %[[ZERO]] : vector<32xi8>
 // CHECK-NEXT: %[[H0:.*]] = mx_x86.pshufb %[[HI0]], %[[CODES]] : vector<32xi8>
 // CHECK-NEXT: %[[H1:.*]] = mx_x86.pshufb %[[HI1]], %[[CODES]] : vector<32xi8>
-// CHECK-NEXT: %[[B4:.*]] = arith.cmpi slt, %[[S4]], %[[ZERO]] : vector<32xi8>
 // CHECK-NEXT: %[[HMAG:.*]] = arith.select %[[B4]], %[[H1]], %[[H0]] : vector<32xi1>, vector<32xi8>
 // CHECK-NEXT: %[[HPLUS:.*]] = arith.addi %[[HMAG]], %[[OFFHI]] : vector<32xi8>
 // CHECK-NEXT: %[[HMINUS:.*]] = arith.subi %[[OFFHI]], %[[HMAG]] : vector<32xi8>
-// CHECK-NEXT: %[[B5:.*]] = arith.cmpi slt, %[[S5]], %[[ZERO]] : vector<32xi8>
 // CHECK-NEXT: %[[HIGH:.*]] = arith.select %[[B5]], %[[HMINUS]], %[[HPLUS]] : vector<32xi1>, vector<32xi8>
 // CHECK-NEXT: %[[L0:.*]] = mx_x86.pshufb %[[LO0]], %[[CODES]] : vector<32xi8>
 // CHECK-NEXT: %[[L1:.*]] = mx_x86.pshufb %[[LO1]], %[[CODES]] : vector<32xi8>
-// CHECK-NEXT: %[[B4L:.*]] = arith.cmpi slt, %[[S4]], %[[ZERO]] : vector<32xi8>
-// CHECK-NEXT: %[[LMAG:.*]] = arith.select %[[B4L]], %[[L1]], %[[L0]] : vector<32xi1>, vector<32xi8>
+// CHECK-NEXT: %[[LMAG:.*]] = arith.select %[[B4]], %[[L1]], %[[L0]] : vector<32xi1>, vector<32xi8>
 // CHECK-NEXT: %[[LPLUS:.*]] = arith.addi %[[LMAG]], %[[OFFLO]] : vector<32xi8>
 // CHECK-NEXT: %[[LMINUS:.*]] = arith.subi %[[OFFLO]], %[[LMAG]] : vector<32xi8>
-// CHECK-NEXT: %[[B5L:.*]] = arith.cmpi slt, %[[S5]], %[[ZERO]] : vector<32xi8>
-// CHECK-NEXT: %[[LOW:.*]] = arith.select %[[B5L]], %[[LMINUS]], %[[LPLUS]] : vector<32xi1>, vector<32xi8>
+// CHECK-NEXT: %[[LOW:.*]] = arith.select %[[B5]], %[[LMINUS]], %[[LPLUS]] : vector<32xi1>, vector<32xi8>
 // CHECK-NEXT: %[[HP:.*]] = mx_x86.pmaddubsw %[[HIGH]], %[[ACT]] : vector<32xi8> -> vector<16xi16>
 // CHECK-NEXT: %[[HS:.*]] = mx_x86.pmaddwd %[[HP]], %[[SIXTEEN]] : vector<16xi16> -> vector<8xi32>
 // CHECK-NEXT: %[[SUM:.*]] = arith.addi %{{.*}}, %[[HS]] : vector<8xi32>

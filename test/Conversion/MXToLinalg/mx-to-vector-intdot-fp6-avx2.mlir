@@ -60,13 +60,13 @@
 // CHECK-NEXT: %[[S4:.*]] = vector.bitcast %[[S4W]] : vector<16xi16> to vector<32xi8>
 // CHECK-NEXT: %[[S5W:.*]] = arith.shli %[[CW]], %[[C2]] : vector<16xi16>
 // CHECK-NEXT: %[[S5:.*]] = vector.bitcast %[[S5W]] : vector<16xi16> to vector<32xi8>
+// CHECK-NEXT: %[[B4:.*]] = arith.cmpi slt, %[[S4]], %[[ZERO]] : vector<32xi8>
+// CHECK-NEXT: %[[B5:.*]] = arith.cmpi slt, %[[S5]], %[[ZERO]] : vector<32xi8>
 // CHECK-NEXT: %[[M0:.*]] = mx_x86.pshufb %[[LOW]], %[[CODES]] : vector<32xi8>
 // CHECK-NEXT: %[[M1:.*]] = mx_x86.pshufb %[[HIGH]], %[[CODES]] : vector<32xi8>
-// CHECK-NEXT: %[[B4:.*]] = arith.cmpi slt, %[[S4]], %[[ZERO]] : vector<32xi8>
 // CHECK-NEXT: %[[MAG:.*]] = arith.select %[[B4]], %[[M1]], %[[M0]] : vector<32xi1>, vector<32xi8>
 // CHECK-NEXT: %[[PLUS:.*]] = arith.addi %[[MAG]], %[[C60]] : vector<32xi8>
 // CHECK-NEXT: %[[MINUS:.*]] = arith.subi %[[C60]], %[[MAG]] : vector<32xi8>
-// CHECK-NEXT: %[[B5:.*]] = arith.cmpi slt, %[[S5]], %[[ZERO]] : vector<32xi8>
 // CHECK-NEXT: %[[G0:.*]] = arith.select %[[B5]], %[[MINUS]], %[[PLUS]] : vector<32xi1>, vector<32xi8>
 // Group 1: the load at byte 16, its bytes 8 to 31.
 // CHECK-NEXT: %[[L1:.*]] = vector.transfer_read %{{.*}}[%{{.*}}, %[[K]], %[[C16]]], %{{.*}} {in_bounds = [true]} : tensor<1x64x48xi8>, vector<32xi8>
@@ -116,12 +116,12 @@ func.func @gemv(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x64xmxfp6_e2m3, bl
 // CHECK-NEXT: %[[S4:.*]] = vector.bitcast %[[S4Q]] : vector<4xi64> to vector<32xi8>
 // CHECK-NEXT: %[[S5Q:.*]] = arith.shli %[[ALL]], %[[BY5]] : vector<4xi64>
 // CHECK-NEXT: %[[S5:.*]] = vector.bitcast %[[S5Q]] : vector<4xi64> to vector<32xi8>
-// CHECK-NEXT: %[[M1:.*]] = mx_x86.pshufb %[[HIGH]], %[[IDX]] : vector<32xi8>
 // CHECK-NEXT: %[[B4:.*]] = arith.cmpi slt, %[[S4]], %{{.*}} : vector<32xi8>
+// CHECK-NEXT: %[[B5:.*]] = arith.cmpi slt, %[[S5]], %{{.*}} : vector<32xi8>
+// CHECK-NEXT: %[[M1:.*]] = mx_x86.pshufb %[[HIGH]], %[[IDX]] : vector<32xi8>
 // CHECK-NEXT: %[[MAG:.*]] = arith.select %[[B4]], %[[M1]], %[[IDX]] : vector<32xi1>, vector<32xi8>
 // CHECK-NEXT: %[[PLUS:.*]] = arith.addi %[[MAG]], %[[C60]] : vector<32xi8>
 // CHECK-NEXT: %[[MINUS:.*]] = arith.subi %[[C60]], %[[MAG]] : vector<32xi8>
-// CHECK-NEXT: %[[B5:.*]] = arith.cmpi slt, %[[S5]], %{{.*}} : vector<32xi8>
 // CHECK-NEXT: %[[V0:.*]] = arith.select %[[B5]], %[[MINUS]], %[[PLUS]] : vector<32xi1>, vector<32xi8>
 // CHECK-NEXT: mx_x86.pmaddubsw %[[V0]], %{{.*}} : vector<32xi8> -> vector<16xi16>
 // Vector 1: the high nibbles of the same load, its bits at 136.
