@@ -107,6 +107,16 @@ StringRef mx::stringifyElementType(ElementType type) {
 
 int64_t mx::getElementByteSize(ElementType type) { return getInfo(type).bytes; }
 
+std::optional<TensorSpec> mx::getTensorSpec(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return std::nullopt;
+  std::optional<ElementType> elem = getElementType(tensor.getElementType());
+  if (!elem)
+    return std::nullopt;
+  return TensorSpec{*elem, SmallVector<int64_t, 4>(tensor.getShape())};
+}
+
 int64_t TensorSpec::getNumElements() const {
   int64_t n = 1;
   for (int64_t d : shape)
@@ -177,18 +187,16 @@ static std::string getWrapperName(StringRef name) {
 /// scale component of an `!mx.tensor`).
 static FailureOr<TensorSpec> getSpec(func::FuncOp fn, Type type, StringRef what,
                                      unsigned index) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  std::optional<ElementType> elem =
-      getElementType(tensor ? tensor.getElementType() : type);
-  if ((tensor && !tensor.hasStaticShape()) || !elem)
-    return fn.emitError() << what << " #" << index << " of @" << fn.getSymName()
-                          << " has type " << type
-                          << "; a function called with buffers takes and "
-                             "returns statically shaped tensors (or "
-                             "!mx.tensor values, as their components) of f64, "
-                             "f32, f16, bf16, i64, i32, i16, i8 or i1";
-  return TensorSpec{*elem, tensor ? SmallVector<int64_t, 4>(tensor.getShape())
-                                  : SmallVector<int64_t, 4>()};
+  if (std::optional<TensorSpec> spec = getTensorSpec(type))
+    return *spec;
+  if (std::optional<ElementType> scalar = getElementType(type))
+    return TensorSpec{*scalar, {}};
+  return fn.emitError() << what << " #" << index << " of @" << fn.getSymName()
+                        << " has type " << type
+                        << "; a function called with buffers takes and "
+                           "returns statically shaped tensors (or "
+                           "!mx.tensor values, as their components) of f64, "
+                           "f32, f16, bf16, i64, i32, i16, i8 or i1";
 }
 
 /// Checks that the module defines buffer function `name`, before the

@@ -164,19 +164,6 @@ std::optional<mxd::ElementType> parseElementType(llvm::StringRef name) {
   return std::nullopt;
 }
 
-/// The buffer of `type`, if it is a statically shaped tensor of an element
-/// type buffers can hold.
-std::optional<mxd::TensorSpec> getBufferSpec(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor || !tensor.hasStaticShape())
-    return std::nullopt;
-  std::optional<mxd::ElementType> elem =
-      mxd::getElementType(tensor.getElementType());
-  if (!elem)
-    return std::nullopt;
-  return mxd::TensorSpec{*elem, SmallVector<int64_t, 4>(tensor.getShape())};
-}
-
 /// The buffer signature of `func`, if every argument and result is a
 /// statically shaped tensor of an element type buffers can hold.
 std::optional<Signature> getBufferSignature(func::FuncOp func) {
@@ -184,7 +171,7 @@ std::optional<Signature> getBufferSignature(func::FuncOp func) {
   sig.name = func.getSymName().str();
   auto add = [](TypeRange types, std::vector<TensorSpec> &specs) {
     for (Type type : types) {
-      std::optional<mxd::TensorSpec> spec = getBufferSpec(type);
+      std::optional<mxd::TensorSpec> spec = mxd::getTensorSpec(type);
       if (!spec)
         return false;
       specs.push_back(toPython(*spec));
@@ -204,7 +191,7 @@ bool takesBuffers(func::FuncOp func) {
   auto ok = [](Type type) {
     // An !mx.tensor is statically shaped.
     return isa<mxd::BlockScaledTensorType>(type) ||
-           getBufferSpec(type).has_value();
+           mxd::getTensorSpec(type).has_value();
   };
   return llvm::all_of(func.getArgumentTypes(), ok) &&
          llvm::all_of(func.getResultTypes(), ok);

@@ -424,18 +424,6 @@ constexpr const char *kSupportedTypes =
     "statically shaped tensors of f64, f32, f16, bf16, i64, i32, i16, i8 or "
     "i1";
 
-/// The spec of a statically shaped tensor type mx-run can pass, if it is one.
-std::optional<mxd::TensorSpec> getTensorSpec(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor || !tensor.hasStaticShape())
-    return std::nullopt;
-  std::optional<mxd::ElementType> elem =
-      mxd::getElementType(tensor.getElementType());
-  if (!elem)
-    return std::nullopt;
-  return mxd::TensorSpec{*elem, SmallVector<int64_t, 4>(tensor.getShape())};
-}
-
 /// The .npy dtype of an element type: the same bits (bf16 as its uint16
 /// pattern, i1 as NumPy's one-byte bool).
 mxsupport::NpyDType getNpyDType(mxd::ElementType type) {
@@ -491,12 +479,12 @@ FailureOr<func::FuncOp> lookupEntry(ModuleOp module, llvm::StringRef name) {
                              << " returns nothing; mx-run prints the tensors "
                                 "it returns";
   for (auto [i, type] : llvm::enumerate(entry.getArgumentTypes()))
-    if (!getTensorSpec(type))
+    if (!mxd::getTensorSpec(type))
       return entry.emitError()
              << "entry function @" << name << " argument #" << i << " has type "
              << type << "; mx-run supports " << kSupportedTypes;
   for (auto [i, type] : llvm::enumerate(entry.getResultTypes()))
-    if (!getTensorSpec(type))
+    if (!mxd::getTensorSpec(type))
       return entry.emitError()
              << "entry function @" << name << " result #" << i << " has type "
              << type << "; mx-run supports " << kSupportedTypes;
@@ -609,7 +597,7 @@ FailureOr<std::vector<Tensor>> readInputs(func::FuncOp entry,
       fileError(file, llvm::toString(array.takeError()));
       return failure();
     }
-    mxd::TensorSpec spec = *getTensorSpec(entry.getArgumentTypes()[i]);
+    mxd::TensorSpec spec = *mxd::getTensorSpec(entry.getArgumentTypes()[i]);
     mxsupport::NpyDType dtype = getNpyDType(spec.elementType);
     if (array->dtype != dtype ||
         ArrayRef<int64_t>(array->shape) != ArrayRef<int64_t>(spec.shape)) {

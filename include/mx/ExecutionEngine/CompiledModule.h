@@ -86,6 +86,10 @@ struct TensorSpec {
   }
 };
 
+/// The TensorSpec of `type`, if it is a statically shaped ranked tensor of
+/// an ElementType.
+std::optional<TensorSpec> getTensorSpec(Type type);
+
 /// A caller-owned, contiguous row-major buffer.
 struct BufferRef {
   void *data = nullptr;
