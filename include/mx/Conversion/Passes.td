@@ -77,9 +77,11 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
     without VBMI by `vpshufb` and, for E3M2, two byte dots) and the f32
     GEMV decodes FP8
     weights by two 128-entry byte tables (zmm `vpermi2b`) and FP6 weights
-    by a 64-entry word table (zmm `vpermi2w`) instead of through f16; `host` picks it on such CPUs (Ice Lake, Zen 4 and later).
-    With
-    `table-lookup=false` FP4 operands use the bit arithmetic on any target.
+    by a 64-entry word table (zmm `vpermi2w`) instead of through f16;
+    `host` picks it on such CPUs (Ice Lake, Zen 4 and later). FP4 operands
+    read a per-row product table (on `avx2` the f32 GEMV decodes FP4
+    weights by two byte tables, `vpshufb`, instead); with
+    `table-lookup=false` they use the bit arithmetic on any target.
 
     `panels=P` (P > 1) makes the vector matmul's outermost loop an
     `scf.forall` over P panels of whole column chunks (the panel loop is
@@ -101,7 +103,8 @@ def ConvertMXToLinalgPass : Pass<"convert-mx-to-linalg", "ModuleOp"> {
            "mx.quantize to vector loops where the shape allows">,
     Option<"tableLookup", "table-lookup", "bool", /*default=*/"true",
            "With vectorize: decode FP4 matmul operands with a per-row "
-           "product table instead of bit arithmetic">,
+           "product table (AVX2 GEMV: byte tables) instead of bit "
+           "arithmetic">,
     Option<"target", "target", "::mlir::mx::VectorTargetKind",
            /*default=*/"::mlir::mx::VectorTargetKind::Host",
            "With vectorize: the CPU vector target (lanes and FP4 lookup)",

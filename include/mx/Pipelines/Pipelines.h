@@ -25,7 +25,7 @@ struct MXCPUPipelineOptions : public PassPipelineOptions<MXCPUPipelineOptions> {
   Option<bool> tableLookup{
       *this, "table-lookup",
       llvm::cl::desc("With vectorize: FP4 matmul operands through a per-row "
-                     "product table"),
+                     "product table (AVX2 GEMV: byte tables)"),
       llvm::cl::init(true)};
   Option<bool> integerDot{
       *this, "integer-dot",

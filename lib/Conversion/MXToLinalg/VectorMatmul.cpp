@@ -62,7 +62,9 @@
 // byte tables (bytes 3 and 2 of the f32, at an FP8 code's magnitude) or one
 // 64-entry word table (at an FP6 code) and unpacks with zero make the f32s,
 // 64 columns per sub-chunk in the unpacks' lane order (SubChunk::order),
-// with no fold.
+// with no fold. On AVX2 FP4 weights take the same form with two 16-entry
+// byte shuffles (decodeFP4ByShuffles; "FP4 weights by byte shuffles"): the
+// product table's halves cost two permutes and a blend per vector.
 //
 // MXINT8 activations against FP4 weights blocked along K (MXFP4, NVFP4 16x1)
 // take the integer-dot variant of this nest on x86 targets
@@ -142,8 +144,8 @@ namespace {
 /// Sub-chunks per column step: 64 packed bytes per FP4/FP8 row at 16 lanes.
 constexpr int64_t kUnroll = 4;
 /// Sub-chunks (of 64 codes) per column chunk of the table decode: one (4
-/// accumulators), so that the one prefetch per K row and chunk covers the
-/// chunk's bytes (two sub-chunks ran 1.7x slower from DRAM).
+/// accumulators; FP4 on AVX2 8), so that the one prefetch per K row and chunk
+/// covers the chunk's bytes (two sub-chunks ran 1.7x slower from DRAM).
 constexpr int64_t kByteTableUnroll = 1;
 /// Sub-chunks (of 32 E4M3 codes) per column chunk of the bit decode.
 constexpr int64_t kBitDecodeUnroll = 1;
@@ -488,9 +490,10 @@ struct VectorMatmulEmitter {
   /// FP8 weights decode through f16 (VectorTarget::halfConvert).
   bool halfDecode = false;
   /// FP8 weights decode by two 128-entry byte tables and FP6 weights by a
-  /// 64-entry word table (AVX512-VBMI, VectorTarget::byteTable64): sc is
-  /// then getByteTableSubChunk, 64 codes per sub-chunk in the lane order of
-  /// its unpacks, with no fold.
+  /// 64-entry word table (AVX512-VBMI, VectorTarget::byteTable64), FP4
+  /// weights on AVX2 by two 16-entry byte shuffles: sc is then
+  /// getByteTableSubChunk (getNibbleShuffleSubChunk), 64 codes per sub-chunk
+  /// in the lane order of its unpacks, with no fold.
   bool byteTables() const {
     return sc.order != LaneOrder::Interleaved && !bitDecode;
   }
@@ -645,7 +648,7 @@ VectorMatmulEmitter::addProducts(OpBuilder &b, Value bt, Value row, Value kIdx,
   // f32(a * value(code)) for the 16 codes: the same products the reference
   // forms, once per row.
   std::optional<FP4Table> products;
-  if (valueTable)
+  if (valueTable && !byteTables())
     products = multiplyTable(b, loc, *valueTable, av);
   CodecEmitter e(b, loc, f32v());
   if (packedView && inBounds)
@@ -2539,6 +2542,19 @@ struct VectorMatmulLowering : OpConversionPattern<MatmulOp> {
     }
     em.prefetchDistance = prefetchDistance;
     em.k = k;
+    // FP4 weights in the f32 nest on AVX2: decoded by two byte shuffles per
+    // 32 codes, then multiplied, where the product table's two 8-entry
+    // halves cost two vpermps and a blend per 8 columns (docs/Lowering.md,
+    // "FP4 weights by byte shuffles"). table-lookup=false keeps the bit
+    // arithmetic.
+    SubChunk shuffles = getNibbleShuffleSubChunk();
+    if (!intDot && wBits == 4 && target.byteDot &&
+        target.lookup == FP4LookupStrategy::HalfTables &&
+        target.lanes == shuffles.lanes &&
+        (shuffles.cols % em.bn == 0 || em.bn % shuffles.cols == 0)) {
+      em.sc = shuffles;
+      em.unroll = kByteTableUnroll;
+    }
     if (intDot) {
       em.intDot = true;
       em.dotAccumulate = target.dotAccumulate;

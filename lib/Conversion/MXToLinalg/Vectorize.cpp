@@ -46,6 +46,11 @@ int64_t SubChunk::column(int64_t p, int64_t l) const {
     return 16 * (l / 4) + 4 * p + l % 4;
   case LaneOrder::WordUnpacks:
     return 32 * (p / 2) + 8 * (l / 4) + 4 * (p % 2) + l % 4;
+  case LaneOrder::NibbleShuffles:
+    // Byte j of the row holds columns 2j (low nibble) and 2j + 1; the
+    // unpack's half hb takes bytes [8 hb, 8 hb + 8) of each 16-byte lane,
+    // and dword l holds words 2l (e = 0) and 2l + 1 (e = 1) of those.
+    return 32 * (l / 4) + 16 * (p / 4) + 4 * (l % 4) + p % 4;
   }
   return l * interleave + p;
 }
@@ -58,6 +63,10 @@ SubChunk vec::getByteTableSubChunk(mxref::ElemKind kind) {
 
 SubChunk vec::getBitDecodeSubChunk() {
   return {4, 32, 32, 8, LaneOrder::ByteUnpacks};
+}
+
+SubChunk vec::getNibbleShuffleSubChunk() {
+  return {8, 64, 32, 8, LaneOrder::NibbleShuffles};
 }
 
 bool vec::supportsLanes(BlockScaledTensorType type, int64_t lanes) {
@@ -295,6 +304,55 @@ SmallVector<Value> vec::decodeE4M3ByBits(OpBuilder &b, Location loc,
   return values;
 }
 
+SmallVector<Value> vec::decodeFP4ByShuffles(OpBuilder &b, Location loc,
+                                            mxref::ElemKind kind, Value bytes) {
+  auto v32 = VectorType::get({32}, b.getI8Type());
+  auto i32v = VectorType::get({8}, b.getI32Type());
+  auto f32v = VectorType::get({8}, b.getF32Type());
+  auto splat = [&](VectorType t, int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            t, b.getIntegerAttr(t.getElementType(),
+                                APInt(t.getElementTypeBitWidth(), v))));
+  };
+  // Bytes 2 and 3 of each code's f32, in both 16-byte lanes (vpshufb reads
+  // each lane's own copy).
+  SmallVector<int8_t> low, high;
+  for (int64_t l = 0; l < 32; ++l) {
+    auto bits = llvm::bit_cast<uint32_t>(mxref::decodeElem(kind, l % 16));
+    low.push_back(static_cast<int8_t>(bits >> 16));
+    high.push_back(static_cast<int8_t>(bits >> 24));
+  }
+  auto table = [&](ArrayRef<int8_t> entries) -> Value {
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(v32, entries));
+  };
+  Value lowTable = table(low), highTable = table(high);
+  // Low nibbles masked (vpshufb zeroes a byte whose index has bit 7 set),
+  // high ones shifted down.
+  Value nibbles[2] = {arith::AndIOp::create(b, loc, bytes, splat(v32, 0x0f)),
+                      arith::ShRUIOp::create(b, loc, bytes, splat(v32, 4))};
+  Value sixteen = splat(i32v, 16);
+  Value upperHalf = splat(i32v, 0xffff0000);
+  SmallVector<Value> values(8);
+  for (int64_t h = 0; h < 2; ++h) {
+    Value lo = x86ShuffleBytes(b, loc, lowTable, nibbles[h]);
+    Value hi = x86ShuffleBytes(b, loc, highTable, nibbles[h]);
+    for (int64_t hb = 0; hb < 2; ++hb) {
+      // Words lo | hi << 8 (vpunpcklbw / vpunpckhbw).
+      Value pairs =
+          vector::ShuffleOp::create(b, loc, lo, hi, unpackMask(32, 16, hb));
+      Value dwords = vector::BitCastOp::create(b, loc, i32v, pairs);
+      Value even = arith::ShLIOp::create(b, loc, dwords, sixteen);
+      Value odd = arith::AndIOp::create(b, loc, dwords, upperHalf);
+      values[4 * hb + h] = vector::BitCastOp::create(b, loc, f32v, even);
+      values[4 * hb + 2 + h] = vector::BitCastOp::create(b, loc, f32v, odd);
+    }
+  }
+  return values;
+}
+
 SmallVector<Value> vec::decodeByTables(OpBuilder &b, Location loc,
                                        mxref::ElemKind kind, Value packed,
                                        ValueRange rowIdx, Value col,
@@ -304,6 +362,12 @@ SmallVector<Value> vec::decodeByTables(OpBuilder &b, Location loc,
     idx.push_back(byteOff);
     return idx;
   };
+  if (mxref::getElemInfo(kind).bits == 4) {
+    auto v32 = VectorType::get({32}, b.getI8Type());
+    Value codes =
+        readVector(b, loc, v32, packed, at(divIdx(b, loc, col, 2)), inBounds);
+    return decodeFP4ByShuffles(b, loc, kind, codes);
+  }
   if (mxref::getElemInfo(kind).bits == 8) {
     auto v64 = VectorType::get({64}, b.getI8Type());
     Value codes = readVector(b, loc, v64, packed, at(col), inBounds);

@@ -38,6 +38,10 @@ enum class LaneOrder {
   /// What the in-lane unpacks of two vectors of 32 words to dwords leave:
   /// 32 (p / 2) + 8 (l / 4) + 4 (p % 2) + l % 4.
   WordUnpacks,
+  /// What decodeFP4ByShuffles leaves of 32 bytes of FP4 codes, 8 vectors
+  /// of 8: p = 4 hb + 2 e + h for the nibble h, the byte unpack's half hb
+  /// and the dword's word e: 32 (l / 4) + 16 (p / 4) + 4 (l % 4) + p % 4.
+  NibbleShuffles,
 };
 /// How one row of packed codes maps to lanes: a sub-chunk of `cols` columns
 /// (`bytes` packed bytes) decodes into `interleave` vectors of `lanes`
@@ -54,6 +58,9 @@ SubChunk getByteTableSubChunk(mxref::ElemKind kind);
 /// The GEMV's sub-chunk of E4M3 codes decoded by bits on AVX2
 /// (decodeE4M3ByBits): 32 codes in 4 vectors of 8.
 SubChunk getBitDecodeSubChunk();
+/// The GEMV's sub-chunk of FP4 codes decoded by byte shuffles on AVX2
+/// (decodeFP4ByShuffles): 64 codes in 8 vectors of 8.
+SubChunk getNibbleShuffleSubChunk();
 /// FP4: 2 vectors from lanes bytes; FP6: lanes * 3 / 4 bytes (lanes a
 /// multiple of 4); 8-bit kinds: lanes bytes.
 SubChunk getSubChunk(mxref::ElemKind kind, int64_t lanes);
@@ -151,11 +158,22 @@ SmallVector<Value> decodeFP8ByByteTables(OpBuilder &b, Location loc,
 SmallVector<Value> decodeFP6ByWordTable(OpBuilder &b, Location loc,
                                         mxref::ElemKind kind, Value low,
                                         Value high);
-/// getByteTableSubChunk's decode: the values of the 64 FP8 or FP6 codes of
-/// columns [col, col + 64) of row `rowIdx` of `packed` ([..., rows, row
-/// bytes]), as 4 vectors of 16 in the sub-chunk's lane order
-/// (decodeFP8ByByteTables, decodeFP6ByWordTable). With !inBounds the reads
-/// are masked past the row (zero codes).
+/// The f32 values of the 64 FP4 codes packed in `bytes` (a vector<32xi8>)
+/// as 8 vectors of 8 in LaneOrder::NibbleShuffles, by byte shuffles only:
+/// every E2M1 value is exact in bf16, so its f32 is bytes 3 and 2 over
+/// zero. Two 16-entry tables (one mx_x86.pshufb each) give those bytes of
+/// each nibble's code, sign included; a byte unpack pairs them into words,
+/// and each dword's two words become two f32 by a shift left by 16 (the
+/// low word) and a mask (the high word). The reference's values, -0
+/// included.
+SmallVector<Value> decodeFP4ByShuffles(OpBuilder &b, Location loc,
+                                       mxref::ElemKind kind, Value bytes);
+/// getByteTableSubChunk's (getNibbleShuffleSubChunk's) decode: the values
+/// of the 64 FP8, FP6 (FP4) codes of columns [col, col + 64) of row
+/// `rowIdx` of `packed` ([..., rows, row bytes]), as 4 vectors of 16 (FP4:
+/// 8 of 8) in the sub-chunk's lane order (decodeFP8ByByteTables,
+/// decodeFP6ByWordTable, decodeFP4ByShuffles). With !inBounds the reads are
+/// masked past the row (zero codes).
 SmallVector<Value> decodeByTables(OpBuilder &b, Location loc,
                                   mxref::ElemKind kind, Value packed,
                                   ValueRange rowIdx, Value col, bool inBounds);

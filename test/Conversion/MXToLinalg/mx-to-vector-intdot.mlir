@@ -230,9 +230,12 @@ func.func @tile(%a: !mx.tensor<2x64xmxint8>, %w: !mx.tensor<64x64xmxfp4, block =
   return %r : tensor<2x64xf32>
 }
 
-// N not a multiple of 64: the f32 nest.
+// N not a multiple of 64: the f32 nest (no byte dot; its FP4 codes decoded
+// by byte shuffles).
 // RAGGED-LABEL: func.func @ragged(
-// RAGGED-NOT: mx_x86.
+// RAGGED-NOT: mx_x86.{{pmaddubsw|pmaddwd|vpdpbusd}}
+// RAGGED: mx_x86.pshufb
+// RAGGED-NOT: mx_x86.{{pmaddubsw|pmaddwd|vpdpbusd}}
 // RAGGED: return
 func.func @ragged(%a: !mx.tensor<1x64xmxint8>, %w: !mx.tensor<64x96xmxfp4, block = [32, 1]>) -> tensor<1x96xf32> {
   %r = mx.matmul %a, %w : !mx.tensor<1x64xmxint8>, !mx.tensor<64x96xmxfp4, block = [32, 1]> -> tensor<1x96xf32>

@@ -13,8 +13,8 @@
 // RUN:   llc -O2 -mtriple=x86_64 -mattr=+avx2 | FileCheck %s --check-prefix=YMM
 
 /// The CPU vector targets of the vector lowering (docs/Lowering.md): the
-/// same loops and per-lane arithmetic, only the lanes and the FP4 product
-/// table lookup differ.
+/// same loops and per-lane arithmetic, only the lanes and the FP4 decode
+/// (product table lookup or byte shuffles) differ.
 
 // AVX512-LABEL: func.func @gemv_mxfp4
 // AVX512: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
@@ -22,21 +22,35 @@
 // AVX512: vector.extract %[[T]][%{{.*}}] : f32 from vector<16xf32>
 // AVX512: vector.from_elements {{.*}} : vector<16xf32>
 
+// AVX2 decodes the FP4 codes by byte shuffles instead (docs/Lowering.md,
+// "FP4 weights by byte shuffles"): bytes 3 and 2 of each code's f32 (the
+// table rows, signed bytes: 0.5 = 0x3f000000, 1.5 = 0x3fc00000, -0 =
+// 0x80000000), paired into words by the byte unpack, each dword's two words
+// shifted or masked into two f32; then the products and sums as the table's.
 // AVX2-LABEL: func.func @gemv_mxfp4
-// AVX2-DAG: %[[LO:.*]] = arith.constant dense<[0.000000e+00, 5.000000e-01, 1.000000e+00, 1.500000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 6.000000e+00]> : vector<8xf32>
-// AVX2-DAG: %[[HI:.*]] = arith.constant dense<[-0.000000e+00, -5.000000e-01, -1.000000e+00, -1.500000e+00, -2.000000e+00, -3.000000e+00, -4.000000e+00, -6.000000e+00]> : vector<8xf32>
+// AVX2-DAG: %[[HIGH:.*]] = arith.constant dense<[0, 63, 63, 63, 64, 64, 64, 64, -128, -65, -65, -65, -64, -64, -64, -64, 0, 63, 63, 63, 64, 64, 64, 64, -128, -65, -65, -65, -64, -64, -64, -64]> : vector<32xi8>
+// AVX2-DAG: %[[LOW:.*]] = arith.constant dense<[0, 0, -128, -64, 0, 64, -128, -64, 0, 0, -128, -64, 0, 64, -128, -64, 0, 0, -128, -64, 0, 64, -128, -64, 0, 0, -128, -64, 0, 64, -128, -64]> : vector<32xi8>
+// AVX2-DAG: %[[UPPER:.*]] = arith.constant dense<-65536> : vector<8xi32>
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
-// AVX2: %[[TLO:.*]] = arith.mulf %{{.*}}, %[[LO]] : vector<8xf32>
-// AVX2: %[[THI:.*]] = arith.mulf %{{.*}}, %[[HI]] : vector<8xf32>
-// AVX2: vector.transfer_read {{.*}} : tensor<1x64x128xi8>, vector<8xi8>
-// AVX2: %[[LOW3:.*]] = arith.andi %[[CODE:.*]], %{{.*}} : vector<8xi32>
-// AVX2: %[[BIT3:.*]] = arith.cmpi ne, %{{.*}}, %{{.*}} : vector<8xi32>
-// AVX2: vector.extract %[[TLO]][%{{.*}}] : f32 from vector<8xf32>
-// AVX2: %[[PLO:.*]] = vector.from_elements {{.*}} : vector<8xf32>
-// AVX2: vector.extract %[[THI]][%{{.*}}] : f32 from vector<8xf32>
-// AVX2: %[[PHI:.*]] = vector.from_elements {{.*}} : vector<8xf32>
-// AVX2: arith.select %[[BIT3]], %[[PHI]], %[[PLO]] : vector<8xi1>, vector<8xf32>
-// AVX2: vector.interleave {{.*}} : vector<8xf32> -> vector<16xf32>
+// AVX2: %[[A:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// AVX2: %[[BYTES:.*]] = vector.transfer_read {{.*}} : tensor<1x64x128xi8>, vector<32xi8>
+// AVX2: %[[LOWN:.*]] = arith.andi %[[BYTES]], %{{.*}} : vector<32xi8>
+// AVX2: %[[HIGHN:.*]] = arith.shrui %[[BYTES]], %{{.*}} : vector<32xi8>
+// AVX2: %[[L0:.*]] = mx_x86.pshufb %[[LOW]], %[[LOWN]] : vector<32xi8>
+// AVX2: %[[H0:.*]] = mx_x86.pshufb %[[HIGH]], %[[LOWN]] : vector<32xi8>
+// AVX2: %[[W0:.*]] = vector.shuffle %[[L0]], %[[H0]] [0, 32, 1, 33, 2, 34, 3, 35, 4, 36, 5, 37, 6, 38, 7, 39, 16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55] : vector<32xi8>, vector<32xi8>
+// AVX2: %[[D0:.*]] = vector.bitcast %[[W0]] : vector<32xi8> to vector<8xi32>
+// AVX2: %[[E0:.*]] = arith.shli %[[D0]], %{{.*}} : vector<8xi32>
+// AVX2: %[[O0:.*]] = arith.andi %[[D0]], %[[UPPER]] : vector<8xi32>
+// AVX2: %[[V0:.*]] = vector.bitcast %[[E0]] : vector<8xi32> to vector<8xf32>
+// AVX2: mx_x86.pshufb %[[LOW]], %[[HIGHN]] : vector<32xi8>
+// AVX2: %[[P0:.*]] = arith.mulf %[[A]], %[[V0]] : vector<8xf32>
+// AVX2: arith.addf %{{.*}}, %[[P0]] : vector<8xf32>
+// AVX2-NOT: vector.from_elements
+// AVX2: scf.yield
+// The accumulator back in column order after the K blocks: column 1 is
+// vector 1's lane 0, column 4 vector 0's lane 1.
+// AVX2: vector.shuffle %{{.*}}, %{{.*}} [0, 8, 16, 24, 1, 9, 17, 25, 2, 10, 18, 26, 3, 11, 19, 27, 32, 40, 48, 56, {{.*}}] : vector<64xf32>, vector<64xf32>
 
 // GENERIC-LABEL: func.func @gemv_mxfp4
 // GENERIC-NOT: llvm.call_intrinsic
@@ -51,12 +65,15 @@
 // NOTABLE-NOT: llvm.call_intrinsic
 // NOTABLE: return
 
-/// One variable permute per code vector (LLVM picks the integer-domain
-/// vpermd for the float table; the bits are the same).
+/// One variable permute per code vector with AVX-512 (LLVM picks the
+/// integer-domain vpermd for the float table; the bits are the same), byte
+/// shuffles with AVX2.
 // ZMM-LABEL: gemv_mxfp4:
 // ZMM: vperm{{d|ps}} %zmm{{[0-9]+}}, %zmm{{[0-9]+}}, %zmm
 // YMM-LABEL: gemv_mxfp4:
-// YMM: vperm{{d|ps}} %ymm{{[0-9]+}}, %ymm{{[0-9]+}}, %ymm
+// YMM-NOT: vperm{{d|ps}} %ymm
+// YMM: vpshufb %ymm{{[0-9]+}}, %ymm{{[0-9]+}}, %ymm
+// YMM: vpunpcklbw %ymm
 // YMM-NOT: zmm
 func.func @gemv_mxfp4(%a: tensor<1x64xf32>, %b: !mx.tensor<64x256xmxfp4, block = [32, 1]>) -> tensor<1x256xf32> {
   %c = mx.matmul %a, %b : tensor<1x64xf32>, !mx.tensor<64x256xmxfp4, block = [32, 1]> -> tensor<1x256xf32>

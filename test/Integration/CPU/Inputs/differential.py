@@ -736,6 +736,7 @@ def suite_matmul_wide(m):
     K = 64
     for name, M, N, af, bf in [
             ('f32_x_fp4', 2, 160, None, ('mxfp4', 'floor', [32, 1])),
+            ('f32_x_fp4_inf', 1, 160, None, ('mxfp4', 'floor', [32, 1])),
             ('f32_x_nvfp4', 1, 288, None, ('nvfp4', None, [16, 1])),
             ('f32_x_nvfp4_tiles', 3, 144, None, ('nvfp4', None, [16, 16])),
             ('e4m3_x_fp4', 2, 160, ('mxfp8_e4m3', 'floor', None),
@@ -766,6 +767,10 @@ def suite_matmul_wide(m):
             b[33][150] = INF             # a NaN scale in the tail
             b[3][7] = NAN                # and in the main loop
             a[1][5] = NAN
+        if name == 'f32_x_fp4_inf':
+            # One infinite activation: NaN products of the zero codes
+            # (either sign), infinities of both signs from the rest.
+            a[0][9] = INF
         case_matmul(m, 'mw_' + name, a, [M, K], af, b, [K, N], bf, [M, N])
 
 
