@@ -1180,11 +1180,7 @@ SmallVector<Value> VectorMatmulEmitter::emitIntDotSums(
     if (!fp6Split())
       spread = fp6SpreadMask(b);
   }
-  auto splat = [&](VectorType t, int64_t v) -> Value {
-    return arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(t, b.getIntegerAttr(t.getElementType(), v)));
-  };
+  auto splat = [&](VectorType t, uint64_t v) { return intSplat(b, loc, t, v); };
   if (!fp6Dot() || fp6Split()) {
     low4 = splat(v32i8, 0x0F);
     four = splat(v32i8, 4);

@@ -131,6 +131,15 @@ Value vec::intVector(OpBuilder &b, Location loc, ArrayRef<int32_t> values) {
                                    DenseElementsAttr::get(type, values));
 }
 
+Value vec::intSplat(OpBuilder &b, Location loc, VectorType type,
+                    uint64_t bits) {
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          type, b.getIntegerAttr(type.getElementType(),
+                                 APInt(type.getElementTypeBitWidth(), bits))));
+}
+
 /// The reassociation between [batch..., R, C] (rank `rank`) and
 /// [prod(batch), R, C].
 static SmallVector<ReassociationIndices> reassociation3D(int64_t rank) {
@@ -273,13 +282,7 @@ SmallVector<Value> vec::decodeE4M3ByBits(OpBuilder &b, Location loc,
   int64_t n = bytesType.getNumElements();
   auto i16v = VectorType::get({n / 2}, b.getI16Type());
   auto f32v = VectorType::get({n / 4}, b.getF32Type());
-  auto splat = [&](VectorType t, int64_t v) -> Value {
-    return arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(
-            t, b.getIntegerAttr(t.getElementType(),
-                                APInt(t.getElementTypeBitWidth(), v))));
-  };
+  auto splat = [&](VectorType t, uint64_t v) { return intSplat(b, loc, t, v); };
   Value zeroBytes = splat(bytesType, 0);
   Value zeroWords = splat(i16v, 0);
   Value four = splat(i16v, 4);
@@ -309,13 +312,7 @@ SmallVector<Value> vec::decodeFP4ByShuffles(OpBuilder &b, Location loc,
   auto v32 = VectorType::get({32}, b.getI8Type());
   auto i32v = VectorType::get({8}, b.getI32Type());
   auto f32v = VectorType::get({8}, b.getF32Type());
-  auto splat = [&](VectorType t, int64_t v) -> Value {
-    return arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(
-            t, b.getIntegerAttr(t.getElementType(),
-                                APInt(t.getElementTypeBitWidth(), v))));
-  };
+  auto splat = [&](VectorType t, uint64_t v) { return intSplat(b, loc, t, v); };
   // Bytes 2 and 3 of each code's f32, in both 16-byte lanes (vpshufb reads
   // each lane's own copy).
   SmallVector<int8_t> low, high;

@@ -75,6 +75,9 @@ Value divIdx(OpBuilder &b, Location loc, Value v, int64_t c);
 Value remIdx(OpBuilder &b, Location loc, Value v, int64_t c);
 /// A constant vector of i32.
 Value intVector(OpBuilder &b, Location loc, ArrayRef<int32_t> values);
+/// A constant integer vector of `type` with every element `bits` (the
+/// element's width of bits, unsigned).
+Value intSplat(OpBuilder &b, Location loc, VectorType type, uint64_t bits);
 
 /// The part of one shared output a panel of emitPanels writes: offsets and
 /// sizes (unit strides).
